@@ -1,0 +1,83 @@
+// floatlab/config.hpp: portability shims shared by every core header.
+//
+// Core headers are C++17, header-only, heap-free, exception-free and must compile
+// for __device__ code (nvcc) and for HLS tools; this file is the one place that
+// knows about compilers.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#if defined(__CUDACC__) || (defined(__clang__) && defined(__CUDA__))
+#define FLOATLAB_HOST_DEVICE __host__ __device__ __forceinline__
+#define FLOATLAB_CUDA 1
+#else
+#define FLOATLAB_HOST_DEVICE inline
+#define FLOATLAB_CUDA 0
+#endif
+
+#if defined(__CUDA_ARCH__)
+#define FLOATLAB_DEVICE_PASS 1
+#else
+#define FLOATLAB_DEVICE_PASS 0
+#endif
+
+#define FLOATLAB_CONSTEXPR constexpr
+
+namespace floatlab {
+
+using u128 = unsigned __int128;
+
+// Bit-level copy between same-sized trivially copyable types. __builtin_bit_cast is
+// constexpr in GCC >= 11, Clang >= 9 and nvcc >= 11; memcpy is the portable fallback.
+template <class To, class From>
+FLOATLAB_HOST_DEVICE constexpr To bit_cast(const From& from) noexcept {
+  static_assert(sizeof(To) == sizeof(From), "bit_cast: To and From must have the same size");
+  static_assert(std::is_trivially_copyable_v<To> && std::is_trivially_copyable_v<From>,
+                "bit_cast: both types must be trivially copyable");
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_bit_cast)
+  return __builtin_bit_cast(To, from);
+#define FLOATLAB_HAS_BUILTIN_BIT_CAST 1
+#endif
+#endif
+#ifndef FLOATLAB_HAS_BUILTIN_BIT_CAST
+  To to{};
+  std::memcpy(&to, &from, sizeof(To));
+  return to;
+#endif
+}
+
+namespace detail {
+
+// Index of the most significant set bit (x != 0), i.e. bit_width(x) - 1.
+FLOATLAB_HOST_DEVICE constexpr int msb(std::uint64_t x) noexcept {
+#if FLOATLAB_DEVICE_PASS
+  return 63 - __clzll(static_cast<long long>(x));
+#else
+  return 63 - __builtin_clzll(x);
+#endif
+}
+
+FLOATLAB_HOST_DEVICE constexpr int msb(u128 x) noexcept {
+  const auto hi = static_cast<std::uint64_t>(x >> 64);
+  return hi ? 64 + msb(hi) : msb(static_cast<std::uint64_t>(x));
+}
+
+FLOATLAB_HOST_DEVICE constexpr int msb(std::uint32_t x) noexcept {
+  return msb(static_cast<std::uint64_t>(x));
+}
+
+// Smallest unsigned integer type of at least Bits bits (Bits <= 64).
+template <int Bits>
+using uint_least_t = std::conditional_t<
+    (Bits <= 8), std::uint8_t,
+    std::conditional_t<(Bits <= 16), std::uint16_t,
+                       std::conditional_t<(Bits <= 32), std::uint32_t, std::uint64_t>>>;
+
+template <class T>
+inline constexpr int bit_width_v = static_cast<int>(sizeof(T) * 8);
+
+}  // namespace detail
+}  // namespace floatlab
