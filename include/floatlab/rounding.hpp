@@ -38,6 +38,11 @@ template <class Mode>
 inline constexpr bool is_stochastic_v = is_stochastic<Mode>::value;
 
 template <class Mode>
+inline constexpr int stochastic_bits_v = 0;
+template <int R>
+inline constexpr int stochastic_bits_v<round::stochastic<R>> = R;
+
+template <class Mode>
 inline constexpr bool is_rounding_mode_v =
     std::is_same_v<Mode, round::nearest_even> || std::is_same_v<Mode, round::nearest_away> ||
     std::is_same_v<Mode, round::toward_zero> || std::is_same_v<Mode, round::upward> ||

@@ -1,0 +1,516 @@
+// floatlab/cfloat.hpp: cfloat<E, M, Rounding, Encoding>, the custom floating-point value type.
+//
+// 1 sign bit, E exponent bits, M fraction bits in the smallest unsigned integer that fits.
+// Every operation is correctly rounded by the one rounding core (rounding.hpp), in the
+// type's rounding mode or in a mode passed to the free function:
+//
+//   using h = floatlab::binary16;
+//   h x{1.5}, y{0.1};
+//   h z = x * y + x;                                   // two roundings, nearest-even
+//   h w = floatlab::fma(x, y, x);                      // one rounding
+//   h u = floatlab::add(x, y, floatlab::round::upward{});
+//   floatlab::philox_rng rng(42);
+//   h s = floatlab::add(x, y, floatlab::round::stochastic<8>{}, rng);
+//
+// Free functions take optional trailing arguments (mode) (mode, rng) or (rng). Operators of
+// stochastic types draw from the host thread's engine (random.hpp: seed_thread_rng); device
+// code passes an explicit random source.
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+#include "detail/convert_bits.hpp"
+#include "detail/double_path.hpp"
+#include "detail/exact_ops.hpp"
+#include "random.hpp"
+
+namespace floatlab {
+
+template <int E, int M, class Rounding = round::nearest_even, class Encoding = encoding::ieee>
+class cfloat;
+
+template <class T>
+struct is_cfloat : std::false_type {};
+template <int E, int M, class R, class Enc>
+struct is_cfloat<cfloat<E, M, R, Enc>> : std::true_type {};
+template <class T>
+inline constexpr bool is_cfloat_v = is_cfloat<std::remove_cv_t<T>>::value;
+
+namespace detail {
+
+// ---- random words and the optional (mode) (mode, rng) (rng) arguments -------------------
+
+template <class Mode>
+FLOATLAB_HOST_DEVICE constexpr std::uint32_t draw_implicit() noexcept {
+  if constexpr (!is_stochastic_v<Mode>) {
+    return 0;
+  } else {
+#if FLOATLAB_DEVICE_PASS
+    static_assert(!is_stochastic_v<Mode>,
+                  "operators of stochastic cfloat types use the host thread engine; in device code "
+                  "call add(a, b, rng) etc. with an explicit random source");
+    return 0;
+#else
+    return thread_rng()();
+#endif
+  }
+}
+
+template <class Default, class... Args>
+struct mode_of {
+  using type = Default;
+};
+template <class Default, class First, class... Rest>
+struct mode_of<Default, First, Rest...> {
+  using type = std::conditional_t<is_rounding_mode_v<std::decay_t<First>>, std::decay_t<First>, Default>;
+};
+template <class Default, class... Args>
+using mode_of_t = typename mode_of<Default, Args...>::type;
+
+template <class Mode>
+FLOATLAB_HOST_DEVICE constexpr std::uint32_t word_from() noexcept {
+  if constexpr (is_stochastic_v<Mode>) return draw_implicit<Mode>();
+  return 0;
+}
+template <class Mode, class A>
+FLOATLAB_HOST_DEVICE constexpr std::uint32_t word_from(A&& a) noexcept {
+  if constexpr (is_rounding_mode_v<std::decay_t<A>>) {
+    static_assert(!is_stochastic_v<std::decay_t<A>>,
+                  "a stochastic mode passed to a free function needs a random source: op(..., mode, rng)");
+    return 0;
+  } else if constexpr (is_stochastic_v<Mode>) {
+    return static_cast<std::uint32_t>(a());
+  } else {
+    return 0;
+  }
+}
+template <class Mode, class A, class B>
+FLOATLAB_HOST_DEVICE constexpr std::uint32_t word_from(A&&, B&& b) noexcept {
+  static_assert(is_rounding_mode_v<std::decay_t<A>>, "optional arguments are (mode), (mode, rng) or (rng)");
+  if constexpr (is_stochastic_v<Mode>) return static_cast<std::uint32_t>(b());
+  return 0;
+}
+
+// ---- operations on bits: the fast double path where it is exact, else the integer kernels --
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage add_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
+  if constexpr (double_path_ok<Fmt, Mode>) return add_d<Fmt, Mode>(a, b, w);
+  else return finish<Fmt, Mode>(add<Mode>(unpack<Fmt>(a), unpack<Fmt>(b)), w);
+}
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
+  if constexpr (double_path_ok<Fmt, Mode>) return mul_d<Fmt, Mode>(a, b, w);
+  else return finish<Fmt, Mode>(mul(unpack<Fmt>(a), unpack<Fmt>(b)), w);
+}
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
+  if constexpr (double_path_ok<Fmt, Mode>) return div_d<Fmt, Mode>(a, b, w);
+  else return finish<Fmt, Mode>(div(unpack<Fmt>(a), unpack<Fmt>(b)), w);
+}
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_bits(std::uint64_t a, std::uint32_t w) noexcept {
+  if constexpr (double_path_ok<Fmt, Mode>) return sqrt_d<Fmt, Mode>(a, w);
+  else return finish<Fmt, Mode>(sqrt(unpack<Fmt>(a)), w);
+}
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage fma_bits(std::uint64_t a, std::uint64_t b, std::uint64_t c,
+                                                             std::uint32_t w) noexcept {
+  if constexpr (double_path_ok<Fmt, Mode>) return fma_d<Fmt, Mode>(a, b, c, w);
+  else return finish<Fmt, Mode>(fma<Mode>(unpack<Fmt>(a), unpack<Fmt>(b), unpack<Fmt>(c)), w);
+}
+
+// Formats whose every value is a normal double (or zero): conversion to double is a repack.
+template <class Fmt>
+inline constexpr bool fits_double_normal =
+    Fmt::precision <= 53 && Fmt::emin - Fmt::fraction_bits >= -1022 && Fmt::emax <= 1023;
+
+// Order key: a signed integer monotone in the value, equal for +0 and -0 (and for the
+// subnormal patterns of a flush-to-zero format, which read as zero). NaN excluded.
+template <class Fmt>
+FLOATLAB_HOST_DEVICE constexpr std::int64_t order_key(std::uint64_t bits) noexcept {
+  if (Fmt::is_zero(bits)) return 0;
+  const auto magnitude = static_cast<std::int64_t>(bits & Fmt::magnitude_mask);
+  return (bits & Fmt::sign_mask) ? -magnitude : magnitude;
+}
+
+}  // namespace detail
+
+template <int E, int M, class Rounding, class Encoding>
+class cfloat {
+  static_assert(is_rounding_mode_v<Rounding>,
+                "cfloat: Rounding must be a floatlab::round tag (nearest_even, nearest_away, toward_zero, "
+                "upward, downward, odd, stochastic<R>)");
+
+ public:
+  using format_type = format<E, M, Encoding>;
+  using storage_type = typename format_type::storage;
+  using rounding_mode = Rounding;
+  using encoding_type = Encoding;
+  static constexpr int exponent_bits = E;
+  static constexpr int fraction_bits = M;
+
+  constexpr cfloat() noexcept = default;
+
+  // Conversions in: rounded once, in the type's mode.
+  FLOATLAB_HOST_DEVICE explicit constexpr cfloat(double x) noexcept
+      : bits_(detail::convert_bits<format_type, detail::binary64_format, Rounding>(
+            bit_cast<std::uint64_t>(x), detail::draw_implicit<Rounding>())) {}
+  FLOATLAB_HOST_DEVICE explicit constexpr cfloat(float x) noexcept
+      : bits_(detail::convert_bits<format_type, detail::binary32_format, Rounding>(
+            bit_cast<std::uint32_t>(x), detail::draw_implicit<Rounding>())) {}
+  template <class Int, std::enable_if_t<std::is_integral_v<Int> && !std::is_same_v<Int, bool>, int> = 0>
+  FLOATLAB_HOST_DEVICE explicit constexpr cfloat(Int x) noexcept
+      : bits_(detail::from_integer<format_type, Rounding>(x, detail::draw_implicit<Rounding>())) {}
+  template <int E2, int M2, class R2, class Enc2>
+  FLOATLAB_HOST_DEVICE explicit constexpr cfloat(cfloat<E2, M2, R2, Enc2> x) noexcept
+      : bits_(detail::convert_bits<format_type, typename cfloat<E2, M2, R2, Enc2>::format_type, Rounding>(
+            x.bits(), detail::draw_implicit<Rounding>())) {}
+
+  FLOATLAB_HOST_DEVICE static constexpr cfloat from_bits(storage_type bits) noexcept {
+    cfloat r;
+    r.bits_ = static_cast<storage_type>(bits & (format_type::sign_mask | format_type::magnitude_mask));
+    return r;
+  }
+  FLOATLAB_HOST_DEVICE constexpr storage_type bits() const noexcept { return bits_; }
+
+  // Conversions out. To double: exact where the format fits (all formats but E = 11 with
+  // subnormals below binary64's), else rounded to nearest even. To float and integers: the
+  // type's mode; integers saturate, NaN gives 0.
+  FLOATLAB_HOST_DEVICE explicit constexpr operator double() const noexcept {
+    if constexpr (detail::fits_double_normal<format_type>)
+      return detail::to_double_exact<format_type>(bits_);
+    else
+      return bit_cast<double>(
+          detail::convert_bits<detail::binary64_format, format_type, round::nearest_even>(bits_, 0));
+  }
+  FLOATLAB_HOST_DEVICE explicit constexpr operator float() const noexcept {
+    return bit_cast<float>(static_cast<std::uint32_t>(
+        detail::convert_bits<detail::binary32_format, format_type, Rounding>(bits_, detail::draw_implicit<Rounding>())));
+  }
+  template <class Int, std::enable_if_t<std::is_integral_v<Int> && !std::is_same_v<Int, bool>, int> = 0>
+  FLOATLAB_HOST_DEVICE explicit constexpr operator Int() const noexcept {
+    return detail::to_integer<Int, format_type, Rounding>(bits_, detail::draw_implicit<Rounding>());
+  }
+
+  FLOATLAB_HOST_DEVICE constexpr cfloat operator+() const noexcept { return *this; }
+  FLOATLAB_HOST_DEVICE constexpr cfloat operator-() const noexcept {
+    if (format_type::is_nan(bits_)) return *this;
+    if (!format_type::has_negative_zero && format_type::is_zero(bits_)) return *this;  // fnuz: -0 is NaN
+    return from_bits(static_cast<storage_type>(bits_ ^ format_type::sign_mask));
+  }
+
+  FLOATLAB_HOST_DEVICE constexpr cfloat& operator+=(cfloat b) noexcept { return *this = *this + b; }
+  FLOATLAB_HOST_DEVICE constexpr cfloat& operator-=(cfloat b) noexcept { return *this = *this - b; }
+  FLOATLAB_HOST_DEVICE constexpr cfloat& operator*=(cfloat b) noexcept { return *this = *this * b; }
+  FLOATLAB_HOST_DEVICE constexpr cfloat& operator/=(cfloat b) noexcept { return *this = *this / b; }
+
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat operator+(cfloat a, cfloat b) noexcept { return add(a, b); }
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat operator-(cfloat a, cfloat b) noexcept { return sub(a, b); }
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat operator*(cfloat a, cfloat b) noexcept { return mul(a, b); }
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat operator/(cfloat a, cfloat b) noexcept { return div(a, b); }
+
+  // IEEE comparisons: NaN is unordered, -0 == +0.
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator==(cfloat a, cfloat b) noexcept {
+    return !format_type::is_nan(a.bits_) && !format_type::is_nan(b.bits_) &&
+           detail::order_key<format_type>(a.bits_) == detail::order_key<format_type>(b.bits_);
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator!=(cfloat a, cfloat b) noexcept { return !(a == b); }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator<(cfloat a, cfloat b) noexcept {
+    return !format_type::is_nan(a.bits_) && !format_type::is_nan(b.bits_) &&
+           detail::order_key<format_type>(a.bits_) < detail::order_key<format_type>(b.bits_);
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator>(cfloat a, cfloat b) noexcept { return b < a; }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator<=(cfloat a, cfloat b) noexcept { return a < b || a == b; }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator>=(cfloat a, cfloat b) noexcept { return b < a || a == b; }
+
+  // Arithmetic with optional trailing (mode) (mode, rng) or (rng).
+  template <class... Args>
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat add(cfloat a, cfloat b, Args&&... args) noexcept {
+    static_assert(sizeof...(Args) <= 2, "add(a, b [, mode] [, rng])");
+    using Mode = detail::mode_of_t<Rounding, Args...>;
+    return from_bits(detail::add_bits<format_type, Mode>(a.bits_, b.bits_, detail::word_from<Mode>(args...)));
+  }
+  template <class... Args>
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat sub(cfloat a, cfloat b, Args&&... args) noexcept {
+    static_assert(sizeof...(Args) <= 2, "sub(a, b [, mode] [, rng])");
+    using Mode = detail::mode_of_t<Rounding, Args...>;
+    // a - b = a + (-b) exactly, NaN aside; flipping the sign bit directly keeps NaN a NaN.
+    const auto nb = format_type::is_nan(b.bits_) ? b.bits_ : static_cast<storage_type>(b.bits_ ^ format_type::sign_mask);
+    return from_bits(detail::add_bits<format_type, Mode>(a.bits_, nb, detail::word_from<Mode>(args...)));
+  }
+  template <class... Args>
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat mul(cfloat a, cfloat b, Args&&... args) noexcept {
+    static_assert(sizeof...(Args) <= 2, "mul(a, b [, mode] [, rng])");
+    using Mode = detail::mode_of_t<Rounding, Args...>;
+    return from_bits(detail::mul_bits<format_type, Mode>(a.bits_, b.bits_, detail::word_from<Mode>(args...)));
+  }
+  template <class... Args>
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat div(cfloat a, cfloat b, Args&&... args) noexcept {
+    static_assert(sizeof...(Args) <= 2, "div(a, b [, mode] [, rng])");
+    using Mode = detail::mode_of_t<Rounding, Args...>;
+    return from_bits(detail::div_bits<format_type, Mode>(a.bits_, b.bits_, detail::word_from<Mode>(args...)));
+  }
+  template <class... Args>
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat fma(cfloat a, cfloat b, cfloat c, Args&&... args) noexcept {
+    static_assert(sizeof...(Args) <= 2, "fma(a, b, c [, mode] [, rng])");
+    using Mode = detail::mode_of_t<Rounding, Args...>;
+    return from_bits(detail::fma_bits<format_type, Mode>(a.bits_, b.bits_, c.bits_, detail::word_from<Mode>(args...)));
+  }
+  template <class... Args>
+  FLOATLAB_HOST_DEVICE friend constexpr cfloat sqrt(cfloat a, Args&&... args) noexcept {
+    static_assert(sizeof...(Args) <= 2, "sqrt(a [, mode] [, rng])");
+    using Mode = detail::mode_of_t<Rounding, Args...>;
+    return from_bits(detail::sqrt_bits<format_type, Mode>(a.bits_, detail::word_from<Mode>(args...)));
+  }
+
+ private:
+  storage_type bits_ = 0;
+};
+
+// ---- classification ---------------------------------------------------------------------
+
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr bool isnan(cfloat<E, M, R, Enc> x) noexcept {
+  return format<E, M, Enc>::is_nan(x.bits());
+}
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr bool isinf(cfloat<E, M, R, Enc> x) noexcept {
+  return format<E, M, Enc>::is_inf(x.bits());
+}
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr bool isfinite(cfloat<E, M, R, Enc> x) noexcept {
+  return !isnan(x) && !isinf(x);
+}
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr bool is_zero(cfloat<E, M, R, Enc> x) noexcept {
+  return format<E, M, Enc>::is_zero(x.bits());
+}
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr bool isnormal(cfloat<E, M, R, Enc> x) noexcept {
+  using F = format<E, M, Enc>;
+  return isfinite(x) && (x.bits() & F::exponent_mask) != 0;
+}
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr bool is_subnormal(cfloat<E, M, R, Enc> x) noexcept {
+  return isfinite(x) && !isnormal(x) && !is_zero(x);
+}
+// Sign bit; false for NaN (floatlab's NaN is unsigned).
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr bool signbit(cfloat<E, M, R, Enc> x) noexcept {
+  return !isnan(x) && (x.bits() & format<E, M, Enc>::sign_mask) != 0;
+}
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr int fpclassify(cfloat<E, M, R, Enc> x) noexcept {
+  return isnan(x) ? FP_NAN : isinf(x) ? FP_INFINITE : is_zero(x) ? FP_ZERO : isnormal(x) ? FP_NORMAL : FP_SUBNORMAL;
+}
+
+// ---- sign, min/max, stepping and scaling --------------------------------------------------
+
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> neg(cfloat<E, M, R, Enc> x) noexcept { return -x; }
+
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> abs(cfloat<E, M, R, Enc> x) noexcept {
+  using F = format<E, M, Enc>;
+  if (isnan(x)) return x;
+  return cfloat<E, M, R, Enc>::from_bits(static_cast<typename F::storage>(x.bits() & F::magnitude_mask));
+}
+
+// IEEE 754-2019 minimumNumber / maximumNumber: a NaN operand is ignored, -0 < +0.
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> min(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b) noexcept {
+  if (isnan(a)) return b;
+  if (isnan(b)) return a;
+  if (a == b) return signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> max(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b) noexcept {
+  if (isnan(a)) return b;
+  if (isnan(b)) return a;
+  if (a == b) return signbit(a) ? b : a;
+  return a < b ? b : a;
+}
+
+// The next representable value after x in the direction of y (C nextafter). Stepping past
+// the largest finite value gives what an infinite result gives in that encoding.
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> nextafter(cfloat<E, M, R, Enc> x, cfloat<E, M, R, Enc> y) noexcept {
+  using T = cfloat<E, M, R, Enc>;
+  using F = format<E, M, Enc>;
+  using S = typename F::storage;
+  if (isnan(x) || isnan(y)) return T::from_bits(static_cast<S>(F::nan_bits));
+  if (x == y) return y;
+  const bool up = x < y;
+  const std::uint64_t smallest = F::has_subnormals ? 1 : F::min_normal_bits;
+  if (is_zero(x)) return T::from_bits(static_cast<S>((up ? 0 : F::sign_mask) | smallest));
+  const bool negative = signbit(x);
+  std::uint64_t magnitude = x.bits() & F::magnitude_mask;
+  if (up != negative) {  // away from zero
+    if (isinf(x)) return x;
+    if (magnitude >= F::max_finite_bits) return T::from_bits(detail::pack_inf<F>(negative));
+    ++magnitude;
+  } else {  // toward zero
+    if (isinf(x)) return T::from_bits(static_cast<S>((negative ? F::sign_mask : 0) | F::max_finite_bits));
+    --magnitude;
+    if (magnitude < smallest) return T::from_bits(detail::pack_zero<F>(negative));
+  }
+  return T::from_bits(static_cast<S>((negative ? F::sign_mask : 0) | magnitude));
+}
+
+// x * 2^n, rounded in the type's mode (or the given one) when it leaves the normal range.
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> ldexp(cfloat<E, M, R, Enc> x, int n, Args&&... args) noexcept {
+  using F = format<E, M, Enc>;
+  using Mode = detail::mode_of_t<R, Args...>;
+  const detail::unpacked u = detail::unpack<F>(x.bits());
+  if (u.cls != detail::value_class::finite) return x;
+  const int clamped = n < -4400 ? -4400 : n > 4400 ? 4400 : n;  // beyond any format's range
+  return cfloat<E, M, R, Enc>::from_bits(
+      round_pack<F, Mode>(u.sign, u.exp + clamped, u.sig, false, detail::word_from<Mode>(args...)));
+}
+
+// x = fraction * 2^exp with |fraction| in [0.5, 1) (C frexp). In formats too narrow to hold
+// [0.5, 1) exactly (E <= 2) the fraction is rounded in the type's mode.
+template <int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> frexp(cfloat<E, M, R, Enc> x, int* exp) noexcept {
+  using F = format<E, M, Enc>;
+  const detail::unpacked u = detail::unpack<F>(x.bits());
+  if (u.cls != detail::value_class::finite) {
+    *exp = 0;
+    return x;
+  }
+  const int lead = u.exp + detail::msb(u.sig);
+  *exp = lead + 1;
+  return ldexp(x, -(lead + 1));
+}
+
+// ---- conversions between any two types -----------------------------------------------------
+
+// convert<To>(x [, mode] [, rng]): To and x are cfloats, float, double or integers (one of
+// them a cfloat). Rounded once, in the given mode or else the target cfloat's mode (the
+// source's when converting to a built-in type).
+template <class To, class From, class... Args>
+FLOATLAB_HOST_DEVICE constexpr To convert(From x, Args&&... args) noexcept {
+  static_assert(is_cfloat_v<To> || is_cfloat_v<From>, "convert<To>(x): To or From must be a cfloat");
+  static_assert(sizeof...(Args) <= 2, "convert<To>(x [, mode] [, rng])");
+  if constexpr (is_cfloat_v<To>) {
+    using Mode = detail::mode_of_t<typename To::rounding_mode, Args...>;
+    using ToF = typename To::format_type;
+    const std::uint32_t w = detail::word_from<Mode>(args...);
+    if constexpr (is_cfloat_v<From>)
+      return To::from_bits(detail::convert_bits<ToF, typename From::format_type, Mode>(x.bits(), w));
+    else if constexpr (std::is_same_v<From, double>)
+      return To::from_bits(detail::convert_bits<ToF, detail::binary64_format, Mode>(bit_cast<std::uint64_t>(x), w));
+    else if constexpr (std::is_same_v<From, float>)
+      return To::from_bits(detail::convert_bits<ToF, detail::binary32_format, Mode>(bit_cast<std::uint32_t>(x), w));
+    else {
+      static_assert(std::is_integral_v<From>, "convert<cfloat>(x): x must be a cfloat, float, double or integer");
+      return To::from_bits(detail::from_integer<ToF, Mode>(x, w));
+    }
+  } else {
+    using Mode = detail::mode_of_t<typename From::rounding_mode, Args...>;
+    using FromF = typename From::format_type;
+    const std::uint32_t w = detail::word_from<Mode>(args...);
+    if constexpr (std::is_same_v<To, double>)
+      return bit_cast<double>(static_cast<std::uint64_t>(detail::convert_bits<detail::binary64_format, FromF, Mode>(x.bits(), w)));
+    else if constexpr (std::is_same_v<To, float>)
+      return bit_cast<float>(static_cast<std::uint32_t>(detail::convert_bits<detail::binary32_format, FromF, Mode>(x.bits(), w)));
+    else {
+      static_assert(std::is_integral_v<To>, "convert<To>(cfloat): To must be a cfloat, float, double or integer");
+      return detail::to_integer<To, FromF, Mode>(x.bits(), w);
+    }
+  }
+}
+
+// The same format in another rounding mode: with_rounding_t<binary16, round::upward>.
+template <class T, class Mode>
+struct with_rounding;
+template <int E, int M, class R, class Enc, class Mode>
+struct with_rounding<cfloat<E, M, R, Enc>, Mode> {
+  using type = cfloat<E, M, Mode, Enc>;
+};
+template <class T, class Mode>
+using with_rounding_t = typename with_rounding<T, Mode>::type;
+
+// ---- aliases: same bits and rules as the hardware types they name --------------------------
+
+using binary16 = cfloat<5, 10>;                                          // IEEE half
+using bfloat16 = cfloat<8, 7>;                                           // Google brain float
+using tf32 = cfloat<8, 10>;                                              // NVIDIA TensorFloat-32 (19 bits)
+using binary32 = cfloat<8, 23>;                                          // IEEE single
+using binary64 = cfloat<11, 52>;                                         // IEEE double
+using e4m3 = cfloat<4, 3, round::nearest_even, encoding::fn>;            // OCP FP8 E4M3 (max 448)
+using e5m2 = cfloat<5, 2>;                                               // OCP FP8 E5M2 (IEEE-like)
+using e4m3fnuz = cfloat<4, 3, round::nearest_even, encoding::fnuz>;      // AMD/Graphcore FP8
+using e5m2fnuz = cfloat<5, 2, round::nearest_even, encoding::fnuz>;      // AMD/Graphcore FP8
+using e3m2 = cfloat<3, 2, round::nearest_even, encoding::finite>;        // OCP MX FP6 E3M2
+using e2m3 = cfloat<2, 3, round::nearest_even, encoding::finite>;        // OCP MX FP6 E2M3
+using e2m1 = cfloat<2, 1, round::nearest_even, encoding::finite>;        // OCP MX FP4 E2M1
+
+}  // namespace floatlab
+
+// ---- std::numeric_limits -------------------------------------------------------------------
+
+template <int E, int M, class R, class Enc>
+class std::numeric_limits<floatlab::cfloat<E, M, R, Enc>> {
+  using T = floatlab::cfloat<E, M, R, Enc>;
+  using F = floatlab::format<E, M, Enc>;
+  using S = typename F::storage;
+
+ public:
+  static constexpr bool is_specialized = true;
+  static constexpr bool is_signed = true;
+  static constexpr bool is_integer = false;
+  static constexpr bool is_exact = false;
+  static constexpr bool has_infinity = F::has_inf;
+  static constexpr bool has_quiet_NaN = F::has_nan;
+  static constexpr bool has_signaling_NaN = F::special == floatlab::encoding::specials::ieee && M >= 2;
+  static constexpr std::float_denorm_style has_denorm = F::has_subnormals ? std::denorm_present : std::denorm_absent;
+  static constexpr bool has_denorm_loss = false;
+  static constexpr std::float_round_style round_style =
+      std::is_same_v<R, floatlab::round::nearest_even>  ? std::round_to_nearest
+      : std::is_same_v<R, floatlab::round::toward_zero> ? std::round_toward_zero
+      : std::is_same_v<R, floatlab::round::upward>      ? std::round_toward_infinity
+      : std::is_same_v<R, floatlab::round::downward>    ? std::round_toward_neg_infinity
+                                                        : std::round_indeterminate;
+  static constexpr bool is_iec559 = F::special == floatlab::encoding::specials::ieee && F::has_subnormals &&
+                                    std::is_same_v<R, floatlab::round::nearest_even> &&
+                                    ((E == 5 && M == 10) || (E == 8 && M == 23) || (E == 11 && M == 52));
+  static constexpr bool is_bounded = true;
+  static constexpr bool is_modulo = false;
+  static constexpr int digits = M + 1;
+  static constexpr int digits10 = static_cast<int>(M * 0.30102999566398119521);  // floor((p-1) log10 2)
+  static constexpr int max_digits10 = static_cast<int>((M + 1) * 0.30102999566398119521 + 0.999999999) + 1;
+  static constexpr int radix = 2;
+  static constexpr int min_exponent = F::emin + 1;  // C convention: 2^(min_exponent-1) is min normal
+  static constexpr int max_exponent = F::emax + 1;
+  static constexpr int min_exponent10 = static_cast<int>(F::emin * 0.30102999566398119521);
+  static constexpr int max_exponent10 = static_cast<int>(F::emax * 0.30102999566398119521);
+  static constexpr bool traps = false;
+  static constexpr bool tinyness_before = false;
+
+  FLOATLAB_HOST_DEVICE static constexpr T min() noexcept { return T::from_bits(static_cast<S>(F::min_normal_bits)); }
+  FLOATLAB_HOST_DEVICE static constexpr T max() noexcept { return T::from_bits(static_cast<S>(F::max_finite_bits)); }
+  FLOATLAB_HOST_DEVICE static constexpr T lowest() noexcept {
+    return T::from_bits(static_cast<S>(F::sign_mask | F::max_finite_bits));
+  }
+  // 2^-M: the distance from 1 to the next value (1 must be representable: emin <= 0 <= emax).
+  FLOATLAB_HOST_DEVICE static constexpr T epsilon() noexcept {
+    return T::from_bits(floatlab::round_pack<F, floatlab::round::nearest_even>(false, -M, std::uint64_t{1}, false));
+  }
+  FLOATLAB_HOST_DEVICE static constexpr T round_error() noexcept {
+    return T::from_bits(floatlab::round_pack<F, floatlab::round::nearest_even>(false, -1, std::uint64_t{1}, false));
+  }
+  FLOATLAB_HOST_DEVICE static constexpr T infinity() noexcept { return T::from_bits(floatlab::detail::pack_inf<F>(false)); }
+  FLOATLAB_HOST_DEVICE static constexpr T quiet_NaN() noexcept { return T::from_bits(floatlab::detail::pack_nan<F>()); }
+  FLOATLAB_HOST_DEVICE static constexpr T signaling_NaN() noexcept {
+    if constexpr (has_signaling_NaN) return T::from_bits(static_cast<S>(F::exponent_mask | 1));
+    else return quiet_NaN();
+  }
+  FLOATLAB_HOST_DEVICE static constexpr T denorm_min() noexcept {
+    return T::from_bits(static_cast<S>(F::has_subnormals ? 1 : F::min_normal_bits));
+  }
+};

@@ -1,0 +1,136 @@
+// floatlab/detail/double_path.hpp: the fast path for formats that live inside binary64.
+//
+// When every value of a format, every exact product of two of them, and every quotient
+// are finite normal doubles (p <= 26, E <= 9), one hardware double operation gives
+// s = RN(exact) and an error-free transform gives the sign of exact - s: TwoSum (Knuth)
+// for sums, an fma residual for quotients and roots (exact: Boldo-Muller, "Exact and
+// approximated error of the FMA", IEEE TC 2011), products are exact (2p <= 53). s has
+// 53 >= p + 2 bits, so s plus that sign is an exact truncation-with-sticky and the one
+// rounding core rounds it once, in any mode. The tests compare this path bit for bit
+// with the integer kernels and with MPFR.
+#pragma once
+
+#include <cmath>
+
+#include "../rounding.hpp"
+#include "unpacked.hpp"
+
+namespace floatlab::detail {
+
+template <class Fmt, class Mode>
+inline constexpr bool double_path_ok =
+    Fmt::precision <= 26 && Fmt::exponent_bits <= 9 &&
+    (!is_stochastic_v<Mode> || Fmt::precision + stochastic_bits_v<Mode> + 1 <= 53);
+
+FLOATLAB_HOST_DEVICE constexpr double fma_d(double a, double b, double c) noexcept {
+#if FLOATLAB_DEVICE_PASS
+  return ::fma(a, b, c);
+#else
+  return __builtin_fma(a, b, c);
+#endif
+}
+
+FLOATLAB_HOST_DEVICE constexpr double sqrt_d(double a) noexcept {
+#if FLOATLAB_DEVICE_PASS
+  return ::sqrt(a);
+#else
+  return __builtin_sqrt(a);
+#endif
+}
+
+// Exact value of a bit pattern of Fmt as a double (requires double_path_ok-sized ranges).
+template <class Fmt>
+FLOATLAB_HOST_DEVICE constexpr double to_double_exact(std::uint64_t bits) noexcept {
+  const unpacked u = unpack<Fmt>(bits);
+  const std::uint64_t sign = u.sign ? (std::uint64_t{1} << 63) : 0;
+  switch (u.cls) {
+    case value_class::nan: return bit_cast<double>(std::uint64_t{0x7FF8000000000000});
+    case value_class::inf: return bit_cast<double>(sign | 0x7FF0000000000000);
+    case value_class::zero: return bit_cast<double>(sign);
+    default: break;
+  }
+  const int n = msb(u.sig);
+  const auto field = static_cast<std::uint64_t>(u.exp + n + 1023);
+  return bit_cast<double>(sign | (field << 52) | ((u.sig << (52 - n)) & 0xFFFFFFFFFFFFF));
+}
+
+// Rounds exact = s + (something of sign err_sign, smaller than half an ulp of s) into Fmt.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_double(double s, int err_sign,
+                                                                 std::uint32_t random_word) noexcept {
+  const auto b = bit_cast<std::uint64_t>(s);
+  const bool negative = (b >> 63) != 0;
+  const auto field = static_cast<int>((b >> 52) & 0x7FF);
+  std::uint64_t sig = (b & 0xFFFFFFFFFFFFF) | (std::uint64_t{1} << 52);
+  if (field == 0x7FF) return (b & 0xFFFFFFFFFFFFF) ? pack_nan<Fmt>() : pack_inf<Fmt>(negative);
+  // field == 0 (zero) is handled by the callers; double subnormals cannot occur here.
+  bool sticky = false;
+  if (err_sign != 0) {
+    sticky = true;
+    if ((err_sign < 0) != negative) --sig;  // exact magnitude is below |s|: truncate one ulp down
+  }
+  return round_pack<Fmt, Mode>(negative, field - 1075, sig, sticky, random_word);
+}
+
+FLOATLAB_HOST_DEVICE constexpr int sign_of(double x) noexcept { return (x > 0) - (x < 0); }
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t yb,
+                                                          std::uint32_t w) noexcept {
+  const double x = to_double_exact<Fmt>(xb), y = to_double_exact<Fmt>(yb);
+  const double s = x + y;
+  if (s == 0) {
+    const bool nx = std::signbit(x), ny = std::signbit(y);
+    return pack_zero<Fmt>(std::is_same_v<Mode, round::downward> ? (nx || ny) : (nx && ny));
+  }
+  // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly.
+  const double bv = s - x;
+  const double e = (x - (s - bv)) + (y - bv);
+  return round_double<Fmt, Mode>(s, sign_of(e), w);
+}
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_d(std::uint64_t xb, std::uint64_t yb,
+                                                          std::uint32_t w) noexcept {
+  const double s = to_double_exact<Fmt>(xb) * to_double_exact<Fmt>(yb);  // exact
+  if (s == 0) return pack_zero<Fmt>(std::signbit(s));
+  return round_double<Fmt, Mode>(s, 0, w);
+}
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_d(std::uint64_t xb, std::uint64_t yb,
+                                                          std::uint32_t w) noexcept {
+  const double x = to_double_exact<Fmt>(xb), y = to_double_exact<Fmt>(yb);
+  const double q = x / y;
+  if (q == 0) return pack_zero<Fmt>(std::signbit(q));
+  if (!(q - q == 0)) return round_double<Fmt, Mode>(q, 0, w);  // inf or NaN
+  // x/y - q = r/y with r = x - q*y exact.
+  const double r = fma_d(-q, y, x);
+  return round_double<Fmt, Mode>(q, sign_of(r) * sign_of(y), w);
+}
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_t w) noexcept {
+  const double x = to_double_exact<Fmt>(xb);
+  const double q = sqrt_d(x);
+  if (q == 0) return pack_zero<Fmt>(std::signbit(q));
+  if (!(q - q == 0)) return round_double<Fmt, Mode>(q, 0, w);
+  return round_double<Fmt, Mode>(q, sign_of(fma_d(-q, q, x)), w);
+}
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t bb, std::uint64_t cb,
+                                                          std::uint32_t w) noexcept {
+  const double p = to_double_exact<Fmt>(ab) * to_double_exact<Fmt>(bb);  // exact
+  const double c = to_double_exact<Fmt>(cb);
+  const double s = p + c;
+  if (s == 0) {
+    const bool np = std::signbit(p), nc = std::signbit(c);
+    return pack_zero<Fmt>(std::is_same_v<Mode, round::downward> ? (np || nc) : (np && nc));
+  }
+  const double bv = s - p;
+  const double e = (p - (s - bv)) + (c - bv);
+  return round_double<Fmt, Mode>(s, sign_of(e), w);
+}
+
+}  // namespace floatlab::detail

@@ -1,0 +1,4 @@
+// floatlab/floatlab.hpp: umbrella header (everything but cuda/).
+#pragma once
+
+#include "cfloat.hpp"
