@@ -1,0 +1,424 @@
+// floatlab/fixed.hpp: two's-complement fixed point fixed<WL, FL, Rounding, Overflow>.
+//
+// A fixed<WL, FL> holds a WL-bit two's-complement integer q and means q * 2^-FL
+// (FL may be negative or larger than WL). Every operation forms its exact result as a
+// sign, a 128-bit magnitude and a shift (plus a sticky bit where a quotient does not
+// terminate), then rounds ONCE through detail::round_up, the same decision function that
+// cfloat's round_pack uses (rounding.hpp), and applies the overflow policy:
+//   overflow::saturate  results outside [-2^(WL-1), 2^(WL-1)-1] become the nearest bound;
+//   overflow::wrap      results are taken modulo 2^WL (what integer hardware does).
+// As in cfloat, rounding acts on the magnitude (sign-magnitude): directed modes look at
+// the sign, and stochastic<R> rounds the magnitude up with probability f / 2^R where f is
+// the first R bits of the discarded fraction (design.md, "Rounding: one core").
+//
+// Random sources: the free functions add/sub/mul/div/fixed_cast take an explicit source
+// (any object with std::uint32_t operator()()); the operators of a fixed type whose
+// Rounding is stochastic draw from thread_rng() (random.hpp) in host code.
+#pragma once
+
+#include <limits>
+
+#include "config.hpp"
+#include "random.hpp"
+#include "rounding.hpp"
+
+namespace floatlab {
+namespace overflow {
+struct saturate {};  // clamp to the representable range
+struct wrap {};      // modulo 2^WL, two's complement
+}  // namespace overflow
+
+template <class P>
+inline constexpr bool is_overflow_policy_v =
+    std::is_same_v<P, overflow::saturate> || std::is_same_v<P, overflow::wrap>;
+
+// Largest |FL|: the exact intermediates of mul and div need WL + |FL| <= 128 bits.
+inline constexpr int fixed_max_fraction_shift = 64;
+
+template <int WL, int FL, class Rounding = round::nearest_even, class Overflow = overflow::saturate>
+class fixed;
+
+template <class T>
+struct is_fixed : std::false_type {};
+template <int WL, int FL, class R, class O>
+struct is_fixed<fixed<WL, FL, R, O>> : std::true_type {};
+template <class T>
+inline constexpr bool is_fixed_v = is_fixed<T>::value;
+
+namespace detail {
+
+template <int Bits>
+using int_least_t = std::conditional_t<
+    (Bits <= 8), std::int8_t,
+    std::conditional_t<(Bits <= 16), std::int16_t, std::conditional_t<(Bits <= 32), std::int32_t, std::int64_t>>>;
+
+// Result of rounding into a WL-bit integer: the value, and what happened on the way.
+struct fixed_round_result {
+  std::int64_t raw;
+  bool inexact;
+  bool overflow;
+};
+
+// Rounds (-1)^negative * (mag + sticky*eps) * 2^-shift to a WL-bit two's-complement
+// integer. shift < 0 multiplies exactly by 2^-shift. One call to round_up, then the
+// overflow policy: this is the only place fixed point rounds.
+template <int WL, class Mode, class Overflow>
+FLOATLAB_HOST_DEVICE constexpr fixed_round_result round_to_int(bool negative, u128 mag, int shift, bool sticky,
+                                                                std::uint32_t random_word) noexcept {
+  static_assert(WL >= 2 && WL <= 64, "round_to_int: WL must be in 2..64");
+  u128 kept = 0;
+  std::uint64_t rem = 0;  // discarded fraction, left-aligned in 64 bits (round_up's W)
+  bool lost_high = false;  // a left shift pushed bits out of 128
+  if (shift > 0) {
+    if (shift < 128) {
+      kept = mag >> shift;
+      const u128 aligned = mag << (128 - shift);  // the low `shift` bits, at the top
+      rem = static_cast<std::uint64_t>(aligned >> 64);
+      sticky = sticky || static_cast<std::uint64_t>(aligned) != 0;
+    } else if (shift < 192) {
+      const int s = shift - 64;  // 64..127
+      rem = static_cast<std::uint64_t>(mag >> s);
+      sticky = sticky || (mag << (128 - s)) != 0;
+    } else {
+      sticky = sticky || mag != 0;
+    }
+  } else if (shift == 0) {
+    kept = mag;
+  } else {
+    const int s = -shift;
+    if (s < 128) {
+      lost_high = (mag >> (128 - s)) != 0;
+      kept = mag << s;
+    } else {
+      lost_high = mag != 0;
+    }
+  }
+  const bool inexact = rem != 0 || sticky;
+  kept += round_up<Mode>(negative, (kept & 1) != 0, rem, sticky, random_word) ? 1 : 0;
+
+  constexpr u128 max_pos = (u128{1} << (WL - 1)) - 1;
+  constexpr u128 max_neg = u128{1} << (WL - 1);
+  const bool over = lost_high || (negative ? kept > max_neg : kept > max_pos);
+  if constexpr (std::is_same_v<Overflow, overflow::saturate>) {
+    if (over) return {negative ? -static_cast<std::int64_t>(max_pos) - 1 : static_cast<std::int64_t>(max_pos), true, true};
+    // Two's complement negation of a magnitude <= 2^63 (modular conversion).
+    return {static_cast<std::int64_t>(static_cast<std::uint64_t>(negative ? u128{0} - kept : kept)), inexact, false};
+  } else {
+    // Two's complement modulo 2^WL, then sign extension from bit WL-1.
+    std::uint64_t low = static_cast<std::uint64_t>(negative ? u128{0} - kept : kept);
+    if constexpr (WL < 64) {
+      low &= (std::uint64_t{1} << WL) - 1;
+      if (low >> (WL - 1)) low |= ~((std::uint64_t{1} << WL) - 1);
+    }
+    return {static_cast<std::int64_t>(low), inexact, over};
+  }
+}
+
+// |x| of a signed 128-bit value, as unsigned (also right for the most negative value).
+FLOATLAB_HOST_DEVICE constexpr u128 magnitude(__int128 x) noexcept {
+  return x < 0 ? u128{0} - static_cast<u128>(x) : static_cast<u128>(x);
+}
+
+template <class Mode>
+FLOATLAB_HOST_DEVICE constexpr int random_bits_of() noexcept {
+  if constexpr (is_stochastic_v<Mode>)
+    return Mode::bits;
+  else
+    return 2;
+}
+
+// Exact quotient n / d (d != 0) rounded to an integer: quotient plus `bits` further
+// quotient bits by restoring division, plus a sticky bit for a nonzero final remainder.
+// Needs n, d < 2^127 so that 2r never overflows.
+template <int WL, class Mode, class Overflow>
+FLOATLAB_HOST_DEVICE constexpr fixed_round_result round_quotient(bool negative, u128 n, u128 d,
+                                                                  std::uint32_t random_word) noexcept {
+  constexpr int bits = random_bits_of<Mode>();  // stochastic: R bits; otherwise 1 + sticky suffice
+  u128 q = n / d;
+  u128 r = n % d;
+  // Only q mod 2^64 (for wrap and parity) and whether q >= 2^64 (overflow) matter, so
+  // fold the high part into one marker bit: then q << bits cannot overflow 128 bits.
+  if ((q >> 64) != 0) q = (q & ~std::uint64_t{0}) | (u128{1} << 90);
+  std::uint64_t frac = 0;
+  for (int i = 0; i < bits; ++i) {
+    r <<= 1;
+    const bool bit = r >= d;
+    if (bit) r -= d;
+    frac = (frac << 1) | (bit ? 1u : 0u);
+  }
+  // q * 2^bits + frac, with `bits` fraction bits: round it right by `bits`.
+  return round_to_int<WL, Mode, Overflow>(negative, (q << bits) | frac, bits, r != 0, random_word);
+}
+
+// The word an operation draws: one per rounding, none for deterministic modes.
+template <class Mode, class Rng>
+FLOATLAB_HOST_DEVICE constexpr std::uint32_t draw(Rng& rng) noexcept {
+  if constexpr (is_stochastic_v<Mode>)
+    return static_cast<std::uint32_t>(rng());
+  else
+    return 0;
+}
+
+// The implicit engine of stochastic operators (host code only).
+template <class Mode>
+FLOATLAB_HOST_DEVICE constexpr std::uint32_t implicit_word() noexcept {
+  if constexpr (is_stochastic_v<Mode>) {
+#if FLOATLAB_DEVICE_PASS
+    static_assert(!is_stochastic_v<Mode>,
+                  "fixed: operators of stochastic types use thread_rng(), which device code lacks; "
+                  "call add/sub/mul/div(a, b, rng) with an explicit source");
+    return 0;
+#else
+    return thread_rng()();
+#endif
+  } else {
+    return 0;
+  }
+}
+
+// A finite double as (negative, integer significand, exponent): x = +-sig * 2^exp.
+struct double_parts {
+  bool negative;
+  std::uint64_t sig;
+  int exp;
+  bool nan;
+  bool inf;
+};
+FLOATLAB_HOST_DEVICE constexpr double_parts split_double(double x) noexcept {
+  const auto bits = bit_cast<std::uint64_t>(x);
+  const bool neg = (bits >> 63) != 0;
+  const int field = static_cast<int>((bits >> 52) & 0x7FF);
+  const std::uint64_t frac = bits & ((std::uint64_t{1} << 52) - 1);
+  if (field == 0x7FF) return {neg, 0, 0, frac != 0, frac == 0};
+  if (field == 0) return {neg, frac, -1074, false, false};
+  return {neg, frac | (std::uint64_t{1} << 52), field - 1075, false, false};
+}
+
+// 2^e as a double, exactly, for -1022 <= e <= 1023.
+FLOATLAB_HOST_DEVICE constexpr double pow2(int e) noexcept {
+  return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+}
+
+}  // namespace detail
+
+template <int WL, int FL, class Rounding, class Overflow>
+class fixed {
+  static_assert(WL >= 2 && WL <= 64, "fixed<WL, FL>: word length WL must be in 2..64");
+  static_assert(FL >= -fixed_max_fraction_shift && FL <= fixed_max_fraction_shift,
+                "fixed<WL, FL>: fraction length FL must be in -64..64");
+  static_assert(is_rounding_mode_v<Rounding>,
+                "fixed<WL, FL, Rounding>: Rounding must be a floatlab::round tag (nearest_even, nearest_away, "
+                "toward_zero, upward, downward, odd, stochastic<R>)");
+  static_assert(is_overflow_policy_v<Overflow>,
+                "fixed<WL, FL, Rounding, Overflow>: Overflow must be overflow::saturate or overflow::wrap");
+
+ public:
+  using raw_type = detail::int_least_t<WL>;
+  using rounding_mode = Rounding;
+  using overflow_policy = Overflow;
+  static constexpr int word_length = WL;
+  static constexpr int fraction_length = FL;
+  static constexpr std::int64_t raw_max = static_cast<std::int64_t>((std::uint64_t{1} << (WL - 1)) - 1);
+  static constexpr std::int64_t raw_min = -raw_max - 1;
+
+  constexpr fixed() noexcept = default;
+
+  // From float, double or an integer, rounded in Rounding (stochastic: thread_rng()).
+  // NaN gives 0; +-inf gives the largest / smallest value under either overflow policy.
+  template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
+  FLOATLAB_HOST_DEVICE constexpr explicit fixed(T x) noexcept;
+
+  // The WL low bits of `raw`, read as two's complement.
+  FLOATLAB_HOST_DEVICE static constexpr fixed from_raw(std::int64_t raw) noexcept {
+    fixed r;
+    auto u = static_cast<std::uint64_t>(raw);
+    if constexpr (WL < 64) {
+      u &= (std::uint64_t{1} << WL) - 1;
+      if (u >> (WL - 1)) u |= ~((std::uint64_t{1} << WL) - 1);
+    }
+    r.raw_ = static_cast<raw_type>(static_cast<std::int64_t>(u));
+    return r;
+  }
+  FLOATLAB_HOST_DEVICE constexpr raw_type raw() const noexcept { return raw_; }
+  // The WL-bit pattern, zero-extended.
+  FLOATLAB_HOST_DEVICE constexpr std::uint64_t bits() const noexcept {
+    const auto u = static_cast<std::uint64_t>(static_cast<std::int64_t>(raw_));
+    if constexpr (WL < 64)
+      return u & ((std::uint64_t{1} << WL) - 1);
+    else
+      return u;
+  }
+
+  FLOATLAB_HOST_DEVICE static constexpr fixed max() noexcept { return from_raw(raw_max); }
+  FLOATLAB_HOST_DEVICE static constexpr fixed lowest() noexcept { return from_raw(raw_min); }
+  FLOATLAB_HOST_DEVICE static constexpr fixed epsilon() noexcept { return from_raw(1); }  // one unit, 2^-FL
+
+  // Round once: int64 -> double/float is correctly rounded (to nearest even) and the
+  // scaling by 2^-FL is exact (|FL| <= 64 stays far inside both exponent ranges).
+  FLOATLAB_HOST_DEVICE constexpr explicit operator double() const noexcept {
+    return static_cast<double>(static_cast<std::int64_t>(raw_)) * scale_double();
+  }
+  FLOATLAB_HOST_DEVICE constexpr explicit operator float() const noexcept {
+    return static_cast<float>(static_cast<std::int64_t>(raw_)) * static_cast<float>(scale_double());
+  }
+  // To an integer type: truncation toward zero as for built-in floating types, but
+  // saturating at the integer's range instead of undefined behaviour.
+  template <class Int, std::enable_if_t<std::is_integral_v<Int>, int> = 0>
+  FLOATLAB_HOST_DEVICE constexpr explicit operator Int() const noexcept {
+    const __int128 v = raw_;
+    const auto r = detail::round_to_int<64, round::toward_zero, overflow::saturate>(v < 0, detail::magnitude(v), FL,
+                                                                                  false, 0);
+    if constexpr (std::is_same_v<Int, bool>) {
+      return raw_ != 0;
+    } else if constexpr (std::is_signed_v<Int>) {
+      constexpr auto lo = static_cast<std::int64_t>(std::numeric_limits<Int>::min());
+      constexpr auto hi = static_cast<std::int64_t>(std::numeric_limits<Int>::max());
+      return static_cast<Int>(r.raw < lo ? lo : r.raw > hi ? hi : r.raw);
+    } else {
+      constexpr auto hi = static_cast<std::uint64_t>(static_cast<Int>(~Int{0}));
+      if (r.raw <= 0) return 0;
+      return static_cast<Int>(static_cast<std::uint64_t>(r.raw) > hi ? hi : static_cast<std::uint64_t>(r.raw));
+    }
+  }
+
+  // Operators: exact result, rounded once in Rounding (stochastic: thread_rng()).
+  FLOATLAB_HOST_DEVICE constexpr fixed operator+() const noexcept { return *this; }
+  FLOATLAB_HOST_DEVICE constexpr fixed operator-() const noexcept {
+    const __int128 v = -static_cast<__int128>(raw_);
+    return from_round(detail::round_to_int<WL, Rounding, Overflow>(v < 0, detail::magnitude(v), 0, false, 0));
+  }
+  FLOATLAB_HOST_DEVICE friend fixed operator+(fixed a, fixed b) noexcept { return add_impl<Rounding>(a, b, 0); }
+  FLOATLAB_HOST_DEVICE friend fixed operator-(fixed a, fixed b) noexcept { return sub_impl<Rounding>(a, b, 0); }
+  FLOATLAB_HOST_DEVICE friend fixed operator*(fixed a, fixed b) noexcept {
+    return mul_impl<Rounding>(a, b, detail::implicit_word<Rounding>());
+  }
+  FLOATLAB_HOST_DEVICE friend fixed operator/(fixed a, fixed b) noexcept {
+    return div_impl<Rounding>(a, b, detail::implicit_word<Rounding>());
+  }
+  FLOATLAB_HOST_DEVICE fixed& operator+=(fixed b) noexcept { return *this = *this + b; }
+  FLOATLAB_HOST_DEVICE fixed& operator-=(fixed b) noexcept { return *this = *this - b; }
+  FLOATLAB_HOST_DEVICE fixed& operator*=(fixed b) noexcept { return *this = *this * b; }
+  FLOATLAB_HOST_DEVICE fixed& operator/=(fixed b) noexcept { return *this = *this / b; }
+
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator==(fixed a, fixed b) noexcept { return a.raw_ == b.raw_; }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator!=(fixed a, fixed b) noexcept { return a.raw_ != b.raw_; }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator<(fixed a, fixed b) noexcept { return a.raw_ < b.raw_; }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator<=(fixed a, fixed b) noexcept { return a.raw_ <= b.raw_; }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator>(fixed a, fixed b) noexcept { return a.raw_ > b.raw_; }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator>=(fixed a, fixed b) noexcept { return a.raw_ >= b.raw_; }
+
+  // The exact kernels, in any mode, with the random word already drawn.
+  // a + b and a - b are exact in WL + 1 bits: only the overflow policy acts.
+  template <class Mode>
+  FLOATLAB_HOST_DEVICE static constexpr fixed add_impl(fixed a, fixed b, std::uint32_t) noexcept {
+    const __int128 v = static_cast<__int128>(a.raw_) + b.raw_;
+    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::magnitude(v), 0, false, 0));
+  }
+  template <class Mode>
+  FLOATLAB_HOST_DEVICE static constexpr fixed sub_impl(fixed a, fixed b, std::uint32_t) noexcept {
+    const __int128 v = static_cast<__int128>(a.raw_) - b.raw_;
+    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::magnitude(v), 0, false, 0));
+  }
+  // qa 2^-FL * qb 2^-FL = (qa qb) 2^-2FL: the product (< 2^126) shifted right by FL.
+  template <class Mode>
+  FLOATLAB_HOST_DEVICE static constexpr fixed mul_impl(fixed a, fixed b, std::uint32_t word) noexcept {
+    const __int128 v = static_cast<__int128>(a.raw_) * b.raw_;
+    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::magnitude(v), FL, false, word));
+  }
+  // (qa / qb) * 2^FL, as the exact quotient of two integers below 2^127.
+  // Division by zero: +-max by the sign of a (0 / 0 = 0), under either policy.
+  template <class Mode>
+  FLOATLAB_HOST_DEVICE static constexpr fixed div_impl(fixed a, fixed b, std::uint32_t word) noexcept {
+    if (b.raw_ == 0) return a.raw_ == 0 ? fixed{} : a.raw_ > 0 ? max() : lowest();
+    const bool neg = (a.raw_ < 0) != (b.raw_ < 0);
+    u128 n = detail::magnitude(a.raw_), d = detail::magnitude(b.raw_);
+    if constexpr (FL >= 0)
+      n <<= FL;
+    else
+      d <<= -FL;
+    return from_round(detail::round_quotient<WL, Mode, Overflow>(neg, n, d, word));
+  }
+
+  FLOATLAB_HOST_DEVICE static constexpr fixed from_round(detail::fixed_round_result r) noexcept {
+    fixed f;
+    f.raw_ = static_cast<raw_type>(r.raw);
+    return f;
+  }
+
+ private:
+  FLOATLAB_HOST_DEVICE static constexpr double scale_double() noexcept { return detail::pow2(-FL); }
+  raw_type raw_ = 0;
+};
+
+namespace detail {
+
+// Any supported source value -> fixed To, rounded in Mode with one random word.
+template <class To, class Mode, class From>
+FLOATLAB_HOST_DEVICE constexpr fixed_round_result to_fixed_raw(From x, std::uint32_t word) noexcept {
+  constexpr int WL = To::word_length, FL = To::fraction_length;
+  using O = typename To::overflow_policy;
+  if constexpr (std::is_floating_point_v<From>) {
+    static_assert(sizeof(From) <= sizeof(double), "fixed_cast: long double sources are not supported");
+    const double_parts p = split_double(static_cast<double>(x));  // float -> double is exact
+    if (p.nan) return {0, true, true};
+    if (p.inf) return {p.negative ? To::raw_min : To::raw_max, true, true};
+    // x * 2^FL = sig * 2^(exp + FL)
+    return round_to_int<WL, Mode, O>(p.negative, p.sig, -(p.exp + FL), false, word);
+  } else if constexpr (std::is_integral_v<From>) {
+    const __int128 v = x;
+    return round_to_int<WL, Mode, O>(v < 0, magnitude(v), -FL, false, word);
+  } else {
+    static_assert(is_fixed_v<From>, "fixed_cast: source must be float, double, an integer or a fixed");
+    const __int128 v = x.raw();
+    return round_to_int<WL, Mode, O>(v < 0, magnitude(v), From::fraction_length - FL, false, word);
+  }
+}
+
+}  // namespace detail
+
+template <int WL, int FL, class Rounding, class Overflow>
+template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int>>
+FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, Rounding, Overflow>::fixed(T x) noexcept
+    : raw_(static_cast<raw_type>(detail::to_fixed_raw<fixed, Rounding>(x, detail::implicit_word<Rounding>()).raw)) {}
+
+// ---- explicit conversions -------------------------------------------------------------
+// fixed_cast<To>(x [, Mode{} [, rng]]): x is float, double, an integer or any fixed;
+// the default mode is To's. A stochastic mode needs a source.
+template <class To, class From, class Mode, class Rng>
+FLOATLAB_HOST_DEVICE constexpr To fixed_cast(From x, Mode, Rng&& rng) noexcept {
+  static_assert(is_fixed_v<To>, "fixed_cast<To>: To must be a floatlab::fixed");
+  static_assert(is_rounding_mode_v<Mode>, "fixed_cast: Mode must be a floatlab::round tag");
+  return To::from_round(detail::to_fixed_raw<To, Mode>(x, detail::draw<Mode>(rng)));
+}
+template <class To, class From, class Mode, std::enable_if_t<is_rounding_mode_v<Mode>, int> = 0>
+FLOATLAB_HOST_DEVICE constexpr To fixed_cast(From x, Mode m) noexcept {
+  static_assert(!is_stochastic_v<Mode>, "fixed_cast(x, stochastic<R>{}) needs a random source: fixed_cast(x, mode, rng)");
+  return fixed_cast<To>(x, m, no_random{});
+}
+template <class To, class From>
+FLOATLAB_HOST_DEVICE To fixed_cast(From x) noexcept {
+  using Mode = typename To::rounding_mode;
+  return To::from_round(detail::to_fixed_raw<To, Mode>(x, detail::implicit_word<Mode>()));
+}
+
+// ---- free functions with an explicit random source ------------------------------------
+// op(a, b, rng): in the type's rounding mode; op(a, b, Mode{}, rng): in Mode.
+#define FLOATLAB_FIXED_BINARY(name)                                                                            \
+  template <int WL, int FL, class R, class O, class Mode, class Rng,                                           \
+            std::enable_if_t<is_rounding_mode_v<Mode>, int> = 0>                                               \
+  FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, R, O> name(fixed<WL, FL, R, O> a, fixed<WL, FL, R, O> b, Mode,  \
+                                                          Rng&& rng) noexcept {                                \
+    return fixed<WL, FL, R, O>::template name##_impl<Mode>(a, b, detail::draw<Mode>(rng));                     \
+  }                                                                                                            \
+  template <int WL, int FL, class R, class O, class Rng, std::enable_if_t<!is_rounding_mode_v<std::decay_t<Rng>>, int> = 0> \
+  FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, R, O> name(fixed<WL, FL, R, O> a, fixed<WL, FL, R, O> b,        \
+                                                          Rng&& rng) noexcept {                                \
+    return fixed<WL, FL, R, O>::template name##_impl<R>(a, b, detail::draw<R>(rng));                           \
+  }
+FLOATLAB_FIXED_BINARY(add)
+FLOATLAB_FIXED_BINARY(sub)
+FLOATLAB_FIXED_BINARY(mul)
+FLOATLAB_FIXED_BINARY(div)
+#undef FLOATLAB_FIXED_BINARY
+
+}  // namespace floatlab
