@@ -236,9 +236,8 @@ class cfloat {
   FLOATLAB_HOST_DEVICE friend constexpr cfloat sub(cfloat a, cfloat b, Args&&... args) noexcept {
     static_assert(sizeof...(Args) <= 2, "sub(a, b [, mode] [, rng])");
     using Mode = detail::mode_of_t<Rounding, Args...>;
-    // a - b = a + (-b) exactly, NaN aside; flipping the sign bit directly keeps NaN a NaN.
-    const auto nb = format_type::is_nan(b.bits_) ? b.bits_ : static_cast<storage_type>(b.bits_ ^ format_type::sign_mask);
-    return from_bits(detail::add_bits<format_type, Mode>(a.bits_, nb, detail::word_from<Mode>(args...)));
+    // a - b = a + (-b) exactly (negation keeps NaN a NaN and fnuz's only zero a zero).
+    return from_bits(detail::add_bits<format_type, Mode>(a.bits_, (-b).bits_, detail::word_from<Mode>(args...)));
   }
   template <class... Args>
   FLOATLAB_HOST_DEVICE friend constexpr cfloat mul(cfloat a, cfloat b, Args&&... args) noexcept {

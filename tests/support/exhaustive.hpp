@@ -64,7 +64,11 @@ struct lib {
     const unpacked x = unpack<F>(a), y = unpack<F>(b), z = unpack<F>(c);
     switch (o) {
       case op::add: return finish<F, Mode>(floatlab::detail::add<Mode>(x, y), w);
-      case op::sub: return finish<F, Mode>(floatlab::detail::add<Mode>(x, unpack<F>(F::is_nan(b) ? b : b ^ F::sign_mask)), w);
+      case op::sub: {
+        unpacked ny = y;
+        ny.sign = !ny.sign;
+        return finish<F, Mode>(floatlab::detail::add<Mode>(x, ny), w);
+      }
       case op::mul: return finish<F, Mode>(floatlab::detail::mul(x, y), w);
       case op::div: return finish<F, Mode>(floatlab::detail::div(x, y), w);
       case op::sqrt: return finish<F, Mode>(floatlab::detail::sqrt(x), w);

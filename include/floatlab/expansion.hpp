@@ -1,0 +1,509 @@
+// floatlab/expansion.hpp: floating-point expansions expansion<N, T>, N = 1..8.
+//
+// A value is the exact unevaluated sum t[0] + ... + t[N-1] of N numbers of the base type T
+// (float, double or floatlab::cfloat<E, M> with round::nearest_even), ordered by
+// decreasing magnitude and non-overlapping: |t[i+1]| <= ulp(t[i]) / 2 (for N = 2 this is
+// the "double-word" condition t[0] = RN(t[0] + t[1])), zeros only at the end.
+// Handbook of Floating-Point Arithmetic, 2nd ed., ch. 14.
+//
+// Algorithms and relative error bounds, u = 2^-p (p = std::numeric_limits<T>::digits);
+// docs/expansions.md has the table with input conditions, and tests check each bound:
+//   N = 1   plain T operations, bound u.
+//   N = 2   Joldes, Muller, Popescu, "Tight and rigorous error bounds for basic building
+//           blocks of double-word arithmetic", ACM TOMS 44(2), 2017 (JMP below):
+//             x + y   AccurateDWPlusDW (Alg. 6)          3u^2 + 13u^3
+//             x + t   DWPlusFP (Alg. 4)                  2u^2
+//             x * y   DWTimesDW3 (Alg. 12, fma)          5u^2 (4u^2: Muller, Rideau 2022)
+//             mul_fast DWTimesDW2 (Alg. 11, fma)         6u^2
+//             x * t   DWTimesFP3 (Alg. 9, fma)           2u^2
+//             x / y   DWDivDW3 (Alg. 18)                 9.8u^2
+//             div_fast DWDivDW2 (Alg. 17)                15u^2 + 56u^3
+//             sqrt    SQRTDWtoDW, Lefevre, Louvet, Muller, Picot, Rideau, "Accurate
+//                     calculation of Euclidean norms using double-word arithmetic",
+//                     ACM TOMS 49(1), 2023                25/8 u^2
+//   N >= 3  CAMPARY style (Joldes, Muller, Popescu, Tucker, "CAMPARY: Cuda Multiple
+//           Precision Arithmetic Library and Applications", ICMS 2016; renormalization of
+//           Joldes, Marty, Muller, Popescu, IEEE TC 65(4), 2016): every partial result is
+//           collected exactly with EFTs and renormalized once (renormalize_terms in
+//           eft.hpp), whose last term rounds the remainder. Bound 2^(N-1) u^N (1 + c_N u),
+//           derived in docs/expansions.md: the final rounding of the last term (at most
+//           u |t[N-1]| <= 2^(N-1) u^N |x|), plus the neglected partial products (mul),
+//           plus the quotient/root digits not computed (div, sqrt).
+//
+// No heap, no exceptions; every function is FLOATLAB_HOST_DEVICE and constexpr where the
+// base type's operations are.
+#pragma once
+
+#include "eft.hpp"
+
+namespace floatlab {
+
+template <int N, class T>
+class expansion;
+
+namespace detail {
+
+// Quotient / root digits computed by the N >= 3 long division and square root: each
+// digit divides the remainder by at least 1/(5u) (the estimate r0/y0 of r/y is within
+// 5u, see docs), so D digits leave (5u)^D <= 2^-(N p + 2) of the result undetermined.
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr int expansion_digits() noexcept {
+  constexpr int p = std::numeric_limits<T>::digits;
+  // bits gained per digit: p - log2(5), in 1/10000 bits to stay in integers.
+  constexpr long gain = 10000L * p - 23220L;
+  constexpr long need = 10000L * (N * p + 2);
+  return static_cast<int>((need + gain - 1) / gain);
+}
+
+// ---- N = 2: JMP 2017 ----------------------------------------------------------------
+
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_add(T xh, T xl, T yh, T yl) noexcept {
+  // AccurateDWPlusDW, JMP Alg. 6: relative error <= 3u^2 / (1 - 4u) <= 3u^2 + 13u^3.
+  const eft_result<T> s = two_sum(xh, yh);
+  const eft_result<T> t = two_sum(xl, yl);
+  const T c = s.lo + t.hi;
+  const eft_result<T> v = fast_two_sum(s.hi, c);
+  const T w = t.lo + v.lo;
+  return fast_two_sum(v.hi, w);
+}
+
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_add_fp(T xh, T xl, T y) noexcept {
+  // DWPlusFP, JMP Alg. 4: relative error <= 2u^2.
+  const eft_result<T> s = two_sum(xh, y);
+  const T v = xl + s.lo;
+  return fast_two_sum(s.hi, v);
+}
+
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_mul_fp(T xh, T xl, T y) noexcept {
+  // DWTimesFP3, JMP Alg. 9: relative error <= 2u^2.
+  using ops = fp_ops<T>;
+  const eft_result<T> c = two_prod(xh, y);
+  const T cl3 = ops::fused(xl, y, c.lo);
+  return fast_two_sum(c.hi, cl3);
+}
+
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_mul(T xh, T xl, T yh, T yl) noexcept {
+  // DWTimesDW3, JMP Alg. 12: relative error <= 5u^2 (JMP), 4u^2 (Muller, Rideau 2022).
+  using ops = fp_ops<T>;
+  const eft_result<T> c = two_prod(xh, yh);
+  const T tl0 = ops::mul(xl, yl);
+  const T tl1 = ops::fused(xh, yl, tl0);
+  const T cl2 = ops::fused(xl, yh, tl1);
+  const T cl3 = c.lo + cl2;
+  return fast_two_sum(c.hi, cl3);
+}
+
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_mul_fast(T xh, T xl, T yh, T yl) noexcept {
+  // DWTimesDW2, JMP Alg. 11: drops xl*yl; relative error <= 6u^2.
+  using ops = fp_ops<T>;
+  const eft_result<T> c = two_prod(xh, yh);
+  const T tl = ops::mul(xh, yl);
+  const T cl2 = ops::fused(xl, yh, tl);
+  const T cl3 = c.lo + cl2;
+  return fast_two_sum(c.hi, cl3);
+}
+
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_div_fast(T xh, T xl, T yh, T yl) noexcept {
+  // DWDivDW2, JMP Alg. 17: relative error <= 15u^2 + 56u^3.
+  using ops = fp_ops<T>;
+  const T th = ops::div(xh, yh);
+  const eft_result<T> r = dw_mul_fp(yh, yl, th);
+  const eft_result<T> pi = two_sum(xh, -r.hi);
+  const T dh = pi.lo - r.lo;
+  const T dl = dh + xl;
+  const T d = pi.hi + dl;
+  const T tl = ops::div(d, yh);
+  return fast_two_sum(th, tl);
+}
+
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_div(T xh, T xl, T yh, T yl) noexcept {
+  // DWDivDW3, JMP Alg. 18: reciprocal by one Newton step in double-word, then a
+  // double-word product; relative error <= 9.8u^2.
+  using ops = fp_ops<T>;
+  const T th = ops::div(ops::one(), yh);
+  const T rh = ops::fused(-yh, th, ops::one());
+  const T rl = -ops::mul(yl, th);
+  const eft_result<T> e = fast_two_sum(rh, rl);
+  const eft_result<T> d = dw_mul_fp(e.hi, e.lo, th);
+  const eft_result<T> m = dw_add_fp(d.hi, d.lo, th);
+  return dw_mul(xh, xl, m.hi, m.lo);
+}
+
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_sqrt(T xh, T xl) noexcept {
+  // SQRTDWtoDW (Lefevre, Louvet, Muller, Picot, Rideau 2023): relative error <= 25/8 u^2.
+  using ops = fp_ops<T>;
+  const T sh = ops::root(xh);
+  const T r1 = ops::fused(-sh, sh, xh);
+  const T r2 = xl + r1;
+  const T sl = ops::div(r2, sh + sh);
+  return fast_two_sum(sh, sl);
+}
+
+// ---- N >= 3: exact collection + one renormalization ---------------------------------
+
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr void gen_add(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
+  // Interleaving keeps the terms roughly by decreasing magnitude without a data-dependent
+  // merge; the renormalization is exact for any order (two_sum only).
+  T e[2 * N] = {};
+  for (int i = 0; i < N; ++i) {
+    e[2 * i] = x[i];
+    e[2 * i + 1] = y[i];
+  }
+  renormalize_terms<N>(e, r);
+}
+
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr void gen_mul(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
+  // Products x_i y_j with i + j < N exactly (two_prod), ordered by level i + j with the
+  // error terms of level k placed with level k + 1; level N products and the errors of
+  // level N-1 in one rounded term; levels above N neglected (CAMPARY's truncated product).
+  using ops = fp_ops<T>;
+  T e[N * N + 1] = {};
+  T lows[N] = {};
+  int m = 0;
+  for (int k = 0; k < N; ++k) {
+    T next[N] = {};
+    for (int i = 0; i <= k; ++i) {
+      const eft_result<T> p = two_prod(x[i], y[k - i]);
+      e[m++] = p.hi;
+      next[i] = p.lo;
+    }
+    for (int i = 0; i < k; ++i) e[m++] = lows[i];
+    for (int i = 0; i <= k; ++i) lows[i] = next[i];
+  }
+  T last = ops::zero();
+  for (int i = N - 1; i >= 1; --i) last = last + ops::mul(x[i], y[N - i]);
+  for (int i = N - 1; i >= 0; --i) last = last + lows[i];
+  e[m++] = last;
+  renormalize_terms<N>(e, r);
+}
+
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr void gen_div(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
+  // Long division with exact remainders: q_k = RN(rem_0 / y_0); rem -= q_k * y with the
+  // products two_prod-exact, renormalized to N terms (its rounding is relative to the
+  // small new remainder). The D digits are renormalized once at the end.
+  using ops = fp_ops<T>;
+  constexpr int D = expansion_digits<N, T>();
+  T q[D] = {};
+  T rem[N] = {};
+  for (int i = 0; i < N; ++i) rem[i] = x[i];
+  for (int k = 0; k < D; ++k) {
+    q[k] = ops::div(rem[0], y[0]);
+    if (k == D - 1 || rem[0] == ops::zero() || !ops::finite(q[k])) break;
+    T e[3 * N] = {};
+    for (int i = 0; i < N; ++i) {
+      const eft_result<T> p = two_prod(-q[k], y[i]);
+      e[3 * i] = rem[i];
+      e[3 * i + 1] = p.hi;
+      e[3 * i + 2] = p.lo;
+    }
+    renormalize_terms<N>(e, rem);
+  }
+  if (!ops::finite(q[0])) {
+    r[0] = q[0];
+    for (int i = 1; i < N; ++i) r[i] = ops::zero();
+    return;
+  }
+  renormalize_terms<N>(q, r);
+}
+
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr void gen_sqrt(const T (&x)[N], T (&r)[N]) noexcept {
+  // Digit-by-digit square root with exact remainders: s_0 = RN(sqrt(x_0)); rem = x - S^2;
+  // s_k = RN(rem_0 / (2 s_0)); rem -= 2 s_k S + s_k^2 (two_prod-exact).
+  using ops = fp_ops<T>;
+  constexpr int D = expansion_digits<N, T>();
+  for (int i = 0; i < N; ++i) r[i] = ops::zero();
+  if (!(x[0] > ops::zero()) || !ops::finite(x[0])) {
+    r[0] = ops::root(x[0]);
+    return;
+  }
+  T s[D] = {};
+  s[0] = ops::root(x[0]);
+  const T two_s0 = s[0] + s[0];
+  T rem[N] = {};
+  {
+    T e[N + 2] = {};
+    const eft_result<T> p = two_prod(-s[0], s[0]);
+    e[0] = x[0];
+    e[1] = p.hi;
+    e[2] = p.lo;
+    for (int i = 1; i < N; ++i) e[i + 2] = x[i];
+    renormalize_terms<N>(e, rem);
+  }
+  for (int k = 1; k < D; ++k) {
+    if (rem[0] == ops::zero()) break;
+    s[k] = ops::div(rem[0], two_s0);
+    if (k == D - 1) break;
+    T e[N + 2 * D] = {};
+    int m = 0;
+    for (int i = 0; i < N; ++i) e[m++] = rem[i];
+    const T m2 = -(s[k] + s[k]);
+    for (int j = 0; j < k; ++j) {
+      const eft_result<T> p = two_prod(m2, s[j]);
+      e[m++] = p.hi;
+      e[m++] = p.lo;
+    }
+    const eft_result<T> p = two_prod(-s[k], s[k]);
+    e[m++] = p.hi;
+    e[m++] = p.lo;
+    renormalize_terms<N>(e, rem);
+  }
+  renormalize_terms<N>(s, r);
+}
+
+}  // namespace detail
+
+template <int N, class T>
+class expansion {
+  static_assert(N >= 1 && N <= 8, "expansion<N, T>: the number of terms N must be in 1..8");
+  static_assert(detail::eft_base_ok<T>(),
+                "expansion<N, T>: T must be radix 2 with round-to-nearest (float, double, or "
+                "cfloat with round::nearest_even) and have at least 3 digits");
+  using ops = detail::fp_ops<T>;
+
+ public:
+  using value_type = T;
+  static constexpr int terms = N;
+
+  FLOATLAB_HOST_DEVICE constexpr expansion() noexcept : t_{} {}
+  // Exact: one term.
+  FLOATLAB_HOST_DEVICE constexpr expansion(T v) noexcept : t_{} { t_[0] = v; }  // NOLINT
+
+  // Terms already non-overlapping and in decreasing magnitude (not checked; use
+  // renormalize() for arbitrary terms). Missing terms are zero.
+  template <class... Ts>
+  FLOATLAB_HOST_DEVICE static constexpr expansion from_terms(Ts... ts) noexcept {
+    static_assert(sizeof...(Ts) >= 1 && sizeof...(Ts) <= N,
+                  "expansion<N, T>::from_terms: the number of terms must be in 1..N");
+    static_assert((std::is_same_v<Ts, T> && ...),
+                  "expansion<N, T>::from_terms: every term must be of type T");
+    expansion r;
+    int i = 0;
+    ((r.t_[i++] = ts), ...);
+    return r;
+  }
+
+  FLOATLAB_HOST_DEVICE static constexpr expansion from_array(const T (&a)[N]) noexcept {
+    expansion r;
+    for (int i = 0; i < N; ++i) r.t_[i] = a[i];
+    return r;
+  }
+
+  // Exact construction from a value of a wider type U (double, long double, a wide
+  // cfloat...): peels off RN_T(rest) term by term; rest - t is exact in U (t is within
+  // half an ulp_T of rest and U has at least T's precision). Exact when N terms suffice
+  // and nothing over/underflows; otherwise the last term is RN_T of the remainder.
+  template <class U>
+  FLOATLAB_HOST_DEVICE static constexpr expansion from_value(U v) noexcept {
+    expansion r;
+    U rest = v;
+    for (int i = 0; i < N; ++i) {
+      const T t = static_cast<T>(rest);
+      r.t_[i] = t;
+      rest = rest - static_cast<U>(t);
+      if (!(rest != U(0))) break;
+    }
+    return r;
+  }
+
+  FLOATLAB_HOST_DEVICE constexpr T operator[](int i) const noexcept { return t_[i]; }
+  FLOATLAB_HOST_DEVICE static constexpr int size() noexcept { return N; }
+  FLOATLAB_HOST_DEVICE constexpr const T (&data() const noexcept)[N] { return t_; }
+
+  // Sum of the terms in U, from the smallest up. For U = T and a non-overlapping x this is
+  // a faithful rounding (not always correct rounding); for a U with at least N*p bits and
+  // enough range, it is exact.
+  template <class U>
+  FLOATLAB_HOST_DEVICE constexpr U to() const noexcept {
+    U acc = static_cast<U>(t_[N - 1]);
+    for (int i = N - 2; i >= 0; --i) acc = acc + static_cast<U>(t_[i]);
+    return acc;
+  }
+  FLOATLAB_HOST_DEVICE explicit constexpr operator T() const noexcept { return to<T>(); }
+
+  FLOATLAB_HOST_DEVICE constexpr expansion operator-() const noexcept {
+    expansion r;
+    for (int i = 0; i < N; ++i) r.t_[i] = -t_[i];
+    return r;
+  }
+
+  FLOATLAB_HOST_DEVICE friend constexpr expansion operator+(const expansion& x,
+                                                            const expansion& y) noexcept {
+    if constexpr (N == 1) {
+      return expansion(x.t_[0] + y.t_[0]);
+    } else if constexpr (N == 2) {
+      return pair(detail::dw_add(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
+    } else {
+      expansion r;
+      detail::gen_add<N>(x.t_, y.t_, r.t_);
+      return r;
+    }
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr expansion operator-(const expansion& x,
+                                                            const expansion& y) noexcept {
+    return x + (-y);
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr expansion operator+(const expansion& x, T y) noexcept {
+    if constexpr (N == 2) {
+      return pair(detail::dw_add_fp(x.t_[0], x.t_[1], y));
+    } else {
+      return x + expansion(y);
+    }
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr expansion operator+(T y, const expansion& x) noexcept {
+    return x + y;
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr expansion operator-(const expansion& x, T y) noexcept {
+    return x + (-y);
+  }
+
+  FLOATLAB_HOST_DEVICE friend constexpr expansion operator*(const expansion& x,
+                                                            const expansion& y) noexcept {
+    if constexpr (N == 1) {
+      return expansion(ops::mul(x.t_[0], y.t_[0]));
+    } else if constexpr (N == 2) {
+      return pair(detail::dw_mul(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
+    } else {
+      expansion r;
+      detail::gen_mul<N>(x.t_, y.t_, r.t_);
+      return r;
+    }
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr expansion operator*(const expansion& x, T y) noexcept {
+    if constexpr (N == 2) {
+      return pair(detail::dw_mul_fp(x.t_[0], x.t_[1], y));
+    } else {
+      return x * expansion(y);
+    }
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr expansion operator*(T y, const expansion& x) noexcept {
+    return x * y;
+  }
+
+  FLOATLAB_HOST_DEVICE friend constexpr expansion operator/(const expansion& x,
+                                                            const expansion& y) noexcept {
+    if constexpr (N == 1) {
+      return expansion(ops::div(x.t_[0], y.t_[0]));
+    } else if constexpr (N == 2) {
+      return pair(detail::dw_div(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
+    } else {
+      expansion r;
+      detail::gen_div<N>(x.t_, y.t_, r.t_);
+      return r;
+    }
+  }
+
+  FLOATLAB_HOST_DEVICE constexpr expansion& operator+=(const expansion& y) noexcept {
+    return *this = *this + y;
+  }
+  FLOATLAB_HOST_DEVICE constexpr expansion& operator-=(const expansion& y) noexcept {
+    return *this = *this - y;
+  }
+  FLOATLAB_HOST_DEVICE constexpr expansion& operator*=(const expansion& y) noexcept {
+    return *this = *this * y;
+  }
+  FLOATLAB_HOST_DEVICE constexpr expansion& operator/=(const expansion& y) noexcept {
+    return *this = *this / y;
+  }
+
+  // Comparisons are exact: the sign of x - y computed with a relative error below 1.
+  FLOATLAB_HOST_DEVICE friend constexpr int compare(const expansion& x,
+                                                    const expansion& y) noexcept {
+    const expansion d = x - y;
+    for (int i = 0; i < N; ++i) {
+      if (d.t_[i] > ops::zero()) return 1;
+      if (d.t_[i] < ops::zero()) return -1;
+    }
+    return 0;
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator==(const expansion& x, const expansion& y) noexcept {
+    return compare(x, y) == 0 && x.t_[0] == x.t_[0] && y.t_[0] == y.t_[0];
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator!=(const expansion& x, const expansion& y) noexcept {
+    return !(x == y);
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator<(const expansion& x, const expansion& y) noexcept {
+    return compare(x, y) < 0;
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator>(const expansion& x, const expansion& y) noexcept {
+    return compare(x, y) > 0;
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator<=(const expansion& x, const expansion& y) noexcept {
+    return compare(x, y) <= 0 && x == x && y == y;
+  }
+  FLOATLAB_HOST_DEVICE friend constexpr bool operator>=(const expansion& x, const expansion& y) noexcept {
+    return compare(x, y) >= 0 && x == x && y == y;
+  }
+
+ private:
+  FLOATLAB_HOST_DEVICE static constexpr expansion pair(eft_result<T> r) noexcept {
+    expansion e;
+    e.t_[0] = r.hi;
+    if constexpr (N >= 2) e.t_[1] = r.lo;
+    return e;
+  }
+
+  T t_[N];
+};
+
+// Faster N = 2 variants, named for what they give up (see the bound table above).
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr expansion<2, T> mul_fast(const expansion<2, T>& x,
+                                                         const expansion<2, T>& y) noexcept {
+  const eft_result<T> r = detail::dw_mul_fast(x[0], x[1], y[0], y[1]);
+  return expansion<2, T>::from_terms(r.hi, r.lo);
+}
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr expansion<2, T> div_fast(const expansion<2, T>& x,
+                                                         const expansion<2, T>& y) noexcept {
+  const eft_result<T> r = detail::dw_div_fast(x[0], x[1], y[0], y[1]);
+  return expansion<2, T>::from_terms(r.hi, r.lo);
+}
+
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr expansion<N, T> sqrt(const expansion<N, T>& x) noexcept {
+  using ops = detail::fp_ops<T>;
+  if constexpr (N == 1) {
+    return expansion<1, T>(ops::root(x[0]));
+  } else if constexpr (N == 2) {
+    if (!(x[0] > ops::zero()) || !ops::finite(x[0])) return expansion<2, T>(ops::root(x[0]));
+    const eft_result<T> r = detail::dw_sqrt(x[0], x[1]);
+    return expansion<2, T>::from_terms(r.hi, r.lo);
+  } else {
+    T r[N] = {};
+    detail::gen_sqrt<N>(x.data(), r);
+    return expansion<N, T>::from_array(r);
+  }
+}
+
+// Exact product of two base numbers as an expansion (two_prod; N >= 2).
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr expansion<N, T> exact_product(T a, T b) noexcept {
+  static_assert(N >= 2, "exact_product<N, T>: N must be >= 2 to hold a product exactly");
+  const eft_result<T> r = two_prod(a, b);
+  return expansion<N, T>::from_terms(r.hi, r.lo);
+}
+
+// Renormalizes arbitrary terms (any order, overlapping) into a non-overlapping expansion
+// of the same value, rounded in its last term (bound 2^(N-1) u^N as for addition).
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr expansion<N, T> renormalize(const expansion<N, T>& x) noexcept {
+  T e[N] = {};
+  T r[N] = {};
+  for (int i = 0; i < N; ++i) e[i] = x[i];
+  renormalize_terms<N>(e, r);
+  return expansion<N, T>::from_array(r);
+}
+
+}  // namespace floatlab
