@@ -280,18 +280,38 @@ FLOATLAB_HOST_DEVICE constexpr void vec_sum(T (&x)[Nx]) noexcept {
   x[0] = s;
 }
 
+// Sorts terms by decreasing magnitude (insertion sort: the callers' terms are nearly
+// sorted, so this is close to one pass of well-predicted comparisons).
+template <class T, int M>
+FLOATLAB_HOST_DEVICE constexpr void sort_by_magnitude(T (&e)[M]) noexcept {
+  for (int i = 1; i < M; ++i) {
+    const T v = e[i];
+    const T a = detail::abs(v);
+    int j = i - 1;
+    while (j >= 0 && detail::abs(e[j]) < a) {
+      e[j + 1] = e[j];
+      --j;
+    }
+    e[j + 1] = v;
+  }
+}
+
 // Renormalization (Joldes, Marty, Muller, Popescu, "Arithmetic algorithms for extended
 // precision using floating-point expansions", IEEE TC 65(4), 2016, Algorithms 3-6, as
-// used in CAMPARY): e[0..M) (any order; its exact sum is what counts) is turned into K
-// terms r[0..K) of decreasing magnitude, r[i+1] at most half an ulp of r[i] in practice.
+// used in CAMPARY): e[0..M), sorted by decreasing magnitude, is turned into K terms
+// r[0..K) of decreasing magnitude, each at most an ulp of the one before (tested).
 //  1. VecSum from the bottom (exact).
 //  2. VecSumErrBranch: sweep down carrying the running error, emit a term whenever the
 //     carried error is non-zero, skip zeros (so cancellation does not leave holes).
 //  3. The last output term takes the rounded sum of everything not yet emitted, so the
 //     result is rounded rather than truncated: the error is at most about u*|r[K-1]|.
-// Differences to the paper: two_sum instead of Fast2Sum in both sweeps, so the sum stays
-// exact even for inputs that break the paper's ordering preconditions (merged operands,
-// product partial sums); the bound then follows from exactness plus step 3.
+//  4. Fix-up (ours, replaces the paper's repeated VecSumErr): while some pair has
+//     RN(r[i] + r[i+1]) != r[i], replace it by two_sum(r[i], r[i+1]). On exit every term
+//     is the rounded sum of itself and the next, |r[i+1]| <= ulp(r[i]) / 2, the same
+//     invariant as a normalized double-word. Usually one pass of K-1 additions.
+// Difference to the paper: two_sum instead of Fast2Sum in both sweeps, so the sum stays
+// exact even where the paper's preconditions on the input are not met; the bound then
+// follows from exactness plus step 3 (docs/expansions.md).
 template <int K, class T, int M>
 FLOATLAB_HOST_DEVICE constexpr void renormalize_terms(T (&e)[M], T (&r)[K]) noexcept {
   static_assert(K >= 1 && M >= 1, "renormalize_terms: K and M must be >= 1");
@@ -313,6 +333,18 @@ FLOATLAB_HOST_DEVICE constexpr void renormalize_terms(T (&e)[M], T (&r)[K]) noex
   for (int k = M - 1; k >= i; --k) tail = tail + e[k];
   r[j++] = eps + tail;
   for (; j < K; ++j) r[j] = ops::zero();
+  for (int pass = 0; pass < K; ++pass) {  // bounded: NaN never compares equal
+    bool changed = false;
+    for (int k = 0; k + 1 < K; ++k) {
+      if (!(r[k] + r[k + 1] == r[k])) {
+        const eft_result<T> q = two_sum(r[k], r[k + 1]);
+        changed = changed || !(q.hi == r[k]) || !(q.lo == r[k + 1]);
+        r[k] = q.hi;
+        r[k + 1] = q.lo;
+      }
+    }
+    if (!changed) break;
+  }
 }
 
 }  // namespace floatlab

@@ -151,12 +151,12 @@ FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_sqrt(T xh, T xl) noexcept {
 
 template <int N, class T>
 FLOATLAB_HOST_DEVICE constexpr void gen_add(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
-  // Interleaving keeps the terms roughly by decreasing magnitude without a data-dependent
-  // merge; the renormalization is exact for any order (two_sum only).
+  // Merge by decreasing magnitude (JMMP 2016 Alg. 4 / CAMPARY), then renormalize.
   T e[2 * N] = {};
-  for (int i = 0; i < N; ++i) {
-    e[2 * i] = x[i];
-    e[2 * i + 1] = y[i];
+  int i = 0, j = 0;
+  for (int k = 0; k < 2 * N; ++k) {
+    if (j >= N || (i < N && !(abs(x[i]) < abs(y[j])))) e[k] = x[i++];
+    else e[k] = y[j++];
   }
   renormalize_terms<N>(e, r);
 }
@@ -184,6 +184,7 @@ FLOATLAB_HOST_DEVICE constexpr void gen_mul(const T (&x)[N], const T (&y)[N], T 
   for (int i = N - 1; i >= 1; --i) last = last + ops::mul(x[i], y[N - i]);
   for (int i = N - 1; i >= 0; --i) last = last + lows[i];
   e[m++] = last;
+  sort_by_magnitude(e);
   renormalize_terms<N>(e, r);
 }
 
@@ -207,6 +208,7 @@ FLOATLAB_HOST_DEVICE constexpr void gen_div(const T (&x)[N], const T (&y)[N], T 
       e[3 * i + 1] = p.hi;
       e[3 * i + 2] = p.lo;
     }
+    sort_by_magnitude(e);
     renormalize_terms<N>(e, rem);
   }
   if (!ops::finite(q[0])) {
@@ -214,6 +216,7 @@ FLOATLAB_HOST_DEVICE constexpr void gen_div(const T (&x)[N], const T (&y)[N], T 
     for (int i = 1; i < N; ++i) r[i] = ops::zero();
     return;
   }
+  sort_by_magnitude(q);
   renormalize_terms<N>(q, r);
 }
 
@@ -239,6 +242,7 @@ FLOATLAB_HOST_DEVICE constexpr void gen_sqrt(const T (&x)[N], T (&r)[N]) noexcep
     e[1] = p.hi;
     e[2] = p.lo;
     for (int i = 1; i < N; ++i) e[i + 2] = x[i];
+    sort_by_magnitude(e);
     renormalize_terms<N>(e, rem);
   }
   for (int k = 1; k < D; ++k) {
@@ -257,8 +261,10 @@ FLOATLAB_HOST_DEVICE constexpr void gen_sqrt(const T (&x)[N], T (&r)[N]) noexcep
     const eft_result<T> p = two_prod(-s[k], s[k]);
     e[m++] = p.hi;
     e[m++] = p.lo;
+    sort_by_magnitude(e);
     renormalize_terms<N>(e, rem);
   }
+  sort_by_magnitude(s);
   renormalize_terms<N>(s, r);
 }
 
@@ -502,6 +508,7 @@ FLOATLAB_HOST_DEVICE constexpr expansion<N, T> renormalize(const expansion<N, T>
   T e[N] = {};
   T r[N] = {};
   for (int i = 0; i < N; ++i) e[i] = x[i];
+  sort_by_magnitude(e);
   renormalize_terms<N>(e, r);
   return expansion<N, T>::from_array(r);
 }
