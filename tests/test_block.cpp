@@ -377,3 +377,32 @@ TEST_CASE("block: exact integer dot products and GEMM, rounded once (MPFR refere
   // An 8-bit accumulator overflows and says so.
   REQUIRE(fl::block_gemm<8>(cview(A), cview(ea), cview(B), cview(eb), m, n, k, view(C), fl::round::nearest_even{}, fl::no_random{}) == block_status::accumulator_overflow);
 }
+
+TEST_CASE("block: philox_bulk_rng draws philox_rng's words, in order, through fill and ()", "[block]") {
+  for (std::uint64_t seed : {0ull, 1ull, 0xDEADBEEFCAFEull}) {
+    fl::philox_rng ref(seed, 9);
+    fl::philox_bulk_rng bulk(seed, 9);
+    std::mt19937_64 g(seed);
+    std::vector<std::uint32_t> buf(2000);
+    for (int step = 0; step < 60; ++step) {
+      const std::size_t n = step % 3 == 0 ? 1 : g() % 1500;  // odd sizes, partial Philox blocks
+      if (step % 5 == 0) {
+        REQUIRE(bulk() == ref());
+        continue;
+      }
+      bulk.fill(buf.data(), n);
+      for (std::size_t i = 0; i < n; ++i) REQUIRE(buf[i] == ref());
+    }
+  }
+  // block_quantize gives the same codes with either source.
+  std::mt19937_64 g(8);
+  std::vector<float> in(3000);
+  for (auto& x : in) x = random_float(g);
+  std::vector<std::int8_t> a(in.size()), b(in.size());
+  std::vector<int> ea(in.size() / 30 + 1), eb(ea.size());
+  for (const auto& shape : {block_shape::consecutive(30), block_shape::whole(), block_shape::by_rows(100, 30), block_shape::by_columns(100, 30)}) {
+    REQUIRE(fl::block_quantize(cview(in), view(a), view(ea), shape, 8, fl::round::stochastic<20>{}, fl::philox_rng(4, 2)) == block_status::ok);
+    REQUIRE(fl::block_quantize(cview(in), view(b), view(eb), shape, 8, fl::round::stochastic<20>{}, fl::philox_bulk_rng(4, 2)) == block_status::ok);
+    CHECK(a == b);
+  }
+}

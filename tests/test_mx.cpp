@@ -217,6 +217,60 @@ TEMPLATE_TEST_CASE("mx: conversion against the exact reference (scale rule, roun
   check_quantize<TestType, fl::round::stochastic<32>>(rmode::sto, 32);
 }
 
+TEMPLATE_TEST_CASE("mx: fast paths equal the exact path (round_pack) at every grid point, midpoint and neighbour", "[mx]",
+                   mx::mxfp8_e4m3, mx::mxfp8_e5m2, mx::mxfp6_e3m2, mx::mxfp6_e2m3, mx::mxfp4_e2m1, mx::mxint8) {
+  using Fmt = TestType;
+  using Elem = typename Fmt::element_type;
+  const spec_element& s = spec_of<Fmt>();
+  // Element values, their midpoints, and float neighbours of both, times 2^X for scales X.
+  std::vector<double> vals;
+  for (int c = 0; c < code_count(s); ++c) {
+    const double v = spec_value(s, static_cast<unsigned>(c));
+    if (std::isfinite(v)) vals.push_back(v);
+  }
+  std::sort(vals.begin(), vals.end());
+  std::vector<double> probes;
+  for (std::size_t i = 0; i < vals.size(); ++i) {
+    probes.push_back(vals[i]);
+    if (i + 1 < vals.size()) probes.push_back((vals[i] + vals[i + 1]) / 2);
+    probes.push_back(vals[i] * 1.25 + 0x1p-20);
+  }
+  probes.push_back(s.max * 1.0625);  // beyond the largest normal: saturates
+  probes.push_back(s.max * 1.999);
+  std::size_t compared = 0;
+  for (int X : {-127, -120, -3, 0, 5, 100, 127 - s.emax}) {
+    std::vector<float> block;
+    for (double p : probes) {
+      for (double v : {p, -p}) {
+        const float f = static_cast<float>(std::ldexp(v, X));
+        for (float g : {f, std::nextafter(f, 0.0f), std::nextafter(f, 2 * f + 1)})
+          if (std::isfinite(g)) block.push_back(g);
+      }
+    }
+    // Pad to whole blocks and put the largest normal first in each block, fixing X.
+    std::vector<float> in;
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      if (in.size() % 32 == 0) in.push_back(static_cast<float>(std::ldexp(s.max, X)));
+      in.push_back(block[i]);
+    }
+    while (in.size() % 32) in.push_back(0.0f);
+    std::vector<std::uint8_t> el(in.size()), sc(in.size() / 32), el2(in.size());
+    std::vector<std::uint32_t> words(in.size());
+    fl::philox_rng wr(X + 1000);
+    for (auto& w : words) w = wr();
+    REQUIRE(mx::quantize<Fmt>(cview(in), view(el), view(sc)) == block_status::ok);
+    REQUIRE(mx::quantize<Fmt>(cview(in), view(el2), view(sc), fl::round::stochastic<11>{}, fl::philox_bulk_rng(X + 1000)) == block_status::ok);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const int shared = sc[i / 32] - 127;
+      INFO("v=" << in[i] << " X=" << shared);
+      REQUIRE(static_cast<int>(el[i]) == static_cast<int>(mx::detail::quantize_element<Elem, fl::round::nearest_even>(in[i], shared, 0)));
+      REQUIRE(static_cast<int>(el2[i]) == static_cast<int>(mx::detail::quantize_element<Elem, fl::round::stochastic<11>>(in[i], shared, words[i])));
+      ++compared;
+    }
+  }
+  CHECK(compared > 1000);
+}
+
 TEST_CASE("mx: spec rules case by case", "[mx]") {
   const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
   std::vector<float> v(64, 1.0f);

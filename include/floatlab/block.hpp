@@ -155,41 +155,133 @@ FLOATLAB_HOST_DEVICE constexpr double rint_ne(double y) noexcept {
   return (y + magic) - magic;
 }
 
-// 2^-s of the blocks of elements base .. base+len-1, for the fast paths.
-inline void fill_inverse_scales(const block_shape& shape, array_view<int> exponents, std::size_t base,
-                                std::size_t len, double* mul) noexcept {
-  switch (shape.kind) {
-    case block_kind::tensor: {
-      const double v = exp2i(-exponents[0]);
-      for (std::size_t i = 0; i < len; ++i) mul[i] = v;
-      break;
-    }
-    case block_kind::consecutive:
-    case block_kind::rows: {
-      const std::size_t l = shape.kind == block_kind::rows ? shape.cols : shape.length;
-      std::size_t k = base / l, off = base % l;
-      double v = exp2i(-exponents[k]);
-      for (std::size_t i = 0; i < len; ++i) {
-        mul[i] = v;
-        if (++off == l && i + 1 < len) {
-          off = 0;
-          v = exp2i(-exponents[++k]);
-        }
-      }
-      break;
-    }
-    case block_kind::columns: {
-      std::size_t j = base % shape.cols;
-      for (std::size_t i = 0; i < len; ++i) {
-        mul[i] = exp2i(-exponents[j]);
-        if (++j == shape.cols) j = 0;
-      }
-      break;
+// Does the random source offer fill(uint32_t*, size_t) (bulk generation)?
+template <class Rng, class = void>
+struct has_fill : std::false_type {};
+template <class Rng>
+struct has_fill<Rng, std::void_t<decltype(std::declval<Rng&>().fill(static_cast<std::uint32_t*>(nullptr), std::size_t{0}))>>
+    : std::true_type {};
+
+// The next n words of a source, in order.
+template <class Rng>
+FLOATLAB_HOST_DEVICE void draw_words(Rng& rng, std::uint32_t* out, std::size_t n) noexcept {
+  if constexpr (has_fill<std::remove_reference_t<Rng>>::value)
+    rng.fill(out, n);
+  else
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint32_t>(rng());
+}
+
+// Fast-path rounding of len elements, all with 2^-s = mul: y = x * 2^-s is exact in double
+// (a 24-bit x times a power of two well inside double's range), and the rounding of y uses
+// exact double operations. test_block checks them bit for bit against quantize_exact.
+FLOATLAB_HOST_DEVICE constexpr double mul_at(double m, std::size_t) noexcept { return m; }
+FLOATLAB_HOST_DEVICE constexpr double mul_at(const double* m, std::size_t i) noexcept { return m[i]; }
+
+// mul: one 2^-s for the run, or one per element.
+template <class Mode, class Int, class Mul>
+FLOATLAB_HOST_DEVICE void quantize_run(const float* src, Int* dst, std::size_t len, Mul mul,
+                                       const std::uint32_t* words) noexcept {
+  if constexpr (std::is_same_v<Mode, round::nearest_even>) {
+    (void)words;
+    for (std::size_t i = 0; i < len; ++i)
+      dst[i] = static_cast<Int>(static_cast<std::int64_t>(rint_ne(static_cast<double>(src[i]) * mul_at(mul, i))));
+  } else {
+    constexpr int R = Mode::bits;
+    constexpr double two_r = static_cast<double>(std::uint64_t{1} << R);
+    for (std::size_t i = 0; i < len; ++i) {
+      const double y = static_cast<double>(src[i]) * mul_at(mul, i);
+      const double a = y < 0 ? -y : y;
+      const auto whole = static_cast<std::int64_t>(a);  // trunc, exact: a < 2^31
+      // f: the first R bits of the fraction, exact (a power-of-two scaling, then trunc).
+      const auto f = static_cast<std::int64_t>((a - static_cast<double>(whole)) * two_r);
+      const std::int64_t q = whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
+      const std::int64_t neg = -static_cast<std::int64_t>(y < 0);  // all ones or zero: branch-free sign
+      dst[i] = static_cast<Int>((q ^ neg) - neg);
     }
   }
 }
 
 }  // namespace detail
+
+// ---- a bulk random source -------------------------------------------------------------
+// The same words, in the same order, as philox_rng(seed, stream) (random.hpp), with a
+// fill() that computes 64 Philox4x32-10 blocks side by side in a loop that compilers
+// vectorize (32x32->64-bit multiplies in 64-bit lanes). block_quantize and mx::quantize
+// use fill() when a source has it.
+class philox_bulk_rng {
+ public:
+  FLOATLAB_HOST_DEVICE constexpr explicit philox_bulk_rng(std::uint64_t seed = 0, std::uint64_t stream = 0) noexcept
+      : seed_(seed), stream_(stream) {}
+
+  FLOATLAB_HOST_DEVICE constexpr std::uint32_t operator()() noexcept {
+    if (used_ == 4) {
+      const philox_block b = philox4x32(seed_, static_cast<std::uint32_t>(counter_), static_cast<std::uint32_t>(counter_ >> 32),
+                                        static_cast<std::uint32_t>(stream_), static_cast<std::uint32_t>(stream_ >> 32));
+      for (int i = 0; i < 4; ++i) buf_[i] = b.w[i];
+      ++counter_;
+      used_ = 0;
+    }
+    return buf_[used_++];
+  }
+
+  FLOATLAB_HOST_DEVICE void fill(std::uint32_t* out, std::size_t n) noexcept {
+    std::size_t i = 0;
+    while (i < n && used_ < 4) out[i++] = buf_[used_++];  // words left from the last block
+    constexpr std::size_t lanes = 64;
+    while (n - i >= 4 * lanes) {
+      blocks(out + i, lanes);
+      i += 4 * lanes;
+    }
+    const std::size_t whole = (n - i) / 4;
+    if (whole) {
+      std::uint32_t tmp[4 * lanes];
+      blocks(tmp, lanes);  // computes `lanes` blocks; keep `whole`, rewind the counter
+      for (std::size_t j = 0; j < 4 * whole; ++j) out[i + j] = tmp[j];
+      counter_ -= lanes - whole;
+      i += 4 * whole;
+    }
+    while (i < n) out[i++] = (*this)();
+  }
+
+ private:
+  // `count` consecutive blocks (counter_, counter_ + 1, ...) into out, 4 words each.
+  FLOATLAB_HOST_DEVICE void blocks(std::uint32_t* out, std::size_t count) noexcept {
+    constexpr std::size_t lanes = 64;
+    std::uint64_t c0[lanes], c1[lanes], c2[lanes], c3[lanes];
+    for (std::size_t j = 0; j < lanes; ++j) {
+      const std::uint64_t c = counter_ + j;
+      c0[j] = c & 0xFFFFFFFFu;
+      c1[j] = c >> 32;
+      c2[j] = stream_ & 0xFFFFFFFFu;
+      c3[j] = stream_ >> 32;
+    }
+    std::uint64_t k0 = seed_ & 0xFFFFFFFFu, k1 = seed_ >> 32;
+    for (int round = 0; round < 10; ++round) {  // philox4x32 of random.hpp, lane-parallel
+      for (std::size_t j = 0; j < lanes; ++j) {
+        const std::uint64_t p0 = 0xD2511F53u * c0[j], p1 = 0xCD9E8D57u * c2[j];
+        const std::uint64_t n0 = (p1 >> 32) ^ c1[j] ^ k0, n2 = (p0 >> 32) ^ c3[j] ^ k1;
+        c1[j] = p1 & 0xFFFFFFFFu;
+        c3[j] = p0 & 0xFFFFFFFFu;
+        c0[j] = n0;
+        c2[j] = n2;
+      }
+      k0 = (k0 + 0x9E3779B9u) & 0xFFFFFFFFu;
+      k1 = (k1 + 0xBB67AE85u) & 0xFFFFFFFFu;
+    }
+    for (std::size_t j = 0; j < count; ++j) {
+      out[4 * j] = static_cast<std::uint32_t>(c0[j]);
+      out[4 * j + 1] = static_cast<std::uint32_t>(c1[j]);
+      out[4 * j + 2] = static_cast<std::uint32_t>(c2[j]);
+      out[4 * j + 3] = static_cast<std::uint32_t>(c3[j]);
+    }
+    counter_ += lanes;
+  }
+
+  std::uint64_t seed_, stream_;
+  std::uint64_t counter_ = 0;
+  std::uint32_t buf_[4] = {};
+  int used_ = 4;
+};
 
 // ---- quantize -------------------------------------------------------------------------
 // in -> codes (out) and one exponent per block, with WL-bit codes in Int (int8_t, int16_t,
@@ -239,38 +331,48 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
       exponents[k] = m == 0 ? 0 : detail::block_exponent(m, word_length);
     }
   }
-  // 3. Codes. The fast paths compute y = x * 2^-s exactly in double (a 24-bit x times a
-  //    power of two in range) and round y with exact double operations; test_block checks
-  //    them bit for bit against quantize_exact. Blocks with NaN take the exact path.
+  // 3. Codes: fast paths for nearest_even and stochastic over runs of one scale (blocks
+  //    with NaN take the exact path below).
   if constexpr (std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>) {
     if (status == block_status::ok) {
       constexpr std::size_t chunk = 256;
       std::uint32_t words[chunk];
-      double mul[chunk];
+      // Spans of up to 256 elements (one batch of random words), cut into runs that share
+      // one exponent.
       for (std::size_t base = 0; base < n; base += chunk) {
-        const std::size_t len = n - base < chunk ? n - base : chunk;
-        detail::fill_inverse_scales(shape, exponents, base, len, mul);
-        const float* src = in.data + base;
-        Int* dst = out.data + base;
-        if constexpr (std::is_same_v<Mode, round::nearest_even>) {
-          (void)words;
-          for (std::size_t i = 0; i < len; ++i) {
-            const double y = static_cast<double>(src[i]) * mul[i];
-            dst[i] = static_cast<Int>(static_cast<std::int64_t>(detail::rint_ne(y)));
+        const std::size_t end = n - base < chunk ? n : base + chunk;
+        if constexpr (is_stochastic_v<Mode>) detail::draw_words(rng, words, end - base);
+        if ((shape.kind == block_kind::consecutive && shape.length < chunk) || shape.kind == block_kind::columns) {
+          // Small blocks: one loop over the span with a 2^-s per element.
+          double mul[chunk];
+          if (shape.kind == block_kind::columns) {
+            std::size_t j = base % shape.cols;
+            for (std::size_t i = base; i < end; ++i) {
+              mul[i - base] = detail::exp2i(-exponents[j]);
+              j = j + 1 == shape.cols ? 0 : j + 1;
+            }
+          } else {
+            for (std::size_t i = base; i < end;) {
+              const std::size_t k = i / shape.length, stop = (k + 1) * shape.length < end ? (k + 1) * shape.length : end;
+              const double v = detail::exp2i(-exponents[k]);
+              for (; i < stop; ++i) mul[i - base] = v;
+            }
           }
-        } else {
-          for (std::size_t i = 0; i < len; ++i) words[i] = static_cast<std::uint32_t>(rng());
-          constexpr int R = Mode::bits;
-          constexpr double two_r = static_cast<double>(std::uint64_t{1} << R);
-          for (std::size_t i = 0; i < len; ++i) {
-            const double y = static_cast<double>(src[i]) * mul[i];
-            const double a = y < 0 ? -y : y;
-            const auto whole = static_cast<std::int64_t>(a);  // trunc, exact: a < 2^31
-            // f: the first R bits of the fraction, exact (power-of-two scaling, then trunc).
-            const auto f = static_cast<std::uint64_t>((a - static_cast<double>(whole)) * two_r);
-            const std::int64_t q = whole + static_cast<std::int64_t>((f + (words[i] >> (32 - R))) >> R);
-            dst[i] = static_cast<Int>(y < 0 ? -q : q);
+          detail::quantize_run<Mode>(in.data + base, out.data + base, end - base, static_cast<const double*>(mul), words);
+          continue;
+        }
+        for (std::size_t i = base; i < end;) {
+          std::size_t k = 0, block_end = n;
+          if (shape.kind == block_kind::consecutive) {
+            k = i / shape.length;
+            block_end = (k + 1) * shape.length;
+          } else if (shape.kind == block_kind::rows) {
+            k = i / shape.cols;
+            block_end = (k + 1) * shape.cols;
           }
+          const std::size_t stop = block_end < end ? block_end : end;
+          detail::quantize_run<Mode>(in.data + i, out.data + i, stop - i, detail::exp2i(-exponents[k]), words + (i - base));
+          i = stop;
         }
       }
       return status;

@@ -163,6 +163,71 @@ FLOATLAB_HOST_DEVICE constexpr std::uint8_t quantize_element(float v, int shared
   }
 }
 
+// Fast path for nearest_even and stochastic<R>: len elements of one block. y = V / X is
+// exact in double; |y| is clamped to the largest normal (spec 6.3; with a saturating
+// format rounding never goes past it then), rounded on the element's grid 2^u with exact
+// double operations, and packed from the double's bits. test_mx checks it bit for bit
+// against quantize_element (round_pack) on every grid point, midpoint and neighbour.
+template <class Elem, class Mode>
+FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std::size_t len, const double* inv_scale,
+                                        const std::uint32_t* words) noexcept {
+  using floatlab::detail::pow2;
+  constexpr double maxv = element_traits<Elem>::max_value;
+  if constexpr (std::is_same_v<Elem, int8_element>) {
+    for (std::size_t i = 0; i < len; ++i) {
+      const double y = static_cast<double>(src[i]) * inv_scale[i] * 64.0;  // codes are units of 2^-6 (exact)
+      // |y| clamped, on the bits: for nonnegative doubles the integer order is the value
+      // order, and an integer min keeps the loop branch-free (vectorizable).
+      constexpr std::uint64_t max_bits = bit_cast<std::uint64_t>(127.0);
+      std::uint64_t ab = bit_cast<std::uint64_t>(y) & ~(std::uint64_t{1} << 63);
+      ab = ab < max_bits ? ab : max_bits;
+      const double a = bit_cast<double>(ab);
+      std::int64_t q;
+      if constexpr (std::is_same_v<Mode, round::nearest_even>) {
+        q = static_cast<std::int64_t>(floatlab::detail::rint_ne(a));
+      } else {
+        constexpr int R = Mode::bits;
+        const auto whole = static_cast<std::int64_t>(a);
+        const auto f = static_cast<std::int64_t>((a - static_cast<double>(whole)) * pow2(R));
+        q = whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
+      }
+      const std::int64_t neg = -static_cast<std::int64_t>(y < 0);
+      dst[i] = static_cast<std::uint8_t>((q ^ neg) - neg);
+    }
+  } else {
+    using F = typename element_traits<Elem>::format_type;
+    constexpr int M = F::fraction_bits, E = F::exponent_bits, emin = F::emin, bias = F::bias;
+    const double min_normal = pow2(emin), sub_scale = pow2(M - emin);
+    for (std::size_t i = 0; i < len; ++i) {
+      const double y = static_cast<double>(src[i]) * inv_scale[i];
+      const std::uint64_t yb = bit_cast<std::uint64_t>(y);
+      constexpr std::uint64_t max_bits = bit_cast<std::uint64_t>(maxv);
+      std::uint64_t ab = yb & ~(std::uint64_t{1} << 63);  // |y|, clamped on the bits (see above)
+      ab = ab < max_bits ? ab : max_bits;
+      const double a = bit_cast<double>(ab);
+      const int ea = static_cast<int>(bit_cast<std::uint64_t>(a) >> 52) - 1023;  // zero: -1023
+      const int u = (ea > emin ? ea : emin) - M;                                   // the grid step 2^u
+      double r;
+      if constexpr (std::is_same_v<Mode, round::nearest_even>) {
+        const double big = pow2(u + 52);  // a < 2^(u + M + 1): adding 2^(u+52) rounds at 2^u
+        r = (a + big) - big;
+      } else {
+        constexpr int R = Mode::bits;
+        const double t = a * pow2(-u);
+        const auto whole = static_cast<std::int64_t>(t);
+        const auto f = static_cast<std::int64_t>((t - static_cast<double>(whole)) * pow2(R));
+        r = static_cast<double>(whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R)) * pow2(u);
+      }
+      const std::uint64_t rb = bit_cast<std::uint64_t>(r);
+      const auto normal = static_cast<std::uint32_t>(((static_cast<std::uint32_t>((rb >> 52) - 1023 + bias)) << M) |
+                                                     ((rb >> (52 - M)) & ((1u << M) - 1)));
+      const auto sub = static_cast<std::uint32_t>(static_cast<std::int64_t>(r * sub_scale));  // r < 2^emin: r / 2^(emin - M)
+      const std::uint32_t code = r < min_normal ? sub : normal;
+      dst[i] = static_cast<std::uint8_t>(code | static_cast<std::uint32_t>((yb >> 63) << (E + M)));
+    }
+  }
+}
+
 // A code as an exact integer multiple of 2^lsb_exponent: (class, sign, integer).
 struct element_value {
   floatlab::detail::value_class cls;
@@ -249,20 +314,45 @@ block_status quantize(array_view<const float> in, array_view<std::uint8_t> eleme
   const std::size_t n = in.size, nb = (n + block_size - 1) / block_size;
   if (elements.size != n || scales.size != nb) return block_status::size_mismatch;
   block_status status = block_status::ok;
-  for (std::size_t k = 0; k < nb; ++k) {
-    const std::size_t begin = k * block_size, end = begin + block_size < n ? begin + block_size : n;
-    std::uint32_t m = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::uint32_t a = floatlab::detail::abs_bits(in[i]);
-      m = a > m ? a : m;
+  constexpr bool fast = std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>;
+  constexpr std::size_t group = 8;  // blocks per batch of random words
+  std::uint32_t words[group * block_size];
+  double inv_scale[group * block_size];  // 1 / X per element of the group (fast path)
+  for (std::size_t k0 = 0; k0 < nb; k0 += group) {
+    const std::size_t k1 = k0 + group < nb ? k0 + group : nb;
+    const std::size_t span_begin = k0 * block_size, span_end = k1 * block_size < n ? k1 * block_size : n;
+    if constexpr (fast && is_stochastic_v<Mode>) floatlab::detail::draw_words(rng, words, span_end - span_begin);
+    bool group_nan = false;
+    for (std::size_t k = k0; k < k1; ++k) {
+      const std::size_t begin = k * block_size, end = begin + block_size < n ? begin + block_size : n;
+      std::uint32_t m = 0;
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::uint32_t a = floatlab::detail::abs_bits(in[i]);
+        m = a > m ? a : m;
+      }
+      const std::uint8_t x = detail::shared_scale(m, T::emax_elem);
+      scales[k] = x;
+      group_nan = group_nan || x == scale_nan;
+      const double inv = x == scale_nan ? 0.0 : floatlab::detail::pow2(-scale_exponent(x));
+      for (std::size_t i = begin; i < end; ++i) inv_scale[i - span_begin] = inv;
     }
-    const std::uint8_t x = detail::shared_scale(m, T::emax_elem);
-    scales[k] = x;
-    if (x == scale_nan) status = block_status::non_finite;
-    const int shared_exp = scale_exponent(x);
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::uint32_t w = floatlab::detail::draw<Mode>(rng);
-      elements[i] = x == scale_nan ? std::uint8_t{0} : detail::quantize_element<Elem, Mode>(in[i], shared_exp, w);
+    if (group_nan) status = block_status::non_finite;
+    if constexpr (fast) {
+      if (!group_nan) {
+        detail::quantize_fast<Elem, Mode>(in.data + span_begin, elements.data + span_begin, span_end - span_begin,
+                                          inv_scale, words);
+        continue;
+      }
+    }
+    for (std::size_t i = span_begin; i < span_end; ++i) {
+      const std::uint8_t x = scales[i / block_size];
+      std::uint32_t w = 0;
+      if constexpr (fast && is_stochastic_v<Mode>)
+        w = words[i - span_begin];
+      else
+        w = floatlab::detail::draw<Mode>(rng);
+      elements[i] = x == scale_nan ? std::uint8_t{0}
+                                   : detail::quantize_element<Elem, Mode>(in[i], scale_exponent(x), w);
     }
   }
   return status;
