@@ -469,3 +469,97 @@ TEST_CASE("fixed: stochastic rounding is unbiased (statistical, can fail)", "[fi
     s2 += static_cast<double>(fl::mul(T::from_raw(37), T::from_raw(-13), fl::round::stochastic<12>{}, rng));
   CHECK(std::abs(s2 / n - (37.0 * -13.0 / 256.0)) < 5 * (1.0 / 16) * 0.5 / std::sqrt(n));
 }
+
+// ---- cfloat <-> fixed ---------------------------------------------------------------------
+TEMPLATE_TEST_CASE("fixed: from every e4m3, e5m2, e2m1 and binary16 pattern, all modes, against exact rationals", "[fixed]",
+                   fl::e4m3, fl::e5m2, fl::e2m1, fl::binary16) {
+  using T = TestType;
+  exact ex;
+  mpq_t q;
+  mpq_init(q);
+  std::size_t fails = 0, checked = 0;
+  const unsigned patterns = 1u << (8 * sizeof(typename T::storage_type) > 16 ? 16 : fl::detail::bit_width_v<typename T::storage_type>);
+  auto one = [&](auto target, unsigned b) {
+    using F = decltype(target);
+    const T x = T::from_bits(static_cast<typename T::storage_type>(b));
+    const double d = static_cast<double>(x);  // exact: these formats fit double
+    const auto w = static_cast<std::uint32_t>(splitmix(b));
+    std::apply([&](auto... m) {
+      ((void)[&] {
+        using M = decltype(m);
+        const F got = fl::fixed_cast<F>(x, M{}, fl::fixed_word{w});
+        std::int64_t want;
+        if (std::isnan(d)) {
+          want = 0;
+        } else if (std::isinf(d)) {
+          want = d < 0 ? F::raw_min : F::raw_max;
+        } else {
+          mpq_set_d(q, d);
+          if (F::fraction_length >= 0) mpq_mul_2exp(q, q, F::fraction_length); else mpq_div_2exp(q, q, -F::fraction_length);
+          ex.set(q);
+          want = ex.round(mode_of<M>::id, random_bits<M>(), w, F::word_length, is_wrap<F>);
+        }
+        ++checked;
+        if (got.raw() != want && ++fails <= 5) {
+          INFO("pattern " << b << " = " << d);
+          CHECK(static_cast<std::int64_t>(got.raw()) == want);
+        }
+      }(), ...);
+    }, all_modes{});
+  };
+  for (unsigned b = 0; b < patterns; ++b) {
+    one(fixed<8, 4>{}, b);
+    one(fixed<12, 2, ne, wrap>{}, b);
+    one(fixed<40, 20>{}, b);
+    one(fixed<6, -2, ne, wrap>{}, b);
+  }
+  mpq_clear(q);
+  CHECK(fails == 0);
+  CHECK(checked == patterns * 4 * std::tuple_size_v<all_modes>);
+  // The constructor rounds in the type's mode.
+  CHECK(fixed<8, 4>(T(1.5)).raw() == 24);
+}
+
+TEST_CASE("fixed: to cfloat rounds once, all modes (every fixed<10,4> and random fixed<64,30>)", "[fixed]") {
+  std::size_t fails = 0;
+  auto check = [&](auto x, auto target, std::uint32_t w) {
+    using T = decltype(target);
+    using X = std::decay_t<decltype(x)>;
+    const double d = static_cast<double>(x);
+    const bool exact_double = X::word_length <= 53;
+    std::apply([&](auto... m) {
+      ((void)[&] {
+        using M = decltype(m);
+        const T got = fl::to_cfloat<T>(x, M{}, fl::fixed_word{w});
+        if (exact_double) {  // the value is exact in double: the cfloat conversion of it is the reference
+          const T want = fl::convert<T>(d, M{}, fl::fixed_word{w});
+          if (got.bits() != want.bits() && ++fails <= 5) CHECK(int(got.bits()) == int(want.bits()));
+        } else if constexpr (!fl::is_stochastic_v<M>) {
+          // 64-bit raw to binary32: long double holds the exact value; its float rounding
+          // is the nearest-even reference, and directed modes must bracket it within an ulp.
+          const long double e = std::ldexp(static_cast<long double>(x.raw()), -X::fraction_length);
+          const long double g = static_cast<long double>(static_cast<float>(got));
+          const long double ulp = std::fabs(e) * 0x1p-23L;
+          bool ok = std::fabs(g - e) <= ulp;
+          if constexpr (std::is_same_v<M, fl::round::nearest_even>) ok = static_cast<float>(got) == static_cast<float>(e);
+          if constexpr (std::is_same_v<M, fl::round::upward>) ok = ok && g >= e;
+          if constexpr (std::is_same_v<M, fl::round::downward>) ok = ok && g <= e;
+          if constexpr (std::is_same_v<M, fl::round::toward_zero>) ok = ok && std::fabs(g) <= std::fabs(e);
+          if (!ok && ++fails <= 5) CHECK(static_cast<double>(g) == static_cast<double>(e));
+        }
+      }(), ...);
+    }, all_modes{});
+  };
+  for (int r = -512; r < 512; ++r)
+    for (std::uint32_t w : {0u, 0x9E3779B9u, 0xFFFFFFFFu}) {
+      const auto x = fixed<10, 4>::from_raw(r);
+      check(x, fl::binary16{}, w);
+      check(x, fl::e4m3{}, w);
+      check(x, fl::e5m2{}, w);
+      check(x, fl::e2m1{}, w);
+      REQUIRE(static_cast<fl::binary16>(x).bits() == fl::to_cfloat<fl::binary16>(x).bits());
+    }
+  std::mt19937_64 g(17);
+  for (int i = 0; i < 2000; ++i) check(fixed<64, 30>::from_raw(static_cast<std::int64_t>(g()) >> (g() % 60)), fl::binary32{}, 0);
+  CHECK(fails == 0);
+}

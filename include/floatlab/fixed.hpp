@@ -18,6 +18,7 @@
 
 #include <limits>
 
+#include "cfloat.hpp"
 #include "config.hpp"
 #include "random.hpp"
 #include "rounding.hpp"
@@ -228,6 +229,10 @@ class fixed {
   template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
   FLOATLAB_HOST_DEVICE constexpr explicit fixed(T x) noexcept;
 
+  // From a cfloat, rounded in Rounding; NaN gives 0, +-inf the extremes.
+  template <class T, std::enable_if_t<is_cfloat_v<T>, int> = 0>
+  FLOATLAB_HOST_DEVICE constexpr explicit fixed(T x) noexcept;
+
   // The WL low bits of `raw`, read as two's complement.
   FLOATLAB_HOST_DEVICE static constexpr fixed from_raw(std::int64_t raw) noexcept {
     fixed r;
@@ -280,6 +285,10 @@ class fixed {
       return static_cast<Int>(static_cast<std::uint64_t>(r.raw) > hi ? hi : static_cast<std::uint64_t>(r.raw));
     }
   }
+
+  // To a cfloat: rounded once in the cfloat's rounding mode (to_cfloat takes another mode).
+  template <class T, std::enable_if_t<is_cfloat_v<T>, int> = 0>
+  FLOATLAB_HOST_DEVICE constexpr explicit operator T() const noexcept;
 
   // Operators: exact result, rounded once in Rounding (stochastic: thread_rng()).
   FLOATLAB_HOST_DEVICE constexpr fixed operator+() const noexcept { return *this; }
@@ -367,8 +376,15 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result to_fixed_raw(From x, std::uint
   } else if constexpr (std::is_integral_v<From>) {
     const __int128 v = x;
     return round_to_int<WL, Mode, O>(v < 0, magnitude(v), -FL, false, word);
+  } else if constexpr (is_cfloat_v<From>) {
+    using F = typename From::format_type;
+    const unpacked u = unpack<F>(x.bits());
+    if (u.cls == value_class::nan) return {0, true, true};
+    if (u.cls == value_class::inf) return {u.sign ? To::raw_min : To::raw_max, true, true};
+    if (u.cls == value_class::zero) return {0, false, false};
+    return round_to_int<WL, Mode, O>(u.sign, u.sig, -(u.exp + FL), false, word);
   } else {
-    static_assert(is_fixed_v<From>, "fixed_cast: source must be float, double, an integer or a fixed");
+    static_assert(is_fixed_v<From>, "fixed_cast: source must be float, double, an integer, a cfloat or a fixed");
     const __int128 v = x.raw();
     return round_to_int<WL, Mode, O>(v < 0, magnitude(v), From::fraction_length - FL, false, word);
   }
@@ -380,6 +396,39 @@ template <int WL, int FL, class Rounding, class Overflow>
 template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int>>
 FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, Rounding, Overflow>::fixed(T x) noexcept
     : raw_(static_cast<raw_type>(detail::to_fixed_raw<fixed, Rounding>(x, detail::implicit_word<Rounding>()).raw)) {}
+
+template <int WL, int FL, class Rounding, class Overflow>
+template <class T, std::enable_if_t<is_cfloat_v<T>, int>>
+FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, Rounding, Overflow>::fixed(T x) noexcept
+    : raw_(static_cast<raw_type>(detail::to_fixed_raw<fixed, Rounding>(x, detail::implicit_word<Rounding>()).raw)) {}
+
+// fixed -> cfloat T in Mode: the exact value raw * 2^-FL through round_pack, once.
+template <class T, int WL, int FL, class R, class O, class Mode, class Rng>
+FLOATLAB_HOST_DEVICE constexpr T to_cfloat(fixed<WL, FL, R, O> x, Mode, Rng&& rng) noexcept {
+  static_assert(is_cfloat_v<T>, "to_cfloat<T>: T must be a floatlab::cfloat");
+  static_assert(is_rounding_mode_v<Mode>, "to_cfloat: Mode must be a floatlab::round tag");
+  using F = typename T::format_type;
+  const std::uint32_t w = detail::draw<Mode>(rng);
+  if (x.raw() == 0) return T::from_bits(detail::pack_zero<F>(false));
+  const __int128 v = x.raw();
+  return T::from_bits(round_pack<F, Mode>(v < 0, -FL, detail::magnitude(v), false, w));
+}
+template <class T, int WL, int FL, class R, class O, class Mode = typename T::rounding_mode>
+FLOATLAB_HOST_DEVICE constexpr T to_cfloat(fixed<WL, FL, R, O> x, Mode m = {}) noexcept {
+  static_assert(!is_stochastic_v<Mode>, "to_cfloat(x, stochastic<R>{}) needs a random source: to_cfloat<T>(x, mode, rng)");
+  return to_cfloat<T>(x, m, no_random{});
+}
+
+template <int WL, int FL, class Rounding, class Overflow>
+template <class T, std::enable_if_t<is_cfloat_v<T>, int>>
+FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, Rounding, Overflow>::operator T() const noexcept {
+  using Mode = typename T::rounding_mode;
+  if constexpr (is_stochastic_v<Mode>) {
+    return to_cfloat<T>(*this, Mode{}, fixed_word{detail::implicit_word<Mode>()});
+  } else {
+    return to_cfloat<T>(*this, Mode{}, no_random{});
+  }
+}
 
 // ---- explicit conversions -------------------------------------------------------------
 // fixed_cast<To>(x [, Mode{} [, rng]]): x is float, double, an integer or any fixed;
