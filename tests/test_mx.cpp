@@ -339,6 +339,16 @@ TEST_CASE("mx: spec rules case by case", "[mx]") {
     CHECK(el[0] == 0x6);          // 4 = 2^2: E2M1 field 3, frac 0
     CHECK(el[1] == 0x1);          // 3/8 = 0.375 -> 0.5 (nearest; the subnormal step is 0.5)
   }
+  SECTION("worked example of docs/blocks.md (MXFP4)") {
+    v.assign(32, 0.0f);
+    v[0] = 1.99f;
+    v[1] = 0.1f;
+    std::vector<std::uint8_t> e(32), x(1);
+    REQUIRE(mx::quantize<mx::mxfp4_e2m1>(array_view<const float>(v.data(), 32), view(e), view(x)) == block_status::ok);
+    CHECK(x[0] == 125);
+    CHECK(mx::element_value<mx::mxfp4_e2m1>(e[0], x[0]) == 1.5);
+    CHECK(mx::element_value<mx::mxfp4_e2m1>(e[1], x[0]) == 0.125);
+  }
   SECTION("sizes are checked") {
     std::vector<std::uint8_t> sc3(3);
     CHECK(mx::quantize<mx::mxfp4_e2m1>(cview(v), view(el), view(sc3)) == block_status::size_mismatch);

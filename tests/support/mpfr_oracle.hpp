@@ -86,7 +86,11 @@ class reference {
     mpfr_inits2(work_precision, a_, b_, c_, z_, t_, u_, h_, maxv_, (mpfr_ptr)nullptr);
     // Largest finite magnitude: the largest pattern that decodes to a number.
     std::uint64_t mag = f_.sign_bit() - 1;
-    while (decode(mag, t_) != kind::number) --mag;
+    while (decode(mag, t_) != kind::number) {
+      // IEEE: the whole top exponent binade is inf/NaN; step below it rather than one by one.
+      const std::uint64_t top = ((std::uint64_t{1} << f_.E) - 1) << f_.M;
+      mag = (f_.special == floatlab::encoding::specials::ieee && mag >= top) ? top - 1 : mag - 1;
+    }
     max_bits_ = mag;
     mpfr_set(maxv_, t_, MPFR_RNDN);
   }
