@@ -18,11 +18,13 @@ namespace fl = floatlab;
 
 namespace {
 
-constexpr std::size_t n_elems = std::size_t{1} << 20;  // 4 MiB of float input
+// range(0) = log2 of the element count: 20 (4 MiB of float, cache-resident on most CPUs)
+// and 24 (64 MiB, memory-bound).
+constexpr std::size_t max_elems = std::size_t{1} << 24;
 
 const std::vector<float>& input() {
   static const std::vector<float> v = [] {
-    std::vector<float> x(n_elems);
+    std::vector<float> x(max_elems);
     std::mt19937_64 g(42);
     std::normal_distribution<float> d(0.0f, 1.0f);
     for (auto& f : x) f = d(g);
@@ -32,10 +34,12 @@ const std::vector<float>& input() {
 }
 
 void set_bytes(benchmark::State& state) {
+  const std::size_t n_elems = std::size_t{1} << state.range(0);
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(n_elems * sizeof(float)));
 }
 
 void BM_copy_float(benchmark::State& state) {
+  const std::size_t n_elems = std::size_t{1} << state.range(0);
   const auto& in = input();
   std::vector<float> out(n_elems);
   for (auto _ : state) {
@@ -44,13 +48,14 @@ void BM_copy_float(benchmark::State& state) {
   }
   set_bytes(state);
 }
-BENCHMARK(BM_copy_float);
+BENCHMARK(BM_copy_float)->Arg(20)->Arg(24);
 
 template <class Int, class Mode>
 void BM_block_fixed(benchmark::State& state) {
+  const std::size_t n_elems = std::size_t{1} << state.range(0);
   const auto& in = input();
   std::vector<Int> out(n_elems);
-  const bool per32 = state.range(0) == 32;
+  const bool per32 = state.range(1) == 32;
   std::vector<int> exps(per32 ? n_elems / 32 : 1);
   const auto shape = per32 ? fl::block_shape::consecutive(32) : fl::block_shape::whole();
   fl::philox_bulk_rng rng(7);  // philox_rng(7)'s words, generated in bulk
@@ -65,13 +70,16 @@ void BM_block_fixed(benchmark::State& state) {
 }
 using ne = fl::round::nearest_even;
 using sr = fl::round::stochastic<16>;
-BENCHMARK_TEMPLATE(BM_block_fixed, std::int8_t, ne)->Arg(0)->Arg(32);
-BENCHMARK_TEMPLATE(BM_block_fixed, std::int8_t, sr)->Arg(0)->Arg(32);
-BENCHMARK_TEMPLATE(BM_block_fixed, std::int16_t, ne)->Arg(0)->Arg(32);
-BENCHMARK_TEMPLATE(BM_block_fixed, std::int16_t, sr)->Arg(0)->Arg(32);
+// range(1): 0 = one scale per tensor (MuPPET), 32 = one per 32 consecutive values.
+#define FLOATLAB_BLOCK_ARGS ->Args({20, 0})->Args({20, 32})->Args({24, 0})->Args({24, 32})
+BENCHMARK_TEMPLATE(BM_block_fixed, std::int8_t, ne) FLOATLAB_BLOCK_ARGS;
+BENCHMARK_TEMPLATE(BM_block_fixed, std::int8_t, sr) FLOATLAB_BLOCK_ARGS;
+BENCHMARK_TEMPLATE(BM_block_fixed, std::int16_t, ne) FLOATLAB_BLOCK_ARGS;
+BENCHMARK_TEMPLATE(BM_block_fixed, std::int16_t, sr) FLOATLAB_BLOCK_ARGS;
 
 template <class Fmt, class Mode>
 void BM_mx(benchmark::State& state) {
+  const std::size_t n_elems = std::size_t{1} << state.range(0);
   const auto& in = input();
   std::vector<std::uint8_t> el(n_elems), sc(n_elems / 32);
   fl::philox_bulk_rng rng(7);  // philox_rng(7)'s words, generated in bulk
@@ -84,10 +92,10 @@ void BM_mx(benchmark::State& state) {
   }
   set_bytes(state);
 }
-BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp8_e4m3, ne);
-BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp8_e4m3, sr);
-BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp4_e2m1, ne);
-BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp4_e2m1, sr);
+BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp8_e4m3, ne)->Arg(20)->Arg(24);
+BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp8_e4m3, sr)->Arg(20)->Arg(24);
+BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp4_e2m1, ne)->Arg(20)->Arg(24);
+BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp4_e2m1, sr)->Arg(20)->Arg(24);
 
 // Dot products of length 4096 (16 KiB of float per operand: in L1/L2).
 constexpr std::size_t dot_len = 4096;

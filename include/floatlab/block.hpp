@@ -146,7 +146,7 @@ FLOATLAB_HOST_DEVICE constexpr std::int64_t quantize_exact(float x, int s, std::
 }
 
 // 2^e as a double for any e in -1022..1023 (exact).
-FLOATLAB_HOST_DEVICE constexpr double exp2i(int e) noexcept { return pow2(e); }
+FLOATLAB_HOST_DEVICE constexpr double exp2i(int e) noexcept { return exact_pow2(e); }
 
 // Round-to-nearest-even of |y| < 2^51 in double arithmetic: adding 1.5 * 2^52 pushes the
 // fraction bits out under the default rounding (nearest even); subtracting restores y.
@@ -380,7 +380,7 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
   }
   for (std::size_t i = 0; i < n; ++i) {
     const int s = exponents[shape.block_of(i)];
-    const std::uint32_t w = detail::draw<Mode>(rng);
+    const std::uint32_t w = detail::draw_word<Mode>(rng);
     out[i] = s == block_nan_exponent ? Int{0} : static_cast<Int>(detail::quantize_exact<Mode>(in[i], s, w));
   }
   return status;
@@ -447,7 +447,7 @@ template <class Mode>
 FLOATLAB_HOST_DEVICE constexpr float round_scaled_to_float(__int128 value, int exponent, std::uint32_t word) noexcept {
   if (value == 0) return 0.0f;
   using f32 = format<8, 23, encoding::ieee>;
-  const auto bits = round_pack<f32, Mode>(value < 0, exponent, detail::magnitude(value), false, word);
+  const auto bits = round_pack<f32, Mode>(value < 0, exponent, detail::abs_u128(value), false, word);
   return bit_cast<float>(static_cast<std::uint32_t>(bits));
 }
 
@@ -491,7 +491,7 @@ block_status block_gemm(array_view<const Int> a, array_view<const int> exps_a, a
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       const int ea = exps_a[exps_a.size == 1 ? 0 : i], eb = exps_b[exps_b.size == 1 ? 0 : j];
-      const std::uint32_t w = detail::draw<Mode>(rng);
+      const std::uint32_t w = detail::draw_word<Mode>(rng);
       if (ea == block_nan_exponent || eb == block_nan_exponent) {
         c[i * n + j] = std::numeric_limits<float>::quiet_NaN();
         status = block_status::non_finite;

@@ -116,7 +116,7 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result round_to_int(bool negative, u1
 }
 
 // |x| of a signed 128-bit value, as unsigned (also right for the most negative value).
-FLOATLAB_HOST_DEVICE constexpr u128 magnitude(__int128 x) noexcept {
+FLOATLAB_HOST_DEVICE constexpr u128 abs_u128(__int128 x) noexcept {
   return x < 0 ? u128{0} - static_cast<u128>(x) : static_cast<u128>(x);
 }
 
@@ -153,7 +153,7 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result round_quotient(bool negative, 
 
 // The word an operation draws: one per rounding, none for deterministic modes.
 template <class Mode, class Rng>
-FLOATLAB_HOST_DEVICE constexpr std::uint32_t draw(Rng& rng) noexcept {
+FLOATLAB_HOST_DEVICE constexpr std::uint32_t draw_word(Rng& rng) noexcept {
   if constexpr (is_stochastic_v<Mode>)
     return static_cast<std::uint32_t>(rng());
   else
@@ -196,7 +196,7 @@ FLOATLAB_HOST_DEVICE constexpr double_parts split_double(double x) noexcept {
 }
 
 // 2^e as a double, exactly, for -1022 <= e <= 1023.
-FLOATLAB_HOST_DEVICE constexpr double pow2(int e) noexcept {
+FLOATLAB_HOST_DEVICE constexpr double exact_pow2(int e) noexcept {
   return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
 }
 
@@ -271,7 +271,7 @@ class fixed {
   template <class Int, std::enable_if_t<std::is_integral_v<Int>, int> = 0>
   FLOATLAB_HOST_DEVICE constexpr explicit operator Int() const noexcept {
     const __int128 v = raw_;
-    const auto r = detail::round_to_int<64, round::toward_zero, overflow::saturate>(v < 0, detail::magnitude(v), FL,
+    const auto r = detail::round_to_int<64, round::toward_zero, overflow::saturate>(v < 0, detail::abs_u128(v), FL,
                                                                                   false, 0);
     if constexpr (std::is_same_v<Int, bool>) {
       return raw_ != 0;
@@ -294,7 +294,7 @@ class fixed {
   FLOATLAB_HOST_DEVICE constexpr fixed operator+() const noexcept { return *this; }
   FLOATLAB_HOST_DEVICE constexpr fixed operator-() const noexcept {
     const __int128 v = -static_cast<__int128>(raw_);
-    return from_round(detail::round_to_int<WL, Rounding, Overflow>(v < 0, detail::magnitude(v), 0, false, 0));
+    return from_round(detail::round_to_int<WL, Rounding, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
   }
   FLOATLAB_HOST_DEVICE friend fixed operator+(fixed a, fixed b) noexcept { return add_impl<Rounding>(a, b, 0); }
   FLOATLAB_HOST_DEVICE friend fixed operator-(fixed a, fixed b) noexcept { return sub_impl<Rounding>(a, b, 0); }
@@ -321,18 +321,18 @@ class fixed {
   template <class Mode>
   FLOATLAB_HOST_DEVICE static constexpr fixed add_impl(fixed a, fixed b, std::uint32_t) noexcept {
     const __int128 v = static_cast<__int128>(a.raw_) + b.raw_;
-    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::magnitude(v), 0, false, 0));
+    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
   }
   template <class Mode>
   FLOATLAB_HOST_DEVICE static constexpr fixed sub_impl(fixed a, fixed b, std::uint32_t) noexcept {
     const __int128 v = static_cast<__int128>(a.raw_) - b.raw_;
-    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::magnitude(v), 0, false, 0));
+    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
   }
   // qa 2^-FL * qb 2^-FL = (qa qb) 2^-2FL: the product (< 2^126) shifted right by FL.
   template <class Mode>
   FLOATLAB_HOST_DEVICE static constexpr fixed mul_impl(fixed a, fixed b, std::uint32_t word) noexcept {
     const __int128 v = static_cast<__int128>(a.raw_) * b.raw_;
-    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::magnitude(v), FL, false, word));
+    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), FL, false, word));
   }
   // (qa / qb) * 2^FL, as the exact quotient of two integers below 2^127.
   // Division by zero: +-max by the sign of a (0 / 0 = 0), under either policy.
@@ -340,7 +340,7 @@ class fixed {
   FLOATLAB_HOST_DEVICE static constexpr fixed div_impl(fixed a, fixed b, std::uint32_t word) noexcept {
     if (b.raw_ == 0) return a.raw_ == 0 ? fixed{} : a.raw_ > 0 ? max() : lowest();
     const bool neg = (a.raw_ < 0) != (b.raw_ < 0);
-    u128 n = detail::magnitude(a.raw_), d = detail::magnitude(b.raw_);
+    u128 n = detail::abs_u128(a.raw_), d = detail::abs_u128(b.raw_);
     if constexpr (FL >= 0)
       n <<= FL;
     else
@@ -355,7 +355,7 @@ class fixed {
   }
 
  private:
-  FLOATLAB_HOST_DEVICE static constexpr double scale_double() noexcept { return detail::pow2(-FL); }
+  FLOATLAB_HOST_DEVICE static constexpr double scale_double() noexcept { return detail::exact_pow2(-FL); }
   raw_type raw_ = 0;
 };
 
@@ -375,7 +375,7 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result to_fixed_raw(From x, std::uint
     return round_to_int<WL, Mode, O>(p.negative, p.sig, -(p.exp + FL), false, word);
   } else if constexpr (std::is_integral_v<From>) {
     const __int128 v = x;
-    return round_to_int<WL, Mode, O>(v < 0, magnitude(v), -FL, false, word);
+    return round_to_int<WL, Mode, O>(v < 0, abs_u128(v), -FL, false, word);
   } else if constexpr (is_cfloat_v<From>) {
     using F = typename From::format_type;
     const unpacked u = unpack<F>(x.bits());
@@ -386,7 +386,7 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result to_fixed_raw(From x, std::uint
   } else {
     static_assert(is_fixed_v<From>, "fixed_cast: source must be float, double, an integer, a cfloat or a fixed");
     const __int128 v = x.raw();
-    return round_to_int<WL, Mode, O>(v < 0, magnitude(v), From::fraction_length - FL, false, word);
+    return round_to_int<WL, Mode, O>(v < 0, abs_u128(v), From::fraction_length - FL, false, word);
   }
 }
 
@@ -408,10 +408,10 @@ FLOATLAB_HOST_DEVICE constexpr T to_cfloat(fixed<WL, FL, R, O> x, Mode, Rng&& rn
   static_assert(is_cfloat_v<T>, "to_cfloat<T>: T must be a floatlab::cfloat");
   static_assert(is_rounding_mode_v<Mode>, "to_cfloat: Mode must be a floatlab::round tag");
   using F = typename T::format_type;
-  const std::uint32_t w = detail::draw<Mode>(rng);
+  const std::uint32_t w = detail::draw_word<Mode>(rng);
   if (x.raw() == 0) return T::from_bits(detail::pack_zero<F>(false));
   const __int128 v = x.raw();
-  return T::from_bits(round_pack<F, Mode>(v < 0, -FL, detail::magnitude(v), false, w));
+  return T::from_bits(round_pack<F, Mode>(v < 0, -FL, detail::abs_u128(v), false, w));
 }
 template <class T, int WL, int FL, class R, class O, class Mode = typename T::rounding_mode>
 FLOATLAB_HOST_DEVICE constexpr T to_cfloat(fixed<WL, FL, R, O> x, Mode m = {}) noexcept {
@@ -437,7 +437,7 @@ template <class To, class From, class Mode, class Rng>
 FLOATLAB_HOST_DEVICE constexpr To fixed_cast(From x, Mode, Rng&& rng) noexcept {
   static_assert(is_fixed_v<To>, "fixed_cast<To>: To must be a floatlab::fixed");
   static_assert(is_rounding_mode_v<Mode>, "fixed_cast: Mode must be a floatlab::round tag");
-  return To::from_round(detail::to_fixed_raw<To, Mode>(x, detail::draw<Mode>(rng)));
+  return To::from_round(detail::to_fixed_raw<To, Mode>(x, detail::draw_word<Mode>(rng)));
 }
 template <class To, class From, class Mode, std::enable_if_t<is_rounding_mode_v<Mode>, int> = 0>
 FLOATLAB_HOST_DEVICE constexpr To fixed_cast(From x, Mode m) noexcept {
@@ -457,12 +457,12 @@ FLOATLAB_HOST_DEVICE To fixed_cast(From x) noexcept {
             std::enable_if_t<is_rounding_mode_v<Mode>, int> = 0>                                               \
   FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, R, O> name(fixed<WL, FL, R, O> a, fixed<WL, FL, R, O> b, Mode,  \
                                                           Rng&& rng) noexcept {                                \
-    return fixed<WL, FL, R, O>::template name##_impl<Mode>(a, b, detail::draw<Mode>(rng));                     \
+    return fixed<WL, FL, R, O>::template name##_impl<Mode>(a, b, detail::draw_word<Mode>(rng));                     \
   }                                                                                                            \
   template <int WL, int FL, class R, class O, class Rng, std::enable_if_t<!is_rounding_mode_v<std::decay_t<Rng>>, int> = 0> \
   FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, R, O> name(fixed<WL, FL, R, O> a, fixed<WL, FL, R, O> b,        \
                                                           Rng&& rng) noexcept {                                \
-    return fixed<WL, FL, R, O>::template name##_impl<R>(a, b, detail::draw<R>(rng));                           \
+    return fixed<WL, FL, R, O>::template name##_impl<R>(a, b, detail::draw_word<R>(rng));                           \
   }
 FLOATLAB_FIXED_BINARY(add)
 FLOATLAB_FIXED_BINARY(sub)

@@ -171,7 +171,7 @@ FLOATLAB_HOST_DEVICE constexpr std::uint8_t quantize_element(float v, int shared
 template <class Elem, class Mode>
 FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std::size_t len, const double* inv_scale,
                                         const std::uint32_t* words) noexcept {
-  using floatlab::detail::pow2;
+  using floatlab::detail::exact_pow2;
   constexpr double maxv = element_traits<Elem>::max_value;
   if constexpr (std::is_same_v<Elem, int8_element>) {
     for (std::size_t i = 0; i < len; ++i) {
@@ -188,7 +188,7 @@ FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std
       } else {
         constexpr int R = Mode::bits;
         const auto whole = static_cast<std::int64_t>(a);
-        const auto f = static_cast<std::int64_t>((a - static_cast<double>(whole)) * pow2(R));
+        const auto f = static_cast<std::int64_t>((a - static_cast<double>(whole)) * exact_pow2(R));
         q = whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
       }
       const std::int64_t neg = -static_cast<std::int64_t>(y < 0);
@@ -197,7 +197,7 @@ FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std
   } else {
     using F = typename element_traits<Elem>::format_type;
     constexpr int M = F::fraction_bits, E = F::exponent_bits, emin = F::emin, bias = F::bias;
-    const double min_normal = pow2(emin), sub_scale = pow2(M - emin);
+    const double min_normal = exact_pow2(emin), sub_scale = exact_pow2(M - emin);
     for (std::size_t i = 0; i < len; ++i) {
       const double y = static_cast<double>(src[i]) * inv_scale[i];
       const std::uint64_t yb = bit_cast<std::uint64_t>(y);
@@ -209,14 +209,14 @@ FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std
       const int u = (ea > emin ? ea : emin) - M;                                   // the grid step 2^u
       double r;
       if constexpr (std::is_same_v<Mode, round::nearest_even>) {
-        const double big = pow2(u + 52);  // a < 2^(u + M + 1): adding 2^(u+52) rounds at 2^u
+        const double big = exact_pow2(u + 52);  // a < 2^(u + M + 1): adding 2^(u+52) rounds at 2^u
         r = (a + big) - big;
       } else {
         constexpr int R = Mode::bits;
-        const double t = a * pow2(-u);
+        const double t = a * exact_pow2(-u);
         const auto whole = static_cast<std::int64_t>(t);
-        const auto f = static_cast<std::int64_t>((t - static_cast<double>(whole)) * pow2(R));
-        r = static_cast<double>(whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R)) * pow2(u);
+        const auto f = static_cast<std::int64_t>((t - static_cast<double>(whole)) * exact_pow2(R));
+        r = static_cast<double>(whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R)) * exact_pow2(u);
       }
       const std::uint64_t rb = bit_cast<std::uint64_t>(r);
       const auto normal = static_cast<std::uint32_t>(((static_cast<std::uint32_t>((rb >> 52) - 1023 + bias)) << M) |
@@ -333,7 +333,7 @@ block_status quantize(array_view<const float> in, array_view<std::uint8_t> eleme
       const std::uint8_t x = detail::shared_scale(m, T::emax_elem);
       scales[k] = x;
       group_nan = group_nan || x == scale_nan;
-      const double inv = x == scale_nan ? 0.0 : floatlab::detail::pow2(-scale_exponent(x));
+      const double inv = x == scale_nan ? 0.0 : floatlab::detail::exact_pow2(-scale_exponent(x));
       for (std::size_t i = begin; i < end; ++i) inv_scale[i - span_begin] = inv;
     }
     if (group_nan) status = block_status::non_finite;
@@ -350,7 +350,7 @@ block_status quantize(array_view<const float> in, array_view<std::uint8_t> eleme
       if constexpr (fast && is_stochastic_v<Mode>)
         w = words[i - span_begin];
       else
-        w = floatlab::detail::draw<Mode>(rng);
+        w = floatlab::detail::draw_word<Mode>(rng);
       elements[i] = x == scale_nan ? std::uint8_t{0}
                                    : detail::quantize_element<Elem, Mode>(in[i], scale_exponent(x), w);
     }
@@ -378,7 +378,7 @@ FLOATLAB_HOST_DEVICE constexpr double element_value(std::uint8_t element, std::u
     case value_class::zero: return e.sign ? -0.0 : 0.0;
     default: break;
   }
-  const double v = static_cast<double>(e.units) * floatlab::detail::pow2(element_traits<Elem>::lsb_exponent + scale_exponent(scale));
+  const double v = static_cast<double>(e.units) * floatlab::detail::exact_pow2(element_traits<Elem>::lsb_exponent + scale_exponent(scale));
   return e.sign ? -v : v;
 }
 
