@@ -34,6 +34,7 @@
 #include <type_traits>
 
 #include "config.hpp"
+#include "rounding.hpp"
 
 #if defined(__FAST_MATH__)
 #error "floatlab/eft.hpp: error-free transforms are invalid under -ffast-math / -fassociative-math (reassociation cancels the recovered error terms); compile without it"
@@ -103,6 +104,12 @@ struct fp_ops {
   static FLOATLAB_HOST_DEVICE constexpr bool finite(T a) noexcept {
     return a == a && a - a == a - a;  // NaN and inf fail; works without isfinite
   }
+  // floor(log2|a|) for finite nonzero a.
+  static FLOATLAB_HOST_DEVICE constexpr int exponent(T a) noexcept {
+    int e = 0;
+    (void)frexp(a, &e);
+    return e - 1;
+  }
 };
 
 template <class T>
@@ -150,14 +157,29 @@ struct fp_ops<T, std::enable_if_t<std::is_same_v<T, float> || std::is_same_v<T, 
     else return __builtin_ldexpf(a, e);
   }
   static FLOATLAB_HOST_DEVICE constexpr bool finite(T a) noexcept { return __builtin_isfinite(a); }
+  static FLOATLAB_HOST_DEVICE constexpr int exponent(T a) noexcept {
+    int e = 0;
+    if constexpr (std::is_same_v<T, double>) (void)__builtin_frexp(a, &e);
+    else (void)__builtin_frexpf(a, &e);
+    return e - 1;
+  }
 };
+
+// A type that names its rounding mode (cfloat::rounding_mode) must round to nearest, ties
+// to even: nearest_away breaks two_sum's exactness (Handbook, 4.3.2), and stochastic or
+// directed modes break every EFT here.
+template <class T, class = void>
+struct rounds_nearest_even : std::true_type {};  // float, double: IEEE default mode
+template <class T>
+struct rounds_nearest_even<T, std::void_t<typename T::rounding_mode>>
+    : std::is_same<typename T::rounding_mode, round::nearest_even> {};
 
 // Compile-time requirements shared by the EFTs and expansions.
 template <class T>
 FLOATLAB_HOST_DEVICE constexpr bool eft_base_ok() noexcept {
   return std::numeric_limits<T>::is_specialized && std::numeric_limits<T>::radix == 2 &&
          std::numeric_limits<T>::round_style == std::round_to_nearest &&
-         std::numeric_limits<T>::digits >= 3;
+         std::numeric_limits<T>::digits >= 3 && rounds_nearest_even<T>::value;
 }
 
 template <class T>

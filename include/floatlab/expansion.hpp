@@ -188,6 +188,15 @@ FLOATLAB_HOST_DEVICE constexpr void gen_mul(const T (&x)[N], const T (&y)[N], T 
   renormalize_terms<N>(e, r);
 }
 
+// Exponent range available to remainders: scaling moves the dividend / radicand to the
+// top of the range so that the shrinking remainders (about |x| (5u)^k) and their exact
+// products stay normal as long as the format allows; only the final result is scaled back.
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr void scale_terms(T (&a)[N], int s) noexcept {
+  if (s == 0) return;
+  for (int i = 0; i < N; ++i) a[i] = fp_ops<T>::scale(a[i], s);
+}
+
 template <int N, class T>
 FLOATLAB_HOST_DEVICE constexpr void gen_div(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
   // Long division with exact remainders: q_k = RN(rem_0 / y_0); rem -= q_k * y with the
@@ -195,15 +204,32 @@ FLOATLAB_HOST_DEVICE constexpr void gen_div(const T (&x)[N], const T (&y)[N], T 
   // small new remainder). The D digits are renormalized once at the end.
   using ops = fp_ops<T>;
   constexpr int D = expansion_digits<N, T>();
-  T q[D] = {};
+  constexpr int top = std::numeric_limits<T>::max_exponent - 3;  // leading exponent of x
+  for (int i = 0; i < N; ++i) r[i] = ops::zero();
+  const T q0 = ops::div(x[0], y[0]);
+  if (!ops::finite(q0) || q0 == ops::zero() || !ops::finite(x[0]) || !ops::finite(y[0]) ||
+      x[0] == ops::zero()) {
+    r[0] = q0;
+    return;
+  }
+  const int sx = top - ops::exponent(x[0]);
+  const int ey = ops::exponent(y[0]);
+  const int sy = ey < 0 ? -ey : 0;
   T rem[N] = {};
-  for (int i = 0; i < N; ++i) rem[i] = x[i];
+  T yy[N] = {};
+  for (int i = 0; i < N; ++i) {
+    rem[i] = x[i];
+    yy[i] = y[i];
+  }
+  scale_terms(rem, sx);
+  scale_terms(yy, sy);
+  T q[D] = {};
   for (int k = 0; k < D; ++k) {
-    q[k] = ops::div(rem[0], y[0]);
-    if (k == D - 1 || rem[0] == ops::zero() || !ops::finite(q[k])) break;
+    q[k] = ops::div(rem[0], yy[0]);
+    if (k == D - 1 || rem[0] == ops::zero()) break;
     T e[3 * N] = {};
     for (int i = 0; i < N; ++i) {
-      const eft_result<T> p = two_prod(-q[k], y[i]);
+      const eft_result<T> p = two_prod(-q[k], yy[i]);
       e[3 * i] = rem[i];
       e[3 * i + 1] = p.hi;
       e[3 * i + 2] = p.lo;
@@ -211,13 +237,9 @@ FLOATLAB_HOST_DEVICE constexpr void gen_div(const T (&x)[N], const T (&y)[N], T 
     sort_by_magnitude(e);
     renormalize_terms<N>(e, rem);
   }
-  if (!ops::finite(q[0])) {
-    r[0] = q[0];
-    for (int i = 1; i < N; ++i) r[i] = ops::zero();
-    return;
-  }
   sort_by_magnitude(q);
   renormalize_terms<N>(q, r);
+  scale_terms(r, sy - sx);
 }
 
 template <int N, class T>
@@ -231,17 +253,24 @@ FLOATLAB_HOST_DEVICE constexpr void gen_sqrt(const T (&x)[N], T (&r)[N]) noexcep
     r[0] = ops::root(x[0]);
     return;
   }
+  // Scale by an even power of two to the top of the range (see gen_div).
+  constexpr int top = std::numeric_limits<T>::max_exponent - 3;
+  int sx = top - ops::exponent(x[0]);
+  if (sx % 2 != 0) --sx;
+  T xs[N] = {};
+  for (int i = 0; i < N; ++i) xs[i] = x[i];
+  scale_terms(xs, sx);
   T s[D] = {};
-  s[0] = ops::root(x[0]);
+  s[0] = ops::root(xs[0]);
   const T two_s0 = s[0] + s[0];
   T rem[N] = {};
   {
     T e[N + 2] = {};
     const eft_result<T> p = two_prod(-s[0], s[0]);
-    e[0] = x[0];
+    e[0] = xs[0];
     e[1] = p.hi;
     e[2] = p.lo;
-    for (int i = 1; i < N; ++i) e[i + 2] = x[i];
+    for (int i = 1; i < N; ++i) e[i + 2] = xs[i];
     sort_by_magnitude(e);
     renormalize_terms<N>(e, rem);
   }
@@ -266,6 +295,7 @@ FLOATLAB_HOST_DEVICE constexpr void gen_sqrt(const T (&x)[N], T (&r)[N]) noexcep
   }
   sort_by_magnitude(s);
   renormalize_terms<N>(s, r);
+  scale_terms(r, -sx / 2);
 }
 
 }  // namespace detail
