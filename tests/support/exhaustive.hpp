@@ -9,6 +9,7 @@
 #include <floatlab/cfloat.hpp>
 
 #include "mpfr_oracle.hpp"
+#include "operands.hpp"
 
 namespace exhaustive {
 
@@ -122,9 +123,12 @@ tally check_format() {
   tally t;
   const std::uint64_t n = std::uint64_t{1} << F::total_bits;
   const auto addends = fma_addends<F>();
+  // FLOATLAB_TEST_SCALE < 1 (sanitizer runs) strides over the second operand.
+  const double scale = operands::test_scale();
+  const std::uint64_t stride = scale < 1 ? static_cast<std::uint64_t>(1 / scale) : 1;
   for (std::uint64_t a = 0; a < n; ++a) {
     check_all_modes<T>(ref, t, op::sqrt, "sqrt", a, 0, 0);
-    for (std::uint64_t b = 0; b < n; ++b) {
+    for (std::uint64_t b = a % stride; b < n; b += stride) {
       check_all_modes<T>(ref, t, op::add, "add", a, b, 0);
       check_all_modes<T>(ref, t, op::sub, "sub", a, b, 0);
       check_all_modes<T>(ref, t, op::mul, "mul", a, b, 0);
