@@ -174,26 +174,47 @@ FLOATLAB_HOST_DEVICE void draw_words(Rng& rng, std::uint32_t* out, std::size_t n
 // Fast-path rounding of len elements, all with 2^-s = mul: y = x * 2^-s is exact in double
 // (a 24-bit x times a power of two well inside double's range), and the rounding of y uses
 // exact double operations. test_block checks them bit for bit against quantize_exact.
-FLOATLAB_HOST_DEVICE constexpr double mul_at(double m, std::size_t) noexcept { return m; }
-FLOATLAB_HOST_DEVICE constexpr double mul_at(const double* m, std::size_t i) noexcept { return m[i]; }
+template <class Real>
+FLOATLAB_HOST_DEVICE constexpr Real mul_at(Real m, std::size_t) noexcept { return m; }
+template <class Real>
+FLOATLAB_HOST_DEVICE constexpr Real mul_at(const Real* m, std::size_t i) noexcept { return m[i]; }
 
-// mul: one 2^-s for the run, or one per element.
-template <class Mode, class Int, class Mul>
+// 2^e as a float, exactly, for -149 <= e <= 127 (subnormal powers included).
+FLOATLAB_HOST_DEVICE constexpr float exp2f_exact(int e) noexcept {
+  return e >= -126 ? bit_cast<float>(static_cast<std::uint32_t>(e + 127) << 23)
+                   : bit_cast<float>(std::uint32_t{1} << (e + 149));
+}
+
+// Fast-path rounding of len elements, x * 2^-s with 2^-s = mul (one per run, or one per
+// element), in Real arithmetic:
+//  - double: y = x * 2^-s is exact (a 24-bit x times a power of two far inside double's range);
+//  - float (codes of at most 16 bits and s >= -127): y is exact unless |y| < 2^-126, and
+//    then every fast mode gives 0 either way (nearest: |y| < 1/2; stochastic<R <= 32>: the
+//    first R bits of the fraction are 0).
+// The rounding of y uses exact operations: RNE by adding and subtracting 1.5 * 2^(digits-1)
+// (|y| < 2^15 resp. 2^31 is far below that), stochastic by truncations of exactly scaled
+// values. test_block checks these paths bit for bit against quantize_exact.
+template <class Mode, class Real, class Int, class Mul>
 FLOATLAB_HOST_DEVICE void quantize_run(const float* src, Int* dst, std::size_t len, Mul mul,
                                        const std::uint32_t* words) noexcept {
+  constexpr bool is_float = std::is_same_v<Real, float>;
+  using I = std::conditional_t<is_float, std::int32_t, std::int64_t>;  // holds |y| < 2^31
   if constexpr (std::is_same_v<Mode, round::nearest_even>) {
     (void)words;
-    for (std::size_t i = 0; i < len; ++i)
-      dst[i] = static_cast<Int>(static_cast<std::int64_t>(rint_ne(static_cast<double>(src[i]) * mul_at(mul, i))));
+    constexpr Real magic = is_float ? Real(0x1.8p23f) : Real(0x1.8p52);
+    for (std::size_t i = 0; i < len; ++i) {
+      const Real y = static_cast<Real>(src[i]) * mul_at(mul, i);
+      dst[i] = static_cast<Int>(static_cast<I>((y + magic) - magic));
+    }
   } else {
     constexpr int R = Mode::bits;
-    constexpr double two_r = static_cast<double>(std::uint64_t{1} << R);
+    constexpr Real two_r = static_cast<Real>(std::uint64_t{1} << R);
     for (std::size_t i = 0; i < len; ++i) {
-      const double y = static_cast<double>(src[i]) * mul_at(mul, i);
-      const double a = y < 0 ? -y : y;
-      const auto whole = static_cast<std::int64_t>(a);  // trunc, exact: a < 2^31
+      const Real y = static_cast<Real>(src[i]) * mul_at(mul, i);
+      const Real a = y < 0 ? -y : y;
+      const auto whole = static_cast<I>(a);  // trunc, exact
       // f: the first R bits of the fraction, exact (a power-of-two scaling, then trunc).
-      const auto f = static_cast<std::int64_t>((a - static_cast<double>(whole)) * two_r);
+      const auto f = static_cast<std::int64_t>((a - static_cast<Real>(whole)) * two_r);
       const std::int64_t q = whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
       const std::int64_t neg = -static_cast<std::int64_t>(y < 0);  // all ones or zero: branch-free sign
       dst[i] = static_cast<Int>((q ^ neg) - neg);
@@ -336,7 +357,10 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
   if constexpr (std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>) {
     if (status == block_status::ok) {
       constexpr std::size_t chunk = 256;
+      constexpr bool use_float = sizeof(Int) <= 2;  // see quantize_run
       std::uint32_t words[chunk];
+      float mul_f[chunk];
+      double mul_d[chunk];
       // Spans of up to 256 elements (one batch of random words), cut into runs that share
       // one exponent.
       for (std::size_t base = 0; base < n; base += chunk) {
@@ -344,21 +368,27 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
         if constexpr (is_stochastic_v<Mode>) detail::draw_words(rng, words, end - base);
         if ((shape.kind == block_kind::consecutive && shape.length < chunk) || shape.kind == block_kind::columns) {
           // Small blocks: one loop over the span with a 2^-s per element.
-          double mul[chunk];
-          if (shape.kind == block_kind::columns) {
-            std::size_t j = base % shape.cols;
-            for (std::size_t i = base; i < end; ++i) {
-              mul[i - base] = detail::exp2i(-exponents[j]);
+          int lowest = std::numeric_limits<int>::max();
+          std::size_t j = base % (shape.kind == block_kind::columns ? shape.cols : 1);
+          for (std::size_t i = base; i < end;) {
+            std::size_t k = j, stop = i + 1;
+            if (shape.kind == block_kind::consecutive) {
+              k = i / shape.length;
+              stop = (k + 1) * shape.length < end ? (k + 1) * shape.length : end;
+            } else {
               j = j + 1 == shape.cols ? 0 : j + 1;
             }
-          } else {
-            for (std::size_t i = base; i < end;) {
-              const std::size_t k = i / shape.length, stop = (k + 1) * shape.length < end ? (k + 1) * shape.length : end;
-              const double v = detail::exp2i(-exponents[k]);
-              for (; i < stop; ++i) mul[i - base] = v;
+            const int e = exponents[k];
+            lowest = e < lowest ? e : lowest;
+            for (; i < stop; ++i) {
+              mul_f[i - base] = detail::exp2f_exact(e < -127 ? 0 : -e);  // used only if lowest >= -127
+              mul_d[i - base] = detail::exp2i(-e);
             }
           }
-          detail::quantize_run<Mode>(in.data + base, out.data + base, end - base, static_cast<const double*>(mul), words);
+          if (use_float && lowest >= -127)
+            detail::quantize_run<Mode, float>(in.data + base, out.data + base, end - base, static_cast<const float*>(mul_f), words);
+          else
+            detail::quantize_run<Mode, double>(in.data + base, out.data + base, end - base, static_cast<const double*>(mul_d), words);
           continue;
         }
         for (std::size_t i = base; i < end;) {
@@ -371,7 +401,11 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
             block_end = (k + 1) * shape.cols;
           }
           const std::size_t stop = block_end < end ? block_end : end;
-          detail::quantize_run<Mode>(in.data + i, out.data + i, stop - i, detail::exp2i(-exponents[k]), words + (i - base));
+          const int e = exponents[k];
+          if (use_float && e >= -127)
+            detail::quantize_run<Mode, float>(in.data + i, out.data + i, stop - i, detail::exp2f_exact(-e), words + (i - base));
+          else
+            detail::quantize_run<Mode, double>(in.data + i, out.data + i, stop - i, detail::exp2i(-e), words + (i - base));
           i = stop;
         }
       }

@@ -163,67 +163,70 @@ FLOATLAB_HOST_DEVICE constexpr std::uint8_t quantize_element(float v, int shared
   }
 }
 
-// Fast path for nearest_even and stochastic<R>: len elements of one block. y = V / X is
-// exact in double; |y| is clamped to the largest normal (spec 6.3; with a saturating
-// format rounding never goes past it then), rounded on the element's grid 2^u with exact
-// double operations, and packed from the double's bits. test_mx checks it bit for bit
-// against quantize_element (round_pack) on every grid point, midpoint and neighbour.
+// Fast path for nearest_even and stochastic<R> in float arithmetic (16 lanes per AVX-512
+// register). y = V / X (X^-1 = 2^-shared_exp, a float, subnormal at 2^-127 but exact) is
+// exact unless |y| < 2^-126; such a y is below half the smallest element subnormal
+// (>= 2^-16), so nearest gives 0 and stochastic<R <= 32> sees a zero fraction, as the
+// exact path does. |y| is clamped to the largest normal (spec 6.3; a saturating format
+// then never rounds past it), rounded on the element's grid 2^u with exact float
+// operations, and packed from the float's bits. test_mx checks this bit for bit against
+// quantize_element (round_pack) on every grid point, midpoint and neighbour, at every scale.
 template <class Elem, class Mode>
-FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std::size_t len, const double* inv_scale,
+FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std::size_t len, const float* inv_scale,
                                         const std::uint32_t* words) noexcept {
-  using floatlab::detail::exact_pow2;
-  constexpr double maxv = element_traits<Elem>::max_value;
+  using floatlab::detail::exp2f_exact;
+  constexpr float maxv = static_cast<float>(element_traits<Elem>::max_value);
+  // |y| clamped on the bits: for nonnegative floats the integer order is the value order,
+  // and an integer min keeps the loop branch-free (vectorizable).
+  constexpr std::uint32_t max_bits = bit_cast<std::uint32_t>(maxv);
   if constexpr (std::is_same_v<Elem, int8_element>) {
     for (std::size_t i = 0; i < len; ++i) {
-      const double y = static_cast<double>(src[i]) * inv_scale[i] * 64.0;  // codes are units of 2^-6 (exact)
-      // |y| clamped, on the bits: for nonnegative doubles the integer order is the value
-      // order, and an integer min keeps the loop branch-free (vectorizable).
-      constexpr std::uint64_t max_bits = bit_cast<std::uint64_t>(127.0);
-      std::uint64_t ab = bit_cast<std::uint64_t>(y) & ~(std::uint64_t{1} << 63);
-      ab = ab < max_bits ? ab : max_bits;
-      const double a = bit_cast<double>(ab);
-      std::int64_t q;
+      const float y = src[i] * inv_scale[i] * 64.0f;  // codes are units of 2^-6; |y| < 2^8 unless tiny
+      std::uint32_t ab = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
+      constexpr std::uint32_t code_max_bits = bit_cast<std::uint32_t>(127.0f);
+      ab = ab < code_max_bits ? ab : code_max_bits;
+      const float a = bit_cast<float>(ab);
+      std::int32_t q;
       if constexpr (std::is_same_v<Mode, round::nearest_even>) {
-        q = static_cast<std::int64_t>(floatlab::detail::rint_ne(a));
+        q = static_cast<std::int32_t>((a + 0x1.8p23f) - 0x1.8p23f);
       } else {
         constexpr int R = Mode::bits;
-        const auto whole = static_cast<std::int64_t>(a);
-        const auto f = static_cast<std::int64_t>((a - static_cast<double>(whole)) * exact_pow2(R));
-        q = whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
+        const auto whole = static_cast<std::int32_t>(a);
+        const auto f = static_cast<std::int64_t>((a - static_cast<float>(whole)) * exp2f_exact(R));
+        q = whole + static_cast<std::int32_t>((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
       }
-      const std::int64_t neg = -static_cast<std::int64_t>(y < 0);
+      const std::int32_t neg = -static_cast<std::int32_t>(y < 0);
       dst[i] = static_cast<std::uint8_t>((q ^ neg) - neg);
     }
   } else {
     using F = typename element_traits<Elem>::format_type;
     constexpr int M = F::fraction_bits, E = F::exponent_bits, emin = F::emin, bias = F::bias;
-    const double min_normal = exact_pow2(emin), sub_scale = exact_pow2(M - emin);
+    const float min_normal = exp2f_exact(emin), sub_scale = exp2f_exact(M - emin);
     for (std::size_t i = 0; i < len; ++i) {
-      const double y = static_cast<double>(src[i]) * inv_scale[i];
-      const std::uint64_t yb = bit_cast<std::uint64_t>(y);
-      constexpr std::uint64_t max_bits = bit_cast<std::uint64_t>(maxv);
-      std::uint64_t ab = yb & ~(std::uint64_t{1} << 63);  // |y|, clamped on the bits (see above)
+      const float y = src[i] * inv_scale[i];
+      const std::uint32_t yb = bit_cast<std::uint32_t>(y);
+      std::uint32_t ab = yb & 0x7FFFFFFFu;
       ab = ab < max_bits ? ab : max_bits;
-      const double a = bit_cast<double>(ab);
-      const int ea = static_cast<int>(bit_cast<std::uint64_t>(a) >> 52) - 1023;  // zero: -1023
-      const int u = (ea > emin ? ea : emin) - M;                                   // the grid step 2^u
-      double r;
+      const float a = bit_cast<float>(ab);
+      const int ea = static_cast<int>(ab >> 23) - 127;  // zero and float subnormals: -127
+      const int u = (ea > emin ? ea : emin) - M;        // the grid step 2^u, u >= emin - M >= -16
+      float r;
       if constexpr (std::is_same_v<Mode, round::nearest_even>) {
-        const double big = exact_pow2(u + 52);  // a < 2^(u + M + 1): adding 2^(u+52) rounds at 2^u
+        const float big = bit_cast<float>(static_cast<std::uint32_t>(u + 23 + 127) << 23);  // 2^(u+23) > 2^(u+M+1) > a
         r = (a + big) - big;
       } else {
         constexpr int R = Mode::bits;
-        const double t = a * exact_pow2(-u);
-        const auto whole = static_cast<std::int64_t>(t);
-        const auto f = static_cast<std::int64_t>((t - static_cast<double>(whole)) * exact_pow2(R));
-        r = static_cast<double>(whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R)) * exact_pow2(u);
+        const float t = a * bit_cast<float>(static_cast<std::uint32_t>(127 - u) << 23);  // a / 2^u < 2^(M+1)
+        const auto whole = static_cast<std::int32_t>(t);
+        const auto f = static_cast<std::int64_t>((t - static_cast<float>(whole)) * exp2f_exact(R));
+        const auto units = whole + static_cast<std::int32_t>((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
+        r = static_cast<float>(units) * bit_cast<float>(static_cast<std::uint32_t>(u + 127) << 23);
       }
-      const std::uint64_t rb = bit_cast<std::uint64_t>(r);
-      const auto normal = static_cast<std::uint32_t>(((static_cast<std::uint32_t>((rb >> 52) - 1023 + bias)) << M) |
-                                                     ((rb >> (52 - M)) & ((1u << M) - 1)));
-      const auto sub = static_cast<std::uint32_t>(static_cast<std::int64_t>(r * sub_scale));  // r < 2^emin: r / 2^(emin - M)
+      const std::uint32_t rb = bit_cast<std::uint32_t>(r);
+      const std::uint32_t normal = (((rb >> 23) - 127 + bias) << M) | ((rb >> (23 - M)) & ((1u << M) - 1));
+      const auto sub = static_cast<std::uint32_t>(static_cast<std::int32_t>(r * sub_scale));  // r < 2^emin: r / 2^(emin - M)
       const std::uint32_t code = r < min_normal ? sub : normal;
-      dst[i] = static_cast<std::uint8_t>(code | static_cast<std::uint32_t>((yb >> 63) << (E + M)));
+      dst[i] = static_cast<std::uint8_t>(code | ((yb >> 31) << (E + M)));
     }
   }
 }
@@ -317,7 +320,7 @@ block_status quantize(array_view<const float> in, array_view<std::uint8_t> eleme
   constexpr bool fast = std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>;
   constexpr std::size_t group = 8;  // blocks per batch of random words
   std::uint32_t words[group * block_size];
-  double inv_scale[group * block_size];  // 1 / X per element of the group (fast path)
+  float inv_scale[group * block_size];  // 1 / X per element of the group (fast path)
   for (std::size_t k0 = 0; k0 < nb; k0 += group) {
     const std::size_t k1 = k0 + group < nb ? k0 + group : nb;
     const std::size_t span_begin = k0 * block_size, span_end = k1 * block_size < n ? k1 * block_size : n;
@@ -333,7 +336,7 @@ block_status quantize(array_view<const float> in, array_view<std::uint8_t> eleme
       const std::uint8_t x = detail::shared_scale(m, T::emax_elem);
       scales[k] = x;
       group_nan = group_nan || x == scale_nan;
-      const double inv = x == scale_nan ? 0.0 : floatlab::detail::exact_pow2(-scale_exponent(x));
+      const float inv = x == scale_nan ? 0.0f : floatlab::detail::exp2f_exact(-scale_exponent(x));
       for (std::size_t i = begin; i < end; ++i) inv_scale[i - span_begin] = inv;
     }
     if (group_nan) status = block_status::non_finite;
