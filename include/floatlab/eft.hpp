@@ -263,8 +263,9 @@ FLOATLAB_HOST_DEVICE constexpr eft_checked<T> two_sum_checked(T a, T b) noexcept
 }
 
 // two_prod that reports exactness. Exact is decided without assumptions: when the product
-// is small enough for its error to underflow, a is scaled up by 2^k (exact, no overflow at
-// that magnitude), the scaled error is computed exactly, and it is checked to survive the
+// is small enough for its error to underflow, a and b are scaled (exactly) so that their
+// product sits just above the underflow threshold, where fma gives its error exactly;
+// the true error ab - hi is then rebuilt in the scaled domain and checked to survive the
 // way back down by 2^-k.
 template <class T>
 FLOATLAB_HOST_DEVICE constexpr eft_checked<T> two_prod_checked(T a, T b) noexcept {
@@ -275,15 +276,22 @@ FLOATLAB_HOST_DEVICE constexpr eft_checked<T> two_prod_checked(T a, T b) noexcep
   if (a == ops::zero() || b == ops::zero()) return {r.hi, r.lo, true};
   // |p| >= 2^(emin + p + 1) implies e_a + e_b >= emin + p - 1 (see header comment).
   constexpr int p = lim::digits;
-  constexpr int emin = lim::min_exponent - 1;  // exponent of min() as 2^emin
-  const T threshold = ops::scale(ops::one(), emin + p + 1);
-  if (detail::abs(r.hi) >= threshold) return {r.hi, r.lo, true};
-  constexpr int k = 2 * p + 2;
-  const T a2 = ops::scale(a, k);
-  const T p2 = ops::mul(a2, b);
-  const T e2 = ops::fused(a2, b, -p2);  // exact: a2*b is far from the underflow range
-  const bool exact = p2 == ops::scale(r.hi, k) && ops::scale(ops::scale(e2, -k), k) == e2 &&
-                     ops::scale(e2, -k) == r.lo;
+  constexpr int emin = lim::min_exponent - 1;  // min() is 2^emin
+  if (detail::abs(r.hi) >= ops::scale(ops::one(), emin + p + 1)) return {r.hi, r.lo, true};
+  constexpr int target = emin + p + 2;
+  constexpr int ta = target >= 0 ? target / 2 : -((-target + 1) / 2);
+  constexpr int tb = target - ta;
+  const int ka = ta - ops::exponent(a);
+  const int kb = tb - ops::exponent(b);
+  const int k = ka + kb;
+  const T a2 = ops::scale(a, ka);
+  const T b2 = ops::scale(b, kb);
+  const T p2 = ops::mul(a2, b2);
+  const T e2 = ops::fused(a2, b2, -p2);      // exact: e_a2 + e_b2 = emin + p + 2
+  const T dd = p2 - ops::scale(r.hi, k);     // exact (Sterbenz, or r.hi = 0)
+  const eft_result<T> s = two_sum(dd, e2);   // scaled true error ab - hi
+  const T back = ops::scale(s.hi, -k);
+  const bool exact = s.lo == ops::zero() && ops::scale(back, k) == s.hi && back == r.lo;
   return {r.hi, r.lo, exact};
 }
 
