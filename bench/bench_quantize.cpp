@@ -97,6 +97,20 @@ BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp8_e4m3, sr)->Arg(20)->Arg(24);
 BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp4_e2m1, ne)->Arg(20)->Arg(24);
 BENCHMARK_TEMPLATE(BM_mx, fl::mx::mxfp4_e2m1, sr)->Arg(20)->Arg(24);
 
+// The random words alone (one per element): the floor under stochastic quantization.
+void BM_philox_bulk_words(benchmark::State& state) {
+  const std::size_t n_elems = std::size_t{1} << state.range(0);
+  std::vector<std::uint32_t> w(256);
+  fl::philox_bulk_rng rng(7);
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < n_elems; i += 256) rng.fill(w.data(), 256);
+    benchmark::DoNotOptimize(w.data());
+    benchmark::ClobberMemory();
+  }
+  set_bytes(state);  // per float of input, for comparison with the quantizers
+}
+BENCHMARK(BM_philox_bulk_words)->Arg(20);
+
 // Dot products of length 4096 (16 KiB of float per operand: in L1/L2).
 constexpr std::size_t dot_len = 4096;
 

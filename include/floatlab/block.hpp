@@ -368,27 +368,41 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
         if constexpr (is_stochastic_v<Mode>) detail::draw_words(rng, words, end - base);
         if ((shape.kind == block_kind::consecutive && shape.length < chunk) || shape.kind == block_kind::columns) {
           // Small blocks: one loop over the span with a 2^-s per element.
+          const bool columns = shape.kind == block_kind::columns;
           int lowest = std::numeric_limits<int>::max();
-          std::size_t j = base % (shape.kind == block_kind::columns ? shape.cols : 1);
-          for (std::size_t i = base; i < end;) {
-            std::size_t k = j, stop = i + 1;
-            if (shape.kind == block_kind::consecutive) {
-              k = i / shape.length;
-              stop = (k + 1) * shape.length < end ? (k + 1) * shape.length : end;
-            } else {
-              j = j + 1 == shape.cols ? 0 : j + 1;
+          if (columns) {
+            for (std::size_t j = 0; j < shape.cols && j < end - base; ++j) {
+              const int e = exponents[(base + j) % shape.cols];
+              lowest = e < lowest ? e : lowest;
             }
-            const int e = exponents[k];
-            lowest = e < lowest ? e : lowest;
-            for (; i < stop; ++i) {
-              mul_f[i - base] = detail::exp2f_exact(e < -127 ? 0 : -e);  // used only if lowest >= -127
-              mul_d[i - base] = detail::exp2i(-e);
-            }
+          } else {
+            for (std::size_t k = base / shape.length; k <= (end - 1) / shape.length; ++k)
+              lowest = exponents[k] < lowest ? exponents[k] : lowest;
           }
-          if (use_float && lowest >= -127)
+          // Per-element scales, filled block by block (no division per element).
+          auto fill = [&](auto* mul, auto pow2_of) {
+            if (columns) {
+              std::size_t j = base % shape.cols;
+              for (std::size_t i = base; i < end; ++i) {
+                mul[i - base] = pow2_of(-exponents[j]);
+                j = j + 1 == shape.cols ? 0 : j + 1;
+              }
+            } else {
+              for (std::size_t i = base; i < end;) {
+                const std::size_t k = i / shape.length;
+                const std::size_t stop = (k + 1) * shape.length < end ? (k + 1) * shape.length : end;
+                const auto v = pow2_of(-exponents[k]);
+                for (; i < stop; ++i) mul[i - base] = v;
+              }
+            }
+          };
+          if (use_float && lowest >= -127) {
+            fill(mul_f, [](int e) { return detail::exp2f_exact(e); });
             detail::quantize_run<Mode, float>(in.data + base, out.data + base, end - base, static_cast<const float*>(mul_f), words);
-          else
+          } else {
+            fill(mul_d, [](int e) { return detail::exp2i(e); });
             detail::quantize_run<Mode, double>(in.data + base, out.data + base, end - base, static_cast<const double*>(mul_d), words);
+          }
           continue;
         }
         for (std::size_t i = base; i < end;) {
