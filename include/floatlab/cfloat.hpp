@@ -126,6 +126,30 @@ template <class Fmt>
 inline constexpr bool fits_double_normal =
     Fmt::precision <= 53 && Fmt::emin - Fmt::fraction_bits >= -1022 && Fmt::emax <= 1023;
 
+// Helpers for numeric_limits' decimal exponents (constexpr: no <cmath> log here).
+inline constexpr double log10_2 = 0.30102999566398119521;
+FLOATLAB_HOST_DEVICE constexpr int floor_int(double x) noexcept {
+  const int i = static_cast<int>(x);
+  return i > x ? i - 1 : i;
+}
+FLOATLAB_HOST_DEVICE constexpr int ceil_int(double x) noexcept {
+  const int i = static_cast<int>(x);
+  return i < x ? i + 1 : i;
+}
+// log2(1 + f) for f in [0, 1), bit by bit by repeated squaring (40 bits: plenty here).
+FLOATLAB_HOST_DEVICE constexpr double log2_1x(double f) noexcept {
+  double y = 1 + f, result = 0, bit = 0.5;
+  for (int i = 0; i < 40; ++i) {
+    y *= y;
+    if (y >= 2) {
+      y /= 2;
+      result += bit;
+    }
+    bit /= 2;
+  }
+  return result;
+}
+
 // Order key: a signed integer monotone in the value, equal for +0 and -0 (and for the
 // subnormal patterns of a flush-to-zero format, which read as zero). NaN excluded.
 template <class Fmt>
@@ -486,8 +510,12 @@ class std::numeric_limits<floatlab::cfloat<E, M, R, Enc>> {
   static constexpr int radix = 2;
   static constexpr int min_exponent = F::emin + 1;  // C convention: 2^(min_exponent-1) is min normal
   static constexpr int max_exponent = F::emax + 1;
-  static constexpr int min_exponent10 = static_cast<int>(F::emin * 0.30102999566398119521);
-  static constexpr int max_exponent10 = static_cast<int>(F::emax * 0.30102999566398119521);
+  // ceil(log10(min normal)) and floor(log10(max finite)).
+  static constexpr int min_exponent10 = floatlab::detail::ceil_int(F::emin * floatlab::detail::log10_2);
+  static constexpr int max_exponent10 = floatlab::detail::floor_int(
+      (F::emax + floatlab::detail::log2_1x(static_cast<double>(F::max_finite_bits & F::fraction_mask) /
+                                           static_cast<double>(F::fraction_mask + 1))) *
+      floatlab::detail::log10_2);
   static constexpr bool traps = false;
   static constexpr bool tinyness_before = false;
 
