@@ -249,48 +249,61 @@ class cfloat {
   FLOATLAB_HOST_DEVICE friend constexpr bool operator<=(cfloat a, cfloat b) noexcept { return a < b || a == b; }
   FLOATLAB_HOST_DEVICE friend constexpr bool operator>=(cfloat a, cfloat b) noexcept { return b < a || a == b; }
 
-  // Arithmetic with optional trailing (mode) (mode, rng) or (rng).
-  template <class... Args>
-  FLOATLAB_HOST_DEVICE friend constexpr cfloat add(cfloat a, cfloat b, Args&&... args) noexcept {
-    static_assert(sizeof...(Args) <= 2, "add(a, b [, mode] [, rng])");
-    using Mode = detail::mode_of_t<Rounding, Args...>;
-    return from_bits(detail::add_bits<format_type, Mode>(a.bits_, b.bits_, detail::word_from<Mode>(args...)));
-  }
-  template <class... Args>
-  FLOATLAB_HOST_DEVICE friend constexpr cfloat sub(cfloat a, cfloat b, Args&&... args) noexcept {
-    static_assert(sizeof...(Args) <= 2, "sub(a, b [, mode] [, rng])");
-    using Mode = detail::mode_of_t<Rounding, Args...>;
-    // a - b = a + (-b) exactly (negation keeps NaN a NaN and fnuz's only zero a zero).
-    return from_bits(detail::add_bits<format_type, Mode>(a.bits_, (-b).bits_, detail::word_from<Mode>(args...)));
-  }
-  template <class... Args>
-  FLOATLAB_HOST_DEVICE friend constexpr cfloat mul(cfloat a, cfloat b, Args&&... args) noexcept {
-    static_assert(sizeof...(Args) <= 2, "mul(a, b [, mode] [, rng])");
-    using Mode = detail::mode_of_t<Rounding, Args...>;
-    return from_bits(detail::mul_bits<format_type, Mode>(a.bits_, b.bits_, detail::word_from<Mode>(args...)));
-  }
-  template <class... Args>
-  FLOATLAB_HOST_DEVICE friend constexpr cfloat div(cfloat a, cfloat b, Args&&... args) noexcept {
-    static_assert(sizeof...(Args) <= 2, "div(a, b [, mode] [, rng])");
-    using Mode = detail::mode_of_t<Rounding, Args...>;
-    return from_bits(detail::div_bits<format_type, Mode>(a.bits_, b.bits_, detail::word_from<Mode>(args...)));
-  }
-  template <class... Args>
-  FLOATLAB_HOST_DEVICE friend constexpr cfloat fma(cfloat a, cfloat b, cfloat c, Args&&... args) noexcept {
-    static_assert(sizeof...(Args) <= 2, "fma(a, b, c [, mode] [, rng])");
-    using Mode = detail::mode_of_t<Rounding, Args...>;
-    return from_bits(detail::fma_bits<format_type, Mode>(a.bits_, b.bits_, c.bits_, detail::word_from<Mode>(args...)));
-  }
-  template <class... Args>
-  FLOATLAB_HOST_DEVICE friend constexpr cfloat sqrt(cfloat a, Args&&... args) noexcept {
-    static_assert(sizeof...(Args) <= 2, "sqrt(a [, mode] [, rng])");
-    using Mode = detail::mode_of_t<Rounding, Args...>;
-    return from_bits(detail::sqrt_bits<format_type, Mode>(a.bits_, detail::word_from<Mode>(args...)));
-  }
-
  private:
   storage_type bits_ = 0;
 };
+
+// ---- arithmetic: optional trailing (mode) (mode, rng) or (rng) --------------------------
+
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> add(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                        Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "add(a, b [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  return cfloat<E, M, R, Enc>::from_bits(detail::add_bits<F, Mode>(a.bits(), b.bits(), detail::word_from<Mode>(args...)));
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> sub(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                        Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "sub(a, b [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  // a - b = a + (-b) exactly (negation keeps NaN a NaN and fnuz's only zero a zero).
+  return cfloat<E, M, R, Enc>::from_bits(detail::add_bits<F, Mode>(a.bits(), (-b).bits(), detail::word_from<Mode>(args...)));
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> mul(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                        Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "mul(a, b [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  return cfloat<E, M, R, Enc>::from_bits(detail::mul_bits<F, Mode>(a.bits(), b.bits(), detail::word_from<Mode>(args...)));
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> div(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                        Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "div(a, b [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  return cfloat<E, M, R, Enc>::from_bits(detail::div_bits<F, Mode>(a.bits(), b.bits(), detail::word_from<Mode>(args...)));
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> fma(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                        cfloat<E, M, R, Enc> c, Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "fma(a, b, c [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  return cfloat<E, M, R, Enc>::from_bits(
+      detail::fma_bits<F, Mode>(a.bits(), b.bits(), c.bits(), detail::word_from<Mode>(args...)));
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> sqrt(cfloat<E, M, R, Enc> a, Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "sqrt(a [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  return cfloat<E, M, R, Enc>::from_bits(detail::sqrt_bits<F, Mode>(a.bits(), detail::word_from<Mode>(args...)));
+}
 
 // ---- classification ---------------------------------------------------------------------
 

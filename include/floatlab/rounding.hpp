@@ -32,8 +32,9 @@ struct stochastic {
 
 template <class Mode>
 struct is_stochastic : std::false_type {};
+// sizeof instantiates stochastic<R>, so an out-of-range R fails with its message here.
 template <int R>
-struct is_stochastic<round::stochastic<R>> : std::true_type {};
+struct is_stochastic<round::stochastic<R>> : std::bool_constant<(sizeof(round::stochastic<R>) > 0)> {};
 template <class Mode>
 inline constexpr bool is_stochastic_v = is_stochastic<Mode>::value;
 

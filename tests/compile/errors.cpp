@@ -1,0 +1,25 @@
+// Each FLOATLAB_ERROR_CASE must fail to compile with the static_assert message that
+// tests/compile_checks.cmake expects: invalid template arguments say what is wrong.
+#include <floatlab/floatlab.hpp>
+
+namespace fl = floatlab;
+
+#if FLOATLAB_ERROR_CASE == 1
+fl::cfloat<12, 3> x;  // E out of range
+#elif FLOATLAB_ERROR_CASE == 2
+fl::cfloat<0, 3> x;  // E out of range
+#elif FLOATLAB_ERROR_CASE == 3
+fl::cfloat<5, 0> x;  // no fraction bits
+#elif FLOATLAB_ERROR_CASE == 4
+fl::cfloat<11, 53> x;  // 65 bits
+#elif FLOATLAB_ERROR_CASE == 5
+fl::cfloat<1, 5, fl::round::nearest_even, fl::encoding::ieee_ftz> x;  // no nonzero value
+#elif FLOATLAB_ERROR_CASE == 6
+fl::cfloat<5, 10, fl::round::stochastic<33>> x;  // too many random bits
+#elif FLOATLAB_ERROR_CASE == 7
+fl::cfloat<5, 10, int> x;  // not a rounding mode
+#elif FLOATLAB_ERROR_CASE == 8
+auto x = fl::add(fl::binary16{1.0}, fl::binary16{2.0}, fl::round::stochastic<8>{});  // no random source
+#endif
+
+int main() { return 0; }
