@@ -152,11 +152,21 @@ FLOATLAB_HOST_DEVICE constexpr eft_result<T> dw_sqrt(T xh, T xl) noexcept {
 template <int N, class T>
 FLOATLAB_HOST_DEVICE constexpr void gen_add(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
   // Merge by decreasing magnitude (JMMP 2016 Alg. 4 / CAMPARY), then renormalize.
+  // Branch-free: the next term is picked by a select, padded with a zero sentinel.
   T e[2 * N] = {};
+  T xs[N + 1] = {};
+  T ys[N + 1] = {};
+  for (int k = 0; k < N; ++k) {
+    xs[k] = x[k];
+    ys[k] = y[k];
+  }
   int i = 0, j = 0;
   for (int k = 0; k < 2 * N; ++k) {
-    if (j >= N || (i < N && !(abs(x[i]) < abs(y[j])))) e[k] = x[i++];
-    else e[k] = y[j++];
+    const T a = xs[i], b = ys[j];
+    const bool take_x = (j >= N) || (i < N && !(abs(a) < abs(b)));
+    e[k] = take_x ? a : b;
+    i += take_x ? 1 : 0;
+    j += take_x ? 0 : 1;
   }
   renormalize_terms<N>(e, r);
 }
