@@ -341,8 +341,9 @@ FLOATLAB_HOST_DEVICE constexpr void sort_by_magnitude(T (&e)[M]) noexcept {
 
 // Renormalization (Joldes, Marty, Muller, Popescu, "Arithmetic algorithms for extended
 // precision using floating-point expansions", IEEE TC 65(4), 2016, Algorithms 3-6, as
-// used in CAMPARY): e[0..M), sorted by decreasing magnitude, is turned into K terms
-// r[0..K) of decreasing magnitude, each at most an ulp of the one before (tested).
+// used in CAMPARY): e[0..M), sorted by decreasing magnitude (any order keeps the sum
+// exact; sorting is what keeps the result accurate), is turned into K normalized terms
+// r[0..K): r[i] = RN(r[i] + r[i+1]), zeros only at the end.
 //  1. VecSum from the bottom (exact).
 //  2. VecSumErrBranch: sweep down carrying the running error, emit a term whenever the
 //     carried error is non-zero, skip zeros (so cancellation does not leave holes).

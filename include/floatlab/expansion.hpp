@@ -2,8 +2,9 @@
 //
 // A value is the exact unevaluated sum t[0] + ... + t[N-1] of N numbers of the base type T
 // (float, double or floatlab::cfloat<E, M> with round::nearest_even), ordered by
-// decreasing magnitude and non-overlapping: |t[i+1]| <= ulp(t[i]) / 2 (for N = 2 this is
-// the "double-word" condition t[0] = RN(t[0] + t[1])), zeros only at the end.
+// decreasing magnitude and normalized: t[i] = RN(t[i] + t[i+1]), so |t[i+1]| <= ulp(t[i])/2
+// (for N = 2 the "double-word" condition of JMP 2017), zeros only at the end. Every
+// operation returns a normalized expansion and assumes normalized operands.
 // Handbook of Floating-Point Arithmetic, 2nd ed., ch. 14.
 //
 // Algorithms and relative error bounds, u = 2^-p (p = std::numeric_limits<T>::digits);
@@ -25,10 +26,10 @@
 //           Precision Arithmetic Library and Applications", ICMS 2016; renormalization of
 //           Joldes, Marty, Muller, Popescu, IEEE TC 65(4), 2016): every partial result is
 //           collected exactly with EFTs and renormalized once (renormalize_terms in
-//           eft.hpp), whose last term rounds the remainder. Bound 2^(N-1) u^N (1 + c_N u),
-//           derived in docs/expansions.md: the final rounding of the last term (at most
-//           u |t[N-1]| <= 2^(N-1) u^N |x|), plus the neglected partial products (mul),
-//           plus the quotient/root digits not computed (div, sqrt).
+//           eft.hpp), whose last term rounds the remainder. Bound 2^(N-1) u^N (1 + N^2 u)
+//           for + - * / sqrt, derived in docs/expansions.md: the final rounding of the
+//           last term (about u^N |x|), plus the neglected partial products (mul), plus
+//           the quotient/root digits not computed (div, sqrt).
 //
 // No heap, no exceptions; every function is FLOATLAB_HOST_DEVICE and constexpr where the
 // base type's operations are.
