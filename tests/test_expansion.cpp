@@ -1,6 +1,6 @@
 // Accuracy of expansion<N, T> over float and double against MPFR, in units of the bound
 // each operation documents (docs/expansions.md). CI tier: FLOATLAB_TEST_SCALE (default 1)
-// times 50000 samples per operation; the [full] tier runs 2 million.
+// times 100000 samples per operation; the [full] tier runs 2 million.
 #include <catch2/catch.hpp>
 
 #include "support/expansion_check.hpp"
@@ -10,7 +10,7 @@ using floatlab_test::check_all;
 using floatlab_test::test_scale;
 
 namespace {
-long ci_count() { return static_cast<long>(50000 * test_scale()); }
+long ci_count() { return static_cast<long>(100000 * test_scale()); }
 constexpr long full_count = 2000000;
 }  // namespace
 

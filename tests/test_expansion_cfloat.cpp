@@ -11,7 +11,7 @@ using floatlab_test::check_all;
 using floatlab_test::test_scale;
 
 namespace {
-long ci_count() { return static_cast<long>(20000 * test_scale()); }
+long ci_count() { return static_cast<long>(50000 * test_scale()); }
 constexpr long full_count = 1000000;
 }  // namespace
 

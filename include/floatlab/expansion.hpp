@@ -399,15 +399,15 @@ class expansion {
 
   FLOATLAB_HOST_DEVICE friend constexpr expansion operator+(const expansion& x,
                                                             const expansion& y) noexcept {
+    expansion r;
     if constexpr (N == 1) {
-      return expansion(x.t_[0] + y.t_[0]);
+      r.t_[0] = x.t_[0] + y.t_[0];
     } else if constexpr (N == 2) {
-      return pair(detail::dw_add(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
+      r = pair(detail::dw_add(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
-      expansion r;
       detail::gen_add<N>(x.t_, y.t_, r.t_);
-      return r;
     }
+    return special(r, [&] { return x.t_[0] + y.t_[0]; });
   }
   FLOATLAB_HOST_DEVICE friend constexpr expansion operator-(const expansion& x,
                                                             const expansion& y) noexcept {
@@ -415,7 +415,7 @@ class expansion {
   }
   FLOATLAB_HOST_DEVICE friend constexpr expansion operator+(const expansion& x, T y) noexcept {
     if constexpr (N == 2) {
-      return pair(detail::dw_add_fp(x.t_[0], x.t_[1], y));
+      return special(pair(detail::dw_add_fp(x.t_[0], x.t_[1], y)), [&] { return x.t_[0] + y; });
     } else {
       return x + expansion(y);
     }
@@ -429,19 +429,19 @@ class expansion {
 
   FLOATLAB_HOST_DEVICE friend constexpr expansion operator*(const expansion& x,
                                                             const expansion& y) noexcept {
+    expansion r;
     if constexpr (N == 1) {
-      return expansion(ops::mul(x.t_[0], y.t_[0]));
+      r.t_[0] = ops::mul(x.t_[0], y.t_[0]);
     } else if constexpr (N == 2) {
-      return pair(detail::dw_mul(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
+      r = pair(detail::dw_mul(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
-      expansion r;
       detail::gen_mul<N>(x.t_, y.t_, r.t_);
-      return r;
     }
+    return special(r, [&] { return ops::mul(x.t_[0], y.t_[0]); });
   }
   FLOATLAB_HOST_DEVICE friend constexpr expansion operator*(const expansion& x, T y) noexcept {
     if constexpr (N == 2) {
-      return pair(detail::dw_mul_fp(x.t_[0], x.t_[1], y));
+      return special(pair(detail::dw_mul_fp(x.t_[0], x.t_[1], y)), [&] { return ops::mul(x.t_[0], y); });
     } else {
       return x * expansion(y);
     }
@@ -452,15 +452,15 @@ class expansion {
 
   FLOATLAB_HOST_DEVICE friend constexpr expansion operator/(const expansion& x,
                                                             const expansion& y) noexcept {
+    expansion r;
     if constexpr (N == 1) {
-      return expansion(ops::div(x.t_[0], y.t_[0]));
+      r.t_[0] = ops::div(x.t_[0], y.t_[0]);
     } else if constexpr (N == 2) {
-      return pair(detail::dw_div(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
+      r = pair(detail::dw_div(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
-      expansion r;
       detail::gen_div<N>(x.t_, y.t_, r.t_);
-      return r;
     }
+    return special(r, [&] { return ops::div(x.t_[0], y.t_[0]); });
   }
 
   FLOATLAB_HOST_DEVICE constexpr expansion& operator+=(const expansion& y) noexcept {
@@ -506,6 +506,17 @@ class expansion {
   }
 
  private:
+  // Infinite or NaN operands (or an overflowing result) make the EFTs produce NaN error
+  // terms; the result is then what the base type gives for the leading terms, alone.
+  template <class Plain>
+  FLOATLAB_HOST_DEVICE static constexpr expansion special(const expansion& r, Plain plain) noexcept {
+    if (ops::finite(r.t_[0]) && ops::finite(r.t_[N - 1])) return r;
+    const T p = plain();  // inf/NaN as the base type gives it, or finite (spurious overflow)
+    expansion s;
+    s.t_[0] = ops::finite(p) && ops::finite(r.t_[0]) ? r.t_[0] : p;
+    return s;
+  }
+
   FLOATLAB_HOST_DEVICE static constexpr expansion pair(eft_result<T> r) noexcept {
     expansion e;
     e.t_[0] = r.hi;
@@ -521,12 +532,15 @@ template <class T>
 FLOATLAB_HOST_DEVICE constexpr expansion<2, T> mul_fast(const expansion<2, T>& x,
                                                          const expansion<2, T>& y) noexcept {
   const eft_result<T> r = detail::dw_mul_fast(x[0], x[1], y[0], y[1]);
+  if (!detail::fp_ops<T>::finite(r.hi) || !detail::fp_ops<T>::finite(r.lo))
+    return x * y;  // special values: same handling as operator*
   return expansion<2, T>::from_terms(r.hi, r.lo);
 }
 template <class T>
 FLOATLAB_HOST_DEVICE constexpr expansion<2, T> div_fast(const expansion<2, T>& x,
                                                          const expansion<2, T>& y) noexcept {
   const eft_result<T> r = detail::dw_div_fast(x[0], x[1], y[0], y[1]);
+  if (!detail::fp_ops<T>::finite(r.hi) || !detail::fp_ops<T>::finite(r.lo)) return x / y;
   return expansion<2, T>::from_terms(r.hi, r.lo);
 }
 
