@@ -58,3 +58,30 @@ if(FLOATLAB_CUDA_TESTS)
     message(STATUS "floatlab: no CUDA compiler found, CUDA tests not built")
   endif()
 endif()
+
+# expansions
+# Error-free transforms must survive a compiler that fuses a*b + c (test_eft_contract.cpp
+# also compiles its callers for FMA hardware on x86 through a target attribute).
+set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/test_eft_contract.cpp PROPERTIES COMPILE_OPTIONS -ffp-contract=fast)
+# expansion<N, T> rejects N outside 1..8 and bases that do not round to nearest-even.
+set(floatlab_expansion_errors
+  "the number of terms N must be in 1..8"
+  "T must be radix 2 with round-to-nearest"
+  "the number of terms must be in 1..N")
+set(case 0)
+foreach(message IN LISTS floatlab_expansion_errors)
+  math(EXPR case "${case} + 1")
+  add_test(NAME compile_error_expansion_${case}
+    COMMAND ${CMAKE_CXX_COMPILER} -std=c++17 -fsyntax-only -I${PROJECT_SOURCE_DIR}/include
+            -DFLOATLAB_EXPANSION_ERROR_CASE=${case} ${CMAKE_CURRENT_SOURCE_DIR}/compile/expansion_errors.cpp)
+  set_tests_properties(compile_error_expansion_${case} PROPERTIES PASS_REGULAR_EXPRESSION "${message}" LABELS ci)
+endforeach()
+# expansion<N, T> in a CUDA kernel vs the host, bit for bit (built where the block above
+# found nvcc; exits 77 = skipped without a GPU).
+if(FLOATLAB_CUDA_TESTS AND CMAKE_CUDA_COMPILER)
+  add_executable(cuda_expansion_kernel cuda/expansion_kernel.cu)
+  target_link_libraries(cuda_expansion_kernel PRIVATE floatlab::floatlab)
+  set_target_properties(cuda_expansion_kernel PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
+  add_test(NAME cuda_expansion_kernel COMMAND cuda_expansion_kernel)
+  set_tests_properties(cuda_expansion_kernel PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
+endif()
