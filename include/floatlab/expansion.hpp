@@ -172,6 +172,25 @@ FLOATLAB_HOST_DEVICE constexpr void gen_add(const T (&x)[N], const T (&y)[N], T 
   renormalize_terms<N>(e, r);
 }
 
+// The collected terms of mul/div/sqrt come in level order, which is sorted up to small
+// disorder inside a level (terms within a factor 16 of each other) when the operands have
+// no gaps between their terms; that disorder is harmless to the renormalization (exact,
+// and normalized by its fix-up pass), and skipping the sort then halves the cost. Operands
+// with gaps or zeros break the level order: then sort.
+template <class T, int M>
+FLOATLAB_HOST_DEVICE constexpr void sort_if_disordered(T (&e)[M], int m = M) noexcept {
+  using ops = fp_ops<T>;
+  const T sixteen = ops::scale(ops::one(), 4);
+  T lowest = abs(e[0]);
+  bool level_sorted = true;
+  for (int i = 1; i < m; ++i) {
+    const T a = abs(e[i]);
+    level_sorted = level_sorted && !(ops::mul(lowest, sixteen) < a);
+    lowest = a < lowest ? a : lowest;
+  }
+  if (!level_sorted) sort_by_magnitude(e);
+}
+
 template <int N, class T>
 FLOATLAB_HOST_DEVICE constexpr void gen_mul(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
   // Products x_i y_j with i + j < N exactly (two_prod), ordered by level i + j with the
@@ -195,19 +214,7 @@ FLOATLAB_HOST_DEVICE constexpr void gen_mul(const T (&x)[N], const T (&y)[N], T 
   for (int i = N - 1; i >= 1; --i) last = last + ops::mul(x[i], y[N - i]);
   for (int i = N - 1; i >= 0; --i) last = last + lows[i];
   e[m++] = last;
-  // The level order is sorted up to the small disorder inside a level (terms within a
-  // factor 16 of each other) for inputs without gaps between their terms; that disorder
-  // is harmless to the renormalization (exact, and fixed up), and skipping the sort then
-  // halves the cost. Inputs with gaps or zeros break the level order: sort.
-  const T sixteen = ops::scale(ops::one(), 4);
-  T lowest = abs(e[0]);
-  bool level_sorted = true;
-  for (int i = 1; i < m; ++i) {
-    const T a = abs(e[i]);
-    level_sorted = level_sorted && !(ops::mul(lowest, sixteen) < a);
-    lowest = a < lowest ? a : lowest;
-  }
-  if (!level_sorted) sort_by_magnitude(e);
+  sort_if_disordered(e, m);
   renormalize_terms<N>(e, r);
 }
 
@@ -257,7 +264,7 @@ FLOATLAB_HOST_DEVICE constexpr void gen_div(const T (&x)[N], const T (&y)[N], T 
       e[3 * i + 1] = p.hi;
       e[3 * i + 2] = p.lo;
     }
-    sort_by_magnitude(e);
+    sort_if_disordered(e);
     renormalize_terms<N>(e, rem);
   }
   sort_by_magnitude(q);
@@ -313,7 +320,7 @@ FLOATLAB_HOST_DEVICE constexpr void gen_sqrt(const T (&x)[N], T (&r)[N]) noexcep
     const eft_result<T> p = two_prod(-s[k], s[k]);
     e[m++] = p.hi;
     e[m++] = p.lo;
-    sort_by_magnitude(e);
+    sort_if_disordered(e, m);
     renormalize_terms<N>(e, rem);
   }
   sort_by_magnitude(s);
