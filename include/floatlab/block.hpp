@@ -516,6 +516,25 @@ FLOATLAB_HOST_DEVICE block_dot_result block_dot(array_view<const Int> a, int exp
     std::int64_t acc = 0;
     for (std::size_t k = 0; k < a.size; ++k) acc += static_cast<std::int32_t>(a[k]) * static_cast<std::int32_t>(b[k]);
     return {acc, exp_a + exp_b, block_status::ok};
+  } else if constexpr (AccBits != 0 && AccBits <= 48 && sizeof(Int) <= 2) {
+    // A narrow accumulator in an int64: |acc| < 2^47 and |a b| <= 2^30 never overflow it;
+    // the policy acts after every addition, as in the general path.
+    constexpr std::int64_t hi = (std::int64_t{1} << (AccBits - 1)) - 1, lo = -hi - 1;
+    std::int64_t acc = 0;
+    bool over = false;
+    for (std::size_t k = 0; k < a.size; ++k) {
+      acc += static_cast<std::int32_t>(a[k]) * static_cast<std::int32_t>(b[k]);
+      if (acc > hi || acc < lo) {
+        over = true;
+        if constexpr (std::is_same_v<Overflow, overflow::saturate>) {
+          acc = acc > hi ? hi : lo;
+        } else {
+          const std::uint64_t m = static_cast<std::uint64_t>(acc) & ((std::uint64_t{1} << AccBits) - 1);
+          acc = static_cast<std::int64_t>(m) - ((m >> (AccBits - 1)) ? (std::int64_t{1} << AccBits) : 0);
+        }
+      }
+    }
+    return {acc, exp_a + exp_b, over ? block_status::accumulator_overflow : block_status::ok};
   } else {
     block_accumulator<AccBits, Overflow> acc;
     for (std::size_t k = 0; k < a.size; ++k) acc.add(static_cast<std::int64_t>(a[k]) * static_cast<std::int64_t>(b[k]));
