@@ -94,6 +94,22 @@ struct checker {
   // mostly dense, sometimes with gaps, sometimes a zero tail.
   E random(int e0, bool positive = false) {
     T t[N] = {};
+    if (rng() % 8 == 0) {
+      // Densest normalized form: t[0] with an even last bit, then exact ties
+      // t[i] = +-ulp(t[i-1])/2 = +-2^(e0 - i p), so |t[i]| = u^i |t[0]| (largest possible).
+      std::uint64_t m = rng() >> (64 - (p - 1));
+      m = (m | (std::uint64_t(1) << (p - 1))) & ~std::uint64_t(1);
+      double v = std::ldexp(static_cast<double>(m), e0 - p + 1);
+      if (rng() & 1) v = -v;
+      t[0] = T(v);
+      for (int i = 1; i < N; ++i) {
+        if (e0 - i * p < emin) break;
+        t[i] = T(std::ldexp((rng() & 1) ? 1.0 : -1.0, e0 - i * p));
+      }
+      if (positive && t[0] < T(0.0))
+        for (auto& x : t) x = -x;
+      return E::from_array(t);
+    }
     int e = e0;
     int stop = N;
     if (rng() % 16 == 0) stop = uniform(1, N);
@@ -302,7 +318,7 @@ void check_all(const char* type_name, long count, std::uint64_t seed) {
       continue;
     }
     const auto s = c.run(o, count);
-    std::printf("expansion<%d,%s> %-8s checked %8ld skipped %6ld worst %.3f of bound  "
+    std::printf("expansion<%d,%s> %-8s checked %8ld skipped %6ld worst %.3g of bound  "
                 "overlaps>ulp %ld >ulp/2 %ld holes %ld\n",
                 N, type_name, op_name(o), s.checked, s.skipped, s.worst, s.overlaps,
                 s.half_ulp_overlaps, s.holes);
