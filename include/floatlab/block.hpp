@@ -214,9 +214,16 @@ FLOATLAB_HOST_DEVICE void quantize_run(const float* src, Int* dst, std::size_t l
       const Real a = y < 0 ? -y : y;
       const auto whole = static_cast<I>(a);  // trunc, exact
       // f: the first R bits of the fraction, exact (a power-of-two scaling, then trunc).
-      const auto f = static_cast<std::int64_t>((a - static_cast<Real>(whole)) * two_r);
-      const std::int64_t q = whole + ((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
-      const std::int64_t neg = -static_cast<std::int64_t>(y < 0);  // all ones or zero: branch-free sign
+      I q;
+      if constexpr (R < 32) {
+        // f + r < 2^(R+1) <= 2^32: 32-bit lanes suffice (twice the SIMD width of 64-bit).
+        const auto f = static_cast<std::uint32_t>(static_cast<std::int32_t>((a - static_cast<Real>(whole)) * two_r));
+        q = whole + static_cast<I>((f + (words[i] >> (32 - R))) >> R);
+      } else {
+        const auto f = static_cast<std::int64_t>((a - static_cast<Real>(whole)) * two_r);
+        q = static_cast<I>(whole + ((f + static_cast<std::int64_t>(words[i])) >> 32));
+      }
+      const I neg = -static_cast<I>(y < 0);  // all ones or zero: branch-free sign
       dst[i] = static_cast<Int>((q ^ neg) - neg);
     }
   }

@@ -171,6 +171,19 @@ FLOATLAB_HOST_DEVICE constexpr std::uint8_t quantize_element(float v, int shared
 // then never rounds past it), rounded on the element's grid 2^u with exact float
 // operations, and packed from the float's bits. test_mx checks this bit for bit against
 // quantize_element (round_pack) on every grid point, midpoint and neighbour, at every scale.
+// The stochastic decision from fR = (exact fraction) * 2^R (an exact float below 2^R):
+// 1 iff floor(fR) + (word >> (32 - R)) >= 2^R. 32-bit lanes for R < 32.
+template <int R>
+FLOATLAB_HOST_DEVICE constexpr std::int32_t round_up_bit(float fr, std::uint32_t word) noexcept {
+  if constexpr (R < 32) {
+    const auto f = static_cast<std::uint32_t>(static_cast<std::int32_t>(fr));
+    return static_cast<std::int32_t>((f + (word >> (32 - R))) >> R);
+  } else {
+    const auto f = static_cast<std::int64_t>(fr);
+    return static_cast<std::int32_t>((f + static_cast<std::int64_t>(word)) >> 32);
+  }
+}
+
 template <class Elem, class Mode>
 FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std::size_t len, const float* inv_scale,
                                         const std::uint32_t* words) noexcept {
@@ -192,8 +205,7 @@ FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std
       } else {
         constexpr int R = Mode::bits;
         const auto whole = static_cast<std::int32_t>(a);
-        const auto f = static_cast<std::int64_t>((a - static_cast<float>(whole)) * exp2f_exact(R));
-        q = whole + static_cast<std::int32_t>((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
+        q = whole + round_up_bit<R>((a - static_cast<float>(whole)) * exp2f_exact(R), words[i]);
       }
       const std::int32_t neg = -static_cast<std::int32_t>(y < 0);
       dst[i] = static_cast<std::uint8_t>((q ^ neg) - neg);
@@ -218,8 +230,7 @@ FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std
         constexpr int R = Mode::bits;
         const float t = a * bit_cast<float>(static_cast<std::uint32_t>(127 - u) << 23);  // a / 2^u < 2^(M+1)
         const auto whole = static_cast<std::int32_t>(t);
-        const auto f = static_cast<std::int64_t>((t - static_cast<float>(whole)) * exp2f_exact(R));
-        const auto units = whole + static_cast<std::int32_t>((f + static_cast<std::int64_t>(words[i] >> (32 - R))) >> R);
+        const auto units = whole + round_up_bit<R>((t - static_cast<float>(whole)) * exp2f_exact(R), words[i]);
         r = static_cast<float>(units) * bit_cast<float>(static_cast<std::uint32_t>(u + 127) << 23);
       }
       const std::uint32_t rb = bit_cast<std::uint32_t>(r);
