@@ -517,7 +517,9 @@ class expansion {
   // terms; the result is then what the base type gives for the leading terms, alone.
   template <class Plain>
   FLOATLAB_HOST_DEVICE static constexpr expansion special(const expansion& r, Plain plain) noexcept {
-    if (ops::finite(r.t_[0]) && ops::finite(r.t_[N - 1])) return r;
+    // One test for both ends: x + y is finite iff both are (inf - inf is NaN). Any NaN
+    // or inf term propagates to the last term through the renormalization.
+    if (__builtin_expect(ops::finite(r.t_[0] + r.t_[N - 1]), 1)) return r;
     const T p = plain();  // inf/NaN as the base type gives it, or finite (spurious overflow)
     expansion s;
     s.t_[0] = ops::finite(p) && ops::finite(r.t_[0]) ? r.t_[0] : p;
