@@ -24,9 +24,10 @@
 // Contraction: a compiler allowed to fuse a*b + c into fma(a, b, c) (-ffp-contract=fast,
 // the GCC default in GNU modes, and nvcc's default) silently destroys Veltkamp splitting
 // and the double-word algorithms built on exact error terms. Every product in floatlab's
-// EFT and expansion code therefore goes through fp_ops<T>::mul, which hides the product
-// behind an empty asm barrier on the host and uses __dmul_rn/__fmul_rn on CUDA devices
-// (never contracted), so the only fused operations are the explicit fma calls.
+// EFT and expansion code therefore goes through fp_ops<T>::mul, which keeps it unfusable:
+// __builtin_assoc_barrier on GCC >= 12, '#pragma clang fp contract(off)' on Clang, an empty
+// asm barrier elsewhere, __dmul_rn/__fmul_rn on CUDA devices. The only fused operations
+// are the explicit fma calls.
 // -ffast-math (reassociation) cannot be repaired that way and is rejected below.
 #pragma once
 
@@ -71,6 +72,15 @@ FLOATLAB_HOST_DEVICE constexpr bool constant_evaluated() noexcept {
   return false;
 #endif
 }
+
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_assoc_barrier)
+#define FLOATLAB_HAS_ASSOC_BARRIER 1
+#endif
+#endif
+#ifndef FLOATLAB_HAS_ASSOC_BARRIER
+#define FLOATLAB_HAS_ASSOC_BARRIER 0
+#endif
 
 // Returns x unchanged but opaque to the optimizer, so that a product feeding an addition
 // cannot be contracted into an fma. Costs no instruction.
@@ -121,6 +131,14 @@ struct fp_ops<T, std::enable_if_t<std::is_same_v<T, float> || std::is_same_v<T, 
 #if FLOATLAB_DEVICE_PASS
     if constexpr (std::is_same_v<T, double>) return __dmul_rn(a, b);
     else return __fmul_rn(a, b);
+#elif defined(__clang__)
+    // The product carries no 'contract' flag, so LLVM cannot fuse it with a later add.
+#pragma clang fp contract(off)
+    return a * b;
+#elif FLOATLAB_HAS_ASSOC_BARRIER
+    // GCC >= 12: a PAREN_EXPR between the product and its use; the fma pass only fuses a
+    // product that feeds an addition directly. Unlike an asm barrier it vectorizes.
+    return __builtin_assoc_barrier(a * b);
 #else
     if (constant_evaluated()) return a * b;
     return opaque(a * b);
@@ -361,6 +379,11 @@ FLOATLAB_HOST_DEVICE constexpr void renormalize_terms(T (&e)[M], T (&r)[K]) noex
   static_assert(K >= 1 && M >= 1, "renormalize_terms: K and M must be >= 1");
   using ops = detail::fp_ops<T>;
   vec_sum(e);
+  // Suffix sums of the errors, smallest first; they do not depend on the sweep below, so
+  // they are computed while it runs (the sweep decides where the tail starts).
+  T suffix[M + 1] = {};
+  suffix[M] = ops::zero();
+  for (int k = M - 1; k >= 1; --k) suffix[k] = suffix[k + 1] + e[k];
   int j = 0;
   int i = 1;
   T eps = e[0];
@@ -373,9 +396,7 @@ FLOATLAB_HOST_DEVICE constexpr void renormalize_terms(T (&e)[M], T (&r)[K]) noex
       eps = q.hi;
     }
   }
-  T tail = ops::zero();
-  for (int k = M - 1; k >= i; --k) tail = tail + e[k];
-  r[j++] = eps + tail;
+  r[j++] = eps + suffix[i];
   for (; j < K; ++j) r[j] = ops::zero();
   for (int pass = 0; pass < K; ++pass) {  // bounded: NaN never compares equal
     bool changed = false;

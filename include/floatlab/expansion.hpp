@@ -183,9 +183,9 @@ FLOATLAB_HOST_DEVICE constexpr void sort_if_disordered(T (&e)[M], int m = M) noe
   const T sixteen = ops::scale(ops::one(), 4);
   T lowest = abs(e[0]);
   bool level_sorted = true;
-  for (int i = 1; i < m; ++i) {
+  for (int i = 1; i < m; ++i) {  // no branch: & instead of &&; x16 is exact, no fma risk
     const T a = abs(e[i]);
-    level_sorted = level_sorted && !(ops::mul(lowest, sixteen) < a);
+    level_sorted = level_sorted & !(lowest * sixteen < a);
     lowest = a < lowest ? a : lowest;
   }
   if (!level_sorted) sort_by_magnitude(e);
@@ -517,12 +517,14 @@ class expansion {
   // terms; the result is then what the base type gives for the leading terms, alone.
   template <class Plain>
   FLOATLAB_HOST_DEVICE static constexpr expansion special(const expansion& r, Plain plain) noexcept {
-    // One test for both ends: x + y is finite iff both are (inf - inf is NaN). Any NaN
-    // or inf term propagates to the last term through the renormalization.
-    if (__builtin_expect(ops::finite(r.t_[0] + r.t_[N - 1]), 1)) return r;
+    // One test for both ends: x + y is finite iff both are (inf - inf is NaN); any NaN or
+    // inf term reaches the last term through the renormalization. Selects, not branches,
+    // so that loops over expansions still vectorize.
+    const bool ok = ops::finite(r.t_[0] + r.t_[N - 1]);
     const T p = plain();  // inf/NaN as the base type gives it, or finite (spurious overflow)
     expansion s;
-    s.t_[0] = ops::finite(p) && ops::finite(r.t_[0]) ? r.t_[0] : p;
+    s.t_[0] = ok ? r.t_[0] : p;
+    for (int i = 1; i < N; ++i) s.t_[i] = ok ? r.t_[i] : ops::zero();
     return s;
   }
 
