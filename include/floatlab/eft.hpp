@@ -73,7 +73,7 @@ FLOATLAB_HOST_DEVICE constexpr bool constant_evaluated() noexcept {
 #endif
 }
 
-#if defined(__has_builtin)
+#if defined(__has_builtin) && !defined(__CUDACC__)  // nvcc's front end does not know it
 #if __has_builtin(__builtin_assoc_barrier)
 #define FLOATLAB_HAS_ASSOC_BARRIER 1
 #endif
