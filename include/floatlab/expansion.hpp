@@ -542,17 +542,18 @@ class expansion {
 template <class T>
 FLOATLAB_HOST_DEVICE constexpr expansion<2, T> mul_fast(const expansion<2, T>& x,
                                                          const expansion<2, T>& y) noexcept {
+  using ops = detail::fp_ops<T>;
   const eft_result<T> r = detail::dw_mul_fast(x[0], x[1], y[0], y[1]);
-  if (!detail::fp_ops<T>::finite(r.hi) || !detail::fp_ops<T>::finite(r.lo))
-    return x * y;  // special values: same handling as operator*
-  return expansion<2, T>::from_terms(r.hi, r.lo);
+  const bool ok = ops::finite(r.hi + r.lo);  // special values as in operator*, by selects
+  return expansion<2, T>::from_terms(ok ? r.hi : ops::mul(x[0], y[0]), ok ? r.lo : ops::zero());
 }
 template <class T>
 FLOATLAB_HOST_DEVICE constexpr expansion<2, T> div_fast(const expansion<2, T>& x,
                                                          const expansion<2, T>& y) noexcept {
+  using ops = detail::fp_ops<T>;
   const eft_result<T> r = detail::dw_div_fast(x[0], x[1], y[0], y[1]);
-  if (!detail::fp_ops<T>::finite(r.hi) || !detail::fp_ops<T>::finite(r.lo)) return x / y;
-  return expansion<2, T>::from_terms(r.hi, r.lo);
+  const bool ok = ops::finite(r.hi + r.lo);
+  return expansion<2, T>::from_terms(ok ? r.hi : ops::div(x[0], y[0]), ok ? r.lo : ops::zero());
 }
 
 template <int N, class T>
@@ -561,9 +562,10 @@ FLOATLAB_HOST_DEVICE constexpr expansion<N, T> sqrt(const expansion<N, T>& x) no
   if constexpr (N == 1) {
     return expansion<1, T>(ops::root(x[0]));
   } else if constexpr (N == 2) {
-    if (!(x[0] > ops::zero()) || !ops::finite(x[0])) return expansion<2, T>(ops::root(x[0]));
+    // Zero, negative, inf, NaN: the base type's root alone (selects, so loops vectorize).
     const eft_result<T> r = detail::dw_sqrt(x[0], x[1]);
-    return expansion<2, T>::from_terms(r.hi, r.lo);
+    const bool ok = x[0] > ops::zero() && ops::finite(r.hi + r.lo);
+    return expansion<2, T>::from_terms(ok ? r.hi : ops::root(x[0]), ok ? r.lo : ops::zero());
   } else {
     T r[N] = {};
     detail::gen_sqrt<N>(x.data(), r);
