@@ -17,8 +17,8 @@
 //     finite value; tests/test_eft.cpp enumerates every pair of small formats and lists them.
 //   two_prod: exact iff the error a*b - RN(a*b) is representable; sufficient is
 //     e_a + e_b >= emin + p - 1 (no product underflow); fails when a*b overflows.
-//   two_prod_dekker: additionally needs |a|, |b| <= max / (2^ceil(p/2) + 1) (the split
-//     overflows beyond that) and p >= 3 ... see split().
+//   two_prod_dekker: the same underflow condition, and |a|, |b| below max / (2^ceil(p/2) + 1)
+//     (Veltkamp's C*a overflows beyond that; the exhaustive tests count these cases).
 // The *_checked variants report these failures instead of returning garbage.
 //
 // Contraction: a compiler allowed to fuse a*b + c into fma(a, b, c) (-ffp-contract=fast,
