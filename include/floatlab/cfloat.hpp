@@ -93,32 +93,43 @@ FLOATLAB_HOST_DEVICE constexpr std::uint32_t word_from(A&&, B&& b) noexcept {
 }
 
 // ---- operations on bits: the fast double path where it is exact, else the integer kernels --
+// (and the integer kernels in constant evaluation: the same results, bit for bit).
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage add_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
-  if constexpr (double_path_ok<Fmt, Mode>) return add_d<Fmt, Mode>(a, b, w);
-  else return finish<Fmt, Mode>(add<Mode>(unpack<Fmt>(a), unpack<Fmt>(b)), w);
+  if constexpr (double_path_ok<Fmt, Mode>) {
+    if (!is_constant_evaluated()) return add_d<Fmt, Mode>(a, b, w);
+  }
+  return finish<Fmt, Mode>(add<Mode>(unpack<Fmt>(a), unpack<Fmt>(b)), w);
 }
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
-  if constexpr (double_path_ok<Fmt, Mode>) return mul_d<Fmt, Mode>(a, b, w);
-  else return finish<Fmt, Mode>(mul(unpack<Fmt>(a), unpack<Fmt>(b)), w);
+  if constexpr (double_path_ok<Fmt, Mode>) {
+    if (!is_constant_evaluated()) return mul_d<Fmt, Mode>(a, b, w);
+  }
+  return finish<Fmt, Mode>(mul(unpack<Fmt>(a), unpack<Fmt>(b)), w);
 }
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
-  if constexpr (double_path_ok<Fmt, Mode>) return div_d<Fmt, Mode>(a, b, w);
-  else return finish<Fmt, Mode>(div(unpack<Fmt>(a), unpack<Fmt>(b)), w);
+  if constexpr (double_path_ok<Fmt, Mode>) {
+    if (!is_constant_evaluated()) return div_d<Fmt, Mode>(a, b, w);
+  }
+  return finish<Fmt, Mode>(div(unpack<Fmt>(a), unpack<Fmt>(b)), w);
 }
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_bits(std::uint64_t a, std::uint32_t w) noexcept {
-  if constexpr (double_path_ok<Fmt, Mode>) return sqrt_d<Fmt, Mode>(a, w);
-  else return finish<Fmt, Mode>(sqrt(unpack<Fmt>(a)), w);
+  if constexpr (double_path_ok<Fmt, Mode>) {
+    if (!is_constant_evaluated()) return sqrt_d<Fmt, Mode>(a, w);
+  }
+  return finish<Fmt, Mode>(sqrt(unpack<Fmt>(a)), w);
 }
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage fma_bits(std::uint64_t a, std::uint64_t b, std::uint64_t c,
                                                              std::uint32_t w) noexcept {
-  if constexpr (double_path_ok<Fmt, Mode>) return fma_d<Fmt, Mode>(a, b, c, w);
-  else return finish<Fmt, Mode>(fma<Mode>(unpack<Fmt>(a), unpack<Fmt>(b), unpack<Fmt>(c)), w);
+  if constexpr (double_path_ok<Fmt, Mode>) {
+    if (!is_constant_evaluated()) return fma_d<Fmt, Mode>(a, b, c, w);
+  }
+  return finish<Fmt, Mode>(fma<Mode>(unpack<Fmt>(a), unpack<Fmt>(b), unpack<Fmt>(c)), w);
 }
 
 // Formats whose every value is a normal double (or zero): conversion to double is a repack.

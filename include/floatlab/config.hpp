@@ -51,6 +51,9 @@ FLOATLAB_HOST_DEVICE constexpr To bit_cast(const From& from) noexcept {
 
 namespace detail {
 
+// std::is_constant_evaluated for C++17 (the builtin exists in GCC >= 9, Clang >= 9, nvcc >= 11.3).
+FLOATLAB_HOST_DEVICE constexpr bool is_constant_evaluated() noexcept { return __builtin_is_constant_evaluated(); }
+
 // Index of the most significant set bit (x != 0), i.e. bit_width(x) - 1.
 FLOATLAB_HOST_DEVICE constexpr int msb(std::uint64_t x) noexcept {
 #if FLOATLAB_DEVICE_PASS
