@@ -2,3 +2,8 @@
 #pragma once
 
 #include "cfloat.hpp"
+#include "eft.hpp"
+#include "expansion.hpp"
+#include "fixed.hpp"
+#include "block.hpp"
+#include "mx.hpp"

@@ -61,19 +61,21 @@ FLOATLAB_HOST_DEVICE constexpr bool round_up(bool negative, bool kept_odd, Word 
   static_assert(is_rounding_mode_v<Mode>, "round_up: Mode must be a floatlab::round tag");
   constexpr int W = bit_width_v<Word>;
   constexpr Word half = Word{1} << (W - 1);
-  const bool inexact = rem != 0 || sticky;
+  // Bitwise & and | on bools: the decisions on random data are unpredictable, and branch-free
+  // code avoids the mispredictions that short-circuit operators compile to.
+  const bool inexact = (rem != 0) | sticky;
   if constexpr (std::is_same_v<Mode, round::nearest_even>) {
-    return rem > half || (rem == half && (sticky || kept_odd));
+    return (rem > half) | ((rem == half) & (sticky | kept_odd));
   } else if constexpr (std::is_same_v<Mode, round::nearest_away>) {
     return rem >= half;
   } else if constexpr (std::is_same_v<Mode, round::toward_zero>) {
     return false;
   } else if constexpr (std::is_same_v<Mode, round::upward>) {
-    return !negative && inexact;
+    return !negative & inexact;
   } else if constexpr (std::is_same_v<Mode, round::downward>) {
-    return negative && inexact;
+    return negative & inexact;
   } else if constexpr (std::is_same_v<Mode, round::odd>) {
-    return inexact && !kept_odd;
+    return inexact & !kept_odd;
   } else {
     constexpr int R = Mode::bits;
     const auto f = static_cast<std::uint64_t>(rem >> (W - R));

@@ -65,11 +65,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_double(double s, int 
   std::uint64_t sig = (b & 0xFFFFFFFFFFFFF) | (std::uint64_t{1} << 52);
   if (field == 0x7FF) return (b & 0xFFFFFFFFFFFFF) ? pack_nan<Fmt>() : pack_inf<Fmt>(negative);
   // field == 0 (zero) is handled by the callers; double subnormals cannot occur here.
-  bool sticky = false;
-  if (err_sign != 0) {
-    sticky = true;
-    if ((err_sign < 0) != negative) --sig;  // exact magnitude is below |s|: truncate one ulp down
-  }
+  // Exact magnitude below |s|: truncate one ulp down. Branch-free: err_sign is random data.
+  const bool sticky = err_sign != 0;
+  sig -= static_cast<std::uint64_t>(sticky & ((err_sign < 0) != negative));
   return round_pack<Fmt, Mode>(negative, field - 1075, sig, sticky, random_word);
 }
 
