@@ -132,17 +132,9 @@ FLOATLAB_HOST_DEVICE constexpr int block_exponent(std::uint32_t max_abs_bits, in
 // paths below; also the path of the modes that have no fast path).
 template <class Mode>
 FLOATLAB_HOST_DEVICE constexpr std::int64_t quantize_exact(float x, int s, std::uint32_t word) noexcept {
-  const std::uint32_t b = bit_cast<std::uint32_t>(x);
-  const bool neg = (b >> 31) != 0;
-  const int field = static_cast<int>((b >> 23) & 0xFF);
-  std::uint64_t sig = b & 0x7FFFFFu;
-  int ex = -149;
-  if (field != 0) {
-    sig |= 0x800000u;
-    ex = field - 150;
-  }
+  const float_parts f = split_float(x);
   // x / 2^s = sig * 2^(ex - s); the scale rule guarantees no overflow in 64 bits.
-  return round_to_int<64, Mode, overflow::saturate>(neg, sig, s - ex, false, word).raw;
+  return round_to_int<64, Mode, overflow::saturate>(f.negative, f.sig, s - f.exp, false, word).raw;
 }
 
 // 2^e as a double for any e in -1022..1023 (exact).
@@ -478,19 +470,19 @@ template <int AccBits = 0, class Overflow = overflow::saturate>
 struct block_accumulator {
   static_assert(AccBits == 0 || (AccBits >= 8 && AccBits <= 64), "block_accumulator: AccBits must be 0 (exact) or 8..64");
   static_assert(is_overflow_policy_v<Overflow>, "block_accumulator: Overflow must be overflow::saturate or overflow::wrap");
-  __int128 value = 0;
+  i128 value = 0;
   bool overflowed = false;
-  FLOATLAB_HOST_DEVICE constexpr void add(__int128 p) noexcept {
+  FLOATLAB_HOST_DEVICE constexpr void add(i128 p) noexcept {
     value += p;
     if constexpr (AccBits != 0) {
-      constexpr __int128 hi = (static_cast<__int128>(1) << (AccBits - 1)) - 1, lo = -hi - 1;
+      constexpr i128 hi = (static_cast<i128>(1) << (AccBits - 1)) - 1, lo = -hi - 1;
       if (value > hi || value < lo) {
         overflowed = true;
         if constexpr (std::is_same_v<Overflow, overflow::saturate>) {
           value = value > hi ? hi : lo;
         } else {
           const u128 m = static_cast<u128>(value) & ((u128{1} << AccBits) - 1);
-          value = static_cast<__int128>(m) - ((m >> (AccBits - 1)) ? (static_cast<__int128>(1) << AccBits) : 0);
+          value = static_cast<i128>(m) - ((m >> (AccBits - 1)) ? (static_cast<i128>(1) << AccBits) : 0);
         }
       }
     }
@@ -499,7 +491,7 @@ struct block_accumulator {
 
 // value * 2^exponent rounded once to float in Mode (exact zero gives +0).
 template <class Mode>
-FLOATLAB_HOST_DEVICE constexpr float round_scaled_to_float(__int128 value, int exponent, std::uint32_t word) noexcept {
+FLOATLAB_HOST_DEVICE constexpr float round_scaled_to_float(i128 value, int exponent, std::uint32_t word) noexcept {
   if (value == 0) return 0.0f;
   using f32 = format<8, 23, encoding::ieee>;
   const auto bits = round_pack<f32, Mode>(value < 0, exponent, detail::abs_u128(value), false, word);
@@ -507,7 +499,7 @@ FLOATLAB_HOST_DEVICE constexpr float round_scaled_to_float(__int128 value, int e
 }
 
 struct block_dot_result {
-  __int128 value;  // the accumulator: the dot product is value * 2^exponent
+  i128 value;  // the accumulator: the dot product is value * 2^exponent
   int exponent;
   block_status status;
 };

@@ -28,6 +28,7 @@
 namespace floatlab {
 
 __extension__ typedef unsigned __int128 u128;  // __extension__: no -Wpedantic warning
+__extension__ typedef __int128 i128;
 
 // Bit-level copy between same-sized trivially copyable types. __builtin_bit_cast is
 // constexpr in GCC >= 11, Clang >= 9 and nvcc >= 11; memcpy is the portable fallback.

@@ -116,7 +116,7 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result round_to_int(bool negative, u1
 }
 
 // |x| of a signed 128-bit value, as unsigned (also right for the most negative value).
-FLOATLAB_HOST_DEVICE constexpr u128 abs_u128(__int128 x) noexcept {
+FLOATLAB_HOST_DEVICE constexpr u128 abs_u128(i128 x) noexcept {
   return x < 0 ? u128{0} - static_cast<u128>(x) : static_cast<u128>(x);
 }
 
@@ -270,7 +270,7 @@ class fixed {
   // saturating at the integer's range instead of undefined behaviour.
   template <class Int, std::enable_if_t<std::is_integral_v<Int>, int> = 0>
   FLOATLAB_HOST_DEVICE constexpr explicit operator Int() const noexcept {
-    const __int128 v = raw_;
+    const i128 v = raw_;
     const auto r = detail::round_to_int<64, round::toward_zero, overflow::saturate>(v < 0, detail::abs_u128(v), FL,
                                                                                   false, 0);
     if constexpr (std::is_same_v<Int, bool>) {
@@ -293,7 +293,7 @@ class fixed {
   // Operators: exact result, rounded once in Rounding (stochastic: thread_rng()).
   FLOATLAB_HOST_DEVICE constexpr fixed operator+() const noexcept { return *this; }
   FLOATLAB_HOST_DEVICE constexpr fixed operator-() const noexcept {
-    const __int128 v = -static_cast<__int128>(raw_);
+    const i128 v = -static_cast<i128>(raw_);
     return from_round(detail::round_to_int<WL, Rounding, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
   }
   FLOATLAB_HOST_DEVICE friend fixed operator+(fixed a, fixed b) noexcept { return add_impl<Rounding>(a, b, 0); }
@@ -320,18 +320,18 @@ class fixed {
   // a + b and a - b are exact in WL + 1 bits: only the overflow policy acts.
   template <class Mode>
   FLOATLAB_HOST_DEVICE static constexpr fixed add_impl(fixed a, fixed b, std::uint32_t) noexcept {
-    const __int128 v = static_cast<__int128>(a.raw_) + b.raw_;
+    const i128 v = static_cast<i128>(a.raw_) + b.raw_;
     return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
   }
   template <class Mode>
   FLOATLAB_HOST_DEVICE static constexpr fixed sub_impl(fixed a, fixed b, std::uint32_t) noexcept {
-    const __int128 v = static_cast<__int128>(a.raw_) - b.raw_;
+    const i128 v = static_cast<i128>(a.raw_) - b.raw_;
     return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
   }
   // qa 2^-FL * qb 2^-FL = (qa qb) 2^-2FL: the product (< 2^126) shifted right by FL.
   template <class Mode>
   FLOATLAB_HOST_DEVICE static constexpr fixed mul_impl(fixed a, fixed b, std::uint32_t word) noexcept {
-    const __int128 v = static_cast<__int128>(a.raw_) * b.raw_;
+    const i128 v = static_cast<i128>(a.raw_) * b.raw_;
     return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), FL, false, word));
   }
   // (qa / qb) * 2^FL, as the exact quotient of two integers below 2^127.
@@ -374,7 +374,7 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result to_fixed_raw(From x, std::uint
     // x * 2^FL = sig * 2^(exp + FL)
     return round_to_int<WL, Mode, O>(p.negative, p.sig, -(p.exp + FL), false, word);
   } else if constexpr (std::is_integral_v<From>) {
-    const __int128 v = x;
+    const i128 v = x;
     return round_to_int<WL, Mode, O>(v < 0, abs_u128(v), -FL, false, word);
   } else if constexpr (is_cfloat_v<From>) {
     using F = typename From::format_type;
@@ -385,7 +385,7 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result to_fixed_raw(From x, std::uint
     return round_to_int<WL, Mode, O>(u.sign, u.sig, -(u.exp + FL), false, word);
   } else {
     static_assert(is_fixed_v<From>, "fixed_cast: source must be float, double, an integer, a cfloat or a fixed");
-    const __int128 v = x.raw();
+    const i128 v = x.raw();
     return round_to_int<WL, Mode, O>(v < 0, abs_u128(v), From::fraction_length - FL, false, word);
   }
 }
@@ -410,7 +410,7 @@ FLOATLAB_HOST_DEVICE constexpr T to_cfloat(fixed<WL, FL, R, O> x, Mode, Rng&& rn
   using F = typename T::format_type;
   const std::uint32_t w = detail::draw_word<Mode>(rng);
   if (x.raw() == 0) return T::from_bits(detail::pack_zero<F>(false));
-  const __int128 v = x.raw();
+  const i128 v = x.raw();
   return T::from_bits(round_pack<F, Mode>(v < 0, -FL, detail::abs_u128(v), false, w));
 }
 template <class T, int WL, int FL, class R, class O, class Mode = typename T::rounding_mode>

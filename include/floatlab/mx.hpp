@@ -143,15 +143,7 @@ FLOATLAB_HOST_DEVICE constexpr std::uint8_t shared_scale(std::uint32_t max_abs_b
 // One element: V / 2^shared_exp rounded in Mode to the element, saturating. Exact path.
 template <class Elem, class Mode>
 FLOATLAB_HOST_DEVICE constexpr std::uint8_t quantize_element(float v, int shared_exp, std::uint32_t word) noexcept {
-  const std::uint32_t b = bit_cast<std::uint32_t>(v);
-  const bool neg = (b >> 31) != 0;
-  const int field = static_cast<int>((b >> 23) & 0xFF);
-  std::uint64_t sig = b & 0x7FFFFFu;
-  int ex = -149;
-  if (field != 0) {
-    sig |= 0x800000u;
-    ex = field - 150;
-  }
+  const auto [neg, sig, ex] = floatlab::detail::split_float(v);
   if constexpr (std::is_same_v<Elem, int8_element>) {
     // code = V / X * 2^6, saturated to +-127.
     const auto r = floatlab::detail::round_to_int<8, Mode, overflow::saturate>(neg, sig, shared_exp - 6 - ex, false, word).raw;
@@ -268,7 +260,7 @@ template <int Limbs>
 struct wide_accumulator {
   std::uint64_t limb[Limbs] = {};
   // += value * 2^shift (shift >= 0, shift + 128 <= Limbs * 64 - 1).
-  FLOATLAB_HOST_DEVICE constexpr void add(__int128 value, int shift) noexcept {
+  FLOATLAB_HOST_DEVICE constexpr void add(i128 value, int shift) noexcept {
     const bool neg = value < 0;
     const u128 v = static_cast<u128>(value);
     const int word = shift / 64, bit = shift % 64;
@@ -410,7 +402,7 @@ block_status dequantize(array_view<const std::uint8_t> elements, array_view<cons
 namespace detail {
 // Exact sum_i P_i^A P_i^B of one block pair, in units of 2^(lsbA + lsbB), plus specials.
 struct block_sum {
-  __int128 units;
+  i128 units;
   bool nan, pos_inf, neg_inf;
 };
 template <class EA, class EB>
@@ -428,7 +420,7 @@ FLOATLAB_HOST_DEVICE constexpr block_sum exact_block_sum(const std::uint8_t* a, 
       else
         (neg ? s.neg_inf : s.pos_inf) = true;
     } else {
-      const __int128 p = static_cast<__int128>(x.units * y.units);  // < 2^64: units < 2^32
+      const i128 p = static_cast<i128>(x.units * y.units);  // < 2^64: units < 2^32
       s.units += neg ? -p : p;
     }
   }
