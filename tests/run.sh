@@ -23,7 +23,7 @@ fi
 ctest --test-dir build -L ci --output-on-failure -j"$jobs"
 
 if [ -z "${FLOATLAB_SKIP_SANITIZERS:-}" ]; then
-  cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" -DFLOATLAB_SANITIZE=ON \
+  cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" -DFLOATLAB_SANITIZE=ON -DFLOATLAB_CUDA_TESTS=OFF \
     -DFLOATLAB_BUILD_EXAMPLES=OFF >/dev/null
   cmake --build build-sanitize -j"$jobs"
   FLOATLAB_TEST_SCALE=0.05 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
