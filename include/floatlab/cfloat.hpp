@@ -23,6 +23,7 @@
 #include "detail/convert_bits.hpp"
 #include "detail/double_path.hpp"
 #include "detail/exact_ops.hpp"
+#include "detail/nearest_path.hpp"
 #include "random.hpp"
 
 namespace floatlab {
@@ -98,28 +99,40 @@ FLOATLAB_HOST_DEVICE constexpr std::uint32_t word_from(A&&, B&& b) noexcept {
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage add_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
-    if (!is_constant_evaluated()) return add_d<Fmt, Mode>(a, b, w);
+    if (!is_constant_evaluated()) {
+      if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) + decode_nearest<Fmt>(b));
+      return add_d<Fmt, Mode>(a, b, w);
+    }
   }
   return finish<Fmt, Mode>(add<Mode>(unpack<Fmt>(a), unpack<Fmt>(b)), w);
 }
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
-    if (!is_constant_evaluated()) return mul_d<Fmt, Mode>(a, b, w);
+    if (!is_constant_evaluated()) {
+      if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) * decode_nearest<Fmt>(b));
+      return mul_d<Fmt, Mode>(a, b, w);
+    }
   }
   return finish<Fmt, Mode>(mul(unpack<Fmt>(a), unpack<Fmt>(b)), w);
 }
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
-    if (!is_constant_evaluated()) return div_d<Fmt, Mode>(a, b, w);
+    if (!is_constant_evaluated()) {
+      if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) / decode_nearest<Fmt>(b));
+      return div_d<Fmt, Mode>(a, b, w);
+    }
   }
   return finish<Fmt, Mode>(div(unpack<Fmt>(a), unpack<Fmt>(b)), w);
 }
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_bits(std::uint64_t a, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
-    if (!is_constant_evaluated()) return sqrt_d<Fmt, Mode>(a, w);
+    if (!is_constant_evaluated()) {
+      if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(sqrt_d(decode_nearest<Fmt>(a)));
+      return sqrt_d<Fmt, Mode>(a, w);
+    }
   }
   return finish<Fmt, Mode>(sqrt(unpack<Fmt>(a)), w);
 }

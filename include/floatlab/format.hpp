@@ -125,7 +125,7 @@ struct format {
 
   FLOATLAB_HOST_DEVICE static constexpr bool is_nan(std::uint64_t bits) noexcept {
     if constexpr (special == encoding::specials::ieee)
-      return (bits & exponent_mask) == exponent_mask && (bits & fraction_mask) != 0;
+      return ((bits & exponent_mask) == exponent_mask) & ((bits & fraction_mask) != 0);  // & : no branch
     else if constexpr (special == encoding::specials::nan_at_all_ones)
       return (bits & magnitude_mask) == magnitude_mask;
     else if constexpr (special == encoding::specials::nan_at_negative_zero)
@@ -142,9 +142,9 @@ struct format {
   // Zero, counting subnormal patterns of a flush-to-zero format (inputs are flushed too).
   FLOATLAB_HOST_DEVICE static constexpr bool is_zero(std::uint64_t bits) noexcept {
     if constexpr (has_subnormals)
-      return (bits & magnitude_mask) == 0 && !is_nan(bits);
+      return ((bits & magnitude_mask) == 0) & !is_nan(bits);
     else
-      return (bits & exponent_mask) == 0 && !is_nan(bits);
+      return ((bits & exponent_mask) == 0) & !is_nan(bits);
   }
 };
 
