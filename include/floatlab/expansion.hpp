@@ -231,7 +231,7 @@ template <int N, class T>
 FLOATLAB_HOST_DEVICE constexpr void gen_div(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
   // Long division with exact remainders: q_k = RN(rem_0 / y_0); rem -= q_k * y with the
   // products two_prod-exact, renormalized to N terms (its rounding is relative to the
-  // small new remainder). The D digits are renormalized once at the end.
+  // small fresh remainder). The D digits are renormalized once at the end.
   using ops = fp_ops<T>;
   constexpr int D = expansion_digits<N, T>();
   constexpr int top = std::numeric_limits<T>::max_exponent - 3;  // leading exponent of x
