@@ -120,8 +120,10 @@ TEST_CASE("EFTs stay exact under -ffp-contract=fast with FMA hardware", "[eft][c
               "two_prod %ld inexact; expansion<2> mul worst %.3f, expansion<3> mul worst %.3f of bound\n",
               naive_bad, n, split_bad, dekker_bad, prod_bad, worst_mul, worst_mul3);
   std::fflush(stdout);
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
   CHECK(naive_bad > 0);  // the control: GCC does contract here, so the test means something
+  // (not under ASan/UBSan, whose instrumentation between the multiply and the add stops GCC
+  // from fusing them: there the control only warns, the exactness checks below still hold)
 #else
   if (naive_bad == 0) WARN("this compiler did not contract the naive split: the control shows nothing");
 #endif
