@@ -84,6 +84,13 @@ FLOATLAB_HOST_DEVICE constexpr bool round_up(bool negative, bool kept_odd, Word 
   }
 }
 
+// Sign of an exact zero sum of operands with signs sx, sy (IEEE 754 6.3): +0 unless both
+// are negative, or unless rounding downward when they differ.
+template <class Mode>
+FLOATLAB_HOST_DEVICE constexpr bool zero_sum_sign(bool sx, bool sy) noexcept {
+  return std::is_same_v<Mode, round::downward> ? (sx || sy) : (sx && sy);
+}
+
 // Overflow: does the mode send a too-large magnitude to infinity (else the largest finite)?
 template <class Mode>
 FLOATLAB_HOST_DEVICE constexpr bool overflow_to_infinity(bool negative) noexcept {

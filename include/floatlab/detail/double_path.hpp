@@ -73,19 +73,21 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_double(double s, int 
 
 FLOATLAB_HOST_DEVICE constexpr int sign_of(double x) noexcept { return (x > 0) - (x < 0); }
 
+// x + y for exact doubles x, y (the operands of add, or fma's exact product and addend).
 template <class Fmt, class Mode>
-FLOATLAB_HOST_DEVICE typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t yb,
-                                                          std::uint32_t w) noexcept {
-  const double x = to_double_exact<Fmt>(xb), y = to_double_exact<Fmt>(yb);
+FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(double x, double y, std::uint32_t w) noexcept {
   const double s = x + y;
-  if (s == 0) {
-    const bool nx = std::signbit(x), ny = std::signbit(y);
-    return pack_zero<Fmt>(std::is_same_v<Mode, round::downward> ? (nx || ny) : (nx && ny));
-  }
+  if (s == 0) return pack_zero<Fmt>(zero_sum_sign<Mode>(std::signbit(x), std::signbit(y)));
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly.
   const double bv = s - x;
   const double e = (x - (s - bv)) + (y - bv);
   return round_double<Fmt, Mode>(s, sign_of(e), w);
+}
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t yb,
+                                                          std::uint32_t w) noexcept {
+  return sum_d<Fmt, Mode>(to_double_exact<Fmt>(xb), to_double_exact<Fmt>(yb), w);
 }
 
 template <class Fmt, class Mode>
@@ -121,15 +123,7 @@ template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t bb, std::uint64_t cb,
                                                           std::uint32_t w) noexcept {
   const double p = to_double_exact<Fmt>(ab) * to_double_exact<Fmt>(bb);  // exact
-  const double c = to_double_exact<Fmt>(cb);
-  const double s = p + c;
-  if (s == 0) {
-    const bool np = std::signbit(p), nc = std::signbit(c);
-    return pack_zero<Fmt>(std::is_same_v<Mode, round::downward> ? (np || nc) : (np && nc));
-  }
-  const double bv = s - p;
-  const double e = (p - (s - bv)) + (c - bv);
-  return round_double<Fmt, Mode>(s, sign_of(e), w);
+  return sum_d<Fmt, Mode>(p, to_double_exact<Fmt>(cb), w);
 }
 
 }  // namespace floatlab::detail

@@ -22,13 +22,6 @@ FLOATLAB_HOST_DEVICE constexpr exact_result special(value_class c, bool sign = f
   return {c, sign, 0, 0, false};
 }
 
-// Sign of an exact zero sum of operands with signs sx, sy (IEEE 754 6.3): +0 unless both
-// are negative, or unless rounding downward when they differ.
-template <class Mode>
-FLOATLAB_HOST_DEVICE constexpr bool zero_sum_sign(bool sx, bool sy) noexcept {
-  return std::is_same_v<Mode, round::downward> ? (sx || sy) : (sx && sy);
-}
-
 // Exact sum of two finite nonzero values x = mx*2^ex, y = my*2^ey (mx, my < 2^125).
 template <class Mode>
 FLOATLAB_HOST_DEVICE constexpr exact_result add_finite(bool sx, int ex, u128 mx, bool sy, int ey,
