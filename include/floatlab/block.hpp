@@ -32,22 +32,10 @@
 #include "format.hpp"
 #include "random.hpp"
 #include "rounding.hpp"
+#include "status.hpp"
+#include "view.hpp"
 
 namespace floatlab {
-
-// A pointer and a length (C++17 has no std::span).
-template <class T>
-struct array_view {
-  T* data = nullptr;
-  std::size_t size = 0;
-  FLOATLAB_HOST_DEVICE constexpr array_view() noexcept = default;
-  FLOATLAB_HOST_DEVICE constexpr array_view(T* d, std::size_t n) noexcept : data(d), size(n) {}
-  template <std::size_t N>
-  FLOATLAB_HOST_DEVICE constexpr array_view(T (&a)[N]) noexcept : data(a), size(N) {}
-  template <class U, std::enable_if_t<std::is_same_v<const U, T>, int> = 0>
-  FLOATLAB_HOST_DEVICE constexpr array_view(array_view<U> v) noexcept : data(v.data), size(v.size) {}
-  FLOATLAB_HOST_DEVICE constexpr T& operator[](std::size_t i) const noexcept { return data[i]; }
-};
 
 enum class block_status {
   ok = 0,

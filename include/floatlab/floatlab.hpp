@@ -1,6 +1,8 @@
 // floatlab/floatlab.hpp: umbrella header (everything but cuda/).
 #pragma once
 
+#include "status.hpp"
+#include "view.hpp"
 #include "cfloat.hpp"
 #include "eft.hpp"
 #include "expansion.hpp"
