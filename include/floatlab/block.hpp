@@ -15,7 +15,7 @@
 // An exact power of two max|x| = 2^e gives s = e - (WL - 2) and the code 2^(WL-2).
 // An all-zero block gets s = 0 and zero codes. A block holding NaN or +-inf gets
 // s = block_nan_exponent, zero codes, and dequantizes to NaN; quantize reports
-// block_status::non_finite (other blocks are still converted).
+// status::invalid (other blocks are still converted).
 //
 // Integer dot products and GEMMs accumulate the exact products in a wide integer (or in a
 // given accumulator width with an overflow policy, as MuPPET's 32-bit accumulators) and
@@ -28,7 +28,8 @@
 #include <limits>
 
 #include "config.hpp"
-#include "fixed.hpp"
+#include "detail/call_args.hpp"
+#include "detail/ieee_bits.hpp"
 #include "format.hpp"
 #include "random.hpp"
 #include "rounding.hpp"
@@ -37,15 +38,6 @@
 
 namespace floatlab {
 
-enum class block_status {
-  ok = 0,
-  size_mismatch,         // input and output lengths differ, or too few exponents
-  bad_shape,             // rows * cols != size, or a zero block length
-  bad_word_length,       // WL outside 2..bits of the element type
-  non_finite,            // a block held NaN or inf (its exponent is block_nan_exponent)
-  accumulator_overflow,  // a fixed-width accumulator saturated or wrapped
-  bad_exponent,          // a block exponent outside -1000..1000 (dequantize)
-};
 
 enum class block_kind { consecutive, rows, columns, tensor };
 
@@ -97,8 +89,6 @@ inline constexpr int block_nan_exponent = std::numeric_limits<int>::min();
 
 namespace detail {
 
-FLOATLAB_HOST_DEVICE constexpr std::uint32_t abs_bits(float x) noexcept { return bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu; }
-
 // The scale rule of the file comment, from the bits of max|x| (finite, nonzero).
 FLOATLAB_HOST_DEVICE constexpr int block_exponent(std::uint32_t max_abs_bits, int wl) noexcept {
   const int field = static_cast<int>(max_abs_bits >> 23);
@@ -122,33 +112,7 @@ template <class Mode>
 FLOATLAB_HOST_DEVICE constexpr std::int64_t quantize_exact(float x, int s, std::uint32_t word) noexcept {
   const float_parts f = split_float(x);
   // x / 2^s = sig * 2^(ex - s); the scale rule guarantees no overflow in 64 bits.
-  return round_to_int<64, Mode, overflow::saturate>(f.negative, f.sig, s - f.exp, false, word).raw;
-}
-
-// 2^e as a double for any e in -1022..1023 (exact).
-FLOATLAB_HOST_DEVICE constexpr double exp2i(int e) noexcept { return exact_pow2(e); }
-
-// Round-to-nearest-even of |y| < 2^51 in double arithmetic: adding 1.5 * 2^52 pushes the
-// fraction bits out under the default rounding (nearest even); subtracting restores y.
-FLOATLAB_HOST_DEVICE constexpr double rint_ne(double y) noexcept {
-  constexpr double magic = 0x1.8p52;
-  return (y + magic) - magic;
-}
-
-// Does the random source offer fill(uint32_t*, size_t) (bulk generation)?
-template <class Rng, class = void>
-struct has_fill : std::false_type {};
-template <class Rng>
-struct has_fill<Rng, std::void_t<decltype(std::declval<Rng&>().fill(static_cast<std::uint32_t*>(nullptr), std::size_t{0}))>>
-    : std::true_type {};
-
-// The next n words of a source, in order.
-template <class Rng>
-FLOATLAB_HOST_DEVICE void draw_words(Rng& rng, std::uint32_t* out, std::size_t n) noexcept {
-  if constexpr (has_fill<std::remove_reference_t<Rng>>::value)
-    rng.fill(out, n);
-  else
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint32_t>(rng());
+  return round_to_integer<64, Mode, overflow::saturate>(f.negative, f.sig, s - f.exp, false, word).raw;
 }
 
 // Fast-path rounding of len elements, all with 2^-s = mul: y = x * 2^-s is exact in double
@@ -158,12 +122,6 @@ template <class Real>
 FLOATLAB_HOST_DEVICE constexpr Real mul_at(Real m, std::size_t) noexcept { return m; }
 template <class Real>
 FLOATLAB_HOST_DEVICE constexpr Real mul_at(const Real* m, std::size_t i) noexcept { return m[i]; }
-
-// 2^e as a float, exactly, for -149 <= e <= 127 (subnormal powers included).
-FLOATLAB_HOST_DEVICE constexpr float exp2f_exact(int e) noexcept {
-  return e >= -126 ? bit_cast<float>(static_cast<std::uint32_t>(e + 127) << 23)
-                   : bit_cast<float>(std::uint32_t{1} << (e + 149));
-}
 
 // Fast-path rounding of len elements, x * 2^-s with 2^-s = mul (one per run, or one per
 // element), in Real arithmetic:
@@ -194,15 +152,11 @@ FLOATLAB_HOST_DEVICE void quantize_run(const float* src, Int* dst, std::size_t l
       const Real a = y < 0 ? -y : y;
       const auto whole = static_cast<I>(a);  // trunc, exact
       // f: the first R bits of the fraction, exact (a power-of-two scaling, then trunc).
-      I q;
-      if constexpr (R < 32) {
-        // f + r < 2^(R+1) <= 2^32: 32-bit lanes suffice (twice the SIMD width of 64-bit).
-        const auto f = static_cast<std::uint32_t>(static_cast<std::int32_t>((a - static_cast<Real>(whole)) * two_r));
-        q = whole + static_cast<I>((f + (words[i] >> (32 - R))) >> R);
-      } else {
-        const auto f = static_cast<std::int64_t>((a - static_cast<Real>(whole)) * two_r);
-        q = static_cast<I>(whole + ((f + static_cast<std::int64_t>(words[i])) >> 32));
-      }
+      // 32-bit lanes for R < 32 (twice the SIMD width of 64-bit ones): stochastic_carry's U.
+      using U = std::conditional_t<(R < 32), std::uint32_t, std::uint64_t>;
+      using S = std::conditional_t<(R < 32), std::int32_t, std::int64_t>;
+      const auto f = static_cast<U>(static_cast<S>((a - static_cast<Real>(whole)) * two_r));
+      const I q = static_cast<I>(whole + static_cast<I>(stochastic_carry<R>(f, words[i])));
       const I neg = -static_cast<I>(y < 0);  // all ones or zero: branch-free sign
       dst[i] = static_cast<Int>((q ^ neg) - neg);
     }
@@ -211,101 +165,27 @@ FLOATLAB_HOST_DEVICE void quantize_run(const float* src, Int* dst, std::size_t l
 
 }  // namespace detail
 
-// ---- a bulk random source -------------------------------------------------------------
-// The same words, in the same order, as philox_rng(seed, stream) (random.hpp), with a
-// fill() that computes 64 Philox4x32-10 blocks side by side in a loop that compilers
-// vectorize (32x32->64-bit multiplies in 64-bit lanes). block_quantize and mx::quantize
-// use fill() when a source has it.
-class philox_bulk_rng {
- public:
-  FLOATLAB_HOST_DEVICE constexpr explicit philox_bulk_rng(std::uint64_t seed = 0, std::uint64_t stream = 0) noexcept
-      : seed_(seed), stream_(stream) {}
-
-  FLOATLAB_HOST_DEVICE constexpr std::uint32_t operator()() noexcept {
-    if (used_ == 4) {
-      const philox_block b = philox4x32(seed_, static_cast<std::uint32_t>(counter_), static_cast<std::uint32_t>(counter_ >> 32),
-                                        static_cast<std::uint32_t>(stream_), static_cast<std::uint32_t>(stream_ >> 32));
-      for (int i = 0; i < 4; ++i) buf_[i] = b.w[i];
-      ++counter_;
-      used_ = 0;
-    }
-    return buf_[used_++];
-  }
-
-  FLOATLAB_HOST_DEVICE void fill(std::uint32_t* out, std::size_t n) noexcept {
-    std::size_t i = 0;
-    while (i < n && used_ < 4) out[i++] = buf_[used_++];  // words left from the last block
-    constexpr std::size_t lanes = 64;
-    while (n - i >= 4 * lanes) {
-      blocks(out + i, lanes);
-      i += 4 * lanes;
-    }
-    const std::size_t whole = (n - i) / 4;
-    if (whole) {
-      std::uint32_t tmp[4 * lanes];
-      blocks(tmp, lanes);  // computes `lanes` blocks; keep `whole`, rewind the counter
-      for (std::size_t j = 0; j < 4 * whole; ++j) out[i + j] = tmp[j];
-      counter_ -= lanes - whole;
-      i += 4 * whole;
-    }
-    while (i < n) out[i++] = (*this)();
-  }
-
- private:
-  // `count` consecutive blocks (counter_, counter_ + 1, ...) into out, 4 words each.
-  FLOATLAB_HOST_DEVICE void blocks(std::uint32_t* out, std::size_t count) noexcept {
-    constexpr std::size_t lanes = 64;
-    std::uint64_t c0[lanes], c1[lanes], c2[lanes], c3[lanes];
-    for (std::size_t j = 0; j < lanes; ++j) {
-      const std::uint64_t c = counter_ + j;
-      c0[j] = c & 0xFFFFFFFFu;
-      c1[j] = c >> 32;
-      c2[j] = stream_ & 0xFFFFFFFFu;
-      c3[j] = stream_ >> 32;
-    }
-    std::uint64_t k0 = seed_ & 0xFFFFFFFFu, k1 = seed_ >> 32;
-    for (int round = 0; round < 10; ++round) {  // philox4x32 of random.hpp, lane-parallel
-      for (std::size_t j = 0; j < lanes; ++j) {
-        const std::uint64_t p0 = 0xD2511F53u * c0[j], p1 = 0xCD9E8D57u * c2[j];
-        const std::uint64_t n0 = (p1 >> 32) ^ c1[j] ^ k0, n2 = (p0 >> 32) ^ c3[j] ^ k1;
-        c1[j] = p1 & 0xFFFFFFFFu;
-        c3[j] = p0 & 0xFFFFFFFFu;
-        c0[j] = n0;
-        c2[j] = n2;
-      }
-      k0 = (k0 + 0x9E3779B9u) & 0xFFFFFFFFu;
-      k1 = (k1 + 0xBB67AE85u) & 0xFFFFFFFFu;
-    }
-    for (std::size_t j = 0; j < count; ++j) {
-      out[4 * j] = static_cast<std::uint32_t>(c0[j]);
-      out[4 * j + 1] = static_cast<std::uint32_t>(c1[j]);
-      out[4 * j + 2] = static_cast<std::uint32_t>(c2[j]);
-      out[4 * j + 3] = static_cast<std::uint32_t>(c3[j]);
-    }
-    counter_ += lanes;
-  }
-
-  std::uint64_t seed_, stream_;
-  std::uint64_t counter_ = 0;
-  std::uint32_t buf_[4] = {};
-  int used_ = 4;
-};
 
 // ---- quantize -------------------------------------------------------------------------
 // in -> codes (out) and one exponent per block, with WL-bit codes in Int (int8_t, int16_t,
 // int32_t). Stochastic modes draw one word per element from rng, in element order.
-template <class Int, class Mode, class Rng>
-block_status block_quantize(array_view<const float> in, array_view<Int> out, array_view<int> exponents,
-                            block_shape shape, int word_length, Mode, Rng&& rng) noexcept {
+template <class Int, class... Args>
+status block_quantize(array_view<const float> in, array_view<Int> out, array_view<int> exponents, block_shape shape,
+                      int word_length, Args&&... args) noexcept {
   static_assert(std::is_integral_v<Int> && std::is_signed_v<Int> && sizeof(Int) <= 4,
                 "block_quantize: element type Int must be int8_t, int16_t or int32_t");
-  static_assert(is_rounding_mode_v<Mode>, "block_quantize: Mode must be a floatlab::round tag");
+  using Mode = detail::mode_of_t<round::nearest_even, Args...>;
+  detail::check_call_args<Mode, Args...>();
+  auto&& rng = detail::source_of(static_cast<Args&&>(args)...);
   const std::size_t n = in.size;
-  if (word_length < 2 || word_length > static_cast<int>(sizeof(Int) * 8)) return block_status::bad_word_length;
-  if (!shape.valid_for(n)) return block_status::bad_shape;
-  if (out.size != n) return block_status::size_mismatch;
+  if (word_length < 2 || word_length > static_cast<int>(sizeof(Int) * 8))
+    return status::error(status::bad_argument, "block_quantize: word_length must be in 2..bits of Int");
+  if (!shape.valid_for(n)) return status::error(status::bad_shape, "block_quantize: block shape does not fit the input");
+  if (out.size != n) return status::error(status::bad_shape, "block_quantize: out must have in.size elements");
   const std::size_t nb = shape.count(n);
-  if (exponents.size < nb) return block_status::size_mismatch;
+  if (exponents.size < nb) return status::error(status::bad_shape, "block_quantize: too few exponents for the blocks");
+  if (overlaps(in, out) || overlaps(in, exponents) || overlaps(out, exponents))
+    return status::error(status::bad_argument, "block_quantize: in, out and exponents must not overlap");
 
   // 1. max |x| per block, compared as magnitude bits (monotone for finite values;
   //    inf and NaN bits are larger than every finite one). Exponents hold the bits meanwhile.
@@ -329,12 +209,12 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
     }
   }
   // 2. The scale rule.
-  block_status status = block_status::ok;
+  status result;
   for (std::size_t k = 0; k < nb; ++k) {
     const auto m = static_cast<std::uint32_t>(exponents[k]);
     if (m >= 0x7F800000u) {
       exponents[k] = block_nan_exponent;
-      status = block_status::non_finite;
+      result |= status::invalid;
     } else {
       exponents[k] = m == 0 ? 0 : detail::block_exponent(m, word_length);
     }
@@ -342,7 +222,7 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
   // 3. Codes: fast paths for nearest_even and stochastic over runs of one scale (blocks
   //    with NaN take the exact path below).
   if constexpr (std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>) {
-    if (status == block_status::ok) {
+    if (result.exact()) {
       constexpr std::size_t chunk = 256;
       constexpr bool use_float = sizeof(Int) <= 2;  // see quantize_run
       std::uint32_t words[chunk];
@@ -384,10 +264,10 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
             }
           };
           if (use_float && lowest >= -127) {
-            fill(mul_f, [](int e) { return detail::exp2f_exact(e); });
+            fill(mul_f, [](int e) { return detail::pow2_float(e); });
             detail::quantize_run<Mode, float>(in.data + base, out.data + base, end - base, static_cast<const float*>(mul_f), words);
           } else {
-            fill(mul_d, [](int e) { return detail::exp2i(e); });
+            fill(mul_d, [](int e) { return detail::pow2_double(e); });
             detail::quantize_run<Mode, double>(in.data + base, out.data + base, end - base, static_cast<const double*>(mul_d), words);
           }
           continue;
@@ -404,13 +284,13 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
           const std::size_t stop = block_end < end ? block_end : end;
           const int e = exponents[k];
           if (use_float && e >= -127)
-            detail::quantize_run<Mode, float>(in.data + i, out.data + i, stop - i, detail::exp2f_exact(-e), words + (i - base));
+            detail::quantize_run<Mode, float>(in.data + i, out.data + i, stop - i, detail::pow2_float(-e), words + (i - base));
           else
-            detail::quantize_run<Mode, double>(in.data + i, out.data + i, stop - i, detail::exp2i(-e), words + (i - base));
+            detail::quantize_run<Mode, double>(in.data + i, out.data + i, stop - i, detail::pow2_double(-e), words + (i - base));
           i = stop;
         }
       }
-      return status;
+      return result;
     }
   }
   for (std::size_t i = 0; i < n; ++i) {
@@ -418,36 +298,41 @@ block_status block_quantize(array_view<const float> in, array_view<Int> out, arr
     const std::uint32_t w = detail::draw_word<Mode>(rng);
     out[i] = s == block_nan_exponent ? Int{0} : static_cast<Int>(detail::quantize_exact<Mode>(in[i], s, w));
   }
-  return status;
+  return result;
 }
 
-template <class Int, class Mode, std::enable_if_t<is_rounding_mode_v<Mode>, int> = 0>
-block_status block_quantize(array_view<const float> in, array_view<Int> out, array_view<int> exponents,
-                            block_shape shape, int word_length, Mode m) noexcept {
-  static_assert(!is_stochastic_v<Mode>, "block_quantize: a stochastic mode needs a random source argument");
-  return block_quantize(in, out, exponents, shape, word_length, m, no_random{});
-}
-
-// codes * 2^s, rounded once to float (to nearest even; a code of a block at the top of the
-// float range can overflow to inf). NaN blocks give NaN.
-template <class Int>
-block_status block_dequantize(array_view<const Int> codes, array_view<const int> exponents, block_shape shape,
-                              array_view<float> out) noexcept {
+// codes * 2^s, rounded once to float in the given mode (default nearest even; a code of a
+// block at the top of the float range can overflow to inf). NaN blocks give NaN. The status reports
+// rejections only (inexact results are the nature of a rounding to float).
+template <class Int, class... Args>
+status block_dequantize(array_view<const Int> codes, array_view<const int> exponents, block_shape shape,
+                        array_view<float> out, Args&&... args) noexcept {
+  using Mode = detail::mode_of_t<round::nearest_even, Args...>;
+  detail::check_call_args<Mode, Args...>();
+  auto&& rng = detail::source_of(static_cast<Args&&>(args)...);
   const std::size_t n = codes.size;
-  if (!shape.valid_for(n)) return block_status::bad_shape;
-  if (out.size != n || exponents.size < shape.count(n)) return block_status::size_mismatch;
+  if (!shape.valid_for(n)) return status::error(status::bad_shape, "block_dequantize: block shape does not fit the codes");
+  if (out.size != n || exponents.size < shape.count(n))
+    return status::error(status::bad_shape, "block_dequantize: out must have codes.size elements, one exponent per block");
+  if (overlaps(codes, out) || overlaps(exponents, out))
+    return status::error(status::bad_argument, "block_dequantize: out must not overlap codes or exponents");
+  for (std::size_t k = 0; k < shape.count(n); ++k)
+    if (exponents[k] != block_nan_exponent && (exponents[k] < -1000 || exponents[k] > 1000))
+      return status::error(status::bad_argument, "block_dequantize: a block exponent is outside -1000..1000");
   for (std::size_t i = 0; i < n; ++i) {
     const int s = exponents[shape.block_of(i)];
+    const std::uint32_t w = detail::draw_word<Mode>(rng);
     if (s == block_nan_exponent) {
-      out[i] = std::numeric_limits<float>::quiet_NaN();
-    } else if (s < -1000 || s > 1000) {
-      return block_status::bad_exponent;
+      out[i] = std::numeric_limits<float>::quiet_NaN();  // NaN in, NaN out: not invalid
+    } else if (std::is_same_v<Mode, round::nearest_even> && s >= -1022 && s <= 960) {
+      // Fast path (rounding.hpp's table): |code| < 2^31, so code * 2^s is an exact normal
+      // double (or zero), and the hardware double -> float conversion rounds it to nearest even.
+      out[i] = static_cast<float>(static_cast<double>(codes[i]) * detail::pow2_double(s));
     } else {
-      // |code| < 2^31 and -180 < s < 128: the double product is exact; one rounding to float.
-      out[i] = static_cast<float>(static_cast<double>(codes[i]) * detail::exp2i(s));
+      out[i] = detail::round_scaled_to_float<Mode>(codes[i], s, w);
     }
   }
-  return block_status::ok;
+  return status{};
 }
 
 // ---- exact integer dot products and GEMM ------------------------------------------------
@@ -477,32 +362,24 @@ struct block_accumulator {
   }
 };
 
-// value * 2^exponent rounded once to float in Mode (exact zero gives +0).
-template <class Mode>
-FLOATLAB_HOST_DEVICE constexpr float round_scaled_to_float(i128 value, int exponent, std::uint32_t word) noexcept {
-  if (value == 0) return 0.0f;
-  using f32 = format<8, 23, encoding::ieee>;
-  const auto bits = round_pack<f32, Mode>(value < 0, exponent, detail::abs_u128(value), false, word);
-  return bit_cast<float>(static_cast<std::uint32_t>(bits));
-}
 
 struct block_dot_result {
   i128 value;  // the accumulator: the dot product is value * 2^exponent
   int exponent;
-  block_status status;
+  floatlab::status status;
 };
 
 // sum_k a[k] b[k] for two single-scale blocks (codes and exponents from block_quantize).
 template <int AccBits = 0, class Overflow = overflow::saturate, class Int>
 FLOATLAB_HOST_DEVICE block_dot_result block_dot(array_view<const Int> a, int exp_a, array_view<const Int> b,
                                                 int exp_b) noexcept {
-  if (a.size != b.size) return {0, 0, block_status::size_mismatch};
-  if (exp_a == block_nan_exponent || exp_b == block_nan_exponent) return {0, block_nan_exponent, block_status::non_finite};
+  if (a.size != b.size) return {0, 0, status::error(status::bad_shape, "block_dot: a and b differ in length")};
+  if (exp_a == block_nan_exponent || exp_b == block_nan_exponent) return {0, block_nan_exponent, status{status::invalid, nullptr}};
   if constexpr (AccBits == 0 && sizeof(Int) <= 2) {
     // |a b| < 2^30: an int64 sum is exact for up to 2^33 terms; vectorizes.
     std::int64_t acc = 0;
     for (std::size_t k = 0; k < a.size; ++k) acc += static_cast<std::int32_t>(a[k]) * static_cast<std::int32_t>(b[k]);
-    return {acc, exp_a + exp_b, block_status::ok};
+    return {acc, exp_a + exp_b, status{}};
   } else if constexpr (AccBits != 0 && AccBits <= 48 && sizeof(Int) <= 2) {
     // A narrow accumulator in an int64: |acc| < 2^47 and |a b| <= 2^30 never overflow it;
     // the policy acts after every addition, as in the general path.
@@ -521,11 +398,11 @@ FLOATLAB_HOST_DEVICE block_dot_result block_dot(array_view<const Int> a, int exp
         }
       }
     }
-    return {acc, exp_a + exp_b, over ? block_status::accumulator_overflow : block_status::ok};
+    return {acc, exp_a + exp_b, status{over ? std::uint32_t{status::overflow} : 0u, nullptr}};
   } else {
     block_accumulator<AccBits, Overflow> acc;
     for (std::size_t k = 0; k < a.size; ++k) acc.add(static_cast<std::int64_t>(a[k]) * static_cast<std::int64_t>(b[k]));
-    return {acc.value, exp_a + exp_b, acc.overflowed ? block_status::accumulator_overflow : block_status::ok};
+    return {acc.value, exp_a + exp_b, status{acc.overflowed ? std::uint32_t{status::overflow} : 0u, nullptr}};
   }
 }
 
@@ -534,30 +411,37 @@ FLOATLAB_HOST_DEVICE block_dot_result block_dot(array_view<const Int> a, int exp
 // (size n) or one for all. Every C[i][j] is the exact (or AccBits-wide) integer sum,
 // rounded once to float in Mode; a stochastic Mode draws one word per C element in
 // row-major order. The first accumulator overflow is reported, the rest still computed.
-template <int AccBits = 0, class Overflow = overflow::saturate, class Int, class Mode, class Rng>
-block_status block_gemm(array_view<const Int> a, array_view<const int> exps_a, array_view<const Int> b,
-                        array_view<const int> exps_b, std::size_t m, std::size_t n, std::size_t k,
-                        array_view<float> c, Mode, Rng&& rng) noexcept {
-  if (a.size != m * k || b.size != k * n || c.size != m * n) return block_status::size_mismatch;
+template <int AccBits = 0, class Overflow = overflow::saturate, class Int, class... Args>
+status block_gemm(array_view<const Int> a, array_view<const int> exps_a, array_view<const Int> b,
+                  array_view<const int> exps_b, std::size_t m, std::size_t n, std::size_t k, array_view<float> c,
+                  Args&&... args) noexcept {
+  using Mode = detail::mode_of_t<round::nearest_even, Args...>;
+  detail::check_call_args<Mode, Args...>();
+  auto&& rng = detail::source_of(static_cast<Args&&>(args)...);
+  const auto fits = [](std::size_t x, std::size_t y, std::size_t size) { return (x == 0 || y <= size / x) && x * y == size; };
+  if (!fits(m, k, a.size) || !fits(k, n, b.size) || !fits(m, n, c.size))
+    return status::error(status::bad_shape, "block_gemm: sizes must be a = m*k, b = k*n, c = m*n");
   if (!(exps_a.size == m || exps_a.size == 1) || !(exps_b.size == n || exps_b.size == 1))
-    return block_status::size_mismatch;
-  block_status status = block_status::ok;
+    return status::error(status::bad_shape, "block_gemm: exps_a needs m or 1 exponents, exps_b n or 1");
+  if (overlaps(c, a) || overlaps(c, b) || overlaps(c, exps_a) || overlaps(c, exps_b))
+    return status::error(status::bad_argument, "block_gemm: c must not overlap an input");
+  status result;
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       const int ea = exps_a[exps_a.size == 1 ? 0 : i], eb = exps_b[exps_b.size == 1 ? 0 : j];
       const std::uint32_t w = detail::draw_word<Mode>(rng);
       if (ea == block_nan_exponent || eb == block_nan_exponent) {
         c[i * n + j] = std::numeric_limits<float>::quiet_NaN();
-        status = block_status::non_finite;
+        result |= status::invalid;
         continue;
       }
       block_accumulator<AccBits, Overflow> acc;
       for (std::size_t t = 0; t < k; ++t)
         acc.add(static_cast<std::int64_t>(a[i * k + t]) * static_cast<std::int64_t>(b[t * n + j]));
-      if (acc.overflowed && status == block_status::ok) status = block_status::accumulator_overflow;
-      c[i * n + j] = round_scaled_to_float<Mode>(acc.value, ea + eb, w);
+      if (acc.overflowed) result |= status::overflow;
+      c[i * n + j] = detail::round_scaled_to_float<Mode>(acc.value, ea + eb, w);
     }
-  return status;
+  return result;
 }
 
 }  // namespace floatlab

@@ -24,74 +24,14 @@
 #include "detail/double_path.hpp"
 #include "detail/exact_ops.hpp"
 #include "detail/nearest_path.hpp"
-#include "random.hpp"
+#include "cfloat_fwd.hpp"
+#include "status.hpp"
+#include "detail/call_args.hpp"
 
 namespace floatlab {
 
-template <int E, int M, class Rounding = round::nearest_even, class Encoding = encoding::ieee>
-class cfloat;
-
-template <class T>
-struct is_cfloat : std::false_type {};
-template <int E, int M, class R, class Enc>
-struct is_cfloat<cfloat<E, M, R, Enc>> : std::true_type {};
-template <class T>
-inline constexpr bool is_cfloat_v = is_cfloat<std::remove_cv_t<T>>::value;
 
 namespace detail {
-
-// ---- random words and the optional (mode) (mode, rng) (rng) arguments -------------------
-
-template <class Mode>
-FLOATLAB_HOST_DEVICE constexpr std::uint32_t draw_implicit() noexcept {
-  if constexpr (!is_stochastic_v<Mode>) {
-    return 0;
-  } else {
-#if FLOATLAB_DEVICE_PASS
-    static_assert(!is_stochastic_v<Mode>,
-                  "operators of stochastic cfloat types use the host thread engine; in device code "
-                  "call add(a, b, rng) etc. with an explicit random source");
-    return 0;
-#else
-    return thread_rng()();
-#endif
-  }
-}
-
-template <class Default, class... Args>
-struct mode_of {
-  using type = Default;
-};
-template <class Default, class First, class... Rest>
-struct mode_of<Default, First, Rest...> {
-  using type = std::conditional_t<is_rounding_mode_v<std::decay_t<First>>, std::decay_t<First>, Default>;
-};
-template <class Default, class... Args>
-using mode_of_t = typename mode_of<Default, Args...>::type;
-
-template <class Mode>
-FLOATLAB_HOST_DEVICE constexpr std::uint32_t word_from() noexcept {
-  if constexpr (is_stochastic_v<Mode>) return draw_implicit<Mode>();
-  return 0;
-}
-template <class Mode, class A>
-FLOATLAB_HOST_DEVICE constexpr std::uint32_t word_from(A&& a) noexcept {
-  if constexpr (is_rounding_mode_v<std::decay_t<A>>) {
-    static_assert(!is_stochastic_v<std::decay_t<A>>,
-                  "a stochastic mode passed to a free function needs a random source: op(..., mode, rng)");
-    return 0;
-  } else if constexpr (is_stochastic_v<Mode>) {
-    return static_cast<std::uint32_t>(a());
-  } else {
-    return 0;
-  }
-}
-template <class Mode, class A, class B>
-FLOATLAB_HOST_DEVICE constexpr std::uint32_t word_from(A&&, B&& b) noexcept {
-  static_assert(is_rounding_mode_v<std::decay_t<A>>, "optional arguments are (mode), (mode, rng) or (rng)");
-  if constexpr (is_stochastic_v<Mode>) return static_cast<std::uint32_t>(b());
-  return 0;
-}
 
 // ---- operations on bits: the fast double path where it is exact, else the integer kernels --
 // (and the integer kernels in constant evaluation: the same results, bit for bit).
@@ -329,6 +269,87 @@ FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> sqrt(cfloat<E, M, R, Enc> a,
   return cfloat<E, M, R, Enc>::from_bits(detail::sqrt_bits<F, Mode>(a.bits(), detail::word_from<Mode>(args...)));
 }
 
+// ---- the same operations with their status: op_status(...) -> with_status<cfloat> ---------
+// Flags: inexact, underflow (tiny before rounding, and inexact), overflow, invalid (a NaN
+// from non-NaN operands, or +0 in formats without NaN), division by zero (an infinite exact
+// result from finite operands). These forms always take the exact integer kernels.
+namespace detail {
+template <class Fmt, class Mode, class... U>
+FLOATLAB_HOST_DEVICE constexpr with_status<typename Fmt::storage> finish_status(const exact_result& r, std::uint32_t w,
+                                                                              const U&... operands) noexcept {
+  const bool any_nan = (false || ... || (operands.cls == value_class::nan));
+  const bool all_finite = (true && ... && (operands.cls != value_class::nan && operands.cls != value_class::inf));
+  switch (r.cls) {
+    case value_class::zero: return {pack_zero<Fmt>(r.sign), status{}};
+    case value_class::inf: return {pack_inf<Fmt>(r.sign), status{all_finite ? std::uint32_t{status::division_by_zero} : 0u, nullptr}};
+    case value_class::nan: return {pack_nan<Fmt>(), status{any_nan ? 0u : std::uint32_t{status::invalid}, nullptr}};
+    default: {
+      const auto p = round_pack_status<Fmt, Mode>(r.sign, r.exp, r.sig, r.sticky, w);
+      return {p.bits, status{p.flags, nullptr}};
+    }
+  }
+}
+template <class T, class S>
+FLOATLAB_HOST_DEVICE constexpr with_status<T> as_value(with_status<S> r) noexcept {
+  return {T::from_bits(r.value), r.flags};
+}
+}  // namespace detail
+
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> add_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                                            Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "add_status(a, b [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const detail::unpacked x = detail::unpack<F>(a.bits()), y = detail::unpack<F>(b.bits());
+  return detail::as_value<cfloat<E, M, R, Enc>>(
+      detail::finish_status<F, Mode>(detail::add<Mode>(x, y), detail::word_from<Mode>(args...), x, y));
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> sub_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                                            Args&&... args) noexcept {
+  return add_status(a, -b, static_cast<Args&&>(args)...);
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> mul_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                                            Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "mul_status(a, b [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const detail::unpacked x = detail::unpack<F>(a.bits()), y = detail::unpack<F>(b.bits());
+  return detail::as_value<cfloat<E, M, R, Enc>>(
+      detail::finish_status<F, Mode>(detail::mul(x, y), detail::word_from<Mode>(args...), x, y));
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> div_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                                            Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "div_status(a, b [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const detail::unpacked x = detail::unpack<F>(a.bits()), y = detail::unpack<F>(b.bits());
+  return detail::as_value<cfloat<E, M, R, Enc>>(
+      detail::finish_status<F, Mode>(detail::div(x, y), detail::word_from<Mode>(args...), x, y));
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> fma_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
+                                                                            cfloat<E, M, R, Enc> c, Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "fma_status(a, b, c [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const detail::unpacked x = detail::unpack<F>(a.bits()), y = detail::unpack<F>(b.bits()), z = detail::unpack<F>(c.bits());
+  return detail::as_value<cfloat<E, M, R, Enc>>(
+      detail::finish_status<F, Mode>(detail::fma<Mode>(x, y, z), detail::word_from<Mode>(args...), x, y, z));
+}
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> sqrt_status(cfloat<E, M, R, Enc> a, Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "sqrt_status(a [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const detail::unpacked x = detail::unpack<F>(a.bits());
+  return detail::as_value<cfloat<E, M, R, Enc>>(
+      detail::finish_status<F, Mode>(detail::sqrt(x), detail::word_from<Mode>(args...), x));
+}
+
 // ---- classification ---------------------------------------------------------------------
 
 template <int E, int M, class R, class Enc>
@@ -447,44 +468,6 @@ FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> frexp(cfloat<E, M, R, Enc> x
   return ldexp(x, -(lead + 1));
 }
 
-// ---- conversions between any two types -----------------------------------------------------
-
-// convert<To>(x [, mode] [, rng]): To and x are cfloats, float, double or integers (one of
-// them a cfloat). Rounded once, in the given mode or else the target cfloat's mode (the
-// source's when converting to a built-in type).
-template <class To, class From, class... Args>
-FLOATLAB_HOST_DEVICE constexpr To convert(From x, Args&&... args) noexcept {
-  static_assert(is_cfloat_v<To> || is_cfloat_v<From>, "convert<To>(x): To or From must be a cfloat");
-  static_assert(sizeof...(Args) <= 2, "convert<To>(x [, mode] [, rng])");
-  if constexpr (is_cfloat_v<To>) {
-    using Mode = detail::mode_of_t<typename To::rounding_mode, Args...>;
-    using ToF = typename To::format_type;
-    const std::uint32_t w = detail::word_from<Mode>(args...);
-    if constexpr (is_cfloat_v<From>)
-      return To::from_bits(detail::convert_bits<ToF, typename From::format_type, Mode>(x.bits(), w));
-    else if constexpr (std::is_same_v<From, double>)
-      return To::from_bits(detail::convert_bits<ToF, detail::binary64_format, Mode>(bit_cast<std::uint64_t>(x), w));
-    else if constexpr (std::is_same_v<From, float>)
-      return To::from_bits(detail::convert_bits<ToF, detail::binary32_format, Mode>(bit_cast<std::uint32_t>(x), w));
-    else {
-      static_assert(std::is_integral_v<From>, "convert<cfloat>(x): x must be a cfloat, float, double or integer");
-      return To::from_bits(detail::from_integer<ToF, Mode>(x, w));
-    }
-  } else {
-    using Mode = detail::mode_of_t<typename From::rounding_mode, Args...>;
-    using FromF = typename From::format_type;
-    const std::uint32_t w = detail::word_from<Mode>(args...);
-    if constexpr (std::is_same_v<To, double>)
-      return bit_cast<double>(static_cast<std::uint64_t>(detail::convert_bits<detail::binary64_format, FromF, Mode>(x.bits(), w)));
-    else if constexpr (std::is_same_v<To, float>)
-      return bit_cast<float>(static_cast<std::uint32_t>(detail::convert_bits<detail::binary32_format, FromF, Mode>(x.bits(), w)));
-    else {
-      static_assert(std::is_integral_v<To>, "convert<To>(cfloat): To must be a cfloat, float, double or integer");
-      return detail::to_integer<To, FromF, Mode>(x.bits(), w);
-    }
-  }
-}
-
 // The same format in another rounding mode: with_rounding_t<binary16, round::upward>.
 template <class T, class Mode>
 struct with_rounding;
@@ -494,21 +477,6 @@ struct with_rounding<cfloat<E, M, R, Enc>, Mode> {
 };
 template <class T, class Mode>
 using with_rounding_t = typename with_rounding<T, Mode>::type;
-
-// ---- aliases: same bits and rules as the hardware types they name --------------------------
-
-using binary16 = cfloat<5, 10>;                                          // IEEE half
-using bfloat16 = cfloat<8, 7>;                                           // Google brain float
-using tf32 = cfloat<8, 10>;                                              // NVIDIA TensorFloat-32 (19 bits)
-using binary32 = cfloat<8, 23>;                                          // IEEE single
-using binary64 = cfloat<11, 52>;                                         // IEEE double
-using e4m3 = cfloat<4, 3, round::nearest_even, encoding::fn>;            // OCP FP8 E4M3 (max 448)
-using e5m2 = cfloat<5, 2>;                                               // OCP FP8 E5M2 (IEEE-like)
-using e4m3fnuz = cfloat<4, 3, round::nearest_even, encoding::fnuz>;      // AMD/Graphcore FP8
-using e5m2fnuz = cfloat<5, 2, round::nearest_even, encoding::fnuz>;      // AMD/Graphcore FP8
-using e3m2 = cfloat<3, 2, round::nearest_even, encoding::finite>;        // OCP MX FP6 E3M2
-using e2m3 = cfloat<2, 3, round::nearest_even, encoding::finite>;        // OCP MX FP6 E2M3
-using e2m1 = cfloat<2, 1, round::nearest_even, encoding::finite>;        // OCP MX FP4 E2M1
 
 }  // namespace floatlab
 
@@ -578,3 +546,5 @@ class std::numeric_limits<floatlab::cfloat<E, M, R, Enc>> {
     return T::from_bits(static_cast<S>(F::has_subnormals ? 1 : F::min_normal_bits));
   }
 };
+
+#include "convert.hpp"  // convert<To>(x [, mode] [, rng]) completes the cfloat interface

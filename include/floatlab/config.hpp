@@ -80,6 +80,11 @@ using uint_least_t = std::conditional_t<
     std::conditional_t<(Bits <= 16), std::uint16_t,
                        std::conditional_t<(Bits <= 32), std::uint32_t, std::uint64_t>>>;
 
+// |x| of a signed 128-bit value, as unsigned (also right for the most negative value).
+FLOATLAB_HOST_DEVICE constexpr u128 abs_u128(i128 x) noexcept {
+  return x < 0 ? u128{0} - static_cast<u128>(x) : static_cast<u128>(x);
+}
+
 template <class T>
 inline constexpr int bit_width_v = static_cast<int>(sizeof(T) * 8);
 

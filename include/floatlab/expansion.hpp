@@ -35,6 +35,7 @@
 // base type's operations are.
 #pragma once
 
+#include "detail/renormalize.hpp"
 #include "eft.hpp"
 
 namespace floatlab {

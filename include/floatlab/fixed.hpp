@@ -20,19 +20,12 @@
 
 #include "cfloat.hpp"
 #include "config.hpp"
-#include "random.hpp"
+#include "detail/call_args.hpp"
+#include "detail/ieee_bits.hpp"
 #include "rounding.hpp"
+#include "status.hpp"
 
 namespace floatlab {
-namespace overflow {
-struct saturate {};  // clamp to the representable range
-struct wrap {};      // modulo 2^WL, two's complement
-}  // namespace overflow
-
-template <class P>
-inline constexpr bool is_overflow_policy_v =
-    std::is_same_v<P, overflow::saturate> || std::is_same_v<P, overflow::wrap>;
-
 // Largest |FL|: the exact intermediates of mul and div need WL + |FL| <= 128 bits.
 inline constexpr int fixed_max_fraction_shift = 64;
 
@@ -53,73 +46,6 @@ using int_least_t = std::conditional_t<
     (Bits <= 8), std::int8_t,
     std::conditional_t<(Bits <= 16), std::int16_t, std::conditional_t<(Bits <= 32), std::int32_t, std::int64_t>>>;
 
-// Result of rounding into a WL-bit integer: the value, and what happened on the way.
-struct fixed_round_result {
-  std::int64_t raw;
-  bool inexact;
-  bool overflow;
-};
-
-// Rounds (-1)^negative * (mag + sticky*eps) * 2^-shift to a WL-bit two's-complement
-// integer. shift < 0 multiplies exactly by 2^-shift. One call to round_up, then the
-// overflow policy: this is the only place fixed point rounds.
-template <int WL, class Mode, class Overflow>
-FLOATLAB_HOST_DEVICE constexpr fixed_round_result round_to_int(bool negative, u128 mag, int shift, bool sticky,
-                                                                std::uint32_t random_word) noexcept {
-  static_assert(WL >= 2 && WL <= 64, "round_to_int: WL must be in 2..64");
-  u128 kept = 0;
-  std::uint64_t rem = 0;  // discarded fraction, left-aligned in 64 bits (round_up's W)
-  bool lost_high = false;  // a left shift pushed bits out of 128
-  if (shift > 0) {
-    if (shift < 128) {
-      kept = mag >> shift;
-      const u128 aligned = mag << (128 - shift);  // the low `shift` bits, at the top
-      rem = static_cast<std::uint64_t>(aligned >> 64);
-      sticky = sticky || static_cast<std::uint64_t>(aligned) != 0;
-    } else if (shift < 192) {
-      const int s = shift - 64;  // 64..127
-      rem = static_cast<std::uint64_t>(mag >> s);
-      sticky = sticky || (mag << (128 - s)) != 0;
-    } else {
-      sticky = sticky || mag != 0;
-    }
-  } else if (shift == 0) {
-    kept = mag;
-  } else {
-    const int s = -shift;
-    if (s < 128) {
-      lost_high = (mag >> (128 - s)) != 0;
-      kept = mag << s;
-    } else {
-      lost_high = mag != 0;
-    }
-  }
-  const bool inexact = rem != 0 || sticky;
-  kept += round_up<Mode>(negative, (kept & 1) != 0, rem, sticky, random_word) ? 1 : 0;
-
-  constexpr u128 max_pos = (u128{1} << (WL - 1)) - 1;
-  constexpr u128 max_neg = u128{1} << (WL - 1);
-  const bool over = lost_high || (negative ? kept > max_neg : kept > max_pos);
-  if constexpr (std::is_same_v<Overflow, overflow::saturate>) {
-    if (over) return {negative ? -static_cast<std::int64_t>(max_pos) - 1 : static_cast<std::int64_t>(max_pos), true, true};
-    // Two's complement negation of a magnitude <= 2^63 (modular conversion).
-    return {static_cast<std::int64_t>(static_cast<std::uint64_t>(negative ? u128{0} - kept : kept)), inexact, false};
-  } else {
-    // Two's complement modulo 2^WL, then sign extension from bit WL-1.
-    std::uint64_t low = static_cast<std::uint64_t>(negative ? u128{0} - kept : kept);
-    if constexpr (WL < 64) {
-      low &= (std::uint64_t{1} << WL) - 1;
-      if (low >> (WL - 1)) low |= ~((std::uint64_t{1} << WL) - 1);
-    }
-    return {static_cast<std::int64_t>(low), inexact, over};
-  }
-}
-
-// |x| of a signed 128-bit value, as unsigned (also right for the most negative value).
-FLOATLAB_HOST_DEVICE constexpr u128 abs_u128(i128 x) noexcept {
-  return x < 0 ? u128{0} - static_cast<u128>(x) : static_cast<u128>(x);
-}
-
 template <class Mode>
 FLOATLAB_HOST_DEVICE constexpr int random_bits_of() noexcept {
   if constexpr (is_stochastic_v<Mode>)
@@ -132,7 +58,7 @@ FLOATLAB_HOST_DEVICE constexpr int random_bits_of() noexcept {
 // quotient bits by restoring division, plus a sticky bit for a nonzero final remainder.
 // Needs n, d < 2^127 so that 2r never overflows.
 template <int WL, class Mode, class Overflow>
-FLOATLAB_HOST_DEVICE constexpr fixed_round_result round_quotient(bool negative, u128 n, u128 d,
+FLOATLAB_HOST_DEVICE constexpr integer_result round_quotient(bool negative, u128 n, u128 d,
                                                                   std::uint32_t random_word) noexcept {
   constexpr int bits = random_bits_of<Mode>();  // stochastic: R bits; otherwise 1 + sticky suffice
   u128 q = n / d;
@@ -148,56 +74,7 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result round_quotient(bool negative, 
     frac = (frac << 1) | (bit ? 1u : 0u);
   }
   // q * 2^bits + frac, with `bits` fraction bits: round it right by `bits`.
-  return round_to_int<WL, Mode, Overflow>(negative, (q << bits) | frac, bits, r != 0, random_word);
-}
-
-// The word an operation draws: one per rounding, none for deterministic modes.
-template <class Mode, class Rng>
-FLOATLAB_HOST_DEVICE constexpr std::uint32_t draw_word(Rng& rng) noexcept {
-  if constexpr (is_stochastic_v<Mode>)
-    return static_cast<std::uint32_t>(rng());
-  else
-    return 0;
-}
-
-// The implicit engine of stochastic operators (host code only).
-template <class Mode>
-FLOATLAB_HOST_DEVICE constexpr std::uint32_t implicit_word() noexcept {
-  if constexpr (is_stochastic_v<Mode>) {
-#if FLOATLAB_DEVICE_PASS
-    static_assert(!is_stochastic_v<Mode>,
-                  "fixed: operators of stochastic types use thread_rng(), which device code lacks; "
-                  "call add/sub/mul/div(a, b, rng) with an explicit source");
-    return 0;
-#else
-    return thread_rng()();
-#endif
-  } else {
-    return 0;
-  }
-}
-
-// A finite double as (negative, integer significand, exponent): x = +-sig * 2^exp.
-struct double_parts {
-  bool negative;
-  std::uint64_t sig;
-  int exp;
-  bool nan;
-  bool inf;
-};
-FLOATLAB_HOST_DEVICE constexpr double_parts split_double(double x) noexcept {
-  const auto bits = bit_cast<std::uint64_t>(x);
-  const bool neg = (bits >> 63) != 0;
-  const int field = static_cast<int>((bits >> 52) & 0x7FF);
-  const std::uint64_t frac = bits & ((std::uint64_t{1} << 52) - 1);
-  if (field == 0x7FF) return {neg, 0, 0, frac != 0, frac == 0};
-  if (field == 0) return {neg, frac, -1074, false, false};
-  return {neg, frac | (std::uint64_t{1} << 52), field - 1075, false, false};
-}
-
-// 2^e as a double, exactly, for -1022 <= e <= 1023.
-FLOATLAB_HOST_DEVICE constexpr double exact_pow2(int e) noexcept {
-  return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+  return round_to_integer<WL, Mode, Overflow>(negative, (q << bits) | frac, bits, r != 0, random_word);
 }
 
 }  // namespace detail
@@ -258,20 +135,17 @@ class fixed {
   FLOATLAB_HOST_DEVICE static constexpr fixed lowest() noexcept { return from_raw(raw_min); }
   FLOATLAB_HOST_DEVICE static constexpr fixed epsilon() noexcept { return from_raw(1); }  // one unit, 2^-FL
 
-  // Round once: int64 -> double/float is correctly rounded (to nearest even) and the
-  // scaling by 2^-FL is exact (|FL| <= 64 stays far inside both exponent ranges).
-  FLOATLAB_HOST_DEVICE constexpr explicit operator double() const noexcept {
-    return static_cast<double>(static_cast<std::int64_t>(raw_)) * scale_double();
-  }
-  FLOATLAB_HOST_DEVICE constexpr explicit operator float() const noexcept {
-    return static_cast<float>(static_cast<std::int64_t>(raw_)) * static_cast<float>(scale_double());
-  }
+  // To double / float: the exact value raw * 2^-FL rounded once in the type's mode (exact
+  // whenever WL <= 53 resp. 24; stochastic types draw a word only when it can be inexact).
+  // to_cfloat<binary64>(x, mode [, rng]) rounds in another mode.
+  FLOATLAB_HOST_DEVICE constexpr explicit operator double() const noexcept { return to_builtin<double>(); }
+  FLOATLAB_HOST_DEVICE constexpr explicit operator float() const noexcept { return to_builtin<float>(); }
   // To an integer type: truncation toward zero as for built-in floating types, but
   // saturating at the integer's range instead of undefined behaviour.
   template <class Int, std::enable_if_t<std::is_integral_v<Int>, int> = 0>
   FLOATLAB_HOST_DEVICE constexpr explicit operator Int() const noexcept {
     const i128 v = raw_;
-    const auto r = detail::round_to_int<64, round::toward_zero, overflow::saturate>(v < 0, detail::abs_u128(v), FL,
+    const auto r = detail::round_to_integer<64, round::toward_zero, overflow::saturate>(v < 0, detail::abs_u128(v), FL,
                                                                                   false, 0);
     if constexpr (std::is_same_v<Int, bool>) {
       return raw_ != 0;
@@ -294,15 +168,15 @@ class fixed {
   FLOATLAB_HOST_DEVICE constexpr fixed operator+() const noexcept { return *this; }
   FLOATLAB_HOST_DEVICE constexpr fixed operator-() const noexcept {
     const i128 v = -static_cast<i128>(raw_);
-    return from_round(detail::round_to_int<WL, Rounding, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
+    return from_round(detail::round_to_integer<WL, Rounding, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
   }
   FLOATLAB_HOST_DEVICE friend fixed operator+(fixed a, fixed b) noexcept { return add_impl<Rounding>(a, b, 0); }
   FLOATLAB_HOST_DEVICE friend fixed operator-(fixed a, fixed b) noexcept { return sub_impl<Rounding>(a, b, 0); }
   FLOATLAB_HOST_DEVICE friend fixed operator*(fixed a, fixed b) noexcept {
-    return mul_impl<Rounding>(a, b, detail::implicit_word<Rounding>());
+    return mul_impl<Rounding>(a, b, detail::draw_implicit<Rounding>());
   }
   FLOATLAB_HOST_DEVICE friend fixed operator/(fixed a, fixed b) noexcept {
-    return div_impl<Rounding>(a, b, detail::implicit_word<Rounding>());
+    return div_impl<Rounding>(a, b, detail::draw_implicit<Rounding>());
   }
   FLOATLAB_HOST_DEVICE fixed& operator+=(fixed b) noexcept { return *this = *this + b; }
   FLOATLAB_HOST_DEVICE fixed& operator-=(fixed b) noexcept { return *this = *this - b; }
@@ -316,46 +190,59 @@ class fixed {
   FLOATLAB_HOST_DEVICE friend constexpr bool operator>(fixed a, fixed b) noexcept { return a.raw_ > b.raw_; }
   FLOATLAB_HOST_DEVICE friend constexpr bool operator>=(fixed a, fixed b) noexcept { return a.raw_ >= b.raw_; }
 
-  // The exact kernels, in any mode, with the random word already drawn.
-  // a + b and a - b are exact in WL + 1 bits: only the overflow policy acts.
+  // The exact kernels, in any mode, with the random word already drawn: the value and its
+  // status flags. a + b and a - b are exact in WL + 1 bits: only the overflow policy acts.
   template <class Mode>
-  FLOATLAB_HOST_DEVICE static constexpr fixed add_impl(fixed a, fixed b, std::uint32_t) noexcept {
-    const i128 v = static_cast<i128>(a.raw_) + b.raw_;
-    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
+  FLOATLAB_HOST_DEVICE static constexpr detail::integer_result add_raw(fixed a, fixed b, std::uint32_t) noexcept {
+    return from_exact<Mode>(static_cast<i128>(a.raw_) + b.raw_, 0, 0);
   }
   template <class Mode>
-  FLOATLAB_HOST_DEVICE static constexpr fixed sub_impl(fixed a, fixed b, std::uint32_t) noexcept {
-    const i128 v = static_cast<i128>(a.raw_) - b.raw_;
-    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), 0, false, 0));
+  FLOATLAB_HOST_DEVICE static constexpr detail::integer_result sub_raw(fixed a, fixed b, std::uint32_t) noexcept {
+    return from_exact<Mode>(static_cast<i128>(a.raw_) - b.raw_, 0, 0);
   }
   // qa 2^-FL * qb 2^-FL = (qa qb) 2^-2FL: the product (< 2^126) shifted right by FL.
   template <class Mode>
-  FLOATLAB_HOST_DEVICE static constexpr fixed mul_impl(fixed a, fixed b, std::uint32_t word) noexcept {
-    const i128 v = static_cast<i128>(a.raw_) * b.raw_;
-    return from_round(detail::round_to_int<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), FL, false, word));
+  FLOATLAB_HOST_DEVICE static constexpr detail::integer_result mul_raw(fixed a, fixed b, std::uint32_t word) noexcept {
+    return from_exact<Mode>(static_cast<i128>(a.raw_) * b.raw_, FL, word);
   }
   // (qa / qb) * 2^FL, as the exact quotient of two integers below 2^127.
-  // Division by zero: +-max by the sign of a (0 / 0 = 0), under either policy.
+  // Division by zero: +-max by the sign of a (0 / 0 = 0), under either policy, flagged.
   template <class Mode>
-  FLOATLAB_HOST_DEVICE static constexpr fixed div_impl(fixed a, fixed b, std::uint32_t word) noexcept {
-    if (b.raw_ == 0) return a.raw_ == 0 ? fixed{} : a.raw_ > 0 ? max() : lowest();
+  FLOATLAB_HOST_DEVICE static constexpr detail::integer_result div_raw(fixed a, fixed b, std::uint32_t word) noexcept {
+    if (b.raw_ == 0) {
+      if (a.raw_ == 0) return {0, status::invalid};
+      return {a.raw_ > 0 ? raw_max : raw_min, status::division_by_zero};
+    }
     const bool neg = (a.raw_ < 0) != (b.raw_ < 0);
     u128 n = detail::abs_u128(a.raw_), d = detail::abs_u128(b.raw_);
     if constexpr (FL >= 0)
       n <<= FL;
     else
       d <<= -FL;
-    return from_round(detail::round_quotient<WL, Mode, Overflow>(neg, n, d, word));
+    return detail::round_quotient<WL, Mode, Overflow>(neg, n, d, word);
   }
+  template <class Mode>
+  FLOATLAB_HOST_DEVICE static constexpr fixed add_impl(fixed a, fixed b, std::uint32_t w) noexcept { return from_round(add_raw<Mode>(a, b, w)); }
+  template <class Mode>
+  FLOATLAB_HOST_DEVICE static constexpr fixed sub_impl(fixed a, fixed b, std::uint32_t w) noexcept { return from_round(sub_raw<Mode>(a, b, w)); }
+  template <class Mode>
+  FLOATLAB_HOST_DEVICE static constexpr fixed mul_impl(fixed a, fixed b, std::uint32_t w) noexcept { return from_round(mul_raw<Mode>(a, b, w)); }
+  template <class Mode>
+  FLOATLAB_HOST_DEVICE static constexpr fixed div_impl(fixed a, fixed b, std::uint32_t w) noexcept { return from_round(div_raw<Mode>(a, b, w)); }
 
-  FLOATLAB_HOST_DEVICE static constexpr fixed from_round(detail::fixed_round_result r) noexcept {
+  FLOATLAB_HOST_DEVICE static constexpr fixed from_round(detail::integer_result r) noexcept {
     fixed f;
     f.raw_ = static_cast<raw_type>(r.raw);
     return f;
   }
 
  private:
-  FLOATLAB_HOST_DEVICE static constexpr double scale_double() noexcept { return detail::exact_pow2(-FL); }
+  template <class Mode>
+  FLOATLAB_HOST_DEVICE static constexpr detail::integer_result from_exact(i128 v, int shift, std::uint32_t word) noexcept {
+    return detail::round_to_integer<WL, Mode, Overflow>(v < 0, detail::abs_u128(v), shift, false, word);
+  }
+  template <class Real>
+  FLOATLAB_HOST_DEVICE constexpr Real to_builtin() const noexcept;
   raw_type raw_ = 0;
 };
 
@@ -363,30 +250,30 @@ namespace detail {
 
 // Any supported source value -> fixed To, rounded in Mode with one random word.
 template <class To, class Mode, class From>
-FLOATLAB_HOST_DEVICE constexpr fixed_round_result to_fixed_raw(From x, std::uint32_t word) noexcept {
+FLOATLAB_HOST_DEVICE constexpr integer_result to_fixed_raw(From x, std::uint32_t word) noexcept {
   constexpr int WL = To::word_length, FL = To::fraction_length;
   using O = typename To::overflow_policy;
   if constexpr (std::is_floating_point_v<From>) {
     static_assert(sizeof(From) <= sizeof(double), "fixed_cast: long double sources are not supported");
     const double_parts p = split_double(static_cast<double>(x));  // float -> double is exact
-    if (p.nan) return {0, true, true};
-    if (p.inf) return {p.negative ? To::raw_min : To::raw_max, true, true};
+    if (p.nan) return {0, status::invalid};
+    if (p.inf) return {p.negative ? To::raw_min : To::raw_max, status::invalid};
     // x * 2^FL = sig * 2^(exp + FL)
-    return round_to_int<WL, Mode, O>(p.negative, p.sig, -(p.exp + FL), false, word);
+    return round_to_integer<WL, Mode, O>(p.negative, p.sig, -(p.exp + FL), false, word);
   } else if constexpr (std::is_integral_v<From>) {
     const i128 v = x;
-    return round_to_int<WL, Mode, O>(v < 0, abs_u128(v), -FL, false, word);
+    return round_to_integer<WL, Mode, O>(v < 0, abs_u128(v), -FL, false, word);
   } else if constexpr (is_cfloat_v<From>) {
     using F = typename From::format_type;
     const unpacked u = unpack<F>(x.bits());
-    if (u.cls == value_class::nan) return {0, true, true};
-    if (u.cls == value_class::inf) return {u.sign ? To::raw_min : To::raw_max, true, true};
-    if (u.cls == value_class::zero) return {0, false, false};
-    return round_to_int<WL, Mode, O>(u.sign, u.sig, -(u.exp + FL), false, word);
+    if (u.cls == value_class::nan) return {0, status::invalid};
+    if (u.cls == value_class::inf) return {u.sign ? To::raw_min : To::raw_max, status::invalid};
+    if (u.cls == value_class::zero) return {0, 0};
+    return round_to_integer<WL, Mode, O>(u.sign, u.sig, -(u.exp + FL), false, word);
   } else {
     static_assert(is_fixed_v<From>, "fixed_cast: source must be float, double, an integer, a cfloat or a fixed");
     const i128 v = x.raw();
-    return round_to_int<WL, Mode, O>(v < 0, abs_u128(v), From::fraction_length - FL, false, word);
+    return round_to_integer<WL, Mode, O>(v < 0, abs_u128(v), From::fraction_length - FL, false, word);
   }
 }
 
@@ -395,12 +282,12 @@ FLOATLAB_HOST_DEVICE constexpr fixed_round_result to_fixed_raw(From x, std::uint
 template <int WL, int FL, class Rounding, class Overflow>
 template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int>>
 FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, Rounding, Overflow>::fixed(T x) noexcept
-    : raw_(static_cast<raw_type>(detail::to_fixed_raw<fixed, Rounding>(x, detail::implicit_word<Rounding>()).raw)) {}
+    : raw_(static_cast<raw_type>(detail::to_fixed_raw<fixed, Rounding>(x, detail::draw_implicit<Rounding>()).raw)) {}
 
 template <int WL, int FL, class Rounding, class Overflow>
 template <class T, std::enable_if_t<is_cfloat_v<T>, int>>
 FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, Rounding, Overflow>::fixed(T x) noexcept
-    : raw_(static_cast<raw_type>(detail::to_fixed_raw<fixed, Rounding>(x, detail::implicit_word<Rounding>()).raw)) {}
+    : raw_(static_cast<raw_type>(detail::to_fixed_raw<fixed, Rounding>(x, detail::draw_implicit<Rounding>()).raw)) {}
 
 // fixed -> cfloat T in Mode: the exact value raw * 2^-FL through round_pack, once.
 template <class T, int WL, int FL, class R, class O, class Mode, class Rng>
@@ -424,10 +311,20 @@ template <class T, std::enable_if_t<is_cfloat_v<T>, int>>
 FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, Rounding, Overflow>::operator T() const noexcept {
   using Mode = typename T::rounding_mode;
   if constexpr (is_stochastic_v<Mode>) {
-    return to_cfloat<T>(*this, Mode{}, fixed_word{detail::implicit_word<Mode>()});
+    return to_cfloat<T>(*this, Mode{}, fixed_word{detail::draw_implicit<Mode>()});
   } else {
     return to_cfloat<T>(*this, Mode{}, no_random{});
   }
+}
+
+template <int WL, int FL, class Rounding, class Overflow>
+template <class Real>
+FLOATLAB_HOST_DEVICE constexpr Real fixed<WL, FL, Rounding, Overflow>::to_builtin() const noexcept {
+  using F = std::conditional_t<std::is_same_v<Real, double>, detail::binary64_format, detail::binary32_format>;
+  using C = cfloat<F::exponent_bits, F::fraction_bits, Rounding>;
+  constexpr bool can_be_inexact = WL > F::precision;
+  const std::uint32_t w = can_be_inexact ? detail::draw_implicit<Rounding>() : 0;
+  return bit_cast<Real>(to_cfloat<C>(*this, Rounding{}, fixed_word{w}).bits());
 }
 
 // ---- explicit conversions -------------------------------------------------------------
@@ -447,22 +344,26 @@ FLOATLAB_HOST_DEVICE constexpr To fixed_cast(From x, Mode m) noexcept {
 template <class To, class From>
 FLOATLAB_HOST_DEVICE To fixed_cast(From x) noexcept {
   using Mode = typename To::rounding_mode;
-  return To::from_round(detail::to_fixed_raw<To, Mode>(x, detail::implicit_word<Mode>()));
+  return To::from_round(detail::to_fixed_raw<To, Mode>(x, detail::draw_implicit<Mode>()));
 }
 
-// ---- free functions with an explicit random source ------------------------------------
-// op(a, b, rng): in the type's rounding mode; op(a, b, Mode{}, rng): in Mode.
-#define FLOATLAB_FIXED_BINARY(name)                                                                            \
-  template <int WL, int FL, class R, class O, class Mode, class Rng,                                           \
-            std::enable_if_t<is_rounding_mode_v<Mode>, int> = 0>                                               \
-  FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, R, O> name(fixed<WL, FL, R, O> a, fixed<WL, FL, R, O> b, Mode,  \
-                                                          Rng&& rng) noexcept {                                \
-    return fixed<WL, FL, R, O>::template name##_impl<Mode>(a, b, detail::draw_word<Mode>(rng));                     \
-  }                                                                                                            \
-  template <int WL, int FL, class R, class O, class Rng, std::enable_if_t<!is_rounding_mode_v<std::decay_t<Rng>>, int> = 0> \
-  FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, R, O> name(fixed<WL, FL, R, O> a, fixed<WL, FL, R, O> b,        \
-                                                          Rng&& rng) noexcept {                                \
-    return fixed<WL, FL, R, O>::template name##_impl<R>(a, b, detail::draw_word<R>(rng));                           \
+// ---- free functions: optional trailing (mode), (mode, source) or (source) ---------------
+// op(a, b) rounds in the type's mode; op_status(a, b, ...) also returns the status
+// (inexact, overflow; division by zero for a / 0, whose value is +-max, or 0 for 0 / 0).
+#define FLOATLAB_FIXED_BINARY(name)                                                                           \
+  template <int WL, int FL, class R, class O, class... Args>                                                  \
+  FLOATLAB_HOST_DEVICE constexpr with_status<fixed<WL, FL, R, O>> name##_status(                             \
+      fixed<WL, FL, R, O> a, fixed<WL, FL, R, O> b, Args&&... args) noexcept {                                \
+    static_assert(sizeof...(Args) <= 2, #name "(a, b [, mode] [, source])");                                   \
+    using Mode = detail::mode_of_t<R, Args...>;                                                               \
+    const detail::integer_result r =                                                                          \
+        fixed<WL, FL, R, O>::template name##_raw<Mode>(a, b, detail::word_from<Mode>(args...));                \
+    return {fixed<WL, FL, R, O>::from_round(r), status{r.flags, nullptr}};                                     \
+  }                                                                                                           \
+  template <int WL, int FL, class R, class O, class... Args>                                                  \
+  FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, R, O> name(fixed<WL, FL, R, O> a, fixed<WL, FL, R, O> b,       \
+                                                          Args&&... args) noexcept {                          \
+    return name##_status(a, b, static_cast<Args&&>(args)...).value;                                           \
   }
 FLOATLAB_FIXED_BINARY(add)
 FLOATLAB_FIXED_BINARY(sub)

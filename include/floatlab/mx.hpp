@@ -38,12 +38,16 @@
 #include <cstddef>
 #include <limits>
 
-#include "block.hpp"
-#include "cfloat.hpp"
+#include "cfloat_fwd.hpp"
 #include "config.hpp"
+#include "detail/call_args.hpp"
+#include "detail/ieee_bits.hpp"
+#include "detail/unpacked.hpp"
 #include "format.hpp"
 #include "random.hpp"
 #include "rounding.hpp"
+#include "status.hpp"
+#include "view.hpp"
 
 namespace floatlab {
 namespace mx {
@@ -146,7 +150,7 @@ FLOATLAB_HOST_DEVICE constexpr std::uint8_t quantize_element(float v, int shared
   const auto [neg, sig, ex] = floatlab::detail::split_float(v);
   if constexpr (std::is_same_v<Elem, int8_element>) {
     // code = V / X * 2^6, saturated to +-127.
-    const auto r = floatlab::detail::round_to_int<8, Mode, overflow::saturate>(neg, sig, shared_exp - 6 - ex, false, word).raw;
+    const auto r = floatlab::detail::round_to_integer<8, Mode, overflow::saturate>(neg, sig, shared_exp - 6 - ex, false, word).raw;
     return static_cast<std::uint8_t>(static_cast<std::int8_t>(r < -127 ? -127 : r));
   } else {
     using F = typename element_traits<Elem>::convert_format;
@@ -164,22 +168,19 @@ FLOATLAB_HOST_DEVICE constexpr std::uint8_t quantize_element(float v, int shared
 // operations, and packed from the float's bits. test_mx checks this bit for bit against
 // quantize_element (round_pack) on every grid point, midpoint and neighbour, at every scale.
 // The stochastic decision from fR = (exact fraction) * 2^R (an exact float below 2^R):
-// 1 iff floor(fR) + (word >> (32 - R)) >= 2^R. 32-bit lanes for R < 32.
+// floor(fR) is f of design.md, and rounding.hpp's stochastic_carry decides. 32-bit lanes
+// for R < 32.
 template <int R>
 FLOATLAB_HOST_DEVICE constexpr std::int32_t round_up_bit(float fr, std::uint32_t word) noexcept {
-  if constexpr (R < 32) {
-    const auto f = static_cast<std::uint32_t>(static_cast<std::int32_t>(fr));
-    return static_cast<std::int32_t>((f + (word >> (32 - R))) >> R);
-  } else {
-    const auto f = static_cast<std::int64_t>(fr);
-    return static_cast<std::int32_t>((f + static_cast<std::int64_t>(word)) >> 32);
-  }
+  using U = std::conditional_t<(R < 32), std::uint32_t, std::uint64_t>;
+  using S = std::conditional_t<(R < 32), std::int32_t, std::int64_t>;
+  return static_cast<std::int32_t>(floatlab::detail::stochastic_carry<R>(static_cast<U>(static_cast<S>(fr)), word));
 }
 
 template <class Elem, class Mode>
 FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std::size_t len, const float* inv_scale,
                                         const std::uint32_t* words) noexcept {
-  using floatlab::detail::exp2f_exact;
+  using floatlab::detail::pow2_float;
   constexpr float maxv = static_cast<float>(element_traits<Elem>::max_value);
   // |y| clamped on the bits: for nonnegative floats the integer order is the value order,
   // and an integer min keeps the loop branch-free (vectorizable).
@@ -197,7 +198,7 @@ FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std
       } else {
         constexpr int R = Mode::bits;
         const auto whole = static_cast<std::int32_t>(a);
-        q = whole + round_up_bit<R>((a - static_cast<float>(whole)) * exp2f_exact(R), words[i]);
+        q = whole + round_up_bit<R>((a - static_cast<float>(whole)) * pow2_float(R), words[i]);
       }
       const std::int32_t neg = -static_cast<std::int32_t>(y < 0);
       dst[i] = static_cast<std::uint8_t>((q ^ neg) - neg);
@@ -205,7 +206,7 @@ FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std
   } else {
     using F = typename element_traits<Elem>::format_type;
     constexpr int M = F::fraction_bits, E = F::exponent_bits, emin = F::emin, bias = F::bias;
-    const float min_normal = exp2f_exact(emin), sub_scale = exp2f_exact(M - emin);
+    const float min_normal = pow2_float(emin), sub_scale = pow2_float(M - emin);
     for (std::size_t i = 0; i < len; ++i) {
       const float y = src[i] * inv_scale[i];
       const std::uint32_t yb = bit_cast<std::uint32_t>(y);
@@ -222,7 +223,7 @@ FLOATLAB_HOST_DEVICE void quantize_fast(const float* src, std::uint8_t* dst, std
         constexpr int R = Mode::bits;
         const float t = a * bit_cast<float>(static_cast<std::uint32_t>(127 - u) << 23);  // a / 2^u < 2^(M+1)
         const auto whole = static_cast<std::int32_t>(t);
-        const auto units = whole + round_up_bit<R>((t - static_cast<float>(whole)) * exp2f_exact(R), words[i]);
+        const auto units = whole + round_up_bit<R>((t - static_cast<float>(whole)) * pow2_float(R), words[i]);
         r = static_cast<float>(units) * bit_cast<float>(static_cast<std::uint32_t>(u + 127) << 23);
       }
       const std::uint32_t rb = bit_cast<std::uint32_t>(r);
@@ -283,7 +284,7 @@ struct wide_accumulator {
   }
   // The value times 2^base rounded once to float in Mode.
   template <class Mode>
-  FLOATLAB_HOST_DEVICE constexpr float round_to_float(int base, std::uint32_t word) const noexcept {
+  FLOATLAB_HOST_DEVICE constexpr with_status<float> round_to_float(int base, std::uint32_t word) const noexcept {
     const bool neg = (limb[Limbs - 1] >> 63) != 0;
     std::uint64_t m[Limbs] = {};
     unsigned borrow = 1;  // magnitude: two's complement negation if negative
@@ -294,14 +295,13 @@ struct wide_accumulator {
     }
     int top = Limbs - 1;
     while (top >= 0 && m[top] == 0) --top;
-    if (top < 0) return 0.0f;
+    if (top < 0) return {0.0f, status{}};
     // Take 128 bits from the top nonzero limb down; the rest is sticky.
     u128 sig = (static_cast<u128>(m[top]) << 64) | (top >= 1 ? m[top - 1] : 0);
     bool sticky = false;
     for (int i = top - 2; i >= 0; --i) sticky = sticky || m[i] != 0;
     const int exp = base + 64 * (top - 1);
-    using f32 = format<8, 23, encoding::ieee>;
-    return bit_cast<float>(static_cast<std::uint32_t>(round_pack<f32, Mode>(neg, exp, sig, sticky, word)));
+    return floatlab::detail::round_to_float_status<Mode>(neg, exp, sig, sticky, word);
   }
 };
 
@@ -310,16 +310,22 @@ struct wide_accumulator {
 // ---- conversion ----------------------------------------------------------------------
 // in (n floats) -> elements (n codes, stored in uint8_t) and scales (ceil(n / 32) E8M0
 // bytes); the last block may be short. Stochastic modes draw one word per element.
-// Returns block_status::non_finite if some block got a NaN scale.
-template <class Fmt, class Mode, class Rng>
-block_status quantize(array_view<const float> in, array_view<std::uint8_t> elements, array_view<std::uint8_t> scales,
-                      Mode, Rng&& rng) noexcept {
+// Optional trailing (mode), (mode, source) or (source); default nearest even. Reports
+// status::invalid if some block got a NaN scale; rejects bad sizes and overlaps.
+template <class Fmt, class... Args>
+status quantize(array_view<const float> in, array_view<std::uint8_t> elements, array_view<std::uint8_t> scales,
+                Args&&... args) noexcept {
   using Elem = typename Fmt::element_type;
   using T = element_traits<Elem>;
-  static_assert(is_rounding_mode_v<Mode>, "mx::quantize: Mode must be a floatlab::round tag");
+  using Mode = floatlab::detail::mode_of_t<round::nearest_even, Args...>;
+  floatlab::detail::check_call_args<Mode, Args...>();
+  auto&& rng = floatlab::detail::source_of(static_cast<Args&&>(args)...);
   const std::size_t n = in.size, nb = (n + block_size - 1) / block_size;
-  if (elements.size != n || scales.size != nb) return block_status::size_mismatch;
-  block_status status = block_status::ok;
+  if (elements.size != n || scales.size != nb)
+    return status::error(status::bad_shape, "mx::quantize: elements need in.size codes and scales ceil(n / 32) bytes");
+  if (overlaps(in, elements) || overlaps(in, scales) || overlaps(elements, scales))
+    return status::error(status::bad_argument, "mx::quantize: in, elements and scales must not overlap");
+  status result;
   constexpr bool fast = std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>;
   constexpr std::size_t group = 8;  // blocks per batch of random words
   std::uint32_t words[group * block_size];
@@ -339,10 +345,10 @@ block_status quantize(array_view<const float> in, array_view<std::uint8_t> eleme
       const std::uint8_t x = detail::shared_scale(m, T::emax_elem);
       scales[k] = x;
       group_nan = group_nan || x == scale_nan;
-      const float inv = x == scale_nan ? 0.0f : floatlab::detail::exp2f_exact(-scale_exponent(x));
+      const float inv = x == scale_nan ? 0.0f : floatlab::detail::pow2_float(-scale_exponent(x));
       for (std::size_t i = begin; i < end; ++i) inv_scale[i - span_begin] = inv;
     }
-    if (group_nan) status = block_status::non_finite;
+    if (group_nan) result |= status::invalid;
     if constexpr (fast) {
       if (!group_nan) {
         detail::quantize_fast<Elem, Mode>(in.data + span_begin, elements.data + span_begin, span_end - span_begin,
@@ -361,14 +367,7 @@ block_status quantize(array_view<const float> in, array_view<std::uint8_t> eleme
                                    : detail::quantize_element<Elem, Mode>(in[i], scale_exponent(x), w);
     }
   }
-  return status;
-}
-
-template <class Fmt, class Mode = round::nearest_even>
-block_status quantize(array_view<const float> in, array_view<std::uint8_t> elements, array_view<std::uint8_t> scales,
-                      Mode m = {}) noexcept {
-  static_assert(!is_stochastic_v<Mode>, "mx::quantize: a stochastic mode needs a random source argument");
-  return quantize<Fmt>(in, elements, scales, m, no_random{});
+  return result;
 }
 
 // X * P_i as double: exact (|X P| lies within 2^-127-16 .. 2^127+16). NaN scale: NaN.
@@ -384,18 +383,38 @@ FLOATLAB_HOST_DEVICE constexpr double element_value(std::uint8_t element, std::u
     case value_class::zero: return e.sign ? -0.0 : 0.0;
     default: break;
   }
-  const double v = static_cast<double>(e.units) * floatlab::detail::exact_pow2(element_traits<Elem>::lsb_exponent + scale_exponent(scale));
+  const double v = static_cast<double>(e.units) * floatlab::detail::pow2_double(element_traits<Elem>::lsb_exponent + scale_exponent(scale));
   return e.sign ? -v : v;
 }
 
-// Elements and scales back to float: X * P_i rounded once to float (nearest even).
-template <class Fmt>
-block_status dequantize(array_view<const std::uint8_t> elements, array_view<const std::uint8_t> scales,
-                        array_view<float> out) noexcept {
+// Elements and scales back to float: X * P_i rounded once to float in the given mode
+// (default nearest even; X * P_i is exact in double, and the hardware conversion of an exact
+// double is the nearest-even rounding: a fast path of rounding.hpp's table).
+template <class Fmt, class... Args>
+status dequantize(array_view<const std::uint8_t> elements, array_view<const std::uint8_t> scales, array_view<float> out,
+                  Args&&... args) noexcept {
+  using Mode = floatlab::detail::mode_of_t<round::nearest_even, Args...>;
+  floatlab::detail::check_call_args<Mode, Args...>();
+  auto&& rng = floatlab::detail::source_of(static_cast<Args&&>(args)...);
   const std::size_t n = elements.size;
-  if (out.size != n || scales.size != (n + block_size - 1) / block_size) return block_status::size_mismatch;
-  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(element_value<Fmt>(elements[i], scales[i / block_size]));
-  return block_status::ok;
+  if (out.size != n || scales.size != (n + block_size - 1) / block_size)
+    return status::error(status::bad_shape, "mx::dequantize: out needs elements.size values and scales ceil(n / 32) bytes");
+  if (overlaps(elements, out) || overlaps(scales, out))
+    return status::error(status::bad_argument, "mx::dequantize: out must not overlap elements or scales");
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = element_value<Fmt>(elements[i], scales[i / block_size]);
+    const std::uint32_t w = floatlab::detail::draw_word<Mode>(rng);
+    if constexpr (std::is_same_v<Mode, round::nearest_even>) {
+      out[i] = static_cast<float>(v);
+    } else {
+      const floatlab::detail::double_parts d = floatlab::detail::split_double(v);
+      using f32 = floatlab::detail::binary32_format;
+      out[i] = d.nan || d.inf || d.sig == 0
+                   ? static_cast<float>(v)  // exact
+                   : bit_cast<float>(static_cast<std::uint32_t>(round_pack<f32, Mode>(d.negative, d.exp, d.sig, false, w)));
+    }
+  }
+  return status{};
 }
 
 // ---- dot products ------------------------------------------------------------------------
@@ -429,39 +448,51 @@ FLOATLAB_HOST_DEVICE constexpr block_sum exact_block_sum(const std::uint8_t* a, 
 }
 }  // namespace detail
 
-// Dot(A, B) of spec 6.4 for one block pair (len <= 32 elements each), rounded once to float.
-template <class FmtA, class FmtB = FmtA, class Mode = round::nearest_even>
-FLOATLAB_HOST_DEVICE constexpr float dot(const std::uint8_t* a, std::uint8_t scale_a, const std::uint8_t* b,
-                                         std::uint8_t scale_b, std::size_t len = block_size, Mode = {},
-                                         std::uint32_t word = 0) noexcept {
+// Dot(A, B) of spec 6.4 for one block pair (up to 32 elements each), rounded once to float
+// in the optional trailing (mode), (mode, source) or (source); default nearest even.
+// dot_status also reports invalid (NaN result), overflow and inexact.
+template <class FmtA, class FmtB = FmtA, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<float> dot_status(array_view<const std::uint8_t> a, std::uint8_t scale_a,
+                                                             array_view<const std::uint8_t> b, std::uint8_t scale_b,
+                                                             Args&&... args) noexcept {
   using EA = typename FmtA::element_type;
   using EB = typename FmtB::element_type;
+  using Mode = floatlab::detail::mode_of_t<round::nearest_even, Args...>;
   constexpr float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
-  if (scale_a == scale_nan || scale_b == scale_nan) return nan;
-  const detail::block_sum s = detail::exact_block_sum<EA, EB>(a, b, len);
-  if (s.nan) return nan;
-  if (s.pos_inf) return inf;
-  if (s.neg_inf) return -inf;
-  return round_scaled_to_float<Mode>(s.units,
-                                     element_traits<EA>::lsb_exponent + element_traits<EB>::lsb_exponent +
-                                         scale_exponent(scale_a) + scale_exponent(scale_b),
-                                     word);
+  const std::uint32_t word = floatlab::detail::word_from<Mode>(args...);
+  if (a.size != b.size || a.size > block_size)
+    return {nan, status::error(status::bad_shape, "mx::dot: a and b must have the same length, at most 32")};
+  if (scale_a == scale_nan || scale_b == scale_nan) return {nan, status{status::invalid, nullptr}};
+  const detail::block_sum s = detail::exact_block_sum<EA, EB>(a.data, b.data, a.size);
+  if (s.nan) return {nan, status{status::invalid, nullptr}};
+  if (s.pos_inf) return {inf, status{}};
+  if (s.neg_inf) return {-inf, status{}};
+  return floatlab::detail::round_to_float_status<Mode>(
+      s.units < 0, element_traits<EA>::lsb_exponent + element_traits<EB>::lsb_exponent + scale_exponent(scale_a) + scale_exponent(scale_b),
+      floatlab::detail::abs_u128(s.units), false, word);
+}
+template <class FmtA, class FmtB = FmtA, class... Args>
+FLOATLAB_HOST_DEVICE constexpr float dot(array_view<const std::uint8_t> a, std::uint8_t scale_a,
+                                         array_view<const std::uint8_t> b, std::uint8_t scale_b, Args&&... args) noexcept {
+  return dot_status<FmtA, FmtB>(a, scale_a, b, scale_b, static_cast<Args&&>(args)...).value;
 }
 
 // DotGeneral: sum over the blocks of two MX vectors of n elements each, exact, one rounding.
-template <class FmtA, class FmtB = FmtA, class Mode = round::nearest_even>
-FLOATLAB_HOST_DEVICE constexpr float dot_general(array_view<const std::uint8_t> a, array_view<const std::uint8_t> scales_a,
-                                                 array_view<const std::uint8_t> b, array_view<const std::uint8_t> scales_b,
-                                                 block_status* status = nullptr, Mode = {}, std::uint32_t word = 0) noexcept {
+template <class FmtA, class FmtB = FmtA, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<float> dot_general_status(array_view<const std::uint8_t> a,
+                                                                     array_view<const std::uint8_t> scales_a,
+                                                                     array_view<const std::uint8_t> b,
+                                                                     array_view<const std::uint8_t> scales_b,
+                                                                     Args&&... args) noexcept {
   using EA = typename FmtA::element_type;
   using EB = typename FmtB::element_type;
+  using Mode = floatlab::detail::mode_of_t<round::nearest_even, Args...>;
   constexpr float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const std::uint32_t word = floatlab::detail::word_from<Mode>(args...);
   const std::size_t n = a.size, nb = (n + block_size - 1) / block_size;
-  if (b.size != n || scales_a.size != nb || scales_b.size != nb) {
-    if (status) *status = block_status::size_mismatch;
-    return nan;
-  }
-  if (status) *status = block_status::ok;
+  if (b.size != n || scales_a.size != nb || scales_b.size != nb)
+    return {nan, status::error(status::bad_shape, "mx::dot_general: a, b of equal length, ceil(n / 32) scales each")};
+  constexpr status invalid{status::invalid, nullptr};
   // Block k contributes units_k * 2^(lsbA + lsbB + Xa + Xb); with Xa + Xb in -254..254 and
   // |units_k| < 2^70, offsets from the lowest exponent fit 508 + 128 bits: 12 limbs.
   constexpr int base = element_traits<EA>::lsb_exponent + element_traits<EB>::lsb_exponent + 2 * scale_emin;
@@ -469,17 +500,23 @@ FLOATLAB_HOST_DEVICE constexpr float dot_general(array_view<const std::uint8_t> 
   bool pos_inf = false, neg_inf = false;
   for (std::size_t k = 0; k < nb; ++k) {
     const std::size_t begin = k * block_size, len = n - begin < block_size ? n - begin : block_size;
-    if (scales_a[k] == scale_nan || scales_b[k] == scale_nan) return nan;
+    if (scales_a[k] == scale_nan || scales_b[k] == scale_nan) return {nan, invalid};
     const detail::block_sum s = detail::exact_block_sum<EA, EB>(a.data + begin, b.data + begin, len);
-    if (s.nan) return nan;
+    if (s.nan) return {nan, invalid};
     pos_inf = pos_inf || s.pos_inf;
     neg_inf = neg_inf || s.neg_inf;
     acc.add(s.units, scale_exponent(scales_a[k]) + scale_exponent(scales_b[k]) - 2 * scale_emin);
   }
-  if (pos_inf && neg_inf) return nan;
-  if (pos_inf) return inf;
-  if (neg_inf) return -inf;
+  if (pos_inf && neg_inf) return {nan, invalid};
+  if (pos_inf) return {inf, status{}};
+  if (neg_inf) return {-inf, status{}};
   return acc.template round_to_float<Mode>(base, word);
+}
+template <class FmtA, class FmtB = FmtA, class... Args>
+FLOATLAB_HOST_DEVICE constexpr float dot_general(array_view<const std::uint8_t> a, array_view<const std::uint8_t> scales_a,
+                                                 array_view<const std::uint8_t> b, array_view<const std::uint8_t> scales_b,
+                                                 Args&&... args) noexcept {
+  return dot_general_status<FmtA, FmtB>(a, scales_a, b, scales_b, static_cast<Args&&>(args)...).value;
 }
 
 }  // namespace mx

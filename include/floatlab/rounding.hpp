@@ -7,7 +7,9 @@
 #pragma once
 
 #include "config.hpp"
+#include "detail/ieee_bits.hpp"
 #include "format.hpp"
+#include "status.hpp"
 
 namespace floatlab {
 namespace round {
@@ -52,6 +54,17 @@ inline constexpr bool is_rounding_mode_v =
 
 namespace detail {
 
+// The stochastic carry (design.md): f, the first R bits of the discarded fraction, plus the
+// R high bits of the random word, carries one unit into the kept bits iff the sum reaches
+// 2^R. U is the lane type (32 bits suffice for R < 32, which doubles the SIMD width of the
+// quantizers' fast paths); this is the only place the carry is written.
+template <int R, class U>
+FLOATLAB_HOST_DEVICE constexpr U stochastic_carry(U f, std::uint32_t random_word) noexcept {
+  static_assert(R >= 1 && R <= 32, "stochastic_carry: R must be in 1..32");
+  static_assert(std::is_unsigned_v<U> && (R < 32 || sizeof(U) >= 8), "stochastic_carry: U must hold f + r < 2^(R+1)");
+  return static_cast<U>((f + static_cast<U>(random_word >> (32 - R))) >> R);
+}
+
 // The mode's decision, shared by floating-point, integer and fixed-point rounding.
 // The magnitude is kept + rem/2^W (+ a tiny positive amount if sticky), where rem is the
 // discarded part left-aligned in a W-bit word. Returns whether to add one unit to kept.
@@ -78,10 +91,43 @@ FLOATLAB_HOST_DEVICE constexpr bool round_up(bool negative, bool kept_odd, Word 
     return inexact & !kept_odd;
   } else {
     constexpr int R = Mode::bits;
-    const auto f = static_cast<std::uint64_t>(rem >> (W - R));
-    const std::uint64_t r = random_word >> (32 - R);
-    return ((f + r) >> R) != 0;
+    return stochastic_carry<R>(static_cast<std::uint64_t>(rem >> (W - R)), random_word) != 0;
   }
+}
+
+// The split, written once: sig * 2^-shift (shift >= 0) as its integer part `kept`, the
+// discarded fraction left-aligned in a word as wide as Sig (`rem`), and `sticky` for any
+// nonzero bit below rem (or the caller's own sticky bit).
+template <class Sig>
+struct split_bits {
+  Sig kept, rem;
+  bool sticky;
+};
+template <class Sig>
+FLOATLAB_HOST_DEVICE constexpr split_bits<Sig> split_at(Sig sig, int shift, bool sticky) noexcept {
+  constexpr int W = bit_width_v<Sig>;
+  if (shift == 0) return {sig, Sig{0}, sticky};
+  if (shift < W) return {static_cast<Sig>(sig >> shift), static_cast<Sig>(sig << (W - shift)), sticky};
+  if (shift == W) return {Sig{0}, sig, sticky};
+  if (shift < 2 * W)
+    return {Sig{0}, static_cast<Sig>(sig >> (shift - W)), sticky || static_cast<Sig>(sig << (2 * W - shift)) != 0};
+  return {Sig{0}, Sig{0}, sticky || sig != 0};
+}
+
+// Split and decide: the integer |value| * 2^-shift rounded in Mode, and whether it was
+// inexact. Every rounding in floatlab (round_pack, round_to_integer, the integer
+// conversions) is this call; kept + 1 cannot overflow for shift >= 1.
+template <class Sig>
+struct rounded_magnitude {
+  Sig kept;
+  bool inexact;
+};
+template <class Mode, class Sig>
+FLOATLAB_HOST_DEVICE constexpr rounded_magnitude<Sig> round_magnitude(bool negative, Sig sig, int shift, bool sticky,
+                                                                      std::uint32_t random_word) noexcept {
+  const split_bits<Sig> s = split_at(sig, shift, sticky);
+  const bool up = round_up<Mode>(negative, (s.kept & 1) != 0, s.rem, s.sticky, random_word);
+  return {static_cast<Sig>(s.kept + (up ? 1 : 0)), (s.rem != 0) || s.sticky};
 }
 
 // Sign of an exact zero sum of operands with signs sx, sy (IEEE 754 6.3): +0 unless both
@@ -141,14 +187,21 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 
 }  // namespace detail
 
-// THE rounding core. Rounds (-1)^negative * (sig + sticky*epsilon) * 2^exp to Fmt in Mode.
+// THE rounding core. Rounds (-1)^negative * (sig + sticky*epsilon) * 2^exp to Fmt in Mode,
+// and reports what happened (status flags inexact, underflow, overflow; tininess is detected
+// before rounding, as IEEE 754-2019 7.5 permits). round_pack() is the same without the
+// report (the flags fold away when unused).
 // Preconditions: sig != 0 (exact zeros are packed by the caller, whose sign rule depends on
 // the operation); for stochastic<R>, sig holds at least p + R + 1 significant bits unless the
 // value is exact, so that the R bits below the last place are known (design.md).
+template <class Storage>
+struct packed_result {
+  Storage bits;
+  std::uint32_t flags;  // status::flag bits (status.hpp)
+};
 template <class Fmt, class Mode, class Sig>
-FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, int exp, Sig sig,
-                                                                bool sticky,
-                                                                std::uint32_t random_word = 0) noexcept {
+FLOATLAB_HOST_DEVICE constexpr packed_result<typename Fmt::storage> round_pack_status(
+    bool negative, int exp, Sig sig, bool sticky, std::uint32_t random_word = 0) noexcept {
   using storage = typename Fmt::storage;
   constexpr int W = detail::bit_width_v<Sig>;
   constexpr int p = Fmt::precision;
@@ -165,40 +218,128 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
   if constexpr (Fmt::has_subnormals) {
     if (lsb < Fmt::emin - (p - 1)) lsb = Fmt::emin - (p - 1);
   }
-  const int shift = lsb - exp;  // >= W - p >= 2
 
-  // 3. Split into kept bits and the left-aligned discarded fraction.
-  Sig kept = 0, rem = 0;
-  if (shift < W) {
-    kept = static_cast<Sig>(sig >> shift);
-    rem = static_cast<Sig>(sig << (W - shift));
-  } else if (shift == W) {
-    rem = sig;
-  } else if (shift < 2 * W) {
-    rem = static_cast<Sig>(sig >> (shift - W));
-    sticky = sticky || static_cast<Sig>(sig << (2 * W - shift)) != 0;
-  } else {
-    sticky = true;
-  }
-
-  // 4. The mode decides; a carry out of the top renormalizes.
-  kept = static_cast<Sig>(kept + detail::round_up<Mode>(negative, (kept & 1) != 0, rem, sticky, random_word));
+  // 3. Split and decide (shift = lsb - exp >= W - p >= 2); a carry out of the top renormalizes.
+  const detail::rounded_magnitude<Sig> r = detail::round_magnitude<Mode>(negative, sig, lsb - exp, sticky, random_word);
+  Sig kept = r.kept;
+  const std::uint32_t lost =
+      r.inexact ? std::uint32_t{status::inexact} | (lead < Fmt::emin ? std::uint32_t{status::underflow} : 0u) : 0u;
   if (kept == (Sig{1} << p)) {
     kept >>= 1;
     ++lsb;
   }
-  if (kept == 0) return detail::pack_zero<Fmt>(negative);
+  if (kept == 0) return {detail::pack_zero<Fmt>(negative), lost};
   if constexpr (!Fmt::has_subnormals) {
-    if (lsb + (p - 1) < Fmt::emin) return detail::pack_zero<Fmt>(negative);  // flush after rounding
+    if (lsb + (p - 1) < Fmt::emin)  // flush after rounding
+      return {detail::pack_zero<Fmt>(negative), std::uint32_t{status::inexact} | status::underflow};
   }
 
-  // 5. Pack: the hidden bit of a normal kept adds one to the exponent field.
+  // 4. Pack: the hidden bit of a normal kept adds one to the exponent field.
+  constexpr std::uint32_t over = std::uint32_t{status::overflow} | status::inexact;
   const int biased_lsb = lsb - (Fmt::emin - (p - 1));  // 0 for subnormals
-  if (biased_lsb >= Fmt::field_max) return detail::pack_overflow<Fmt, Mode>(negative);
+  if (biased_lsb >= Fmt::field_max) return {detail::pack_overflow<Fmt, Mode>(negative), over};
   const std::uint64_t magnitude =
       (static_cast<std::uint64_t>(biased_lsb) << Fmt::fraction_bits) + static_cast<std::uint64_t>(kept);
-  if (magnitude > Fmt::max_finite_bits) return detail::pack_overflow<Fmt, Mode>(negative);
-  return static_cast<storage>((negative ? Fmt::sign_mask : 0) | magnitude);
+  if (magnitude > Fmt::max_finite_bits) return {detail::pack_overflow<Fmt, Mode>(negative), over};
+  return {static_cast<storage>((negative ? Fmt::sign_mask : 0) | magnitude), lost};
 }
+
+template <class Fmt, class Mode, class Sig>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, int exp, Sig sig, bool sticky,
+                                                                std::uint32_t random_word = 0) noexcept {
+  return round_pack_status<Fmt, Mode>(negative, exp, sig, sticky, random_word).bits;
+}
+
+// ---- Fast paths: each computes what the core above computes, faster, on a stated domain,
+// and is proven bit-identical to it by the named test (docs/api.md repeats this table).
+//  path                          | where                      | domain                              | proof
+//  one double op + encode_nearest | detail/nearest_path.hpp    | + - * / sqrt, nearest_even,          | test_exhaustive_* (every 8-bit pair, MPFR),
+//    (innocuous double rounding,  |                            | p <= 25, E <= 9                      | test_random_mpfr (p = 24..26 formats),
+//    Figueroa 1995, Roux 2014)    |                            |                                      | tests/full (9..12-bit formats)
+//  double op + TwoSum/fma residual| detail/double_path.hpp     | + - * / sqrt fma, every mode,        | the same suites (all modes), test_hardware_agreement
+//    as truncation + sticky       |                            | p <= 26, E <= 9, p + R + 1 <= 53     |
+//  magic-constant RNE, float or   | block.hpp quantize_run     | block_quantize, nearest_even and     | test_block "fast paths bit for bit" (vs quantize_exact)
+//    double lanes; stochastic_carry|                           | stochastic<R>, codes <= 32 bits      |
+//  float-grid RNE / SR lanes      | mx.hpp quantize_fast       | mx::quantize, nearest_even and       | test_mx "fast paths equal the exact path" (every grid
+//                                 |                            | stochastic<R>, 8-bit elements        | point, midpoint and neighbour, every scale)
+//  exact double product, hardware | block.hpp block_dequantize,| nearest_even, |code| < 2^31,         | test_convention "dequantize fast path" (every int8/int16
+//    double -> float conversion   | mx.hpp dequantize          | -1022 <= s <= 960; MX values exact   | code x every exponent; every MX code x every scale)
+//  int64 accumulation             | block.hpp block_dot        | codes <= 16 bits (exact sums)         | test_block "exact integer dot products" (MPFR)
+//  philox_bulk_rng::fill lanes    | random.hpp                 | the words of philox_rng              | test_block "philox_bulk_rng draws philox_rng's words"
+
+namespace detail {
+// (-1)^negative * (mag + sticky*eps) * 2^exponent rounded once to float in Mode, with its
+// status (exact zero gives +0): the one rounding of the dequantizers and integer dot products.
+template <class Mode>
+FLOATLAB_HOST_DEVICE constexpr with_status<float> round_to_float_status(bool negative, int exponent, u128 mag, bool sticky,
+                                                                       std::uint32_t word) noexcept {
+  if (mag == 0) return {0.0f, status{}};
+  const auto r = round_pack_status<binary32_format, Mode>(negative, exponent, mag, sticky, word);
+  return {bit_cast<float>(static_cast<std::uint32_t>(r.bits)), status{r.flags, nullptr}};
+}
+template <class Mode>
+FLOATLAB_HOST_DEVICE constexpr float round_scaled_to_float(i128 value, int exponent, std::uint32_t word) noexcept {
+  return round_to_float_status<Mode>(value < 0, exponent, abs_u128(value), false, word).value;
+}
+}  // namespace detail
+
+// ---- rounding to integers (fixed point, block codes, integer conversions) ---------------
+namespace overflow {
+struct saturate {};  // clamp to the representable range
+struct wrap {};      // modulo 2^WL, two's complement
+}  // namespace overflow
+
+template <class P>
+inline constexpr bool is_overflow_policy_v =
+    std::is_same_v<P, overflow::saturate> || std::is_same_v<P, overflow::wrap>;
+
+namespace detail {
+
+// Result of rounding into a WL-bit integer: the value, and status flags (inexact, overflow).
+struct integer_result {
+  std::int64_t raw;
+  std::uint32_t flags;
+};
+
+// Rounds (-1)^negative * (mag + sticky*eps) * 2^-shift to a WL-bit two's-complement
+// integer (shift < 0 multiplies exactly by 2^-shift), then applies the overflow policy. The
+// integer counterpart of round_pack: the one place fixed point and block codes round.
+template <int WL, class Mode, class Overflow>
+FLOATLAB_HOST_DEVICE constexpr integer_result round_to_integer(bool negative, u128 mag, int shift, bool sticky,
+                                                               std::uint32_t random_word) noexcept {
+  static_assert(WL >= 2 && WL <= 64, "round_to_integer: WL must be in 2..64");
+  static_assert(is_overflow_policy_v<Overflow>, "round_to_integer: Overflow must be overflow::saturate or overflow::wrap");
+  u128 kept = 0;
+  bool inexact = false, lost_high = false;  // lost_high: a left shift pushed bits out of 128
+  if (shift >= 0) {
+    const rounded_magnitude<u128> r = round_magnitude<Mode>(negative, mag, shift, sticky, random_word);
+    kept = r.kept;
+    inexact = r.inexact;
+  } else if (-shift < 128) {
+    lost_high = (mag >> (128 + shift)) != 0;
+    kept = mag << -shift;
+  } else {
+    lost_high = mag != 0;
+  }
+  constexpr u128 max_pos = (u128{1} << (WL - 1)) - 1;
+  constexpr u128 max_neg = u128{1} << (WL - 1);
+  const bool over = lost_high || (negative ? kept > max_neg : kept > max_pos);
+  const std::uint32_t flags = (inexact ? std::uint32_t{status::inexact} : 0u) | (over ? std::uint32_t{status::overflow} : 0u);
+  if constexpr (std::is_same_v<Overflow, overflow::saturate>) {
+    if (over) return {negative ? -static_cast<std::int64_t>(max_pos) - 1 : static_cast<std::int64_t>(max_pos), flags | status::inexact};
+    // Two's complement negation of a magnitude <= 2^63 (modular conversion).
+    return {static_cast<std::int64_t>(static_cast<std::uint64_t>(negative ? u128{0} - kept : kept)), flags};
+  } else {
+    // Two's complement modulo 2^WL, then sign extension from bit WL-1.
+    std::uint64_t low = static_cast<std::uint64_t>(negative ? u128{0} - kept : kept);
+    if constexpr (WL < 64) {
+      low &= (std::uint64_t{1} << WL) - 1;
+      if (low >> (WL - 1)) low |= ~((std::uint64_t{1} << WL) - 1);
+    }
+    return {static_cast<std::int64_t>(low), flags};
+  }
+}
+
+}  // namespace detail
 
 }  // namespace floatlab

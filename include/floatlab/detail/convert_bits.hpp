@@ -5,12 +5,10 @@
 #include <limits>
 
 #include "../rounding.hpp"
+#include "ieee_bits.hpp"
 #include "unpacked.hpp"
 
 namespace floatlab::detail {
-
-using binary64_format = format<11, 52, encoding::ieee>;
-using binary32_format = format<8, 23, encoding::ieee>;
 
 template <class ToFmt, class FromFmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename ToFmt::storage convert_bits(std::uint64_t bits,
@@ -42,26 +40,14 @@ FLOATLAB_HOST_DEVICE constexpr Int to_integer(std::uint64_t bits, std::uint32_t 
   const unpacked u = unpack<FromFmt>(bits);
   if (u.cls == value_class::nan || u.cls == value_class::zero) return 0;
   if (u.cls == value_class::inf) return u.sign ? lo : hi;
-  // |value| = sig * 2^exp: integer part and the left-aligned discarded fraction.
-  std::uint64_t whole = 0, rem = 0;
-  bool sticky = false, too_big = false;
+  // |value| = sig * 2^exp: exact for exp >= 0 (unless beyond 64 bits), else rounded once.
+  std::uint64_t whole = 0;
+  bool too_big = false;
   if (u.exp >= 0) {
     too_big = u.exp > 63 - msb(u.sig);
     whole = too_big ? 0 : u.sig << u.exp;
-  } else if (u.exp > -64) {
-    whole = u.sig >> -u.exp;
-    rem = u.sig << (64 + u.exp);
-  } else if (u.exp == -64) {
-    rem = u.sig;
   } else {
-    const int k = -u.exp - 64;
-    rem = k < 64 ? u.sig >> k : 0;
-    sticky = k >= 64 || (u.sig << (64 - k)) != 0;
-  }
-  if (!too_big) {
-    const bool up = round_up<Mode>(u.sign, (whole & 1) != 0, rem, sticky, random_word);
-    if (up && whole == ~std::uint64_t{0}) too_big = true;
-    whole += up;
+    whole = round_magnitude<Mode>(u.sign, u.sig, -u.exp, false, random_word).kept;  // < 2^63: no carry out
   }
   if (u.sign) {
     if constexpr (std::is_signed_v<Int>) {

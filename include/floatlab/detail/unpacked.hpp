@@ -40,19 +40,4 @@ FLOATLAB_HOST_DEVICE constexpr unpacked normalized(unpacked u) noexcept {
   return {u.cls, u.sign, u.exp - s, u.sig << s};
 }
 
-// A float's bits as sign, integer significand and exponent (value = sig * 2^exp), with no
-// classification: callers that quantize finite values handle inf/NaN before this.
-struct float_parts {
-  bool negative;
-  std::uint64_t sig;
-  int exp;
-};
-FLOATLAB_HOST_DEVICE constexpr float_parts split_float(float x) noexcept {
-  const std::uint32_t b = bit_cast<std::uint32_t>(x);
-  const int field = static_cast<int>((b >> 23) & 0xFF);
-  const std::uint64_t frac = b & 0x7FFFFFu;
-  if (field == 0) return {(b >> 31) != 0, frac, -149};
-  return {(b >> 31) != 0, frac | 0x800000u, field - 150};
-}
-
 }  // namespace floatlab::detail
