@@ -289,8 +289,28 @@ FLOATLAB_HOST_DEVICE constexpr with_status<typename Fmt::storage> finish_status(
     }
   }
 }
-template <class T, class S>
-FLOATLAB_HOST_DEVICE constexpr with_status<T> as_value(with_status<S> r) noexcept {
+enum class exact_op { add, mul, div, sqrt, fma };
+
+// One status form: the exact kernel of O on the operands (b, c unused by unary / binary
+// ops), then finish_status.
+template <exact_op O, class T, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<T> status_form(T a, T b, T c, Args&&... args) noexcept {
+  static_assert(sizeof...(Args) <= 2, "op_status(operands... [, mode] [, rng])");
+  using F = typename T::format_type;
+  using Mode = mode_of_t<typename T::rounding_mode, Args...>;
+  const unpacked x = unpack<F>(a.bits()), y = unpack<F>(b.bits()), z = unpack<F>(c.bits());
+  const std::uint32_t w = word_from<Mode>(args...);
+  with_status<typename F::storage> r{};
+  if constexpr (O == exact_op::add)
+    r = finish_status<F, Mode>(add<Mode>(x, y), w, x, y);
+  else if constexpr (O == exact_op::mul)
+    r = finish_status<F, Mode>(mul(x, y), w, x, y);
+  else if constexpr (O == exact_op::div)
+    r = finish_status<F, Mode>(div(x, y), w, x, y);
+  else if constexpr (O == exact_op::sqrt)
+    r = finish_status<F, Mode>(sqrt(x), w, x);
+  else
+    r = finish_status<F, Mode>(fma<Mode>(x, y, z), w, x, y, z);
   return {T::from_bits(r.value), r.flags};
 }
 }  // namespace detail
@@ -298,56 +318,31 @@ FLOATLAB_HOST_DEVICE constexpr with_status<T> as_value(with_status<S> r) noexcep
 template <int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> add_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
                                                                             Args&&... args) noexcept {
-  static_assert(sizeof...(Args) <= 2, "add_status(a, b [, mode] [, rng])");
-  using Mode = detail::mode_of_t<R, Args...>;
-  using F = format<E, M, Enc>;
-  const detail::unpacked x = detail::unpack<F>(a.bits()), y = detail::unpack<F>(b.bits());
-  return detail::as_value<cfloat<E, M, R, Enc>>(
-      detail::finish_status<F, Mode>(detail::add<Mode>(x, y), detail::word_from<Mode>(args...), x, y));
+  return detail::status_form<detail::exact_op::add>(a, b, b, static_cast<Args&&>(args)...);
 }
 template <int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> sub_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
                                                                             Args&&... args) noexcept {
-  return add_status(a, -b, static_cast<Args&&>(args)...);
+  return detail::status_form<detail::exact_op::add>(a, -b, b, static_cast<Args&&>(args)...);
 }
 template <int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> mul_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
                                                                             Args&&... args) noexcept {
-  static_assert(sizeof...(Args) <= 2, "mul_status(a, b [, mode] [, rng])");
-  using Mode = detail::mode_of_t<R, Args...>;
-  using F = format<E, M, Enc>;
-  const detail::unpacked x = detail::unpack<F>(a.bits()), y = detail::unpack<F>(b.bits());
-  return detail::as_value<cfloat<E, M, R, Enc>>(
-      detail::finish_status<F, Mode>(detail::mul(x, y), detail::word_from<Mode>(args...), x, y));
+  return detail::status_form<detail::exact_op::mul>(a, b, b, static_cast<Args&&>(args)...);
 }
 template <int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> div_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
                                                                             Args&&... args) noexcept {
-  static_assert(sizeof...(Args) <= 2, "div_status(a, b [, mode] [, rng])");
-  using Mode = detail::mode_of_t<R, Args...>;
-  using F = format<E, M, Enc>;
-  const detail::unpacked x = detail::unpack<F>(a.bits()), y = detail::unpack<F>(b.bits());
-  return detail::as_value<cfloat<E, M, R, Enc>>(
-      detail::finish_status<F, Mode>(detail::div(x, y), detail::word_from<Mode>(args...), x, y));
+  return detail::status_form<detail::exact_op::div>(a, b, b, static_cast<Args&&>(args)...);
 }
 template <int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> fma_status(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,
                                                                             cfloat<E, M, R, Enc> c, Args&&... args) noexcept {
-  static_assert(sizeof...(Args) <= 2, "fma_status(a, b, c [, mode] [, rng])");
-  using Mode = detail::mode_of_t<R, Args...>;
-  using F = format<E, M, Enc>;
-  const detail::unpacked x = detail::unpack<F>(a.bits()), y = detail::unpack<F>(b.bits()), z = detail::unpack<F>(c.bits());
-  return detail::as_value<cfloat<E, M, R, Enc>>(
-      detail::finish_status<F, Mode>(detail::fma<Mode>(x, y, z), detail::word_from<Mode>(args...), x, y, z));
+  return detail::status_form<detail::exact_op::fma>(a, b, c, static_cast<Args&&>(args)...);
 }
 template <int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE constexpr with_status<cfloat<E, M, R, Enc>> sqrt_status(cfloat<E, M, R, Enc> a, Args&&... args) noexcept {
-  static_assert(sizeof...(Args) <= 2, "sqrt_status(a [, mode] [, rng])");
-  using Mode = detail::mode_of_t<R, Args...>;
-  using F = format<E, M, Enc>;
-  const detail::unpacked x = detail::unpack<F>(a.bits());
-  return detail::as_value<cfloat<E, M, R, Enc>>(
-      detail::finish_status<F, Mode>(detail::sqrt(x), detail::word_from<Mode>(args...), x));
+  return detail::status_form<detail::exact_op::sqrt>(a, a, a, static_cast<Args&&>(args)...);
 }
 
 // ---- classification ---------------------------------------------------------------------

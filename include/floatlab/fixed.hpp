@@ -289,21 +289,23 @@ template <class T, std::enable_if_t<is_cfloat_v<T>, int>>
 FLOATLAB_HOST_DEVICE constexpr fixed<WL, FL, Rounding, Overflow>::fixed(T x) noexcept
     : raw_(static_cast<raw_type>(detail::to_fixed_raw<fixed, Rounding>(x, detail::draw_implicit<Rounding>()).raw)) {}
 
-// fixed -> cfloat T in Mode: the exact value raw * 2^-FL through round_pack, once.
-template <class T, int WL, int FL, class R, class O, class Mode, class Rng>
-FLOATLAB_HOST_DEVICE constexpr T to_cfloat(fixed<WL, FL, R, O> x, Mode, Rng&& rng) noexcept {
+// fixed -> cfloat T: the exact value raw * 2^-FL through round_pack, once, in the optional
+// trailing (mode), (mode, source) or (source); default T's mode.
+template <class T, int WL, int FL, class R, class O, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<T> to_cfloat_status(fixed<WL, FL, R, O> x, Args&&... args) noexcept {
   static_assert(is_cfloat_v<T>, "to_cfloat<T>: T must be a floatlab::cfloat");
-  static_assert(is_rounding_mode_v<Mode>, "to_cfloat: Mode must be a floatlab::round tag");
+  static_assert(sizeof...(Args) <= 2, "to_cfloat<T>(x [, mode] [, source])");
+  using Mode = detail::mode_of_t<typename T::rounding_mode, Args...>;
   using F = typename T::format_type;
-  const std::uint32_t w = detail::draw_word<Mode>(rng);
-  if (x.raw() == 0) return T::from_bits(detail::pack_zero<F>(false));
+  const std::uint32_t w = detail::word_from<Mode>(args...);
+  if (x.raw() == 0) return {T::from_bits(detail::pack_zero<F>(false)), status{}};
   const i128 v = x.raw();
-  return T::from_bits(round_pack<F, Mode>(v < 0, -FL, detail::abs_u128(v), false, w));
+  const auto r = round_pack_status<F, Mode>(v < 0, -FL, detail::abs_u128(v), false, w);
+  return {T::from_bits(r.bits), status{r.flags, nullptr}};
 }
-template <class T, int WL, int FL, class R, class O, class Mode = typename T::rounding_mode>
-FLOATLAB_HOST_DEVICE constexpr T to_cfloat(fixed<WL, FL, R, O> x, Mode m = {}) noexcept {
-  static_assert(!is_stochastic_v<Mode>, "to_cfloat(x, stochastic<R>{}) needs a random source: to_cfloat<T>(x, mode, rng)");
-  return to_cfloat<T>(x, m, no_random{});
+template <class T, int WL, int FL, class R, class O, class... Args>
+FLOATLAB_HOST_DEVICE constexpr T to_cfloat(fixed<WL, FL, R, O> x, Args&&... args) noexcept {
+  return to_cfloat_status<T>(x, static_cast<Args&&>(args)...).value;
 }
 
 template <int WL, int FL, class Rounding, class Overflow>
@@ -328,23 +330,19 @@ FLOATLAB_HOST_DEVICE constexpr Real fixed<WL, FL, Rounding, Overflow>::to_builti
 }
 
 // ---- explicit conversions -------------------------------------------------------------
-// fixed_cast<To>(x [, Mode{} [, rng]]): x is float, double, an integer or any fixed;
-// the default mode is To's. A stochastic mode needs a source.
-template <class To, class From, class Mode, class Rng>
-FLOATLAB_HOST_DEVICE constexpr To fixed_cast(From x, Mode, Rng&& rng) noexcept {
+// fixed_cast<To>(x, opt...): x is float, double, an integer, a cfloat or any fixed; the
+// default mode is To's; fixed_cast_status also reports inexact, overflow, invalid (NaN, inf).
+template <class To, class From, class... Args>
+FLOATLAB_HOST_DEVICE constexpr with_status<To> fixed_cast_status(From x, Args&&... args) noexcept {
   static_assert(is_fixed_v<To>, "fixed_cast<To>: To must be a floatlab::fixed");
-  static_assert(is_rounding_mode_v<Mode>, "fixed_cast: Mode must be a floatlab::round tag");
-  return To::from_round(detail::to_fixed_raw<To, Mode>(x, detail::draw_word<Mode>(rng)));
+  static_assert(sizeof...(Args) <= 2, "fixed_cast<To>(x [, mode] [, source])");
+  using Mode = detail::mode_of_t<typename To::rounding_mode, Args...>;
+  const detail::integer_result r = detail::to_fixed_raw<To, Mode>(x, detail::word_from<Mode>(args...));
+  return {To::from_round(r), status{r.flags, nullptr}};
 }
-template <class To, class From, class Mode, std::enable_if_t<is_rounding_mode_v<Mode>, int> = 0>
-FLOATLAB_HOST_DEVICE constexpr To fixed_cast(From x, Mode m) noexcept {
-  static_assert(!is_stochastic_v<Mode>, "fixed_cast(x, stochastic<R>{}) needs a random source: fixed_cast(x, mode, rng)");
-  return fixed_cast<To>(x, m, no_random{});
-}
-template <class To, class From>
-FLOATLAB_HOST_DEVICE To fixed_cast(From x) noexcept {
-  using Mode = typename To::rounding_mode;
-  return To::from_round(detail::to_fixed_raw<To, Mode>(x, detail::draw_implicit<Mode>()));
+template <class To, class From, class... Args>
+FLOATLAB_HOST_DEVICE constexpr To fixed_cast(From x, Args&&... args) noexcept {
+  return fixed_cast_status<To>(x, static_cast<Args&&>(args)...).value;
 }
 
 // ---- free functions: optional trailing (mode), (mode, source) or (source) ---------------

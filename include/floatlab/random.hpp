@@ -71,7 +71,7 @@ class philox_rng {
     *this = philox_rng(seed, stream);
   }
 
- private:
+ protected:
   std::uint64_t seed_;
   std::uint64_t stream_;
   std::uint64_t counter_ = 0;
@@ -84,25 +84,14 @@ class philox_rng {
 // fill() that computes 64 Philox4x32-10 blocks side by side in a loop that compilers
 // vectorize (32x32->64-bit multiplies in 64-bit lanes). block_quantize and mx::quantize
 // use fill() when a source has it.
-class philox_bulk_rng {
+class philox_bulk_rng : public philox_rng {
  public:
   FLOATLAB_HOST_DEVICE constexpr explicit philox_bulk_rng(std::uint64_t seed = 0, std::uint64_t stream = 0) noexcept
-      : seed_(seed), stream_(stream) {}
-
-  FLOATLAB_HOST_DEVICE constexpr std::uint32_t operator()() noexcept {
-    if (used_ == 4) {
-      const philox_block b = philox4x32(seed_, static_cast<std::uint32_t>(counter_), static_cast<std::uint32_t>(counter_ >> 32),
-                                        static_cast<std::uint32_t>(stream_), static_cast<std::uint32_t>(stream_ >> 32));
-      for (int i = 0; i < 4; ++i) buf_[i] = b.w[i];
-      ++counter_;
-      used_ = 0;
-    }
-    return buf_[used_++];
-  }
+      : philox_rng(seed, stream) {}
 
   FLOATLAB_HOST_DEVICE void fill(std::uint32_t* out, std::size_t n) noexcept {
     std::size_t i = 0;
-    while (i < n && used_ < 4) out[i++] = buf_[used_++];  // words left from the last block
+    while (i < n && used_ < 4) out[i++] = block_.w[used_++];  // words left from the last block
     constexpr std::size_t lanes = 64;
     while (n - i >= 4 * lanes) {
       blocks(out + i, lanes);
@@ -153,10 +142,6 @@ class philox_bulk_rng {
     counter_ += lanes;
   }
 
-  std::uint64_t seed_, stream_;
-  std::uint64_t counter_ = 0;
-  std::uint32_t buf_[4] = {};
-  int used_ = 4;
 };
 
 // A source that always returns the same word: tests and reproducible single decisions.

@@ -20,6 +20,14 @@ fl::cfloat<5, 10, fl::round::stochastic<33>> x;  // too many random bits
 fl::cfloat<5, 10, int> x;  // not a rounding mode
 #elif FLOATLAB_ERROR_CASE == 8
 auto x = fl::add(fl::binary16{1.0}, fl::binary16{2.0}, fl::round::stochastic<8>{});  // no random source
+#elif FLOATLAB_ERROR_CASE == 9
+auto x = fl::add(fl::fixed<8, 4>{1.0}, fl::fixed<8, 4>{2.0}, fl::round::stochastic<8>{});  // fixed: the same rule
+#elif FLOATLAB_ERROR_CASE == 10
+float in[4] = {};
+std::int8_t out[4];
+int e[1];
+auto x = fl::block_quantize(fl::array_view<const float>(in), fl::array_view<std::int8_t>(out), fl::array_view<int>(e),
+                            fl::block_shape::whole(), 8, fl::round::stochastic<8>{});  // arrays: the same rule
 #endif
 
 int main() { return 0; }
