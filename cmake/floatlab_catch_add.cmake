@@ -1,6 +1,7 @@
 # Post-build step of floatlab_catch_tests (FloatlabCatchTests.cmake): lists the Catch2 cases of
 # EXECUTABLE per tier and writes their add_test calls to OUT. Run with cmake -P.
 set(script "")
+set(listed 0)
 foreach(tier ci full)
   if(tier STREQUAL "ci")
     set(spec "~[full]")
@@ -35,9 +36,18 @@ foreach(tier ci full)
     # ctest splits names at ';' (its list separator): show those as ',' in the entry's name;
     # the Catch2 spec in the command (a bracket argument) keeps the exact name.
     string(REPLACE ";" "," test "${TARGET}: ${name}")
+    math(EXPR listed "${listed} + 1")
     string(APPEND script
       "add_test([==[${test}]==] [==[${EXECUTABLE}]==] [==[${spec_name}]==] --warn NoTests)\n"
       "set_tests_properties([==[${test}]==] PROPERTIES LABELS ${tier} WORKING_DIRECTORY [==[${WORKING_DIR}]==])\n")
   endwhile()
 endforeach()
+# Every visible case is in exactly one tier: the two lists together are the whole list.
+execute_process(COMMAND "${EXECUTABLE}" --list-test-names-only
+  OUTPUT_VARIABLE all RESULT_VARIABLE all_result WORKING_DIRECTORY "${WORKING_DIR}")
+string(REGEX REPLACE "[^\n]" "" all_newlines "${all}")  # one line per case
+string(LENGTH "${all_newlines}" all_count)
+if(NOT all_count EQUAL listed)
+  message(FATAL_ERROR "${EXECUTABLE}: ${listed} cases in the ci and full tiers, ${all_count} in all")
+endif()
 file(WRITE "${OUT}" "${script}")
