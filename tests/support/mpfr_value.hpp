@@ -43,8 +43,8 @@ class mpfr_value {
 
   mpfr_ptr get() { return v_; }
   mpfr_srcptr get() const { return v_; }
-  operator mpfr_ptr() { return v_; }              // NOLINT(google-explicit-constructor): used as an mpfr_t
-  operator mpfr_srcptr() const { return v_; }     // NOLINT(google-explicit-constructor)
+  operator mpfr_ptr() { return v_; }           // NOLINT(google-explicit-constructor): used as an mpfr_t
+  operator mpfr_srcptr() const { return v_; }  // NOLINT(google-explicit-constructor)
   // MPFR defines some functions also as macros that read fields through `(x)->` (mpfr_sgn,
   // mpfr_zero_p, mpfr_get_exp, ...): these let a value stand where such a macro wants an mpfr_t.
   mpfr_ptr operator->() { return v_; }
