@@ -7,8 +7,16 @@ set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/test_hardware_agreement.
 # header, found at configure time, so a new header is checked without editing this file).
 # Core headers: the contract C++17 without extensions, no exceptions, no RTTI, no warnings.
 # Host headers (io.hpp, tensor/) may throw and use the standard library: the same without
-# -fno-exceptions. Compiler-only checks, so the sanitizer build does not repeat them.
+# -fno-exceptions. Checked with the build's compiler and, where installed, with clang++ too
+# (header_alone_clang_*). Compiler-only checks, so the sanitizer build does not repeat them.
 set(floatlab_contract_flags -std=c++17 -fno-rtti -Wall -Wextra -Wpedantic -Werror)
+set(floatlab_contract_clang "")
+if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  find_program(FLOATLAB_CLANGXX NAMES clang++ clang++-14 clang++-15 clang++-16)
+  if(FLOATLAB_CLANGXX)
+    set(floatlab_contract_clang "${FLOATLAB_CLANGXX}")
+  endif()
+endif()
 if(NOT FLOATLAB_SANITIZE)
   file(GLOB_RECURSE floatlab_public_headers CONFIGURE_DEPENDS RELATIVE ${PROJECT_SOURCE_DIR}/include
     ${PROJECT_SOURCE_DIR}/include/floatlab/*.hpp)
@@ -21,7 +29,7 @@ if(NOT FLOATLAB_SANITIZE)
     if(EXISTS ${unit})
       file(READ ${unit} old_text)
     endif()
-    if(NOT old_text STREQUAL text)  # rewrite only on change: no needless rebuilds
+    if(NOT old_text STREQUAL text)  # rewrite only on change: stable timestamps
       file(WRITE ${unit} "${text}")
     endif()
     unset(old_text)
@@ -33,6 +41,11 @@ if(NOT FLOATLAB_SANITIZE)
     add_test(NAME header_alone_${id}
       COMMAND ${CMAKE_CXX_COMPILER} ${flags} -I${PROJECT_SOURCE_DIR}/include -fsyntax-only ${unit})
     set_tests_properties(header_alone_${id} PROPERTIES LABELS ci)
+    if(floatlab_contract_clang)
+      add_test(NAME header_alone_clang_${id}
+        COMMAND ${floatlab_contract_clang} ${flags} -I${PROJECT_SOURCE_DIR}/include -fsyntax-only ${unit})
+      set_tests_properties(header_alone_clang_${id} PROPERTIES LABELS ci)
+    endif()
   endforeach()
 endif()
 
