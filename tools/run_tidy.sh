@@ -38,7 +38,7 @@ run() {
   shift
   find "$work/$kind" -name '*.cpp' -print0 |
     xargs -0 -r -P "$(nproc)" -I{} bash -c \
-      '"$0" --quiet --config-file="$1" "$2" -- "${@:3}" > "$2.out" 2>&1 || true' \
+      '"$0" --quiet --config-file="$1" "$2" -- "${@:3}" > "$2.out" 2>&1; echo $? > "$2.rc"' \
       "$tidy" "$root/.clang-tidy" {} "$@"
 }
 run core "${common[@]}" -fno-exceptions
@@ -72,6 +72,14 @@ if ((update)); then
 fi
 
 new=0 known=0
+# clang-tidy exits non-zero on compile errors (reported below as findings) and on crashes.
+for rc in "$work"/*/*.rc; do
+  if [ "$(cat "$rc")" != 0 ] && ! grep -q ': error: ' "${rc%.rc}.out"; then
+    echo "run_tidy: clang-tidy failed on $(head -1 "${rc%.rc}"):"
+    tail -20 "${rc%.rc}.out"
+    new=$((new + 1))
+  fi
+done
 while IFS=$'\t' read -r key where; do
   if [ -f "$baseline" ] && grep -Fxq -- "$key" "$baseline"; then
     known=$((known + 1))
