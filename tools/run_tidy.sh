@@ -48,7 +48,7 @@ run host "${common[@]}"
 # several translation units).
 found=$work/found.txt
 : > "$found"
-cat "$work"/*/*.out 2>/dev/null | grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error): ' | sort -u |
+{ cat "$work"/*/*.out | grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error): ' || true; } | sort -u |
   while IFS= read -r diag; do
     path=${diag%%:*}
     rest=${diag#*:}
@@ -89,10 +89,11 @@ while IFS=$'\t' read -r key where; do
   fi
 done < "$found"
 stale=0
+cut -f1 "$found" > "$work/keys.txt"
 if [ -f "$baseline" ]; then
   while IFS= read -r key; do
     [[ -z $key || $key == \#* ]] && continue
-    if ! cut -f1 "$found" | grep -Fxq -- "$key"; then
+    if ! grep -Fxq -- "$key" "$work/keys.txt"; then
       echo "run_tidy: fixed (delete from $baseline): $key"
       stale=$((stale + 1))
     fi
