@@ -23,7 +23,12 @@ fi
 if (($#)); then
   files=("$@")
 else
-  mapfile -t files < <(git ls-files -co --exclude-standard -- '*.hpp' '*.h' '*.cpp' '*.cu' '*.cuh' | sort)
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    mapfile -t files < <(git ls-files -co --exclude-standard -- '*.hpp' '*.h' '*.cpp' '*.cu' '*.cuh' | sort)
+  else  # a source tarball: the source directories
+    mapfile -t files < <(find include tests bench examples tools \( -name '*.hpp' -o -name '*.h' -o -name '*.cpp' \
+      -o -name '*.cu' -o -name '*.cuh' \) 2>/dev/null | sort)
+  fi
 fi
 
 if ((fix)); then
