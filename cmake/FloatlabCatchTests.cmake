@@ -8,8 +8,10 @@
 # seen as compiled and no source is grepped. Each case is listed once, in exactly one tier,
 # and runs in its own process with --warn NoTests, so a name that matched nothing would fail
 # instead of passing empty. Entries are named "<target>: <case name>".
-# (Catch.cmake's catch_discover_tests would need one call per tier and warns at build time
-# for every executable without [full] cases; this is its scheme with one call.)
+# Why not Catch2 v2's catch_discover_tests (Catch.cmake): it splits case names at ';' (a CMake
+# list), and test_block and test_stochastic have such names, so their entries would run a
+# prefix that matches no case and pass; it also needs one call per tier and warns at build
+# time for every executable without [full] cases. This is its scheme, with those fixed.
 set(FLOATLAB_CATCH_ADD_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/floatlab_catch_add.cmake CACHE INTERNAL "")
 
 function(floatlab_catch_tests target)
