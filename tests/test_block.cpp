@@ -14,6 +14,8 @@
 
 #include <floatlab/block.hpp>
 
+#include "support/mpfr_value.hpp"
+
 namespace fl = floatlab;
 using fl::array_view;
 using fl::block_shape;
@@ -290,14 +292,12 @@ float ref_to_float(__int128 value, int exp, mpfr_rnd_t rnd) {
   mpz_mul_2exp(z, z, 64);
   mpz_add_ui(z, z, static_cast<unsigned long>(m));
   if (neg) mpz_neg(z, z);
-  mpfr_t f;
-  mpfr_init2(f, 200);
+  floatlab_test::mpfr_value f(200);
   mpfr_set_z(f, z, MPFR_RNDN);  // exact
   mpfr_mul_2si(f, f, exp, MPFR_RNDN);
   // float's exponent range and subnormals, then one rounding
   const auto emin = mpfr_get_emin(), emax = mpfr_get_emax();
-  mpfr_t r;
-  mpfr_init2(r, 24);
+  floatlab_test::mpfr_value r(24);
   int t = mpfr_set(r, f, rnd);  // in the default (wide) range
   mpfr_set_emin(-148);           // binary32: MPFR manual, mpfr_subnormalize example
   mpfr_set_emax(128);
@@ -306,7 +306,6 @@ float ref_to_float(__int128 value, int exp, mpfr_rnd_t rnd) {
   const float out = mpfr_get_flt(r, rnd);
   mpfr_set_emin(emin);
   mpfr_set_emax(emax);
-  mpfr_clears(f, r, nullptr);
   mpz_clear(z);
   return out;
 }

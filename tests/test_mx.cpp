@@ -15,6 +15,8 @@
 
 #include <floatlab/mx.hpp>
 
+#include "support/mpfr_value.hpp"
+
 namespace fl = floatlab;
 namespace mx = floatlab::mx;
 using fl::array_view;
@@ -123,10 +125,9 @@ std::vector<float> random_vector(std::mt19937_64& g, std::size_t n) {
 }
 
 // MPFR: x * 2^e (x exact in mpfr f) rounded once to binary32 (MPFR manual recipe).
-float ref_to_float(mpfr_t f, long e) {
+float ref_to_float(mpfr_ptr f, long e) {
   mpfr_mul_2si(f, f, e, MPFR_RNDN);  // exact at f's precision
-  mpfr_t r;
-  mpfr_init2(r, 24);
+  floatlab_test::mpfr_value r(24);
   int t = mpfr_set(r, f, MPFR_RNDN);
   const auto emin = mpfr_get_emin(), emax = mpfr_get_emax();
   mpfr_set_emin(-148);
@@ -136,7 +137,6 @@ float ref_to_float(mpfr_t f, long e) {
   const float out = mpfr_get_flt(r, MPFR_RNDN);
   mpfr_set_emin(emin);
   mpfr_set_emax(emax);
-  mpfr_clear(r);
   return out;
 }
 
@@ -358,9 +358,7 @@ namespace {
 template <class FA, class FB>
 void check_dots(std::mt19937_64& g, bool raw_codes) {
   const spec_element &sa = spec_of<FA>(), &sb = spec_of<FB>();
-  mpfr_t acc, t;
-  mpfr_init2(acc, 2000);
-  mpfr_init2(t, 2000);
+  floatlab_test::mpfr_value acc(2000), t(2000);
   for (int trial = 0; trial < 200; ++trial) {
     const std::size_t nblocks = 1 + g() % 4, n = nblocks * 32 - (trial % 2) * 7;
     std::vector<std::uint8_t> a(n), b(n), xa(nblocks), xb(nblocks);
@@ -412,7 +410,6 @@ void check_dots(std::mt19937_64& g, bool raw_codes) {
       REQUIRE(((std::isnan(d1) && std::isnan(d2)) || d1 == d2));
     }
   }
-  mpfr_clears(acc, t, nullptr);
 }
 }  // namespace
 

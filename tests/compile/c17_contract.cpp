@@ -1,6 +1,7 @@
-// The core headers' contract: C++17, -fno-exceptions -fno-rtti, -Wall -Wextra -Wpedantic
-// -Werror, each header self-contained (included first in its own block below), and results
-// usable in constant expressions.
+// The umbrella header under the core contract (C++17, -fno-exceptions -fno-rtti, -Wall -Wextra
+// -Wpedantic -Werror), results usable in constant expressions, and a stochastic operation
+// that runs. That each header compiles alone is checked by the header_alone_* tests, one
+// generated translation unit per header (tests/compile_checks.cmake).
 #include <floatlab/config.hpp>
 #include <floatlab/format.hpp>
 #include <floatlab/rounding.hpp>

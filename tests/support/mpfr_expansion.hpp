@@ -6,8 +6,6 @@
 // exact value at a working precision only a little above N*p.
 #pragma once
 
-#include <mpfr.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -15,17 +13,19 @@
 #include <vector>
 
 #include "floatlab/expansion.hpp"
+#include "mpfr_value.hpp"
 
 namespace floatlab_test {
 
-struct mp {
-  mpfr_t v;
-  explicit mp(mpfr_prec_t prec) { mpfr_init2(v, prec); }
-  ~mp() { mpfr_clear(v); }
-  mp(const mp&) = delete;
-  mp& operator=(const mp&) = delete;
-  operator mpfr_ptr() { return v; }  // NOLINT
-};
+using mp = mpfr_value;  // the short name the expansion tests use
+
+// mpfr_sum takes an array of pointers: one per value, in order.
+inline std::vector<mpfr_ptr> pointers(std::vector<mpfr_value>& values) {
+  std::vector<mpfr_ptr> ptrs;
+  ptrs.reserve(values.size());
+  for (auto& v : values) ptrs.push_back(v);
+  return ptrs;
+}
 
 template <class T>
 double to_d(T x) {
@@ -34,33 +34,23 @@ double to_d(T x) {
 
 // Correctly rounded sum of doubles (each exact in a 64-bit mpfr).
 inline void sum_doubles(mpfr_ptr out, const std::vector<double>& xs) {
-  std::vector<mpfr_t> t(xs.size());
-  std::vector<mpfr_ptr> ptrs(xs.size());
-  for (size_t i = 0; i < xs.size(); ++i) {
-    mpfr_init2(t[i], 64);
-    mpfr_set_d(t[i], xs[i], MPFR_RNDN);
-    ptrs[i] = t[i];
-  }
+  std::vector<mpfr_value> t;
+  t.reserve(xs.size());
+  for (const double x : xs) t.emplace_back(64, x);
+  std::vector<mpfr_ptr> ptrs = pointers(t);
   mpfr_sum(out, ptrs.data(), static_cast<unsigned long>(xs.size()), MPFR_RNDN);
-  for (auto& x : t) mpfr_clear(x);
 }
 
 // Correctly rounded sum of exact products a_k * b_k (each exact in 128 bits).
 inline void sum_products(mpfr_ptr out, const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<mpfr_t> t(a.size());
-  std::vector<mpfr_ptr> ptrs(a.size());
-  mpfr_t y;
-  mpfr_init2(y, 64);
+  std::vector<mpfr_value> t;
+  t.reserve(a.size());
   for (size_t i = 0; i < a.size(); ++i) {
-    mpfr_init2(t[i], 128);
-    mpfr_set_d(t[i], a[i], MPFR_RNDN);
-    mpfr_set_d(y, b[i], MPFR_RNDN);
-    mpfr_mul(t[i], t[i], y, MPFR_RNDN);
-    ptrs[i] = t[i];
+    t.emplace_back(128, a[i]);
+    mpfr_mul_d(t.back(), t.back(), b[i], MPFR_RNDN);  // exact: 53 + 53 bits
   }
+  std::vector<mpfr_ptr> ptrs = pointers(t);
   mpfr_sum(out, ptrs.data(), static_cast<unsigned long>(a.size()), MPFR_RNDN);
-  for (auto& x : t) mpfr_clear(x);
-  mpfr_clear(y);
 }
 
 template <int N, class T>
@@ -80,24 +70,16 @@ template <int N, class T>
 double rel_error(const floatlab::expansion<N, T>& computed, mpfr_srcptr exact) {
   std::vector<double> c = terms(computed);
   const std::size_t n = c.size();
-  std::vector<mpfr_t> t(n + 1);
-  std::vector<mpfr_ptr> ptrs(n + 1);
-  for (size_t i = 0; i < n; ++i) {
-    mpfr_init2(t[i], 64);
-    mpfr_set_d(t[i], c[i], MPFR_RNDN);
-    ptrs[i] = t[i];
-  }
-  mpfr_init2(t[n], mpfr_get_prec(exact));
-  mpfr_neg(t[n], exact, MPFR_RNDN);
-  ptrs[n] = t[n];
-  mpfr_t d;
-  mpfr_init2(d, 64);
+  std::vector<mpfr_value> t;
+  t.reserve(n + 1);
+  for (const double x : c) t.emplace_back(64, x);
+  t.emplace_back(mpfr_get_prec(exact));
+  mpfr_neg(t.back(), exact, MPFR_RNDN);
+  std::vector<mpfr_ptr> ptrs = pointers(t);
+  mpfr_value d(64);
   mpfr_sum(d, ptrs.data(), static_cast<unsigned long>(n + 1), MPFR_RNDN);
   mpfr_div(d, d, exact, MPFR_RNDN);
-  const double r = std::fabs(mpfr_get_d(d, MPFR_RNDN));
-  mpfr_clear(d);
-  for (auto& x : t) mpfr_clear(x);
-  return r;
+  return std::fabs(mpfr_get_d(d, MPFR_RNDN));
 }
 
 // ulp of a nonzero T (through double): 2^(floor(log2|x|) - p + 1), at least denorm_min.

@@ -23,6 +23,8 @@
 #include <floatlab/format.hpp>
 #include <floatlab/rounding.hpp>
 
+#include "mpfr_value.hpp"
+
 namespace oracle {
 
 enum class mode { nearest_even, nearest_away, toward_zero, upward, downward, odd, stochastic };
@@ -83,7 +85,6 @@ class reference {
   static constexpr int work_precision = 256;
 
   explicit reference(format_desc f) : f_(f) {
-    mpfr_inits2(work_precision, a_, b_, c_, z_, t_, u_, h_, maxv_, (mpfr_ptr)nullptr);
     // Largest finite magnitude: the largest pattern that decodes to a number.
     std::uint64_t mag = f_.sign_bit() - 1;
     while (decode(mag, t_) != kind::number) {
@@ -94,7 +95,6 @@ class reference {
     max_bits_ = mag;
     mpfr_set(maxv_, t_, MPFR_RNDN);
   }
-  ~reference() { mpfr_clears(a_, b_, c_, z_, t_, u_, h_, maxv_, (mpfr_ptr)nullptr); }
   reference(const reference&) = delete;
   reference& operator=(const reference&) = delete;
 
@@ -300,7 +300,9 @@ class reference {
   }
 
   format_desc f_;
-  mpfr_t a_, b_, c_, z_, t_, u_, h_, maxv_;
+  using value = floatlab_test::mpfr_value;
+  value a_{work_precision}, b_{work_precision}, c_{work_precision}, z_{work_precision}, t_{work_precision},
+      u_{work_precision}, h_{work_precision}, maxv_{work_precision};
   std::uint64_t max_bits_ = 0;
 };
 
