@@ -8,22 +8,16 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
-#include <mpfr.h>
 
 #include <floatlab/floatlab.hpp>
+
+#include "support/mpfr_value.hpp"
 
 namespace fl = floatlab;
 
 namespace {
 
-// One MPFR number for the duration of a scope.
-struct mp {
-  mpfr_t v;
-  explicit mp(mpfr_prec_t p = 300) { mpfr_init2(v, p); }
-  ~mp() { mpfr_clear(v); }
-  mp(const mp&) = delete;
-  mp& operator=(const mp&) = delete;
-};
+using mp = floatlab_test::mpfr_value;
 
 template <class Mode>
 mpfr_rnd_t rnd_of() {
@@ -41,24 +35,24 @@ template <class T, class Mode>
 std::uint32_t expected_flags(op o, T a, T b) {
   using F = typename T::format_type;
   const double x = static_cast<double>(a), y = static_cast<double>(b);
-  mp mx, my, r;
-  mpfr_set_d(mx.v, x, MPFR_RNDN);
-  mpfr_set_d(my.v, y, MPFR_RNDN);
+  mp mx(300), my(300), r(300);
+  mpfr_set_d(mx, x, MPFR_RNDN);
+  mpfr_set_d(my, y, MPFR_RNDN);
   mpfr_clear_flags();
   int t = 0;
   switch (o) {
-    case op::add: t = mpfr_add(r.v, mx.v, my.v, MPFR_RNDN); break;
-    case op::mul: t = mpfr_mul(r.v, mx.v, my.v, MPFR_RNDN); break;
-    case op::div: t = mpfr_div(r.v, mx.v, my.v, MPFR_RNDN); break;
-    case op::sqrt: t = mpfr_sqrt(r.v, mx.v, MPFR_RNDN); break;
+    case op::add: t = mpfr_add(r, mx, my, MPFR_RNDN); break;
+    case op::mul: t = mpfr_mul(r, mx, my, MPFR_RNDN); break;
+    case op::div: t = mpfr_div(r, mx, my, MPFR_RNDN); break;
+    case op::sqrt: t = mpfr_sqrt(r, mx, MPFR_RNDN); break;
   }
   const bool operand_nan = std::isnan(x) || (o != op::sqrt && std::isnan(y));
-  if (mpfr_nan_p(r.v)) return operand_nan ? 0 : fl::status::invalid;
-  if (mpfr_inf_p(r.v)) return mpfr_divby0_p() ? fl::status::division_by_zero : 0;
-  if (mpfr_zero_p(r.v)) return 0;
+  if (mpfr_nan_p(r)) return operand_nan ? 0 : fl::status::invalid;
+  if (mpfr_inf_p(r)) return mpfr_divby0_p() ? fl::status::division_by_zero : 0;
+  if (mpfr_zero_p(r)) return 0;
   // The result rounded to p bits with an unbounded exponent: overflow iff beyond max finite.
   mp rp(F::precision);
-  mpfr_set(rp.v, r.v, rnd_of<Mode>());  // r is exact or 300 bits (t != 0): one rounding is exact enough
+  mpfr_set(rp, r, rnd_of<Mode>());  // r is exact or 300 bits (t != 0): one rounding is exact enough
   const double maxv = static_cast<double>(std::numeric_limits<T>::max());
   const T got = [&] {
     switch (o) {
@@ -68,12 +62,12 @@ std::uint32_t expected_flags(op o, T a, T b) {
       default: return fl::sqrt(a, Mode{});
     }
   }();
-  const bool inexact = t != 0 || mpfr_cmp_d(r.v, static_cast<double>(got)) != 0 || fl::isnan(got);
+  const bool inexact = t != 0 || mpfr_cmp_d(r, static_cast<double>(got)) != 0 || fl::isnan(got);
   std::uint32_t flags = inexact ? fl::status::inexact : 0;
-  if (std::fabs(mpfr_get_d(rp.v, MPFR_RNDZ)) > maxv) flags |= fl::status::overflow | fl::status::inexact;
+  if (std::fabs(mpfr_get_d(rp, MPFR_RNDZ)) > maxv) flags |= fl::status::overflow | fl::status::inexact;
   mp tiny(64);
-  mpfr_set_ui_2exp(tiny.v, 1, F::emin, MPFR_RNDN);
-  if (inexact && mpfr_cmpabs(r.v, tiny.v) < 0) flags |= fl::status::underflow;
+  mpfr_set_ui_2exp(tiny, 1, F::emin, MPFR_RNDN);
+  if (inexact && mpfr_cmpabs(r, tiny) < 0) flags |= fl::status::underflow;
   return flags;
 }
 
@@ -161,17 +155,17 @@ TEST_CASE("fixed: conversion to double and float rounds once in the type's mode 
     const auto raw = static_cast<std::int64_t>(g()) >> (g() % 40);
     const up u = up::from_raw(raw);
     const dn d = dn::from_raw(raw);
-    mpfr_set_si_2exp(m.v, static_cast<long>(u.raw()), -7, MPFR_RNDN);  // exact (62-bit integer)
-    mpfr_set(r53.v, m.v, MPFR_RNDU);
-    REQUIRE(static_cast<double>(u) == mpfr_get_d(r53.v, MPFR_RNDN));
-    mpfr_set(r53.v, m.v, MPFR_RNDD);
-    REQUIRE(static_cast<double>(d) == mpfr_get_d(r53.v, MPFR_RNDN));
-    mpfr_set(r24.v, m.v, MPFR_RNDU);
-    REQUIRE(static_cast<float>(u) == static_cast<float>(mpfr_get_d(r24.v, MPFR_RNDN)));
+    mpfr_set_si_2exp(m, static_cast<long>(u.raw()), -7, MPFR_RNDN);  // exact (62-bit integer)
+    mpfr_set(r53, m, MPFR_RNDU);
+    REQUIRE(static_cast<double>(u) == mpfr_get_d(r53, MPFR_RNDN));
+    mpfr_set(r53, m, MPFR_RNDD);
+    REQUIRE(static_cast<double>(d) == mpfr_get_d(r53, MPFR_RNDN));
+    mpfr_set(r24, m, MPFR_RNDU);
+    REQUIRE(static_cast<float>(u) == static_cast<float>(mpfr_get_d(r24, MPFR_RNDN)));
     const ne e = ne::from_raw(raw);
-    mpfr_set_si_2exp(m.v, static_cast<long>(e.raw()), 3, MPFR_RNDN);
-    mpfr_set(r24.v, m.v, MPFR_RNDN);
-    REQUIRE(static_cast<float>(e) == static_cast<float>(mpfr_get_d(r24.v, MPFR_RNDN)));
+    mpfr_set_si_2exp(m, static_cast<long>(e.raw()), 3, MPFR_RNDN);
+    mpfr_set(r24, m, MPFR_RNDN);
+    REQUIRE(static_cast<float>(e) == static_cast<float>(mpfr_get_d(r24, MPFR_RNDN)));
   }
 }
 
@@ -221,11 +215,11 @@ TEST_CASE("dequantize honours the mode it is given (MPFR)", "[block]") {
               .ok());
   mp m(64), r(24);
   for (std::size_t i = 0; i < codes.size(); ++i) {
-    mpfr_set_si_2exp(m.v, codes[i], -3, MPFR_RNDN);
-    mpfr_set(r.v, m.v, MPFR_RNDU);
-    CHECK(up[i] == mpfr_get_flt(r.v, MPFR_RNDN));
-    mpfr_set(r.v, m.v, MPFR_RNDD);
-    CHECK(dn[i] == mpfr_get_flt(r.v, MPFR_RNDN));
+    mpfr_set_si_2exp(m, codes[i], -3, MPFR_RNDN);
+    mpfr_set(r, m, MPFR_RNDU);
+    CHECK(up[i] == mpfr_get_flt(r, MPFR_RNDN));
+    mpfr_set(r, m, MPFR_RNDD);
+    CHECK(dn[i] == mpfr_get_flt(r, MPFR_RNDN));
   }
   // MX: every element x every scale, nearest (hardware conversion) vs the exact rounding.
   std::vector<std::uint8_t> el(256), sc(8);
@@ -239,8 +233,8 @@ TEST_CASE("dequantize honours the mode it is given (MPFR)", "[block]") {
     for (int c = 0; c < 256; ++c) {
       const double v = fl::mx::element_value<fl::mx::mxfp8_e5m2>(el[c], sc[0]);
       mp mv(64);
-      mpfr_set_d(mv.v, v, MPFR_RNDN);  // exact
-      if (!std::isnan(v)) REQUIRE(out[c] == mpfr_get_flt(mv.v, MPFR_RNDN));  // MPFR's correctly rounded float
+      mpfr_set_d(mv, v, MPFR_RNDN);  // exact
+      if (!std::isnan(v)) REQUIRE(out[c] == mpfr_get_flt(mv, MPFR_RNDN));  // MPFR's correctly rounded float
       else REQUIRE(std::isnan(out[c]));
     }
   }
