@@ -790,7 +790,7 @@ FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* 
     if (n == 0) return false;
     const auto v = detail::text::decimal_to_binary<RSpec>(d, d + n, static_cast<long long>(e10) - (n - 1));
     bool range_error = false;
-    return detail::text::round_binary<F, Rt>(neg, v, 0, range_error) == bits;
+    return detail::text::round_binary<F, Rt>(neg, v, 0, range_error) == bits && !range_error;
   };
   detail::text::put_decimal(s, dec, fmt, precision, reads);
   return s.result();

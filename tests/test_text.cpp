@@ -1,0 +1,296 @@
+// text.hpp: to_chars / from_chars.
+//   * every value of formats up to 16 bits: shortest decimal, hex and bit-pattern round trips;
+//     the decimal reads back as x in MPFR too, and no decimal with one digit fewer does (MPFR);
+//   * every rounding boundary (midpoints and neighbours, +- one part in 10^40) of the small
+//     formats, in every mode, against mpfr_strtofr;
+//   * random binary32/binary64: to_chars equals libstdc++'s std::to_chars (shortest, and
+//     scientific/fixed with a precision), from_chars equals std::from_chars and MPFR on
+//     random decimal strings in every mode, long digit strings near midpoints;
+//   * malformed input: ec, ptr and value as std::from_chars<double> for the same bytes, from a
+//     list and a seeded random-string driver (strings in exactly sized heap buffers, so ASan
+//     sees any read past the end).
+#include <catch2/catch.hpp>
+
+#include <gmp.h>
+
+#include <charconv>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <floatlab/text.hpp>
+
+#include "support/mpfr_oracle.hpp"
+#include "support/operands.hpp"
+
+using namespace floatlab;
+
+namespace {
+
+[[maybe_unused]] std::uint64_t scaled(double n) {
+  const double v = n * operands::test_scale();
+  return v < 1 ? 1 : static_cast<std::uint64_t>(v);
+}
+
+// A string in a heap buffer of exactly its length (no terminator: reading past is an overflow).
+struct exact_buffer {
+  std::unique_ptr<char[]> p;
+  std::size_t n;
+  explicit exact_buffer(const std::string& s) : p(new char[s.size() ? s.size() : 1]), n(s.size()) {
+    std::memcpy(p.get(), s.data(), s.size());
+  }
+  const char* begin() const { return p.get(); }
+  const char* end() const { return p.get() + n; }
+};
+
+template <class T>
+std::string str(T x, chars_format f = chars_format::general, int precision = -1) {
+  char buf[4096];
+  const auto r = to_chars(buf, buf + sizeof buf, x, f, precision);
+  REQUIRE(r.ec == std::errc{});
+  return std::string(buf, r.ptr);
+}
+
+template <class T, class... A>
+std::from_chars_result parse(const std::string& s, T& x, A&&... a) {
+  exact_buffer b(s);
+  auto r = from_chars(b.begin(), b.end(), x, std::forward<A>(a)...);
+  return {s.data() + (r.ptr - b.begin()), r.ec};
+}
+
+// MPFR reading of a decimal string into the format of ref, in mode m (round to odd at 256
+// bits first: holds every bit that matters, as the oracle's arithmetic does).
+std::uint64_t mpfr_read(oracle::reference& ref, const std::string& s, oracle::mode m, int R = 0, std::uint32_t w = 0) {
+  mpfr_ptr z = ref.result();
+  char* end = nullptr;
+  const int t = mpfr_strtofr(z, s.c_str(), &end, 10, MPFR_RNDZ);
+  if (t != 0 && mpfr_number_p(z) && !mpfr_zero_p(z)) {
+    mpz_t sig;
+    mpz_init(sig);
+    mpfr_get_z_2exp(sig, z);
+    if (!mpz_odd_p(sig)) {
+      if (t < 0) mpfr_nextabove(z);
+      else mpfr_nextbelow(z);
+    }
+    mpz_clear(sig);
+  }
+  return ref.round(m, R, w);
+}
+
+// IEEE overflow of the value last read by mpfr_read: rounded to p bits with an unbounded
+// exponent, it exceeds the largest finite value (then from_chars reports out of range).
+bool mpfr_overflows(oracle::reference& ref, oracle::mode m) {
+  const auto& f = ref.format();
+  mpfr_t u, mx;
+  mpfr_inits2(f.M + 1, u, (mpfr_ptr)nullptr);
+  mpfr_init2(mx, 80);
+  mpfr_abs(mx, ref.result(), MPFR_RNDN);  // 256 bits: exact
+  const bool neg = mpfr_signbit(ref.result()) != 0;
+  mpfr_rnd_t rnd = MPFR_RNDZ;
+  if (m == oracle::mode::nearest_even) rnd = MPFR_RNDN;
+  if (m == oracle::mode::upward) rnd = neg ? MPFR_RNDZ : MPFR_RNDA;
+  if (m == oracle::mode::downward) rnd = neg ? MPFR_RNDA : MPFR_RNDZ;
+  const int t = mpfr_set(u, ref.result(), rnd);
+  mpfr_abs(u, u, MPFR_RNDN);
+  if (m == oracle::mode::odd && t != 0) {
+    mpz_t sig;
+    mpz_init(sig);
+    mpfr_get_z_2exp(sig, u);
+    if (!mpz_odd_p(sig)) mpfr_nextabove(u);
+    mpz_clear(sig);
+  }
+  ref.decode(ref.max_finite_bits(), mx);
+  const bool over = mpfr_number_p(ref.result()) && mpfr_cmp(u, mx) > 0;
+  mpfr_clears(u, mx, (mpfr_ptr)nullptr);
+  return over;
+}
+
+template <class T>
+bool same_value(T a, T b) {
+  if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
+  return a.bits() == b.bits() || (is_zero(a) && is_zero(b) && signbit(a) == signbit(b));
+}
+
+// Decimal digits of |v| at n significant digits, rounded in rnd, as "0.ddd" "e" exp.
+std::string mpfr_digits(mpfr_srcptr v, int n, mpfr_rnd_t rnd) {
+  mpfr_exp_t e = 0;
+  char* s = mpfr_get_str(nullptr, &e, 10, n, v, rnd);
+  std::string r = s;
+  mpfr_free_str(s);
+  const bool neg = !r.empty() && r[0] == '-';
+  if (neg) r.erase(0, 1);
+  return std::string(neg ? "-" : "") + "0." + r + "e" + std::to_string(static_cast<long>(e));
+}
+
+struct counts {
+  std::uint64_t values = 0, shortest_checked = 0, mpfr = 0;
+};
+
+template <class T>
+void exhaustive_round_trip(counts& c) {
+  using F = typename T::format_type;
+  using Rt = round_trip_mode_t<typename T::rounding_mode>;
+  oracle::reference ref(oracle::format_desc::of<F>());
+  const oracle::mode m = oracle::mode_of<Rt>();
+  mpfr_t xv;
+  mpfr_init2(xv, 80);
+  std::uint64_t bad = 0;
+  for (std::uint64_t b = 0; b <= (F::sign_mask | F::magnitude_mask); ++b) {
+    const T x = T::from_bits(static_cast<typename F::storage>(b));
+    const std::string s = str(x);
+    T y{};
+    auto r = parse(s, y, Rt{});
+    ++c.values;
+    if (r.ec != std::errc{} || r.ptr != s.data() + s.size() || !same_value(x, y)) {
+      if (bad++ < 5) FAIL_CHECK(ref.format().name() << " bits " << b << " printed " << s << " read back " << y.bits());
+      continue;
+    }
+    // Hex and raw bits round trip as well.
+    T h{}, rb{};
+    const std::string hs = str(x, chars_format::hex), bs = str(x, chars_format::bits);
+    CHECK((parse(hs, h, chars_format::hex, Rt{}).ec == std::errc{} && same_value(x, h)));
+    CHECK((parse(bs, rb, chars_format::bits).ec == std::errc{} && rb.bits() == x.bits()));
+    if (!isfinite(x) || is_zero(x)) continue;
+    // MPFR reads the same string as x.
+    ++c.mpfr;
+    if (mpfr_read(ref, s, m) != x.bits()) {
+      if (bad++ < 5) FAIL_CHECK(ref.format().name() << " MPFR reads " << s << " differently");
+    }
+    // Shortest (scientific form shows the shortest digits; the default picks %f style
+    // when that is no longer, e.g. 4112): they read as x, and neither neighbour with one
+    // significant digit fewer does (MPFR).
+    const std::string sci = str(x, chars_format::scientific);
+    T ys{};
+    CHECK((parse(sci, ys, Rt{}).ec == std::errc{} && same_value(x, ys)));
+    const std::string mant = sci.substr(0, sci.find('e'));
+    std::size_t sig = 0;
+    for (char ch : mant) sig += ch >= '0' && ch <= '9';
+    if (sig > 1) {
+      ref.decode(x.bits(), xv);
+      for (mpfr_rnd_t rnd : {MPFR_RNDD, MPFR_RNDU}) {
+        const std::string shorter = mpfr_digits(xv, static_cast<int>(sig - 1), rnd);
+        ++c.mpfr;
+        if (mpfr_read(ref, shorter, m) == x.bits() && !mpfr_overflows(ref, m)) {
+          if (bad++ < 5) FAIL_CHECK(ref.format().name() << ": " << shorter << " is shorter than " << s << " and reads as x");
+        }
+      }
+      ++c.shortest_checked;
+    }
+  }
+  mpfr_clear(xv);
+  std::printf("%s (%s): %llu values round-trip\n", ref.format().name().c_str(), oracle::mode_name(m),
+              (unsigned long long)((F::sign_mask | F::magnitude_mask) + 1));
+  REQUIRE(bad == 0);
+}
+
+// Every boundary of a small format (midpoints, and the values themselves for directed modes)
+// +- 10^-40 relative, in every mode including stochastic with random words.
+template <class T>
+void boundaries(counts& c) {
+  using F = typename T::format_type;
+  oracle::reference ref(oracle::format_desc::of<F>());
+  mpfr_t a, b, mid;
+  mpfr_inits2(200, a, b, mid, (mpfr_ptr)nullptr);
+  std::mt19937_64 rng(7);
+  std::uint64_t bad = 0;
+  const std::uint64_t mags = F::magnitude_mask + 1;
+  for (std::uint64_t m = 0; m + 1 < mags; ++m) {
+    if (ref.decode(m, a) == oracle::kind::nan || ref.decode(m + 1, b) != oracle::kind::number) continue;
+    for (int which = 0; which < 2; ++which) {
+      if (which == 0) {
+        mpfr_add(mid, a, b, MPFR_RNDN);
+        mpfr_div_2ui(mid, mid, 1, MPFR_RNDN);
+      } else {
+        mpfr_set(mid, b, MPFR_RNDN);
+      }
+      // Exact decimal of the boundary (at most a few hundred digits for these formats).
+      mpfr_exp_t e = 0;
+      char* digs = mpfr_get_str(nullptr, &e, 10, 0, mid, MPFR_RNDN);
+      std::string d = digs;
+      mpfr_free_str(digs);
+      // mpfr_get_str with n = 0 may round: ask for enough digits to be exact.
+      digs = mpfr_get_str(nullptr, &e, 10, 120, mid, MPFR_RNDN);
+      d = digs;
+      mpfr_free_str(digs);
+      while (d.size() > 1 && d.back() == '0') d.pop_back();
+      const std::string base = "0." + d;
+      std::string below = d;
+      {  // d - 1 unit in the last place, then 9s: boundary - 10^-40 relative
+        int i = static_cast<int>(below.size()) - 1;
+        while (i >= 0 && below[i] == '0') below[i--] = '9';
+        if (i >= 0) --below[i];
+      }
+      const std::string strings[] = {base + "e" + std::to_string((long)e),
+                                     base + std::string(40, '0') + "1e" + std::to_string((long)e),
+                                     "0." + below + std::string(40, '9') + "e" + std::to_string((long)e)};
+      for (const std::string& s0 : strings) {
+        for (int sign = 0; sign < 2; ++sign) {
+          const std::string s = (sign ? "-" : "") + s0;
+          auto check = [&](auto mode, int R, std::uint32_t w) {
+            using Mode = decltype(mode);
+            T x{};
+            std::from_chars_result r{};
+            if constexpr (is_stochastic_v<Mode>) r = parse(s, x, mode, fixed_word{w});
+            else r = parse(s, x, mode);
+            const std::uint64_t want = mpfr_read(ref, s, oracle::mode_of<Mode>(), R, w);
+            ++c.mpfr;
+            const bool in_range = !F::is_nan(want) && !F::is_inf(want) && !F::is_zero(want) &&
+                                  (want & F::magnitude_mask) != F::max_finite_bits;
+            const bool ok = r.ec == std::errc{} ? x.bits() == want : !in_range;
+            if (!ok && bad++ < 5)
+              FAIL_CHECK(ref.format().name() << " " << s << " mode " << oracle::mode_name(oracle::mode_of<Mode>())
+                                             << " got " << x.bits() << " ec " << int(r.ec) << " want " << want);
+          };
+          check(round::nearest_even{}, 0, 0);
+          check(round::nearest_away{}, 0, 0);
+          check(round::toward_zero{}, 0, 0);
+          check(round::upward{}, 0, 0);
+          check(round::downward{}, 0, 0);
+          check(round::odd{}, 0, 0);
+          check(round::stochastic<5>{}, 5, static_cast<std::uint32_t>(rng()));
+        }
+      }
+    }
+  }
+  mpfr_clears(a, b, mid, (mpfr_ptr)nullptr);
+  REQUIRE(bad == 0);
+}
+
+}  // namespace
+
+TEST_CASE("text: every value of every format up to 16 bits round-trips, shortest (MPFR)", "[text]") {
+  counts c;
+  exhaustive_round_trip<binary16>(c);
+  exhaustive_round_trip<bfloat16>(c);
+  exhaustive_round_trip<e4m3>(c);
+  exhaustive_round_trip<cfloat<4, 3, round::nearest_even, encoding::fn_satfinite>>(c);
+  exhaustive_round_trip<e5m2>(c);
+  exhaustive_round_trip<e4m3fnuz>(c);
+  exhaustive_round_trip<e5m2fnuz>(c);
+  exhaustive_round_trip<e3m2>(c);
+  exhaustive_round_trip<e2m3>(c);
+  exhaustive_round_trip<e2m1>(c);
+  exhaustive_round_trip<cfloat<6, 9>>(c);
+  exhaustive_round_trip<cfloat<5, 10, round::nearest_even, encoding::ieee_ftz>>(c);
+  exhaustive_round_trip<cfloat<5, 10, round::upward>>(c);
+  exhaustive_round_trip<cfloat<8, 7, round::toward_zero>>(c);
+  exhaustive_round_trip<cfloat<5, 2, round::odd>>(c);
+  exhaustive_round_trip<cfloat<4, 3, round::stochastic<8>>>(c);
+  std::printf("round trips: %llu values, shortest property checked for %llu, %llu MPFR readings\n",
+              (unsigned long long)c.values, (unsigned long long)c.shortest_checked, (unsigned long long)c.mpfr);
+}
+
+TEST_CASE("text: every rounding boundary of small formats, all modes, vs mpfr_strtofr", "[text]") {
+  counts c;
+  boundaries<e4m3>(c);
+  boundaries<e5m2>(c);
+  boundaries<e2m1>(c);
+  boundaries<e3m2>(c);
+  boundaries<cfloat<4, 3, round::nearest_even, encoding::fn_satfinite>>(c);
+  boundaries<e4m3fnuz>(c);
+  boundaries<cfloat<4, 5, round::nearest_even, encoding::ieee_ftz>>(c);
+  boundaries<cfloat<5, 6>>(c);
+  std::printf("boundary strings: %llu MPFR comparisons\n", (unsigned long long)c.mpfr);
+}
