@@ -14,6 +14,7 @@
 #include <gmp.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -293,4 +294,200 @@ TEST_CASE("text: every rounding boundary of small formats, all modes, vs mpfr_st
   boundaries<cfloat<4, 5, round::nearest_even, encoding::ieee_ftz>>(c);
   boundaries<cfloat<5, 6>>(c);
   std::printf("boundary strings: %llu MPFR comparisons\n", (unsigned long long)c.mpfr);
+}
+
+namespace {
+
+template <class T, class D>
+void random_vs_std(std::uint64_t n, std::uint64_t seed, counts& c) {
+  using F = typename T::format_type;
+  using U = std::conditional_t<sizeof(D) == 8, std::uint64_t, std::uint32_t>;
+  std::mt19937_64 rng(seed);
+  operands::generator<F> gen(seed + 1);
+  std::uint64_t bad = 0;
+  char a[1200], b[1200];
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const U bits = static_cast<U>(i % 2 ? gen.operand() : rng());
+    const D d = bit_cast<D>(bits);
+    const T x = T::from_bits(bits);
+    if (std::isnan(d)) continue;
+    // Shortest: byte for byte what libstdc++ (Ryu) prints, in general, scientific and fixed.
+    for (chars_format f : {chars_format::general, chars_format::scientific, chars_format::fixed}) {
+      auto ra = to_chars(a, a + sizeof a, x, f);
+      auto rb = f == chars_format::general ? std::to_chars(b, b + sizeof b, d)
+                                           : std::to_chars(b, b + sizeof b, d, static_cast<std::chars_format>(f));
+      ++c.values;
+      if (std::string(a, ra.ptr) != std::string(b, rb.ptr) && bad++ < 5)
+        FAIL_CHECK("to_chars " << std::string(a, ra.ptr) << " std " << std::string(b, rb.ptr));
+    }
+    // With a precision (printf %e / %f / %g / %a semantics).
+    const int prec = static_cast<int>(rng() % 40);
+    for (chars_format f : {chars_format::scientific, chars_format::general, chars_format::hex, chars_format::fixed}) {
+      if (f == chars_format::fixed && std::fabs(d) > 1e30) continue;
+      auto ra = to_chars(a, a + sizeof a, x, f, prec);
+      auto rb = std::to_chars(b, b + sizeof b, d, static_cast<std::chars_format>(f), prec);
+      ++c.values;
+      if (std::string(a, ra.ptr) != std::string(b, rb.ptr) && bad++ < 5)
+        FAIL_CHECK("precision " << prec << " fmt " << int(f) << ": " << std::string(a, ra.ptr) << " std "
+                                << std::string(b, rb.ptr));
+    }
+    {  // shortest hex equals std's too
+      auto ra = to_chars(a, a + sizeof a, x, chars_format::hex);
+      auto rb = std::to_chars(b, b + sizeof b, d, std::chars_format::hex);
+      if (std::string(a, ra.ptr) != std::string(b, rb.ptr) && bad++ < 5)
+        FAIL_CHECK("hex " << std::string(a, ra.ptr) << " std " << std::string(b, rb.ptr));
+    }
+    // Round trip.
+    T y{};
+    auto ra = to_chars(a, a + sizeof a, x);
+    auto pr = from_chars(a, ra.ptr, y);
+    ++c.shortest_checked;
+    if ((pr.ec != std::errc{} || pr.ptr != ra.ptr || !same_value(x, y)) && bad++ < 5)
+      FAIL_CHECK("round trip " << std::string(a, ra.ptr));
+  }
+  REQUIRE(bad == 0);
+}
+
+// A random decimal string: 1..60 digits (sometimes 300-900), a point, an exponent spread
+// over the format's range and beyond.
+std::string random_decimal(std::mt19937_64& rng, int max_exp10) {
+  std::string s;
+  if (rng() % 2) s += '-';
+  const int nd = rng() % 16 == 0 ? 300 + static_cast<int>(rng() % 600) : 1 + static_cast<int>(rng() % 60);
+  const int point = static_cast<int>(rng() % (nd + 1));
+  for (int i = 0; i < nd; ++i) {
+    if (i == point) s += '.';
+    // Runs of 0s and 9s make near-ties and near-carries common.
+    const int k = static_cast<int>(rng() % 4);
+    s += k == 0 ? '0' : k == 1 ? '9' : static_cast<char>('0' + rng() % 10);
+  }
+  const int e = static_cast<int>(rng() % (2 * max_exp10 + 1)) - max_exp10;
+  s += 'e' + std::to_string(e);
+  return s;
+}
+
+template <class T, class D>
+void random_strings_vs_mpfr_and_std(std::uint64_t n, std::uint64_t seed, counts& c) {
+  using F = typename T::format_type;
+  oracle::reference ref(oracle::format_desc::of<F>());
+  std::mt19937_64 rng(seed);
+  std::uint64_t bad = 0;
+  const int max_exp10 = sizeof(D) == 8 ? 360 : 60;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::string s = random_decimal(rng, max_exp10);
+    // std::from_chars (nearest-even): value, ec and ptr.
+    {
+      T x{};
+      D d = 0;
+      exact_buffer buf(s);
+      const auto r = from_chars(buf.begin(), buf.end(), x);
+      const auto rs = std::from_chars(buf.begin(), buf.end(), d);
+      ++c.mpfr;
+      if ((r.ec != rs.ec || r.ptr != rs.ptr || (r.ec == std::errc{} && !same_value(x, T::from_bits(bit_cast<decltype(x.bits())>(d))))) &&
+          bad++ < 5)
+        FAIL_CHECK("vs std::from_chars: " << s);
+    }
+    // MPFR in every mode.
+    auto check = [&](auto mode, int R, std::uint32_t w) {
+      using Mode = decltype(mode);
+      T x{};
+      std::from_chars_result r{};
+      if constexpr (is_stochastic_v<Mode>) r = parse(s, x, mode, fixed_word{w});
+      else r = parse(s, x, mode);
+      const std::uint64_t want = mpfr_read(ref, s, oracle::mode_of<Mode>(), R, w);
+      const bool over = mpfr_overflows(ref, oracle::mode_of<Mode>());
+      ++c.mpfr;
+      const bool in_range = !(F::is_zero(want) && !mpfr_zero_p(ref.result())) && !over;
+      const bool ok = in_range ? (r.ec == std::errc{} && x.bits() == want) : (r.ec == std::errc::result_out_of_range);
+      if (!ok && bad++ < 5)
+        FAIL_CHECK(s << " mode " << oracle::mode_name(oracle::mode_of<Mode>()) << " got " << x.bits() << " ec "
+                     << int(r.ec) << " want " << want);
+    };
+    {
+      check(round::nearest_even{}, 0, 0);
+      check(round::nearest_away{}, 0, 0);
+      check(round::toward_zero{}, 0, 0);
+      check(round::upward{}, 0, 0);
+      check(round::downward{}, 0, 0);
+      check(round::odd{}, 0, 0);
+      check(round::stochastic<32>{}, 32, static_cast<std::uint32_t>(rng()));
+      check(round::stochastic<3>{}, 3, static_cast<std::uint32_t>(rng()));
+    }
+  }
+  REQUIRE(bad == 0);
+}
+
+// Midpoints of random neighbours, exactly and +- 10^-(20..400) relative, in every mode.
+template <class T>
+void long_midpoints(std::uint64_t n, std::uint64_t seed, counts& c) {
+  using F = typename T::format_type;
+  oracle::reference ref(oracle::format_desc::of<F>());
+  operands::generator<F> gen(seed);
+  std::mt19937_64 rng(seed);
+  mpfr_t a, b, mid;
+  mpfr_inits2(300, a, b, mid, (mpfr_ptr)nullptr);
+  std::uint64_t bad = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::uint64_t m = gen.operand() & F::magnitude_mask;
+    if (ref.decode(m, a) != oracle::kind::number && ref.decode(m, a) != oracle::kind::zero) continue;
+    if (ref.decode(m + 1, b) != oracle::kind::number) continue;
+    mpfr_add(mid, a, b, MPFR_RNDN);
+    mpfr_div_2ui(mid, mid, 1, MPFR_RNDN);
+    mpfr_exp_t e = 0;
+    char* digs = mpfr_get_str(nullptr, &e, 10, 800, mid, MPFR_RNDN);  // exact: < 800 digits
+    std::string d = digs;
+    mpfr_free_str(digs);
+    while (d.size() > 1 && d.back() == '0') d.pop_back();
+    const std::string pad(20 + rng() % 380, rng() % 2 ? '0' : '9');
+    std::string s = "0." + d;
+    const int kind = static_cast<int>(rng() % 3);
+    if (kind == 1) s += pad + "1";
+    if (kind == 2) {  // just below: decrement and append nines
+      int j = static_cast<int>(s.size()) - 1;
+      while (s[j] == '0') s[j--] = '9';
+      --s[j];
+      s += std::string(pad.size(), '9');
+    }
+    s += "e" + std::to_string(static_cast<long>(e));
+    if (rng() % 2) s = "-" + s;
+    auto check = [&](auto mode) {
+      using Mode = decltype(mode);
+      T x{};
+      const auto r = parse(s, x, mode);
+      const std::uint64_t want = mpfr_read(ref, s, oracle::mode_of<Mode>());
+      const bool over = mpfr_overflows(ref, oracle::mode_of<Mode>());
+      ++c.mpfr;
+      const bool in_range = !(F::is_zero(want) && !mpfr_zero_p(ref.result())) && !over;
+      const bool ok = in_range ? (r.ec == std::errc{} && x.bits() == want) : (r.ec == std::errc::result_out_of_range);
+      if (!ok && bad++ < 5) FAIL_CHECK(s << " mode " << oracle::mode_name(oracle::mode_of<Mode>()));
+    };
+    check(round::nearest_even{});
+    check(round::nearest_away{});
+    check(round::toward_zero{});
+    check(round::upward{});
+    check(round::downward{});
+    check(round::odd{});
+  }
+  mpfr_clears(a, b, mid, (mpfr_ptr)nullptr);
+  REQUIRE(bad == 0);
+}
+
+}  // namespace
+
+TEST_CASE("text: random binary32/binary64 print as std::to_chars and round-trip", "[text]") {
+  counts c;
+  random_vs_std<binary64, double>(scaled(150000), 11, c);
+  random_vs_std<binary32, float>(scaled(150000), 12, c);
+  std::printf("std::to_chars comparisons: %llu, round trips: %llu\n", (unsigned long long)c.values,
+              (unsigned long long)c.shortest_checked);
+}
+
+TEST_CASE("text: random decimal strings vs std::from_chars and MPFR in every mode", "[text]") {
+  counts c;
+  random_strings_vs_mpfr_and_std<binary64, double>(scaled(60000), 21, c);
+  random_strings_vs_mpfr_and_std<binary32, float>(scaled(60000), 22, c);
+  long_midpoints<binary64>(scaled(20000), 23, c);
+  long_midpoints<binary32>(scaled(20000), 24, c);
+  long_midpoints<binary16>(scaled(20000), 25, c);
+  std::printf("decimal strings: %llu comparisons with std::from_chars / mpfr_strtofr\n", (unsigned long long)c.mpfr);
 }

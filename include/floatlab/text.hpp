@@ -712,10 +712,7 @@ FLOATLAB_HOST_DEVICE constexpr void put_hex(sink& s, unsigned lead, std::uint64_
     frac = k2;
     digits = precision;
   }
-  if (lead >= 2) {  // a carry into 2.0: renormalize to 1.0 * 2^(exp+1)
-    lead = 1;
-    ++exp;
-  }
+  // A carry into 2.0 prints as 2.000p+e (as std::to_chars and printf %a do).
   s.put(hex_digit(lead));
   int shown = digits;
   if (precision < 0)
