@@ -491,3 +491,118 @@ TEST_CASE("text: random decimal strings vs std::from_chars and MPFR in every mod
   long_midpoints<binary16>(scaled(20000), 25, c);
   std::printf("decimal strings: %llu comparisons with std::from_chars / mpfr_strtofr\n", (unsigned long long)c.mpfr);
 }
+
+namespace {
+
+void compare_with_std(const std::string& s, chars_format f, std::uint64_t& bad) {
+  exact_buffer buf(s);
+  binary64 x = binary64::from_bits(0x4045000000000000);  // 42: must stay unmodified on errors
+  double d = 42;
+  const auto r = from_chars(buf.begin(), buf.end(), x, f);
+  const auto rs = std::from_chars(buf.begin(), buf.end(), d, static_cast<std::chars_format>(f));
+  const bool same = r.ec == rs.ec && r.ptr == rs.ptr &&
+                    (std::isnan(d) ? isnan(x) : x.bits() == bit_cast<std::uint64_t>(d));
+  if (!same && bad++ < 10)
+    FAIL_CHECK("'" << s << "' fmt " << int(f) << ": ec " << int(r.ec) << " ptr " << (r.ptr - buf.begin()) << " std ec "
+                   << int(rs.ec) << " ptr " << (rs.ptr - buf.begin()));
+}
+
+}  // namespace
+
+TEST_CASE("text: malformed and edge inputs are handled as std::from_chars<double> does", "[text]") {
+  const char* cases[] = {"", "-", "+1", " 1", ".", "-.", "1.", ".5", "-.5e1", "1e", "1e+", "1e-", "1e+5", "1E5",
+                         "1.5e3x", "0x1p3", "0X1P3", "1p3", "inf", "-inf", "INF", "infinity", "-InFiNiTy", "infinit",
+                         "infx", "in", "nan", "-nan", "NaN", "nan()", "nan(abc_123)", "nan(abc", "nan(a b)", "nan(-)",
+                         "nanx", "na", "1e400", "-1e400", "1e-400", "2e-324", "3e-324", "2.4703282292062327e-324",
+                         "2.4703282292062328e-324", "1.7976931348623157e308", "1.7976931348623158e308",
+                         "1.797693134862315807937289714053e308", "1e-2147483649", "1e99999999999999999999",
+                         "0e99999999999999999999", "0.0000e-999999", ".e1", "e1", "00012.5e-2", "1..2", "1.2.3", "--1",
+                         "-+1", "1e++1", "1e5.5", "12345678901234567890123456789012345678901234567890", "0x", "1.8p",
+                         "1.8p+", "1.8p+3", "ffp1", "-0", "0", "-0.0e0", "5e-324", "4.9406564584124654e-324"};
+  std::uint64_t bad = 0, n = 0;
+  for (const char* s : cases)
+    for (chars_format f : {chars_format::general, chars_format::fixed, chars_format::scientific, chars_format::hex}) {
+      compare_with_std(s, f, bad);
+      ++n;
+    }
+  // Very long digit strings, overlong exponents.
+  compare_with_std("1" + std::string(5000, '0') + "e-5000", chars_format::general, bad);
+  compare_with_std("0." + std::string(5000, '0') + "1e5001", chars_format::general, bad);
+  compare_with_std("1." + std::string(3000, '0') + "1", chars_format::general, bad);
+  compare_with_std(std::string(400, '9'), chars_format::general, bad);
+  compare_with_std("1e" + std::string(100, '9'), chars_format::general, bad);
+  compare_with_std("1e-" + std::string(100, '9'), chars_format::general, bad);
+  compare_with_std(std::string(100, '1') + "p-" + std::string(30, '9'), chars_format::hex, bad);
+  std::printf("malformed/edge inputs: %llu compared with std::from_chars\n", (unsigned long long)n + 7);
+  REQUIRE(bad == 0);
+}
+
+TEST_CASE("text: seeded random-string fuzzing (std::from_chars agreement, round trip, no overread)", "[text]") {
+  const std::uint64_t n = scaled(300000);
+  std::mt19937_64 rng(20261201);
+  const char alphabet[] = "0123456789012345678901234567890123456789..eE+-pPxXinfatyINFATYn()_ ";
+  std::uint64_t bad = 0, accepted = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string s;
+    const std::size_t len = rng() % 32;
+    for (std::size_t k = 0; k < len; ++k) s += alphabet[rng() % (sizeof alphabet - 1)];
+    const chars_format formats[] = {chars_format::general, chars_format::fixed, chars_format::scientific,
+                                    chars_format::hex};
+    const chars_format f = formats[rng() % 4];
+    compare_with_std(s, f, bad);
+    // Accepted strings round-trip through to_chars in several formats.
+    exact_buffer buf(s);
+    binary64 x{};
+    bfloat16 h{};
+    if (from_chars(buf.begin(), buf.end(), x, f).ec == std::errc{}) {
+      ++accepted;
+      binary64 y{};
+      const std::string t = str(x);
+      if ((parse(t, y).ec != std::errc{} || !same_value(x, y)) && bad++ < 10) FAIL_CHECK("round trip of " << s);
+    }
+    if (from_chars(buf.begin(), buf.end(), h, f, round::upward{}).ec == std::errc{}) {
+      bfloat16 y{};
+      const std::string t = str(h);
+      if ((parse(t, y).ec != std::errc{} || !same_value(h, y)) && bad++ < 10) FAIL_CHECK("bfloat16 round trip of " << s);
+    }
+  }
+  std::printf("fuzz: %llu random strings, %llu accepted\n", (unsigned long long)n, (unsigned long long)accepted);
+  REQUIRE(bad == 0);
+}
+
+TEST_CASE("text: first impressions (issue 8): parsing is correctly rounded, not through double", "[text]") {
+  const std::string s = "1.00048828125000000000000000001";
+  binary16 h{};
+  REQUIRE(parse(s, h).ec == std::errc{});
+  CHECK(h.bits() == 0x3c01);                            // 1.0009765625, the correctly rounded value
+  CHECK(binary16{std::stod(s)}.bits() == 0x3c00);       // what double rounding gave
+  CHECK(str(h) == "1.001");
+  CHECK(str(h, chars_format::scientific, 10) == "1.0009765625e+00");
+  CHECK(str(h, chars_format::hex) == "1.004p+0");
+  CHECK(str(h, chars_format::bits) == "0x3c01");
+  // Saturating and non-saturating OCP e4m3: out of range is reported, x unmodified.
+  e4m3 a = e4m3::from_bits(0x38);
+  CHECK(parse("1000", a).ec == std::errc::result_out_of_range);
+  CHECK(a.bits() == 0x38);
+  CHECK(parse("450", a).ec == std::errc{});
+  CHECK(double(a) == 448);
+  // Stochastic reading decides on the exact value: 1 + 2^-11 + tiny with the smallest word
+  // that rounds up.
+  binary16 st{};
+  REQUIRE(parse("1.000488281250000000000000000001", st, round::stochastic<8>{}, fixed_word{0x80000000u}).ec ==
+          std::errc{});
+  CHECK(st.bits() == 0x3c01);
+  REQUIRE(parse("1.000488281249999999999999999999", st, round::stochastic<8>{}, fixed_word{0x7f000000u}).ec ==
+          std::errc{});
+  CHECK(st.bits() == 0x3c00);
+  // fixed<16, 8>: shortest, rounding, and out of range.
+  fixed<16, 8> q{};
+  REQUIRE(parse("3.14159", q).ec == std::errc{});
+  CHECK(q.raw() == 804);  // round(3.14159 * 256)
+  CHECK(str(q) == "3.14");
+  CHECK(parse("200", q).ec == std::errc::result_out_of_range);
+  CHECK(parse("-128", q).ec == std::errc{});
+  CHECK(q.raw() == -32768);
+  char small[2];
+  CHECK(to_chars(small, small + 2, binary64{0.1}).ec == std::errc::value_too_large);
+}
