@@ -107,3 +107,13 @@ foreach(message IN LISTS floatlab_text_errors)
             -DFLOATLAB_TEXT_ERROR_CASE=${case} ${CMAKE_CURRENT_SOURCE_DIR}/compile/text_errors.cpp)
   set_tests_properties(compile_error_text_${case} PROPERTIES PASS_REGULAR_EXPRESSION "${message}" LABELS ci)
 endforeach()
+
+# The README's example is this complete program; its output must contain the line the
+# README shows.
+add_executable(readme_example ${PROJECT_SOURCE_DIR}/examples/readme.cpp)
+target_link_libraries(readme_example PRIVATE floatlab::floatlab)
+set_target_properties(readme_example PROPERTIES CXX_STANDARD 17 CXX_EXTENSIONS OFF)
+target_compile_options(readme_example PRIVATE -Wall -Wextra -Werror)
+add_test(NAME readme_example COMMAND readme_example)
+set_tests_properties(readme_example PROPERTIES LABELS ci PASS_REGULAR_EXPRESSION
+  "c = 0\\.4, d = 0\\.4, u = 1\\.001, s = 1, o = 0\\.3335, big = 448, h = 1\\.001, 2h > 2 is 1")
