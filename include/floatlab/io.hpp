@@ -115,8 +115,8 @@ struct spec {
   bool any_type = false;
 };
 
-// Parses up to '}' ; returns the position of '}' (or end), or nullptr on a bad spec.
-inline const char* parse_spec(const char* p, const char* end, spec& s) {
+// Parses up to '}'; sets p to the position of '}' (or end); false on a bad spec.
+constexpr bool parse_spec(const char*& p, const char* end, spec& s) {
   auto is_align = [](char c) { return c == '<' || c == '>' || c == '^'; };
   if (end - p >= 2 && is_align(p[1]) && p[0] != '}') {
     s.fill = p[0];
@@ -128,7 +128,7 @@ inline const char* parse_spec(const char* p, const char* end, spec& s) {
   while (p != end && *p >= '0' && *p <= '9') s.width = s.width * 10 + (*p++ - '0');
   if (p != end && *p == '.') {
     ++p;
-    if (p == end || *p < '0' || *p > '9') return nullptr;
+    if (p == end || *p < '0' || *p > '9') return false;
     s.precision = 0;
     while (p != end && *p >= '0' && *p <= '9') s.precision = s.precision * 10 + (*p++ - '0');
   }
@@ -139,13 +139,13 @@ inline const char* parse_spec(const char* p, const char* end, spec& s) {
       case 'g': s.fmt = chars_format::general; break;
       case 'a': s.fmt = chars_format::hex; break;
       case 'b': s.fmt = chars_format::bits; break;
-      default: return nullptr;
+      default: return false;
     }
     s.any_type = true;
   }
-  if (p != end && *p != '}') return nullptr;
+  if (p != end && *p != '}') return false;
   if (s.fmt == chars_format::general && s.any_type && s.precision < 0) s.precision = 6;  // {:g} is %g
-  return p;
+  return true;
 }
 
 template <class T>
@@ -169,9 +169,11 @@ template <int E, int M, class R, class Enc>
 struct std::formatter<floatlab::cfloat<E, M, R, Enc>, char> {
   floatlab::detail::text::spec s;
   constexpr auto parse(std::format_parse_context& ctx) {
-    const char* p = floatlab::detail::text::parse_spec(ctx.begin(), ctx.end(), s);
-    if (!p) throw std::format_error("floatlab: bad format spec for cfloat");
-    return p;
+    const char* first = std::to_address(ctx.begin());  // string_view iterators need not be pointers
+    const char* p = first;
+    if (!floatlab::detail::text::parse_spec(p, first + (ctx.end() - ctx.begin()), s))
+      throw std::format_error("floatlab: bad format spec for cfloat");
+    return ctx.begin() + (p - first);
   }
   template <class Ctx>
   auto format(floatlab::cfloat<E, M, R, Enc> x, Ctx& ctx) const {
@@ -183,9 +185,11 @@ template <int WL, int FL, class R, class O>
 struct std::formatter<floatlab::fixed<WL, FL, R, O>, char> {
   floatlab::detail::text::spec s;
   constexpr auto parse(std::format_parse_context& ctx) {
-    const char* p = floatlab::detail::text::parse_spec(ctx.begin(), ctx.end(), s);
-    if (!p) throw std::format_error("floatlab: bad format spec for fixed");
-    return p;
+    const char* first = std::to_address(ctx.begin());  // string_view iterators need not be pointers
+    const char* p = first;
+    if (!floatlab::detail::text::parse_spec(p, first + (ctx.end() - ctx.begin()), s))
+      throw std::format_error("floatlab: bad format spec for fixed");
+    return ctx.begin() + (p - first);
   }
   template <class Ctx>
   auto format(floatlab::fixed<WL, FL, R, O> x, Ctx& ctx) const {
@@ -202,8 +206,8 @@ struct fmt::formatter<T, char, std::enable_if_t<floatlab::is_text_type_v<T>>> {
   floatlab::detail::text::spec s;
   template <class ParseCtx>
   constexpr auto parse(ParseCtx& ctx) {
-    const char* p = floatlab::detail::text::parse_spec(ctx.begin(), ctx.end(), s);
-    if (!p) throw fmt::format_error("floatlab: bad format spec");
+    const char* p = ctx.begin();
+    if (!floatlab::detail::text::parse_spec(p, ctx.end(), s)) throw fmt::format_error("floatlab: bad format spec");
     return p;
   }
   template <class Ctx>
