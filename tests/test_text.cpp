@@ -606,3 +606,75 @@ TEST_CASE("text: first impressions (issue 8): parsing is correctly rounded, not 
   char small[2];
   CHECK(to_chars(small, small + 2, binary64{0.1}).ec == std::errc::value_too_large);
 }
+
+TEST_CASE("text: expansion<2, double> and expansion<3, float>: exact printing, nearest reading (MPFR)", "[text]") {
+  const std::uint64_t n = scaled(20000);
+  std::mt19937_64 rng(31);
+  mpfr_t ex, t, a;
+  mpfr_inits2(2400, ex, t, a, (mpfr_ptr)nullptr);
+  std::uint64_t bad = 0, checks = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    // A normalized double-double: hi random, lo below half an ulp of hi.
+    const double hi = std::ldexp(static_cast<double>(rng() >> 11) / 9007199254740992.0 + 0.5,
+                                 static_cast<int>(rng() % 1200) - 600) * (rng() % 2 ? -1 : 1);
+    const double lo = std::ldexp(static_cast<double>(rng() >> 11) / 9007199254740992.0 - 0.5, std::ilogb(hi) - 53);
+    const auto x = renormalize(expansion<2, double>::from_terms(hi, lo));
+    mpfr_set_d(ex, x[0], MPFR_RNDN);
+    mpfr_add_d(ex, ex, x[1], MPFR_RNDN);  // exact at 2400 bits
+    // Scientific with 45 digits equals MPFR's correctly rounded digits of the exact sum.
+    char buf[4000];
+    auto r = to_chars(buf, buf + sizeof buf, x, chars_format::scientific, 44);
+    const std::string ours(buf, r.ptr);
+    mpfr_exp_t e = 0;
+    char* digs = mpfr_get_str(nullptr, &e, 10, 45, ex, MPFR_RNDN);
+    std::string m = digs;
+    mpfr_free_str(digs);
+    const bool mneg = m[0] == '-';
+    if (mneg) m.erase(0, 1);
+    const long e10 = static_cast<long>(e) - 1;
+    char eb[16];
+    std::snprintf(eb, sizeof eb, "e%c%02ld", e10 < 0 ? '-' : '+', e10 < 0 ? -e10 : e10);
+    const std::string want = std::string(mneg ? "-" : "") + m.substr(0, 1) + "." + m.substr(1) + eb;
+    ++checks;
+    if (ours != want && bad++ < 5) FAIL_CHECK("expansion digits " << ours << " MPFR " << want);
+    // Shortest round trip.
+    r = to_chars(buf, buf + sizeof buf, x);
+    expansion<2, double> y;
+    const auto pr = from_chars(buf, r.ptr, y);
+    ++checks;
+    if ((pr.ec != std::errc{} || y[0] != x[0] || y[1] != x[1]) && bad++ < 5)
+      FAIL_CHECK("expansion round trip " << std::string(buf, r.ptr));
+  }
+  // Reading random decimals: t0 = RN(x), t1 = RN(x - t0) on the exact value (MPFR).
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::string s = random_decimal(rng, 300);
+    mpfr_strtofr(ex, s.c_str(), nullptr, 10, MPFR_RNDN);  // 2400 bits: beyond every tie here
+    expansion<2, double> y;
+    exact_buffer b(s);
+    const auto r = from_chars(b.begin(), b.end(), y);
+    if (r.ec != std::errc{}) continue;
+    const double t0 = mpfr_get_d(ex, MPFR_RNDN);
+    mpfr_sub_d(t, ex, t0, MPFR_RNDN);
+    const double t1 = mpfr_get_d(t, MPFR_RNDN);
+    ++checks;
+    if ((y[0] != t0 || y[1] != t1) && std::fpclassify(t1) != FP_SUBNORMAL && bad++ < 5)
+      FAIL_CHECK("expansion reading of " << s);
+    expansion<3, float> z;
+    if (from_chars(b.begin(), b.end(), z).ec != std::errc{}) continue;
+    mpfr_set_prec(a, 24);
+    mpfr_set(a, ex, MPFR_RNDN);
+    const float f0 = mpfr_get_flt(a, MPFR_RNDN);
+    mpfr_sub(t, ex, a, MPFR_RNDN);
+    mpfr_set(a, t, MPFR_RNDN);
+    const float f1 = mpfr_get_flt(a, MPFR_RNDN);
+    mpfr_sub(t, t, a, MPFR_RNDN);
+    const float f2 = mpfr_get_flt(t, MPFR_RNDN);
+    mpfr_set_prec(a, 2400);
+    ++checks;
+    if ((z[0] != f0 || z[1] != f1 || z[2] != f2) && std::fabs(f0) > 1e-20f && std::fabs(f0) < 1e30f && bad++ < 5)
+      FAIL_CHECK("expansion<3, float> reading of " << s);
+  }
+  mpfr_clears(ex, t, a, (mpfr_ptr)nullptr);
+  std::printf("expansions: %llu checks against MPFR\n", (unsigned long long)checks);
+  REQUIRE(bad == 0);
+}

@@ -30,6 +30,7 @@
 #include <charconv>  // std::to_chars_result, std::from_chars_result, std::errc
 
 #include "cfloat.hpp"
+#include "expansion.hpp"
 #include "fixed.hpp"
 #include "rounding.hpp"
 
@@ -89,6 +90,19 @@ struct big {
     for (int i = n - 1; i >= 0; --i)
       if (w[i] != o.w[i]) return w[i] < o.w[i] ? -1 : 1;
     return 0;
+  }
+  FLOATLAB_HOST_DEVICE constexpr void add(const big& o) noexcept {
+    std::uint64_t carry = 0;
+    const int m = n > o.n ? n : o.n;
+    for (int i = 0; i < m && i < L; ++i) {
+      const std::uint64_t a = i < n ? w[i] : 0, b = i < o.n ? o.w[i] : 0;
+      const std::uint64_t t = a + b;
+      const std::uint64_t c1 = t < a;
+      w[i] = t + carry;
+      carry = c1 | (w[i] < t);
+    }
+    n = m;
+    if (carry && n < L) w[n++] = 1;
   }
   FLOATLAB_HOST_DEVICE constexpr void sub(const big& o) noexcept {  // requires this >= o
     std::uint64_t borrow = 0;
@@ -471,9 +485,15 @@ struct decimal {
 };
 
 template <class Spec>
+FLOATLAB_HOST_DEVICE constexpr decimal<Spec::max_digits> exact_decimal(big<Spec::limbs> b, int exp) noexcept;
+template <class Spec>
 FLOATLAB_HOST_DEVICE constexpr decimal<Spec::max_digits> exact_decimal(std::uint64_t sig, int exp) noexcept {
   big<Spec::limbs> b;
   b.set(sig);
+  return exact_decimal<Spec>(b, exp);
+}
+template <class Spec>
+FLOATLAB_HOST_DEVICE constexpr decimal<Spec::max_digits> exact_decimal(big<Spec::limbs> b, int exp) noexcept {
   int e10 = 0;
   if (exp >= 0) {
     b.shl(exp);
@@ -960,6 +980,207 @@ template <int WL, int FL, class R, class O, class... Args,
 FLOATLAB_HOST_DEVICE constexpr std::from_chars_result from_chars(const char* first, const char* last,
                                                                 fixed<WL, FL, R, O>& x, Args&&... args) noexcept {
   return from_chars(first, last, x, chars_format::general, static_cast<Args&&>(args)...);
+}
+
+// ---- expansion<N, T> ---------------------------------------------------------------------
+// Printing works on the exact sum of the terms. Reading gives the nearest expansion:
+// t[0] = RN(x), t[i] = RN(x - t[0] - ... - t[i-1]) on the exact value (one round_pack each,
+// remainders exact), which is normalized as expansion.hpp requires. The shortest output is
+// the fewest digits that read back as the same terms. Reading needs N p + 3 <= 126 bits
+// of the exact value (expansion<2, double>, expansion<N <= 5, float>, small cfloat bases).
+
+namespace detail::text {
+
+template <class T>
+struct base_format;
+template <>
+struct base_format<float> {
+  using type = binary32_format;
+};
+template <>
+struct base_format<double> {
+  using type = binary64_format;
+};
+template <int E, int M, class R, class Enc>
+struct base_format<cfloat<E, M, R, Enc>> {
+  using type = format<E, M, Enc>;
+};
+
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr std::uint64_t term_bits(T t) noexcept {
+  if constexpr (std::is_same_v<T, float>) return bit_cast<std::uint32_t>(t);
+  else if constexpr (std::is_same_v<T, double>) return bit_cast<std::uint64_t>(t);
+  else return t.bits();
+}
+template <class T>
+FLOATLAB_HOST_DEVICE constexpr T term_from(std::uint64_t b) noexcept {
+  if constexpr (std::is_same_v<T, float>) return bit_cast<float>(static_cast<std::uint32_t>(b));
+  else if constexpr (std::is_same_v<T, double>) return bit_cast<double>(b);
+  else return T::from_bits(static_cast<typename T::storage_type>(b));
+}
+
+template <int N, class T>
+struct expansion_text {
+  using F = typename base_format<T>::type;
+  static constexpr int p = F::precision;
+  static constexpr int qbits = N * p + 3;
+  static constexpr bool readable = qbits <= 126;
+  // Decision points of the greedy reading: those of RN in F for each term; the remainders
+  // after k terms are below 2^(lead - k p), so the finest is that of F itself, shifted by
+  // no more than the subnormal quantum.
+  using spec = dec_spec<F::emin - p - 1, F::emax + 2, qbits, (qbits < 126 ? qbits : 126)>;
+  // The exact sum: an integer times 2^(emin - M) spanning the whole range, plus N carries.
+  static constexpr int span = F::emax + 1 - (F::emin - F::fraction_bits) + 1 + 4;
+  using digits = digits_spec<span, F::emin - F::fraction_bits, 0>;
+};
+
+// Greedy nearest expansion of (neg, v); out[] gets the term bits.
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr void greedy_terms(bool neg, binary_value v, std::uint64_t (&out)[N]) noexcept {
+  using F = typename expansion_text<N, T>::F;
+  for (int i = 0; i < N; ++i) out[i] = pack_zero<F>(false);
+  if (v.zero) {
+    out[0] = pack_zero<F>(neg);
+    return;
+  }
+  u128 sig = v.sig;
+  bool sticky = v.sticky;
+  for (int i = 0; i < N; ++i) {
+    if (sig == 0) break;  // exact remainder zero (a sticky-only rest is below every term)
+    const auto t = round_pack<F, round::nearest_even>(neg, v.exp, sig, sticky, 0);
+    out[i] = t;
+    const unpacked u = unpack<F>(t);
+    if (u.cls != value_class::finite) break;  // overflow: inf (or NaN/max) carries everything
+    const u128 a = static_cast<u128>(u.sig) << (u.exp - v.exp);  // t's lsb is at or above v.exp
+    if (sig >= a) {
+      sig -= a;
+    } else {  // the rest has the other sign
+      sig = a - sig - (sticky ? 1 : 0);
+      neg = !neg;
+    }
+  }
+}
+
+}  // namespace detail::text
+
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* last, const expansion<N, T>& x,
+                                                            chars_format fmt, int precision) noexcept {
+  using X = detail::text::expansion_text<N, T>;
+  using F = typename X::F;
+  using D = typename X::digits;
+  detail::text::sink s{first, last, true};
+  if (fmt == chars_format::bits || fmt == chars_format::hex) {  // the terms, as a brace list
+    s.put('{');
+    for (int i = 0; i < N; ++i) {
+      if (i) s.put(", ");
+      const auto r = to_chars(s.p, s.last, cfloat<F::exponent_bits, F::fraction_bits, round::nearest_even,
+                                                   typename F::encoding_type>::from_bits(
+                                             static_cast<typename F::storage>(detail::text::term_bits(x[i]))),
+                              fmt, precision);
+      if (r.ec != std::errc{}) return {last, std::errc::value_too_large};
+      s.p = r.ptr;
+    }
+    s.put('}');
+    return s.result();
+  }
+  // Specials and the exact sum as pos - neg, both integers times 2^(emin - M).
+  detail::text::big<D::limbs> pos, negs;
+  constexpr int e0 = F::emin - F::fraction_bits;
+  for (int i = 0; i < N; ++i) {
+    const detail::unpacked u = detail::unpack<F>(detail::text::term_bits(x[i]));
+    if (u.cls == detail::value_class::nan) {
+      s.put("nan");
+      return s.result();
+    }
+    if (u.cls == detail::value_class::inf) {
+      if (u.sign) s.put('-');
+      s.put("inf");
+      return s.result();
+    }
+    if (u.cls != detail::value_class::finite) continue;
+    detail::text::big<D::limbs> b;
+    b.set(u.sig);
+    b.shl(u.exp - e0);
+    (u.sign ? negs : pos).add(b);
+  }
+  const int c = pos.cmp(negs);
+  const bool neg = c < 0 || (c == 0 && detail::text::term_bits(x[0]) == F::sign_mask);  // -0
+  if (c >= 0) pos.sub(negs);
+  else {
+    negs.sub(pos);
+    pos = negs;
+  }
+  if (neg) s.put('-');
+  if (pos.zero()) {
+    if (precision < 0) s.put(fmt == chars_format::scientific ? "0e+00" : "0");
+    else {
+      detail::text::decimal<D::max_digits> z{};
+      z.n = 0;
+      detail::text::put_decimal(s, z, fmt, precision, [](const char*, int, int) { return true; });
+    }
+    return s.result();
+  }
+  const auto dec = detail::text::exact_decimal<D>(pos, e0);
+  std::uint64_t want[N] = {};
+  for (int i = 0; i < N; ++i) want[i] = detail::text::term_bits(x[i]);
+  auto reads = [&want, neg](const char* d, int n, int e10) {
+    if constexpr (!X::readable) {
+      return n < 0;  // unreadable type: no shortening, the exact digits are printed
+    } else {
+      if (n == 0) return false;
+      const auto v = detail::text::decimal_to_binary<typename X::spec>(d, d + n, static_cast<long long>(e10) - (n - 1));
+      std::uint64_t got[N] = {};
+      detail::text::greedy_terms<N, T>(neg, v, got);
+      for (int i = 0; i < N; ++i)
+        if (got[i] != want[i]) return false;
+      return true;
+    }
+  };
+  detail::text::put_decimal(s, dec, fmt, precision, reads);
+  return s.result();
+}
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* last, const expansion<N, T>& x,
+                                                            chars_format fmt = chars_format::general) noexcept {
+  return to_chars(first, last, x, fmt, -1);
+}
+
+// Decimal or hex text to the nearest expansion (see above); out of range as for T.
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr std::from_chars_result from_chars(const char* first, const char* last, expansion<N, T>& x,
+                                                                chars_format fmt = chars_format::general) noexcept {
+  using X = detail::text::expansion_text<N, T>;
+  using F = typename X::F;
+  static_assert(X::readable, "from_chars(expansion<N, T>): needs N * digits(T) + 3 <= 126 bits");
+  if (fmt == chars_format::bits) return {first, std::errc::invalid_argument};
+  const auto r = detail::text::scan(first, last, fmt);
+  std::uint64_t got[N] = {};
+  for (int i = 0; i < N; ++i) got[i] = detail::pack_zero<F>(false);
+  switch (r.kind) {
+    case detail::text::scan_kind::none: return {first, std::errc::invalid_argument};
+    case detail::text::scan_kind::inf:
+      if (!F::has_inf) return {r.end, std::errc::result_out_of_range};
+      got[0] = detail::pack_inf<F>(r.neg);
+      break;
+    case detail::text::scan_kind::nan:
+      if (!F::has_nan) return {r.end, std::errc::result_out_of_range};
+      got[0] = detail::pack_nan<F>();
+      break;
+    default: {
+      const auto v = fmt == chars_format::hex
+                         ? detail::text::hex_to_binary(r.digits_begin, r.digits_end, r.exp)
+                         : detail::text::decimal_to_binary<typename X::spec>(r.digits_begin, r.digits_end, r.exp);
+      bool range_error = false;
+      detail::text::round_binary<F, round::nearest_even>(r.neg, v, 0, range_error);
+      if (range_error) return {r.end, std::errc::result_out_of_range};
+      detail::text::greedy_terms<N, T>(r.neg, v, got);
+    }
+  }
+  T terms[N] = {};
+  for (int i = 0; i < N; ++i) terms[i] = detail::text::term_from<T>(got[i]);
+  x = expansion<N, T>::from_array(terms);
+  return {r.end, std::errc{}};
 }
 
 }  // namespace floatlab
