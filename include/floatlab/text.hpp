@@ -144,31 +144,17 @@ struct big {
   }
 };
 
-inline constexpr std::uint64_t pow10_u64[20] = {1ull,
-                                                10ull,
-                                                100ull,
-                                                1000ull,
-                                                10000ull,
-                                                100000ull,
-                                                1000000ull,
-                                                10000000ull,
-                                                100000000ull,
-                                                1000000000ull,
-                                                10000000000ull,
-                                                100000000000ull,
-                                                1000000000000ull,
-                                                10000000000000ull,
-                                                100000000000000ull,
-                                                1000000000000000ull,
-                                                10000000000000000ull,
-                                                100000000000000000ull,
-                                                1000000000000000000ull,
-                                                10000000000000000000ull};
+// 10^k for 0 <= k <= 19 (a function, not a table: device code cannot index host arrays).
+FLOATLAB_HOST_DEVICE constexpr std::uint64_t pow10_u64(long long k) noexcept {
+  std::uint64_t r = 1;
+  for (; k > 0; --k) r *= 10;
+  return r;
+}
 
 template <int L>
 FLOATLAB_HOST_DEVICE constexpr void mul_pow10(big<L>& b, long long k) noexcept {
-  for (; k >= 19; k -= 19) b.mul_add(pow10_u64[19], 0);
-  if (k > 0) b.mul_add(pow10_u64[k], 0);
+  for (; k >= 19; k -= 19) b.mul_add(pow10_u64(19), 0);
+  if (k > 0) b.mul_add(pow10_u64(k), 0);
 }
 
 // floor(n log10 2) and ceil(n log10 2) bounds for 0 <= n < 10^5: 78913/2^18 < log10 2 <
@@ -252,22 +238,22 @@ FLOATLAB_HOST_DEVICE constexpr binary_value decimal_to_binary(const char* d, con
     chunk = chunk * 10 + static_cast<std::uint64_t>(*p - '0');
     ++taken;
     if (++in_chunk == 19) {
-      t.mul_add(pow10_u64[19], chunk);
+      t.mul_add(pow10_u64(19), chunk);
       chunk = 0;
       in_chunk = 0;
     }
   }
-  if (in_chunk) t.mul_add(pow10_u64[in_chunk], chunk);
+  if (in_chunk) t.mul_add(pow10_u64(in_chunk), chunk);
   bool sticky = false;
   for (; p != e; ++p) sticky = sticky || (*p != '0' && *p != '.');
 
   // Short inputs: exact 128-bit integer arithmetic (T < 10^19 and 10^|q| < 10^20).
   if (kept <= 19 && q >= -19 && q <= 19 && (q >= 0 || B <= 64)) {
     const u128 tv = t.w[0];
-    if (q >= 0) return {false, 0, tv * pow10_u64[q], sticky};
+    if (q >= 0) return {false, 0, tv * pow10_u64(q), sticky};
     const int s = 127 - msb(tv);  // T 2^s has its top bit at 127, so the quotient has >= 64 bits
     const u128 num = tv << s;
-    const u128 den = pow10_u64[-q];
+    const u128 den = pow10_u64(-q);
     return {false, -s, num / den, sticky || num % den != 0};
   }
   if (q >= 0) {
@@ -508,7 +494,7 @@ FLOATLAB_HOST_DEVICE constexpr decimal<Spec::max_digits> exact_decimal(big<Spec:
   }
   std::uint64_t chunks[Spec::max_digits / 19 + 2] = {};
   int nc = 0;
-  while (!b.zero()) chunks[nc++] = b.divmod(pow10_u64[19]);
+  while (!b.zero()) chunks[nc++] = b.divmod(pow10_u64(19));
   decimal<Spec::max_digits> r{};
   int n = 0;
   for (int c = nc - 1; c >= 0; --c) {
