@@ -529,7 +529,7 @@ FLOATLAB_HOST_DEVICE constexpr bool decimal_round_up(const char* d, int n, int k
   return round_up<Mode>(false, odd, first, sticky, 0);
 }
 
-// d[0..k) rounded (up or not) into out; returns the new e10 (one more on a carry to 10^n).
+// d[0..k) rounded (up or not) into out; returns the resulting e10 (one more on a carry to 10^n).
 template <int N>
 FLOATLAB_HOST_DEVICE constexpr int round_digits(const decimal<N>& x, int k, bool up, char* out, int& out_n) noexcept {
   int e10 = x.e10;
