@@ -972,8 +972,7 @@ FLOATLAB_HOST_DEVICE constexpr std::from_chars_result from_chars(const char* fir
 // Printing works on the exact sum of the terms. Reading gives the nearest expansion:
 // t[0] = RN(x), t[i] = RN(x - t[0] - ... - t[i-1]) on the exact value (one round_pack each,
 // remainders exact), which is normalized as expansion.hpp requires. The shortest output is
-// the fewest digits that read back as the same terms. Reading needs N p + 3 <= 126 bits
-// of the exact value (expansion<2, double>, expansion<N <= 5, float>, small cfloat bases).
+// the fewest digits that read back as the same terms. Reading takes decimal text only.
 
 namespace detail::text {
 
@@ -1008,40 +1007,99 @@ FLOATLAB_HOST_DEVICE constexpr T term_from(std::uint64_t b) noexcept {
 template <int N, class T>
 struct expansion_text {
   using F = typename base_format<T>::type;
-  static constexpr int p = F::precision;
-  static constexpr int qbits = N * p + 3;
-  static constexpr bool readable = qbits <= 126;
-  // Decision points of the greedy reading: those of RN in F for each term; the remainders
-  // after k terms are below 2^(lead - k p), so the finest is that of F itself, shifted by
-  // no more than the subnormal quantum.
-  using spec = dec_spec<F::emin - p - 1, F::emax + 2, qbits, (qbits < 126 ? qbits : 126)>;
+  // Reading: |x| truncated at 2^Q0, a quarter of the smallest subnormal of T, is exact
+  // enough for every term: each term's rounding boundaries (midpoints of T shifted by the
+  // terms before it) are multiples of 2^(Q0 + 1) below 2^(emax + 2), so dec_spec's K
+  // argument applies with Fmin = Q0, PB = Top - Q0 (1387 digits for double).
+  static constexpr int q0 = F::emin - F::fraction_bits - 2;
+  using spec = dec_spec<q0, F::emax + 2, F::emax + 2 - q0, 8>;
+  static constexpr int read_limbs = spec::limbs + (-q0) / 64 + 3;
   // The exact sum: an integer times 2^(emin - M) spanning the whole range, plus N carries.
   static constexpr int span = F::emax + 1 - (F::emin - F::fraction_bits) + 1 + 4;
   using digits = digits_spec<span, F::emin - F::fraction_bits, 0>;
 };
 
-// Greedy nearest expansion of (neg, v); out[] gets the term bits.
-template <int N, class T>
-FLOATLAB_HOST_DEVICE constexpr void greedy_terms(bool neg, binary_value v, std::uint64_t (&out)[N]) noexcept {
-  using F = typename expansion_text<N, T>::F;
-  for (int i = 0; i < N; ++i) out[i] = pack_zero<F>(false);
-  if (v.zero) {
-    out[0] = pack_zero<F>(neg);
+// floor(|x| / 2^Q0) and sticky, for |x| = (digits of [d, e)) * 10^q10.
+template <class X, int L>
+FLOATLAB_HOST_DEVICE constexpr void decimal_to_fixed_point(const char* d, const char* e, long long q10, big<L>& out,
+                                                           bool& sticky) noexcept {
+  using Spec = typename X::spec;
+  out.set(0);
+  sticky = false;
+  while (d != e && (*d == '0' || *d == '.')) ++d;
+  if (d == e) return;
+  long long total = 0;
+  for (const char* p = d; p != e; ++p) total += (*p != '.');
+  const long long kept = total < Spec::K ? total : Spec::K;
+  const long long q = q10 + (total - kept);
+  const long long lead10 = q + kept - 1;
+  if (lead10 <= Spec::tiny_lead) {
+    sticky = true;
     return;
   }
-  u128 sig = v.sig;
-  bool sticky = v.sticky;
+  if (lead10 >= Spec::huge_lead) {  // beyond every boundary: 2^(emax + 3) stands in
+    out.set(1);
+    out.shl(X::F::emax + 3 - X::q0);
+    sticky = true;
+    return;
+  }
+  std::uint64_t chunk = 0;
+  int in_chunk = 0;
+  long long taken = 0;
+  const char* p = d;
+  for (; p != e && taken < kept; ++p) {
+    if (*p == '.') continue;
+    chunk = chunk * 10 + static_cast<std::uint64_t>(*p - '0');
+    ++taken;
+    if (++in_chunk == 19) {
+      out.mul_add(pow10_u64(19), chunk);
+      chunk = 0;
+      in_chunk = 0;
+    }
+  }
+  if (in_chunk) out.mul_add(pow10_u64(in_chunk), chunk);
+  for (; p != e; ++p) sticky = sticky || (*p != '0' && *p != '.');
+  if (q >= 0) {
+    mul_pow10(out, q);
+    out.shl(-X::q0);
+    return;
+  }
+  out.shl(-X::q0);  // then divide by 10^m in 10^19 steps: floor(floor(a/b)/c) = floor(a/(bc))
+  long long m = -q;
+  for (; m >= 19; m -= 19) sticky = (out.divmod(pow10_u64(19)) != 0) || sticky;
+  if (m > 0) sticky = (out.divmod(pow10_u64(m)) != 0) || sticky;
+}
+
+// The nearest expansion of (-1)^neg (v + sticky) 2^Q0: each term RN of the exact rest.
+template <int N, class T, int L>
+FLOATLAB_HOST_DEVICE constexpr void greedy_terms(bool neg, big<L> v, bool sticky, std::uint64_t (&out)[N]) noexcept {
+  using X = expansion_text<N, T>;
+  using F = typename X::F;
+  for (int i = 0; i < N; ++i) out[i] = pack_zero<F>(false);
+  out[0] = pack_zero<F>(neg);
   for (int i = 0; i < N; ++i) {
-    if (sig == 0) break;  // exact remainder zero (a sticky-only rest is below every term)
-    const auto t = round_pack<F, round::nearest_even>(neg, v.exp, sig, sticky, 0);
+    if (v.zero()) break;  // a rest below 2^Q0 rounds to zero in T
+    const int bl = v.bit_length();
+    const int lo = bl > 120 ? bl - 120 : 0;
+    bool below = false;
+    const u128 top = v.bits_from(lo, below);
+    const auto t = round_pack<F, round::nearest_even>(neg, X::q0 + lo, top, sticky || below, 0);
     out[i] = t;
     const unpacked u = unpack<F>(t);
-    if (u.cls != value_class::finite) break;  // overflow: inf (or NaN/max) carries everything
-    const u128 a = static_cast<u128>(u.sig) << (u.exp - v.exp);  // t's lsb is at or above v.exp
-    if (sig >= a) {
-      sig -= a;
-    } else {  // the rest has the other sign
-      sig = a - sig - (sticky ? 1 : 0);
+    if (u.cls != value_class::finite) break;  // zero, or overflow (inf / NaN / max) ends it
+    big<L> a;
+    a.set(u.sig);
+    a.shl(u.exp - X::q0);  // every term's lsb is above 2^Q0
+    if (v.cmp(a) >= 0) {
+      v.sub(a);
+    } else {  // the rest has the other sign: a - v - sticky
+      a.sub(v);
+      if (sticky) {
+        big<L> one;
+        one.set(1);
+        a.sub(one);
+      }
+      v = a;
       neg = !neg;
     }
   }
@@ -1111,17 +1169,15 @@ FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* 
   std::uint64_t want[N] = {};
   for (int i = 0; i < N; ++i) want[i] = detail::text::term_bits(x[i]);
   auto reads = [&want, neg](const char* d, int n, int e10) {
-    if constexpr (!X::readable) {
-      return n < 0;  // unreadable type: no shortening, the exact digits are printed
-    } else {
-      if (n == 0) return false;
-      const auto v = detail::text::decimal_to_binary<typename X::spec>(d, d + n, static_cast<long long>(e10) - (n - 1));
-      std::uint64_t got[N] = {};
-      detail::text::greedy_terms<N, T>(neg, v, got);
-      for (int i = 0; i < N; ++i)
-        if (got[i] != want[i]) return false;
-      return true;
-    }
+    if (n == 0) return false;
+    detail::text::big<X::read_limbs> v;
+    bool sticky = false;
+    detail::text::decimal_to_fixed_point<X>(d, d + n, static_cast<long long>(e10) - (n - 1), v, sticky);
+    std::uint64_t got[N] = {};
+    detail::text::greedy_terms<N, T>(neg, v, sticky, got);
+    for (int i = 0; i < N; ++i)
+      if (got[i] != want[i]) return false;
+    return true;
   };
   detail::text::put_decimal(s, dec, fmt, precision, reads);
   return s.result();
@@ -1138,7 +1194,6 @@ FLOATLAB_HOST_DEVICE constexpr std::from_chars_result from_chars(const char* fir
                                                                 chars_format fmt = chars_format::general) noexcept {
   using X = detail::text::expansion_text<N, T>;
   using F = typename X::F;
-  static_assert(X::readable, "from_chars(expansion<N, T>): needs N * digits(T) + 3 <= 126 bits");
   if (fmt == chars_format::bits) return {first, std::errc::invalid_argument};
   const auto r = detail::text::scan(first, last, fmt);
   std::uint64_t got[N] = {};
@@ -1154,13 +1209,15 @@ FLOATLAB_HOST_DEVICE constexpr std::from_chars_result from_chars(const char* fir
       got[0] = detail::pack_nan<F>();
       break;
     default: {
-      const auto v = fmt == chars_format::hex
-                         ? detail::text::hex_to_binary(r.digits_begin, r.digits_end, r.exp)
-                         : detail::text::decimal_to_binary<typename X::spec>(r.digits_begin, r.digits_end, r.exp);
-      bool range_error = false;
-      detail::text::round_binary<F, round::nearest_even>(r.neg, v, 0, range_error);
-      if (range_error) return {r.end, std::errc::result_out_of_range};
-      detail::text::greedy_terms<N, T>(r.neg, v, got);
+      if (fmt == chars_format::hex) return {first, std::errc::invalid_argument};  // decimal only
+      detail::text::big<X::read_limbs> v;
+      bool sticky = false;
+      detail::text::decimal_to_fixed_point<X>(r.digits_begin, r.digits_end, r.exp, v, sticky);
+      detail::text::greedy_terms<N, T>(r.neg, v, sticky, got);
+      // Out of range as for T: the first term overflows, or a nonzero value reads as zero.
+      const bool nonzero = sticky || !v.zero();
+      if (F::is_inf(got[0]) || F::is_nan(got[0]) || (nonzero && F::is_zero(got[0])))
+        return {r.end, std::errc::result_out_of_range};
     }
   }
   T terms[N] = {};
