@@ -182,8 +182,8 @@ FLOATLAB_HOST_DEVICE constexpr long long max_ll(long long a, long long b) noexce
 // T itself (x == T) or for T + tiny (x > T, i.e. sticky), which is what round_pack sees.
 // Bound on K: a decision point b = k 2^f with f < 0 is (k 5^-f) 10^f, and k 5^-f has at most
 // floor(PB log10 2 - Fmin log10 5) + 1 digits; with f >= 0, b < 2^Top has at most
-// floor(Top log10 2) + 1 digits. For binary64 in nearest-even this gives 769 (the known 767
-// plus slack); in stochastic<32>, 800.
+// floor(Top log10 2) + 1 digits. For binary64 in nearest-even this gives K = 771 (the known 767
+// plus slack); in stochastic<32>, 801.
 template <int Fmin, int Top, int PB, int B>
 struct dec_spec {
   static_assert(B >= 4 && B <= 126, "dec_spec: B must fit a 128-bit significand");
