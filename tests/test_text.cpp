@@ -632,7 +632,7 @@ TEST_CASE("text: expansion<2, double> and expansion<3, float>: exact printing, n
     const bool mneg = m[0] == '-';
     if (mneg) m.erase(0, 1);
     const long e10 = static_cast<long>(e) - 1;
-    char eb[16];
+    char eb[32];
     std::snprintf(eb, sizeof eb, "e%c%02ld", e10 < 0 ? '-' : '+', e10 < 0 ? -e10 : e10);
     const std::string want = std::string(mneg ? "-" : "") + m.substr(0, 1) + "." + m.substr(1) + eb;
     ++checks;
