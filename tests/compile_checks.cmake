@@ -89,8 +89,8 @@ endif()
 # Issue 8 first impressions: mixing formats names convert<>, C++14 names C++17, and the
 # rest of tests/compile/text_errors.cpp.
 set(floatlab_text_errors
-  "do not mix implicitly; convert one first: convert<To>"
-  "do not mix implicitly; convert one first: convert<To>"
+  "do not mix implicitly. convert one first: convert<To>"
+  "do not mix implicitly. convert one first: convert<To>"
   "long double operands are not supported"
   "needs a random source"
   "floatlab needs C\\+\\+17"
