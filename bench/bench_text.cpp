@@ -32,7 +32,11 @@ const std::vector<std::string>& strings64() {
 const std::vector<double>& doubles() {
   static const std::vector<double> v = [] {
     std::vector<double> r;
-    for (const auto& s : strings64()) r.push_back(std::stod(s));
+    for (const auto& s : strings64()) {
+      double d = 0;
+      std::from_chars(s.data(), s.data() + s.size(), d);
+      r.push_back(d);
+    }
     return r;
   }();
   return v;

@@ -612,8 +612,11 @@ FLOATLAB_HOST_DEVICE constexpr void put_fixed(sink& s, const char* d, int n, int
 // or its successor reads back (through Reads(digits, n, e10)) as x; then the nearer of the
 // two that do. The set of decimals that read as x is an interval containing x (rounding
 // is monotone, for a fixed random word too), so if k digits suffice, k + 1 do: binary search.
+// cap: a digit count that usually suffices (max_digits10 for nearest modes: Matula 1968),
+// tried first to shorten the search; the exact digit count is the fallback.
 template <int N, class Reads>
-FLOATLAB_HOST_DEVICE constexpr void shortest(const decimal<N>& x, Reads&& reads, char* out, int& out_n, int& out_e10) noexcept {
+FLOATLAB_HOST_DEVICE constexpr void shortest(const decimal<N>& x, Reads&& reads, char* out, int& out_n, int& out_e10,
+                                             int cap = 0) noexcept {
   char lo_d[N] = {}, hi_d[N] = {};
   int lo_n = 0, hi_n = 0;
   auto try_k = [&](int k, bool& lo_ok, bool& hi_ok, int& lo_e, int& hi_e) {
@@ -628,6 +631,12 @@ FLOATLAB_HOST_DEVICE constexpr void shortest(const decimal<N>& x, Reads&& reads,
     return lo_ok || hi_ok;
   };
   int lo = 1, hi = x.n;  // hi always works (the exact value)
+  if (cap > 0 && cap < hi) {
+    bool a = false, b = false;
+    int ea = 0, eb = 0;
+    if (try_k(cap, a, b, ea, eb)) hi = cap;
+    else lo = cap + 1;
+  }
   while (lo < hi) {
     const int mid = (lo + hi) / 2;
     bool a = false, b = false;
@@ -653,12 +662,12 @@ FLOATLAB_HOST_DEVICE constexpr void shortest(const decimal<N>& x, Reads&& reads,
 // The decimal forms shared by every type, given the exact decimal of |x|.
 template <int N, class Reads>
 FLOATLAB_HOST_DEVICE constexpr void put_decimal(sink& s, const decimal<N>& x, chars_format fmt, int precision,
-                                                Reads&& reads) noexcept {
+                                                Reads&& reads, int cap = 0) noexcept {
   char d[N + 1] = {};
   int n = 0;
   if (precision < 0) {
     int e10 = 0;
-    shortest(x, reads, d, n, e10);
+    shortest(x, reads, d, n, e10, cap);
     if (fmt == chars_format::scientific) return put_scientific(s, d, n, e10, n - 1);
     // Fixed: an integer at or beyond the last shortest digit prints its own (exact or
     // nearest) integer digits: the string of that length closest to x (std::to_chars).
@@ -795,7 +804,9 @@ FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* 
     bool range_error = false;
     return detail::text::round_binary<F, Rt>(neg, v, 0, range_error) == bits && !range_error;
   };
-  detail::text::put_decimal(s, dec, fmt, precision, reads);
+  constexpr bool nearest = std::is_same_v<Rt, round::nearest_even> || std::is_same_v<Rt, round::nearest_away>;
+  constexpr int cap = nearest ? static_cast<int>(detail::text::log10_2_hi(M + 1)) + 1 : 0;  // >= max_digits10
+  detail::text::put_decimal(s, dec, fmt, precision, reads, cap);
   return s.result();
 }
 template <int E, int M, class R, class Enc>
