@@ -247,14 +247,16 @@ FLOATLAB_HOST_DEVICE constexpr binary_value decimal_to_binary(const char* d, con
   bool sticky = false;
   for (; p != e; ++p) sticky = sticky || (*p != '0' && *p != '.');
 
-  // Short inputs: exact 128-bit integer arithmetic (T < 10^19 and 10^|q| < 10^20).
-  if (kept <= 19 && q >= -19 && q <= 19 && (q >= 0 || B <= 64)) {
+  // Short inputs: exact 128-bit integer arithmetic, with 10^q = 5^q 2^q and 5^|q| < 2^63
+  // (|q| <= 27), T < 10^19 < 2^64: T 5^q < 2^127, and T 2^s / 5^m has >= 64 bits.
+  if (kept <= 19 && q >= -27 && q <= 27 && (q >= 0 || B <= 64)) {
     const u128 tv = t.w[0];
-    if (q >= 0) return {false, 0, tv * pow10_u64(q), sticky};
-    const int s = 127 - msb(tv);  // T 2^s has its top bit at 127, so the quotient has >= 64 bits
+    std::uint64_t p5 = 1;
+    for (long long i = 0; i < (q < 0 ? -q : q); ++i) p5 *= 5;
+    if (q >= 0) return {false, static_cast<int>(q), tv * p5, sticky};
+    const int s = 127 - msb(tv);  // T 2^s has its top bit at 127
     const u128 num = tv << s;
-    const u128 den = pow10_u64(-q);
-    return {false, -s, num / den, sticky || num % den != 0};
+    return {false, static_cast<int>(q) - s, num / p5, sticky || num % p5 != 0};
   }
   if (q >= 0) {
     mul_pow10(t, q);
