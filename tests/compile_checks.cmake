@@ -133,3 +133,35 @@ if(FLOATLAB_CUDA_TESTS AND CMAKE_CUDA_COMPILER)
   add_test(NAME cuda_expansion_kernel COMMAND cuda_expansion_kernel)
   set_tests_properties(cuda_expansion_kernel PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
 endif()
+
+# Issue 8 first impressions: mixing formats names convert<>, C++14 names C++17, and the
+# rest of tests/compile/text_errors.cpp.
+set(floatlab_text_errors
+  "do not mix implicitly. convert one first: convert<To>"
+  "do not mix implicitly. convert one first: convert<To>"
+  "long double operands are not supported"
+  "needs a random source"
+  "floatlab needs C\\+\\+17"
+  "expects argument of type .*double.*Werror=format")
+set(case 0)
+foreach(message IN LISTS floatlab_text_errors)
+  math(EXPR case "${case} + 1")
+  set(std -std=c++17)
+  if(case EQUAL 5)
+    set(std -std=c++14)
+  endif()
+  add_test(NAME compile_error_text_${case}
+    COMMAND ${CMAKE_CXX_COMPILER} ${std} -Wall -Werror -fsyntax-only -I${PROJECT_SOURCE_DIR}/include
+            -DFLOATLAB_TEXT_ERROR_CASE=${case} ${CMAKE_CURRENT_SOURCE_DIR}/compile/text_errors.cpp)
+  set_tests_properties(compile_error_text_${case} PROPERTIES PASS_REGULAR_EXPRESSION "${message}" LABELS ci)
+endforeach()
+
+# The README's example is this complete program; its output must contain the line the
+# README shows.
+add_executable(readme_example ${PROJECT_SOURCE_DIR}/examples/readme.cpp)
+target_link_libraries(readme_example PRIVATE floatlab::floatlab)
+set_target_properties(readme_example PROPERTIES CXX_STANDARD 17 CXX_EXTENSIONS OFF)
+target_compile_options(readme_example PRIVATE -Wall -Wextra -Werror)
+add_test(NAME readme_example COMMAND readme_example)
+set_tests_properties(readme_example PROPERTIES LABELS ci PASS_REGULAR_EXPRESSION
+  "c = 0\\.4, d = 0\\.4, u = 1\\.001, s = 1, o = 0\\.3335, big = 448, h = 1\\.001, 2h > 2 is 1")

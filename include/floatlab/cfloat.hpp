@@ -142,14 +142,15 @@ class cfloat {
   constexpr cfloat() noexcept = default;
 
   // Conversions in: rounded once, in the type's mode.
-  FLOATLAB_HOST_DEVICE explicit constexpr cfloat(double x) noexcept
+  // Implicit from built-in arithmetic types, as float is (see "mixed arithmetic" below).
+  FLOATLAB_HOST_DEVICE constexpr cfloat(double x) noexcept  // NOLINT(google-explicit-constructor)
       : bits_(detail::convert_bits<format_type, detail::binary64_format, Rounding>(
             bit_cast<std::uint64_t>(x), detail::draw_implicit<Rounding>())) {}
-  FLOATLAB_HOST_DEVICE explicit constexpr cfloat(float x) noexcept
+  FLOATLAB_HOST_DEVICE constexpr cfloat(float x) noexcept  // NOLINT(google-explicit-constructor)
       : bits_(detail::convert_bits<format_type, detail::binary32_format, Rounding>(
             bit_cast<std::uint32_t>(x), detail::draw_implicit<Rounding>())) {}
   template <class Int, std::enable_if_t<std::is_integral_v<Int> && !std::is_same_v<Int, bool>, int> = 0>
-  FLOATLAB_HOST_DEVICE explicit constexpr cfloat(Int x) noexcept
+  FLOATLAB_HOST_DEVICE constexpr cfloat(Int x) noexcept  // NOLINT(google-explicit-constructor)
       : bits_(detail::from_integer<format_type, Rounding>(x, detail::draw_implicit<Rounding>())) {}
   template <int E2, int M2, class R2, class Enc2>
   FLOATLAB_HOST_DEVICE explicit constexpr cfloat(cfloat<E2, M2, R2, Enc2> x) noexcept
@@ -472,6 +473,129 @@ struct with_rounding<cfloat<E, M, R, Enc>, Mode> {
 };
 template <class T, class Mode>
 using with_rounding_t = typename with_rounding<T, Mode>::type;
+
+// ==== mixed arithmetic with built-in arithmetic types (issue 8) ===============================
+// Decisions (README "Mixing with built-in types"):
+//  * x op s and s op x for s of any built-in arithmetic type but bool and long double: s is
+//    converted to x's format in x's rounding mode (one rounding, exact for most literals),
+//    then the cfloat operation rounds as usual. So x * 2, b + 1.0, 2 * x, x += 1 work.
+//  * Comparisons with a scalar are exact (no conversion, no rounding): b > 0.1 compares b
+//    with the double 0.1 itself. NaN is unordered, -0 == +0.
+//  * Construction from float, double and integers is implicit, as for float
+//    (bfloat16 x = 0.5; T acc = 0;), rounded once in the type's mode. Conversions out
+//    (to double etc.) and between two cfloat formats stay explicit: convert<To>(x).
+//  * Two different formats do not mix: the poisoned overloads below say so.
+//  * std::sqrt etc. cannot be overloaded for user types (adding to namespace std is
+//    undefined behaviour, [namespace.std]); floatlab's functions are found by ADL, so
+//    generic code writes `using std::sqrt; sqrt(x);`. std::accumulate(b, e, T{}) sums in T.
+namespace detail {
+template <class S>
+inline constexpr bool is_mixable_scalar_v = std::is_arithmetic_v<S> && !std::is_same_v<S, bool>;
+template <class S>
+FLOATLAB_HOST_DEVICE constexpr void check_scalar() noexcept {
+  static_assert(!std::is_same_v<S, long double>,
+                "floatlab: long double operands are not supported (convert to double or use convert<T>(x))");
+}
+template <class...>
+inline constexpr bool always_false_v = false;
+// long double is rejected above; mapping it to double here keeps that the only error.
+template <class S>
+using scalar_t = std::conditional_t<std::is_same_v<S, long double>, double, S>;
+
+// The exact order of a cfloat value and a built-in scalar: -1, 0, 1, or 2 when unordered.
+template <class Fmt>
+FLOATLAB_HOST_DEVICE constexpr int compare_scalar(std::uint64_t bits, unpacked b) noexcept {
+  const unpacked a = unpack<Fmt>(bits);
+  if (a.cls == value_class::nan || b.cls == value_class::nan) return 2;
+  auto sign_of = [](const unpacked& u) { return u.cls == value_class::zero ? 0 : u.sign ? -1 : 1; };
+  const int sa = sign_of(a), sb = sign_of(b);
+  if (sa != sb) return sa < sb ? -1 : 1;
+  if (sa == 0) return 0;
+  int mag = 0;  // compare |a| with |b|
+  if (a.cls == value_class::inf || b.cls == value_class::inf) {
+    mag = (a.cls == value_class::inf) - (b.cls == value_class::inf);
+  } else {
+    const unpacked na = normalized(a), nb = normalized(b);
+    mag = na.exp != nb.exp ? (na.exp < nb.exp ? -1 : 1) : na.sig != nb.sig ? (na.sig < nb.sig ? -1 : 1) : 0;
+  }
+  return sa > 0 ? mag : -mag;
+}
+template <class S>
+FLOATLAB_HOST_DEVICE constexpr unpacked unpack_scalar(S s) noexcept {
+  if constexpr (std::is_same_v<S, double>) {
+    return unpack<binary64_format>(bit_cast<std::uint64_t>(s));
+  } else if constexpr (std::is_same_v<S, float>) {
+    return unpack<binary32_format>(bit_cast<std::uint32_t>(s));
+  } else {
+    if (s == 0) return {value_class::zero, false, 0, 0};
+    const bool neg = s < 0;
+    std::uint64_t m = static_cast<std::uint64_t>(s);
+    if (neg) m = std::uint64_t{0} - m;
+    return {value_class::finite, neg, 0, m};
+  }
+}
+}  // namespace detail
+
+#define FLOATLAB_MIXED_ARITH(op, name)                                                                       \
+  template <int E, int M, class R, class Enc, class S, std::enable_if_t<detail::is_mixable_scalar_v<S>, int> = 0> \
+  FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> operator op(cfloat<E, M, R, Enc> a, S s) noexcept {    \
+    detail::check_scalar<S>();                                                                               \
+    return name(a, cfloat<E, M, R, Enc>(static_cast<detail::scalar_t<S>>(s)));                                                                 \
+  }                                                                                                          \
+  template <int E, int M, class R, class Enc, class S, std::enable_if_t<detail::is_mixable_scalar_v<S>, int> = 0> \
+  FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> operator op(S s, cfloat<E, M, R, Enc> a) noexcept {    \
+    detail::check_scalar<S>();                                                                               \
+    return name(cfloat<E, M, R, Enc>(static_cast<detail::scalar_t<S>>(s)), a);                                                                 \
+  }                                                                                                          \
+  template <int E, int M, class R, class Enc, class S, std::enable_if_t<detail::is_mixable_scalar_v<S>, int> = 0> \
+  FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc>& operator op##=(cfloat<E, M, R, Enc>& a, S s) noexcept { \
+    detail::check_scalar<S>();                                                                               \
+    return a = name(a, cfloat<E, M, R, Enc>(static_cast<detail::scalar_t<S>>(s)));                                                             \
+  }                                                                                                          \
+  template <int E1, int M1, class R1, class N1, int E2, int M2, class R2, class N2,                          \
+            std::enable_if_t<!std::is_same_v<cfloat<E1, M1, R1, N1>, cfloat<E2, M2, R2, N2>>, int> = 0>      \
+  FLOATLAB_HOST_DEVICE constexpr cfloat<E1, M1, R1, N1> operator op(cfloat<E1, M1, R1, N1> a,                \
+                                                                    cfloat<E2, M2, R2, N2>) noexcept {       \
+    static_assert(detail::always_false_v<cfloat<E2, M2, R2, N2>>,                                            \
+                  "floatlab: operands of two different cfloat formats (or modes) do not mix implicitly; "   \
+                  "convert one first: convert<To>(x) (one rounding, in To's mode or a given one)");         \
+    return a;                                                                                                \
+  }
+FLOATLAB_MIXED_ARITH(+, add)
+FLOATLAB_MIXED_ARITH(-, sub)
+FLOATLAB_MIXED_ARITH(*, mul)
+FLOATLAB_MIXED_ARITH(/, div)
+#undef FLOATLAB_MIXED_ARITH
+
+#define FLOATLAB_MIXED_COMPARE(op, test)                                                                     \
+  template <int E, int M, class R, class Enc, class S, std::enable_if_t<detail::is_mixable_scalar_v<S>, int> = 0> \
+  FLOATLAB_HOST_DEVICE constexpr bool operator op(cfloat<E, M, R, Enc> a, S s) noexcept {                    \
+    detail::check_scalar<S>();                                                                               \
+    const int c = detail::compare_scalar<format<E, M, Enc>>(a.bits(), detail::unpack_scalar(static_cast<detail::scalar_t<S>>(s)));            \
+    return test;                                                                                             \
+  }                                                                                                          \
+  template <int E, int M, class R, class Enc, class S, std::enable_if_t<detail::is_mixable_scalar_v<S>, int> = 0> \
+  FLOATLAB_HOST_DEVICE constexpr bool operator op(S s, cfloat<E, M, R, Enc> a) noexcept {                    \
+    detail::check_scalar<S>();                                                                               \
+    const int c = -detail::compare_scalar<format<E, M, Enc>>(a.bits(), detail::unpack_scalar(static_cast<detail::scalar_t<S>>(s)));           \
+    return test;                                                                                               \
+  }                                                                                                          \
+  template <int E1, int M1, class R1, class N1, int E2, int M2, class R2, class N2,                          \
+            std::enable_if_t<!std::is_same_v<cfloat<E1, M1, R1, N1>, cfloat<E2, M2, R2, N2>>, int> = 0>      \
+  FLOATLAB_HOST_DEVICE constexpr bool operator op(cfloat<E1, M1, R1, N1>, cfloat<E2, M2, R2, N2>) noexcept { \
+    static_assert(detail::always_false_v<cfloat<E2, M2, R2, N2>>,                                            \
+                  "floatlab: operands of two different cfloat formats (or modes) do not mix implicitly; "   \
+                  "convert one first: convert<To>(x) (one rounding, in To's mode or a given one)");         \
+    return false;                                                                                            \
+  }
+FLOATLAB_MIXED_COMPARE(==, c == 0)
+FLOATLAB_MIXED_COMPARE(!=, c != 0)
+FLOATLAB_MIXED_COMPARE(<, c == -1)
+FLOATLAB_MIXED_COMPARE(<=, c == -1 || c == 0)
+FLOATLAB_MIXED_COMPARE(>, c == 1)
+FLOATLAB_MIXED_COMPARE(>=, c == 1 || c == 0)
+#undef FLOATLAB_MIXED_COMPARE
+// ==== end of mixed arithmetic ================================================================
 
 }  // namespace floatlab
 

@@ -31,5 +31,9 @@ using e5m2fnuz = cfloat<5, 2, round::nearest_even, encoding::fnuz>;      // AMD/
 using e3m2 = cfloat<3, 2, round::nearest_even, encoding::finite>;        // OCP MX FP6 E3M2
 using e2m3 = cfloat<2, 3, round::nearest_even, encoding::finite>;        // OCP MX FP6 E2M3
 using e2m1 = cfloat<2, 1, round::nearest_even, encoding::finite>;        // OCP MX FP4 E2M1
+// Saturating variants: overflow gives the largest finite value (OCP/PTX .satfinite).
+using e4m3_sat = cfloat<4, 3, round::nearest_even, encoding::fn_satfinite>;        // e4m3, max 448
+using e4m3fnuz_sat = cfloat<4, 3, round::nearest_even, encoding::fnuz_satfinite>;  // e4m3fnuz, max 240
+using e5m2fnuz_sat = cfloat<5, 2, round::nearest_even, encoding::fnuz_satfinite>;  // e5m2fnuz, max 57344
 
 }  // namespace floatlab

@@ -5,6 +5,11 @@
 // knows about compilers.
 #pragma once
 
+// Checked first, so that older standards get this line instead of errors from deep inside.
+#if !defined(__cplusplus) || (__cplusplus < 201703L && !(defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
+#error "floatlab needs C++17 or later (compile with -std=c++17)"
+#endif
+
 #include <cstdint>
 #include <cstring>
 #include <type_traits>

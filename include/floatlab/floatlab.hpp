@@ -9,3 +9,4 @@
 #include "fixed.hpp"
 #include "block.hpp"
 #include "mx.hpp"
+#include "text.hpp"

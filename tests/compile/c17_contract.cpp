@@ -7,6 +7,7 @@
 #include <floatlab/rounding.hpp>
 #include <floatlab/random.hpp>
 #include <floatlab/cfloat.hpp>
+#include <floatlab/text.hpp>
 #include <floatlab/floatlab.hpp>
 
 using floatlab::cfloat;
@@ -19,6 +20,15 @@ static_assert(double(floatlab::fma(cfloat<11, 52>{0.1}, cfloat<11, 52>{10.0}, cf
               "binary64 fma(0.1, 10, -1) is the rounding error of 0.1 times 10");
 static_assert(std::is_trivially_copyable<cfloat<4, 3>>::value, "cfloat is trivially copyable");
 static_assert(sizeof(cfloat<2, 1>) == 1 && sizeof(cfloat<11, 52>) == 8, "smallest storage");
+
+// Decimal parsing is exact and constexpr: a string one part in 10^29 above a binary16
+// midpoint rounds up (through double it would round to 1).
+constexpr floatlab::binary16 parse_h(const char* s, int n) {
+  floatlab::binary16 h{0.0};
+  floatlab::from_chars(s, s + n, h);
+  return h;
+}
+static_assert(parse_h("1.00048828125000000000000000001", 31).bits() == 0x3c01, "from_chars rounds the exact decimal");
 
 int main() {
   floatlab::philox_rng rng(1);
