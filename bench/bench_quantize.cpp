@@ -137,7 +137,7 @@ void BM_dot_block(benchmark::State& state) {
   for (auto _ : state) {
     const auto r = fl::block_dot(fl::array_view<const Int>(q.data(), dot_len), e[0],
                                  fl::array_view<const Int>(q.data() + dot_len, dot_len), e[0]);
-    float f = fl::round_scaled_to_float<ne>(r.value, r.exponent, 0);
+    float f = fl::detail::round_scaled_to_float<ne>(r.value, r.exponent, 0);
     benchmark::DoNotOptimize(f);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * dot_len));
