@@ -329,7 +329,7 @@ FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v, int k, int q, int eps_log2) 
       acc -= 1;
     }
   }
-  const i128 rad = (static_cast<i128>(1) << (125 + eps_log2)) + 1;
+  const i128 rad = (125 + eps_log2 >= 0 ? static_cast<i128>(1) << (125 + eps_log2) : 0) + 1;
   const i128 lo = acc - rad, hi = acc + N + rad;
   const i128 top = static_cast<i128>(1) << 124;
   int shift;
@@ -445,8 +445,12 @@ struct fn_exp2 {
 
 struct fn_expm1 {
   static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // 86u^2, 103u^3
+  // Above 100, e^x - 1 = e^x (1 - e^-x): e^x alone is within 2^-144 (and stays scaled).
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return {expm1_core<N>(X<N>(x)), 0}; }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    if (x > 100) return exp_core<N>(X<N>(x));
+    return {expm1_core<N>(X<N>(x)), 0};
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
