@@ -240,7 +240,7 @@ void check_kernel_bound(fn f, double lo, double hi, std::size_t count) {
 
 TEST_CASE("math: kernel error bounds hold against MPFR", "[math]") {
   namespace cr = fl::detail::cr;
-  const auto n = static_cast<std::size_t>(3000 * operands::test_scale()) + 20;
+  const auto n = static_cast<std::size_t>(700 * operands::test_scale()) + 20;
   check_kernel_bound<cr::fn_exp>(fn::exp, -100, 88, n);
   check_kernel_bound<cr::fn_exp2>(fn::exp2, -140, 127, n);
   check_kernel_bound<cr::fn_expm1>(fn::expm1, -40, 88, n);

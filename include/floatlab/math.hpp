@@ -297,17 +297,22 @@ struct cell {
 };
 
 // Is the q-bit truncation of f decided by y = v 2^k with |y - f| <= 2^eps_log2 |y|?
-// v in fixed point with unit 2^(e0 - 124) (e0: exponent of v[0]): each term floored, so
-// the value lies in [acc, acc + N]; the radius adds 2^(125 + eps_log2) + 1 units.
+// First in fixed point with unit 2^(e0 - 124) (e0: exponent of v[0]): each term floored, so
+// the value lies in [acc, acc + N]; the radius adds 2^(125 + eps_log2) + 1 units. If that
+// interval holds a grid point G, the side of f is decided by d = v - G in expansion
+// arithmetic (relative error <= 4u^2 of d itself: the bound of + is relative to the result),
+// which resolves f down to the kernel's eps rather than the 2^-124 of the fixed point:
+// sign(f - G) = sign(d) when |d| (1 - 2^-50) > 2^eps_log2 |v|.
 template <int N>
-FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v, int k, int q, int eps_log2) noexcept {
-  const double h = v[0];
+FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v_signed, int k, int q, int eps_log2) noexcept {
+  const double h = v_signed[0];
   cell c{false, h < 0, 0, 0};
   if (!(fabs_d(h) >= 0x1p-1000) || !(fabs_d(h) < 0x1p1000)) return c;  // zero/NaN/huge: not here
-  const int e0 = exponent_of(fabs_d(h));
+  const X<N> v = c.negative ? -v_signed : v_signed;
+  const int e0 = exponent_of(v[0]);
   i128 acc = 0;
   for (int i = 0; i < N; ++i) {
-    const double t = c.negative ? -v[i] : v[i];
+    const double t = v[i];
     if (t == 0) continue;
     const double a = fabs_d(t);
     const int et = exponent_of(a);
@@ -317,9 +322,8 @@ FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v, int k, int q, int eps_log2) 
     }
     const auto m = static_cast<std::uint64_t>(a * pow2(52 - et));  // 53-bit integer, exact
     const int s = et - 52 - (e0 - 124);
-    i128 part;
     if (s >= 0) {
-      part = static_cast<i128>(m) << s;
+      const i128 part = static_cast<i128>(m) << s;
       acc += t < 0 ? -part : part;
     } else if (s > -64) {
       const std::uint64_t fl = m >> -s;
@@ -332,18 +336,37 @@ FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v, int k, int q, int eps_log2) 
   const i128 rad = (125 + eps_log2 >= 0 ? static_cast<i128>(1) << (125 + eps_log2) : 0) + 1;
   const i128 lo = acc - rad, hi = acc + N + rad;
   const i128 top = static_cast<i128>(1) << 124;
-  int shift;
-  if (lo >= top)
-    shift = 125 - q;
-  else if (hi < top)
-    shift = 124 - q;
-  else
-    return c;
-  if ((lo >> shift) != (hi >> shift)) return c;
-  if ((lo & ((static_cast<i128>(1) << shift) - 1)) == 0) return c;  // f might be the grid point lo
+  const int up_shift = 125 - q, low_shift = 124 - q;  // grid spacing above / below 2^124 units
+  i128 g;  // the grid point in [lo, hi], if any
+  if (lo < top && hi >= top) {
+    g = top;
+  } else {
+    const int shift = lo >= top ? up_shift : low_shift;
+    const bool inside = (lo & ((static_cast<i128>(1) << shift) - 1)) != 0;
+    if ((lo >> shift) == (hi >> shift) && inside) {
+      c.ok = true;
+      c.sig = static_cast<std::uint64_t>(lo >> shift);
+      c.exp = e0 - 124 + shift + k;
+      return c;
+    }
+    g = (hi >> shift) << shift;
+  }
+  // d = v - G, G exact in two doubles (G has at most q + 1 <= 58 significant bits).
+  const int gs = g >= top ? up_shift : low_shift;  // G is a multiple of 2^gs (top: of 2^up_shift)
+  const auto gi = static_cast<std::uint64_t>(g >> gs);
+  const double unit = pow2(e0 - 124 + gs);
+  const eft_result<double> gx = two_sum(static_cast<double>(gi & ~std::uint64_t{63}) * unit,
+                                        static_cast<double>(gi & 63) * unit);
+  X<N> gv = X<N>(gx.hi);
+  gv = gv + gx.lo;
+  const X<N> d = v - gv;
+  if (!(fabs_d(d[0]) * (1 - 0x1p-50) > pow2(eps_log2) * v[0] * (1 + 0x1p-50))) return c;
+  const bool above = d[0] > 0;
+  const int fs = (g > top || (g == top && above)) ? up_shift : low_shift;  // f's binade
+  const i128 t = above ? g : g - (static_cast<i128>(1) << fs);
   c.ok = true;
-  c.sig = static_cast<std::uint64_t>(lo >> shift);
-  c.exp = e0 - 124 + shift + k;
+  c.sig = static_cast<std::uint64_t>(t >> fs);
+  c.exp = e0 - 124 + fs + k;
   return c;
 }
 
@@ -368,6 +391,24 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage near_value(bool neg, double g, int di
   auto m = static_cast<std::uint64_t>(g * pow2(52 - e)) << 10;
   if (dir < 0) --m;
   return round_pack<Fmt, Mode>(neg, e - 62, m, true, w);
+}
+
+// (-1)^neg (g + dir d), g = g_hi + g_lo > 0 exact with both terms on the 2^(e(g_hi) - 124)
+// grid, 0 < d < 2^-126 g: g + dir/2 unit, then sticky, in a 128-bit significand.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage near_exact(bool neg, double g_hi, double g_lo, int dir,
+                                                      std::uint32_t w) noexcept {
+  const int e0 = exponent_of(g_hi);
+  const auto mh = static_cast<std::uint64_t>(g_hi * pow2(52 - e0));
+  i128 acc = static_cast<i128>(mh) << 72;
+  if (g_lo != 0) {
+    const int el = exponent_of(fabs_d(g_lo));
+    const auto ml = static_cast<std::uint64_t>(fabs_d(g_lo) * pow2(52 - el));
+    const i128 part = static_cast<i128>(ml) << (el - 52 - (e0 - 124));  // exact by the precondition
+    acc += g_lo < 0 ? -part : part;
+  }
+  const auto a = static_cast<u128>(2 * acc + (dir > 0 ? 1 : -1));
+  return round_pack<Fmt, Mode>(neg, e0 - 125, a, true, w);
 }
 
 // A magnitude far below half the smallest subnormal times 2^-33 (and nonzero).
@@ -395,7 +436,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexce
   if (c3.ok) return pack_cell<Fmt, Mode>(c3, w);
   FLOATLAB_MATH_COUNT(unresolved);
   const cell c = round_cell<3>(r3.v, r3.k, q, -200);
-  return pack_cell<Fmt, Mode>(c, w);
+  if (c.ok) return pack_cell<Fmt, Mode>(c, w);
+  return exact_value<Fmt, Mode>(r3.v[0] < 0, r3.v[0], r3.k, w);  // v on the grid: best effort
 }
 
 // ---- the functions: special values, exact and asymptotic cases, then ziv ------------------
@@ -582,7 +624,10 @@ struct fn_logistic {
     FLOATLAB_MATH_SPECIALS_NAN
     if (a.cls == value_class::inf) return a.neg ? pack_zero<Fmt>(false) : exact_value<Fmt, Mode>(false, 1.0, 0, w);
     if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 0.5, 0, w);
-    if (fabs_d(a.x) < 0x1p-59) return near_value<Fmt, Mode>(false, 0.5, a.neg ? -1 : 1, w);  // 1/2 + x/4
+    // 1/2 + x/4 - x^3/48 + ...: below 1/2 + x/4 for x > 0, above for x < 0 (the double-word
+    // and triple-double steps could not see x^3/48 when 1/2 + x/4 is a grid point).
+    if (fabs_d(a.x) < 0x1p-60) return near_value<Fmt, Mode>(false, 0.5, a.neg ? -1 : 1, w);
+    if (fabs_d(a.x) < 0x1p-41) return near_exact<Fmt, Mode>(false, 0.5, a.x * 0.25, a.neg ? 1 : -1, w);
     if (a.x > 42) return near_value<Fmt, Mode>(false, 1.0, -1, w);  // 1 - e^-x, e^-x < 2^-60
     if (a.x < -1000) return tiny_value<Fmt, Mode>(false, w);
     return ziv<Fmt, Mode, fn_logistic>(a.x, w);
@@ -601,8 +646,12 @@ struct fn_silu {
     FLOATLAB_MATH_SPECIALS_NAN
     if (a.cls == value_class::inf) return a.neg ? pack_zero<Fmt>(true) : pack_inf<Fmt>(false);
     if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
-    // x/2 + x^2/4: larger in magnitude for x > 0, smaller for x < 0.
-    if (fabs_d(a.x) < 0x1p-59) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x) * 0.5, a.neg ? -1 : 1, w);
+    // x/2 + x^2/4 - x^4/48 + ...: in magnitude below |x/2 + x^2/4| for x > 0, above for x < 0.
+    if (fabs_d(a.x) < 0x1p-60) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x) * 0.5, a.neg ? -1 : 1, w);
+    if (fabs_d(a.x) < 0x1p-41) {  // x^2/4 within 2^-61..2^-42 of x/2: every bit above 2^-124 of g
+      const eft_result<double> g = two_sum(fabs_d(a.x) * 0.5, a.neg ? -(a.x * a.x * 0.25) : a.x * a.x * 0.25);
+      return near_exact<Fmt, Mode>(a.neg, g.hi, g.lo, a.neg ? 1 : -1, w);
+    }
     if (a.x > 42) return near_value<Fmt, Mode>(false, a.x, -1, w);  // x (1 - e^-x)
     if (a.x < -1000) return tiny_value<Fmt, Mode>(true, w);
     return ziv<Fmt, Mode, fn_silu>(a.x, w);
@@ -653,7 +702,7 @@ struct fn_gelu_tanh {
     if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
     // x/2 + sqrt(2/pi) x^2/2 + ...: larger in magnitude for x > 0, smaller for x < 0.
     if (fabs_d(a.x) < 0x1p-61) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x) * 0.5, a.neg ? -1 : 1, w);
-    if (a.x > 9) return near_value<Fmt, Mode>(false, a.x, -1, w);  // x (1 - e^-2u), 2u > 66
+    if (a.x > 7.5) return near_value<Fmt, Mode>(false, a.x, -1, w);  // x (1 - e^-2u), 2u > 42
     if (a.x < -20) return tiny_value<Fmt, Mode>(true, w);           // |x| e^2u < 2^-860
     return ziv<Fmt, Mode, fn_gelu_tanh>(a.x, w);
   }

@@ -3,7 +3,8 @@
 // f(x) is computed in MPFR at 600 bits from MPFR's own correctly rounded functions
 // (compositions for the activations, in forms without cancellation), then handed to the
 // oracle as its 256-bit round-to-odd value, which the oracle rounds to any format and mode.
-// Exactness comes from MPFR's inexact flag: an exact chain (x = 0, exp2 of an integer, log2
+// Underflowing exponentials are rounded up (a tiny nonzero value, whose side is known);
+// overflowing results become 2^(2^40). Exactness comes from MPFR's inexact flag: an exact chain (x = 0, exp2 of an integer, log2
 // of a power of two...) stays exact. Composition error is below 2^-590 relative, so the
 // 256-bit round-to-odd value is that of f(x) unless f(x) lies within 2^-590 of a 256-bit
 // number without being one (not the case for any tested input: every such f(x) is exact).
@@ -49,14 +50,21 @@ class reference {
       mpfr_set_prec(v_, p);
       mpfr_set_prec(a_, p);
       mpfr_set_prec(b_, p);
-      mpfr_clear_inexflag();
+      mpfr_clear_flags();
       const int last = compute(f, x);
       const bool exact = !mpfr_inexflag_p();
+      if (mpfr_inf_p(v_) && mpfr_overflow_p()) {  // beyond MPFR's range: a huge finite value
+        const int sign = mpfr_sgn(v_);
+        mpfr_set_ui_2exp(out, 1, 1L << 40, MPFR_RNDN);
+        if (sign < 0) mpfr_neg(out, out, MPFR_RNDN);
+        return;
+      }
       const int t = mpfr_set(out, v_, MPFR_RNDZ);
       if (exact || !mpfr_regular_p(out)) return;
       int side = 0;  // sign of f(x) - out
       if (t != 0) side = -t;
       else if (last != 0) side = -last;
+      else if (mpfr_get_exp(out) < -(1L << 39)) side = -mpfr_sgn(out);  // an underflow: any tiny value will do
       else continue;  // on the grid, side unknown: more precision
       if (!is_odd(out)) {
         if (side > 0) mpfr_nextabove(out);
@@ -86,8 +94,8 @@ class reference {
     const bool minus_inf = mpfr_inf_p(x) && mpfr_sgn(x) < 0;
     const bool positive = mpfr_sgn(x) > 0 || (mpfr_zero_p(x) && !mpfr_signbit(x));
     switch (f) {
-      case fn::exp: return mpfr_exp(v_, x, r);
-      case fn::exp2: return mpfr_exp2(v_, x, r);
+      case fn::exp: return mpfr_exp(v_, x, MPFR_RNDU);  // RNDU: an underflow stays nonzero
+      case fn::exp2: return mpfr_exp2(v_, x, MPFR_RNDU);
       case fn::expm1: return mpfr_expm1(v_, x, r);
       case fn::log: return mpfr_log(v_, x, r);
       case fn::log2: return mpfr_log2(v_, x, r);
@@ -109,11 +117,12 @@ class reference {
         }
         if (positive) {  // x + log1p(e^-x)
           mpfr_neg(a_, x, r);
-          mpfr_exp(a_, a_, r);
+          mpfr_exp(a_, a_, MPFR_RNDU);
           mpfr_log1p(a_, a_, r);
           return mpfr_add(v_, a_, x, r);
         }
-        mpfr_exp(a_, x, r);
+        mpfr_exp(a_, x, MPFR_RNDU);
+        if (mpfr_underflow_p()) return mpfr_set(v_, a_, r);  // log1p(t) ~ t, far below any format
         return mpfr_log1p(v_, a_, r);
       case fn::silu:
         if (minus_inf) return set_minus_zero();
@@ -131,13 +140,13 @@ class reference {
         mpfr_sqrt_ui(a_, 2, r);
         mpfr_div(a_, x, a_, r);
         if (positive) {
-          mpfr_erfc(a_, a_, r);
+          mpfr_erfc(a_, a_, MPFR_RNDU);
           mpfr_mul(a_, a_, x, r);
           mpfr_div_2ui(a_, a_, 1, r);
           return mpfr_sub(v_, x, a_, r);
         }
         mpfr_neg(a_, a_, r);
-        mpfr_erfc(a_, a_, r);
+        mpfr_erfc(a_, a_, MPFR_RNDU);
         mpfr_mul(v_, a_, x, r);
         return mpfr_div_2ui(v_, v_, 1, r);
       case fn::gelu_tanh: {  // x/2 (1 + tanh u) = x / (1 + e^-2u), u = sqrt(2/pi)(x + 0.044715 x^3)
@@ -167,7 +176,7 @@ class reference {
   void e_over_1pe(mpfr_srcptr y, bool negate) {
     if (negate) mpfr_neg(a_, y, MPFR_RNDN);
     else mpfr_set(a_, y, MPFR_RNDN);
-    mpfr_exp(a_, a_, MPFR_RNDN);
+    mpfr_exp(a_, a_, MPFR_RNDU);  // RNDU: an underflow stays nonzero (its side is then known)
     mpfr_add_ui(b_, a_, 1, MPFR_RNDN);
     mpfr_div(a_, a_, b_, MPFR_RNDN);
   }
