@@ -61,10 +61,10 @@ class reference {
       }
       const int t = mpfr_set(out, v_, MPFR_RNDZ);
       if (exact || !mpfr_regular_p(out)) return;
+      if (mpfr_get_exp(out) < -(1L << 39)) return;  // an underflow: any tiny value will do
       int side = 0;  // sign of f(x) - out
       if (t != 0) side = -t;
       else if (last != 0) side = -last;
-      else if (mpfr_get_exp(out) < -(1L << 39)) side = -mpfr_sgn(out);  // an underflow: any tiny value will do
       else continue;  // on the grid, side unknown: more precision
       if (!is_odd(out)) {
         if (side > 0) mpfr_nextabove(out);
