@@ -41,6 +41,8 @@ T call(fn f, T x, A... a) {
     case fn::silu: return fl::silu(x, a...);
     case fn::gelu: return fl::gelu(x, a...);
     case fn::gelu_tanh: return fl::gelu_tanh(x, a...);
+    case fn::logistic_grad: return fl::logistic_grad(x, a...);
+    case fn::tanh_grad: return fl::tanh_grad(x, a...);
   }
   return x;
 }
@@ -254,6 +256,8 @@ TEST_CASE("math: kernel error bounds hold against MPFR", "[math]") {
   check_kernel_bound<cr::fn_silu>(fn::silu, -200, 42, n);
   check_kernel_bound<cr::fn_gelu>(fn::gelu, -40, 9, n);
   check_kernel_bound<cr::fn_gelu_tanh>(fn::gelu_tanh, -20, 9, n);
+  check_kernel_bound<cr::fn_logistic_grad>(fn::logistic_grad, -200, 200, n);
+  check_kernel_bound<cr::fn_tanh_grad>(fn::tanh_grad, -100, 100, n);
 }
 
 TEST_CASE("math: calling convention and special values", "[math]") {

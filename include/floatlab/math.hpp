@@ -3,6 +3,8 @@
 //
 //   exp exp2 expm1 log log2 log1p tanh erf
 //   logistic (= sigmoid) softplus silu gelu (erf form) gelu_tanh (tanh form)
+//   logistic_grad (= sigmoid_grad) tanh_grad softplus_grad (= logistic): training derivatives
+// (activations.hpp: softmax, log_sum_exp, and silu/gelu derivatives built from these).
 //
 // Calling convention as for cfloat's arithmetic: f(x), f(x, mode), f(x, mode, rng), f(x, rng).
 //
@@ -749,6 +751,49 @@ struct fn_gelu {
   }
 };
 
+// logistic'(x) = s(1 - s) = E/(1 + E)^2, E = e^-|x| (even): E 5u^2, 1 + E 8u^2, squared 21u^2,
+// quotient 9.8u^2: 36u^2 (2^-100.8); N = 3: 40u^3. tanh'(x) = 1 - tanh^2 = 4E/(1 + E)^2 with
+// E = e^-2|x|: the same bound.
+template <int N>
+FLOATLAB_HOST_DEVICE scaled<N> bell_core(double ax) noexcept {
+  const scaled<N> e = exp_core<N>(X<N>(-ax));
+  const X<N> d = one_plus<N>(e);
+  return {e.v / (d * d), e.k};
+}
+
+struct fn_logistic_grad {
+  static constexpr int eps2_log2 = -100, eps3_log2 = -150;
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return bell_core<N>(fabs_d(x)); }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return pack_zero<Fmt>(false);
+    if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 0.25, 0, w);
+    if (fabs_d(a.x) < 0x1p-31) return near_value<Fmt, Mode>(false, 0.25, -1, w);  // 1/4 - x^2/16
+    if (fabs_d(a.x) > 1000) return tiny_value<Fmt, Mode>(false, w);
+    return ziv<Fmt, Mode, fn_logistic_grad>(a.x, w);
+  }
+};
+
+struct fn_tanh_grad {
+  static constexpr int eps2_log2 = -100, eps3_log2 = -150;
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    const scaled<N> b = bell_core<N>(2 * fabs_d(x));
+    return {b.v, b.k + 2};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return pack_zero<Fmt>(false);
+    if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);
+    if (fabs_d(a.x) < 0x1p-31) return near_value<Fmt, Mode>(false, 1.0, -1, w);  // 1 - x^2
+    if (fabs_d(a.x) > 500) return tiny_value<Fmt, Mode>(false, w);
+    return ziv<Fmt, Mode, fn_tanh_grad>(a.x, w);
+  }
+};
+
 #undef FLOATLAB_MATH_SPECIALS_NAN
 
 // Decode x exactly to a double, dispatch.
@@ -791,6 +836,10 @@ FLOATLAB_MATH_FUNCTION(softplus, fn_softplus)
 FLOATLAB_MATH_FUNCTION(silu, fn_silu)
 FLOATLAB_MATH_FUNCTION(gelu, fn_gelu)
 FLOATLAB_MATH_FUNCTION(gelu_tanh, fn_gelu_tanh)
+FLOATLAB_MATH_FUNCTION(logistic_grad, fn_logistic_grad)  // logistic'(x) = s (1 - s)
+FLOATLAB_MATH_FUNCTION(sigmoid_grad, fn_logistic_grad)
+FLOATLAB_MATH_FUNCTION(softplus_grad, fn_logistic)       // softplus' = logistic
+FLOATLAB_MATH_FUNCTION(tanh_grad, fn_tanh_grad)          // tanh'(x) = 1 - tanh^2
 
 #undef FLOATLAB_MATH_FUNCTION
 

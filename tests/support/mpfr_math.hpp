@@ -18,13 +18,13 @@
 
 namespace mathref {
 
-enum class fn { exp, exp2, expm1, log, log2, log1p, tanh, erf, logistic, softplus, silu, gelu, gelu_tanh };
-inline constexpr fn all_fns[] = {fn::exp,  fn::exp2,     fn::expm1,    fn::log,  fn::log2, fn::log1p, fn::tanh,
-                                 fn::erf,  fn::logistic, fn::softplus, fn::silu, fn::gelu, fn::gelu_tanh};
+enum class fn { exp, exp2, expm1, log, log2, log1p, tanh, erf, logistic, softplus, silu, gelu, gelu_tanh, logistic_grad, tanh_grad };
+inline constexpr fn all_fns[] = {fn::exp,  fn::exp2,     fn::expm1,    fn::log,  fn::log2, fn::log1p,     fn::tanh,    fn::erf,
+                                 fn::logistic, fn::softplus, fn::silu, fn::gelu, fn::gelu_tanh, fn::logistic_grad, fn::tanh_grad};
 
 inline const char* name(fn f) {
   static const char* n[] = {"exp", "exp2", "expm1", "log", "log2", "log1p", "tanh",
-                            "erf", "logistic", "softplus", "silu", "gelu", "gelu_tanh"};
+                            "erf", "logistic", "softplus", "silu", "gelu", "gelu_tanh", "logistic_grad", "tanh_grad"};
   return n[static_cast<int>(f)];
 }
 
@@ -168,6 +168,17 @@ class reference {
         }
         e_over_1pe(a_, false);
         return mpfr_mul(v_, a_, x, r);
+      }
+      case fn::logistic_grad:  // E / (1 + E)^2, E = e^-|x|
+      case fn::tanh_grad: {    // 4E / (1 + E)^2, E = e^-2|x|
+        mpfr_abs(a_, x, r);
+        if (f == fn::tanh_grad) mpfr_mul_2ui(a_, a_, 1, r);
+        mpfr_neg(a_, a_, r);
+        mpfr_exp(a_, a_, MPFR_RNDU);
+        mpfr_add_ui(b_, a_, 1, r);
+        mpfr_sqr(b_, b_, r);
+        if (f == fn::tanh_grad) mpfr_mul_2ui(a_, a_, 2, r);
+        return mpfr_div(v_, a_, b_, r);
       }
     }
     return 0;
