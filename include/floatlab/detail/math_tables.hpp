@@ -3,20 +3,27 @@
 // error <= 2^-(53K) (each term is RN of the remainder).
 #pragma once
 
+// Device code reads tables from device memory: in nvcc's device pass they are __device__.
+#if defined(__CUDA_ARCH__)
+#define FLOATLAB_MATH_TABLE __device__ constexpr
+#else
+#define FLOATLAB_MATH_TABLE inline constexpr
+#endif
+
 namespace floatlab::detail::math_tables {
 
-inline constexpr double ln2[4] = {0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56, 0x1.7b57a079a1934p-111, -0x1.ace93a4ebe5d1p-165};
-inline constexpr double ln2_64[4] = {0x1.62e42fefa39efp-7, 0x1.abc9e3b39803fp-62, 0x1.7b57a079a1934p-117, -0x1.ace93a4ebe5d1p-171};
-inline constexpr double inv_ln2[4] = {0x1.71547652b82fep+0, 0x1.777d0ffda0d24p-56, -0x1.60bb8a5442ab9p-110, -0x1.4b52d3ba6d74dp-166};
+FLOATLAB_MATH_TABLE double ln2[4] = {0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56, 0x1.7b57a079a1934p-111, -0x1.ace93a4ebe5d1p-165};
+FLOATLAB_MATH_TABLE double ln2_64[4] = {0x1.62e42fefa39efp-7, 0x1.abc9e3b39803fp-62, 0x1.7b57a079a1934p-117, -0x1.ace93a4ebe5d1p-171};
+FLOATLAB_MATH_TABLE double inv_ln2[4] = {0x1.71547652b82fep+0, 0x1.777d0ffda0d24p-56, -0x1.60bb8a5442ab9p-110, -0x1.4b52d3ba6d74dp-166};
 inline constexpr double inv_ln2_64 = 0x1.71547652b82fep+6;  // only picks the reduction index
-inline constexpr double two_over_sqrt_pi[4] = {0x1.20dd750429b6dp+0, 0x1.1ae3a914fed8p-56, -0x1.3cbbebf65f145p-111, -0x1.e0c574632f53ep-166};
-inline constexpr double inv_sqrt_pi[4] = {0x1.20dd750429b6dp-1, 0x1.1ae3a914fed8p-57, -0x1.3cbbebf65f145p-112, -0x1.e0c574632f53ep-167};
-inline constexpr double sqrt_2_over_pi[4] = {0x1.9884533d43651p-1, -0x1.cbc0d30ebfd15p-55, -0x1.c7402c7d60cfbp-111, 0x1.2706d8c0471b5p-167};
-inline constexpr double inv_sqrt2[4] = {0x1.6a09e667f3bcdp-1, -0x1.bdd3413b26456p-55, 0x1.57d3e3adec175p-109, 0x1.2775099da2f59p-165};
-inline constexpr double gelu_tanh_c[4] = {0x1.6e4e26d4801f7p-5, 0x1.441355475a31ap-59, 0x1.2f6e82949a565p-113, 0x1.feda661283904p-167};
+FLOATLAB_MATH_TABLE double two_over_sqrt_pi[4] = {0x1.20dd750429b6dp+0, 0x1.1ae3a914fed8p-56, -0x1.3cbbebf65f145p-111, -0x1.e0c574632f53ep-166};
+FLOATLAB_MATH_TABLE double inv_sqrt_pi[4] = {0x1.20dd750429b6dp-1, 0x1.1ae3a914fed8p-57, -0x1.3cbbebf65f145p-112, -0x1.e0c574632f53ep-167};
+FLOATLAB_MATH_TABLE double sqrt_2_over_pi[4] = {0x1.9884533d43651p-1, -0x1.cbc0d30ebfd15p-55, -0x1.c7402c7d60cfbp-111, 0x1.2706d8c0471b5p-167};
+FLOATLAB_MATH_TABLE double inv_sqrt2[4] = {0x1.6a09e667f3bcdp-1, -0x1.bdd3413b26456p-55, 0x1.57d3e3adec175p-109, 0x1.2775099da2f59p-165};
+FLOATLAB_MATH_TABLE double gelu_tanh_c[4] = {0x1.6e4e26d4801f7p-5, 0x1.441355475a31ap-59, 0x1.2f6e82949a565p-113, 0x1.feda661283904p-167};
 
 // 2^(j/64), j = 0..63.
-inline constexpr double exp2_64[64][3] = {
+FLOATLAB_MATH_TABLE double exp2_64[64][3] = {
     {0x1p+0, 0x0p+0, 0x0p+0},
     {0x1.02c9a3e778061p+0, -0x1.19083535b085dp-56, -0x1.9085b0a3d74d5p-110},
     {0x1.059b0d3158574p+0, 0x1.d73e2a475b465p-55, 0x1.05ff94f8d257ep-110},
@@ -84,7 +91,7 @@ inline constexpr double exp2_64[64][3] = {
 };
 
 // 1/n!, n = 0..23.
-inline constexpr double inv_fact[24][3] = {
+FLOATLAB_MATH_TABLE double inv_fact[24][3] = {
     {0x1p+0, 0x0p+0, 0x0p+0},
     {0x1p+0, 0x0p+0, 0x0p+0},
     {0x1p-1, 0x0p+0, 0x0p+0},
@@ -112,7 +119,7 @@ inline constexpr double inv_fact[24][3] = {
 };
 
 // 1/(2i+1), i = 0..23.
-inline constexpr double inv_odd[24][3] = {
+FLOATLAB_MATH_TABLE double inv_odd[24][3] = {
     {0x1p+0, 0x0p+0, 0x0p+0},
     {0x1.5555555555555p-2, 0x1.5555555555555p-56, 0x1.5555555555555p-110},
     {0x1.999999999999ap-3, -0x1.999999999999ap-57, 0x1.999999999999ap-111},
@@ -141,7 +148,7 @@ inline constexpr double inv_odd[24][3] = {
 
 // log reduction: cell j = floor((m - 0.6875) * 64) of m in [0.6875, 1.4375);
 // log_r[j] = 1/midpoint rounded to 9 bits, log_nlr[j] = -log(log_r[j]).
-inline constexpr double log_r[48] = {
+FLOATLAB_MATH_TABLE double log_r[48] = {
     0x1.7p+0,
     0x1.68p+0,
     0x1.6p+0,
@@ -191,7 +198,7 @@ inline constexpr double log_r[48] = {
     0x1.6ap-1,
     0x1.66p-1,
 };
-inline constexpr double log_nlr[48][3] = {
+FLOATLAB_MATH_TABLE double log_nlr[48][3] = {
     {-0x1.739d7f6bbd007p-2, 0x1.8c76ceb014b04p-56, 0x1.0d2a910f7918bp-111},
     {-0x1.5d1bdbf5809cap-2, -0x1.4236383dc7fe1p-56, -0x1.59f380b4a6b43p-112},
     {-0x1.4618bc21c5ec2p-2, -0x1.f42decdeccf1dp-56, 0x1.77d446996dap-111},
