@@ -20,6 +20,8 @@ set(floatlab_compile_errors
   "without subnormals needs E >= 2"
   "random bits R must be in 1..32"
   "Rounding must be a floatlab::round tag"
+  "needs a random source"
+  "must have at most 32 bits"
   "needs a random source")
 set(case 0)
 foreach(message IN LISTS floatlab_compile_errors)

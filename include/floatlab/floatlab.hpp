@@ -9,3 +9,5 @@
 #include "fixed.hpp"
 #include "block.hpp"
 #include "mx.hpp"
+#include "math.hpp"
+#include "activations.hpp"

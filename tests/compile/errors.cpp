@@ -20,6 +20,10 @@ fl::cfloat<5, 10, fl::round::stochastic<33>> x;  // too many random bits
 fl::cfloat<5, 10, int> x;  // not a rounding mode
 #elif FLOATLAB_ERROR_CASE == 8
 auto x = fl::add(fl::binary16{1.0}, fl::binary16{2.0}, fl::round::stochastic<8>{});  // no random source
+#elif FLOATLAB_ERROR_CASE == 9
+auto x = fl::exp(fl::binary64{1.0});  // math.hpp: formats of at most 32 bits
+#elif FLOATLAB_ERROR_CASE == 10
+auto x = fl::exp(fl::binary16{1.0}, fl::round::stochastic<8>{});  // no random source
 #endif
 
 int main() { return 0; }
