@@ -68,6 +68,8 @@ set(floatlab_compile_errors
   "Rounding must be a floatlab::round tag"
   "needs a random source"
   "needs a random source"
+  "needs a random source"
+  "must have at most 32 bits"
   "needs a random source")
 set(case 0)
 foreach(message IN LISTS floatlab_compile_errors)

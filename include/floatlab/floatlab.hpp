@@ -10,3 +10,5 @@
 #include "block.hpp"
 #include "mx.hpp"
 #include "text.hpp"
+#include "math.hpp"
+#include "activations.hpp"

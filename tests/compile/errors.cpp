@@ -28,6 +28,10 @@ std::int8_t out[4];
 int e[1];
 auto x = fl::block_quantize(fl::array_view<const float>(in), fl::array_view<std::int8_t>(out), fl::array_view<int>(e),
                             fl::block_shape::whole(), 8, fl::round::stochastic<8>{});  // arrays: the same rule
+#elif FLOATLAB_ERROR_CASE == 11
+auto x = fl::exp(fl::binary64{1.0});  // math.hpp: formats of at most 32 bits
+#elif FLOATLAB_ERROR_CASE == 12
+auto x = fl::exp(fl::binary16{1.0}, fl::round::stochastic<8>{});  // no random source
 #endif
 
 int main() { return 0; }

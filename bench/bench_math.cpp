@@ -1,0 +1,118 @@
+// bench/bench_math.cpp: throughput of floatlab's correctly rounded exp, log, tanh, logistic
+// in binary16, bfloat16 and binary32 (nearest-even) beside std::exp, std::log, std::tanh and
+// 1/(1+std::exp(-x)) on float (not correctly rounded), over the same operand arrays; prints
+// the ratios of one run.
+#include <floatlab/math.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace fl = floatlab;
+
+namespace {
+
+constexpr std::size_t n = 4096;
+
+enum class op { exp, log, tanh, logistic };
+const char* op_name(op o) {
+  static const char* names[] = {"exp", "log", "tanh", "logistic"};
+  return names[static_cast<int>(o)];
+}
+
+// Operands where each function does its work: exp/logistic [-10, 10], log (0, 100], tanh [-5, 5].
+std::vector<float> operands_for(op o) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> u(o == op::log ? 1e-3f : -1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (auto& x : v) x = o == op::log ? u(rng) * 100 : u(rng) * (o == op::tanh ? 5.0f : 10.0f);
+  return v;
+}
+
+template <class T>
+T apply(op o, T x) {
+  switch (o) {
+    case op::exp: return fl::exp(x);
+    case op::log: return fl::log(x);
+    case op::tanh: return fl::tanh(x);
+    default: return fl::logistic(x);
+  }
+}
+float apply_float(op o, float x) {
+  switch (o) {
+    case op::exp: return std::exp(x);
+    case op::log: return std::log(x);
+    case op::tanh: return std::tanh(x);
+    default: return 1.0f / (1.0f + std::exp(-x));
+  }
+}
+
+template <class T>
+void bm_ours(benchmark::State& state, op o) {
+  std::vector<T> in, out(n);
+  for (float x : operands_for(o)) in.push_back(T(x));  // the same values, rounded to T
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = apply(o, in[i]);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+
+template <class T>
+void bm_float(benchmark::State& state, op o) {
+  std::vector<float> in, out(n);
+  for (float x : operands_for(o)) in.push_back(static_cast<float>(T(x)));  // same operand values
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = apply_float(o, in[i]);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+
+class collecting_reporter : public benchmark::ConsoleReporter {
+ public:
+  std::map<std::string, double> mops;
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
+      const auto it = r.counters.find("items_per_second");
+      if (it != r.counters.end()) mops[r.run_name.function_name] = it->second.value / 1e6;
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+};
+
+template <class T>
+void register_format(const char* name) {
+  for (op o : {op::exp, op::log, op::tanh, op::logistic}) {
+    benchmark::RegisterBenchmark((std::string(name) + "/" + op_name(o)).c_str(), bm_ours<T>, o);
+    benchmark::RegisterBenchmark((std::string("float_on_") + name + "/" + op_name(o)).c_str(), bm_float<T>, o);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  register_format<fl::binary16>("binary16");
+  register_format<fl::bfloat16>("bfloat16");
+  register_format<fl::binary32>("binary32");
+  benchmark::Initialize(&argc, argv);
+  collecting_reporter rep;
+  benchmark::RunSpecifiedBenchmarks(&rep);
+  std::printf("\nmillion calls/s; ratio = std on float / floatlab (how many times slower), same run\n");
+  std::printf("%-9s %-9s %10s %10s %8s\n", "format", "function", "floatlab", "std float", "ratio");
+  for (const char* f : {"binary16", "bfloat16", "binary32"})
+    for (op o : {op::exp, op::log, op::tanh, op::logistic}) {
+      const double ours = rep.mops[std::string(f) + "/" + op_name(o)];
+      const double peer = rep.mops[std::string("float_on_") + f + "/" + op_name(o)];
+      if (ours > 0) std::printf("%-9s %-9s %10.2f %10.2f %8.1f\n", f, op_name(o), ours, peer, peer / ours);
+    }
+  return 0;
+}

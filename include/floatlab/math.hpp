@@ -1,0 +1,846 @@
+// floatlab/math.hpp: correctly rounded elementary and activation functions for every
+// cfloat of up to 32 bits, in every rounding mode (stochastic<R> included).
+//
+//   exp exp2 expm1 log log2 log1p tanh erf
+//   logistic (= sigmoid) softplus silu gelu (erf form) gelu_tanh (tanh form)
+//   logistic_grad (= sigmoid_grad) tanh_grad softplus_grad (= logistic): training derivatives
+// (activations.hpp: softmax, log_sum_exp, and silu/gelu derivatives built from these).
+//
+// Calling convention as for cfloat's arithmetic: f(x), f(x, mode), f(x, mode, rng), f(x, rng).
+//
+// Method: Ziv's strategy (A. Ziv, "Fast evaluation of elementary mathematical functions
+// with correctly rounded last bit", ACM TOMS 17(3), 1991), the approach of CORE-MATH and,
+// for a single polynomial per function, of RLIBM (Lim, Nagarakatte, "RLIBM-ALL: a novel
+// polynomial approximation method to produce correctly rounded results for multiple
+// representations and rounding modes", POPL 2022), which floatlab does not reproduce.
+//   1. Special values, exact cases and the asymptotic regions (where the exact value is a
+//      representable number plus an offset far below any bit that a rounding looks at) are
+//      decided first, exactly (IEEE 754-2019 9.2; exact results never pass a rounding test).
+//   2. The function is evaluated in double-word arithmetic (expansion<2, double>, u = 2^-53)
+//      as y = v * 2^k with a proven relative error bound |y - f(x)| <= eps2 |y|; each kernel
+//      derives its eps below from the generator's truncation bounds (detail/math_tables.hpp,
+//      tools/gen_math) and the expansion operations' bounds (expansion.hpp: + 3u^2,
+//      * 5u^2, * double 2u^2, / 9.8u^2 for N = 2; 4u^3 each for N = 3).
+//   3. Rounding test: the target rounding needs the first q = p + R + 1 significant bits of
+//      f(x) and whether f(x) is beyond them (p = precision, R = stochastic bits, 0 for the
+//      deterministic modes; so q <= 24 + 32 + 1 = 57). If [y - eps|y|, y + eps|y|] lies
+//      strictly inside one cell of the q-bit grid, the truncation T of f(x) to q bits is
+//      known and f(x) != T; round_pack(T, sticky = 1) then rounds exactly as it would round
+//      f(x) itself, in every mode (round to odd and stochastic<R> included: the R bits below
+//      the last place are among the q bits).
+//   4. Otherwise the same kernel runs in triple-double (expansion<3, double>, eps3) and the
+//      test repeats. A third failure would mean f(x) within 2^-140 relative of a 57-bit
+//      grid point; it is counted as unresolved (none was seen in any test) and rounded from
+//      the triple-double value.
+// Fallbacks are counted when FLOATLAB_MATH_COUNTERS is defined (host only, thread-local).
+//
+// Asymptotic cases use detail::near_value: f(x) = g + d with g a double, 0 < |d| < 2^-59 |g|;
+// no q-bit grid point lies strictly between g and f(x) (the grid spacing next to g is at
+// least 2^-57 |g|), so the truncation of f(x) is g or its predecessor, with sticky.
+//
+// Conventions beyond IEEE 754 9.2 (which does not list the activations): silu, gelu and
+// gelu_tanh of -inf are -0 (the limit, from below); logistic(-inf) = +0, softplus(-inf) = +0.
+// Formats without infinity give what their encoding gives for an infinite result (NaN or
+// the saturated value), without NaN give +0 for NaN, exactly as cfloat arithmetic does.
+#pragma once
+
+#include "cfloat.hpp"
+#include "detail/math_tables.hpp"
+#include "expansion.hpp"
+
+namespace floatlab {
+
+#if defined(FLOATLAB_MATH_COUNTERS) && !FLOATLAB_DEVICE_PASS
+// Test hook: how often the double-word step could not decide the rounding.
+struct math_counter_values {
+  unsigned long long calls = 0;       // evaluations that reached the rounding test
+  unsigned long long fallbacks = 0;   // ... and needed the triple-double step
+  unsigned long long unresolved = 0;  // ... and the triple-double step failed too
+};
+inline math_counter_values& math_counters() noexcept {
+  static thread_local math_counter_values c;
+  return c;
+}
+#define FLOATLAB_MATH_COUNT(field) (++::floatlab::math_counters().field)
+#else
+#define FLOATLAB_MATH_COUNT(field) ((void)0)
+#endif
+
+namespace detail::cr {
+
+namespace tb = math_tables;
+
+template <int N>
+using X = expansion<N, double>;
+
+template <int N>
+struct scaled {  // the value v * 2^k
+  X<N> v;
+  int k;
+};
+
+// ---- double helpers (no <cmath>, device-safe) -----------------------------------------
+
+FLOATLAB_HOST_DEVICE constexpr double pow2(int e) noexcept {  // -1022 <= e <= 1023
+  return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+}
+// v * 2^e, exact unless the result leaves the normal range; |e| <= 3000.
+FLOATLAB_HOST_DEVICE constexpr double scale2(double v, int e) noexcept {
+  while (e > 1000) {
+    v *= pow2(1000);
+    e -= 1000;
+  }
+  while (e < -1000) {
+    v *= pow2(-1000);
+    e += 1000;
+  }
+  return v * pow2(e);
+}
+// Exponent of a normal double: v in [2^e, 2^(e+1)).
+FLOATLAB_HOST_DEVICE constexpr int exponent_of(double v) noexcept {
+  return static_cast<int>((bit_cast<std::uint64_t>(v) >> 52) & 0x7FF) - 1023;
+}
+FLOATLAB_HOST_DEVICE constexpr double fabs_d(double v) noexcept { return v < 0 ? -v : v; }
+// Nearest integer (ties either way) of |t| < 2^50, by the 1.5 * 2^52 shifter.
+FLOATLAB_HOST_DEVICE double nearest_int(double t) noexcept {
+  constexpr double shifter = 0x1.8p52;
+  return opaque(t + shifter) - shifter;
+}
+
+template <int N, int K>
+FLOATLAB_HOST_DEVICE constexpr X<N> cst(const double (&c)[K]) noexcept {
+  static_assert(N <= K, "constant has too few terms");
+  double a[N] = {};
+  for (int i = 0; i < N; ++i) a[i] = c[i];
+  return X<N>::from_array(a);
+}
+template <int N>
+FLOATLAB_HOST_DEVICE constexpr X<N> cst3(const double (&c)[3]) noexcept {
+  double a[N] = {};
+  for (int i = 0; i < N && i < 3; ++i) a[i] = c[i];
+  return X<N>::from_array(a);
+}
+template <int N>
+FLOATLAB_HOST_DEVICE constexpr X<N> scale_x(const X<N>& x, int e) noexcept {  // exact (no underflow)
+  double a[N] = {};
+  const double s = pow2(e);
+  for (int i = 0; i < N; ++i) a[i] = x[i] * s;
+  return X<N>::from_array(a);
+}
+
+// ---- kernels ------------------------------------------------------------------------------
+// Each returns f as v * 2^k. Error bounds are relative, in u = 2^-53, for N = 2 (the N = 3
+// bounds follow by replacing each operation's u^2 constant by 4u^3; each is listed).
+
+// e^r - 1 for |r| <= ln2/128 + 2^-40: Taylor of degree 11 (N = 2) / 15 (N >= 3), Horner.
+// Truncation 2^-119.1 / 2^-164.7 absolute (generator). Horner: each step costs * 5u^2 and
+// + 3u^2 relative, and |q r| <= 2^-7.5 |q_n| damps earlier errors: 8.1u^2 on q, 13.1u^2 on q r.
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> expm1_reduced(const X<N>& r) noexcept {
+  constexpr int D = N == 2 ? 11 : 15;
+  X<N> q = cst3<N>(tb::inv_fact[D]);
+  for (int n = D - 1; n >= 1; --n) q = q * r + cst3<N>(tb::inv_fact[n]);
+  return q * r;
+}
+
+// e^x for an expansion x, |x| <= 2000: x = (64 k + j) ln2/64 + r, e^x = 2^k 2^(j/64) e^r.
+// Reduction: n ln2_64 with the constant in N+1 terms, the first N products exact (two_prod),
+// so r is off by <= 3u^2 |r| per subtraction (+ 2^-150 from the last term): < 0.1u^2
+// absolute. v = T_j + T_j (e^r - 1): 13.1u^2 + 5u^2 on the small term (<= 2^-7.5 of v),
+// + 3u^2, table T_j 2^-106: total |v - e^x 2^-k| <= 5u^2 |v| (2^-103.6) for exact x;
+// N = 3: 6u^3 (2^-156.4). An error d of x itself adds |x| d.
+template <int N>
+FLOATLAB_HOST_DEVICE scaled<N> exp_finish(const X<N>& r, int n) noexcept {
+  const int j = n & 63;
+  const int k = (n - j) / 64;
+  const X<N> t = cst3<N>(tb::exp2_64[j]);
+  return {t + t * expm1_reduced<N>(r), k};
+}
+template <int N>
+FLOATLAB_HOST_DEVICE scaled<N> exp_core(const X<N>& x) noexcept {
+  const double nd = nearest_int(x[0] * tb::inv_ln2_64);
+  X<N> r = x;
+  constexpr int exact_terms = N < 3 ? N : 3;
+  for (int i = 0; i < exact_terms; ++i) r = r - exact_product<N>(nd, tb::ln2_64[i]);
+  r = r - X<N>(nd * tb::ln2_64[exact_terms]);
+  return exp_finish<N>(r, static_cast<int>(nd));
+}
+// 2^x, x double: x = n/64 + f exactly (|f| <= 1/128), r = f ln2 (2u^2 + 2^-159 relative,
+// |r| <= 2^-7.5): the same 5u^2 / 6u^3 as exp_core.
+template <int N>
+FLOATLAB_HOST_DEVICE scaled<N> exp2_core(double x) noexcept {
+  const double nd = nearest_int(x * 64);
+  const double f = x - nd * 0.015625;  // exact: nd/64 is within 1/128 of x
+  return exp_finish<N>(cst<N>(tb::ln2) * f, static_cast<int>(nd));
+}
+
+// log(1 + t) for |t| <= 1/16 (+ 2^-40): 2 atanh(s), s = t/(2 + t), |s| <= 1/31; terms
+// i = 0..10 (N = 2) / 0..14 (N = 3), truncation <= 2^-113 / 2^-153 relative (generator,
+// checked for the larger counts 11/16 and the same s). s: 3u^2 + 9.8u^2; s^2: 31u^2;
+// P(s^2) by Horner 8.1u^2; 2sP: + 5u^2: 26.2u^2 (2^-101.3) plus the relative error of t;
+// N = 3: 26u^3.
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> log1p_small(const X<N>& t) noexcept {
+  constexpr int D = N == 2 ? 10 : 14;
+  const X<N> s = t / (t + 2.0);
+  const X<N> s2 = s * s;
+  X<N> p = cst3<N>(tb::inv_odd[D]);
+  for (int i = D - 1; i >= 0; --i) p = p * s2 + cst3<N>(tb::inv_odd[i]);
+  return scale_x<N>(s * p, 1);
+}
+
+// log x for an expansion x > 0 (normal double range). Near 1 (|x0 - 1| < 1/16): log1p_small
+// of t = x - 1 (3u^2): 29.2u^2. Elsewhere x = 2^e m, m in [0.6875, 1.4375), cell j of the
+// table: t = m r_j - 1 (|t| <= 0.0118; m r_j: 2u^2, - 1: 3u^2 |t|), log x = e ln2 + (-log r_j)
+// + log1p(t). |log x| >= 0.06 outside the near-1 range; the absolute errors (e ln2: 3u^2
+// |e ln2|, table u^2 0.38, log1p 2u^2 + 27u^2 |t|, two sums 3u^2 each of <= 1.1) are <= 8u^2
+// + 4u^2 |e ln2|, so the relative error is <= 133u^2 (2^-98.9); N = 3: 200u^3 (2^-151.3).
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> log_core(const X<N>& x) noexcept {
+  const double x0 = x[0];
+  if (fabs_d(x0 - 1.0) < 0.0625) return log1p_small<N>(x - 1.0);
+  int e = exponent_of(x0);
+  X<N> m = scale_x<N>(x, -e);
+  if (m[0] >= 1.4375) {
+    m = scale_x<N>(m, -1);
+    ++e;
+  }
+  const int j = static_cast<int>((m[0] - 0.6875) * 64);  // m0 - 0.6875 exact (Sterbenz)
+  const X<N> t = m * tb::log_r[j] - 1.0;
+  X<N> r = cst3<N>(tb::log_nlr[j]) + log1p_small<N>(t);
+  if (e != 0) r = r + cst<N>(tb::ln2) * static_cast<double>(e);
+  return r;
+}
+
+// log(1 + t) for an expansion t > -1: log1p_small or log_core(1 + t) (1 + t: 3u^2, which
+// adds 3u^2 (1+t)/|(1+t) log(1+t)| <= 50u^2 for |t| >= 1/16). Bound 190u^2 (2^-98.4).
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> log1p_core(const X<N>& t) noexcept {
+  if (fabs_d(t[0]) < 0.0625) return log1p_small<N>(t);
+  return log_core<N>(t + 1.0);
+}
+
+// e^x - 1 for an expansion x, |x| <= 1000 (x > -1000). |x| < 1/16: Taylor of degree 16 (N = 2)
+// / 22 (N >= 3) on x itself, truncation <= 2^-112 / 2^-162 relative (2 |x|^n/(n+1)!),
+// Horner 8.6u^2 + 5u^2. Else e^x - 1 with e^x from exp_core: amplification e^x/|e^x - 1|
+// <= 16.5: 16.5 * 5u^2 + 3u^2 = 86u^2 (2^-99.6); N = 3: 103u^3 (2^-152.3).
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> expm1_core(const X<N>& x) noexcept {
+  if (fabs_d(x[0]) < 0.0625) {
+    constexpr int D = N == 2 ? 16 : 22;
+    X<N> q = cst3<N>(tb::inv_fact[D]);
+    for (int n = D - 1; n >= 1; --n) q = q * x + cst3<N>(tb::inv_fact[n]);
+    return q * x;
+  }
+  const scaled<N> e = exp_core<N>(x);
+  return scale_x<N>(e.v, e.k) - 1.0;  // e.k <= 1443: inside the double range
+}
+
+// erf(z), z >= 0 an expansion with w = 2 z^2 given separately (exact when z is a double):
+// erf z = 2/sqrt(pi) e^-z^2 sum_n t_n, t_0 = z, t_(n+1) = t_n w/(2n + 3) (positive terms, no
+// cancellation; Abramowitz-Stegun 7.1.6). Stops when t_n < 2^-(53N+8) S and the ratio is
+// below 1/2 (then the tail is < t_n). Term n is off by <= n (5 + 9.8)u^2 relative, the sum
+// by <= n_max 18u^2; n_max <= 170 for z <= 6.4: 3060u^2 (2^-94.4) with e^-z^2 and the
+// constant; N = 3: 2^-148.
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> erf_core(const X<N>& z, const X<N>& w) noexcept {
+  X<N> t = z, s = z;
+  const double stop = pow2(-(53 * N + 8));
+  for (int n = 0; n < 600; ++n) {
+    const double ratio = w[0] / (2 * n + 3);
+    t = t * w / X<N>(static_cast<double>(2 * n + 3));
+    s = s + t;
+    if (ratio < 0.5 && t[0] < stop * s[0]) break;
+  }
+  const scaled<N> e = exp_core<N>(scale_x<N>(-w, -1));
+  return scale_x<N>(cst<N>(tb::two_over_sqrt_pi) * e.v * s, e.k);
+}
+
+// erfc(z) for z >= 2 (expansion, z2 = z^2 given separately): Laplace's continued fraction
+// erfc z = e^-z^2/sqrt(pi) * 1/(z + (1/2)/(z + (2/2)/(z + (3/2)/(z + ...)))) (A-S 7.1.14).
+// Its convergents A_n/B_n come from the positive three-term recurrence (no cancellation;
+// A_n, B_n off by <= 10n u^2) and bracket the limit (an S-fraction), so |f_n - f_(n-1)|
+// bounds the truncation; d tracks it in double (ratio recurrence, 1% margin). Stop at
+// 2^-(53N - 6); n <= 190 for z >= 2: 2 * 1900u^2 + 9.8u^2 + e^-z^2 5u^2 + constant:
+// 2^-93.4 (N = 3, n <= 400: 2^-146).
+template <int N>
+FLOATLAB_HOST_DEVICE scaled<N> erfc_cf(const X<N>& z, const X<N>& z2) noexcept {
+  X<N> a_prev = X<N>(1.0), a = X<N>(0.0), b_prev = X<N>(0.0), b = X<N>(1.0);
+  double d = 0;
+  const double stop = pow2(-(53 * N - 6)) * 0.99;
+  for (int n = 1; n < 2000; ++n) {
+    const double an = n == 1 ? 1.0 : 0.5 * (n - 1);
+    const X<N> a_next = z * a + a_prev * an;
+    const X<N> b_next = z * b + b_prev * an;
+    d = n == 1 ? 1.0 / z[0] : d * an * b_prev[0] / b_next[0];
+    a_prev = a;
+    a = a_next;
+    b_prev = b;
+    b = b_next;
+    if (n > 1 && d * z[0] < stop) break;
+    if (b[0] > 0x1p500) {
+      a_prev = scale_x<N>(a_prev, -500);
+      a = scale_x<N>(a, -500);
+      b_prev = scale_x<N>(b_prev, -500);
+      b = scale_x<N>(b, -500);
+    }
+  }
+  const scaled<N> e = exp_core<N>(-z2);
+  return {cst<N>(tb::inv_sqrt_pi) * e.v * (a / b), e.k};
+}
+
+// ---- the rounding test and packing ------------------------------------------------------
+
+struct cell {
+  bool ok;
+  bool negative;
+  int exp;
+  std::uint64_t sig;  // q-bit truncation of |f(x)|; value (sig + sticky) * 2^exp
+};
+
+// Is the q-bit truncation of f decided by y = v 2^k with |y - f| <= 2^eps_log2 |y|?
+// First in fixed point with unit 2^(e0 - 124) (e0: exponent of v[0]): each term floored, so
+// the value lies in [acc, acc + N]; the radius adds 2^(125 + eps_log2) + 1 units. If that
+// interval holds a grid point G, the side of f is decided by d = v - G in expansion
+// arithmetic (relative error <= 4u^2 of d itself: the bound of + is relative to the result),
+// which resolves f down to the kernel's eps rather than the 2^-124 of the fixed point:
+// sign(f - G) = sign(d) when |d| (1 - 2^-50) > 2^eps_log2 |v|.
+template <int N>
+FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v_signed, int k, int q, int eps_log2) noexcept {
+  const double h = v_signed[0];
+  cell c{false, h < 0, 0, 0};
+  if (!(fabs_d(h) >= 0x1p-1000) || !(fabs_d(h) < 0x1p1000)) return c;  // zero/NaN/huge: not here
+  const X<N> v = c.negative ? -v_signed : v_signed;
+  const int e0 = exponent_of(v[0]);
+  i128 acc = 0;
+  for (int i = 0; i < N; ++i) {
+    const double t = v[i];
+    if (t == 0) continue;
+    const double a = fabs_d(t);
+    const int et = exponent_of(a);
+    if (et < -960) {  // far below the resolution: floor
+      if (t < 0) acc -= 1;
+      continue;
+    }
+    const auto m = static_cast<std::uint64_t>(a * pow2(52 - et));  // 53-bit integer, exact
+    const int s = et - 52 - (e0 - 124);
+    if (s >= 0) {
+      const i128 part = static_cast<i128>(m) << s;
+      acc += t < 0 ? -part : part;
+    } else if (s > -64) {
+      const std::uint64_t fl = m >> -s;
+      const bool rest = (m & ((std::uint64_t{1} << -s) - 1)) != 0;
+      acc += t < 0 ? -static_cast<i128>(fl + rest) : static_cast<i128>(fl);
+    } else if (t < 0) {
+      acc -= 1;
+    }
+  }
+  const i128 rad = (125 + eps_log2 >= 0 ? static_cast<i128>(1) << (125 + eps_log2) : 0) + 1;
+  const i128 lo = acc - rad, hi = acc + N + rad;
+  const i128 top = static_cast<i128>(1) << 124;
+  const int up_shift = 125 - q, low_shift = 124 - q;  // grid spacing above / below 2^124 units
+  i128 g;  // the grid point in [lo, hi], if any
+  if (lo < top && hi >= top) {
+    g = top;
+  } else {
+    const int shift = lo >= top ? up_shift : low_shift;
+    const bool inside = (lo & ((static_cast<i128>(1) << shift) - 1)) != 0;
+    if ((lo >> shift) == (hi >> shift) && inside) {
+      c.ok = true;
+      c.sig = static_cast<std::uint64_t>(lo >> shift);
+      c.exp = e0 - 124 + shift + k;
+      return c;
+    }
+    g = (hi >> shift) << shift;
+  }
+  // d = v - G, G exact in two doubles (G has at most q + 1 <= 58 significant bits).
+  const int gs = g >= top ? up_shift : low_shift;  // G is a multiple of 2^gs (top: of 2^up_shift)
+  const auto gi = static_cast<std::uint64_t>(g >> gs);
+  const double unit = pow2(e0 - 124 + gs);
+  const eft_result<double> gx = two_sum(static_cast<double>(gi & ~std::uint64_t{63}) * unit,
+                                        static_cast<double>(gi & 63) * unit);
+  X<N> gv = X<N>(gx.hi);
+  gv = gv + gx.lo;
+  const X<N> d = v - gv;
+  if (!(fabs_d(d[0]) * (1 - 0x1p-50) > pow2(eps_log2) * v[0] * (1 + 0x1p-50))) return c;
+  const bool above = d[0] > 0;
+  const int fs = (g > top || (g == top && above)) ? up_shift : low_shift;  // f's binade
+  const i128 t = above ? g : g - (static_cast<i128>(1) << fs);
+  c.ok = true;
+  c.sig = static_cast<std::uint64_t>(t >> fs);
+  c.exp = e0 - 124 + fs + k;
+  return c;
+}
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage pack_cell(const cell& c, std::uint32_t w) noexcept {
+  return round_pack<Fmt, Mode>(c.negative, c.exp, c.sig, true, w);
+}
+
+// An exactly known value (-1)^neg g 2^k, g a nonzero double.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage exact_value(bool neg, double g, int k, std::uint32_t w) noexcept {
+  const double a = fabs_d(g);
+  const int e = exponent_of(a);
+  const auto m = static_cast<std::uint64_t>(a * pow2(52 - e));
+  return round_pack<Fmt, Mode>(neg, e - 52 + k, m, false, w);
+}
+
+// (-1)^neg (g + dir d) with 0 < d < 2^-59 g, g > 0 a double (see the header comment).
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage near_value(bool neg, double g, int dir, std::uint32_t w) noexcept {
+  const int e = exponent_of(g);
+  auto m = static_cast<std::uint64_t>(g * pow2(52 - e)) << 10;
+  if (dir < 0) --m;
+  return round_pack<Fmt, Mode>(neg, e - 62, m, true, w);
+}
+
+// (-1)^neg (g + dir d), g = g_hi + g_lo > 0 exact with both terms on the 2^(e(g_hi) - 124)
+// grid, 0 < d < 2^-126 g: g + dir/2 unit, then sticky, in a 128-bit significand.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage near_exact(bool neg, double g_hi, double g_lo, int dir,
+                                                      std::uint32_t w) noexcept {
+  const int e0 = exponent_of(g_hi);
+  const auto mh = static_cast<std::uint64_t>(g_hi * pow2(52 - e0));
+  i128 acc = static_cast<i128>(mh) << 72;
+  if (g_lo != 0) {
+    const int el = exponent_of(fabs_d(g_lo));
+    const auto ml = static_cast<std::uint64_t>(fabs_d(g_lo) * pow2(52 - el));
+    const i128 part = static_cast<i128>(ml) << (el - 52 - (e0 - 124));  // exact by the precondition
+    acc += g_lo < 0 ? -part : part;
+  }
+  const auto a = static_cast<u128>(2 * acc + (dir > 0 ? 1 : -1));
+  return round_pack<Fmt, Mode>(neg, e0 - 125, a, true, w);
+}
+
+// A magnitude far below half the smallest subnormal times 2^-33 (and nonzero).
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage tiny_value(bool neg, std::uint32_t w) noexcept {
+  return round_pack<Fmt, Mode>(neg, -6000, std::uint64_t{1}, true, w);
+}
+// A magnitude far above the largest finite value.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage huge_value(bool neg, std::uint32_t w) noexcept {
+  return round_pack<Fmt, Mode>(neg, 6000, std::uint64_t{1}, true, w);
+}
+
+// Ziv: double-word, then triple-double.
+template <class Fmt, class Mode, class Fn>
+FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexcept {
+  constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
+  FLOATLAB_MATH_COUNT(calls);
+  const scaled<2> r2 = Fn::template eval<2>(x);
+  const cell c2 = round_cell<2>(r2.v, r2.k, q, Fn::eps2_log2);
+  if (c2.ok) return pack_cell<Fmt, Mode>(c2, w);
+  FLOATLAB_MATH_COUNT(fallbacks);
+  const scaled<3> r3 = Fn::template eval<3>(x);
+  const cell c3 = round_cell<3>(r3.v, r3.k, q, Fn::eps3_log2);
+  if (c3.ok) return pack_cell<Fmt, Mode>(c3, w);
+  FLOATLAB_MATH_COUNT(unresolved);
+  const cell c = round_cell<3>(r3.v, r3.k, q, -200);
+  if (c.ok) return pack_cell<Fmt, Mode>(c, w);
+  return exact_value<Fmt, Mode>(r3.v[0] < 0, r3.v[0], r3.k, w);  // v on the grid: best effort
+}
+
+// ---- the functions: special values, exact and asymptotic cases, then ziv ------------------
+// x arrives decoded: cls, sign, and (finite) the exact double value.
+
+struct in {
+  value_class cls;
+  bool neg;
+  double x;
+};
+
+#define FLOATLAB_MATH_SPECIALS_NAN \
+  if (a.cls == value_class::nan) return pack_nan<Fmt>();
+
+struct fn_exp {
+  static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 5u^2, 6u^3 (exp_core)
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp_core<N>(X<N>(x)); }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return a.neg ? pack_zero<Fmt>(false) : pack_inf<Fmt>(false);
+    if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);
+    if (fabs_d(a.x) < 0x1p-60) return near_value<Fmt, Mode>(false, 1.0, a.neg ? -1 : 1, w);  // 1 + x
+    if (a.x > 2000) return huge_value<Fmt, Mode>(false, w);
+    if (a.x < -2000) return tiny_value<Fmt, Mode>(false, w);
+    return ziv<Fmt, Mode, fn_exp>(a.x, w);
+  }
+};
+
+struct fn_exp2 {
+  static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // as exp_core
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp2_core<N>(x); }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return a.neg ? pack_zero<Fmt>(false) : pack_inf<Fmt>(false);
+    if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);
+    if (fabs_d(a.x) < 0x1p-61) return near_value<Fmt, Mode>(false, 1.0, a.neg ? -1 : 1, w);  // 1 + x ln2
+    if (a.x > 2000) return huge_value<Fmt, Mode>(false, w);
+    if (a.x < -2000) return tiny_value<Fmt, Mode>(false, w);
+    if (nearest_int(a.x) == a.x) return exact_value<Fmt, Mode>(false, 1.0, static_cast<int>(a.x), w);
+    return ziv<Fmt, Mode, fn_exp2>(a.x, w);
+  }
+};
+
+struct fn_expm1 {
+  static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // 86u^2, 103u^3
+  // Above 100, e^x - 1 = e^x (1 - e^-x): e^x alone is within 2^-144 (and stays scaled).
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    if (x > 100) return exp_core<N>(X<N>(x));
+    return {expm1_core<N>(X<N>(x)), 0};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return a.neg ? exact_value<Fmt, Mode>(true, 1.0, 0, w) : pack_inf<Fmt>(false);
+    if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
+    // x + x^2/2: larger in magnitude for x > 0, smaller for x < 0.
+    if (fabs_d(a.x) < 0x1p-60) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x), a.neg ? -1 : 1, w);
+    if (a.x > 2000) return huge_value<Fmt, Mode>(false, w);
+    if (a.x < -45) return near_value<Fmt, Mode>(true, 1.0, -1, w);  // -1 + e^x, e^x < 2^-64
+    return ziv<Fmt, Mode, fn_expm1>(a.x, w);
+  }
+};
+
+struct fn_log {
+  static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 133u^2, 200u^3
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return {log_core<N>(X<N>(x)), 0}; }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::zero) return pack_inf<Fmt>(true);  // divideByZero
+    if (a.neg) return pack_nan<Fmt>();                           // invalid
+    if (a.cls == value_class::inf) return pack_inf<Fmt>(false);
+    if (a.x == 1.0) return pack_zero<Fmt>(false);
+    return ziv<Fmt, Mode, fn_log>(a.x, w);
+  }
+};
+
+struct fn_log2 {
+  static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // log_core + 6u^2
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return {log_core<N>(X<N>(x)) * cst<N>(tb::inv_ln2), 0};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::zero) return pack_inf<Fmt>(true);
+    if (a.neg) return pack_nan<Fmt>();
+    if (a.cls == value_class::inf) return pack_inf<Fmt>(false);
+    const int e = exponent_of(a.x);
+    if (a.x == pow2(e)) {  // log2(2^e) = e exactly
+      if (e == 0) return pack_zero<Fmt>(false);
+      return exact_value<Fmt, Mode>(e < 0, static_cast<double>(e < 0 ? -e : e), 0, w);
+    }
+    return ziv<Fmt, Mode, fn_log2>(a.x, w);
+  }
+};
+
+struct fn_log1p {
+  static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 190u^2 (log1p_core), 1+x exact
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    if (fabs_d(x) < 0.0625) return {log1p_small<N>(X<N>(x)), 0};
+    return {log_core<N>(X<N>(x) + 1.0), 0};  // 1 + x exact in two terms
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
+    if (a.cls == value_class::inf) return a.neg ? pack_nan<Fmt>() : pack_inf<Fmt>(false);
+    if (a.x == -1.0) return pack_inf<Fmt>(true);
+    if (a.x < -1.0) return pack_nan<Fmt>();
+    // x - x^2/2: smaller in magnitude for x > 0, larger for x < 0.
+    if (fabs_d(a.x) < 0x1p-60) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x), a.neg ? 1 : -1, w);
+    return ziv<Fmt, Mode, fn_log1p>(a.x, w);
+  }
+};
+
+struct fn_tanh {
+  static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 2 * 86u^2 + 12.8u^2; 214u^3
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    const X<N> em = expm1_core<N>(X<N>(2 * fabs_d(x)));
+    const X<N> y = em / (em + 2.0);
+    return {x < 0 ? -y : y, 0};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return exact_value<Fmt, Mode>(a.neg, 1.0, 0, w);
+    if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
+    if (fabs_d(a.x) < 0x1p-30) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x), -1, w);  // x - x^3/3
+    if (fabs_d(a.x) > 21) return near_value<Fmt, Mode>(a.neg, 1.0, -1, w);  // 1 - 2e^-2|x|
+    return ziv<Fmt, Mode, fn_tanh>(a.x, w);
+  }
+};
+
+struct fn_erf {
+  static constexpr int eps2_log2 = -93, eps3_log2 = -145;  // erf_core
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    const double z = fabs_d(x);
+    const X<N> y = erf_core<N>(X<N>(z), scale_x<N>(exact_product<N>(z, z), 1));
+    return {x < 0 ? -y : y, 0};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return exact_value<Fmt, Mode>(a.neg, 1.0, 0, w);
+    if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
+    if (fabs_d(a.x) >= 6.4) return near_value<Fmt, Mode>(a.neg, 1.0, -1, w);  // erfc(6.4) < 2^-61
+    return ziv<Fmt, Mode, fn_erf>(a.x, w);
+  }
+};
+
+// e^x as v 2^k, and 1 + e^x (the 2^k folded in; 1 when e^x < 2^-200, relative error 2^-200).
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> one_plus(const scaled<N>& e) noexcept {
+  if (e.k < -200) return X<N>(1.0);
+  return scale_x<N>(e.v, e.k) + 1.0;
+}
+
+// logistic(x) = 1/(1 + e^-x) for x >= 0 (E: 5u^2, 1 + E: 3u^2 + 5u^2, 1/: 9.8u^2: 18u^2),
+// e^x/(1 + e^x) for x < 0 (5u^2 + 8u^2 + 9.8u^2 = 23u^2); N = 3: 24u^3.
+template <int N>
+FLOATLAB_HOST_DEVICE scaled<N> logistic_core(double x) noexcept {
+  if (x >= 0) return {X<N>(1.0) / one_plus<N>(exp_core<N>(X<N>(-x))), 0};
+  const scaled<N> e = exp_core<N>(X<N>(x));
+  return {e.v / one_plus<N>(e), e.k};
+}
+
+struct fn_logistic {
+  static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 23u^2, 24u^3
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return logistic_core<N>(x); }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return a.neg ? pack_zero<Fmt>(false) : exact_value<Fmt, Mode>(false, 1.0, 0, w);
+    if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 0.5, 0, w);
+    // 1/2 + x/4 - x^3/48 + ...: below 1/2 + x/4 for x > 0, above for x < 0 (the double-word
+    // and triple-double steps could not see x^3/48 when 1/2 + x/4 is a grid point).
+    if (fabs_d(a.x) < 0x1p-60) return near_value<Fmt, Mode>(false, 0.5, a.neg ? -1 : 1, w);
+    if (fabs_d(a.x) < 0x1p-41) return near_exact<Fmt, Mode>(false, 0.5, a.x * 0.25, a.neg ? 1 : -1, w);
+    if (a.x > 42) return near_value<Fmt, Mode>(false, 1.0, -1, w);  // 1 - e^-x, e^-x < 2^-60
+    if (a.x < -1000) return tiny_value<Fmt, Mode>(false, w);
+    return ziv<Fmt, Mode, fn_logistic>(a.x, w);
+  }
+};
+
+struct fn_silu {
+  static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // logistic + 5u^2
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    const scaled<N> s = logistic_core<N>(x);
+    return {s.v * x, s.k};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return a.neg ? pack_zero<Fmt>(true) : pack_inf<Fmt>(false);
+    if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
+    // x/2 + x^2/4 - x^4/48 + ...: in magnitude below |x/2 + x^2/4| for x > 0, above for x < 0.
+    if (fabs_d(a.x) < 0x1p-60) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x) * 0.5, a.neg ? -1 : 1, w);
+    if (fabs_d(a.x) < 0x1p-41) {  // x^2/4 within 2^-61..2^-42 of x/2: every bit above 2^-124 of g
+      const eft_result<double> g = two_sum(fabs_d(a.x) * 0.5, a.neg ? -(a.x * a.x * 0.25) : a.x * a.x * 0.25);
+      return near_exact<Fmt, Mode>(a.neg, g.hi, g.lo, a.neg ? 1 : -1, w);
+    }
+    if (a.x > 42) return near_value<Fmt, Mode>(false, a.x, -1, w);  // x (1 - e^-x)
+    if (a.x < -1000) return tiny_value<Fmt, Mode>(true, w);
+    return ziv<Fmt, Mode, fn_silu>(a.x, w);
+  }
+};
+
+// softplus(x) = log(1 + e^x): x > 0: x + log1p(e^-x) (positive sum; log1p_core 190u^2 + E's
+// 5u^2, + 3u^2); x <= 0: log1p(e^x) (e^x < 2^-200: e^x itself, relative error 2^-200).
+struct fn_softplus {
+  static constexpr int eps2_log2 = -98, eps3_log2 = -150;
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    const scaled<N> e = exp_core<N>(X<N>(x > 0 ? -x : x));
+    if (e.k < -200) return e;  // only for x <= 0 (x > 0 is below 42 here)
+    const X<N> l = log1p_core<N>(scale_x<N>(e.v, e.k));
+    if (x > 0) return {l + x, 0};
+    return {l, 0};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return a.neg ? pack_zero<Fmt>(false) : pack_inf<Fmt>(false);
+    if (a.x > 42) return near_value<Fmt, Mode>(false, a.x, 1, w);  // x + e^-x, e^-x < 2^-60
+    if (a.x < -1000) return tiny_value<Fmt, Mode>(false, w);
+    return ziv<Fmt, Mode, fn_softplus>(a.cls == value_class::zero ? 0.0 : a.x, w);
+  }
+};
+
+// gelu_tanh(x) = x/2 (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))) = x / (1 + e^-2u) with
+// u = sqrt(2/pi)(x + 0.044715 x^3) (no cancellation). 2u: x^2 exact, * x 2u^2, * c 5u^2 + u^2,
+// + x 3u^2 (same signs), * sqrt(2/pi) 5u^2 + u^2: 17u^2 relative, so e^-2u is off by
+// |2u| 17u^2 + 5u^2 <= 10260u^2 for |x| <= 20 (|2u| <= 603): then + 8u^2 + 9.8u^2 + 5u^2:
+// 2^-92.6; N = 3: 2^-143.
+struct fn_gelu_tanh {
+  static constexpr int eps2_log2 = -92, eps3_log2 = -143;
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    const X<N> x3 = exact_product<N>(x, x) * x;
+    const X<N> u2 = scale_x<N>((cst<N>(tb::gelu_tanh_c) * x3 + x) * cst<N>(tb::sqrt_2_over_pi), 1);
+    if (x >= 0) return {X<N>(x) / one_plus<N>(exp_core<N>(-u2)), 0};
+    const scaled<N> e = exp_core<N>(u2);
+    return {e.v * x / one_plus<N>(e), e.k};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return a.neg ? pack_zero<Fmt>(true) : pack_inf<Fmt>(false);
+    if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
+    // x/2 + sqrt(2/pi) x^2/2 + ...: larger in magnitude for x > 0, smaller for x < 0.
+    if (fabs_d(a.x) < 0x1p-61) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x) * 0.5, a.neg ? -1 : 1, w);
+    if (a.x > 7.5) return near_value<Fmt, Mode>(false, a.x, -1, w);  // x (1 - e^-2u), 2u > 42
+    if (a.x < -20) return tiny_value<Fmt, Mode>(true, w);           // |x| e^2u < 2^-860
+    return ziv<Fmt, Mode, fn_gelu_tanh>(a.x, w);
+  }
+};
+
+// gelu(x) = x Phi(x) = x/2 (1 + erf(x/sqrt2)). x >= 0: x/2 (1 + erf z), z = x/sqrt2 (3u^2;
+// z^2 = x^2/2 exact), no cancellation: 2^-94 + 8u^2. x < 0: x/2 erfc(|z|); erfc(|z|) =
+// 1 - erf(|z|) for |z| < 2 with erf in one more term (expansion<N+1>: 2^-148 relative,
+// times 1/erfc(2) < 2^7.8 from the cancellation: 2^-140), Laplace's continued fraction
+// for |z| >= 2 (2^-93.4; N = 3: 2^-146).
+struct fn_gelu {
+  static constexpr int eps2_log2 = -92, eps3_log2 = -139;
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    const double ax = fabs_d(x);
+    const X<N> x2h = scale_x<N>(exact_product<N>(ax, ax), -1);  // z^2, exact
+    if (x >= 0) {
+      const X<N> z = cst<N>(tb::inv_sqrt2) * ax;
+      return {scale_x<N>((erf_core<N>(z, scale_x<N>(x2h, 1)) + 1.0) * x, -1), 0};
+    }
+    if (ax < 2.8284271247461903) {  // |z| < 2 (the cut point need not be exact)
+      constexpr int M = N + 1;
+      const X<M> z = cst<M>(tb::inv_sqrt2) * ax;
+      const X<M> x2 = exact_product<M>(ax, ax);  // 2 z^2, exact
+      const X<M> erfc = X<M>(1.0) - erf_core<M>(z, x2);
+      double t[N] = {};
+      const X<M> y = scale_x<M>(erfc * x, -1);
+      for (int i = 0; i < N; ++i) t[i] = y[i];  // truncation: < 2^-(53N) relative more
+      return {X<N>::from_array(t), 0};
+    }
+    const scaled<N> e = erfc_cf<N>(cst<N>(tb::inv_sqrt2) * ax, x2h);
+    return {scale_x<N>(e.v * x, -1), e.k};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return a.neg ? pack_zero<Fmt>(true) : pack_inf<Fmt>(false);
+    if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
+    // x/2 + x^2/sqrt(2 pi) + ...: larger in magnitude for x > 0, smaller for x < 0.
+    if (fabs_d(a.x) < 0x1p-61) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x) * 0.5, a.neg ? -1 : 1, w);
+    if (a.x > 9) return near_value<Fmt, Mode>(false, a.x, -1, w);  // x (1 - erfc(6.36)/2)
+    if (a.x < -40) return tiny_value<Fmt, Mode>(true, w);          // 40 erfc(28.3)/2 < 2^-1150
+    return ziv<Fmt, Mode, fn_gelu>(a.x, w);
+  }
+};
+
+// logistic'(x) = s(1 - s) = E/(1 + E)^2, E = e^-|x| (even): E 5u^2, 1 + E 8u^2, squared 21u^2,
+// quotient 9.8u^2: 36u^2 (2^-100.8); N = 3: 40u^3. tanh'(x) = 1 - tanh^2 = 4E/(1 + E)^2 with
+// E = e^-2|x|: the same bound.
+template <int N>
+FLOATLAB_HOST_DEVICE scaled<N> bell_core(double ax) noexcept {
+  const scaled<N> e = exp_core<N>(X<N>(-ax));
+  const X<N> d = one_plus<N>(e);
+  return {e.v / (d * d), e.k};
+}
+
+struct fn_logistic_grad {
+  static constexpr int eps2_log2 = -100, eps3_log2 = -150;
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return bell_core<N>(fabs_d(x)); }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return pack_zero<Fmt>(false);
+    if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 0.25, 0, w);
+    if (fabs_d(a.x) < 0x1p-31) return near_value<Fmt, Mode>(false, 0.25, -1, w);  // 1/4 - x^2/16
+    if (fabs_d(a.x) > 1000) return tiny_value<Fmt, Mode>(false, w);
+    return ziv<Fmt, Mode, fn_logistic_grad>(a.x, w);
+  }
+};
+
+struct fn_tanh_grad {
+  static constexpr int eps2_log2 = -100, eps3_log2 = -150;
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    const scaled<N> b = bell_core<N>(2 * fabs_d(x));
+    return {b.v, b.k + 2};
+  }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return pack_zero<Fmt>(false);
+    if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);
+    if (fabs_d(a.x) < 0x1p-31) return near_value<Fmt, Mode>(false, 1.0, -1, w);  // 1 - x^2
+    if (fabs_d(a.x) > 500) return tiny_value<Fmt, Mode>(false, w);
+    return ziv<Fmt, Mode, fn_tanh_grad>(a.x, w);
+  }
+};
+
+#undef FLOATLAB_MATH_SPECIALS_NAN
+
+// Decode x exactly to a double, dispatch.
+template <class Fn, int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
+  static_assert(1 + E + M <= 32, "floatlab math functions: the format (1 + E + M bits) must have at most 32 bits");
+  static_assert(E <= 10, "floatlab math functions: exponent bits E must be at most 10 (double range)");
+  static_assert(sizeof...(Args) <= 2, "f(x [, mode] [, rng])");
+  using Mode = mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const std::uint32_t w = word_from<Mode>(args...);
+  const unpacked u = unpack<F>(x.bits());
+  in a{u.cls, u.sign, 0.0};
+  if (u.cls == value_class::finite) {
+    const double m = static_cast<double>(u.sig);  // exact: < 2^24
+    a.x = (u.sign ? -m : m) * pow2(u.exp);        // exact: 2^exp >= 2^-560
+  }
+  return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(a, w));
+}
+
+}  // namespace detail::cr
+
+#define FLOATLAB_MATH_FUNCTION(name, kernel)                                                            \
+  template <int E, int M, class R, class Enc, class... Args>                                           \
+  FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> name(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {    \
+    return detail::cr::call<detail::cr::kernel>(x, static_cast<Args&&>(args)...);                      \
+  }
+
+FLOATLAB_MATH_FUNCTION(exp, fn_exp)
+FLOATLAB_MATH_FUNCTION(exp2, fn_exp2)
+FLOATLAB_MATH_FUNCTION(expm1, fn_expm1)
+FLOATLAB_MATH_FUNCTION(log, fn_log)
+FLOATLAB_MATH_FUNCTION(log2, fn_log2)
+FLOATLAB_MATH_FUNCTION(log1p, fn_log1p)
+FLOATLAB_MATH_FUNCTION(tanh, fn_tanh)
+FLOATLAB_MATH_FUNCTION(erf, fn_erf)
+FLOATLAB_MATH_FUNCTION(logistic, fn_logistic)
+FLOATLAB_MATH_FUNCTION(sigmoid, fn_logistic)
+FLOATLAB_MATH_FUNCTION(softplus, fn_softplus)
+FLOATLAB_MATH_FUNCTION(silu, fn_silu)
+FLOATLAB_MATH_FUNCTION(gelu, fn_gelu)
+FLOATLAB_MATH_FUNCTION(gelu_tanh, fn_gelu_tanh)
+FLOATLAB_MATH_FUNCTION(logistic_grad, fn_logistic_grad)  // logistic'(x) = s (1 - s)
+FLOATLAB_MATH_FUNCTION(sigmoid_grad, fn_logistic_grad)
+FLOATLAB_MATH_FUNCTION(softplus_grad, fn_logistic)       // softplus' = logistic
+FLOATLAB_MATH_FUNCTION(tanh_grad, fn_tanh_grad)          // tanh'(x) = 1 - tanh^2
+
+#undef FLOATLAB_MATH_FUNCTION
+
+}  // namespace floatlab

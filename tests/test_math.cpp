@@ -1,0 +1,307 @@
+// tests/test_math.cpp: floatlab/math.hpp against MPFR.
+//   - every input of binary16, bfloat16, cfloat<6,9>, e4m3, e5m2, e3m2, e2m3, e2m1, every
+//     function, the six deterministic modes, and stochastic<1>, <5>, <32> with Philox words;
+//   - binary32: random inputs weighted toward edges plus hard regions (thresholds of the
+//     asymptotic cases, overflow/underflow, near 1 for the logs, tiny arguments), every mode;
+//   - the kernels' error bounds (eps2, eps3) against MPFR on random binary32 inputs;
+//   - [full]: every binary32 input of exp, log, tanh, logistic in nearest-even
+//     (FLOATLAB_MATH_STRIDE=k checks every k-th pattern).
+#define FLOATLAB_MATH_COUNTERS 1
+#include <floatlab/math.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include "support/mpfr_math.hpp"
+#include "support/operands.hpp"
+
+using mathref::fn;
+namespace fl = floatlab;
+
+namespace {
+
+template <class T, class... A>
+T call(fn f, T x, A... a) {
+  switch (f) {
+    case fn::exp: return fl::exp(x, a...);
+    case fn::exp2: return fl::exp2(x, a...);
+    case fn::expm1: return fl::expm1(x, a...);
+    case fn::log: return fl::log(x, a...);
+    case fn::log2: return fl::log2(x, a...);
+    case fn::log1p: return fl::log1p(x, a...);
+    case fn::tanh: return fl::tanh(x, a...);
+    case fn::erf: return fl::erf(x, a...);
+    case fn::logistic: return fl::logistic(x, a...);
+    case fn::softplus: return fl::softplus(x, a...);
+    case fn::silu: return fl::silu(x, a...);
+    case fn::gelu: return fl::gelu(x, a...);
+    case fn::gelu_tanh: return fl::gelu_tanh(x, a...);
+    case fn::logistic_grad: return fl::logistic_grad(x, a...);
+    case fn::tanh_grad: return fl::tanh_grad(x, a...);
+  }
+  return x;
+}
+
+struct tally {
+  std::uint64_t inputs = 0, checks = 0, mismatches = 0;
+};
+
+// Checks one input in every mode; the oracle's result slot already holds f(x).
+template <class T>
+void check_input(fn f, T x, oracle::reference& ref, tally& t, std::uint64_t seed) {
+  namespace r = fl::round;
+  const std::uint64_t bits = x.bits();
+  auto report = [&](const char* mode, std::uint64_t got, std::uint64_t want) {
+    ++t.checks;
+    if (got == want) return;
+    if (++t.mismatches <= 10)
+      std::printf("  MISMATCH %s %s x=0x%llx (%.17g): got 0x%llx want 0x%llx\n", mathref::name(f), mode,
+                  static_cast<unsigned long long>(bits), static_cast<double>(x), static_cast<unsigned long long>(got),
+                  static_cast<unsigned long long>(want));
+  };
+  report("nearest_even", call(f, x, r::nearest_even{}).bits(), ref.round(oracle::mode::nearest_even));
+  report("nearest_away", call(f, x, r::nearest_away{}).bits(), ref.round(oracle::mode::nearest_away));
+  report("toward_zero", call(f, x, r::toward_zero{}).bits(), ref.round(oracle::mode::toward_zero));
+  report("upward", call(f, x, r::upward{}).bits(), ref.round(oracle::mode::upward));
+  report("downward", call(f, x, r::downward{}).bits(), ref.round(oracle::mode::downward));
+  report("odd", call(f, x, r::odd{}).bits(), ref.round(oracle::mode::odd));
+  const auto op = static_cast<std::uint32_t>(f);
+  const std::uint32_t w1 = fl::philox_word(seed, bits, op), w2 = fl::philox_word(seed, bits, op + 100),
+                      w3 = fl::philox_word(seed, bits, op + 200);
+  report("stochastic<1>", call(f, x, r::stochastic<1>{}, fl::fixed_word{w1}).bits(),
+         ref.round(oracle::mode::stochastic, 1, w1));
+  report("stochastic<5>", call(f, x, r::stochastic<5>{}, fl::fixed_word{w2}).bits(),
+         ref.round(oracle::mode::stochastic, 5, w2));
+  report("stochastic<32>", call(f, x, r::stochastic<32>{}, fl::fixed_word{w3}).bits(),
+         ref.round(oracle::mode::stochastic, 32, w3));
+}
+
+std::uint64_t stride_for_scale(std::uint64_t count) {
+  const double s = operands::test_scale();
+  if (s >= 1 || count <= 4096) return 1;
+  const double k = 1 / (s > 1e-6 ? s : 1e-6);
+  return static_cast<std::uint64_t>(k) | 1;  // odd stride: both signs, all low bits
+}
+
+template <class T>
+void exhaustive(const char* label) {
+  using F = typename T::format_type;
+  oracle::reference ref(oracle::format_desc::of<F>());
+  mathref::reference mr;
+  const std::uint64_t count = std::uint64_t{1} << F::total_bits;
+  const std::uint64_t step = stride_for_scale(count);
+  for (fn f : mathref::all_fns) {
+    tally t;
+    fl::math_counters() = {};
+    for (std::uint64_t b = 0; b < count; b += step) {
+      ref.decode(b, ref.operand(0));
+      mr.eval(f, ref.operand(0), ref.result());
+      check_input<T>(f, T::from_bits(static_cast<typename F::storage>(b)), ref, t, 17);
+      ++t.inputs;
+    }
+    const auto c = fl::math_counters();
+    std::printf("math %-10s %-9s inputs %7llu checks %8llu mismatches %llu  rounding tests %llu fallbacks %llu unresolved %llu\n",
+                label, mathref::name(f), static_cast<unsigned long long>(t.inputs),
+                static_cast<unsigned long long>(t.checks), static_cast<unsigned long long>(t.mismatches),
+                static_cast<unsigned long long>(c.calls), static_cast<unsigned long long>(c.fallbacks),
+                static_cast<unsigned long long>(c.unresolved));
+    INFO(label << " " << mathref::name(f));
+    CHECK(t.mismatches == 0);
+    CHECK(c.unresolved == 0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("math: exhaustive small formats", "[math]") {
+  exhaustive<fl::e4m3>("e4m3");
+  exhaustive<fl::e5m2>("e5m2");
+  exhaustive<fl::e4m3fnuz>("e4m3fnuz");
+  exhaustive<fl::e3m2>("e3m2");
+  exhaustive<fl::e2m3>("e2m3");
+  exhaustive<fl::e2m1>("e2m1");
+  exhaustive<fl::cfloat<4, 3, fl::round::nearest_even, fl::encoding::ieee_ftz>>("e4m3ftz");
+}
+
+TEST_CASE("math: exhaustive binary16", "[math]") { exhaustive<fl::binary16>("binary16"); }
+TEST_CASE("math: exhaustive bfloat16", "[math]") { exhaustive<fl::bfloat16>("bfloat16"); }
+TEST_CASE("math: exhaustive cfloat<6 9>", "[math]") { exhaustive<fl::cfloat<6, 9>>("cfloat6_9"); }
+
+namespace {
+
+// binary32 inputs: edge-weighted random patterns plus the hard regions of each function.
+std::vector<std::uint32_t> binary32_inputs(fn f, std::size_t random_count, std::uint64_t seed) {
+  std::vector<std::uint32_t> v;
+  operands::generator<fl::binary32::format_type> gen(seed);
+  std::mt19937_64 rng(seed * 7 + 1);
+  for (std::size_t i = 0; i < random_count; ++i) v.push_back(static_cast<std::uint32_t>(gen.operand()));
+  // Around each threshold t: the 64 floats on each side (both signs).
+  const double thresholds[] = {0x1p-62, 0x1p-61, 0x1p-60, 0x1p-59, 0x1p-58, 0x1p-31, 0x1p-30, 0x1p-29, 0.0625,
+                               1.0, 2.0, 0.5, 2.0 / 3.0, 1.4375, 6.4, 9.0, 20.0, 21.0, 42.0, 45.0, 2.8284271247461903,
+                               40.0, 88.72283935546875, 89.0, 128.0, 103.97, 87.33654, 149.0, 126.0, 150.0, 1000.0,
+                               1.0 + 0x1p-10, 1.0 - 0x1p-10, 0.9375, 1.0625};
+  for (double t : thresholds)
+    for (int s = 0; s < 2; ++s) {
+      const std::uint32_t b = fl::bit_cast<std::uint32_t>(static_cast<float>(s ? -t : t));
+      for (int d = -64; d <= 64; ++d) v.push_back(b + d);
+    }
+  // Dense random in the ranges where each function does its work.
+  std::uniform_real_distribution<double> u(-1, 1);
+  const double span = f == fn::log || f == fn::log2 ? 2.0 : f == fn::erf ? 7.0 : f == fn::tanh ? 22.0 : 50.0;
+  for (std::size_t i = 0; i < random_count / 2; ++i) {
+    double x = u(rng) * span;
+    if (f == fn::log || f == fn::log2) x = 1 + x / 8;
+    v.push_back(fl::bit_cast<std::uint32_t>(static_cast<float>(x)));
+  }
+  // Tiny arguments of every binade.
+  for (int e = -149; e < -20; ++e)
+    for (int s = 0; s < 2; ++s)
+      v.push_back(fl::bit_cast<std::uint32_t>(static_cast<float>((s ? -1 : 1) * std::ldexp(1 + u(rng) * 0.5, e))));
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("math: binary32 random and hard inputs", "[math]") {
+  using T = fl::binary32;
+  oracle::reference ref(oracle::format_desc::of<T::format_type>());
+  mathref::reference mr;
+  const auto n = static_cast<std::size_t>(6000 * operands::test_scale()) + 50;
+  for (fn f : mathref::all_fns) {
+    tally t;
+    fl::math_counters() = {};
+    for (std::uint32_t b : binary32_inputs(f, n, 1234 + static_cast<int>(f))) {
+      ref.decode(b, ref.operand(0));
+      mr.eval(f, ref.operand(0), ref.result());
+      check_input<T>(f, T::from_bits(b), ref, t, 99);
+      ++t.inputs;
+    }
+    const auto c = fl::math_counters();
+    std::printf("math binary32 %-9s inputs %6llu checks %7llu mismatches %llu  rounding tests %llu fallbacks %llu\n",
+                mathref::name(f), static_cast<unsigned long long>(t.inputs), static_cast<unsigned long long>(t.checks),
+                static_cast<unsigned long long>(t.mismatches), static_cast<unsigned long long>(c.calls),
+                static_cast<unsigned long long>(c.fallbacks));
+    INFO(mathref::name(f));
+    CHECK(t.mismatches == 0);
+    CHECK(c.unresolved == 0);
+  }
+}
+
+namespace {
+
+// Relative error of a kernel's v 2^k against MPFR, as log2 (or -1000 if exact).
+template <int N, class Kernel>
+double kernel_error_log2(double x, fn f, mathref::reference& mr) {
+  const auto r = Kernel::template eval<N>(x);
+  mpfr_t xv, y, d;
+  mpfr_inits2(700, xv, y, d, (mpfr_ptr)nullptr);
+  mpfr_set_d(xv, x, MPFR_RNDN);
+  mr.eval(f, xv, y);  // y has 700 bits here: round to odd at 700 bits
+  mpfr_set_ui(d, 0, MPFR_RNDN);
+  for (int i = 0; i < N; ++i) mpfr_add_d(d, d, r.v[i], MPFR_RNDN);  // exact at 700 bits
+  mpfr_mul_2si(d, d, r.k, MPFR_RNDN);
+  mpfr_sub(d, d, y, MPFR_RNDN);
+  mpfr_div(d, d, y, MPFR_RNDN);
+  const double e = mpfr_zero_p(d) ? -1000.0 : std::log2(std::fabs(mpfr_get_d(d, MPFR_RNDN)));
+  mpfr_clears(xv, y, d, (mpfr_ptr)nullptr);
+  return e;
+}
+
+template <class Kernel>
+void check_kernel_bound(fn f, double lo, double hi, std::size_t count) {
+  namespace cr = fl::detail::cr;
+  mathref::reference mr;
+  std::mt19937_64 rng(42 + static_cast<int>(f));
+  std::uniform_real_distribution<double> u(lo, hi);
+  double worst2 = -1000, worst3 = -1000;
+  for (std::size_t i = 0; i < count; ++i) {
+    double x = static_cast<float>(u(rng));
+    if (i % 4 == 0) x = static_cast<float>(std::ldexp(u(rng), -static_cast<int>(rng() % 40)));  // small arguments
+    if ((f == fn::log || f == fn::log2) && x <= 0) x = -x + 0x1p-100;
+    if (f == fn::log1p && x <= -1) continue;
+    if (x == 0) continue;
+    const double e2 = kernel_error_log2<2, Kernel>(x, f, mr);
+    const double e3 = kernel_error_log2<3, Kernel>(x, f, mr);
+    worst2 = e2 > worst2 ? e2 : worst2;
+    worst3 = e3 > worst3 ? e3 : worst3;
+  }
+  std::printf("math bound %-9s worst relative error seen: double-word 2^%.1f (bound 2^%d), triple-double 2^%.1f (bound 2^%d)\n",
+              mathref::name(f), worst2, Kernel::eps2_log2, worst3, Kernel::eps3_log2);
+  INFO(mathref::name(f));
+  CHECK(worst2 <= Kernel::eps2_log2);
+  CHECK(worst3 <= Kernel::eps3_log2);
+  (void)sizeof(cr::cell);
+}
+
+}  // namespace
+
+TEST_CASE("math: kernel error bounds hold against MPFR", "[math]") {
+  namespace cr = fl::detail::cr;
+  const auto n = static_cast<std::size_t>(700 * operands::test_scale()) + 20;
+  check_kernel_bound<cr::fn_exp>(fn::exp, -100, 88, n);
+  check_kernel_bound<cr::fn_exp2>(fn::exp2, -140, 127, n);
+  check_kernel_bound<cr::fn_expm1>(fn::expm1, -40, 88, n);
+  check_kernel_bound<cr::fn_log>(fn::log, 0, 100, n);
+  check_kernel_bound<cr::fn_log2>(fn::log2, 0, 3, n);
+  check_kernel_bound<cr::fn_log1p>(fn::log1p, -1, 100, n);
+  check_kernel_bound<cr::fn_tanh>(fn::tanh, -21, 21, n);
+  check_kernel_bound<cr::fn_erf>(fn::erf, -6.4, 6.4, n);
+  check_kernel_bound<cr::fn_logistic>(fn::logistic, -200, 42, n);
+  check_kernel_bound<cr::fn_softplus>(fn::softplus, -200, 42, n);
+  check_kernel_bound<cr::fn_silu>(fn::silu, -200, 42, n);
+  check_kernel_bound<cr::fn_gelu>(fn::gelu, -40, 9, n);
+  check_kernel_bound<cr::fn_gelu_tanh>(fn::gelu_tanh, -20, 9, n);
+  check_kernel_bound<cr::fn_logistic_grad>(fn::logistic_grad, -200, 200, n);
+  check_kernel_bound<cr::fn_tanh_grad>(fn::tanh_grad, -100, 100, n);
+}
+
+TEST_CASE("math: calling convention and special values", "[math]") {
+  using h = fl::binary16;
+  const h one(1.0), zero(0.0);
+  CHECK(fl::exp(zero).bits() == one.bits());
+  CHECK(fl::log(one).bits() == zero.bits());
+  CHECK(fl::log2(h(8.0)).bits() == h(3.0).bits());
+  CHECK(fl::exp2(h(-3.0)).bits() == h(0.125).bits());
+  CHECK(fl::logistic(zero).bits() == h(0.5).bits());
+  CHECK(fl::tanh(-zero).bits() == (-zero).bits());
+  CHECK(fl::signbit(fl::log(zero)));
+  CHECK(fl::isinf(fl::log(zero)));
+  CHECK(fl::isnan(fl::log(h(-1.0))));
+  // Explicit mode and source; the type's mode by default; rng alone uses the type's mode.
+  using hs = fl::cfloat<5, 10, fl::round::stochastic<8>>;
+  fl::philox_rng rng(5);
+  const hs y = fl::exp(hs(0.3), rng);
+  CHECK((y.bits() == fl::exp(h(0.3), fl::round::downward{}).bits() ||
+         y.bits() == fl::exp(h(0.3), fl::round::upward{}).bits()));
+  CHECK(fl::exp(h(0.3), fl::round::upward{}).bits() == fl::nextafter(fl::exp(h(0.3), fl::round::downward{}), h(2.0)).bits());
+}
+
+TEST_CASE("math: all binary32 inputs of exp log tanh logistic in nearest-even", "[full][math]") {
+  using T = fl::binary32;
+  const char* s = std::getenv("FLOATLAB_MATH_STRIDE");
+  const std::uint64_t stride = s ? std::strtoull(s, nullptr, 10) : 1;
+  oracle::reference ref(oracle::format_desc::of<T::format_type>());
+  mathref::reference mr;
+  for (fn f : {fn::exp, fn::log, fn::tanh, fn::logistic}) {
+    std::uint64_t inputs = 0, mismatches = 0;
+    fl::math_counters() = {};
+    for (std::uint64_t b = 0; b < (std::uint64_t{1} << 32); b += stride) {
+      ref.decode(b, ref.operand(0));
+      mr.eval(f, ref.operand(0), ref.result());
+      const auto got = call(f, T::from_bits(static_cast<std::uint32_t>(b)), fl::round::nearest_even{}).bits();
+      ++inputs;
+      if (got != ref.round(oracle::mode::nearest_even) && ++mismatches <= 10)
+        std::printf("  MISMATCH %s x=0x%llx\n", mathref::name(f), static_cast<unsigned long long>(b));
+    }
+    const auto c = fl::math_counters();
+    std::printf("math binary32 all (stride %llu) %-9s inputs %llu mismatches %llu fallbacks %llu\n",
+                static_cast<unsigned long long>(stride), mathref::name(f), static_cast<unsigned long long>(inputs),
+                static_cast<unsigned long long>(mismatches), static_cast<unsigned long long>(c.fallbacks));
+    CHECK(mismatches == 0);
+  }
+}
