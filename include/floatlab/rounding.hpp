@@ -84,6 +84,32 @@ FLOATLAB_HOST_DEVICE constexpr bool round_up(bool negative, bool kept_odd, Word 
   }
 }
 
+// The split of step 3 of round_pack without branches, for the SIMD-friendly encoders of the
+// fast paths (detail/float_path.hpp). sig is a W-bit significand; the k >= 1 low bits are
+// discarded (k may exceed W). kept = sig >> k, rem = the discarded bits left-aligned in a
+// W-bit word (the bits that fall below it, beyond W, are folded into sticky). Same results as
+// round_pack's step 3 for every k.
+template <class Word>
+struct split_parts {
+  Word kept, rem;
+  bool sticky;
+};
+template <class Word>
+FLOATLAB_HOST_DEVICE constexpr split_parts<Word> split_discard(Word sig, int k, bool sticky) noexcept {
+  constexpr int W = bit_width_v<Word>;
+  const bool beyond = k >= 2 * W;              // everything is below the remainder word
+  const int kc = beyond ? 2 * W - 1 : k;       // keeps every shift count below W
+  const bool low = kc >= W;                    // nothing kept; rem = sig >> (k - W)
+  const int s = low ? kc - W : kc;             // 0 <= s < W
+  const Word hi = static_cast<Word>(sig >> s);
+  const Word lo = static_cast<Word>(static_cast<Word>(sig << (W - 1 - s)) << 1);  // bits below s, left-aligned
+  split_parts<Word> r{};
+  r.kept = low ? Word{0} : hi;
+  r.rem = beyond ? Word{0} : low ? hi : lo;
+  r.sticky = sticky | (beyond ? sig != 0 : low & (lo != 0));
+  return r;
+}
+
 // Sign of an exact zero sum of operands with signs sx, sy (IEEE 754 6.3): +0 unless both
 // are negative, or unless rounding downward when they differ.
 template <class Mode>
