@@ -103,11 +103,11 @@ FLOATLAB_HOST_DEVICE constexpr split_parts<Word> split_discard(Word sig, int k, 
   const int s = low ? kc - W : kc;             // 0 <= s < W
   const Word hi = static_cast<Word>(sig >> s);
   const Word lo = static_cast<Word>(static_cast<Word>(sig << (W - 1 - s)) << 1);  // bits below s, left-aligned
-  split_parts<Word> r{};
-  r.kept = low ? Word{0} : hi;
-  r.rem = beyond ? Word{0} : low ? hi : lo;
-  r.sticky = sticky | (beyond ? sig != 0 : low & (lo != 0));
-  return r;
+  const Word kept = low ? Word{0} : hi;
+  const Word rem = beyond ? Word{0} : low ? hi : lo;
+  const Word lost = beyond ? sig : low ? lo : Word{0};  // a select of words, not of bools: GCC vectorizes it
+  const bool st = sticky | (lost != 0);
+  return {kept, rem, st};
 }
 
 // Sign of an exact zero sum of operands with signs sx, sy (IEEE 754 6.3): +0 unless both

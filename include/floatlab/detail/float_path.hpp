@@ -25,7 +25,7 @@
 
 #include "../rounding.hpp"
 
-#if !FLOATLAB_DEVICE_PASS && defined(__F16C__) && defined(__FLT16_MANT_DIG__)
+#if !FLOATLAB_DEVICE_PASS && defined(__F16C__) && defined(__FLT16_MANT_DIG__) && defined(FLOATLAB_USE_F16C)
 #define FLOATLAB_HAVE_F16C_FLOAT16 1
 #else
 #define FLOATLAB_HAVE_F16C_FLOAT16 0
@@ -80,22 +80,23 @@ FLOATLAB_HOST_DEVICE constexpr H decode_to(std::uint64_t bits64) noexcept {
   const U bits = static_cast<U>(bits64);
   const U sign = static_cast<U>(static_cast<U>(bits & static_cast<U>(Fmt::sign_mask)) << (WU - Fmt::total_bits));
   const U field = static_cast<U>((bits & static_cast<U>(Fmt::exponent_mask)) >> M);
-  const U frac = static_cast<U>(bits & static_cast<U>(Fmt::fraction_mask));
-  const U normal = sign | static_cast<U>((field + static_cast<U>(T::bias - Fmt::bias)) << Q) | static_cast<U>(frac << (Q - M));
-  // Subnormal: frac * 2^(emin - M), exact. frac as H through the magic constant 2^Q: the
-  // pattern of 2^Q with frac in its fraction field is 2^Q + frac (an int-to-float conversion
-  // of 64-bit integers would not vectorize on AVX2).
-  const H magic = hw_pow2<H>(Q);
-  const H frac_h = bit_cast<H>(static_cast<U>(bit_cast<U>(magic) | frac)) - magic;
-  // Scaled in two exact steps: 2^(emin - M) itself may be below H's normal range. The sign
-  // is masked in: a zero frac gives -0 when the hardware rounds downward.
-  const U subnormal =
-      Fmt::has_subnormals
-          ? sign | static_cast<U>(bit_cast<U>(static_cast<H>(frac_h * hw_pow2<H>(-M) * hw_pow2<H>(Fmt::emin))) & ~(U{1} << (WU - 1)))
-          : sign;
-  U r = field == 0 ? subnormal : normal;
-  if constexpr (Fmt::has_inf) r = Fmt::is_inf(bits) ? static_cast<U>(sign | (U{(U{1} << (WU - 1 - Q)) - 1} << Q)) : r;
-  if constexpr (Fmt::has_nan) r = Fmt::is_nan(bits) ? static_cast<U>(U{(U{1} << (WU - Q)) - 1} << (Q - 1)) : r;
+  // The magnitude bits moved into H's fields read as 2^(bias_H - bias) times the value, for
+  // normal and subnormal patterns alike (a subnormal lands on H's subnormal grid, whose last
+  // place 2^(1 - bias_H - Q) times 2^(Q - M) and the scale is the format's 2^(emin - M)); one
+  // exact multiplication by a power of two rescales both. A flush-to-zero format's subnormal
+  // patterns read as zero. No branch and no conditional floating-point operation (GCC would
+  // not if-convert one under -ftrapping-math), so loops over arrays vectorize.
+  U moved = static_cast<U>(static_cast<U>(bits & static_cast<U>(Fmt::magnitude_mask)) << (Q - M));
+  if constexpr (!Fmt::has_subnormals) moved = field == 0 ? U{0} : moved;
+  const U scaled = bit_cast<U>(static_cast<H>(bit_cast<H>(moved) * hw_pow2<H>(T::bias - Fmt::bias)));
+  // Infinities and NaNs: H's all-ones exponent (and quiet bit) ORed in after the multiplication
+  // (an infinity's scaled pattern is a power of two, so ORing gives H's infinity). Not a select:
+  // GCC sinks a multiplication whose result one arm drops under a condition, and then does not
+  // if-convert it (the multiplication may trap under -ftrapping-math).
+  constexpr U h_inf = U{(U{1} << (WU - 1 - Q)) - 1} << Q;
+  const bool nan = Fmt::has_nan && Fmt::is_nan(bits);
+  const U special = (Fmt::has_inf && Fmt::is_inf(bits) ? h_inf : U{0}) | (nan ? static_cast<U>(h_inf | (U{1} << (Q - 1))) : U{0});
+  const U r = (nan ? U{0} : sign) | scaled | special;  // floatlab's NaN is unsigned (fnuz's NaN pattern has the sign bit)
   return bit_cast<H>(r);
 }
 
@@ -129,23 +130,42 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_from(H s, int err_si
   const I short_of = Fmt::has_subnormals ? (e0 < Fmt::emin ? Fmt::emin - e0 : I{0}) : I{0};
   const I k = (W - p) + (short_of < 2 * W ? short_of : I{2 * W});
   const split_parts<U> parts = split_discard<U>(sig_left, static_cast<int>(k), sticky);
-  const bool up = round_up<Mode>(negative, (parts.kept & 1) != 0, parts.rem, parts.sticky, random_word);
+  const bool up = round_up<Mode>(negative, static_cast<U>(parts.kept << (W - 1)) != 0, parts.rem, parts.sticky, random_word);
   // Fields concatenated: the hidden bit of a normal kept adds one to the exponent field, and
   // a carry out of the significand moves into the exponent by itself.
   const I lsb_field = Fmt::has_subnormals ? (e0 < Fmt::emin ? I{0} : e0 - Fmt::emin) : e0 - Fmt::emin;
   const I magnitude = lsb_field * (I{1} << M) + static_cast<I>(parts.kept) + static_cast<I>(up);
-  const S packed = static_cast<S>((negative ? Fmt::sign_mask : 0) | static_cast<std::uint64_t>(magnitude & static_cast<I>(Fmt::magnitude_mask)));
-  S r = packed;
+  // The results, as words of width U, each computed without a condition: the sign is ORed in
+  // as a word and the special encodings of rounding.hpp's pack_* are spelled as arithmetic
+  // on it. Each candidate is then chosen by one select. Conditions inside the candidates (as
+  // pack_inf(negative) has) let GCC's jump threading rebuild the chain into branches with
+  // many-way joins, which its if-conversion does not undo; narrowing candidates to the
+  // storage type makes it mix mask widths, which its vectorizer rejects.
+  const U sgn = static_cast<U>(static_cast<U>(negative) << (Fmt::total_bits - 1));
+  const U zero_r = Fmt::has_negative_zero ? sgn : U{0};
+  const U nan_r = static_cast<U>(Fmt::nan_bits);
+  const U inf_r = Fmt::has_inf     ? static_cast<U>(sgn | Fmt::inf_bits)
+                  : Fmt::saturates ? static_cast<U>(sgn | Fmt::max_finite_bits)
+                                   : nan_r;
+  // pack_overflow: infinity where the mode says so (IEEE: the largest finite pattern + 1).
+  U ovf_r = static_cast<U>(sgn | Fmt::max_finite_bits);
+  if constexpr (!Fmt::saturates) {
+    const bool to_inf = overflow_to_infinity<Mode>(negative);
+    if constexpr (Fmt::has_inf)
+      ovf_r = static_cast<U>(sgn | (Fmt::max_finite_bits + static_cast<U>(to_inf)));
+    else
+      ovf_r = to_inf ? nan_r : ovf_r;
+  }
+  U r = static_cast<U>(sgn | static_cast<U>(magnitude & static_cast<I>(Fmt::magnitude_mask)));
   if constexpr (Fmt::has_subnormals)
-    r = magnitude == 0 ? pack_zero<Fmt>(negative) : r;
+    r = magnitude == 0 ? zero_r : r;
   else
-    r = magnitude < (I{1} << M) ? pack_zero<Fmt>(negative) : r;  // flush after rounding
-  r = magnitude > static_cast<I>(Fmt::max_finite_bits) ? pack_overflow<Fmt, Mode>(negative) : r;
+    r = magnitude < (I{1} << M) ? zero_r : r;  // flush after rounding
+  r = magnitude > static_cast<I>(Fmt::max_finite_bits) ? ovf_r : r;
   const bool special = field == field_special;
   const bool nan = special & ((mag & ((U{1} << Q) - 1)) != 0);
-  r = special ? pack_inf<Fmt>(negative) : r;
-  r = nan ? pack_nan<Fmt>() : r;
-  return r;
+  r = special ? (nan ? nan_r : inf_r) : r;
+  return static_cast<S>(r);
 }
 
 // ---- the float path: round::nearest_even, p <= 11, E <= 8 -----------------------------------
@@ -177,8 +197,10 @@ template <class Fmt>
 FLOATLAB_HOST_DEVICE typename Fmt::storage encode_float_nearest(float s) noexcept {
 #if FLOATLAB_HAVE_F16C_FLOAT16
   if constexpr (is_binary16<Fmt>) {
-    const auto h = bit_cast<std::uint16_t>(static_cast<half_t>(s));
-    return static_cast<typename Fmt::storage>(s != s ? static_cast<std::uint16_t>(Fmt::nan_bits) : h);
+    const auto h = static_cast<std::uint32_t>(bit_cast<std::uint16_t>(static_cast<half_t>(s)));
+    // NaN -> floatlab's NaN by masks, not a select of h (GCC would sink the conversion under it).
+    const bool nan = s != s;
+    return static_cast<typename Fmt::storage>((h & (nan ? 0u : 0xFFFFu)) | (nan ? static_cast<std::uint32_t>(Fmt::nan_bits) : 0u));
   }
 #endif
   return encode_from<Fmt, round::nearest_even, float>(s, 0, 0);
