@@ -302,8 +302,12 @@ FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> sub(cfloat<E, M, R, Enc> a, 
   static_assert(sizeof...(Args) <= 2, "sub(a, b [, mode] [, rng])");
   using Mode = detail::mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
-  // a - b = a + (-b) exactly (negation keeps NaN a NaN and fnuz's only zero a zero).
-  return cfloat<E, M, R, Enc>::from_bits(detail::add_bits<F, Mode>(a.bits(), (-b).bits(), detail::word_from<Mode>(args...)));
+  // a - b = a + (-b) exactly (negation keeps NaN a NaN and fnuz's only zero a zero), negated
+  // by a mask rather than operator-'s branches, so that loops of sub vectorize.
+  const std::uint64_t bb = b.bits();
+  const bool keep = F::is_nan(bb) | (!F::has_negative_zero & F::is_zero(bb));
+  const std::uint64_t nb = bb ^ (keep ? std::uint64_t{0} : F::sign_mask);
+  return cfloat<E, M, R, Enc>::from_bits(detail::add_bits<F, Mode>(a.bits(), nb, detail::word_from<Mode>(args...)));
 }
 template <int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> mul(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,

@@ -64,10 +64,17 @@ FLOATLAB_HOST_DEVICE constexpr int sign_of(double x) noexcept { return (x > 0) -
 // x + y for exact doubles x, y (the operands of add, or fma's exact product and addend).
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(double x, double y, std::uint32_t w) noexcept {
+  // IEEE 754 6.3: an exact zero sum is +0 unless both operands are -0 (the hardware's RN sum
+  // does that), or -0 when rounding downward and either operand is negative: that sign bit is
+  // ORed into the pattern. Not a select on the zero: GCC would merge it into the encoder's sign
+  // and select booleans, which its vectorizer rejects. (Sign bits read from the patterns:
+  // std::signbit does not vectorize.)
   const double s0 = x + y;
-  // IEEE 754 6.3: the sign of an exact zero sum depends on the mode, not on the hardware's RN.
-  const double zero = zero_sum_sign<Mode>(std::signbit(x), std::signbit(y)) ? -0.0 : 0.0;
-  const double s = s0 == 0 ? zero : s0;
+  double s = s0;
+  if constexpr (std::is_same_v<Mode, round::downward>) {
+    const std::uint64_t sign_either = (bit_cast<std::uint64_t>(x) | bit_cast<std::uint64_t>(y)) & (std::uint64_t{1} << 63);
+    s = bit_cast<double>(bit_cast<std::uint64_t>(s0) | (s0 == 0 ? sign_either : std::uint64_t{0}));
+  }
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const double bv = s - x;
   const double e = (x - (s - bv)) + (y - bv);
