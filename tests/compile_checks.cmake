@@ -85,3 +85,13 @@ if(FLOATLAB_CUDA_TESTS AND CMAKE_CUDA_COMPILER)
   add_test(NAME cuda_expansion_kernel COMMAND cuda_expansion_kernel)
   set_tests_properties(cuda_expansion_kernel PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
 endif()
+
+# Fast paths: test_fast_paths.cpp again, built for AVX2/FMA/F16C hardware (x86-64-v3) with the
+# F16C conversions on, so that the vectorized code and the F16C path are what is checked.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  add_executable(test_fast_paths_v3 ${CMAKE_CURRENT_SOURCE_DIR}/test_fast_paths.cpp $<TARGET_OBJECTS:floatlab_test_main>)
+  target_link_libraries(test_fast_paths_v3 PRIVATE floatlab_test_support)
+  target_compile_options(test_fast_paths_v3 PRIVATE -march=x86-64-v3 -DFLOATLAB_USE_F16C=1)
+  add_test(NAME test_fast_paths_v3 COMMAND test_fast_paths_v3 "~[full]")
+  set_tests_properties(test_fast_paths_v3 PROPERTIES LABELS ci)
+endif()
