@@ -95,3 +95,11 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
   add_test(NAME test_fast_paths_v3 COMMAND test_fast_paths_v3 "~[full]")
   set_tests_properties(test_fast_paths_v3 PROPERTIES LABELS ci)
 endif()
+
+# A user's loops c[i] = a[i] op b[i] over binary16, bfloat16, e4m3 and cfloat<6,9> vectorize
+# (GCC's -fopt-info-vec report at -O3 -march=x86-64-v3; tests/vectorize/check.sh).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  add_test(NAME vectorize_cfloat_loops
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/vectorize/check.sh ${CMAKE_CXX_COMPILER} ${PROJECT_SOURCE_DIR}/include)
+  set_tests_properties(vectorize_cfloat_loops PROPERTIES LABELS ci)
+endif()
