@@ -13,6 +13,10 @@
 
 #include <cmath>
 
+#if !FLOATLAB_DEVICE_PASS && defined(__SSE2__) && !defined(__NO_MATH_ERRNO__)
+#include <emmintrin.h>
+#endif
+
 #include "../rounding.hpp"
 #include "float_path.hpp"
 #include "unpacked.hpp"
@@ -32,9 +36,12 @@ FLOATLAB_HOST_DEVICE double fma_d(double a, double b, double c) noexcept {
 #endif
 }
 
+// (No errno branch: see sqrt_f in float_path.hpp.)
 FLOATLAB_HOST_DEVICE double sqrt_d(double a) noexcept {
 #if FLOATLAB_DEVICE_PASS
   return ::sqrt(a);
+#elif defined(__SSE2__) && !defined(__NO_MATH_ERRNO__)
+  return _mm_cvtsd_f64(_mm_sqrt_sd(_mm_set_sd(a), _mm_set_sd(a)));
 #else
   return __builtin_sqrt(a);
 #endif

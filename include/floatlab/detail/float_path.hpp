@@ -25,6 +25,10 @@
 
 #include "../rounding.hpp"
 
+#if !FLOATLAB_DEVICE_PASS && defined(__SSE__) && !defined(__NO_MATH_ERRNO__)
+#include <xmmintrin.h>
+#endif
+
 #if !FLOATLAB_DEVICE_PASS && defined(__F16C__) && defined(__FLT16_MANT_DIG__) && defined(FLOATLAB_USE_F16C)
 #define FLOATLAB_HAVE_F16C_FLOAT16 1
 #else
@@ -105,7 +109,9 @@ FLOATLAB_HOST_DEVICE constexpr H decode_to(std::uint64_t bits64) noexcept {
 // Without branches. Preconditions: s is finite or an exact infinity/NaN of the operation
 // (H's overflow is an infinity only in the nearest modes, where that is also the format's
 // result: Fmt's range lies inside H's); an exact zero result carries its final sign.
-template <class Fmt, class Mode, class H>
+// Normal = true: the caller guarantees |x| >= 2^emin unless x is 0, inf or NaN (square roots
+// of formats with emin <= -M): the split is then at a constant place.
+template <class Fmt, class Mode, class H, bool Normal = false>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_from(H s, int err_sign, std::uint32_t random_word) noexcept {
   static_assert(fits_hw<Fmt, H>, "encode_from: the format's range must lie inside H's");
   using T = hw_traits<H>;
@@ -127,13 +133,13 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_from(H s, int err_si
   const U sig_left = static_cast<U>(((mag & ((U{1} << Q) - 1)) | (static_cast<U>(field != 0) << Q)) << (W - 1 - Q));
   // Discard W - p bits, and below the normal range as many more as the exponent is short of
   // emin (flush-to-zero formats round at full precision, then flush: round_pack's rule).
-  const I short_of = Fmt::has_subnormals ? (e0 < Fmt::emin ? Fmt::emin - e0 : I{0}) : I{0};
+  const I short_of = Fmt::has_subnormals && !Normal ? (e0 < Fmt::emin ? Fmt::emin - e0 : I{0}) : I{0};
   const I k = (W - p) + (short_of < 2 * W ? short_of : I{2 * W});
   const split_parts<U> parts = split_discard<U>(sig_left, static_cast<int>(k), sticky);
   const bool up = round_up<Mode>(negative, static_cast<U>(parts.kept << (W - 1)) != 0, parts.rem, parts.sticky, random_word);
   // Fields concatenated: the hidden bit of a normal kept adds one to the exponent field, and
   // a carry out of the significand moves into the exponent by itself.
-  const I lsb_field = Fmt::has_subnormals ? (e0 < Fmt::emin ? I{0} : e0 - Fmt::emin) : e0 - Fmt::emin;
+  const I lsb_field = Fmt::has_subnormals && !Normal ? (e0 < Fmt::emin ? I{0} : e0 - Fmt::emin) : e0 - Fmt::emin;
   const I magnitude = lsb_field * (I{1} << M) + static_cast<I>(parts.kept) + static_cast<I>(up);
   // The results, as words of width U, each computed without a condition: the sign is ORed in
   // as a word and the special encodings of rounding.hpp's pack_* are spelled as arithmetic
@@ -158,7 +164,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_from(H s, int err_si
   }
   U r = static_cast<U>(sgn | static_cast<U>(magnitude & static_cast<I>(Fmt::magnitude_mask)));
   if constexpr (Fmt::has_subnormals)
-    r = magnitude == 0 ? zero_r : r;
+    r = magnitude <= 0 ? zero_r : r;  // < 0 only for a zero s with Normal
   else
     r = magnitude < (I{1} << M) ? zero_r : r;  // flush after rounding
   r = magnitude > static_cast<I>(Fmt::max_finite_bits) ? ovf_r : r;
@@ -206,9 +212,15 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage encode_float_nearest(float s) noexcep
   return encode_from<Fmt, round::nearest_even, float>(s, 0, 0);
 }
 
+// IEEE square root. Under -fmath-errno (the default) GCC guards __builtin_sqrtf with a call
+// to sqrtf for errno, a branch in every loop; the SSE instruction has no errno (floatlab
+// handles negative operands itself: the NaN result). With -fno-math-errno the builtin
+// vectorizes, so it is used then.
 FLOATLAB_HOST_DEVICE float sqrt_f(float a) noexcept {
 #if FLOATLAB_DEVICE_PASS
   return ::sqrtf(a);
+#elif defined(__SSE__) && !defined(__NO_MATH_ERRNO__)
+  return _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(a)));
 #else
   return __builtin_sqrtf(a);
 #endif
@@ -228,7 +240,9 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_f(std::uint64_t a, std::uint64_t 
 }
 template <class Fmt>
 FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_f(std::uint64_t a) noexcept {
-  return encode_float_nearest<Fmt>(sqrt_f(decode_float<Fmt>(a)));
+  // sqrt(x) >= sqrt(2^(emin - M)) >= 2^emin when emin <= -M: no subnormal results.
+  constexpr bool normal = Fmt::emin <= -Fmt::fraction_bits;
+  return encode_from<Fmt, round::nearest_even, float, normal>(sqrt_f(decode_float<Fmt>(a)), 0, 0);
 }
 
 }  // namespace floatlab::detail
