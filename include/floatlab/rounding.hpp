@@ -167,6 +167,38 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 
 }  // namespace detail
 
+// Fast paths: where an operation is computed in hardware float/double and is proven to give
+// round_pack's bits (cfloat.hpp dispatches; constant evaluation always takes the integer
+// kernels). Their encoders decide through round_up<Mode> and split through split_discard.
+//
+//   path          file                  modes            domain                        ops
+//   float         detail/float_path.hpp nearest_even     p <= 11, E <= 8 (E = 8 only   + - / sqrt; * needs
+//                                                        with subnormals and emax 127) E <= 7 or p <= 8
+//   nearest       detail/nearest_path   nearest_even     p <= 25, E <= 9               + - * / sqrt
+//   double        detail/double_path    every mode (stoch. p <= 26, E <= 9             + - * / sqrt fma
+//                                       needs p+R+1 <= 53)
+//   F16C          detail/float_path.hpp nearest_even     binary16, opt-in with         float path's
+//                                                        -DFLOATLAB_USE_F16C           conversions
+//   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
+//
+// Why exact: float/nearest: RN_p(RN_q(x op y)) = RN_p(x op y) for q >= 2p + 2 (Figueroa 1995,
+// Roux 2014; the float path's subnormal range and the E = 8 product bound are argued in
+// float_path.hpp). double: s = RN53(exact) and the sign of exact - s (TwoSum, exact products,
+// fma residuals; Boldo-Muller 2011) form an exact truncation with sticky, rounded once.
+// fma never takes the nearest/float paths (RN53(ab + c) rounded again is not innocuous).
+//
+// Proving tests (each compares the fast path with the integer kernels or MPFR bit for bit):
+//   test_exhaustive_{ieee,ieee_ftz,fn,fn_satfinite,fnuz,fnuz_satfinite,finite}: every operand
+//     pair, op and mode of the 8-bit formats (E = 1..6) through the public API, vs MPFR.
+//   test_fast_paths (and test_fast_paths_v3: x86-64-v3, F16C on): random + edge operands in
+//     every mode on each domain boundary (p = 11/12, E = 7/8/9/10, p = 25/26/27, ftz/fn/fnuz
+//     at E = 8), vectorized array loops; [full]: all 2^32 pairs of binary16 and bfloat16.
+//   test_random_mpfr: 15 larger formats vs MPFR, every mode; test_hardware_agreement:
+//     binary16/bfloat16/binary32/binary64 vs the hardware in the four IEEE modes.
+//   vectorize_cfloat_loops (ctest): the loops vectorize at -O3 -march=x86-64-v3.
+// The fast paths assume the default floating-point environment (no FTZ/DAZ; round to
+// nearest, except that the directed modes also agree when the hardware rounds that way).
+
 // THE rounding core. Rounds (-1)^negative * (sig + sticky*epsilon) * 2^exp to Fmt in Mode.
 // Preconditions: sig != 0 (exact zeros are packed by the caller, whose sign rule depends on
 // the operation); for stochastic<R>, sig holds at least p + R + 1 significant bits unless the
