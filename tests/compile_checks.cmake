@@ -167,3 +167,21 @@ target_compile_options(readme_example PRIVATE -Wall -Wextra -Werror)
 add_test(NAME readme_example COMMAND readme_example)
 set_tests_properties(readme_example PROPERTIES LABELS ci PASS_REGULAR_EXPRESSION
   "c = 0\\.4, d = 0\\.4, u = 1\\.001, s = 1, o = 0\\.3335, big = 448, h = 1\\.001, 2h > 2 is 1")
+
+# Fast paths: test_fast_paths.cpp again, built for AVX2/FMA/F16C hardware (x86-64-v3) with the
+# F16C conversions on, so that the vectorized code and the F16C path are what is checked.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  add_executable(test_fast_paths_v3 ${CMAKE_CURRENT_SOURCE_DIR}/test_fast_paths.cpp $<TARGET_OBJECTS:floatlab_test_main>)
+  target_link_libraries(test_fast_paths_v3 PRIVATE floatlab_test_support)
+  target_compile_options(test_fast_paths_v3 PRIVATE -march=x86-64-v3 -DFLOATLAB_USE_F16C=1)
+  add_test(NAME test_fast_paths_v3 COMMAND test_fast_paths_v3 "~[full]")
+  set_tests_properties(test_fast_paths_v3 PROPERTIES LABELS ci)
+endif()
+
+# A user's loops c[i] = a[i] op b[i] over binary16, bfloat16, e4m3 and cfloat<6,9> vectorize
+# (GCC's -fopt-info-vec report at -O3 -march=x86-64-v3; tests/vectorize/check.sh).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  add_test(NAME vectorize_cfloat_loops
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/vectorize/check.sh ${CMAKE_CXX_COMPILER} ${PROJECT_SOURCE_DIR}/include)
+  set_tests_properties(vectorize_cfloat_loops PROPERTIES LABELS ci)
+endif()

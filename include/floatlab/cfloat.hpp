@@ -33,15 +33,21 @@ namespace floatlab {
 
 namespace detail {
 
-// ---- operations on bits: the fast double path where it is exact, else the integer kernels --
-// (and the integer kernels in constant evaluation: the same results, bit for bit).
+// ---- operations on bits: the fastest exact path, else the integer kernels -----------------
+// Which path runs (each is listed with its domain and proving test next to round_pack):
+//   float path   nearest_even, p <= 11, E <= 8          + - * / sqrt   (float_path.hpp)
+//   nearest path nearest_even, p <= 25, E <= 9          + - * / sqrt   (nearest_path.hpp)
+//   double path  any mode, p <= 26, E <= 9 (stochastic: p + R + 1 <= 53), and fma (double_path.hpp)
+//   integer kernels: everything else, and constant evaluation (clang does not fold every fma
+//   and sqrt), with the same bits.
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage add_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
-      if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) + decode_nearest<Fmt>(b));
-      return add_d<Fmt, Mode>(a, b, w);
+      if constexpr (float_path_ok<Fmt, Mode>) return add_f<Fmt>(a, b);
+      else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) + decode_nearest<Fmt>(b));
+      else return add_d<Fmt, Mode>(a, b, w);
     }
   }
   return finish<Fmt, Mode>(add<Mode>(unpack<Fmt>(a), unpack<Fmt>(b)), w);
@@ -50,8 +56,9 @@ template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
-      if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) * decode_nearest<Fmt>(b));
-      return mul_d<Fmt, Mode>(a, b, w);
+      if constexpr (float_mul_ok<Fmt, Mode>) return mul_f<Fmt>(a, b);
+      else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) * decode_nearest<Fmt>(b));
+      else return mul_d<Fmt, Mode>(a, b, w);
     }
   }
   return finish<Fmt, Mode>(mul(unpack<Fmt>(a), unpack<Fmt>(b)), w);
@@ -60,8 +67,9 @@ template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, std::uint64_t b, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
-      if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) / decode_nearest<Fmt>(b));
-      return div_d<Fmt, Mode>(a, b, w);
+      if constexpr (float_path_ok<Fmt, Mode>) return div_f<Fmt>(a, b);
+      else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) / decode_nearest<Fmt>(b));
+      else return div_d<Fmt, Mode>(a, b, w);
     }
   }
   return finish<Fmt, Mode>(div(unpack<Fmt>(a), unpack<Fmt>(b)), w);
@@ -70,8 +78,9 @@ template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_bits(std::uint64_t a, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
-      if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(sqrt_d(decode_nearest<Fmt>(a)));
-      return sqrt_d<Fmt, Mode>(a, w);
+      if constexpr (float_path_ok<Fmt, Mode>) return sqrt_f<Fmt>(a);
+      else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(sqrt_d(decode_nearest<Fmt>(a)));
+      else return sqrt_d<Fmt, Mode>(a, w);
     }
   }
   return finish<Fmt, Mode>(sqrt(unpack<Fmt>(a)), w);
@@ -234,8 +243,12 @@ FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> sub(cfloat<E, M, R, Enc> a, 
   static_assert(sizeof...(Args) <= 2, "sub(a, b [, mode] [, rng])");
   using Mode = detail::mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
-  // a - b = a + (-b) exactly (negation keeps NaN a NaN and fnuz's only zero a zero).
-  return cfloat<E, M, R, Enc>::from_bits(detail::add_bits<F, Mode>(a.bits(), (-b).bits(), detail::word_from<Mode>(args...)));
+  // a - b = a + (-b) exactly (negation keeps NaN a NaN and fnuz's only zero a zero), negated
+  // by a mask rather than operator-'s branches, so that loops of sub vectorize.
+  const std::uint64_t bb = b.bits();
+  const bool keep = F::is_nan(bb) | (!F::has_negative_zero & F::is_zero(bb));
+  const std::uint64_t nb = bb ^ (keep ? std::uint64_t{0} : F::sign_mask);
+  return cfloat<E, M, R, Enc>::from_bits(detail::add_bits<F, Mode>(a.bits(), nb, detail::word_from<Mode>(args...)));
 }
 template <int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> mul(cfloat<E, M, R, Enc> a, cfloat<E, M, R, Enc> b,

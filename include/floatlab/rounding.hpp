@@ -95,23 +95,30 @@ FLOATLAB_HOST_DEVICE constexpr bool round_up(bool negative, bool kept_odd, Word 
   }
 }
 
-// The split, written once: sig * 2^-shift (shift >= 0) as its integer part `kept`, the
-// discarded fraction left-aligned in a word as wide as Sig (`rem`), and `sticky` for any
-// nonzero bit below rem (or the caller's own sticky bit).
-template <class Sig>
-struct split_bits {
-  Sig kept, rem;
+// The split, written once and without branches (the SIMD-friendly encoders of the fast paths,
+// detail/float_path.hpp, call it too): sig is a W-bit significand; the k >= 0 low bits are
+// discarded (k may exceed W; k = 0 keeps everything). kept = sig >> k, rem = the discarded bits left-aligned in a
+// W-bit word (the bits that fall below it, beyond W, are folded into sticky). Same results as
+// round_pack's step 3 for every k.
+template <class Word>
+struct split_parts {
+  Word kept, rem;
   bool sticky;
 };
-template <class Sig>
-FLOATLAB_HOST_DEVICE constexpr split_bits<Sig> split_at(Sig sig, int shift, bool sticky) noexcept {
-  constexpr int W = bit_width_v<Sig>;
-  if (shift == 0) return {sig, Sig{0}, sticky};
-  if (shift < W) return {static_cast<Sig>(sig >> shift), static_cast<Sig>(sig << (W - shift)), sticky};
-  if (shift == W) return {Sig{0}, sig, sticky};
-  if (shift < 2 * W)
-    return {Sig{0}, static_cast<Sig>(sig >> (shift - W)), sticky || static_cast<Sig>(sig << (2 * W - shift)) != 0};
-  return {Sig{0}, Sig{0}, sticky || sig != 0};
+template <class Word>
+FLOATLAB_HOST_DEVICE constexpr split_parts<Word> split_discard(Word sig, int k, bool sticky) noexcept {
+  constexpr int W = bit_width_v<Word>;
+  const bool beyond = k >= 2 * W;              // everything is below the remainder word
+  const int kc = beyond ? 2 * W - 1 : k;       // keeps every shift count below W
+  const bool low = kc >= W;                    // nothing kept; rem = sig >> (k - W)
+  const int s = low ? kc - W : kc;             // 0 <= s < W
+  const Word hi = static_cast<Word>(sig >> s);
+  const Word lo = static_cast<Word>(static_cast<Word>(sig << (W - 1 - s)) << 1);  // bits below s, left-aligned
+  const Word kept = low ? Word{0} : hi;
+  const Word rem = beyond ? Word{0} : low ? hi : lo;
+  const Word lost = beyond ? sig : low ? lo : Word{0};  // a select of words, not of bools: GCC vectorizes it
+  const bool st = sticky | (lost != 0);
+  return {kept, rem, st};
 }
 
 // Split and decide: the integer |value| * 2^-shift rounded in Mode, and whether it was
@@ -125,7 +132,7 @@ struct rounded_magnitude {
 template <class Mode, class Sig>
 FLOATLAB_HOST_DEVICE constexpr rounded_magnitude<Sig> round_magnitude(bool negative, Sig sig, int shift, bool sticky,
                                                                       std::uint32_t random_word) noexcept {
-  const split_bits<Sig> s = split_at(sig, shift, sticky);
+  const split_parts<Sig> s = split_discard(sig, shift, sticky);
   const bool up = round_up<Mode>(negative, (s.kept & 1) != 0, s.rem, s.sticky, random_word);
   return {static_cast<Sig>(s.kept + (up ? 1 : 0)), (s.rem != 0) || s.sticky};
 }
@@ -186,6 +193,38 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 }
 
 }  // namespace detail
+
+// Fast paths: where an operation is computed in hardware float/double and is proven to give
+// round_pack's bits (cfloat.hpp dispatches; constant evaluation always takes the integer
+// kernels). Their encoders decide through round_up<Mode> and split through split_discard.
+//
+//   path          file                  modes            domain                        ops
+//   float         detail/float_path.hpp nearest_even     p <= 11, E <= 8 (E = 8 only   + - / sqrt; * needs
+//                                                        with subnormals and emax 127) E <= 7 or p <= 8
+//   nearest       detail/nearest_path   nearest_even     p <= 25, E <= 9               + - * / sqrt
+//   double        detail/double_path    every mode (stoch. p <= 26, E <= 9             + - * / sqrt fma
+//                                       needs p+R+1 <= 53)
+//   F16C          detail/float_path.hpp nearest_even     binary16, opt-in with         float path's
+//                                                        -DFLOATLAB_USE_F16C           conversions
+//   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
+//
+// Why exact: float/nearest: RN_p(RN_q(x op y)) = RN_p(x op y) for q >= 2p + 2 (Figueroa 1995,
+// Roux 2014; the float path's subnormal range and the E = 8 product bound are argued in
+// float_path.hpp). double: s = RN53(exact) and the sign of exact - s (TwoSum, exact products,
+// fma residuals; Boldo-Muller 2011) form an exact truncation with sticky, rounded once.
+// fma never takes the nearest/float paths (RN53(ab + c) rounded again is not innocuous).
+//
+// Proving tests (each compares the fast path with the integer kernels or MPFR bit for bit):
+//   test_exhaustive_{ieee,ieee_ftz,fn,fn_satfinite,fnuz,fnuz_satfinite,finite}: every operand
+//     pair, op and mode of the 8-bit formats (E = 1..6) through the public API, vs MPFR.
+//   test_fast_paths (and test_fast_paths_v3: x86-64-v3, F16C on): random + edge operands in
+//     every mode on each domain boundary (p = 11/12, E = 7/8/9/10, p = 25/26/27, ftz/fn/fnuz
+//     at E = 8), vectorized array loops; [full]: all 2^32 pairs of binary16 and bfloat16.
+//   test_random_mpfr: 15 larger formats vs MPFR, every mode; test_hardware_agreement:
+//     binary16/bfloat16/binary32/binary64 vs the hardware in the four IEEE modes.
+//   vectorize_cfloat_loops (ctest): the loops vectorize at -O3 -march=x86-64-v3.
+// The fast paths assume the default floating-point environment (no FTZ/DAZ; round to
+// nearest, except that the directed modes also agree when the hardware rounds that way).
 
 // THE rounding core. Rounds (-1)^negative * (sig + sticky*epsilon) * 2^exp to Fmt in Mode,
 // and reports what happened (status flags inexact, underflow, overflow; tininess is detected
@@ -250,22 +289,17 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
   return round_pack_status<Fmt, Mode>(negative, exp, sig, sticky, random_word).bits;
 }
 
-// ---- Fast paths: each computes what the core above computes, faster, on a stated domain,
-// and is proven bit-identical to it by the named test (docs/api.md repeats this table).
-//  path                          | where                      | domain                              | proof
-//  one double op + encode_nearest | detail/nearest_path.hpp    | + - * / sqrt, nearest_even,          | test_exhaustive_* (every 8-bit pair, MPFR),
-//    (innocuous double rounding,  |                            | p <= 25, E <= 9                      | test_random_mpfr (p = 24..26 formats),
-//    Figueroa 1995, Roux 2014)    |                            |                                      | tests/full (9..12-bit formats)
-//  double op + TwoSum/fma residual| detail/double_path.hpp     | + - * / sqrt fma, every mode,        | the same suites (all modes), test_hardware_agreement
-//    as truncation + sticky       |                            | p <= 26, E <= 9, p + R + 1 <= 53     |
-//  magic-constant RNE, float or   | block.hpp quantize_run     | block_quantize, nearest_even and     | test_block "fast paths bit for bit" (vs quantize_exact)
-//    double lanes; stochastic_carry|                           | stochastic<R>, codes <= 32 bits      |
-//  float-grid RNE / SR lanes      | mx.hpp quantize_fast       | mx::quantize, nearest_even and       | test_mx "fast paths equal the exact path" (every grid
-//                                 |                            | stochastic<R>, 8-bit elements        | point, midpoint and neighbour, every scale)
-//  exact double product, hardware | block.hpp block_dequantize,| nearest_even, |code| < 2^31,         | test_convention "dequantize fast path" (every int8/int16
-//    double -> float conversion   | mx.hpp dequantize          | -1022 <= s <= 960; MX values exact   | code x every exponent; every MX code x every scale)
-//  int64 accumulation             | block.hpp block_dot        | codes <= 16 bits (exact sums)         | test_block "exact integer dot products" (MPFR)
-//  philox_bulk_rng::fill lanes    | random.hpp                 | the words of philox_rng              | test_block "philox_bulk_rng draws philox_rng's words"
+// ---- Fast paths of the array operations (the scalar ones are listed above round_pack); each
+// is proven bit-identical to the exact path by the named test (docs/api.md repeats both tables).
+//  path                           | where                      | domain                           | proof
+//  magic-constant RNE, float or   | block.hpp quantize_run     | block_quantize, nearest_even and | test_block "fast paths bit for bit"
+//    double lanes; stochastic_carry|                           | stochastic<R>, codes <= 32 bits  |   (vs quantize_exact)
+//  float-grid RNE / SR lanes      | mx.hpp quantize_fast       | mx::quantize, nearest_even and   | test_mx "fast paths equal the exact path"
+//                                 |                            | stochastic<R>, 8-bit elements    |   (every grid point, midpoint, neighbour)
+//  exact double product, hardware | block_dequantize,          | nearest_even, |code| < 2^31,     | test_convention "dequantize fast paths"
+//    double -> float conversion   | mx::dequantize             | -1022 <= s <= 960; MX exact      |   (every int8 code x exponent; MX x scale)
+//  int64 accumulation             | block.hpp block_dot        | codes <= 16 bits (exact sums)    | test_block "exact integer dot products"
+//  philox_bulk_rng::fill lanes    | random.hpp                 | the words of philox_rng          | test_block "philox_bulk_rng draws ..."
 
 namespace detail {
 // (-1)^negative * (mag + sticky*eps) * 2^exponent rounded once to float in Mode, with its

@@ -13,7 +13,12 @@
 
 #include <cmath>
 
+#if !FLOATLAB_DEVICE_PASS && defined(__SSE2__) && !defined(__NO_MATH_ERRNO__)
+#include <emmintrin.h>
+#endif
+
 #include "../rounding.hpp"
+#include "float_path.hpp"
 #include "unpacked.hpp"
 
 namespace floatlab::detail {
@@ -31,9 +36,12 @@ FLOATLAB_HOST_DEVICE double fma_d(double a, double b, double c) noexcept {
 #endif
 }
 
+// (No errno branch: see sqrt_f in float_path.hpp.)
 FLOATLAB_HOST_DEVICE double sqrt_d(double a) noexcept {
 #if FLOATLAB_DEVICE_PASS
   return ::sqrt(a);
+#elif defined(__SSE2__) && !defined(__NO_MATH_ERRNO__)
+  return _mm_cvtsd_f64(_mm_sqrt_sd(_mm_set_sd(a), _mm_set_sd(a)));
 #else
   return __builtin_sqrt(a);
 #endif
@@ -55,75 +63,67 @@ FLOATLAB_HOST_DEVICE constexpr double to_double_exact(std::uint64_t bits) noexce
   return bit_cast<double>(sign | (field << 52) | ((u.sig << (52 - n)) & 0xFFFFFFFFFFFFF));
 }
 
-// Rounds exact = s + (something of sign err_sign, smaller than half an ulp of s) into Fmt.
-template <class Fmt, class Mode>
-FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_double(double s, int err_sign,
-                                                                 std::uint32_t random_word) noexcept {
-  const auto b = bit_cast<std::uint64_t>(s);
-  const bool negative = (b >> 63) != 0;
-  const auto field = static_cast<int>((b >> 52) & 0x7FF);
-  std::uint64_t sig = (b & 0xFFFFFFFFFFFFF) | (std::uint64_t{1} << 52);
-  if (field == 0x7FF) return (b & 0xFFFFFFFFFFFFF) ? pack_nan<Fmt>() : pack_inf<Fmt>(negative);
-  // field == 0 (zero) is handled by the callers; double subnormals cannot occur here.
-  // Exact magnitude below |s|: truncate one ulp down. Branch-free: err_sign is random data.
-  const bool sticky = err_sign != 0;
-  sig -= static_cast<std::uint64_t>(sticky & ((err_sign < 0) != negative));
-  return round_pack<Fmt, Mode>(negative, field - 1075, sig, sticky, random_word);
-}
-
+// The operations: s = RN(exact) in double plus the sign of exact - s, encoded in Mode by the
+// branch-free encoder (float_path.hpp), so that loops over arrays vectorize. An exact zero
+// result gets its sign by a select.
 FLOATLAB_HOST_DEVICE constexpr int sign_of(double x) noexcept { return (x > 0) - (x < 0); }
 
 // x + y for exact doubles x, y (the operands of add, or fma's exact product and addend).
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(double x, double y, std::uint32_t w) noexcept {
-  const double s = x + y;
-  if (s == 0) return pack_zero<Fmt>(zero_sum_sign<Mode>(std::signbit(x), std::signbit(y)));
-  // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly.
+  // IEEE 754 6.3: an exact zero sum is +0 unless both operands are -0 (the hardware's RN sum
+  // does that), or -0 when rounding downward and either operand is negative: that sign bit is
+  // ORed into the pattern. Not a select on the zero: GCC would merge it into the encoder's sign
+  // and select booleans, which its vectorizer rejects. (Sign bits read from the patterns:
+  // std::signbit does not vectorize.)
+  const double s0 = x + y;
+  double s = s0;
+  if constexpr (std::is_same_v<Mode, round::downward>) {
+    const std::uint64_t sign_either = (bit_cast<std::uint64_t>(x) | bit_cast<std::uint64_t>(y)) & (std::uint64_t{1} << 63);
+    s = bit_cast<double>(bit_cast<std::uint64_t>(s0) | (s0 == 0 ? sign_either : std::uint64_t{0}));
+  }
+  // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const double bv = s - x;
   const double e = (x - (s - bv)) + (y - bv);
-  return round_double<Fmt, Mode>(s, sign_of(e), w);
+  return encode_from<Fmt, Mode, double>(s, sign_of(e), w);
 }
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  return sum_d<Fmt, Mode>(to_double_exact<Fmt>(xb), to_double_exact<Fmt>(yb), w);
+  return sum_d<Fmt, Mode>(decode_to<Fmt, double>(xb), decode_to<Fmt, double>(yb), w);
 }
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage mul_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  const double s = to_double_exact<Fmt>(xb) * to_double_exact<Fmt>(yb);  // exact
-  if (s == 0) return pack_zero<Fmt>(std::signbit(s));
-  return round_double<Fmt, Mode>(s, 0, w);
+  const double s = decode_to<Fmt, double>(xb) * decode_to<Fmt, double>(yb);  // exact
+  return encode_from<Fmt, Mode, double>(s, 0, w);
 }
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  const double x = to_double_exact<Fmt>(xb), y = to_double_exact<Fmt>(yb);
+  const double x = decode_to<Fmt, double>(xb), y = decode_to<Fmt, double>(yb);
   const double q = x / y;
-  if (q == 0) return pack_zero<Fmt>(std::signbit(q));
-  if (!(q - q == 0)) return round_double<Fmt, Mode>(q, 0, w);  // inf or NaN
-  // x/y - q = r/y with r = x - q*y exact.
+  // x/y - q = r/y with r = x - q*y exact; r is NaN or 0 for the special and zero quotients,
+  // whose error sign is 0 (sign_of of a NaN is 0).
   const double r = fma_d(-q, y, x);
-  return round_double<Fmt, Mode>(q, sign_of(r) * sign_of(y), w);
+  return encode_from<Fmt, Mode, double>(q, sign_of(r) * sign_of(y), w);
 }
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_t w) noexcept {
-  const double x = to_double_exact<Fmt>(xb);
+  const double x = decode_to<Fmt, double>(xb);
   const double q = sqrt_d(x);
-  if (q == 0) return pack_zero<Fmt>(std::signbit(q));
-  if (!(q - q == 0)) return round_double<Fmt, Mode>(q, 0, w);
-  return round_double<Fmt, Mode>(q, sign_of(fma_d(-q, q, x)), w);
+  return encode_from<Fmt, Mode, double>(q, sign_of(fma_d(-q, q, x)), w);
 }
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t bb, std::uint64_t cb,
                                                           std::uint32_t w) noexcept {
-  const double p = to_double_exact<Fmt>(ab) * to_double_exact<Fmt>(bb);  // exact
-  return sum_d<Fmt, Mode>(p, to_double_exact<Fmt>(cb), w);
+  const double p = decode_to<Fmt, double>(ab) * decode_to<Fmt, double>(bb);  // exact
+  return sum_d<Fmt, Mode>(p, decode_to<Fmt, double>(cb), w);
 }
 
 }  // namespace floatlab::detail

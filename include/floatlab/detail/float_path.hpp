@@ -1,0 +1,248 @@
+// floatlab/detail/float_path.hpp: branch-free decode/encode between small formats and the
+// hardware binary32/binary64 types, and the fast paths built on them.
+//
+// decode_to<Fmt, H>(bits) is the exact value of a pattern as H (float or double): a repack of
+// bits plus selects, no branches, so loops over arrays vectorize. encode_from<Fmt, Mode, H>(s,
+// err_sign, w) rounds "s plus something tiny of sign err_sign" (the exact result, known from an
+// error-free transform, or s alone) into Fmt in any mode, through the one mode decision
+// round_up<Mode> and the branch-free split split_discard (rounding.hpp), also without branches.
+//
+// Where each path is exact (the table next to round_pack in rounding.hpp lists them with
+// their proving tests):
+// - float path, round::nearest_even, p <= 11, E <= 8 (E = 8 only with subnormals): + - / sqrt
+//   in binary32 rounded once more to p bits are correctly rounded, because 24 >= 2p + 2 makes
+//   the double rounding innocuous (Figueroa, "When is double rounding innocuous?", SIGNUM
+//   Newsletter 30(3), 1995; Roux, "Innocuous double rounding of basic arithmetic operations",
+//   J. Formalized Reasoning 7(1), 2014). Below binary32's normal range both grids are fixed
+//   point and the float grid is 2^(24-p) times finer, so the same argument holds provided an
+//   inexact exact result cannot lie within half a float quantum (2^-150) of a midpoint of the
+//   format: for quotients |x/y - m| >= 2^(emin-p) 2^-p (= 2^-148 for E = 8, p = 11). Products
+//   of E <= 7 values are exact in float (2p <= 24 bits, quantum >= 2^(2(emin-M)) >= 2^-144);
+//   for E = 8 an inexact product z has its last bit at 2^(lead - 2p + 1) >= 2^(-125 - 3p) near
+//   a midpoint, > 2^-150 only for p <= 8 (bfloat16): mul uses float for E <= 7 or p <= 8.
+// - fma and the other modes: the double path (double_path.hpp) with this encoder.
+#pragma once
+
+#include "../rounding.hpp"
+
+#if !FLOATLAB_DEVICE_PASS && defined(__SSE__) && !defined(__NO_MATH_ERRNO__)
+#include <xmmintrin.h>
+#endif
+
+#if !FLOATLAB_DEVICE_PASS && defined(__F16C__) && defined(__FLT16_MANT_DIG__) && defined(FLOATLAB_USE_F16C)
+#define FLOATLAB_HAVE_F16C_FLOAT16 1
+#else
+#define FLOATLAB_HAVE_F16C_FLOAT16 0
+#endif
+
+namespace floatlab::detail {
+
+#if FLOATLAB_HAVE_F16C_FLOAT16
+__extension__ typedef _Float16 half_t;  // __extension__: no -Wpedantic warning
+#endif
+
+template <class H>
+struct hw_traits;
+template <>
+struct hw_traits<float> {
+  using word = std::uint32_t;
+  using sword = std::int32_t;
+  static constexpr int fraction_bits = 23;
+  static constexpr int bias = 127;
+};
+template <>
+struct hw_traits<double> {
+  using word = std::uint64_t;
+  using sword = std::int64_t;
+  static constexpr int fraction_bits = 52;
+  static constexpr int bias = 1023;
+};
+
+// Every value of Fmt is exactly a normal H, or an H subnormal that the encoder reads back on
+// the format's own grid (E = 8 with subnormals in float).
+template <class Fmt, class H>
+inline constexpr bool fits_hw =
+    Fmt::precision <= hw_traits<H>::fraction_bits + 1 && Fmt::emin - Fmt::fraction_bits >= 1 - hw_traits<H>::bias - hw_traits<H>::fraction_bits &&
+    Fmt::emax <= hw_traits<H>::bias && Fmt::emin >= 1 - hw_traits<H>::bias &&
+    (Fmt::has_subnormals || Fmt::emin > 1 - hw_traits<H>::bias);
+
+// 2^e as H, for e in H's normal range.
+template <class H>
+FLOATLAB_HOST_DEVICE constexpr H hw_pow2(int e) noexcept {
+  using T = hw_traits<H>;
+  return bit_cast<H>(static_cast<typename T::word>(static_cast<typename T::word>(e + T::bias) << T::fraction_bits));
+}
+
+// Exact value of a pattern of Fmt as H (float or double), without branches. Subnormal patterns
+// of a flush-to-zero format read as zero; NaN reads as H's quiet NaN.
+template <class Fmt, class H>
+FLOATLAB_HOST_DEVICE constexpr H decode_to(std::uint64_t bits64) noexcept {
+  static_assert(fits_hw<Fmt, H>, "decode_to: the format's values must be exact in H");
+  using T = hw_traits<H>;
+  using U = typename T::word;
+  constexpr int M = Fmt::fraction_bits, Q = T::fraction_bits, WU = bit_width_v<U>;
+  const U bits = static_cast<U>(bits64);
+  const U sign = static_cast<U>(static_cast<U>(bits & static_cast<U>(Fmt::sign_mask)) << (WU - Fmt::total_bits));
+  const U field = static_cast<U>((bits & static_cast<U>(Fmt::exponent_mask)) >> M);
+  // The magnitude bits moved into H's fields read as 2^(bias_H - bias) times the value, for
+  // normal and subnormal patterns alike (a subnormal lands on H's subnormal grid, whose last
+  // place 2^(1 - bias_H - Q) times 2^(Q - M) and the scale is the format's 2^(emin - M)); one
+  // exact multiplication by a power of two rescales both. A flush-to-zero format's subnormal
+  // patterns read as zero. No branch and no conditional floating-point operation (GCC would
+  // not if-convert one under -ftrapping-math), so loops over arrays vectorize.
+  U moved = static_cast<U>(static_cast<U>(bits & static_cast<U>(Fmt::magnitude_mask)) << (Q - M));
+  if constexpr (!Fmt::has_subnormals) moved = field == 0 ? U{0} : moved;
+  const U scaled = bit_cast<U>(static_cast<H>(bit_cast<H>(moved) * hw_pow2<H>(T::bias - Fmt::bias)));
+  // Infinities and NaNs: H's all-ones exponent (and quiet bit) ORed in after the multiplication
+  // (an infinity's scaled pattern is a power of two, so ORing gives H's infinity). Not a select:
+  // GCC sinks a multiplication whose result one arm drops under a condition, and then does not
+  // if-convert it (the multiplication may trap under -ftrapping-math).
+  constexpr U h_inf = U{(U{1} << (WU - 1 - Q)) - 1} << Q;
+  const bool nan = Fmt::has_nan && Fmt::is_nan(bits);
+  const U special = (Fmt::has_inf && Fmt::is_inf(bits) ? h_inf : U{0}) | (nan ? static_cast<U>(h_inf | (U{1} << (Q - 1))) : U{0});
+  const U r = (nan ? U{0} : sign) | scaled | special;  // floatlab's NaN is unsigned (fnuz's NaN pattern has the sign bit)
+  return bit_cast<H>(r);
+}
+
+// Rounds x = s + t into Fmt in Mode, where t is 0 (err_sign == 0) or a nonzero amount of sign
+// err_sign smaller than half an ulp of s (s = RN(x) in H, t from an error-free transform).
+// Without branches. Preconditions: s is finite or an exact infinity/NaN of the operation
+// (H's overflow is an infinity only in the nearest modes, where that is also the format's
+// result: Fmt's range lies inside H's); an exact zero result carries its final sign.
+// Normal = true: the caller guarantees |x| >= 2^emin unless x is 0, inf or NaN (square roots
+// of formats with emin <= -M): the split is then at a constant place.
+template <class Fmt, class Mode, class H, bool Normal = false>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_from(H s, int err_sign, std::uint32_t random_word) noexcept {
+  static_assert(fits_hw<Fmt, H>, "encode_from: the format's range must lie inside H's");
+  using T = hw_traits<H>;
+  using U = typename T::word;
+  using I = typename T::sword;
+  using S = typename Fmt::storage;
+  constexpr int W = bit_width_v<U>, Q = T::fraction_bits, p = Fmt::precision, M = Fmt::fraction_bits;
+  constexpr U sign_bit = U{1} << (W - 1);
+  const U b = bit_cast<U>(s);
+  const bool negative = (b & sign_bit) != 0;
+  const bool sticky = err_sign != 0;
+  // |x| just below |s|: one unit of s's last place down, plus the sticky bit. s has Q + 1 >=
+  // p + 2 bits, so no midpoint or grid point of Fmt lies strictly inside that unit.
+  const U mag = static_cast<U>((b & ~sign_bit) - static_cast<U>(sticky & ((err_sign < 0) != negative)));
+  const U field = mag >> Q;
+  const U field_special = (U{1} << (W - 1 - Q)) - 1;
+  // Exponent of bit Q of the significand (H subnormals: that of the smallest normal, no hidden bit).
+  const I e0 = static_cast<I>(field == 0 ? U{1} : field) - T::bias;
+  const U sig_left = static_cast<U>(((mag & ((U{1} << Q) - 1)) | (static_cast<U>(field != 0) << Q)) << (W - 1 - Q));
+  // Discard W - p bits, and below the normal range as many more as the exponent is short of
+  // emin (flush-to-zero formats round at full precision, then flush: round_pack's rule).
+  const I short_of = Fmt::has_subnormals && !Normal ? (e0 < Fmt::emin ? Fmt::emin - e0 : I{0}) : I{0};
+  const I k = (W - p) + (short_of < 2 * W ? short_of : I{2 * W});
+  const split_parts<U> parts = split_discard<U>(sig_left, static_cast<int>(k), sticky);
+  const bool up = round_up<Mode>(negative, static_cast<U>(parts.kept << (W - 1)) != 0, parts.rem, parts.sticky, random_word);
+  // Fields concatenated: the hidden bit of a normal kept adds one to the exponent field, and
+  // a carry out of the significand moves into the exponent by itself.
+  const I lsb_field = Fmt::has_subnormals && !Normal ? (e0 < Fmt::emin ? I{0} : e0 - Fmt::emin) : e0 - Fmt::emin;
+  const I magnitude = lsb_field * (I{1} << M) + static_cast<I>(parts.kept) + static_cast<I>(up);
+  // The results, as words of width U, each computed without a condition: the sign is ORed in
+  // as a word and the special encodings of rounding.hpp's pack_* are spelled as arithmetic
+  // on it. Each candidate is then chosen by one select. Conditions inside the candidates (as
+  // pack_inf(negative) has) let GCC's jump threading rebuild the chain into branches with
+  // many-way joins, which its if-conversion does not undo; narrowing candidates to the
+  // storage type makes it mix mask widths, which its vectorizer rejects.
+  const U sgn = static_cast<U>(static_cast<U>(negative) << (Fmt::total_bits - 1));
+  const U zero_r = Fmt::has_negative_zero ? sgn : U{0};
+  const U nan_r = static_cast<U>(Fmt::nan_bits);
+  const U inf_r = Fmt::has_inf     ? static_cast<U>(sgn | Fmt::inf_bits)
+                  : Fmt::saturates ? static_cast<U>(sgn | Fmt::max_finite_bits)
+                                   : nan_r;
+  // pack_overflow: infinity where the mode says so (IEEE: the largest finite pattern + 1).
+  U ovf_r = static_cast<U>(sgn | Fmt::max_finite_bits);
+  if constexpr (!Fmt::saturates) {
+    const bool to_inf = overflow_to_infinity<Mode>(negative);
+    if constexpr (Fmt::has_inf)
+      ovf_r = static_cast<U>(sgn | (Fmt::max_finite_bits + static_cast<U>(to_inf)));
+    else
+      ovf_r = to_inf ? nan_r : ovf_r;
+  }
+  U r = static_cast<U>(sgn | static_cast<U>(magnitude & static_cast<I>(Fmt::magnitude_mask)));
+  if constexpr (Fmt::has_subnormals)
+    r = magnitude <= 0 ? zero_r : r;  // < 0 only for a zero s with Normal
+  else
+    r = magnitude < (I{1} << M) ? zero_r : r;  // flush after rounding
+  r = magnitude > static_cast<I>(Fmt::max_finite_bits) ? ovf_r : r;
+  const bool special = field == field_special;
+  const bool nan = special & ((mag & ((U{1} << Q) - 1)) != 0);
+  r = special ? (nan ? nan_r : inf_r) : r;
+  return static_cast<S>(r);
+}
+
+// ---- the float path: round::nearest_even, p <= 11, E <= 8 -----------------------------------
+
+template <class Fmt, class Mode>
+inline constexpr bool float_path_ok = std::is_same_v<Mode, round::nearest_even> && Fmt::precision <= 11 &&
+                                      Fmt::exponent_bits <= 8 && fits_hw<Fmt, float>;
+template <class Fmt, class Mode>
+inline constexpr bool float_mul_ok = float_path_ok<Fmt, Mode> && (Fmt::exponent_bits <= 7 || Fmt::precision <= 8);
+
+// binary16 itself: F16C conversions (vcvtph2ps / vcvtps2ph, through the compiler's _Float16),
+// exact one way and IEEE round-to-nearest-even the other. NaNs become floatlab's one NaN.
+template <class Fmt>
+inline constexpr bool is_binary16 = Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10 &&
+                                    Fmt::special == encoding::specials::ieee && Fmt::has_subnormals;
+
+template <class Fmt>
+FLOATLAB_HOST_DEVICE float decode_float(std::uint64_t bits) noexcept {
+#if FLOATLAB_HAVE_F16C_FLOAT16
+  if constexpr (is_binary16<Fmt>) {
+    const float f = static_cast<float>(bit_cast<half_t>(static_cast<std::uint16_t>(bits)));
+    return f;  // a NaN stays a NaN; its payload does not matter (encoding canonicalizes)
+  }
+#endif
+  return decode_to<Fmt, float>(bits);
+}
+
+template <class Fmt>
+FLOATLAB_HOST_DEVICE typename Fmt::storage encode_float_nearest(float s) noexcept {
+#if FLOATLAB_HAVE_F16C_FLOAT16
+  if constexpr (is_binary16<Fmt>) {
+    const auto h = static_cast<std::uint32_t>(bit_cast<std::uint16_t>(static_cast<half_t>(s)));
+    // NaN -> floatlab's NaN by masks, not a select of h (GCC would sink the conversion under it).
+    const bool nan = s != s;
+    return static_cast<typename Fmt::storage>((h & (nan ? 0u : 0xFFFFu)) | (nan ? static_cast<std::uint32_t>(Fmt::nan_bits) : 0u));
+  }
+#endif
+  return encode_from<Fmt, round::nearest_even, float>(s, 0, 0);
+}
+
+// IEEE square root. Under -fmath-errno (the default) GCC guards __builtin_sqrtf with a call
+// to sqrtf for errno, a branch in every loop; the SSE instruction has no errno (floatlab
+// handles negative operands itself: the NaN result). With -fno-math-errno the builtin
+// vectorizes, so it is used then.
+FLOATLAB_HOST_DEVICE float sqrt_f(float a) noexcept {
+#if FLOATLAB_DEVICE_PASS
+  return ::sqrtf(a);
+#elif defined(__SSE__) && !defined(__NO_MATH_ERRNO__)
+  return _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(a)));
+#else
+  return __builtin_sqrtf(a);
+#endif
+}
+
+template <class Fmt>
+FLOATLAB_HOST_DEVICE typename Fmt::storage add_f(std::uint64_t a, std::uint64_t b) noexcept {
+  return encode_float_nearest<Fmt>(decode_float<Fmt>(a) + decode_float<Fmt>(b));
+}
+template <class Fmt>
+FLOATLAB_HOST_DEVICE typename Fmt::storage mul_f(std::uint64_t a, std::uint64_t b) noexcept {
+  return encode_float_nearest<Fmt>(decode_float<Fmt>(a) * decode_float<Fmt>(b));
+}
+template <class Fmt>
+FLOATLAB_HOST_DEVICE typename Fmt::storage div_f(std::uint64_t a, std::uint64_t b) noexcept {
+  return encode_float_nearest<Fmt>(decode_float<Fmt>(a) / decode_float<Fmt>(b));
+}
+template <class Fmt>
+FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_f(std::uint64_t a) noexcept {
+  // sqrt(x) >= sqrt(2^(emin - M)) >= 2^emin when emin <= -M: no subnormal results.
+  constexpr bool normal = Fmt::emin <= -Fmt::fraction_bits;
+  return encode_from<Fmt, round::nearest_even, float, normal>(sqrt_f(decode_float<Fmt>(a)), 0, 0);
+}
+
+}  // namespace floatlab::detail

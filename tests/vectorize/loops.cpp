@@ -1,0 +1,38 @@
+// A user's loops over arrays of cfloat: tests/vectorize/check.sh compiles this file with
+// -O3 -march=x86-64-v3 (AVX2, FMA, F16C whatever the build machine) and requires GCC's
+// -fopt-info-vec-optimized to report every loop marked "VEC" as vectorized.
+#include <floatlab/cfloat.hpp>
+
+#include <cstddef>
+
+namespace fl = floatlab;
+using c69 = fl::cfloat<6, 9>;
+#define FLOATLAB_LOOP(T, NAME, EXPR) \
+  void NAME(const T* __restrict a, const T* __restrict b, T* __restrict c, std::size_t n) { for (std::size_t i = 0; i < n; ++i) c[i] = EXPR; }
+
+// clang-format off
+FLOATLAB_LOOP(fl::binary16, add_binary16, a[i] + b[i])  // VEC
+FLOATLAB_LOOP(fl::binary16, sub_binary16, a[i] - b[i])  // VEC
+FLOATLAB_LOOP(fl::binary16, mul_binary16, a[i] * b[i])  // VEC
+FLOATLAB_LOOP(fl::binary16, div_binary16, a[i] / b[i])  // VEC
+FLOATLAB_LOOP(fl::binary16, fma_binary16, fl::fma(a[i], b[i], c[i]))  // VEC
+FLOATLAB_LOOP(fl::binary16, up_binary16, fl::add(a[i], b[i], fl::round::upward{}))  // VEC
+FLOATLAB_LOOP(fl::bfloat16, add_bfloat16, a[i] + b[i])  // VEC
+FLOATLAB_LOOP(fl::bfloat16, sub_bfloat16, a[i] - b[i])  // VEC
+FLOATLAB_LOOP(fl::bfloat16, mul_bfloat16, a[i] * b[i])  // VEC
+FLOATLAB_LOOP(fl::bfloat16, div_bfloat16, a[i] / b[i])  // VEC
+FLOATLAB_LOOP(fl::bfloat16, fma_bfloat16, fl::fma(a[i], b[i], c[i]))  // VEC
+FLOATLAB_LOOP(fl::bfloat16, down_bfloat16, fl::add(a[i], b[i], fl::round::downward{}))  // VEC
+FLOATLAB_LOOP(fl::e4m3, add_e4m3, a[i] + b[i])  // VEC
+FLOATLAB_LOOP(fl::e4m3, sub_e4m3, a[i] - b[i])  // VEC
+FLOATLAB_LOOP(fl::e4m3, mul_e4m3, a[i] * b[i])  // VEC
+FLOATLAB_LOOP(fl::e4m3, div_e4m3, a[i] / b[i])  // VEC
+FLOATLAB_LOOP(fl::e4m3, fma_e4m3, fl::fma(a[i], b[i], c[i]))  // VEC
+FLOATLAB_LOOP(fl::e4m3, rz_e4m3, fl::mul(a[i], b[i], fl::round::toward_zero{}))  // VEC
+FLOATLAB_LOOP(c69, add_c69, a[i] + b[i])  // VEC
+FLOATLAB_LOOP(c69, sub_c69, a[i] - b[i])  // VEC
+FLOATLAB_LOOP(c69, mul_c69, a[i] * b[i])  // VEC
+FLOATLAB_LOOP(c69, div_c69, a[i] / b[i])  // VEC
+FLOATLAB_LOOP(c69, fma_c69, fl::fma(a[i], b[i], c[i]))  // VEC
+FLOATLAB_LOOP(c69, away_c69, fl::add(a[i], b[i], fl::round::nearest_away{}))  // VEC
+// clang-format on
