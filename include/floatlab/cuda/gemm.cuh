@@ -31,7 +31,8 @@
 // Rounding: the scalar core (detail::mul / add / fma + finish = round_pack) in device code,
 // except the native binary16 route: Prod = Acc = binary16 (IEEE, nearest even), inputs whose
 // values all embed exactly in binary16 (binary16, e5m2, e4m3, ...), per_operation or fused:
-// __hmul_rn + __hadd_rn (or __hfma), each a correctly rounded IEEE binary16 operation; NaN
+// paired __hmul2_rn + __hadd2_rn (or __hfma2), each lane a correctly rounded IEEE binary16
+// operation (two output columns per instruction); NaN
 // results are re-encoded as the core's NaN at the end. Proven equal to the core exhaustively
 // over all pairs of binary16 operands (and fma on a structured + random set) in
 // tests/cuda/tensor_kernels.cu.
@@ -144,6 +145,11 @@ struct gemm_plan {
 __device__ __forceinline__ __half h16_mul(__half a, __half b) { return __hmul_rn(a, b); }
 __device__ __forceinline__ __half h16_add(__half a, __half b) { return __hadd_rn(a, b); }
 __device__ __forceinline__ __half h16_fma(__half a, __half b, __half c) { return __hfma(a, b, c); }
+// The paired forms (PTX mul.rn / add.rn / fma.rn on f16x2): two independent lanes, each the
+// scalar operation above; the kernel's native route runs on these.
+__device__ __forceinline__ __half2 h16x2_mul(__half2 a, __half2 b) { return __hmul2_rn(a, b); }
+__device__ __forceinline__ __half2 h16x2_add(__half2 a, __half2 b) { return __hadd2_rn(a, b); }
+__device__ __forceinline__ __half2 h16x2_fma(__half2 a, __half2 b, __half2 c) { return __hfma2(a, b, c); }
 FLOATLAB_HOST_DEVICE constexpr std::uint16_t h16_fix_nan(std::uint16_t bits) noexcept {
   using F = typename binary16::format_type;
   return fd::unpack<F>(bits).cls == fd::value_class::nan ? static_cast<std::uint16_t>(fd::pack_nan<F>()) : bits;
@@ -242,6 +248,15 @@ struct gemm_problem {
 
 inline constexpr int tile_m = 64, tile_n = 64, tile_k = 16, thread_m = 4, thread_n = 4, tile_threads = 256;
 
+// Column q (0..3) of thread tx inside a tile: tx + 16q on the scalar core; on the native
+// route two adjacent columns per pair (2tx + 32(q/2) + q%2) so that one 32-bit shared load
+// gives the B pair of a paired instruction.
+template <bool Native>
+__device__ __forceinline__ int tile_col(int tx, int q) {
+  if constexpr (Native) return 2 * tx + 32 * (q / 2) + (q % 2);
+  else return tx + 16 * q;
+}
+
 template <class P>
 struct smem_types {
   using A = std::conditional_t<P::native_half, std::uint16_t, typename P::SA>;
@@ -255,8 +270,8 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
   using SmA = typename smem_types<P>::A;
   using SmB = typename smem_types<P>::B;
   using SC = typename P::SC;
-  __shared__ SmA As[tile_k][tile_m];
-  __shared__ SmB Bs[tile_k][tile_n];
+  __shared__ alignas(16) SmA As[tile_k][tile_m];
+  __shared__ alignas(16) SmB Bs[tile_k][tile_n];
   const std::size_t z = z0 + blockIdx.z;
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16, tid = threadIdx.x;
   const std::uint32_t i0 = blockIdx.y * tile_m, j0 = blockIdx.x * tile_n;
@@ -264,6 +279,7 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
   const std::uint64_t seed = pr.seed;
 
   // Accumulators: bits of Acc (scalar core) or binary16 registers (native route).
+  // (On the native route acc[r][2h], acc[r][2h+1] are the lanes of pair h.)
   using AccReg = std::conditional_t<P::native_half, __half, SC>;
   AccReg acc[thread_m][thread_n];
   std::uint32_t part[thread_m][thread_n];
@@ -271,7 +287,7 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
   for (int r = 0; r < thread_m; ++r)
 #pragma unroll
     for (int q = 0; q < thread_n; ++q) {
-      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tx + 16 * q;
+      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tile_col<P::native_half>(tx, q);
       SC s = fd::pack_zero<typename P::FC>(false);
       if (i < M && j < N) s = ends.init(pr.c_at(z, i, j), pr.elem(z, i, j));
       if constexpr (P::native_half) acc[r][q] = __ushort_as_half(static_cast<unsigned short>(s));
@@ -303,20 +319,33 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
     __syncthreads();
     const std::uint32_t steps = K - k0 < static_cast<std::uint32_t>(tile_k) ? K - k0 : tile_k;
     if constexpr (P::native_half) {
+      // Pairs: acc2[r][h] holds columns tile_col(tx, 2h), tile_col(tx, 2h + 1).
+      __half2 acc2[thread_m][thread_n / 2];
+#pragma unroll
+      for (int r = 0; r < thread_m; ++r)
+#pragma unroll
+        for (int h = 0; h < thread_n / 2; ++h) acc2[r][h] = __halves2half2(acc[r][2 * h], acc[r][2 * h + 1]);
       for (std::uint32_t kk = 0; kk < steps; ++kk) {
-        __half av[thread_m], bv[thread_n];
+        __half2 av[thread_m], bv[thread_n / 2];
 #pragma unroll
-        for (int r = 0; r < thread_m; ++r) av[r] = __ushort_as_half(As[kk][ty + 16 * r]);
+        for (int r = 0; r < thread_m; ++r) av[r] = __half2half2(__ushort_as_half(As[kk][ty + 16 * r]));
 #pragma unroll
-        for (int q = 0; q < thread_n; ++q) bv[q] = __ushort_as_half(Bs[kk][tx + 16 * q]);
+        for (int h = 0; h < thread_n / 2; ++h) bv[h] = *reinterpret_cast<const __half2*>(&Bs[kk][2 * tx + 32 * h]);
 #pragma unroll
         for (int r = 0; r < thread_m; ++r)
 #pragma unroll
-          for (int q = 0; q < thread_n; ++q) {
-            if constexpr (P::is_fused) acc[r][q] = h16_fma(av[r], bv[q], acc[r][q]);
-            else acc[r][q] = h16_add(acc[r][q], h16_mul(av[r], bv[q]));
+          for (int h = 0; h < thread_n / 2; ++h) {
+            if constexpr (P::is_fused) acc2[r][h] = h16x2_fma(av[r], bv[h], acc2[r][h]);
+            else acc2[r][h] = h16x2_add(acc2[r][h], h16x2_mul(av[r], bv[h]));
           }
       }
+#pragma unroll
+      for (int r = 0; r < thread_m; ++r)
+#pragma unroll
+        for (int h = 0; h < thread_n / 2; ++h) {
+          acc[r][2 * h] = __low2half(acc2[r][h]);
+          acc[r][2 * h + 1] = __high2half(acc2[r][h]);
+        }
     } else {
       for (std::uint32_t kk = 0; kk < steps; ++kk) {
         // Not unrolled: the scalar core is long, and a 16-fold copy only costs compile time.
@@ -326,7 +355,7 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
           const std::uint32_t i = i0 + ty + 16 * r;
 #pragma unroll 1
           for (int q = 0; q < thread_n; ++q) {
-            const std::uint32_t j = j0 + tx + 16 * q;
+            const std::uint32_t j = j0 + tile_col<false>(tx, q);
             const std::uint64_t e = (is_stochastic_v<typename P::MP> || is_stochastic_v<typename P::MC>) ? pr.elem(z, i, j) : 0;
             gemm_step<P>(acc[r][q], part[r][q], av, Bs[kk][tx + 16 * q], seed, e, k0 + kk, K);
           }
@@ -340,7 +369,7 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
   for (int r = 0; r < thread_m; ++r)
 #pragma unroll
     for (int q = 0; q < thread_n; ++q) {
-      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tx + 16 * q;
+      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tile_col<P::native_half>(tx, q);
       if (i >= M || j >= N) continue;
       SC s;
       if constexpr (P::native_half) {
