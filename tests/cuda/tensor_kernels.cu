@@ -1,5 +1,6 @@
 // floatlab/cuda quantize, GEMM and convolution kernels against host references, bit for bit,
-// and the native binary16 route of gemm.cuh against the scalar core exhaustively.
+// and the fast device routes (hardware float -> binary16 / bfloat16 conversion, native binary16
+// arithmetic of gemm.cuh) against the scalar core exhaustively.
 //
 // The host references are plain loops written here from the semantics of the host tensor
 // operations (issue 13, docs/tensor.md / TENSOR_API.md): quantize through the public
@@ -161,9 +162,27 @@ __global__ void native_fma_random_kernel(std::uint64_t seed, std::uint64_t n, un
   if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
 }
 
+// The hardware float -> binary16 / bfloat16 conversion route vs the core, over all floats.
+__global__ void cvt_all_floats_kernel(std::uint32_t hi, unsigned long long* bad) {
+  using BF = typename bfloat16::format_type;
+  using F32 = fd::binary32_format;
+  const std::uint32_t x = (hi << 28) + blockIdx.x * blockDim.x + threadIdx.x;
+  unsigned local = 0;
+  local += fc::detail::convert_fast<F16, F32, rnd::nearest_even>(x, 0) != fd::convert_bits<F16, F32, rnd::nearest_even>(x, 0);
+  local += fc::detail::convert_fast<BF, F32, rnd::nearest_even>(x, 0) != fd::convert_bits<BF, F32, rnd::nearest_even>(x, 0);
+  if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
+}
+
 static void check_native_route() {
   unsigned long long* bad = nullptr;
   CUDA_OK(cudaMalloc(&bad, sizeof *bad));
+  CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
+  for (std::uint32_t part = 0; part < 16; ++part) cvt_all_floats_kernel<<<(1u << 28) / 256, 256>>>(part, bad);
+  CUDA_OK(cudaGetLastError());
+  unsigned long long hc = 0;
+  CUDA_OK(cudaMemcpy(&hc, bad, sizeof hc, cudaMemcpyDeviceToHost));
+  std::printf("hardware float -> binary16 / bfloat16 conversion: all 2^32 floats: %llu mismatches vs the core\n", hc);
+  expect(hc == 0, "hardware conversion route (all floats) equals the core");
   CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
   // 2^32 pairs in 16 launches of 2^28 threads (each launch covers 4096 values of a).
   for (std::uint32_t part = 0; part < 16; ++part) native_pairs_kernel<<<(1u << 28) / 256, 256>>>(part << 12, bad);

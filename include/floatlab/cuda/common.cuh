@@ -6,8 +6,9 @@
 // the reference. Every rounding here goes through the same scalar core as the host's exact
 // kernel (detail::unpack, detail::mul / add / fma, detail::finish = round_pack, convert_bits),
 // called in device code, so a GPU result equals the host's bit for bit by construction; the
-// only other route is the native binary16 path of gemm.cuh, proven equal to this one
-// exhaustively in tests/cuda/tensor_kernels.cu.
+// only other routes are the hardware float -> binary16 / bfloat16 conversion below and the
+// native binary16 arithmetic of gemm.cuh, each proven equal to the core exhaustively in
+// tests/cuda/tensor_kernels.cu.
 //
 // Stochastic words are philox_word(seed, element, operation) (random.hpp), keyed exactly as
 // the host draws them (see each operation's header comment).
@@ -17,6 +18,8 @@
 // (static) error string. No launcher allocates.
 #pragma once
 
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
 #include <cstddef>
@@ -161,15 +164,48 @@ FLOATLAB_HOST_DEVICE constexpr std::uint32_t draw(bool stochastic, std::uint64_t
   return stochastic ? philox_word(seed, e, op) : 0u;
 }
 
+// The core's NaN for any NaN pattern of F (hardware NaNs have other payloads).
+template <class F>
+FLOATLAB_HOST_DEVICE constexpr typename F::storage canonical_nan(typename F::storage bits) noexcept {
+  return fd::unpack<F>(bits).cls == fd::value_class::nan ? fd::pack_nan<F>() : bits;
+}
+
+// Fast route of convert_bits<To, binary32, nearest_even> in device code: the hardware
+// conversion cvt.rn.f16.f32 / cvt.rn.bf16.f32 (IEEE round to nearest even, subnormals kept,
+// overflow to infinity), NaN re-encoded as the core's. Proven equal to the core over all 2^32
+// floats in tests/cuda/tensor_kernels.cu. Define FLOATLAB_CUDA_NO_CVT to use the core only.
+template <class ToF, class FromF, class M>
+inline constexpr bool hw_cvt_v =
+#if defined(FLOATLAB_CUDA_NO_CVT)
+    false;
+#else
+    std::is_same_v<FromF, fd::binary32_format> && std::is_same_v<M, round::nearest_even> &&
+    (std::is_same_v<ToF, typename binary16::format_type> || std::is_same_v<ToF, typename bfloat16::format_type>);
+#endif
+
+template <class ToF, class FromF, class M>
+FLOATLAB_HOST_DEVICE typename ToF::storage convert_fast(std::uint64_t bits, std::uint32_t w) noexcept {
+#if defined(__CUDA_ARCH__)
+  if constexpr (hw_cvt_v<ToF, FromF, M>) {
+    const float x = __uint_as_float(static_cast<std::uint32_t>(bits));
+    if constexpr (std::is_same_v<ToF, typename binary16::format_type>)
+      return canonical_nan<ToF>(__half_as_ushort(__float2half_rn(x)));
+    else
+      return canonical_nan<ToF>(__bfloat16_as_ushort(__float2bfloat16_rn(x)));
+  }
+#endif
+  return fd::convert_bits<ToF, FromF, M>(bits, w);
+}
+
 // x (float, double or a cfloat) rounded once to In (mode M): the bits of In's format. x
 // already of type In is taken as is (no rounding, no word), as the host's panel_value.
 template <class In, class M, class T>
-FLOATLAB_HOST_DEVICE constexpr typename In::storage_type round_input(const T& x, std::uint64_t seed, std::uint64_t e,
-                                                                     std::uint32_t op) noexcept {
+FLOATLAB_HOST_DEVICE typename In::storage_type round_input(const T& x, std::uint64_t seed, std::uint64_t e,
+                                                           std::uint32_t op) noexcept {
   if constexpr (std::is_same_v<T, In>) {
     return x.bits();
   } else {
-    return fd::convert_bits<typename In::format_type, format_of_t<T>, M>(bits_of(x), draw(is_stochastic_v<M>, seed, e, op));
+    return convert_fast<typename In::format_type, format_of_t<T>, M>(bits_of(x), draw(is_stochastic_v<M>, seed, e, op));
   }
 }
 

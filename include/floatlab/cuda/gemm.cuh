@@ -26,7 +26,8 @@
 // Kernel: 64 x 64 output tile per block of 256 threads, each thread 4 x 4 outputs (rows
 // ty + 16r, columns tx + 16c), k in shared-memory tiles of 16; the inputs are rounded while
 // the tiles are loaded (the same word for the same element in every block, so recomputing is
-// harmless and nothing is allocated). Each output element's steps run k = 0..K-1 in order in
+// harmless and nothing is allocated; float -> binary16 / bfloat16 nearest-even inputs take the
+// hardware conversion of common.cuh). Each output element's steps run k = 0..K-1 in order in
 // one thread, so the result is the host's whatever the tiling.
 // Rounding: the scalar core (detail::mul / add / fma + finish = round_pack) in device code,
 // except the native binary16 route: Prod = Acc = binary16 (IEEE, nearest even), inputs whose
@@ -151,8 +152,7 @@ __device__ __forceinline__ __half2 h16x2_mul(__half2 a, __half2 b) { return __hm
 __device__ __forceinline__ __half2 h16x2_add(__half2 a, __half2 b) { return __hadd2_rn(a, b); }
 __device__ __forceinline__ __half2 h16x2_fma(__half2 a, __half2 b, __half2 c) { return __hfma2(a, b, c); }
 FLOATLAB_HOST_DEVICE constexpr std::uint16_t h16_fix_nan(std::uint16_t bits) noexcept {
-  using F = typename binary16::format_type;
-  return fd::unpack<F>(bits).cls == fd::value_class::nan ? static_cast<std::uint16_t>(fd::pack_nan<F>()) : bits;
+  return canonical_nan<typename binary16::format_type>(bits);
 }
 
 // The prologue and epilogue of one output element (alpha, beta, the conversion to TC): the
@@ -304,8 +304,10 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       const std::uint32_t i = i0 + ii, k = k0 + kk;
       typename P::SA v = 0;
       if (i < M && k < K) v = pr.a_bits(z, i, k);
-      if constexpr (P::native_half) As[kk][ii] = static_cast<SmA>(fd::convert_bits<typename binary16::format_type, typename P::FA, round::nearest_even>(v, 0));
-      else As[kk][ii] = v;
+      if constexpr (P::native_half && !is_binary16_format_v<typename P::FA>)  // exact: FA embeds in binary16
+        As[kk][ii] = static_cast<SmA>(fd::convert_bits<typename binary16::format_type, typename P::FA, round::nearest_even>(v, 0));
+      else
+        As[kk][ii] = v;
     }
 #pragma unroll
     for (int t = 0; t < tile_k * tile_n / tile_threads; ++t) {
@@ -313,8 +315,10 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       const std::uint32_t j = j0 + jj, k = k0 + kk;
       typename P::SB v = 0;
       if (j < N && k < K) v = pr.b_bits(z, k, j);
-      if constexpr (P::native_half) Bs[kk][jj] = static_cast<SmB>(fd::convert_bits<typename binary16::format_type, typename P::FB, round::nearest_even>(v, 0));
-      else Bs[kk][jj] = v;
+      if constexpr (P::native_half && !is_binary16_format_v<typename P::FB>)
+        Bs[kk][jj] = static_cast<SmB>(fd::convert_bits<typename binary16::format_type, typename P::FB, round::nearest_even>(v, 0));
+      else
+        Bs[kk][jj] = v;
     }
     __syncthreads();
     const std::uint32_t steps = K - k0 < static_cast<std::uint32_t>(tile_k) ? K - k0 : tile_k;

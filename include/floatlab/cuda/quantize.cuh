@@ -10,7 +10,8 @@
 //     philox_word(seed, i, 0)", i the index in the flat array). The values written to a
 //     float/double out are the codes converted to nearest even (exact whenever To fits).
 //
-// One pass, no stored random tensor, no zero fill, no allocation: a grid-stride loop over
+// Float -> binary16 / bfloat16 to nearest even runs the hardware conversion (common.cuh,
+// convert_fast, proven over all floats). One pass, no stored random tensor, no zero fill, no allocation: a grid-stride loop over
 // groups of four elements read as one float4 when in is 16-byte aligned (and out aligned to
 // four of its elements), then a bounds-checked tail; any other alignment runs the scalar loop.
 // Rejected before launch (status, message): null pointer with n > 0, pointers that are not
@@ -27,10 +28,9 @@ inline constexpr std::uint32_t quantize_operation = 0;
 namespace detail {
 
 template <class To, class Mode, class Src>
-FLOATLAB_HOST_DEVICE constexpr typename To::storage_type quantize_bits(const Src& x, std::uint64_t seed,
-                                                                       std::uint64_t i) noexcept {
-  return fd::convert_bits<typename To::format_type, format_of_t<Src>, Mode>(
-      bits_of(x), draw(is_stochastic_v<Mode>, seed, i, quantize_operation));
+FLOATLAB_HOST_DEVICE typename To::storage_type quantize_bits(const Src& x, std::uint64_t seed, std::uint64_t i) noexcept {
+  return convert_fast<typename To::format_type, format_of_t<Src>, Mode>(bits_of(x),
+                                                                      draw(is_stochastic_v<Mode>, seed, i, quantize_operation));
 }
 
 // The element written for code q: the code itself, or its value as float/double.
@@ -42,7 +42,7 @@ FLOATLAB_HOST_DEVICE constexpr Dst quantize_value(typename To::storage_type q) n
 
 // Element i of a quantize (host reference and device kernels call this one function).
 template <class To, class Mode, class Src, class Dst>
-FLOATLAB_HOST_DEVICE constexpr Dst quantize_element(const Src& x, std::uint64_t seed, std::uint64_t i) noexcept {
+FLOATLAB_HOST_DEVICE Dst quantize_element(const Src& x, std::uint64_t seed, std::uint64_t i) noexcept {
   return quantize_value<To, Dst>(quantize_bits<To, Mode>(x, seed, i));
 }
 
