@@ -78,19 +78,21 @@ status conv2d_forward(const conv2d_shape& s, const TX* x, const TW* w, TY* y, cu
   if (K > max_k || OH * OW >= lim || s.n * s.c * s.h * s.w >= (std::size_t{1} << 62) || s.h >= lim || s.w >= lim || s.c >= lim ||
       s.oc >= lim || s.pad_h >= lim || s.pad_w >= lim || s.stride_h >= lim || s.stride_w >= lim || s.dil_h >= lim || s.dil_w >= lim)
     return status::error(status::bad_shape, "cuda::conv2d: a dimension is too large for the device kernel");
-  if (s.n == 0 || s.oc == 0 || s.c == 0) return {};
-  if (x == nullptr || w == nullptr || y == nullptr) return status::error(status::bad_argument, "cuda::conv2d: null pointer");
+  const std::size_t nx = s.n * s.c * s.h * s.w, nw = s.oc * K, ny = s.n * s.oc * OH * OW;
+  if (ny == 0) return {};  // (c == 0 still writes y: K = 0 sums, as the host)
+  if ((x == nullptr && nx) || (w == nullptr && nw) || y == nullptr)
+    return status::error(status::bad_argument, "cuda::conv2d: null pointer with a non-zero size");
   if (!detail::aligned(x, alignof(TX)) || !detail::aligned(w, alignof(TW)) || !detail::aligned(y, alignof(TY)))
     return status::error(status::bad_argument, "cuda::conv2d: a pointer is not aligned to its element type");
   if (!detail::device_pointer(x) || !detail::device_pointer(w) || !detail::device_pointer(y))
     return status::error(status::bad_argument, "cuda::conv2d: x, w and y must be device (or managed) memory");
   {
-    const auto yb = reinterpret_cast<std::uintptr_t>(y), ye = yb + s.n * s.oc * OH * OW * sizeof(TY);
+    const auto yb = reinterpret_cast<std::uintptr_t>(y), ye = yb + ny * sizeof(TY);
     auto hits = [&](const void* p, std::size_t bytes) {
       const auto pb = reinterpret_cast<std::uintptr_t>(p);
-      return pb < ye && yb < pb + bytes;
+      return bytes && pb < ye && yb < pb + bytes;
     };
-    if (hits(x, s.n * s.c * s.h * s.w * sizeof(TX)) || hits(w, s.oc * K * sizeof(TW)))
+    if (hits(x, nx * sizeof(TX)) || hits(w, nw * sizeof(TW)))
       return status::error(status::bad_argument, "cuda::conv2d: y overlaps x or w");
   }
   const std::uint64_t seed = detail::source_of(args...).seed;
