@@ -19,13 +19,13 @@ namespace fl = floatlab;
 namespace fc = floatlab::cuda;
 namespace rnd = fl::round;
 
-#define CUDA_OK(x)                                                                               \
-  do {                                                                                           \
-    const cudaError_t e_ = (x);                                                                  \
-    if (e_ != cudaSuccess) {                                                                     \
-      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__);       \
-      std::exit(1);                                                                              \
-    }                                                                                            \
+#define CUDA_OK(x)                                                                         \
+  do {                                                                                     \
+    const cudaError_t e_ = (x);                                                            \
+    if (e_ != cudaSuccess) {                                                               \
+      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); \
+      std::exit(1);                                                                        \
+    }                                                                                      \
   } while (0)
 
 static void check(const fl::status& st, const char* what) {
@@ -57,7 +57,8 @@ static double time_ms(F&& f, int reps) {
 
 __global__ void copy_kernel(const float4* in, float4* out, std::size_t n4) {
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
-  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n4; i += stride) out[i] = in[i];
+  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n4; i += stride)
+    out[i] = in[i];
 }
 
 __global__ void fill_kernel(float* p, std::size_t n, std::uint64_t seed) {
@@ -69,7 +70,8 @@ __global__ void fill_kernel(float* p, std::size_t n, std::uint64_t seed) {
 }
 
 // The FP32 reference: the same tiling as floatlab's tile_gemm_kernel, native fma.
-__global__ void __launch_bounds__(256) sgemm_same_tiling(const float* A, const float* B, float* C, int M, int N, int K) {
+__global__ void __launch_bounds__(256)
+    sgemm_same_tiling(const float* A, const float* B, float* C, int M, int N, int K) {
   __shared__ float As[16][64];
   __shared__ float Bs[16][64];
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16, tid = threadIdx.x;
@@ -117,21 +119,34 @@ static void bench_quantize() {
   fill_kernel<<<132 * 16, 256>>>(in, n, 1);
   const int reps = 10;
   const double gb = 8.0 * n / 1e9;  // float in + float out
-  const double t_copy = time_ms([&] { copy_kernel<<<132 * 16, 256>>>(reinterpret_cast<const float4*>(in), reinterpret_cast<float4*>(out), n / 4); }, reps);
-  const double t_memcpy = time_ms([&] { CUDA_OK(cudaMemcpyAsync(out, in, n * sizeof(float), cudaMemcpyDeviceToDevice)); }, reps);
+  const double t_copy = time_ms(
+      [&] {
+        copy_kernel<<<132 * 16, 256>>>(reinterpret_cast<const float4*>(in), reinterpret_cast<float4*>(out), n / 4);
+      },
+      reps);
+  const double t_memcpy =
+      time_ms([&] { CUDA_OK(cudaMemcpyAsync(out, in, n * sizeof(float), cudaMemcpyDeviceToDevice)); }, reps);
   std::printf("\n%-52s %10s %10s %12s\n", "quantize (2^28 floats)", "ms", "GB/s", "x copy");
   auto row = [&](const char* name, double ms, double bytes) {
     std::printf("%-52s %10.3f %10.1f %12.3f\n", name, ms, bytes / ms / 1e6, (bytes / ms) / (gb * 1e9 / t_copy));
   };
   row("float4 copy kernel (reference)", t_copy, gb * 1e9);
   row("cudaMemcpy device to device", t_memcpy, gb * 1e9);
-  row("binary16 nearest_even, float out", time_ms([&] { check(fc::quantize<fl::binary16>(in, out, n, 0), "q"); }, reps), gb * 1e9);
+  row("binary16 nearest_even, float out", time_ms([&] { check(fc::quantize<fl::binary16>(in, out, n, 0), "q"); }, reps),
+      gb * 1e9);
   row("binary16 stochastic<8>, float out",
-      time_ms([&] { check(fc::quantize<fl::binary16>(in, out, n, 0, rnd::stochastic<8>{}, fc::counter_source{7}), "q"); }, reps), gb * 1e9);
-  row("e4m3 nearest_even, float out", time_ms([&] { check(fc::quantize<fl::e4m3>(in, out, n, 0), "q"); }, reps), gb * 1e9);
-  row("e4m3 nearest_even, codes out (5 B/elem)", time_ms([&] { check(fc::quantize<fl::e4m3>(in, codes, n, 0), "q"); }, reps), 5.0 * n);
+      time_ms(
+          [&] { check(fc::quantize<fl::binary16>(in, out, n, 0, rnd::stochastic<8>{}, fc::counter_source{7}), "q"); },
+          reps),
+      gb * 1e9);
+  row("e4m3 nearest_even, float out", time_ms([&] { check(fc::quantize<fl::e4m3>(in, out, n, 0), "q"); }, reps),
+      gb * 1e9);
+  row("e4m3 nearest_even, codes out (5 B/elem)",
+      time_ms([&] { check(fc::quantize<fl::e4m3>(in, codes, n, 0), "q"); }, reps), 5.0 * n);
   row("e4m3 stochastic<8>, codes out (5 B/elem)",
-      time_ms([&] { check(fc::quantize<fl::e4m3>(in, codes, n, 0, rnd::stochastic<8>{}, fc::counter_source{7}), "q"); }, reps), 5.0 * n);
+      time_ms([&] { check(fc::quantize<fl::e4m3>(in, codes, n, 0, rnd::stochastic<8>{}, fc::counter_source{7}), "q"); },
+              reps),
+      5.0 * n);
   cudaFree(in);
   cudaFree(out);
   cudaFree(codes);
@@ -159,7 +174,8 @@ static void bench_gemm(int N) {
   row("fp32 SIMT, same tiling (reference)", t_ref, flop);
   using R16 = fc::gemm_recipe<fl::binary16, fl::binary16, fl::binary16>;
   using R16f = fc::gemm_recipe<fl::binary16, fl::binary16, fl::binary16, fc::fused>;
-  row("e5m10 per-operation, nearest (native route)", time_ms([&] { check(fc::gemm<R16>(s, A, B, C, 0), "g"); }, reps), flop);
+  row("e5m10 per-operation, nearest (native route)", time_ms([&] { check(fc::gemm<R16>(s, A, B, C, 0), "g"); }, reps),
+      flop);
   row("e5m10 fused, nearest (native route)", time_ms([&] { check(fc::gemm<R16f>(s, A, B, C, 0), "g"); }, reps), flop);
   // The scalar core: orders of magnitude slower; measured on a smaller K (same M, N).
   fc::gemm_shape small = s;
@@ -167,7 +183,8 @@ static void bench_gemm(int N) {
   const double flop_small = 2.0 * N * N * 64.0;
   using RS = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>;
   using RT = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::toward_zero>>;
-  row("e5m10 per-operation, toward_zero acc (core), K=64", time_ms([&] { check(fc::gemm<RT>(small, A, B, C, 0), "g"); }, 1), flop_small);
+  row("e5m10 per-operation, toward_zero acc (core), K=64",
+      time_ms([&] { check(fc::gemm<RT>(small, A, B, C, 0), "g"); }, 1), flop_small);
   row("e5m10 per-operation, stochastic<8> acc (core), K=64",
       time_ms([&] { check(fc::gemm<RS>(small, A, B, C, 0, fc::counter_source{9}), "g"); }, 1), flop_small);
   cudaFree(A);
@@ -185,10 +202,12 @@ static void bench_conv() {
                           {"resnet18 conv4_x 256x14x14 3x3", 32, 256, 14, 256, 3, 1, 1},
                           {"resnet18 conv5_x 512x7x7 3x3", 32, 512, 7, 512, 3, 1, 1}};
   using R16 = fc::gemm_recipe<fl::binary16, fl::binary16, fl::binary16>;
-  std::printf("\n%-52s %10s %10s %12s\n", "conv2d forward, e5m10 per-operation (native)", "ms", "TFLOP/s", "x GEMM same");
+  std::printf("\n%-52s %10s %10s %12s\n", "conv2d forward, e5m10 per-operation (native)", "ms", "TFLOP/s",
+              "x GEMM same");
   for (const layer& L : layers) {
     fc::conv2d_shape s;
-    s.n = L.n, s.c = L.c, s.h = s.w = L.hw, s.oc = L.oc, s.kh = s.kw = L.k, s.stride_h = s.stride_w = L.stride, s.pad_h = s.pad_w = L.pad;
+    s.n = L.n, s.c = L.c, s.h = s.w = L.hw, s.oc = L.oc, s.kh = s.kw = L.k, s.stride_h = s.stride_w = L.stride,
+    s.pad_h = s.pad_w = L.pad;
     const std::size_t OH = s.out_h(), OW = s.out_w(), K = L.c * L.k * L.k;
     const std::size_t nx = L.n * L.c * L.hw * L.hw, nw = L.oc * K, ny = L.n * L.oc * OH * OW;
     float *x, *w, *y, *bb;
@@ -204,10 +223,12 @@ static void bench_conv() {
     // The same implicit GEMM: per image, (OC x K) times (K x OH*OW), batched over images (A copied
     // per image: a zero batch stride means tight, so A cannot be shared).
     fc::gemm_shape g;
-    g.m = L.oc, g.n = OH * OW, g.k = K, g.batch = L.n, g.stride_a = nw, g.stride_b = K * OH * OW, g.stride_c = L.oc * OH * OW;
+    g.m = L.oc, g.n = OH * OW, g.k = K, g.batch = L.n, g.stride_a = nw, g.stride_b = K * OH * OW,
+    g.stride_c = L.oc * OH * OW;
     float* wb;
     CUDA_OK(cudaMalloc(&wb, L.n * nw * sizeof(float)));
-    for (std::size_t i = 0; i < L.n; ++i) CUDA_OK(cudaMemcpy(wb + i * nw, w, nw * sizeof(float), cudaMemcpyDeviceToDevice));
+    for (std::size_t i = 0; i < L.n; ++i)
+      CUDA_OK(cudaMemcpy(wb + i * nw, w, nw * sizeof(float), cudaMemcpyDeviceToDevice));
     const double t_gemm = time_ms([&] { check(fc::gemm<R16>(g, wb, bb, y, 0), "g"); }, 3);
     std::printf("%-52s %10.3f %10.3f %12.3f\n", L.name, t_conv, flop / t_conv / 1e9, t_gemm / t_conv);
     cudaFree(x), cudaFree(w), cudaFree(y), cudaFree(bb), cudaFree(wb);

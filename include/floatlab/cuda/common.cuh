@@ -40,7 +40,8 @@ struct counter_source {
 };
 
 template <class T>
-inline constexpr bool is_counter_source_v = std::is_same_v<std::remove_cv_t<std::remove_reference_t<T>>, counter_source>;
+inline constexpr bool is_counter_source_v =
+    std::is_same_v<std::remove_cv_t<std::remove_reference_t<T>>, counter_source>;
 
 namespace detail {
 
@@ -79,9 +80,11 @@ struct tail_args<Default, A, B> {
 template <class... Args>
 inline counter_source source_of(const Args&... args) noexcept {
   counter_source s{};
-  ((void)[&](const auto& a) {
-    if constexpr (is_counter_source_v<decltype(a)>) s = a;
-  }(args), ...);
+  (
+      (void)[&](const auto& a) {
+        if constexpr (is_counter_source_v<decltype(a)>) s = a;
+      }(args),
+      ...);
   return s;
 }
 
@@ -117,9 +120,7 @@ inline bool device_pointer(const void* p) noexcept {
   return attr.type == cudaMemoryTypeDevice || attr.type == cudaMemoryTypeManaged;
 }
 
-inline bool aligned(const void* p, std::size_t a) noexcept {
-  return (reinterpret_cast<std::uintptr_t>(p) % a) == 0;
-}
+inline bool aligned(const void* p, std::size_t a) noexcept { return (reinterpret_cast<std::uintptr_t>(p) % a) == 0; }
 
 // Status of the launch just made.
 inline status launch_status() noexcept {
@@ -149,9 +150,12 @@ using format_of_t = typename format_of<T>::type;
 
 template <class T>
 FLOATLAB_HOST_DEVICE constexpr std::uint64_t bits_of(const T& x) noexcept {
-  if constexpr (std::is_same_v<T, float>) return bit_cast<std::uint32_t>(x);
-  else if constexpr (std::is_same_v<T, double>) return bit_cast<std::uint64_t>(x);
-  else return x.bits();
+  if constexpr (std::is_same_v<T, float>)
+    return bit_cast<std::uint32_t>(x);
+  else if constexpr (std::is_same_v<T, double>)
+    return bit_cast<std::uint64_t>(x);
+  else
+    return x.bits();
 }
 
 template <class T>
@@ -179,7 +183,7 @@ inline constexpr bool hw_cvt_v =
 #if defined(FLOATLAB_CUDA_NO_CVT)
     false;
 #else
-    std::is_same_v<FromF, fd::binary32_format> && std::is_same_v<M, round::nearest_even> &&
+    std::is_same_v<FromF, fd::binary32_format>&& std::is_same_v<M, round::nearest_even> &&
     (std::is_same_v<ToF, typename binary16::format_type> || std::is_same_v<ToF, typename bfloat16::format_type>);
 #endif
 
@@ -215,9 +219,11 @@ FLOATLAB_HOST_DEVICE constexpr TC write_out(typename AccF::storage acc, std::uin
   if constexpr (is_cfloat_v<TC>)
     return TC::from_bits(fd::convert_bits<typename TC::format_type, AccF, OutMode>(acc, w));
   else if constexpr (std::is_same_v<TC, float>)
-    return bit_cast<float>(static_cast<std::uint32_t>(fd::convert_bits<fd::binary32_format, AccF, round::nearest_even>(acc, 0)));
+    return bit_cast<float>(
+        static_cast<std::uint32_t>(fd::convert_bits<fd::binary32_format, AccF, round::nearest_even>(acc, 0)));
   else
-    return bit_cast<double>(static_cast<std::uint64_t>(fd::convert_bits<fd::binary64_format, AccF, round::nearest_even>(acc, 0)));
+    return bit_cast<double>(
+        static_cast<std::uint64_t>(fd::convert_bits<fd::binary64_format, AccF, round::nearest_even>(acc, 0)));
 }
 
 }  // namespace detail

@@ -32,9 +32,9 @@ namespace detail {
 
 template <class P, class TX, class TW, class TY>
 struct conv_fwd_problem {
-  const TW* a;  // w
-  const TX* b;  // x
-  TY* c;        // y
+  const TW* a;            // w
+  const TX* b;            // x
+  TY* c;                  // y
   std::uint32_t M, N, K;  // OCg, OH*OW, Cg*KH*KW
   std::uint32_t G, C, H, W, OC, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw;
   std::uint64_t seed;
@@ -67,16 +67,19 @@ status conv2d_forward(const conv2d_shape& s, const TX* x, const TW* w, TY* y, cu
   using P = detail::gemm_plan<Recipe, TY, Args...>;
   detail::require_source<P::template stochastic<TW, TX>, P::targs::has_source>();
   if (s.groups == 0 || s.stride_h == 0 || s.stride_w == 0 || s.dil_h == 0 || s.dil_w == 0 || s.kh == 0 || s.kw == 0)
-    return status::error(status::bad_shape, "cuda::conv2d: groups, strides, dilations and kernel sizes must be positive");
-  if (s.c % s.groups || s.oc % s.groups) return status::error(status::bad_shape, "cuda::conv2d: channels must divide by groups");
+    return status::error(status::bad_shape,
+                         "cuda::conv2d: groups, strides, dilations and kernel sizes must be positive");
+  if (s.c % s.groups || s.oc % s.groups)
+    return status::error(status::bad_shape, "cuda::conv2d: channels must divide by groups");
   if (s.h + 2 * s.pad_h < s.dil_h * (s.kh - 1) + 1 || s.w + 2 * s.pad_w < s.dil_w * (s.kw - 1) + 1)
     return status::error(status::bad_shape, "cuda::conv2d: the dilated kernel is larger than the padded input");
   const std::size_t OH = s.out_h(), OW = s.out_w(), G = s.groups, Cg = s.c / G, OCg = s.oc / G;
   const std::size_t K = Cg * s.kh * s.kw;
   constexpr std::size_t lim = std::size_t{1} << 31;
   // 32-bit index fields: every dimension and product below 2^31 (the host limits K the same).
-  if (K > max_k || OH * OW >= lim || s.n * s.c * s.h * s.w >= (std::size_t{1} << 62) || s.h >= lim || s.w >= lim || s.c >= lim ||
-      s.oc >= lim || s.pad_h >= lim || s.pad_w >= lim || s.stride_h >= lim || s.stride_w >= lim || s.dil_h >= lim || s.dil_w >= lim)
+  if (K > max_k || OH * OW >= lim || s.n * s.c * s.h * s.w >= (std::size_t{1} << 62) || s.h >= lim || s.w >= lim ||
+      s.c >= lim || s.oc >= lim || s.pad_h >= lim || s.pad_w >= lim || s.stride_h >= lim || s.stride_w >= lim ||
+      s.dil_h >= lim || s.dil_w >= lim)
     return status::error(status::bad_shape, "cuda::conv2d: a dimension is too large for the device kernel");
   const std::size_t nx = s.n * s.c * s.h * s.w, nw = s.oc * K, ny = s.n * s.oc * OH * OW;
   if (ny == 0) return {};  // (c == 0 still writes y: K = 0 sums, as the host)
@@ -99,8 +102,9 @@ status conv2d_forward(const conv2d_shape& s, const TX* x, const TW* w, TY* y, cu
   const auto ends = detail::gemm_ends<P>::make(1.0, 0.0, K, seed);
   using Pr = detail::conv_fwd_problem<P, TX, TW, TY>;
   auto u = [](std::size_t v) { return static_cast<std::uint32_t>(v); };
-  const Pr pr{w, x, y, u(OCg), u(OH * OW), u(K), u(G), u(s.c), u(s.h), u(s.w), u(s.oc), u(s.kh), u(s.kw), u(OH), u(OW),
-              u(s.stride_h), u(s.stride_w), u(s.pad_h), u(s.pad_w), u(s.dil_h), u(s.dil_w), seed};
+  const Pr pr{w,          x,          y,          u(OCg),  u(OH * OW), u(K),  u(G),          u(s.c),        u(s.h),
+              u(s.w),     u(s.oc),    u(s.kh),    u(s.kw), u(OH),      u(OW), u(s.stride_h), u(s.stride_w), u(s.pad_h),
+              u(s.pad_w), u(s.dil_h), u(s.dil_w), seed};
   return detail::launch_tiles<P, Pr, TY>(pr, ends, s.n * G, stream);
 }
 

@@ -90,8 +90,8 @@ inline constexpr bool is_binary16_format_v = std::is_same_v<F, typename binary16
 
 // Every value of F is a binary16 value (so converting F -> binary16 is exact).
 template <class F>
-inline constexpr bool embeds_in_binary16_v = F::fraction_bits <= 10 && F::emax <= 15 &&
-                                             F::emin - F::fraction_bits >= -24 && F::total_bits <= 16;
+inline constexpr bool embeds_in_binary16_v =
+    F::fraction_bits <= 10 && F::emax <= 15 && F::emin - F::fraction_bits >= -24 && F::total_bits <= 16;
 
 template <class T, class Fallback, class = void>
 struct mode_or {
@@ -135,9 +135,10 @@ struct gemm_plan {
       embeds_in_binary16_v<FB> &&
       (is_fused || (per_op && is_binary16_format_v<FP> && std::is_same_v<MP, round::nearest_even>));
   template <class TA, class TB>
-  static constexpr bool stochastic =
-      (is_stochastic_v<MA> && !std::is_same_v<TA, InA>) || (is_stochastic_v<MB> && !std::is_same_v<TB, InB>) ||
-      (is_stochastic_v<MP> && per_op) || is_stochastic_v<MC> || (is_stochastic_v<MOut> && is_cfloat_v<Out>);
+  static constexpr bool stochastic = (is_stochastic_v<MA> && !std::is_same_v<TA, InA>) ||
+                                     (is_stochastic_v<MB> && !std::is_same_v<TB, InB>) ||
+                                     (is_stochastic_v<MP> && per_op) || is_stochastic_v<MC> ||
+                                     (is_stochastic_v<MOut> && is_cfloat_v<Out>);
 };
 
 // The native binary16 route: one correctly rounded IEEE binary16 operation each (PTX mul.rn,
@@ -168,11 +169,19 @@ struct gemm_ends {
   std::uint64_t seed;
 
   static fd::unpacked scalar(double x) noexcept {
-    return fd::unpack<FC>(fd::convert_bits<FC, fd::binary64_format, round::nearest_even>(bit_cast<std::uint64_t>(x), 0));
+    return fd::unpack<FC>(
+        fd::convert_bits<FC, fd::binary64_format, round::nearest_even>(bit_cast<std::uint64_t>(x), 0));
   }
   static gemm_ends make(double alpha, double beta, std::size_t K, std::uint64_t seed) noexcept {
-    return {alpha == 1.0, beta == 0.0, beta == 1.0, scalar(alpha), scalar(beta), static_cast<std::uint32_t>(2 * K + 1),
-            static_cast<std::uint32_t>(2 * K + 2), static_cast<std::uint32_t>(2 * K + 3), seed};
+    return {alpha == 1.0,
+            beta == 0.0,
+            beta == 1.0,
+            scalar(alpha),
+            scalar(beta),
+            static_cast<std::uint32_t>(2 * K + 1),
+            static_cast<std::uint32_t>(2 * K + 2),
+            static_cast<std::uint32_t>(2 * K + 3),
+            seed};
   }
   FLOATLAB_HOST_DEVICE std::uint32_t w(std::uint64_t e, std::uint32_t op) const noexcept {
     return draw(is_stochastic_v<MC>, seed, e, op);
@@ -212,14 +221,16 @@ FLOATLAB_HOST_DEVICE void gemm_step(typename P::SC& acc, std::uint32_t& part, ty
   const fd::unpacked ua = fd::unpack<typename P::FA>(a), ub = fd::unpack<typename P::FB>(b);
   if constexpr (P::per_op) {
     const auto p = fd::finish<FP, MP>(fd::mul(ua, ub), draw(is_stochastic_v<MP>, seed, e, 2 * k + 1));
-    acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FP>(p)), draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+    acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FP>(p)),
+                             draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
   } else if constexpr (P::is_fused) {
     acc = fd::finish<FC, MC>(fd::fma<MC>(ua, ub, fd::unpack<FC>(acc)), draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
   } else {
     using F32 = fd::binary32_format;
     part = fd::finish<F32, round::nearest_even>(fd::fma<round::nearest_even>(ua, ub, fd::unpack<F32>(part)), 0);
     if ((k + 1) % P::Kind::length == 0 || k + 1 == K) {
-      acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<F32>(part)), draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+      acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<F32>(part)),
+                               draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
       part = 0;
     }
   }
@@ -240,7 +251,9 @@ struct gemm_problem {
   __device__ typename P::SB b_bits(std::size_t z, std::uint32_t k, std::uint32_t j) const noexcept {
     return round_input<typename P::InB, typename P::MB>(b[z * sb + k * ldb + j], seed, (z * K + k) * N + j, op_input_b);
   }
-  __device__ TC* c_at(std::size_t z, std::uint32_t i, std::uint32_t j) const noexcept { return c + z * sc + i * ldc + j; }
+  __device__ TC* c_at(std::size_t z, std::uint32_t i, std::uint32_t j) const noexcept {
+    return c + z * sc + i * ldc + j;
+  }
   __device__ std::uint64_t elem(std::size_t z, std::uint32_t i, std::uint32_t j) const noexcept {
     return (z * M + i) * static_cast<std::uint64_t>(N) + j;
   }
@@ -253,8 +266,10 @@ inline constexpr int tile_m = 64, tile_n = 64, tile_k = 16, thread_m = 4, thread
 // gives the B pair of a paired instruction.
 template <bool Native>
 __device__ __forceinline__ int tile_col(int tx, int q) {
-  if constexpr (Native) return 2 * tx + 32 * (q / 2) + (q % 2);
-  else return tx + 16 * q;
+  if constexpr (Native)
+    return 2 * tx + 32 * (q / 2) + (q % 2);
+  else
+    return tx + 16 * q;
 }
 
 template <class P>
@@ -290,8 +305,10 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tile_col<P::native_half>(tx, q);
       SC s = fd::pack_zero<typename P::FC>(false);
       if (i < M && j < N) s = ends.init(pr.c_at(z, i, j), pr.elem(z, i, j));
-      if constexpr (P::native_half) acc[r][q] = __ushort_as_half(static_cast<unsigned short>(s));
-      else acc[r][q] = s;
+      if constexpr (P::native_half)
+        acc[r][q] = __ushort_as_half(static_cast<unsigned short>(s));
+      else
+        acc[r][q] = s;
       part[r][q] = 0;
     }
 
@@ -305,7 +322,8 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       typename P::SA v = 0;
       if (i < M && k < K) v = pr.a_bits(z, i, k);
       if constexpr (P::native_half && !is_binary16_format_v<typename P::FA>)  // exact: FA embeds in binary16
-        As[kk][ii] = static_cast<SmA>(fd::convert_bits<typename binary16::format_type, typename P::FA, round::nearest_even>(v, 0));
+        As[kk][ii] = static_cast<SmA>(
+            fd::convert_bits<typename binary16::format_type, typename P::FA, round::nearest_even>(v, 0));
       else
         As[kk][ii] = v;
     }
@@ -316,7 +334,8 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       typename P::SB v = 0;
       if (j < N && k < K) v = pr.b_bits(z, k, j);
       if constexpr (P::native_half && !is_binary16_format_v<typename P::FB>)
-        Bs[kk][jj] = static_cast<SmB>(fd::convert_bits<typename binary16::format_type, typename P::FB, round::nearest_even>(v, 0));
+        Bs[kk][jj] = static_cast<SmB>(
+            fd::convert_bits<typename binary16::format_type, typename P::FB, round::nearest_even>(v, 0));
       else
         Bs[kk][jj] = v;
     }
@@ -339,8 +358,10 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
         for (int r = 0; r < thread_m; ++r)
 #pragma unroll
           for (int h = 0; h < thread_n / 2; ++h) {
-            if constexpr (P::is_fused) acc2[r][h] = h16x2_fma(av[r], bv[h], acc2[r][h]);
-            else acc2[r][h] = h16x2_add(acc2[r][h], h16x2_mul(av[r], bv[h]));
+            if constexpr (P::is_fused)
+              acc2[r][h] = h16x2_fma(av[r], bv[h], acc2[r][h]);
+            else
+              acc2[r][h] = h16x2_add(acc2[r][h], h16x2_mul(av[r], bv[h]));
           }
       }
 #pragma unroll
@@ -360,7 +381,8 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
 #pragma unroll 1
           for (int q = 0; q < thread_n; ++q) {
             const std::uint32_t j = j0 + tile_col<false>(tx, q);
-            const std::uint64_t e = (is_stochastic_v<typename P::MP> || is_stochastic_v<typename P::MC>) ? pr.elem(z, i, j) : 0;
+            const std::uint64_t e =
+                (is_stochastic_v<typename P::MP> || is_stochastic_v<typename P::MC>) ? pr.elem(z, i, j) : 0;
             gemm_step<P>(acc[r][q], part[r][q], av, Bs[kk][tx + 16 * q], seed, e, k0 + kk, K);
           }
         }
@@ -393,21 +415,27 @@ status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t pro
   if (grid.y > 65535u) return status::error(status::bad_shape, "cuda: M is too large for one grid (M / 64 > 65535)");
   for (std::size_t z0 = 0; z0 < problems; z0 += 65535) {
     const std::size_t nz = problems - z0 < 65535 ? problems - z0 : 65535;
-    tile_gemm_kernel<P, Problem, TC><<<dim3(grid.x, grid.y, static_cast<unsigned>(nz)), tile_threads, 0, stream>>>(pr, ends, z0);
+    tile_gemm_kernel<P, Problem, TC>
+        <<<dim3(grid.x, grid.y, static_cast<unsigned>(nz)), tile_threads, 0, stream>>>(pr, ends, z0);
     if (const status st = launch_status(); st.rejected()) return st;
   }
   return {};
 }
 
-inline bool mul_ok(std::size_t a, std::size_t b, std::size_t& out) noexcept { return !__builtin_mul_overflow(a, b, &out); }
+inline bool mul_ok(std::size_t a, std::size_t b, std::size_t& out) noexcept {
+  return !__builtin_mul_overflow(a, b, &out);
+}
 
 }  // namespace detail
 
 template <class Recipe, class TA, class TB, class TC, class... Args>
 status gemm(const gemm_shape& s, const TA* a, const TB* b, TC* c, cudaStream_t stream, Args&&... args) {
-  static_assert(std::is_same_v<TA, float> || std::is_same_v<TA, double> || is_cfloat_v<TA>, "cuda::gemm: A must hold float, double or a cfloat");
-  static_assert(std::is_same_v<TB, float> || std::is_same_v<TB, double> || is_cfloat_v<TB>, "cuda::gemm: B must hold float, double or a cfloat");
-  static_assert(std::is_same_v<TC, float> || std::is_same_v<TC, double> || is_cfloat_v<TC>, "cuda::gemm: C must hold float, double or a cfloat");
+  static_assert(std::is_same_v<TA, float> || std::is_same_v<TA, double> || is_cfloat_v<TA>,
+                "cuda::gemm: A must hold float, double or a cfloat");
+  static_assert(std::is_same_v<TB, float> || std::is_same_v<TB, double> || is_cfloat_v<TB>,
+                "cuda::gemm: B must hold float, double or a cfloat");
+  static_assert(std::is_same_v<TC, float> || std::is_same_v<TC, double> || is_cfloat_v<TC>,
+                "cuda::gemm: C must hold float, double or a cfloat");
   using P = detail::gemm_plan<Recipe, TC, Args...>;
   detail::require_source<P::template stochastic<TA, TB>, P::targs::has_source>();
   if (s.batch == 0 || s.m == 0 || s.n == 0) return {};
@@ -415,16 +443,20 @@ status gemm(const gemm_shape& s, const TA* a, const TB* b, TC* c, cudaStream_t s
   if (s.m >= (std::size_t{1} << 31) || s.n >= (std::size_t{1} << 31))
     return status::error(status::bad_shape, "cuda::gemm: M and N must be below 2^31");
   const std::size_t lda = s.lda ? s.lda : s.k, ldb = s.ldb ? s.ldb : s.n, ldc = s.ldc ? s.ldc : s.n;
-  if (lda < s.k || ldb < s.n || ldc < s.n) return status::error(status::bad_shape, "cuda::gemm: a leading dimension is smaller than a row");
+  if (lda < s.k || ldb < s.n || ldc < s.n)
+    return status::error(status::bad_shape, "cuda::gemm: a leading dimension is smaller than a row");
   std::size_t ea = 0, eb = 0, ec = 0, t = 0;
-  if (!detail::mul_ok(s.m - 1, lda, ea) || !detail::mul_ok(s.k ? s.k - 1 : 0, ldb, eb) || !detail::mul_ok(s.m - 1, ldc, ec))
+  if (!detail::mul_ok(s.m - 1, lda, ea) || !detail::mul_ok(s.k ? s.k - 1 : 0, ldb, eb) ||
+      !detail::mul_ok(s.m - 1, ldc, ec))
     return status::error(status::bad_shape, "cuda::gemm: matrix extent overflows size_t");
   ea = s.k ? ea + s.k : 0;
   eb = s.k ? eb + s.n : 0;
   ec += s.n;
-  const std::size_t sa = s.stride_a ? s.stride_a : ea, sb = s.stride_b ? s.stride_b : eb, sc = s.stride_c ? s.stride_c : ec;
+  const std::size_t sa = s.stride_a ? s.stride_a : ea, sb = s.stride_b ? s.stride_b : eb,
+                    sc = s.stride_c ? s.stride_c : ec;
   if (s.batch > 1 && (sa < ea || sb < eb || sc < ec))
-    return status::error(status::bad_shape, "cuda::gemm: a batch stride is smaller than one matrix (batches would overlap)");
+    return status::error(status::bad_shape,
+                         "cuda::gemm: a batch stride is smaller than one matrix (batches would overlap)");
   std::size_t mn = 0;
   if (!detail::mul_ok(s.m, s.n, mn) || !detail::mul_ok(mn, s.batch, t) || !detail::mul_ok(s.m * s.batch, s.k + 1, t) ||
       !detail::mul_ok(s.k * s.batch, s.n + 1, t) || !detail::mul_ok(s.batch, sc, t))
@@ -441,13 +473,25 @@ status gemm(const gemm_shape& s, const TA* a, const TB* b, TC* c, cudaStream_t s
       const auto pb = reinterpret_cast<std::uintptr_t>(p);
       return bytes && pb < ce && cb < pb + bytes;
     };
-    if (hits(a, s.k ? ((s.batch - 1) * sa + ea) * sizeof(TA) : 0) || hits(b, s.k ? ((s.batch - 1) * sb + eb) * sizeof(TB) : 0))
+    if (hits(a, s.k ? ((s.batch - 1) * sa + ea) * sizeof(TA) : 0) ||
+        hits(b, s.k ? ((s.batch - 1) * sb + eb) * sizeof(TB) : 0))
       return status::error(status::bad_argument, "cuda::gemm: C overlaps A or B");
   }
   const std::uint64_t seed = detail::source_of(args...).seed;
   const auto ends = detail::gemm_ends<P>::make(s.alpha, s.beta, s.k, seed);
-  const detail::gemm_problem<P, TA, TB, TC> pr{a, b, c, lda, ldb, ldc, sa, sb, sc, static_cast<std::uint32_t>(s.m),
-                                               static_cast<std::uint32_t>(s.n), static_cast<std::uint32_t>(s.k), seed};
+  const detail::gemm_problem<P, TA, TB, TC> pr{a,
+                                               b,
+                                               c,
+                                               lda,
+                                               ldb,
+                                               ldc,
+                                               sa,
+                                               sb,
+                                               sc,
+                                               static_cast<std::uint32_t>(s.m),
+                                               static_cast<std::uint32_t>(s.n),
+                                               static_cast<std::uint32_t>(s.k),
+                                               seed};
   return detail::launch_tiles<P, detail::gemm_problem<P, TA, TB, TC>, TC>(pr, ends, s.batch, stream);
 }
 

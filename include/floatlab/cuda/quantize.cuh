@@ -11,12 +11,11 @@
 //     float/double out are the codes converted to nearest even (exact whenever To fits).
 //
 // Float -> binary16 / bfloat16 to nearest even runs the hardware conversion (common.cuh,
-// convert_fast, proven over all floats). One pass, no stored random tensor, no zero fill, no allocation: a grid-stride loop over
-// groups of four elements read as one float4 when in is 16-byte aligned (and out aligned to
-// four of its elements), then a bounds-checked tail; any other alignment runs the scalar loop.
-// Rejected before launch (status, message): null pointer with n > 0, pointers that are not
-// device (or managed) memory, misaligned elements, out overlapping in other than exactly in
-// place with elements of the same size.
+// convert_fast, proven over all floats). One pass, no stored random tensor, no zero fill, no allocation: a grid-stride
+// loop over groups of four elements read as one float4 when in is 16-byte aligned (and out aligned to four of its
+// elements), then a bounds-checked tail; any other alignment runs the scalar loop. Rejected before launch (status,
+// message): null pointer with n > 0, pointers that are not device (or managed) memory, misaligned elements, out
+// overlapping in other than exactly in place with elements of the same size.
 #pragma once
 
 #include "common.cuh"
@@ -28,16 +27,19 @@ inline constexpr std::uint32_t quantize_operation = 0;
 namespace detail {
 
 template <class To, class Mode, class Src>
-FLOATLAB_HOST_DEVICE typename To::storage_type quantize_bits(const Src& x, std::uint64_t seed, std::uint64_t i) noexcept {
-  return convert_fast<typename To::format_type, format_of_t<Src>, Mode>(bits_of(x),
-                                                                      draw(is_stochastic_v<Mode>, seed, i, quantize_operation));
+FLOATLAB_HOST_DEVICE typename To::storage_type quantize_bits(const Src& x, std::uint64_t seed,
+                                                             std::uint64_t i) noexcept {
+  return convert_fast<typename To::format_type, format_of_t<Src>, Mode>(
+      bits_of(x), draw(is_stochastic_v<Mode>, seed, i, quantize_operation));
 }
 
 // The element written for code q: the code itself, or its value as float/double.
 template <class To, class Dst>
 FLOATLAB_HOST_DEVICE constexpr Dst quantize_value(typename To::storage_type q) noexcept {
-  if constexpr (std::is_same_v<Dst, To>) return To::from_bits(q);
-  else return write_out<Dst, typename To::format_type, round::nearest_even>(q, 0);
+  if constexpr (std::is_same_v<Dst, To>)
+    return To::from_bits(q);
+  else
+    return write_out<Dst, typename To::format_type, round::nearest_even>(q, 0);
 }
 
 // Element i of a quantize (host reference and device kernels call this one function).
@@ -53,8 +55,7 @@ struct alignas(4 * sizeof(Dst)) four_of {
 
 // float in, groups of four: one 16-byte load, one store of four elements.
 template <class To, class Mode, class Dst>
-__global__ void quantize_vec4_kernel(const float* in, Dst* out, std::size_t n,
-                                     std::uint64_t seed) {
+__global__ void quantize_vec4_kernel(const float* in, Dst* out, std::size_t n, std::uint64_t seed) {
   const std::size_t groups = n / 4;
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
   const std::size_t first = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -68,7 +69,8 @@ __global__ void quantize_vec4_kernel(const float* in, Dst* out, std::size_t n,
     r.v[3] = quantize_element<To, Mode, float, Dst>(x.w, seed, i + 3);
     reinterpret_cast<four_of<Dst>*>(out)[g] = r;
   }
-  for (std::size_t i = 4 * groups + first; i < n; i += stride) out[i] = quantize_element<To, Mode, float, Dst>(in[i], seed, i);
+  for (std::size_t i = 4 * groups + first; i < n; i += stride)
+    out[i] = quantize_element<To, Mode, float, Dst>(in[i], seed, i);
 }
 
 template <class To, class Mode, class Src, class Dst>
@@ -91,7 +93,8 @@ inline unsigned grid_for(std::size_t work, unsigned threads) noexcept {
 
 template <class To, class Src, class Dst, class... Args>
 status quantize(const Src* in, Dst* out, std::size_t n, cudaStream_t stream, Args&&... args) {
-  static_assert(is_cfloat_v<To>, "cuda::quantize<To>: To must be a floatlab::cfloat (fixed, block and MX are not yet here)");
+  static_assert(is_cfloat_v<To>,
+                "cuda::quantize<To>: To must be a floatlab::cfloat (fixed, block and MX are not yet here)");
   static_assert(std::is_same_v<Src, float> || std::is_same_v<Src, double> || is_cfloat_v<Src>,
                 "cuda::quantize: in must hold float, double or a cfloat");
   static_assert(std::is_same_v<Dst, To> || detail::is_real_v<Dst>,
@@ -101,7 +104,8 @@ status quantize(const Src* in, Dst* out, std::size_t n, cudaStream_t stream, Arg
   using Mode = typename T::mode;
   detail::require_source<is_stochastic_v<Mode>, T::has_source>();
   if (n == 0) return {};
-  if (in == nullptr || out == nullptr) return status::error(status::bad_argument, "cuda::quantize: null pointer with n > 0");
+  if (in == nullptr || out == nullptr)
+    return status::error(status::bad_argument, "cuda::quantize: null pointer with n > 0");
   if (!detail::aligned(in, alignof(Src)) || !detail::aligned(out, alignof(Dst)))
     return status::error(status::bad_argument, "cuda::quantize: in or out is not aligned to its element type");
   if (!detail::device_pointer(in) || !detail::device_pointer(out))
@@ -114,11 +118,13 @@ status quantize(const Src* in, Dst* out, std::size_t n, cudaStream_t stream, Arg
   constexpr unsigned threads = 256;
   if constexpr (std::is_same_v<Src, float> && (4 * sizeof(Dst) <= 16)) {
     if (detail::aligned(in, 16) && detail::aligned(out, 4 * sizeof(Dst))) {
-      detail::quantize_vec4_kernel<To, Mode, Dst><<<detail::grid_for(n / 4 + 1, threads), threads, 0, stream>>>(in, out, n, seed);
+      detail::quantize_vec4_kernel<To, Mode, Dst>
+          <<<detail::grid_for(n / 4 + 1, threads), threads, 0, stream>>>(in, out, n, seed);
       return detail::launch_status();
     }
   }
-  detail::quantize_scalar_kernel<To, Mode, Src, Dst><<<detail::grid_for(n, threads), threads, 0, stream>>>(in, out, n, seed);
+  detail::quantize_scalar_kernel<To, Mode, Src, Dst>
+      <<<detail::grid_for(n, threads), threads, 0, stream>>>(in, out, n, seed);
   return detail::launch_status();
 }
 
