@@ -134,6 +134,13 @@ if(FLOATLAB_CUDA_TESTS AND CMAKE_CUDA_COMPILER)
   set_target_properties(cuda_expansion_kernel PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
   add_test(NAME cuda_expansion_kernel COMMAND cuda_expansion_kernel)
   set_tests_properties(cuda_expansion_kernel PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
+  # floatlab/cuda quantize / GEMM / conv2d kernels vs host references, and the native binary16
+  # route vs the scalar core over all pairs (exits 77 = skipped without a GPU).
+  add_executable(cuda_tensor_kernels cuda/tensor_kernels.cu)
+  target_link_libraries(cuda_tensor_kernels PRIVATE floatlab::floatlab)
+  set_target_properties(cuda_tensor_kernels PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
+  add_test(NAME cuda_tensor_kernels COMMAND cuda_tensor_kernels)
+  set_tests_properties(cuda_tensor_kernels PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
 endif()
 
 # Issue 8 first impressions: mixing formats names convert<>, C++14 names C++17, and the

@@ -1,0 +1,498 @@
+// floatlab/cuda/gemm.cuh: C = alpha * A B + beta * C on the GPU with per-operation rounding,
+// bit-identical to the host's floatlab::tensor::gemm (issue 13, tensor/gemm.hpp).
+//
+//   status gemm<Recipe>(const gemm_shape& s, const TA* a, const TB* b, TC* c, cudaStream_t stream
+//                       [, mode] [, counter_source])
+//     Recipe: gemm_recipe<InA, Prod, Acc, Kind = per_operation, InB = InA>; Kind is
+//     per_operation, fused or chunked<L> (binary32 partials). TA, TB: float, double or cfloat;
+//     TC: float, double or cfloat. Row-major, A(i, k) = a[i*lda + k], B(k, j) = b[k*ldb + j],
+//     C(i, j) = c[i*ldc + j] (ld = 0: tight), strided batches (stride = 0: tight).
+//
+// Semantics (the host's, docs/tensor.md of issue 13; restated so this file can be checked):
+//   inputs rounded once to InA / InB (A element (bt, i, k): e = (bt*M + i)*K + k, op 0xFFFFFFF0;
+//   B element (bt, k, j): e = (bt*K + k)*N + j, op 0xFFFFFFF1; an input already of type InA /
+//   InB is used as is); per output element (e = (bt*M + i)*N + j), k = 0..K-1 in order:
+//     per_operation: p = round_Prod(a*b) [op 2k+1]; acc = round_Acc(acc + p) [op 2k+2]
+//     fused:         acc = round_Acc(acc + a*b) [op 2k+2] (exact product, one rounding)
+//     chunked<L>:    part = RN32(part + a*b) per step from +0; at the end of each chunk of L
+//                    consecutive k (and at k = K-1): acc = round_Acc(acc + part) [op 2k+2]
+//   alpha/beta (both first rounded to Acc, nearest even): beta == 0: C is not read. alpha == 1,
+//   beta != 0: acc starts from round_Acc(beta*c) [op 0] (c rounded to Acc for beta == 1).
+//   alpha != 1: acc starts from +0 and ends as round_Acc(round_Acc(alpha*acc) [op 2K+1] +
+//   round_Acc(beta*c) [op 0]) [op 2K+2]. Written as TC: rounded once [op 2K+3] in TC's mode
+//   (cfloat) or to nearest even (float/double).
+//   A trailing mode replaces the mode of every format (InA, InB, Prod, Acc, TC).
+//
+// Kernel: 64 x 64 output tile per block of 256 threads, each thread 4 x 4 outputs (rows
+// ty + 16r, columns tx + 16c), k in shared-memory tiles of 16; the inputs are rounded while
+// the tiles are loaded (the same word for the same element in every block, so recomputing is
+// harmless and nothing is allocated; float -> binary16 / bfloat16 nearest-even inputs take the
+// hardware conversion of common.cuh). Each output element's steps run k = 0..K-1 in order in
+// one thread, so the result is the host's whatever the tiling.
+// Rounding: the scalar core (detail::mul / add / fma + finish = round_pack) in device code,
+// except the native binary16 route: Prod = Acc = binary16 (IEEE, nearest even), inputs whose
+// values all embed exactly in binary16 (binary16, e5m2, e4m3, ...), per_operation or fused:
+// paired __hmul2_rn + __hadd2_rn (or __hfma2), each lane a correctly rounded IEEE binary16
+// operation (two output columns per instruction); NaN
+// results are re-encoded as the core's NaN at the end. Proven equal to the core exhaustively
+// over all pairs of binary16 operands (and fma on a structured + random set) in
+// tests/cuda/tensor_kernels.cu.
+#pragma once
+
+#include <cuda_fp16.h>
+
+#include "common.cuh"
+
+namespace floatlab::cuda {
+
+struct per_operation {};
+struct fused {};
+template <std::size_t L>
+struct chunked {
+  static_assert(L >= 1, "chunked<L>: chunk length L must be at least 1");
+  static constexpr std::size_t length = L;
+};
+template <class T>
+struct is_chunked : std::false_type {};
+template <std::size_t L>
+struct is_chunked<chunked<L>> : std::true_type {};
+
+// ASSUMPTION until issue 13 is merged: the same recipe as floatlab::tensor::gemm_recipe (whose
+// chunked<L, binary32> is this chunked<L>; exact partials are not on the GPU yet).
+template <class InA, class Prod, class Acc, class Kind = per_operation, class InB = InA>
+struct gemm_recipe {
+  static_assert(is_cfloat_v<InA> && is_cfloat_v<InB> && is_cfloat_v<Prod> && is_cfloat_v<Acc>,
+                "cuda::gemm_recipe: InA, InB, Prod and Acc must be floatlab::cfloat types");
+  static_assert(std::is_same_v<Kind, per_operation> || std::is_same_v<Kind, fused> || is_chunked<Kind>::value,
+                "cuda::gemm_recipe: Kind must be per_operation, fused or chunked<L>");
+  using in_a = InA;
+  using in_b = InB;
+  using product = Prod;
+  using accumulate = Acc;
+  using kind = Kind;
+};
+
+struct gemm_shape {
+  std::size_t m = 0, n = 0, k = 0;
+  std::size_t lda = 0, ldb = 0, ldc = 0;  // row-major leading dimensions; 0: tight (k, n, n)
+  std::size_t batch = 1;
+  std::size_t stride_a = 0, stride_b = 0, stride_c = 0;  // elements between batches; 0: tight
+  double alpha = 1, beta = 0;
+};
+
+inline constexpr std::uint32_t op_input_a = 0xFFFFFFF0u, op_input_b = 0xFFFFFFF1u;
+inline constexpr std::size_t max_k = (std::size_t{1} << 31) - 16;
+
+namespace detail {
+
+template <class F>
+inline constexpr bool is_binary16_format_v = std::is_same_v<F, typename binary16::format_type>;
+
+// Every value of F is a binary16 value (so converting F -> binary16 is exact).
+template <class F>
+inline constexpr bool embeds_in_binary16_v =
+    F::fraction_bits <= 10 && F::emax <= 15 && F::emin - F::fraction_bits >= -24 && F::total_bits <= 16;
+
+template <class T, class Fallback, class = void>
+struct mode_or {
+  using type = Fallback;
+};
+template <class T, class Fallback>
+struct mode_or<T, Fallback, std::enable_if_t<is_cfloat_v<T>>> {
+  using type = typename T::rounding_mode;
+};
+
+// The formats and modes of one call (host gemm_plan's rules).
+template <class Recipe, class TC, class... Args>
+struct gemm_plan {
+  using targs = tail_args<round::nearest_even, std::decay_t<Args>...>;
+  static constexpr bool has_mode = targs::has_mode;
+  using TMode = typename targs::mode;
+  template <class T>
+  using pick = typename pick_mode<T, TMode, has_mode>::type;
+  using InA = pick<typename Recipe::in_a>;
+  using InB = pick<typename Recipe::in_b>;
+  using Prod = pick<typename Recipe::product>;
+  using Acc = pick<typename Recipe::accumulate>;
+  using Out = pick<TC>;
+  using Kind = typename Recipe::kind;
+  using MA = typename InA::rounding_mode;
+  using MB = typename InB::rounding_mode;
+  using MP = typename Prod::rounding_mode;
+  using MC = typename Acc::rounding_mode;
+  using MOut = typename mode_or<Out, round::nearest_even>::type;
+  using FA = typename InA::format_type;
+  using FB = typename InB::format_type;
+  using FP = typename Prod::format_type;
+  using FC = typename Acc::format_type;
+  using SA = typename FA::storage;
+  using SB = typename FB::storage;
+  using SC = typename FC::storage;
+  static constexpr bool per_op = std::is_same_v<Kind, per_operation>;
+  static constexpr bool is_fused = std::is_same_v<Kind, fused>;
+  static constexpr bool native_half =
+      is_binary16_format_v<FC> && std::is_same_v<MC, round::nearest_even> && embeds_in_binary16_v<FA> &&
+      embeds_in_binary16_v<FB> &&
+      (is_fused || (per_op && is_binary16_format_v<FP> && std::is_same_v<MP, round::nearest_even>));
+  template <class TA, class TB>
+  static constexpr bool stochastic = (is_stochastic_v<MA> && !std::is_same_v<TA, InA>) ||
+                                     (is_stochastic_v<MB> && !std::is_same_v<TB, InB>) ||
+                                     (is_stochastic_v<MP> && per_op) || is_stochastic_v<MC> ||
+                                     (is_stochastic_v<MOut> && is_cfloat_v<Out>);
+};
+
+// The native binary16 route: one correctly rounded IEEE binary16 operation each (PTX mul.rn,
+// add.rn, fma.rn on f16: the .rn forms are never contracted). NaN payloads differ from the
+// core's NaN: fix_nan re-encodes them (applied to every value that leaves the route).
+__device__ __forceinline__ __half h16_mul(__half a, __half b) { return __hmul_rn(a, b); }
+__device__ __forceinline__ __half h16_add(__half a, __half b) { return __hadd_rn(a, b); }
+__device__ __forceinline__ __half h16_fma(__half a, __half b, __half c) { return __hfma(a, b, c); }
+// The paired forms (PTX mul.rn / add.rn / fma.rn on f16x2): two independent lanes, each the
+// scalar operation above; the kernel's native route runs on these.
+__device__ __forceinline__ __half2 h16x2_mul(__half2 a, __half2 b) { return __hmul2_rn(a, b); }
+__device__ __forceinline__ __half2 h16x2_add(__half2 a, __half2 b) { return __hadd2_rn(a, b); }
+__device__ __forceinline__ __half2 h16x2_fma(__half2 a, __half2 b, __half2 c) { return __hfma2(a, b, c); }
+FLOATLAB_HOST_DEVICE constexpr std::uint16_t h16_fix_nan(std::uint16_t bits) noexcept {
+  return canonical_nan<typename binary16::format_type>(bits);
+}
+
+// The prologue and epilogue of one output element (alpha, beta, the conversion to TC): the
+// host's gemm_ends, with alpha and beta already rounded to Acc on the host.
+template <class P>
+struct gemm_ends {
+  using FC = typename P::FC;
+  using MC = typename P::MC;
+  using SC = typename P::SC;
+  bool alpha_one, beta_zero, beta_one;
+  fd::unpacked alpha_u, beta_u;
+  std::uint32_t op_alpha, op_beta, op_out;
+  std::uint64_t seed;
+
+  static fd::unpacked scalar(double x) noexcept {
+    return fd::unpack<FC>(
+        fd::convert_bits<FC, fd::binary64_format, round::nearest_even>(bit_cast<std::uint64_t>(x), 0));
+  }
+  static gemm_ends make(double alpha, double beta, std::size_t K, std::uint64_t seed) noexcept {
+    return {alpha == 1.0,
+            beta == 0.0,
+            beta == 1.0,
+            scalar(alpha),
+            scalar(beta),
+            static_cast<std::uint32_t>(2 * K + 1),
+            static_cast<std::uint32_t>(2 * K + 2),
+            static_cast<std::uint32_t>(2 * K + 3),
+            seed};
+  }
+  FLOATLAB_HOST_DEVICE std::uint32_t w(std::uint64_t e, std::uint32_t op) const noexcept {
+    return draw(is_stochastic_v<MC>, seed, e, op);
+  }
+  template <class TC>
+  FLOATLAB_HOST_DEVICE SC beta_c(const TC& cv, std::uint64_t e) const noexcept {
+    const fd::unpacked cu = unpack_any(cv);
+    if (beta_one) return fd::finish<FC, MC>({cu.cls, cu.sign, cu.exp, cu.sig, false}, w(e, 0));
+    return fd::finish<FC, MC>(fd::mul(beta_u, cu), w(e, 0));
+  }
+  template <class TC>
+  FLOATLAB_HOST_DEVICE SC init(const TC* cp, std::uint64_t e) const noexcept {
+    if (beta_zero || !alpha_one) return fd::pack_zero<FC>(false);
+    return beta_c(*cp, e);
+  }
+  template <class TC>
+  FLOATLAB_HOST_DEVICE TC finish(const TC* cp, std::uint64_t e, SC acc) const noexcept {
+    if (!alpha_one) {
+      acc = fd::finish<FC, MC>(fd::mul(alpha_u, fd::unpack<FC>(acc)), w(e, op_alpha));
+      if (!beta_zero)
+        acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FC>(beta_c(*cp, e))), w(e, op_beta));
+    }
+    using MOut = typename P::MOut;
+    return write_out<TC, FC, MOut>(acc, draw(is_stochastic_v<MOut>, seed, e, op_out));
+  }
+};
+
+// One step k of one output element on the scalar core (host-callable: the tests' reference
+// loops call these same steps). part: the chunked binary32 partial (bits).
+template <class P>
+FLOATLAB_HOST_DEVICE void gemm_step(typename P::SC& acc, std::uint32_t& part, typename P::SA a, typename P::SB b,
+                                    std::uint64_t seed, std::uint64_t e, std::uint32_t k, std::uint32_t K) noexcept {
+  using FP = typename P::FP;
+  using FC = typename P::FC;
+  using MP = typename P::MP;
+  using MC = typename P::MC;
+  const fd::unpacked ua = fd::unpack<typename P::FA>(a), ub = fd::unpack<typename P::FB>(b);
+  if constexpr (P::per_op) {
+    const auto p = fd::finish<FP, MP>(fd::mul(ua, ub), draw(is_stochastic_v<MP>, seed, e, 2 * k + 1));
+    acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FP>(p)),
+                             draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+  } else if constexpr (P::is_fused) {
+    acc = fd::finish<FC, MC>(fd::fma<MC>(ua, ub, fd::unpack<FC>(acc)), draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+  } else {
+    using F32 = fd::binary32_format;
+    part = fd::finish<F32, round::nearest_even>(fd::fma<round::nearest_even>(ua, ub, fd::unpack<F32>(part)), 0);
+    if ((k + 1) % P::Kind::length == 0 || k + 1 == K) {
+      acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<F32>(part)),
+                               draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+      part = 0;
+    }
+  }
+}
+
+// A row-major GEMM as a tile problem: input bits, output pointer and element index.
+template <class P, class TA, class TB, class TC>
+struct gemm_problem {
+  const TA* a;
+  const TB* b;
+  TC* c;
+  std::size_t lda, ldb, ldc, sa, sb, sc;
+  std::uint32_t M, N, K;
+  std::uint64_t seed;
+  __device__ typename P::SA a_bits(std::size_t z, std::uint32_t i, std::uint32_t k) const noexcept {
+    return round_input<typename P::InA, typename P::MA>(a[z * sa + i * lda + k], seed, (z * M + i) * K + k, op_input_a);
+  }
+  __device__ typename P::SB b_bits(std::size_t z, std::uint32_t k, std::uint32_t j) const noexcept {
+    return round_input<typename P::InB, typename P::MB>(b[z * sb + k * ldb + j], seed, (z * K + k) * N + j, op_input_b);
+  }
+  __device__ TC* c_at(std::size_t z, std::uint32_t i, std::uint32_t j) const noexcept {
+    return c + z * sc + i * ldc + j;
+  }
+  __device__ std::uint64_t elem(std::size_t z, std::uint32_t i, std::uint32_t j) const noexcept {
+    return (z * M + i) * static_cast<std::uint64_t>(N) + j;
+  }
+};
+
+inline constexpr int tile_m = 64, tile_n = 64, tile_k = 16, thread_m = 4, thread_n = 4, tile_threads = 256;
+
+// Column q (0..3) of thread tx inside a tile: tx + 16q on the scalar core; on the native
+// route two adjacent columns per pair (2tx + 32(q/2) + q%2) so that one 32-bit shared load
+// gives the B pair of a paired instruction.
+template <bool Native>
+__device__ __forceinline__ int tile_col(int tx, int q) {
+  if constexpr (Native)
+    return 2 * tx + 32 * (q / 2) + (q % 2);
+  else
+    return tx + 16 * q;
+}
+
+template <class P>
+struct smem_types {
+  using A = std::conditional_t<P::native_half, std::uint16_t, typename P::SA>;
+  using B = std::conditional_t<P::native_half, std::uint16_t, typename P::SB>;
+};
+
+// The tiled kernel for any tile problem (GEMM, implicit-GEMM convolution). Grid: x over
+// column tiles, y over row tiles, z over problems (batches, images x groups) from z0.
+template <class P, class Problem, class TC>
+__global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gemm_ends<P> ends, std::size_t z0) {
+  using SmA = typename smem_types<P>::A;
+  using SmB = typename smem_types<P>::B;
+  using SC = typename P::SC;
+  __shared__ alignas(16) SmA As[tile_k][tile_m];
+  __shared__ alignas(16) SmB Bs[tile_k][tile_n];
+  const std::size_t z = z0 + blockIdx.z;
+  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16, tid = threadIdx.x;
+  const std::uint32_t i0 = blockIdx.y * tile_m, j0 = blockIdx.x * tile_n;
+  const std::uint32_t M = pr.M, N = pr.N, K = pr.K;
+  const std::uint64_t seed = pr.seed;
+
+  // Accumulators: bits of Acc (scalar core) or binary16 registers (native route).
+  // (On the native route acc[r][2h], acc[r][2h+1] are the lanes of pair h.)
+  using AccReg = std::conditional_t<P::native_half, __half, SC>;
+  AccReg acc[thread_m][thread_n];
+  std::uint32_t part[thread_m][thread_n];
+#pragma unroll
+  for (int r = 0; r < thread_m; ++r)
+#pragma unroll
+    for (int q = 0; q < thread_n; ++q) {
+      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tile_col<P::native_half>(tx, q);
+      SC s = fd::pack_zero<typename P::FC>(false);
+      if (i < M && j < N) s = ends.init(pr.c_at(z, i, j), pr.elem(z, i, j));
+      if constexpr (P::native_half)
+        acc[r][q] = __ushort_as_half(static_cast<unsigned short>(s));
+      else
+        acc[r][q] = s;
+      part[r][q] = 0;
+    }
+
+  for (std::uint32_t k0 = 0; k0 < K; k0 += tile_k) {
+    // Load (and round) the A tile (tile_m x tile_k) and the B tile (tile_k x tile_n); outside
+    // the matrix: +0 (never used in a step: steps stop at K and outputs outside are not stored).
+#pragma unroll
+    for (int t = 0; t < tile_m * tile_k / tile_threads; ++t) {
+      const int l = tid + tile_threads * t, kk = l % tile_k, ii = l / tile_k;
+      const std::uint32_t i = i0 + ii, k = k0 + kk;
+      typename P::SA v = 0;
+      if (i < M && k < K) v = pr.a_bits(z, i, k);
+      if constexpr (P::native_half && !is_binary16_format_v<typename P::FA>)  // exact: FA embeds in binary16
+        As[kk][ii] = static_cast<SmA>(
+            fd::convert_bits<typename binary16::format_type, typename P::FA, round::nearest_even>(v, 0));
+      else
+        As[kk][ii] = v;
+    }
+#pragma unroll
+    for (int t = 0; t < tile_k * tile_n / tile_threads; ++t) {
+      const int l = tid + tile_threads * t, jj = l % tile_n, kk = l / tile_n;
+      const std::uint32_t j = j0 + jj, k = k0 + kk;
+      typename P::SB v = 0;
+      if (j < N && k < K) v = pr.b_bits(z, k, j);
+      if constexpr (P::native_half && !is_binary16_format_v<typename P::FB>)
+        Bs[kk][jj] = static_cast<SmB>(
+            fd::convert_bits<typename binary16::format_type, typename P::FB, round::nearest_even>(v, 0));
+      else
+        Bs[kk][jj] = v;
+    }
+    __syncthreads();
+    const std::uint32_t steps = K - k0 < static_cast<std::uint32_t>(tile_k) ? K - k0 : tile_k;
+    if constexpr (P::native_half) {
+      // Pairs: acc2[r][h] holds columns tile_col(tx, 2h), tile_col(tx, 2h + 1).
+      __half2 acc2[thread_m][thread_n / 2];
+#pragma unroll
+      for (int r = 0; r < thread_m; ++r)
+#pragma unroll
+        for (int h = 0; h < thread_n / 2; ++h) acc2[r][h] = __halves2half2(acc[r][2 * h], acc[r][2 * h + 1]);
+      for (std::uint32_t kk = 0; kk < steps; ++kk) {
+        __half2 av[thread_m], bv[thread_n / 2];
+#pragma unroll
+        for (int r = 0; r < thread_m; ++r) av[r] = __half2half2(__ushort_as_half(As[kk][ty + 16 * r]));
+#pragma unroll
+        for (int h = 0; h < thread_n / 2; ++h) bv[h] = *reinterpret_cast<const __half2*>(&Bs[kk][2 * tx + 32 * h]);
+#pragma unroll
+        for (int r = 0; r < thread_m; ++r)
+#pragma unroll
+          for (int h = 0; h < thread_n / 2; ++h) {
+            if constexpr (P::is_fused)
+              acc2[r][h] = h16x2_fma(av[r], bv[h], acc2[r][h]);
+            else
+              acc2[r][h] = h16x2_add(acc2[r][h], h16x2_mul(av[r], bv[h]));
+          }
+      }
+#pragma unroll
+      for (int r = 0; r < thread_m; ++r)
+#pragma unroll
+        for (int h = 0; h < thread_n / 2; ++h) {
+          acc[r][2 * h] = __low2half(acc2[r][h]);
+          acc[r][2 * h + 1] = __high2half(acc2[r][h]);
+        }
+    } else {
+      for (std::uint32_t kk = 0; kk < steps; ++kk) {
+        // Not unrolled: the scalar core is long, and a 16-fold copy only costs compile time.
+#pragma unroll 1
+        for (int r = 0; r < thread_m; ++r) {
+          const typename P::SA av = As[kk][ty + 16 * r];
+          const std::uint32_t i = i0 + ty + 16 * r;
+#pragma unroll 1
+          for (int q = 0; q < thread_n; ++q) {
+            const std::uint32_t j = j0 + tile_col<false>(tx, q);
+            const std::uint64_t e =
+                (is_stochastic_v<typename P::MP> || is_stochastic_v<typename P::MC>) ? pr.elem(z, i, j) : 0;
+            gemm_step<P>(acc[r][q], part[r][q], av, Bs[kk][tx + 16 * q], seed, e, k0 + kk, K);
+          }
+        }
+      }
+    }
+    __syncthreads();
+  }
+
+#pragma unroll
+  for (int r = 0; r < thread_m; ++r)
+#pragma unroll
+    for (int q = 0; q < thread_n; ++q) {
+      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tile_col<P::native_half>(tx, q);
+      if (i >= M || j >= N) continue;
+      SC s;
+      if constexpr (P::native_half) {
+        s = static_cast<SC>(h16_fix_nan(__half_as_ushort(acc[r][q])));
+      } else {
+        s = acc[r][q];
+      }
+      TC* cp = pr.c_at(z, i, j);
+      *cp = ends.finish(cp, pr.elem(z, i, j), s);
+    }
+}
+
+template <class P, class Problem, class TC>
+status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t problems, cudaStream_t stream) {
+  if (pr.M == 0 || pr.N == 0 || problems == 0) return {};
+  const dim3 grid((pr.N + tile_n - 1) / tile_n, (pr.M + tile_m - 1) / tile_m, 1);
+  if (grid.y > 65535u) return status::error(status::bad_shape, "cuda: M is too large for one grid (M / 64 > 65535)");
+  for (std::size_t z0 = 0; z0 < problems; z0 += 65535) {
+    const std::size_t nz = problems - z0 < 65535 ? problems - z0 : 65535;
+    tile_gemm_kernel<P, Problem, TC>
+        <<<dim3(grid.x, grid.y, static_cast<unsigned>(nz)), tile_threads, 0, stream>>>(pr, ends, z0);
+    if (const status st = launch_status(); st.rejected()) return st;
+  }
+  return {};
+}
+
+inline bool mul_ok(std::size_t a, std::size_t b, std::size_t& out) noexcept {
+  return !__builtin_mul_overflow(a, b, &out);
+}
+
+}  // namespace detail
+
+template <class Recipe, class TA, class TB, class TC, class... Args>
+status gemm(const gemm_shape& s, const TA* a, const TB* b, TC* c, cudaStream_t stream, Args&&... args) {
+  static_assert(std::is_same_v<TA, float> || std::is_same_v<TA, double> || is_cfloat_v<TA>,
+                "cuda::gemm: A must hold float, double or a cfloat");
+  static_assert(std::is_same_v<TB, float> || std::is_same_v<TB, double> || is_cfloat_v<TB>,
+                "cuda::gemm: B must hold float, double or a cfloat");
+  static_assert(std::is_same_v<TC, float> || std::is_same_v<TC, double> || is_cfloat_v<TC>,
+                "cuda::gemm: C must hold float, double or a cfloat");
+  using P = detail::gemm_plan<Recipe, TC, Args...>;
+  detail::require_source<P::template stochastic<TA, TB>, P::targs::has_source>();
+  if (s.batch == 0 || s.m == 0 || s.n == 0) return {};
+  if (s.k > max_k) return status::error(status::bad_shape, "cuda::gemm: K must be below 2^31 - 16");
+  if (s.m >= (std::size_t{1} << 31) || s.n >= (std::size_t{1} << 31))
+    return status::error(status::bad_shape, "cuda::gemm: M and N must be below 2^31");
+  const std::size_t lda = s.lda ? s.lda : s.k, ldb = s.ldb ? s.ldb : s.n, ldc = s.ldc ? s.ldc : s.n;
+  if (lda < s.k || ldb < s.n || ldc < s.n)
+    return status::error(status::bad_shape, "cuda::gemm: a leading dimension is smaller than a row");
+  std::size_t ea = 0, eb = 0, ec = 0, t = 0;
+  if (!detail::mul_ok(s.m - 1, lda, ea) || !detail::mul_ok(s.k ? s.k - 1 : 0, ldb, eb) ||
+      !detail::mul_ok(s.m - 1, ldc, ec))
+    return status::error(status::bad_shape, "cuda::gemm: matrix extent overflows size_t");
+  ea = s.k ? ea + s.k : 0;
+  eb = s.k ? eb + s.n : 0;
+  ec += s.n;
+  const std::size_t sa = s.stride_a ? s.stride_a : ea, sb = s.stride_b ? s.stride_b : eb,
+                    sc = s.stride_c ? s.stride_c : ec;
+  if (s.batch > 1 && (sa < ea || sb < eb || sc < ec))
+    return status::error(status::bad_shape,
+                         "cuda::gemm: a batch stride is smaller than one matrix (batches would overlap)");
+  std::size_t mn = 0;
+  if (!detail::mul_ok(s.m, s.n, mn) || !detail::mul_ok(mn, s.batch, t) || !detail::mul_ok(s.m * s.batch, s.k + 1, t) ||
+      !detail::mul_ok(s.k * s.batch, s.n + 1, t) || !detail::mul_ok(s.batch, sc, t))
+    return status::error(status::bad_shape, "cuda::gemm: element indices overflow");
+  if ((s.k && (a == nullptr || b == nullptr)) || c == nullptr)
+    return status::error(status::bad_argument, "cuda::gemm: null pointer with a non-empty shape");
+  if (!detail::aligned(a, alignof(TA)) || !detail::aligned(b, alignof(TB)) || !detail::aligned(c, alignof(TC)))
+    return status::error(status::bad_argument, "cuda::gemm: a pointer is not aligned to its element type");
+  if (!detail::device_pointer(a) || !detail::device_pointer(b) || !detail::device_pointer(c))
+    return status::error(status::bad_argument, "cuda::gemm: A, B and C must be device (or managed) memory");
+  {  // C must not overlap A or B (as the host)
+    const auto cb = reinterpret_cast<std::uintptr_t>(c), ce = cb + ((s.batch - 1) * sc + ec) * sizeof(TC);
+    auto hits = [&](const void* p, std::size_t bytes) {
+      const auto pb = reinterpret_cast<std::uintptr_t>(p);
+      return bytes && pb < ce && cb < pb + bytes;
+    };
+    if (hits(a, s.k ? ((s.batch - 1) * sa + ea) * sizeof(TA) : 0) ||
+        hits(b, s.k ? ((s.batch - 1) * sb + eb) * sizeof(TB) : 0))
+      return status::error(status::bad_argument, "cuda::gemm: C overlaps A or B");
+  }
+  const std::uint64_t seed = detail::source_of(args...).seed;
+  const auto ends = detail::gemm_ends<P>::make(s.alpha, s.beta, s.k, seed);
+  const detail::gemm_problem<P, TA, TB, TC> pr{a,
+                                               b,
+                                               c,
+                                               lda,
+                                               ldb,
+                                               ldc,
+                                               sa,
+                                               sb,
+                                               sc,
+                                               static_cast<std::uint32_t>(s.m),
+                                               static_cast<std::uint32_t>(s.n),
+                                               static_cast<std::uint32_t>(s.k),
+                                               seed};
+  return detail::launch_tiles<P, detail::gemm_problem<P, TA, TB, TC>, TC>(pr, ends, s.batch, stream);
+}
+
+}  // namespace floatlab::cuda

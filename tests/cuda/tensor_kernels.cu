@@ -1,0 +1,547 @@
+// floatlab/cuda quantize, GEMM and convolution kernels against host references, bit for bit,
+// and the fast device routes (hardware float -> binary16 / bfloat16 conversion, native binary16
+// arithmetic of gemm.cuh) against the scalar core exhaustively.
+//
+// The host references are plain loops written here from the semantics of the host tensor
+// operations (issue 13, docs/tensor.md / TENSOR_API.md): quantize through the public
+// convert<To>(x, mode, fixed_word{philox_word(seed, i, 0)}); GEMM and convolution as the
+// exact scalar kernel of tensor/gemm.hpp (unpack, exact mul/add/fma, finish = round_pack), one
+// output element at a time, k = 0..K-1. They do not call the kernels' own helpers.
+// Without a GPU the program exits 77 (ctest: skipped); building it is CI's compile test.
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include <floatlab/cuda/conv.cuh>
+#include <floatlab/cuda/gemm.cuh>
+#include <floatlab/cuda/quantize.cuh>
+
+// No `using namespace floatlab` at global scope: CUDA's headers call ::round unqualified.
+namespace fl = floatlab;
+namespace fc = floatlab::cuda;
+namespace fd = floatlab::detail;
+namespace rnd = fl::round;
+using fl::bfloat16;
+using fl::binary16;
+using fl::binary32;
+using fl::e4m3;
+using fl::e5m2;
+
+static int failures = 0;
+static bool quick = false;  // --quick: no exhaustive route check, smaller arrays (compute-sanitizer runs)
+static void expect(bool ok, const char* what) {
+  if (!ok) {
+    ++failures;
+    std::printf("FAILED: %s\n", what);
+  }
+}
+
+#define CUDA_OK(x)                                                                         \
+  do {                                                                                     \
+    const cudaError_t e_ = (x);                                                            \
+    if (e_ != cudaSuccess) {                                                               \
+      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); \
+      std::exit(1);                                                                        \
+    }                                                                                      \
+  } while (0)
+
+// Deterministic test data: mostly moderate values, some zeros, huge, tiny, negative, NaN, inf.
+static std::uint64_t lcg = 0x9E3779B97F4A7C15ull;
+static std::uint32_t next32() {
+  lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+  return static_cast<std::uint32_t>(lcg >> 32);
+}
+static float test_value() {
+  const std::uint32_t r = next32();
+  switch (r % 64) {
+    case 0: return 0.0f;
+    case 1: return -0.0f;
+    case 2: return 1e30f;
+    case 3: return -7e-8f;
+    case 4: return static_cast<float>(r % 1000) * 1e-6f;
+    case 5: return r % 2 ? 65504.0f : 65520.0f;
+    default: {
+      const float m = static_cast<float>(next32() >> 8) / 16777216.0f - 0.5f;  // [-0.5, 0.5)
+      return m * static_cast<float>(1 << (r % 8));
+    }
+  }
+}
+static std::vector<float> test_values(std::size_t n, bool specials) {
+  std::vector<float> v(n);
+  for (auto& x : v) x = test_value();
+  if (specials && n > 8) {
+    v[1] = __builtin_nanf("");
+    v[n / 2] = __builtin_inff();
+    v[n - 1] = -__builtin_inff();
+  }
+  return v;
+}
+
+template <class T>
+struct dev_buf {
+  T* p = nullptr;
+  std::size_t n = 0;
+  explicit dev_buf(std::size_t count) : n(count) { CUDA_OK(cudaMalloc(&p, (count ? count : 1) * sizeof(T))); }
+  ~dev_buf() { cudaFree(p); }
+  void put(const std::vector<T>& v) { CUDA_OK(cudaMemcpy(p, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice)); }
+  std::vector<T> get(std::size_t count) const {
+    std::vector<T> v(count);
+    CUDA_OK(cudaMemcpy(v.data(), p, count * sizeof(T), cudaMemcpyDeviceToHost));
+    return v;
+  }
+};
+
+template <class T>
+static std::uint64_t bits_of(const T& x) {
+  if constexpr (std::is_same_v<T, float>)
+    return fl::bit_cast<std::uint32_t>(x);
+  else
+    return x.bits();
+}
+
+template <class A, class B>
+static std::size_t mismatches(const std::vector<A>& got, const std::vector<B>& want) {
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) bad += bits_of(got[i]) != bits_of(want[i]);
+  return bad;
+}
+
+// ---- 1. the native binary16 route vs the scalar core, over all pairs of binary16 ----------
+
+using F16 = typename binary16::format_type;
+
+__global__ void native_pairs_kernel(std::uint32_t hi_begin, unsigned long long* bad) {
+  // One thread per (a, b): a = high half, b = low half of a 32-bit index.
+  const std::uint32_t idx = (hi_begin << 16) + blockIdx.x * blockDim.x + threadIdx.x;
+  const std::uint16_t a = idx >> 16, b = idx & 0xFFFF;
+  const __half ha = __ushort_as_half(a), hb = __ushort_as_half(b);
+  const fd::unpacked ua = fd::unpack<F16>(a), ub = fd::unpack<F16>(b);
+  unsigned local = 0;
+  local += fc::detail::h16_fix_nan(__half_as_ushort(fc::detail::h16_mul(ha, hb))) !=
+           fd::finish<F16, rnd::nearest_even>(fd::mul(ua, ub), 0);
+  local += fc::detail::h16_fix_nan(__half_as_ushort(fc::detail::h16_add(ha, hb))) !=
+           fd::finish<F16, rnd::nearest_even>(fd::add<rnd::nearest_even>(ua, ub), 0);
+  // fma with c from a structured set: zeros, the exact negated product's neighbours, specials.
+  const std::uint16_t cs[8] = {0x0000,
+                               0x8000,
+                               0x7C00,
+                               0x3C00,
+                               0x0001,
+                               0xFBFF,
+                               static_cast<std::uint16_t>(a ^ 0x8000),
+                               static_cast<std::uint16_t>(b ^ 0x8001)};
+  for (int t = 0; t < 8; ++t) {
+    const fd::unpacked uc = fd::unpack<F16>(cs[t]);
+    local += fc::detail::h16_fix_nan(__half_as_ushort(fc::detail::h16_fma(ha, hb, __ushort_as_half(cs[t])))) !=
+             fd::finish<F16, rnd::nearest_even>(fd::fma<rnd::nearest_even>(ua, ub, uc), 0);
+  }
+  // The paired forms the GEMM kernel runs: lane 0 = (a, b), lane 1 = (-b, a), both lanes over
+  // all pairs as a, b do.
+  const std::uint16_t a1 = static_cast<std::uint16_t>(b ^ 0x8000), b1 = a;
+  const __half2 x2 = __halves2half2(ha, __ushort_as_half(a1)), y2 = __halves2half2(hb, __ushort_as_half(b1));
+  const fd::unpacked ua1 = fd::unpack<F16>(a1), ub1 = fd::unpack<F16>(b1);
+  auto lanes = [&](__half2 r, std::uint16_t want0, std::uint16_t want1) {
+    return static_cast<unsigned>(fc::detail::h16_fix_nan(__half_as_ushort(__low2half(r))) != want0) +
+           static_cast<unsigned>(fc::detail::h16_fix_nan(__half_as_ushort(__high2half(r))) != want1);
+  };
+  local += lanes(fc::detail::h16x2_mul(x2, y2), fd::finish<F16, rnd::nearest_even>(fd::mul(ua, ub), 0),
+                 fd::finish<F16, rnd::nearest_even>(fd::mul(ua1, ub1), 0));
+  local +=
+      lanes(fc::detail::h16x2_add(x2, y2), fd::finish<F16, rnd::nearest_even>(fd::add<rnd::nearest_even>(ua, ub), 0),
+            fd::finish<F16, rnd::nearest_even>(fd::add<rnd::nearest_even>(ua1, ub1), 0));
+  for (int t = 0; t < 8; ++t) {
+    const std::uint16_t c0 = cs[t], c1 = cs[(t + 3) % 8];
+    const __half2 c2 = __halves2half2(__ushort_as_half(c0), __ushort_as_half(c1));
+    local += lanes(fc::detail::h16x2_fma(x2, y2, c2),
+                   fd::finish<F16, rnd::nearest_even>(fd::fma<rnd::nearest_even>(ua, ub, fd::unpack<F16>(c0)), 0),
+                   fd::finish<F16, rnd::nearest_even>(fd::fma<rnd::nearest_even>(ua1, ub1, fd::unpack<F16>(c1)), 0));
+  }
+  if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
+}
+
+__global__ void native_fma_random_kernel(std::uint64_t seed, std::uint64_t n, unsigned long long* bad) {
+  const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
+  unsigned local = 0;
+  for (std::uint64_t i = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x; i < n; i += stride) {
+    const fl::philox_block r =
+        fl::philox4x32(seed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32), 0, 0);
+    const std::uint16_t a = r.w[0] & 0xFFFF, b = r.w[0] >> 16, c = r.w[1] & 0xFFFF;
+    local += fc::detail::h16_fix_nan(__half_as_ushort(
+                 fc::detail::h16_fma(__ushort_as_half(a), __ushort_as_half(b), __ushort_as_half(c)))) !=
+             fd::finish<F16, rnd::nearest_even>(
+                 fd::fma<rnd::nearest_even>(fd::unpack<F16>(a), fd::unpack<F16>(b), fd::unpack<F16>(c)), 0);
+  }
+  if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
+}
+
+// The hardware float -> binary16 / bfloat16 conversion route vs the core, over all floats.
+__global__ void cvt_all_floats_kernel(std::uint32_t hi, unsigned long long* bad) {
+  using BF = typename bfloat16::format_type;
+  using F32 = fd::binary32_format;
+  const std::uint32_t x = (hi << 28) + blockIdx.x * blockDim.x + threadIdx.x;
+  unsigned local = 0;
+  local += fc::detail::convert_fast<F16, F32, rnd::nearest_even>(x, 0) !=
+           fd::convert_bits<F16, F32, rnd::nearest_even>(x, 0);
+  local +=
+      fc::detail::convert_fast<BF, F32, rnd::nearest_even>(x, 0) != fd::convert_bits<BF, F32, rnd::nearest_even>(x, 0);
+  if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
+}
+
+static void check_native_route() {
+  unsigned long long* bad = nullptr;
+  CUDA_OK(cudaMalloc(&bad, sizeof *bad));
+  CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
+  for (std::uint32_t part = 0; part < 16; ++part) cvt_all_floats_kernel<<<(1u << 28) / 256, 256>>>(part, bad);
+  CUDA_OK(cudaGetLastError());
+  unsigned long long hc = 0;
+  CUDA_OK(cudaMemcpy(&hc, bad, sizeof hc, cudaMemcpyDeviceToHost));
+  std::printf("hardware float -> binary16 / bfloat16 conversion: all 2^32 floats: %llu mismatches vs the core\n", hc);
+  expect(hc == 0, "hardware conversion route (all floats) equals the core");
+  CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
+  // 2^32 pairs in 16 launches of 2^28 threads (each launch covers 4096 values of a).
+  for (std::uint32_t part = 0; part < 16; ++part) native_pairs_kernel<<<(1u << 28) / 256, 256>>>(part << 12, bad);
+  CUDA_OK(cudaGetLastError());
+  unsigned long long h = 0;
+  CUDA_OK(cudaMemcpy(&h, bad, sizeof h, cudaMemcpyDeviceToHost));
+  std::printf(
+      "native binary16 route: all 2^32 pairs x (mul, add, 8 fma addends), scalar and paired: %llu mismatches vs the "
+      "core\n",
+      h);
+  expect(h == 0, "native binary16 route (exhaustive pairs) equals the core");
+  CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
+  const std::uint64_t n = std::uint64_t{1} << 32;
+  native_fma_random_kernel<<<132 * 16, 256>>>(0xF00D, n, bad);
+  CUDA_OK(cudaMemcpy(&h, bad, sizeof h, cudaMemcpyDeviceToHost));
+  std::printf("native binary16 fma: 2^32 random triples: %llu mismatches vs the core\n", h);
+  expect(h == 0, "native binary16 fma (random triples) equals the core");
+  cudaFree(bad);
+}
+
+// ---- 2. quantize ----------------------------------------------------------------------------
+
+template <class To, class Mode, class Dst>
+static void check_quantize(const char* name, std::size_t n, std::size_t offset, std::uint64_t seed) {
+  const std::vector<float> x = test_values(n + offset, true);
+  std::vector<Dst> want(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const To q = fl::convert<To>(x[offset + i], Mode{}, fl::fixed_word{fl::philox_word(seed, i, 0)});
+    if constexpr (std::is_same_v<Dst, To>)
+      want[i] = q;
+    else
+      want[i] = fl::convert<float>(q, rnd::nearest_even{});
+  }
+  dev_buf<float> din(n + offset);
+  dev_buf<Dst> dout(n + 1);
+  din.put(x);
+  fl::status st;
+  if constexpr (fl::is_stochastic_v<Mode>)
+    st = fc::quantize<To>(din.p + offset, dout.p + (offset ? 1 : 0), n, 0, Mode{}, fc::counter_source{seed});
+  else
+    st = fc::quantize<To>(din.p + offset, dout.p + (offset ? 1 : 0), n, 0, Mode{});
+  CUDA_OK(cudaDeviceSynchronize());
+  const auto all = dout.get(n + 1);
+  const std::vector<Dst> got(all.begin() + (offset ? 1 : 0), all.begin() + (offset ? 1 : 0) + n);
+  const std::size_t bad = st.rejected() ? n + 1 : mismatches(got, want);
+  std::printf("quantize %-34s n=%-8zu offset=%zu: %zu mismatches\n", name, n, offset, bad);
+  expect(bad == 0, name);
+}
+
+template <class To, class Mode, class Dst>
+static void quantize_suite(const char* name) {
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{4101},
+                        std::size_t{1} << (quick ? 14 : 20)})
+    for (std::size_t offset : {std::size_t{0}, std::size_t{1}}) check_quantize<To, Mode, Dst>(name, n, offset, 1234);
+}
+
+static void check_quantize_seeds_and_rejections() {
+  const std::size_t n = 4096;
+  const std::vector<float> x = test_values(n, false);
+  dev_buf<float> din(n), o1(n), o2(n);
+  din.put(x);
+  using M = rnd::stochastic<8>;
+  expect(!fc::quantize<binary16>(din.p, o1.p, n, 0, M{}, fc::counter_source{1}).rejected(), "quantize seed 1");
+  expect(!fc::quantize<binary16>(din.p, o2.p, n, 0, M{}, fc::counter_source{2}).rejected(), "quantize seed 2");
+  const std::size_t differ = mismatches(o1.get(n), o2.get(n));
+  std::printf("quantize stochastic<8>: seeds 1 and 2 differ in %zu of %zu elements\n", differ, n);
+  expect(differ > n / 8, "different seeds give different stochastic roundings");
+  std::vector<float> host(n);
+  expect(fc::quantize<binary16>(host.data(), o1.p, n, 0).has(fl::status::bad_argument),
+         "quantize rejects a host pointer");
+  expect(fc::quantize<binary16>(din.p, reinterpret_cast<float*>(reinterpret_cast<char*>(o1.p) + 2), n, 0)
+             .has(fl::status::bad_argument),
+         "quantize rejects a misaligned out");
+  expect(fc::quantize<binary16>(static_cast<const float*>(nullptr), o1.p, n, 0).has(fl::status::bad_argument),
+         "quantize rejects null");
+  expect(fc::quantize<binary16>(din.p, din.p + 1, n - 1, 0).has(fl::status::bad_argument),
+         "quantize rejects a shifted overlap");
+}
+
+// ---- 3. GEMM --------------------------------------------------------------------------------
+
+// The host reference of one GEMM (row-major, ld, batches): written from the semantics.
+template <class InA, class InB, class Prod, class Acc, class Kind, class TC>
+static std::vector<TC> reference_gemm(const fc::gemm_shape& s, const std::vector<float>& a, const std::vector<float>& b,
+                                      const std::vector<TC>& c0, std::uint64_t seed) {
+  using FA = typename InA::format_type;
+  using FB = typename InB::format_type;
+  using FP = typename Prod::format_type;
+  using FC = typename Acc::format_type;
+  using MA = typename InA::rounding_mode;
+  using MB = typename InB::rounding_mode;
+  using MP = typename Prod::rounding_mode;
+  using MC = typename Acc::rounding_mode;
+  using F32 = fd::binary32_format;
+  using MOut = typename fc::detail::mode_or<TC, rnd::nearest_even>::type;
+  const std::size_t M = s.m, N = s.n, K = s.k, lda = s.lda ? s.lda : K, ldb = s.ldb ? s.ldb : N,
+                    ldc = s.ldc ? s.ldc : N;
+  const std::size_t sa = s.stride_a ? s.stride_a : (K ? (M - 1) * lda + K : 0),
+                    sb = s.stride_b ? s.stride_b : (K ? (K - 1) * ldb + N : 0),
+                    sc = s.stride_c ? s.stride_c : (M - 1) * ldc + N;
+  auto w = [&](bool st, std::uint64_t e, std::uint64_t op) {
+    return st ? fl::philox_word(seed, e, static_cast<std::uint32_t>(op)) : 0u;
+  };
+  auto to_acc = [](double v) {
+    return fd::unpack<FC>(
+        fd::convert_bits<FC, fd::binary64_format, rnd::nearest_even>(fl::bit_cast<std::uint64_t>(v), 0));
+  };
+  const fd::unpacked alpha = to_acc(s.alpha), beta = to_acc(s.beta);
+  std::vector<TC> c = c0;
+  for (std::size_t bt = 0; bt < s.batch; ++bt)
+    for (std::size_t i = 0; i < M; ++i)
+      for (std::size_t j = 0; j < N; ++j) {
+        const std::uint64_t e = (bt * M + i) * N + j;
+        TC& out = c[bt * sc + i * ldc + j];
+        auto beta_c = [&] {
+          const fd::unpacked cu = fd::unpack<fc::detail::format_of_t<TC>>(bits_of(out));
+          if (s.beta == 1.0)
+            return fd::finish<FC, MC>({cu.cls, cu.sign, cu.exp, cu.sig, false}, w(fl::is_stochastic_v<MC>, e, 0));
+          return fd::finish<FC, MC>(fd::mul(beta, cu), w(fl::is_stochastic_v<MC>, e, 0));
+        };
+        typename FC::storage acc = fd::pack_zero<FC>(false);
+        if (s.beta != 0.0 && s.alpha == 1.0) acc = beta_c();
+        std::uint32_t part = 0;
+        for (std::size_t k = 0; k < K; ++k) {
+          const auto av = fd::unpack<FA>(
+              fd::convert_bits<FA, F32, MA>(fl::bit_cast<std::uint32_t>(a[bt * sa + i * lda + k]),
+                                            w(fl::is_stochastic_v<MA>, (bt * M + i) * K + k, fc::op_input_a)));
+          const auto bv = fd::unpack<FB>(
+              fd::convert_bits<FB, F32, MB>(fl::bit_cast<std::uint32_t>(b[bt * sb + k * ldb + j]),
+                                            w(fl::is_stochastic_v<MB>, (bt * K + k) * N + j, fc::op_input_b)));
+          if constexpr (std::is_same_v<Kind, fc::per_operation>) {
+            const auto p = fd::finish<FP, MP>(fd::mul(av, bv), w(fl::is_stochastic_v<MP>, e, 2 * k + 1));
+            acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FP>(p)),
+                                     w(fl::is_stochastic_v<MC>, e, 2 * k + 2));
+          } else if constexpr (std::is_same_v<Kind, fc::fused>) {
+            acc =
+                fd::finish<FC, MC>(fd::fma<MC>(av, bv, fd::unpack<FC>(acc)), w(fl::is_stochastic_v<MC>, e, 2 * k + 2));
+          } else {
+            part = fd::finish<F32, rnd::nearest_even>(fd::fma<rnd::nearest_even>(av, bv, fd::unpack<F32>(part)), 0);
+            if ((k + 1) % Kind::length == 0 || k + 1 == K) {
+              acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<F32>(part)),
+                                       w(fl::is_stochastic_v<MC>, e, 2 * k + 2));
+              part = 0;
+            }
+          }
+        }
+        if (s.alpha != 1.0) {
+          acc = fd::finish<FC, MC>(fd::mul(alpha, fd::unpack<FC>(acc)), w(fl::is_stochastic_v<MC>, e, 2 * K + 1));
+          if (s.beta != 0.0)
+            acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FC>(beta_c())),
+                                     w(fl::is_stochastic_v<MC>, e, 2 * K + 2));
+        }
+        const std::uint32_t wo = w(fl::is_stochastic_v<MOut> && fl::is_cfloat_v<TC>, e, 2 * K + 3);
+        if constexpr (fl::is_cfloat_v<TC>)
+          out = TC::from_bits(fd::convert_bits<typename TC::format_type, FC, MOut>(acc, wo));
+        else
+          out = fl::bit_cast<float>(static_cast<std::uint32_t>(fd::convert_bits<F32, FC, rnd::nearest_even>(acc, 0)));
+      }
+  return c;
+}
+
+struct gemm_case {
+  std::size_t m, n, k, pad, batch;
+  double alpha, beta;
+};
+
+template <class Recipe, class TC>
+static std::size_t run_gemm_case(const char* name, const gemm_case& g, std::uint64_t seed, bool print) {
+  fc::gemm_shape s;
+  s.m = g.m, s.n = g.n, s.k = g.k, s.batch = g.batch, s.alpha = g.alpha, s.beta = g.beta;
+  s.lda = g.k + g.pad, s.ldb = g.n + g.pad, s.ldc = g.n + g.pad;
+  const std::size_t ea = g.m ? (g.m - 1) * s.lda + g.k : 0, eb = g.k ? (g.k - 1) * s.ldb + g.n : 0,
+                    ec = g.m ? (g.m - 1) * s.ldc + g.n : 0;
+  s.stride_a = ea + g.pad, s.stride_b = eb + 3 * g.pad, s.stride_c = ec + g.pad;
+  const std::size_t na = g.batch * s.stride_a + 1, nb = g.batch * s.stride_b + 1, nc = g.batch * s.stride_c + 1;
+  const std::vector<float> a = test_values(na, false), b = test_values(nb, false);
+  std::vector<TC> c0(nc);
+  for (auto& x : c0) {
+    if constexpr (fl::is_cfloat_v<TC>)
+      x = fl::convert<TC>(test_value(), rnd::nearest_even{});
+    else
+      x = test_value();
+  }
+  using InA = typename Recipe::in_a;
+  const std::vector<TC> want =
+      g.m && g.n && g.batch ? reference_gemm<InA, typename Recipe::in_b, typename Recipe::product,
+                                             typename Recipe::accumulate, typename Recipe::kind, TC>(s, a, b, c0, seed)
+                            : c0;
+  dev_buf<float> da(na), db(nb);
+  dev_buf<TC> dc(nc);
+  da.put(a), db.put(b), dc.put(c0);
+  const fl::status st = fc::gemm<Recipe>(s, da.p, db.p, dc.p, 0, fc::counter_source{seed});
+  CUDA_OK(cudaDeviceSynchronize());
+  const std::size_t bad = st.rejected() ? nc : mismatches(dc.get(nc), want);
+  if (print || bad)
+    std::printf("gemm %-40s M=%-4zu N=%-4zu K=%-5zu pad=%zu batch=%zu alpha=%g beta=%g: %zu mismatches%s%s\n", name,
+                g.m, g.n, g.k, g.pad, g.batch, g.alpha, g.beta, bad, st.rejected() ? " REJECTED: " : "",
+                st.rejected() ? st.message : "");
+  expect(bad == 0, name);
+  return bad;
+}
+
+template <class Recipe, class TC>
+static void gemm_suite(const char* name) {
+  const gemm_case cases[] = {
+      {1, 1, 1, 0, 1, 1, 0},      {1, 70, 1, 0, 1, 1, 0},    {65, 1, 17, 0, 1, 1, 0},   {64, 64, 16, 0, 1, 1, 0},
+      {100, 37, 300, 3, 1, 1, 0}, {0, 5, 5, 0, 1, 1, 0},     {5, 0, 5, 0, 1, 1, 0},     {5, 5, 0, 0, 1, 1, 1},
+      {130, 129, 33, 5, 3, 1, 0}, {3, 70, 4097, 0, 1, 1, 0}, {67, 66, 19, 1, 2, 1, 1},  {67, 66, 19, 1, 1, 1, 2.5},
+      {33, 95, 21, 2, 1, 0.5, 0}, {33, 95, 21, 2, 2, -3, 1}, {1, 1, 2000, 0, 1, 1, -1},
+  };
+  std::size_t total = 0;
+  for (const gemm_case& g : cases) total += run_gemm_case<Recipe, TC>(name, g, 42, false);
+  std::printf("gemm %-40s %zu shapes: %zu mismatches\n", name, sizeof cases / sizeof cases[0], total);
+}
+
+static void check_gemm_seeds_and_rejections() {
+  using R = fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>;
+  const gemm_case g{40, 50, 64, 0, 1, 1, 0};
+  const std::size_t n = 40 * 50;
+  fc::gemm_shape s;
+  s.m = g.m, s.n = g.n, s.k = g.k;
+  const std::vector<float> a = test_values(40 * 64, false), b = test_values(64 * 50, false);
+  dev_buf<float> da(a.size()), db(b.size()), c1(n), c2(n);
+  da.put(a), db.put(b);
+  expect(!fc::gemm<R>(s, da.p, db.p, c1.p, 0, fc::counter_source{1}).rejected(), "gemm seed 1");
+  expect(!fc::gemm<R>(s, da.p, db.p, c2.p, 0, fc::counter_source{2}).rejected(), "gemm seed 2");
+  const std::size_t differ = mismatches(c1.get(n), c2.get(n));
+  std::printf("gemm stochastic<8> accumulation: seeds 1 and 2 differ in %zu of %zu outputs\n", differ, n);
+  expect(differ > n / 4, "different seeds give different stochastic GEMMs");
+  using RN = fc::gemm_recipe<binary16, binary16, binary16>;
+  std::vector<float> host(n);
+  expect(fc::gemm<RN>(s, da.p, db.p, host.data(), 0).has(fl::status::bad_argument), "gemm rejects a host C");
+  fc::gemm_shape bad = s;
+  bad.lda = 10;
+  expect(fc::gemm<RN>(bad, da.p, db.p, c1.p, 0).has(fl::status::bad_shape), "gemm rejects lda < K");
+  expect(fc::gemm<RN>(s, da.p, db.p, da.p, 0).has(fl::status::bad_argument), "gemm rejects C overlapping A");
+}
+
+// ---- 4. convolution -------------------------------------------------------------------------
+
+template <class Recipe>
+static std::size_t check_conv(const char* name, const fc::conv2d_shape& s, std::uint64_t seed) {
+  using InA = typename Recipe::in_a;
+  using InB = typename Recipe::in_b;
+  using FA = typename InA::format_type;
+  using FB = typename InB::format_type;
+  using FP = typename Recipe::product::format_type;
+  using FC = typename Recipe::accumulate::format_type;
+  using MP = typename Recipe::product::rounding_mode;
+  using MC = typename Recipe::accumulate::rounding_mode;
+  using F32 = fd::binary32_format;
+  static_assert(std::is_same_v<typename Recipe::kind, fc::per_operation>, "the conv reference covers per_operation");
+  const std::size_t OH = s.out_h(), OW = s.out_w(), G = s.groups, Cg = s.c / G, OCg = s.oc / G, K = Cg * s.kh * s.kw;
+  const std::size_t nx = s.n * s.c * s.h * s.w, nw = s.oc * K, ny = s.n * s.oc * OH * OW;
+  const std::vector<float> x = test_values(nx, false), w = test_values(nw, false);
+  std::vector<float> want(ny);
+  auto word = [&](bool st, std::uint64_t e, std::uint64_t op) {
+    return st ? fl::philox_word(seed, e, static_cast<std::uint32_t>(op)) : 0u;
+  };
+  for (std::size_t n = 0; n < s.n; ++n)
+    for (std::size_t o = 0; o < s.oc; ++o)
+      for (std::size_t p = 0; p < OH; ++p)
+        for (std::size_t q = 0; q < OW; ++q) {
+          const std::size_t g = o / OCg, e = ((n * s.oc + o) * OH + p) * OW + q;
+          typename FC::storage acc = fd::pack_zero<FC>(false);
+          for (std::size_t k = 0; k < K; ++k) {
+            const std::size_t c = k / (s.kh * s.kw), r = (k / s.kw) % s.kh, t = k % s.kw;
+            const std::size_t wi = o * K + k;
+            const auto wv = fd::unpack<FA>(fd::convert_bits<FA, F32, typename InA::rounding_mode>(
+                fl::bit_cast<std::uint32_t>(w[wi]),
+                word(fl::is_stochastic_v<typename InA::rounding_mode>, wi, fc::op_input_a)));
+            const long long hh = static_cast<long long>(p * s.stride_h + r * s.dil_h) - static_cast<long long>(s.pad_h);
+            const long long vv = static_cast<long long>(q * s.stride_w + t * s.dil_w) - static_cast<long long>(s.pad_w);
+            fd::unpacked xv{fd::value_class::zero, false, 0, 0};  // padding: +0
+            if (hh >= 0 && vv >= 0 && hh < static_cast<long long>(s.h) && vv < static_cast<long long>(s.w)) {
+              const std::size_t xi =
+                  ((n * s.c + g * Cg + c) * s.h + static_cast<std::size_t>(hh)) * s.w + static_cast<std::size_t>(vv);
+              xv = fd::unpack<FB>(fd::convert_bits<FB, F32, typename InB::rounding_mode>(
+                  fl::bit_cast<std::uint32_t>(x[xi]),
+                  word(fl::is_stochastic_v<typename InB::rounding_mode>, xi, fc::op_input_b)));
+            }
+            const auto pr = fd::finish<FP, MP>(fd::mul(wv, xv), word(fl::is_stochastic_v<MP>, e, 2 * k + 1));
+            acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FP>(pr)),
+                                     word(fl::is_stochastic_v<MC>, e, 2 * k + 2));
+          }
+          want[e] =
+              fl::bit_cast<float>(static_cast<std::uint32_t>(fd::convert_bits<F32, FC, rnd::nearest_even>(acc, 0)));
+        }
+  dev_buf<float> dx(nx), dw(nw), dy(ny);
+  dx.put(x), dw.put(w);
+  const fl::status st = fc::conv2d_forward<Recipe>(s, dx.p, dw.p, dy.p, 0, fc::counter_source{seed});
+  CUDA_OK(cudaDeviceSynchronize());
+  const std::size_t bad = st.rejected() ? ny + 1 : mismatches(dy.get(ny), want);
+  std::printf("conv2d %-36s n=%zu c=%zu %zux%zu oc=%zu k=%zux%zu s=%zu p=%zu d=%zu g=%zu: %zu of %zu mismatch%s%s\n",
+              name, s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.stride_h, s.pad_h, s.dil_h, s.groups, bad, ny,
+              st.rejected() ? " REJECTED: " : "", st.rejected() ? st.message : "");
+  expect(bad == 0, name);
+  return bad;
+}
+
+template <class Recipe>
+static void conv_suite(const char* name) {
+  auto shape = [](std::size_t n, std::size_t c, std::size_t h, std::size_t w, std::size_t oc, std::size_t k,
+                  std::size_t st, std::size_t pad, std::size_t dil, std::size_t groups) {
+    fc::conv2d_shape s;
+    s.n = n, s.c = c, s.h = h, s.w = w, s.oc = oc, s.kh = k, s.kw = k == 3 ? 2 : k;  // non-square kernels too
+    s.stride_h = s.stride_w = st, s.pad_h = s.pad_w = pad, s.dil_h = s.dil_w = dil, s.groups = groups;
+    return s;
+  };
+  check_conv<Recipe>(name, shape(2, 6, 9, 11, 4, 3, 2, 1, 1, 2), 7);
+  check_conv<Recipe>(name, shape(1, 3, 7, 7, 5, 1, 1, 0, 1, 1), 7);
+  check_conv<Recipe>(name, shape(2, 4, 12, 10, 70, 3, 1, 2, 2, 1), 7);
+  check_conv<Recipe>(name, shape(1, 8, 9, 9, 8, 3, 1, 1, 1, 8), 7);  // depthwise
+  check_conv<Recipe>(name, shape(1, 64, 14, 14, 66, 3, 1, 1, 1, 1), 7);
+}
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) quick |= std::strcmp(argv[i], "--quick") == 0;
+  int devices = 0;
+  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
+    std::printf("no CUDA device: skipped\n");
+    return 77;
+  }
+  if (!quick) check_native_route();
+
+  quantize_suite<e4m3, rnd::nearest_even, float>("e4m3 nearest_even -> float");
+  quantize_suite<e4m3, rnd::stochastic<8>, e4m3>("e4m3 stochastic<8> -> codes");
+  quantize_suite<binary16, rnd::nearest_even, binary16>("binary16 nearest_even -> codes");
+  quantize_suite<bfloat16, rnd::stochastic<16>, float>("bfloat16 stochastic<16> -> float");
+  quantize_suite<e5m2, rnd::toward_zero, float>("e5m2 toward_zero -> float");
+  check_quantize_seeds_and_rejections();
+
+  // Native binary16 route (per_operation and fused) and the scalar core (stochastic, chunked, cfloat C).
+  gemm_suite<fc::gemm_recipe<binary16, binary16, binary16>, float>("binary16 per_operation (native)");
+  gemm_suite<fc::gemm_recipe<e4m3, binary16, binary16, fc::fused>, float>("e4m3 in, binary16 fused (native)");
+  gemm_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>, float>(
+      "e4m3/binary16/stochastic<8> acc");
+  gemm_suite<fc::gemm_recipe<bfloat16, bfloat16, binary32, fc::chunked<8>>, bfloat16>(
+      "bfloat16 chunked<8> -> bfloat16 C");
+  check_gemm_seeds_and_rejections();
+
+  conv_suite<fc::gemm_recipe<binary16, binary16, binary16>>("binary16 per_operation (native)");
+  conv_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>>("e4m3/binary16/stochastic<8> acc");
+
+  std::printf(failures ? "%d CHECKS FAILED\n" : "all GPU results equal the host references bit for bit\n", failures);
+  return failures ? 1 : 0;
+}
