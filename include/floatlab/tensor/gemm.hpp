@@ -271,7 +271,10 @@ inline constexpr std::size_t tile_i = 4, tile_j = 64;
 template <class P, class Elem, class Init, class Store>
 void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename P::panel_t* Bq, std::size_t ldb_q,
                std::size_t i0, std::size_t ni, std::size_t j0, std::size_t nj, std::size_t K, const counter_source& src,
-               Elem&& elem, Init&& init, Store&& store) {
+               Elem&& elem, Init&& init, Store&& store, std::size_t k_base = 0, std::size_t k_total = 0) {
+  // k_base / k_total: this call runs steps k_base .. k_base + K - 1 of a sum of k_total steps
+  // (convolution passes split k into blocks; k_base is a multiple of the chunk length).
+  if (k_total == 0) k_total = K;
   using FP = typename P::FP;
   using FC = typename P::FC;
   using MP = typename P::MP;
@@ -294,9 +297,9 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
         float* ar = acc[r];
         if constexpr (std::is_same_v<Kind, per_operation>) {
           if constexpr (is_stochastic_v<MP>)
-            for (std::size_t q = 0; q < nj; ++q) wp[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * kk + 1));
+            for (std::size_t q = 0; q < nj; ++q) wp[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 1));
           if constexpr (is_stochastic_v<MC>)
-            for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * kk + 2));
+            for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 2));
           if (nj == TJ) {
             for (std::size_t q = 0; q < TJ; ++q) {
               const float p = round_lane<FP, MP>(av * brow[q], 0.0f, is_stochastic_v<MP> ? wp[q] : 0);
@@ -310,7 +313,7 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
           }
         } else if constexpr (std::is_same_v<Kind, fused>) {
           if constexpr (is_stochastic_v<MC>)
-            for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * kk + 2));
+            for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 2));
           if (nj == TJ) {
             for (std::size_t q = 0; q < TJ; ++q) ar[q] = fma_lane<FC, MC>(av, brow[q], ar[q], is_stochastic_v<MC> ? wc[q] : 0);
           } else {
@@ -319,9 +322,9 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
         } else {  // chunked, binary32 partials: exact products, one RN32 per step
           float* pr = part[r];
           for (std::size_t q = 0; q < nj; ++q) pr[q] = av * brow[q] + pr[q];
-          if ((kk + 1) % Kind::length == 0 || kk + 1 == K) {
+          if ((k_base + kk + 1) % Kind::length == 0 || k_base + kk + 1 == k_total) {
             if constexpr (is_stochastic_v<MC>)
-              for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * kk + 2));
+              for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 2));
             for (std::size_t q = 0; q < nj; ++q) {
               ar[q] = add_lane<FC, MC>(ar[q], pr[q], is_stochastic_v<MC> ? wc[q] : 0);
               pr[q] = 0.0f;
@@ -348,19 +351,19 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
         auto word = [&](std::size_t op) -> std::uint32_t { return src.word(e, static_cast<std::uint32_t>(op)); };
         if constexpr (std::is_same_v<Kind, per_operation>) {
           for (std::size_t kk = 0; kk < K; ++kk) {
-            const auto p = mul_to<FP, MP>(arow[kk], bval(kk), is_stochastic_v<MP> ? word(2 * kk + 1) : 0);
-            acc = add_to<FC, MC>(unpack<FC>(acc), unpack<FP>(p), is_stochastic_v<MC> ? word(2 * kk + 2) : 0);
+            const auto p = mul_to<FP, MP>(arow[kk], bval(kk), is_stochastic_v<MP> ? word(2 * (k_base + kk) + 1) : 0);
+            acc = add_to<FC, MC>(unpack<FC>(acc), unpack<FP>(p), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
           }
         } else if constexpr (std::is_same_v<Kind, fused>) {
           for (std::size_t kk = 0; kk < K; ++kk)
-            acc = fma_to<FC, MC>(arow[kk], bval(kk), unpack<FC>(acc), is_stochastic_v<MC> ? word(2 * kk + 2) : 0);
+            acc = fma_to<FC, MC>(arow[kk], bval(kk), unpack<FC>(acc), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
         } else if constexpr (std::is_same_v<typename Kind::partial, binary32>) {
           using F32 = floatlab::detail::binary32_format;
           std::uint32_t part = 0;
           for (std::size_t kk = 0; kk < K; ++kk) {
             part = fma_to<F32, round::nearest_even>(arow[kk], bval(kk), unpack<F32>(part), 0);
-            if ((kk + 1) % Kind::length == 0 || kk + 1 == K) {
-              acc = add_to<FC, MC>(unpack<FC>(acc), unpack<F32>(part), is_stochastic_v<MC> ? word(2 * kk + 2) : 0);
+            if ((k_base + kk + 1) % Kind::length == 0 || k_base + kk + 1 == k_total) {
+              acc = add_to<FC, MC>(unpack<FC>(acc), unpack<F32>(part), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
               part = 0;
             }
           }
@@ -380,7 +383,7 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
             if (v.cls == value_class::zero)
               acc = floatlab::detail::pack_zero<FC>(any_nonzero ? std::is_same_v<MC, round::downward> : sgn);
             else
-              acc = floatlab::detail::finish<FC, MC>(v, is_stochastic_v<MC> ? word(2 * (k1 - 1) + 2) : 0);
+              acc = floatlab::detail::finish<FC, MC>(v, is_stochastic_v<MC> ? word(2 * (k_base + k1 - 1) + 2) : 0);
           }
         }
         store(i, j, acc);
