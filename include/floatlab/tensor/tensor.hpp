@@ -5,3 +5,4 @@
 #include "conv.hpp"
 #include "gemm.hpp"
 #include "quantize.hpp"
+#include "elementwise.hpp"
