@@ -242,3 +242,184 @@ TEST_CASE("gemm chunked mode with binary32 partial sums", "[tensor][gemm]") {
 TEST_CASE("gemm output as cfloat codes", "[tensor][gemm]") {
   all_modes<T::gemm_recipe<b16, b16, binary32>, b16>(static_cast<int>(tref::scaled(8, 3)), 600);
 }
+
+TEST_CASE("gemm stochastic: identical for 1, 2 and 7 threads; seeds differ", "[tensor][gemm][threads]") {
+  auto run = [&](auto recipe, int threads, std::uint64_t seed) {
+    using R = decltype(recipe);
+    T::set_threads(threads);
+    T::gemm_shape s;
+    s.m = 37, s.n = 131, s.k = 45;
+    const auto A = tref::random_floats(s.m * s.k, 1, 1, false), B = tref::random_floats(s.k * s.n, 2, 1, false);
+    std::vector<float> C(s.m * s.n);
+    REQUIRE_FALSE(T::gemm<R>(s, A, B, C, round::stochastic<8>{}, T::counter_source{seed}).rejected());
+    T::set_threads(0);
+    return C;
+  };
+  auto check = [&](auto recipe) {
+    const auto c1 = run(recipe, 1, 5), c2 = run(recipe, 2, 5), c7 = run(recipe, 7, 5), d = run(recipe, 1, 6);
+    CHECK(mismatches(c1, c2) == 0);
+    CHECK(mismatches(c1, c7) == 0);
+    CHECK(mismatches(c1, d) > c1.size() / 4);  // another seed: most results differ
+  };
+  check(T::gemm_recipe<binary16, binary16, binary16>{});
+  check(T::gemm_recipe<bfloat16, bfloat16, bfloat16>{});
+  check(T::gemm_recipe<e4m3, binary16, binary16, T::fused>{});
+}
+
+// Stochastic rounding is unbiased (to 2^-R ulp per rounding): the mean over seeds of a
+// stochastic GEMM approaches the exact product. Nearest rounding of the same GEMM fails
+// the same bound (checked below), so the bound can fail.
+TEST_CASE("gemm stochastic rounding is unbiased", "[tensor][gemm][stat]") {
+  T::gemm_shape s;
+  s.m = 2, s.n = 3, s.k = 64;
+  std::mt19937_64 rng(17);
+  std::vector<binary16> A(s.m * s.k), B(s.k * s.n);
+  for (auto& a : A) a = convert<binary16>(0.25 + 0.75 * std::ldexp(static_cast<double>(rng() >> 11), -53));
+  for (auto& b : B) b = convert<binary16>(0.25 + 0.75 * std::ldexp(static_cast<double>(rng() >> 11), -53));
+  std::vector<double> exact(s.m * s.n, 0.0);
+  for (std::size_t i = 0; i < s.m; ++i)
+    for (std::size_t j = 0; j < s.n; ++j)
+      for (std::size_t k = 0; k < s.k; ++k) exact[i * s.n + j] += static_cast<double>(A[i * s.k + k]) * static_cast<double>(B[k * s.n + j]);
+  const int runs = static_cast<int>(tref::scaled(400, 100));
+  auto zscore = [&](auto mode) {
+    using Mode = decltype(mode);
+    std::vector<double> sum(exact.size(), 0), sum2(exact.size(), 0);
+    for (int r = 0; r < runs; ++r) {
+      std::vector<double> C(exact.size());
+      REQUIRE_FALSE(T::gemm<T::gemm_recipe<binary16, binary16, binary16>>(s, A, B, C, Mode{}, T::counter_source{std::uint64_t(r) + 1}).rejected());
+      for (std::size_t i = 0; i < C.size(); ++i) sum[i] += C[i], sum2[i] += C[i] * C[i];
+    }
+    double worst = 0;
+    for (std::size_t i = 0; i < exact.size(); ++i) {
+      const double mean = sum[i] / runs, var = sum2[i] / runs - mean * mean;
+      const double se = std::sqrt(std::max(var, 0.0) / runs);
+      // Truncating the fraction to R bits biases each rounding down by < 2^-R ulp (ulp <= 2^-5 here).
+      const double bias = 2.0 * static_cast<double>(s.k) * std::ldexp(1.0, -16 - 5);
+      worst = std::max(worst, (std::abs(mean - exact[i]) - bias) / std::max(se, 1e-300));
+    }
+    return worst;
+  };
+  const double z = zscore(round::stochastic<16>{});
+  INFO("worst z of the stochastic mean: " << z);
+  CHECK(z < 5.0);
+  CHECK(zscore(round::toward_zero{}) > 5.0);  // a biased rounding fails the same test
+}
+
+TEST_CASE("gemm rejects bad arguments before writing", "[tensor][gemm]") {
+  using R = T::gemm_recipe<binary16, binary16, binary16>;
+  std::vector<float> A(20, 1.0f), B(20, 1.0f), C(20, 9.0f);
+  T::gemm_shape s;
+  s.m = 4, s.n = 5, s.k = 5;
+  CHECK(T::gemm<R>(s, A, B, C).has(status::bad_shape));  // B too small (25 > 20)
+  s.k = 4;
+  s.lda = 3;  // smaller than a row
+  CHECK(T::gemm<R>(s, A, B, C).has(status::bad_shape));
+  s.lda = 0;
+  CHECK(T::gemm<R>(s, A, floatlab::array_view<const float>(C.data(), 20), C).has(status::bad_argument));  // B aliases C
+  CHECK(T::gemm<R>(s, floatlab::array_view<const float>(nullptr, 16), B, C).has(status::bad_argument));
+  s.m = std::size_t{1} << 40, s.n = std::size_t{1} << 40;
+  CHECK(T::gemm<R>(s, A, B, C).has(status::bad_shape));  // overflow
+  s.m = 4, s.n = 5, s.batch = 2, s.stride_c = 3;  // batches of C overlap
+  CHECK(T::gemm<R>(s, A, B, C).rejected());
+  for (float v : C) CHECK(v == 9.0f);
+  const status st = T::gemm<R>(T::gemm_shape{}, A, B, C);  // 0 x 0
+  CHECK(!st.rejected());
+}
+
+// ---- the peers' known faults, which floatlab does not share -----------------------------
+
+// MPTorch's fma mode rounds c + a*b to FP32 and then to the accumulator: twice. floatlab's
+// fused GEMM rounds once. Random e5m10 triples: the double-rounded result differs in some;
+// floatlab's K = 1 fused GEMM (acc = c through beta = 1) equals the single rounding in all.
+TEST_CASE("peer fault: fma mode double rounding through FP32 (MPTorch)", "[tensor][gemm][peers]") {
+  std::mt19937_64 rng(23);
+  const std::size_t n = tref::scaled(2000000, 200000);
+  std::vector<binary16> a(n), b(n), c(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = binary16::from_bits(static_cast<std::uint16_t>(rng() & 0x7BFF));
+    b[i] = binary16::from_bits(static_cast<std::uint16_t>(rng() & 0x7BFF));
+    // c a few binades above the product, so that c + a*b needs more than float's 24 bits.
+    const int pe = static_cast<int>(a[i].bits() >> 10) + static_cast<int>(b[i].bits() >> 10) - 15 + 5 + static_cast<int>(rng() % 9);
+    c[i] = binary16::from_bits(static_cast<std::uint16_t>((rng() & 0x83FF) | static_cast<unsigned>(std::clamp(pe, 1, 30)) << 10));
+  }
+  // Batched 1 x 1 x 1 fused GEMMs, C starting from c (beta = 1).
+  T::gemm_shape s;
+  s.m = s.n = s.k = 1;
+  s.batch = n;
+  s.beta = 1;
+  std::vector<binary16> out = c;
+  REQUIRE_FALSE(T::gemm<T::gemm_recipe<binary16, binary16, binary16, T::fused>>(s, a, b, out).rejected());
+  std::size_t double_rounding_differs = 0, wrong = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const binary16 once = fma(a[i], b[i], c[i]);
+    const binary16 twice = convert<binary16>(fma(convert<binary32>(a[i]), convert<binary32>(b[i]), convert<binary32>(c[i])));
+    double_rounding_differs += once.bits() != twice.bits() && !isnan(once);
+    wrong += out[i].bits() != once.bits();
+  }
+  INFO("triples where FP32-then-e5m10 differs: " << double_rounding_differs);
+  CHECK(double_rounding_differs > 0);
+  CHECK(wrong == 0);
+}
+
+// MPTorch's separate mode sums in FP32 and rounds to the accumulator: innocuous only when
+// 24 >= 2p + 2 (p <= 11). With 12 fraction bits it is wrong for some sums; floatlab is not.
+TEST_CASE("peer fault: FP32 sums rounded to a 12-fraction-bit accumulator (MPTorch)", "[tensor][gemm][peers]") {
+  using A12 = cfloat<8, 12>;
+  std::mt19937_64 rng(29);
+  const std::size_t n = tref::scaled(400000, 50000);
+  std::vector<A12> x(n), y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = A12::from_bits(static_cast<std::uint32_t>(rng() % (std::uint64_t{1} << 21)) | 0x100000u * 0 + (120u << 12));
+    y[i] = A12::from_bits(static_cast<std::uint32_t>(((120u + rng() % 14) << 12) | (rng() & 0xFFF)));
+  }
+  T::gemm_shape s;
+  s.m = s.n = 1, s.k = 2, s.batch = n;
+  // A = (x, 1), B = (1, y)^T: the sum x + y, per-operation (products exact: times one).
+  std::vector<A12> Am(2 * n), Bm(2 * n), out(n);
+  for (std::size_t i = 0; i < n; ++i) Am[2 * i] = x[i], Am[2 * i + 1] = A12(1.0), Bm[2 * i] = A12(1.0), Bm[2 * i + 1] = y[i];
+  REQUIRE_FALSE(T::gemm<T::gemm_recipe<A12, A12, A12>>(s, Am, Bm, out).rejected());
+  std::size_t via_fp32_differs = 0, wrong = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const A12 once = add(x[i], y[i]);
+    const A12 twice = convert<A12>(static_cast<float>(x[i]) + static_cast<float>(y[i]));
+    via_fp32_differs += once.bits() != twice.bits();
+    wrong += out[i].bits() != once.bits();
+  }
+  INFO("sums where FP32-then-round differs: " << via_fp32_differs);
+  CHECK(via_fp32_differs > 0);
+  CHECK(wrong == 0);
+}
+
+// QPyTorch's "nearest" rounds ties away from zero; floatlab's nearest is IEEE ties-to-even.
+TEST_CASE("peer fault: nearest rounding ties away (QPyTorch)", "[tensor][quantize][peers]") {
+  const std::vector<float> ties = {1.0f + 0x1p-11f, -(1.0f + 0x1p-11f), 1.0f + 3 * 0x1p-11f, 0x1p-25f, 2.5f};
+  std::vector<float> out(ties.size());
+  REQUIRE_FALSE(T::quantize<binary16>(ties, out).rejected());
+  CHECK(out[0] == 1.0f);                    // even neighbour, not 1 + 2^-10
+  CHECK(out[1] == -1.0f);
+  CHECK(out[2] == 1.0f + 2 * 0x1p-10f);     // even neighbour above
+  CHECK(out[3] == 0.0f);                    // half the smallest subnormal: ties to even zero
+  CHECK(out[4] == 2.5f);
+  REQUIRE_FALSE(T::quantize<binary16>(ties, out, round::nearest_away{}).rejected());
+  CHECK(out[0] == 1.0f + 0x1p-10f);         // the mode QPyTorch calls nearest, on request only
+}
+
+// QPyTorch's stochastic rounding of subnormals rounds twice. floatlab: for x = 0.3 * 2^-24
+// (below the smallest binary16 subnormal 2^-24), stochastic<8> rounds up for exactly the words
+// r with floor(0.3 * 256) + r >= 256: 76 of the 256 words.
+TEST_CASE("peer fault: stochastic subnormals round once (QPyTorch)", "[tensor][quantize][peers]") {
+  const float x = 0.3f * 0x1p-24f;
+  const auto f = static_cast<unsigned>(std::floor(static_cast<double>(x) / 0x1p-24 * 256));
+  std::size_t ups = 0;
+  for (std::uint32_t r = 0; r < 256; ++r) {
+    // A source whose word for element 0 is r << 24: search a seed per r (cheap: 8 bits).
+    std::uint64_t seed = 0;
+    while ((philox_word(seed, 0, T::quantize_operation) >> 24) != r) ++seed;
+    std::vector<float> in{x}, out(1);
+    REQUIRE_FALSE(T::quantize<binary16>(in, out, round::stochastic<8>{}, T::counter_source{seed}).rejected());
+    ups += out[0] != 0.0f;
+    CHECK((out[0] == 0.0f || out[0] == 0x1p-24f));
+  }
+  CHECK(f == 76u);
+  CHECK(ups == 76u);
+}

@@ -63,10 +63,16 @@ namespace detail {
 
 // Runs body(task) for task in [0, tasks) on up to threads() threads. Tasks are independent
 // (each writes its own outputs), so the split cannot change any result.
+inline bool& inside_parallel() noexcept {
+  static thread_local bool inside = false;
+  return inside;
+}
+
 template <class Body>
 void parallel_for(std::size_t tasks, Body&& body, std::size_t min_tasks_per_thread = 1) {
   if (tasks == 0) return;
-  std::size_t t = static_cast<std::size_t>(threads());
+  // Nested calls (a batch of small GEMMs run in parallel) run serially on their thread.
+  std::size_t t = inside_parallel() ? 1 : static_cast<std::size_t>(threads());
   t = std::min(t, (tasks + min_tasks_per_thread - 1) / min_tasks_per_thread);
   if (t <= 1) {
     for (std::size_t i = 0; i < tasks; ++i) body(i);
@@ -74,7 +80,10 @@ void parallel_for(std::size_t tasks, Body&& body, std::size_t min_tasks_per_thre
   }
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
+    const bool was = inside_parallel();
+    inside_parallel() = true;
     for (std::size_t i = next.fetch_add(1); i < tasks; i = next.fetch_add(1)) body(i);
+    inside_parallel() = was;
   };
   std::vector<std::thread> pool;
   pool.reserve(t - 1);

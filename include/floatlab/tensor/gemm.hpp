@@ -457,8 +457,10 @@ status gemm(const gemm_shape& shape, AV&& a_c, BV&& b_c, CV&& c_c, Args&&... arg
   const counter_source src = detail::source_of(args...);
   const std::size_t M = g.m, N = g.n, K = g.k;
   const detail::gemm_ends<P, TC> ends(shape.alpha, shape.beta, K, src);
-  std::vector<Q> Aq(M * K), Bq(K * N);
-  for (std::size_t bt = 0; bt < g.batch; ++bt) {
+  // Small matrices in a batch: threads over the batch (each GEMM serial), else over tiles.
+  const bool small = M * N * (K + 1) < (std::size_t{1} << 16);
+  auto one = [&](std::size_t bt) {
+    std::vector<Q> Aq(M * K), Bq(K * N);
     const TA* A = a.data + bt * g.sa;
     const TB* B = b.data + bt * g.sb;
     TC* C = c.data + bt * g.sc;
@@ -486,7 +488,9 @@ status gemm(const gemm_shape& shape, AV&& a_c, BV&& b_c, CV&& c_c, Args&&... arg
       detail::gemm_tile<P>(Aq.data(), K, Bq.data(), N, i0, std::min(detail::tile_i, M - i0), j0,
                            std::min(detail::tile_j, N - j0), K, src, elem, init, store);
     });
-  }
+  };
+  if (small && g.batch > 1) detail::parallel_for(g.batch, one, 64);
+  else for (std::size_t bt = 0; bt < g.batch; ++bt) one(bt);
   return {};
 }
 
