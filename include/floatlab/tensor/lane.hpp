@@ -19,6 +19,7 @@
 // 8-bit values and a stride of 16-bit pairs for the sums and products.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "../cfloat.hpp"
@@ -50,12 +51,22 @@ inline constexpr bool lane_is_float_rn = std::is_same_v<Mode, round::nearest_eve
 
 inline std::uint32_t fbits(float x) noexcept { return bit_cast<std::uint32_t>(x); }
 inline float ffrom(std::uint32_t b) noexcept { return bit_cast<float>(b); }
+// Branch-free selects on bit patterns (GCC's if-conversion gives up on float ternaries with
+// calls in their arms, which stops vectorization).
+inline std::uint32_t sel(bool c, std::uint32_t a, std::uint32_t b) noexcept {
+  const std::uint32_t m = 0u - static_cast<std::uint32_t>(c);
+  return (a & m) | (b & ~m);
+}
+inline float self(bool c, float a, float b) noexcept { return ffrom(sel(c, fbits(a), fbits(b))); }
+inline int seli(bool c, int a, int b) noexcept {
+  return static_cast<int>(sel(c, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)));
+}
 
 // 2^e as a float for -149 <= e <= 127.
 inline float pow2f(int e) noexcept {
   const std::uint32_t normal = static_cast<std::uint32_t>(e + 127) << 23;
   const std::uint32_t sub = std::uint32_t{1} << ((e + 149) & 31);
-  return ffrom(e >= -126 ? normal : sub);
+  return ffrom(sel(e >= -126, normal, sub));
 }
 
 // The value of a special result of Fmt as a float.
@@ -118,37 +129,43 @@ inline float round_lane(float s, float e, std::uint32_t word, bool overflowed = 
     // 2. Significand, the exponent of its bit 0, and of its leading bit (subnormal floats
     //    through a scaling by 2^64, exact, instead of a count of leading zeros).
     const int field = static_cast<int>(mag >> 23);
-    const std::uint32_t sig = field ? (mag & 0x7FFFFFu) | 0x800000u : mag;
-    const int lsb_x = field ? field - 150 : -149;
+    const bool normal_x = field != 0;
+    const std::uint32_t sig = sel(normal_x, (mag & 0x7FFFFFu) | 0x800000u, mag);
+    const int lsb_x = seli(normal_x, field - 150, -149);
     const int field_s = static_cast<int>(fbits(ffrom(mag) * 18446744073709551616.0f) >> 23);
-    const int lead = field ? field - 127 : field_s - 127 - 64;
+    const int lead = seli(normal_x, field - 127, field_s - 127 - 64);
     // 3. The format's last place: precision p, or the subnormal quantum.
     int lsb_t = lead - M;
-    if constexpr (Fmt::has_subnormals) lsb_t = lsb_t < Fmt::emin - M ? Fmt::emin - M : lsb_t;
-    int drop = lsb_t - lsb_x;
-    drop = drop < 0 ? 0 : drop;
+    if constexpr (Fmt::has_subnormals) lsb_t = std::max(lsb_t, Fmt::emin - M);
+    int drop = std::max(lsb_t - lsb_x, 0);
     lsb_t = lsb_x + drop;
-    const int dclamp = drop > 56 ? 56 : drop;  // beyond 56 every decision is the same
-    // 4. Kept bits, left-aligned 32-bit remainder, sticky.
-    const int d1 = dclamp < 32 ? dclamp : 32;
-    const int d2 = dclamp > 32 ? dclamp - 32 : 0;
+    const int dclamp = std::min(drop, 56);  // beyond 56 every decision is the same
+    // 4. Kept bits, left-aligned 32-bit remainder, sticky (shifts of 32 via 64-bit words).
+    const int d1 = std::min(dclamp, 32);
+    const int d2 = std::max(dclamp - 32, 0);
     const auto kept = static_cast<std::uint32_t>(static_cast<std::uint64_t>(sig) >> d1);
     const auto rem_a = static_cast<std::uint32_t>(static_cast<std::uint64_t>(sig) << (32 - d1));
     const std::uint32_t rem_b = sig >> d2;
     const bool lost = (sig & ((std::uint32_t{1} << d2) - 1)) != 0;
-    const std::uint32_t rem = dclamp <= 32 ? rem_a : rem_b;
+    const std::uint32_t rem = sel(dclamp <= 32, rem_a, rem_b);
     const bool st = sticky | ((dclamp > 32) & lost);
     const std::uint32_t k2 = kept + static_cast<std::uint32_t>(round_up<Mode>(negative, (kept & 1) != 0, rem, st, word));
     // 5. Value, then the range: zero, flush, overflow, specials.
-    const int lsb_c = lsb_t > 127 ? 127 : lsb_t;
-    const float mag_r = static_cast<float>(k2) * pow2f(lsb_c);
-    float r = negative ? -mag_r : mag_r;
-    r = k2 == 0 ? zero_value<Fmt>(negative) : r;
-    if constexpr (!Fmt::has_subnormals) r = (k2 != 0) & (mag_r < pow2f(Fmt::emin)) ? zero_value<Fmt>(negative) : r;
-    r = (mag_r > max_finite_float<Fmt>()) | overflowed ? overflow_value<Fmt, Mode>(negative) : r;
-    r = is_inf & !overflowed ? inf_value<Fmt>(negative) : r;
-    r = is_nan ? nan_value<Fmt>() : r;
-    return r;
+    const int lsb_c = std::min(lsb_t, 127);
+    const float mag_r = static_cast<float>(static_cast<std::int32_t>(k2)) * pow2f(lsb_c);
+    const std::uint32_t sign = b & 0x80000000u;
+    std::uint32_t r = fbits(mag_r) | sign;
+    const std::uint32_t zero = Fmt::has_negative_zero ? sign : 0u;
+    bool is_zero = k2 == 0;
+    if constexpr (!Fmt::has_subnormals) is_zero = is_zero | (mag_r < pow2f(Fmt::emin));
+    r = sel(is_zero, zero, r);
+    // Overflow and infinity: the value (with sign) each gives; constants per sign.
+    const std::uint32_t ovf_pos = fbits(overflow_value<Fmt, Mode>(false)), ovf_neg = fbits(overflow_value<Fmt, Mode>(true));
+    const std::uint32_t inf_pos = fbits(inf_value<Fmt>(false)), inf_neg = fbits(inf_value<Fmt>(true));
+    r = sel((mag_r > max_finite_float<Fmt>()) | overflowed, sel(negative, ovf_neg, ovf_pos), r);
+    r = sel(is_inf & !overflowed, sel(negative, inf_neg, inf_pos), r);
+    r = sel(is_nan, fbits(nan_value<Fmt>()), r);
+    return ffrom(r);
   }
 }
 
