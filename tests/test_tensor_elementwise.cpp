@@ -141,3 +141,39 @@ TEST_CASE("reductions: sum per step, exact, compensated", "[tensor][reduce]") {
   d2 = c[0];
   CHECK(tref::same(d, d2));
 }
+
+TEST_CASE("pooling equals the documented loops", "[tensor][pool]") {
+  T::pool2d_shape s;
+  s.n = 2, s.c = 3, s.h = 9, s.w = 11, s.kh = 3, s.kw = 2, s.stride_h = 2, s.stride_w = 1, s.pad_h = 1, s.pad_w = 1;
+  const auto x = tref::random_floats(s.n * s.c * s.h * s.w, 77);
+  const std::size_t OH = s.out_h(), OW = s.out_w();
+  std::vector<float> ym(s.n * s.c * OH * OW), ya(ym.size());
+  using SR = round::stochastic<8>;
+  using H = with_rounding_t<binary16, SR>;
+  const T::counter_source src{8};
+  REQUIRE_FALSE(T::max_pool2d<binary16>(s, x, ym).rejected());
+  REQUIRE_FALSE(T::avg_pool2d<binary16>(s, x, ya, SR{}, src).rejected());
+  std::size_t bad = 0;
+  for (std::size_t nc = 0; nc < s.n * s.c; ++nc)
+    for (std::size_t p = 0; p < OH; ++p)
+      for (std::size_t q = 0; q < OW; ++q) {
+        const std::size_t e = (nc * OH + p) * OW + q;
+        binary16 m{};
+        H acc = convert<H>(0.0, round::nearest_even{});
+        int t = 0;
+        for (std::size_t r = 0; r < s.kh; ++r)
+          for (std::size_t u = 0; u < s.kw; ++u) {
+            const long hh = static_cast<long>(p * s.stride_h + r) - 1, ww = static_cast<long>(q * s.stride_w + u) - 1;
+            if (hh < 0 || ww < 0 || hh >= 9 || ww >= 11) continue;
+            const std::size_t at = (nc * s.h + static_cast<std::size_t>(hh)) * s.w + static_cast<std::size_t>(ww);
+            const binary16 v = convert<binary16>(x[at]);
+            m = t == 0 ? v : max(m, v);
+            acc = add(acc, convert<H>(x[at], SR{}, fixed_word{src.word(at, T::op_input_a)}), SR{}, fixed_word{src.word(e, static_cast<std::uint32_t>(2 * t + 2))});
+            ++t;
+          }
+        acc = div(acc, convert<H>(t, round::nearest_even{}), SR{}, fixed_word{src.word(e, T::op_pool_divide)});
+        bad += !tref::same(ym[e], convert<float>(m, round::nearest_even{}));
+        bad += !tref::same(ya[e], convert<float>(acc, round::nearest_even{}));
+      }
+  CHECK(bad == 0);
+}

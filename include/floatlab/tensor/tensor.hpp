@@ -6,3 +6,4 @@
 #include "gemm.hpp"
 #include "quantize.hpp"
 #include "elementwise.hpp"
+#include "pool.hpp"
