@@ -1,0 +1,243 @@
+// Tensor operations (include/floatlab/tensor) against references measured in the same run on
+// the same operands: quantize vs memcpy of the input bytes; elementwise binary16 ops vs the
+// g++ _Float16 loop and a float loop; GEMM and conv2d vs a plain float GEMM of the same shape
+// (the same i-k-j loop nest, vectorized by the compiler). Prints a ratio table at the end.
+// Run: bench_tensor --benchmark_min_time=0.2   (one thread unless the name says t2)
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <floatlab/floatlab.hpp>
+#include <floatlab/tensor/tensor.hpp>
+
+namespace fl = floatlab;
+namespace T = floatlab::tensor;
+
+namespace {
+
+std::vector<float> rnd(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  std::normal_distribution<float> d(0.0f, 1.0f);
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(g);
+  return v;
+}
+
+constexpr std::size_t QN = std::size_t{1} << 20;
+
+void bm_memcpy(benchmark::State& st) {
+  const auto in = rnd(QN, 1);
+  std::vector<float> out(QN);
+  for (auto _ : st) {
+    std::memcpy(out.data(), in.data(), QN * sizeof(float));
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+}
+template <class F, class Mode>
+void bm_quantize(benchmark::State& st) {
+  T::set_threads(1);
+  const auto in = rnd(QN, 1);
+  std::vector<float> out(QN);
+  for (auto _ : st) {
+    if constexpr (fl::is_stochastic_v<Mode>) T::quantize<F>(in, out, Mode{}, T::counter_source{7});
+    else T::quantize<F>(in, out, Mode{});
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+
+constexpr std::size_t EN = std::size_t{1} << 16;
+void bm_f16_add(benchmark::State& st) {
+  const auto a0 = rnd(EN, 2), b0 = rnd(EN, 3);
+  std::vector<_Float16> a(EN), b(EN), c(EN);
+  for (std::size_t i = 0; i < EN; ++i) a[i] = static_cast<_Float16>(a0[i]), b[i] = static_cast<_Float16>(b0[i]);
+  for (auto _ : st) {
+    for (std::size_t i = 0; i < EN; ++i) c[i] = a[i] + b[i];
+    benchmark::DoNotOptimize(c.data());
+  }
+}
+void bm_f16_mul(benchmark::State& st) {
+  const auto a0 = rnd(EN, 2), b0 = rnd(EN, 3);
+  std::vector<_Float16> a(EN), b(EN), c(EN);
+  for (std::size_t i = 0; i < EN; ++i) a[i] = static_cast<_Float16>(a0[i]), b[i] = static_cast<_Float16>(b0[i]);
+  for (auto _ : st) {
+    for (std::size_t i = 0; i < EN; ++i) c[i] = a[i] * b[i];
+    benchmark::DoNotOptimize(c.data());
+  }
+}
+void bm_float_add(benchmark::State& st) {
+  const auto a = rnd(EN, 2), b = rnd(EN, 3);
+  std::vector<float> c(EN);
+  for (auto _ : st) {
+    for (std::size_t i = 0; i < EN; ++i) c[i] = a[i] + b[i];
+    benchmark::DoNotOptimize(c.data());
+  }
+}
+template <class F, int Op>
+void bm_ew(benchmark::State& st) {
+  T::set_threads(1);
+  const auto a0 = rnd(EN, 2), b0 = rnd(EN, 3), c0 = rnd(EN, 4);
+  std::vector<F> a(EN), b(EN), cc(EN), out(EN);
+  T::quantize<F>(a0, a);
+  T::quantize<F>(b0, b);
+  T::quantize<F>(c0, cc);
+  for (auto _ : st) {
+    if constexpr (Op == 0) T::add<F>(a, b, out);
+    else if constexpr (Op == 1) T::mul<F>(a, b, out);
+    else T::fma<F>(a, b, cc, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+
+// Plain float GEMM, row-major i-k-j (what the tensor kernel's loop nest is, without rounding).
+void float_gemm(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
+  constexpr std::size_t TJ = 64;
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j0 = 0; j0 < N; j0 += TJ) {
+      const std::size_t nj = std::min(TJ, N - j0);
+      float acc[TJ] = {};
+      for (std::size_t k = 0; k < K; ++k) {
+        const float a = A[i * K + k];
+        const float* b = B + k * N + j0;
+        for (std::size_t q = 0; q < nj; ++q) acc[q] += a * b[q];
+      }
+      std::memcpy(C + i * N + j0, acc, nj * sizeof(float));
+    }
+}
+void bm_float_gemm(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto A = rnd(n * n, 5), B = rnd(n * n, 6);
+  std::vector<float> C(n * n);
+  for (auto _ : st) {
+    float_gemm(A.data(), B.data(), C.data(), n, n, n);
+    benchmark::DoNotOptimize(C.data());
+  }
+  st.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
+template <class R, class Mode, int Threads>
+void bm_gemm(benchmark::State& st) {
+  T::set_threads(Threads);
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto A = rnd(n * n, 5), B = rnd(n * n, 6);
+  std::vector<float> C(n * n);
+  T::gemm_shape s;
+  s.m = s.n = s.k = n;
+  for (auto _ : st) {
+    if constexpr (fl::is_stochastic_v<Mode>) T::gemm<R>(s, A, B, C, Mode{}, T::counter_source{3});
+    else T::gemm<R>(s, A, B, C, Mode{});
+    benchmark::DoNotOptimize(C.data());
+  }
+  st.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  T::set_threads(0);
+}
+
+// ResNet-18 3x3 layer (64 -> 64 channels, 28 x 28, pad 1), batch 1; the float GEMM of its
+// implicit GEMM shape (M = 64, N = 784, K = 576) is the reference.
+T::conv2d_shape resnet() {
+  T::conv2d_shape s;
+  s.n = 1, s.c = 64, s.h = 28, s.w = 28, s.oc = 64, s.kh = 3, s.kw = 3, s.pad_h = 1, s.pad_w = 1;
+  return s;
+}
+void bm_float_gemm_conv(benchmark::State& st) {
+  const auto A = rnd(64 * 576, 5), B = rnd(576 * 784, 6);
+  std::vector<float> C(64 * 784);
+  for (auto _ : st) {
+    float_gemm(A.data(), B.data(), C.data(), 64, 784, 576);
+    benchmark::DoNotOptimize(C.data());
+  }
+}
+template <int Pass>
+void bm_conv(benchmark::State& st) {
+  T::set_threads(1);
+  using R = T::gemm_recipe<fl::binary16, fl::binary16, fl::binary16>;
+  const auto s = resnet();
+  const auto x = rnd(64 * 28 * 28, 7), w = rnd(64 * 64 * 9, 8), dy = rnd(64 * 28 * 28, 9);
+  std::vector<float> y(64 * 28 * 28), dx(x.size()), dw(w.size());
+  for (auto _ : st) {
+    if constexpr (Pass == 0) T::conv2d_forward<R>(s, x, w, y);
+    else if constexpr (Pass == 1) T::conv2d_backward_data<R>(s, dy, w, dx);
+    else T::conv2d_backward_weights<R>(s, x, dy, dw);
+    benchmark::ClobberMemory();
+  }
+}
+
+using h = fl::binary16;
+using RN = fl::round::nearest_even;
+using SR = fl::round::stochastic<8>;
+using R16 = T::gemm_recipe<h, h, h>;
+using R16f = T::gemm_recipe<h, h, h, T::fused>;
+using R8 = T::gemm_recipe<fl::e4m3, h, h>;
+using R8c = T::gemm_recipe<fl::e4m3, h, fl::binary32, T::chunked<32>>;
+using Rq32 = T::gemm_recipe<h, fl::binary32, fl::binary32>;
+using Rbf = T::gemm_recipe<fl::bfloat16, fl::bfloat16, fl::binary32>;
+
+BENCHMARK(bm_memcpy)->Name("memcpy 4MiB");
+BENCHMARK_TEMPLATE(bm_quantize, h, RN)->Name("quantize e5m10 RN");
+BENCHMARK_TEMPLATE(bm_quantize, h, SR)->Name("quantize e5m10 SR8");
+BENCHMARK_TEMPLATE(bm_quantize, fl::bfloat16, RN)->Name("quantize bf16 RN");
+BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, RN)->Name("quantize e4m3 RN");
+BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, SR)->Name("quantize e4m3 SR8");
+BENCHMARK(bm_f16_add)->Name("_Float16 add");
+BENCHMARK(bm_f16_mul)->Name("_Float16 mul");
+BENCHMARK(bm_float_add)->Name("float add");
+BENCHMARK_TEMPLATE(bm_ew, h, 0)->Name("e5m10 add");
+BENCHMARK_TEMPLATE(bm_ew, h, 1)->Name("e5m10 mul");
+BENCHMARK_TEMPLATE(bm_ew, h, 2)->Name("e5m10 fma");
+BENCHMARK_TEMPLATE(bm_ew, fl::bfloat16, 0)->Name("bf16 add");
+BENCHMARK_TEMPLATE(bm_ew, fl::bfloat16, 1)->Name("bf16 mul");
+BENCHMARK_TEMPLATE(bm_ew, fl::e4m3, 0)->Name("e4m3 add");
+BENCHMARK(bm_float_gemm)->Arg(256)->Name("float gemm 256");
+BENCHMARK_TEMPLATE(bm_gemm, R16, RN, 1)->Arg(256)->Name("gemm e5m10 per-op RN 256");
+BENCHMARK_TEMPLATE(bm_gemm, R16, RN, 2)->Arg(256)->Name("gemm e5m10 per-op RN 256 t2");
+BENCHMARK_TEMPLATE(bm_gemm, R16f, RN, 1)->Arg(256)->Name("gemm e5m10 fused RN 256");
+BENCHMARK_TEMPLATE(bm_gemm, R16, SR, 1)->Arg(256)->Name("gemm e5m10 per-op SR8 256");
+BENCHMARK_TEMPLATE(bm_gemm, R8, RN, 1)->Arg(256)->Name("gemm e4m3xe4m3->e5m10 RN 256");
+BENCHMARK_TEMPLATE(bm_gemm, R8c, RN, 1)->Arg(256)->Name("gemm e4m3 chunked32 FP32 256");
+BENCHMARK_TEMPLATE(bm_gemm, Rq32, RN, 1)->Arg(256)->Name("gemm e5m10 in, FP32 acc 256");
+BENCHMARK_TEMPLATE(bm_gemm, Rbf, RN, 1)->Arg(256)->Name("gemm bf16 per-op (exact kernel) 256");
+BENCHMARK(bm_float_gemm_conv)->Name("float gemm conv shape");
+BENCHMARK_TEMPLATE(bm_conv, 0)->Name("conv fwd e5m10");
+BENCHMARK_TEMPLATE(bm_conv, 1)->Name("conv bwd data e5m10");
+BENCHMARK_TEMPLATE(bm_conv, 2)->Name("conv bwd weights e5m10");
+
+// Collects real times and prints each benchmark's speed relative to its reference.
+class ratio_reporter : public benchmark::ConsoleReporter {
+ public:
+  std::map<std::string, double> t;
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const auto& r : runs) t[r.benchmark_name()] = r.GetAdjustedCPUTime();  // the machine is shared: CPU time
+    ConsoleReporter::ReportRuns(runs);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  ratio_reporter rep;
+  benchmark::RunSpecifiedBenchmarks(&rep);
+  auto& t = rep.t;
+  auto ratio = [&](const std::string& name, const std::string& ref) {
+    if (t.count(name) && t.count(ref)) std::printf("%-40s %8.3fx  of %s\n", name.c_str(), t[ref] / t[name], ref.c_str());
+  };
+  std::printf("\nspeed relative to the reference (reference time / time; > 1 is faster)\n");
+  for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8"}) ratio(q, "memcpy 4MiB");
+  ratio("e5m10 add", "_Float16 add");
+  ratio("e5m10 mul", "_Float16 mul");
+  ratio("e5m10 fma", "_Float16 mul");
+  ratio("bf16 add", "_Float16 add");
+  ratio("bf16 mul", "_Float16 mul");
+  ratio("e4m3 add", "_Float16 add");
+  ratio("e5m10 add", "float add");
+  for (const char* g : {"gemm e5m10 per-op RN 256", "gemm e5m10 per-op RN 256 t2", "gemm e5m10 fused RN 256", "gemm e5m10 per-op SR8 256",
+                        "gemm e4m3xe4m3->e5m10 RN 256", "gemm e4m3 chunked32 FP32 256", "gemm e5m10 in, FP32 acc 256",
+                        "gemm bf16 per-op (exact kernel) 256"})
+    ratio(std::string(g) + "/256", "float gemm 256/256");
+  for (const char* c : {"conv fwd e5m10", "conv bwd data e5m10", "conv bwd weights e5m10"}) ratio(c, "float gemm conv shape");
+  return 0;
+}

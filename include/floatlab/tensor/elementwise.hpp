@@ -1,0 +1,268 @@
+// floatlab/tensor/elementwise.hpp: elementwise operations and reductions over arrays.
+//
+// Elementwise, format T (a cfloat; its mode or the trailing mode):
+//   add, sub, mul, div, min, max (a, b, out); fma (a, b, c, out) = round(a*b + c) once;
+//   sqrt, relu (a, out); scale (alpha, a, out) = round(alpha * a);
+//   axpy (alpha, x, y) : y = round(round(alpha * x) + y); leaky_relu (slope, a, out) = a >= 0 ? a : round(slope * a).
+//   Inputs that are not T (float, double, another cfloat) are first rounded to T: operand 1
+//   with op_input_a, 2 with op_input_b, 3 with op_input_c, at their element index i; the
+//   operation's rounding draws philox_word(seed, i, 0) (axpy: 1 for alpha*x, 2 for the sum).
+//   out may be exactly an input (in place); any other overlap is rejected.
+// Reductions (sequential order i = 0..n-1 from +0; one output):
+//   sum<Acc>(x, out): acc = round_Acc(acc + x_i), word (seed, i, 2);
+//   sum_exact<Acc>(x, out): exact sum rounded once (word (seed, 0, 2));
+//   sum_compensated<Acc>(x, out): TwoSum double-double accumulation (expansion<2, double>
+//     style: hi + lo exact at each step up to its 2^-106 relative error), rounded once to Acc;
+//   dot<Recipe>(x, y, out): the 1 x 1 x n GEMM of gemm.hpp (same words); norm2<Recipe>(x, out):
+//     round_Acc(sqrt(dot(x, x))) with word (seed, 0, 2n + 4).
+#pragma once
+
+#include "gemm.hpp"
+
+namespace floatlab::tensor {
+
+inline constexpr std::uint32_t op_input_c = 0xFFFFFFF2u;
+
+namespace detail {
+
+template <class V>
+using elem_of = std::remove_const_t<view_elem_t<V>>;
+
+enum class ew { add, sub, mul, div, min, max, fma, sqrt, relu, scale, leaky };
+
+template <class T, class Mode, class X>
+inline T to_t(const X& x, const counter_source& src, std::uint64_t i, std::uint32_t op) noexcept {
+  if constexpr (std::is_same_v<X, T>) return x;
+  else return convert<T>(x, Mode{}, fixed_word{is_stochastic_v<Mode> ? src.word(i, op) : 0});
+}
+
+template <class T, class Out>
+inline Out from_t(const T& v) noexcept {
+  if constexpr (std::is_same_v<Out, T>) return v;
+  else return convert<Out>(v, round::nearest_even{});
+}
+
+template <ew Op, class T, class Mode>
+inline T scalar_op(T a, T b, T c, std::uint32_t w) noexcept {
+  const fixed_word src{w};
+  if constexpr (Op == ew::add) return floatlab::add(a, b, Mode{}, src);
+  else if constexpr (Op == ew::sub) return floatlab::sub(a, b, Mode{}, src);
+  else if constexpr (Op == ew::mul || Op == ew::scale) return floatlab::mul(a, b, Mode{}, src);
+  else if constexpr (Op == ew::div) return floatlab::div(a, b, Mode{}, src);
+  else if constexpr (Op == ew::min) return floatlab::min(a, b);
+  else if constexpr (Op == ew::max) return floatlab::max(a, b);
+  else if constexpr (Op == ew::fma) return floatlab::fma(a, b, c, Mode{}, src);
+  else if constexpr (Op == ew::sqrt) return floatlab::sqrt(a, Mode{}, src);
+  else if constexpr (Op == ew::relu)  // NaN stays NaN; -0 stays -0
+    return floatlab::signbit(a) && !is_zero(a) ? T::from_bits(floatlab::detail::pack_zero<typename T::format_type>(false)) : a;
+  else {  // leaky: b is the slope
+    if (!(signbit(a) && !is_zero(a))) return a;
+    return floatlab::mul(b, a, Mode{}, src);
+  }
+}
+
+// The fast float-lane form of Op where it is exact (lane.hpp), else false.
+template <ew Op, class F, class Mode>
+inline constexpr bool ew_lane =
+    (Op == ew::add || Op == ew::sub) ? lane_sum_ok<F, Mode>
+    : (Op == ew::mul || Op == ew::scale) ? lane_product_exact<F>
+    : (Op == ew::fma) ? (lane_product_exact<F> && lane_sum_ok<F, Mode>)
+                      : false;
+
+template <ew Op, class T, class Mode, class A, class B, class C, class Out>
+status ew_run(array_view<const A> a, array_view<const B> b, array_view<const C> c, array_view<Out> out,
+              const counter_source& src, int arity, const char* name) {
+  (void)name;
+  if (null_with_size(a) || null_with_size(b) || null_with_size(c) || null_with_size(out))
+    return status::error(status::bad_argument, "elementwise: null pointer with a non-zero size");
+  if (a.size != out.size || (arity >= 2 && b.size != out.size) || (arity >= 3 && c.size != out.size))
+    return status::error(status::bad_shape, "elementwise: operand and output sizes differ");
+  auto bad_alias = [&](auto in) {
+    using I = std::remove_const_t<std::remove_pointer_t<decltype(in.data)>>;
+    return overlaps(in, out) && !(static_cast<const void*>(in.data) == static_cast<const void*>(out.data) && sizeof(I) == sizeof(Out));
+  };
+  if (bad_alias(a) || (arity >= 2 && bad_alias(b)) || (arity >= 3 && bad_alias(c)))
+    return status::error(status::bad_argument, "elementwise: out overlaps an input (only exact in-place is allowed)");
+  using F = typename T::format_type;
+  constexpr std::size_t chunk = 4096;
+  parallel_for((out.size + chunk - 1) / chunk, [&](std::size_t t) {
+    const std::size_t begin = t * chunk, end = std::min(out.size, begin + chunk);
+    if constexpr (ew_lane<Op, F, Mode> && (std::is_same_v<A, T> || std::is_same_v<A, float>) &&
+                  (std::is_same_v<B, T> || std::is_same_v<B, float>) && (std::is_same_v<C, T> || std::is_same_v<C, float>) &&
+                  (std::is_same_v<Out, T> || std::is_same_v<Out, float>) && !is_stochastic_v<Mode>) {
+      // Inputs are T values (or floats rounded to T first, with T's nearest/directed mode).
+      auto in = [&](const auto& x, std::size_t i, std::uint32_t op) -> float {
+        using X = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<X, T>) return lane_decode<F>(x.bits());
+        else return round_lane<F, Mode>(x, 0.0f, 0 * op * i);
+      };
+      for (std::size_t i = begin; i < end; ++i) {
+        const float x = in(a.data[i], i, op_input_a);
+        float r;
+        if constexpr (Op == ew::add) r = add_lane<F, Mode>(x, in(b.data[i], i, op_input_b), 0);
+        else if constexpr (Op == ew::sub) r = add_lane<F, Mode>(x, -in(b.data[i], i, op_input_b), 0);
+        else if constexpr (Op == ew::mul || Op == ew::scale) r = round_lane<F, Mode>(x * in(b.data[i], i, op_input_b), 0.0f, 0);
+        else r = fma_lane<F, Mode>(x, in(b.data[i], i, op_input_b), in(c.data[i], i, op_input_c), 0);
+        if constexpr (std::is_same_v<Out, float>) out.data[i] = r;
+        else out.data[i] = T::from_bits(lane_encode<F>(r));
+      }
+    } else {
+      for (std::size_t i = begin; i < end; ++i) {
+        const T x = to_t<T, Mode>(a.data[i], src, i, op_input_a);
+        const T y = arity >= 2 ? to_t<T, Mode>(b.data[i], src, i, op_input_b) : T{};
+        const T z = arity >= 3 ? to_t<T, Mode>(c.data[i], src, i, op_input_c) : T{};
+        out.data[i] = from_t<T, Out>(scalar_op<Op, T, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(i, 0) : 0));
+      }
+    }
+  }, 4);
+  return {};
+}
+
+// A scalar broadcast as a 1-element "array" view of the same length semantics.
+template <class T>
+struct broadcast {
+  T value;
+};
+
+template <ew Op, class T, class AV, class BV, class CV, class OV, class... Args>
+status ew_call(AV&& a, BV&& b, CV&& c, OV&& out, int arity, Args&&... args) {
+  static_assert(is_cfloat_v<T>, "elementwise<T>: T must be a floatlab::cfloat");
+  using Mode = typename tensor_args<typename T::rounding_mode, std::decay_t<Args>...>::mode;
+  require_source<is_stochastic_v<Mode>, has_source_v<std::decay_t<Args>...>>();
+  using TT = with_rounding_t<T, Mode>;
+  const auto va = as_const(as_view(a));
+  const auto vb = as_const(as_view(b));
+  const auto vc = as_const(as_view(c));
+  const auto vo = as_view(out);
+  static_assert(!std::is_const_v<std::remove_pointer_t<decltype(vo.data)>>, "elementwise: out must be writable");
+  return ew_run<Op, TT, Mode>(va, vb, vc, vo, source_of(args...), arity, "");
+}
+
+}  // namespace detail
+
+#define FLOATLAB_TENSOR_BINARY(name, op)                                                          \
+  template <class T, class AV, class BV, class OV, class... Args>                                 \
+  status name(AV&& a, BV&& b, OV&& out, Args&&... args) {                                         \
+    return detail::ew_call<detail::ew::op, T>(a, b, a, out, 2, args...);                          \
+  }
+FLOATLAB_TENSOR_BINARY(add, add)
+FLOATLAB_TENSOR_BINARY(sub, sub)
+FLOATLAB_TENSOR_BINARY(mul, mul)
+FLOATLAB_TENSOR_BINARY(div, div)
+FLOATLAB_TENSOR_BINARY(min, min)
+FLOATLAB_TENSOR_BINARY(max, max)
+#undef FLOATLAB_TENSOR_BINARY
+
+template <class T, class AV, class BV, class CV, class OV, class... Args>
+status fma(AV&& a, BV&& b, CV&& c, OV&& out, Args&&... args) {
+  return detail::ew_call<detail::ew::fma, T>(a, b, c, out, 3, args...);
+}
+template <class T, class AV, class OV, class... Args>
+status sqrt(AV&& a, OV&& out, Args&&... args) {
+  return detail::ew_call<detail::ew::sqrt, T>(a, a, a, out, 1, args...);
+}
+template <class T, class AV, class OV, class... Args>
+status relu(AV&& a, OV&& out, Args&&... args) {
+  return detail::ew_call<detail::ew::relu, T>(a, a, a, out, 1, args...);
+}
+// out = round_T(alpha * a), alpha rounded to T (nearest even) first.
+template <class T, class AV, class OV, class... Args>
+status scale(double alpha, AV&& a, OV&& out, Args&&... args) {
+  const auto va = detail::as_const(detail::as_view(a));
+  std::vector<T> al(va.size, convert<T>(alpha, round::nearest_even{}));
+  return detail::ew_call<detail::ew::scale, T>(a, al, a, out, 2, args...);
+}
+template <class T, class AV, class OV, class... Args>
+status leaky_relu(double slope, AV&& a, OV&& out, Args&&... args) {
+  const auto va = detail::as_const(detail::as_view(a));
+  std::vector<T> sl(va.size, convert<T>(slope, round::nearest_even{}));
+  return detail::ew_call<detail::ew::leaky, T>(a, sl, a, out, 2, args...);
+}
+
+// ---- reductions ------------------------------------------------------------------------
+
+template <class Acc, class XV, class... Args>
+status sum(XV&& x_c, Acc& out, Args&&... args) {
+  using Mode = typename detail::tensor_args<typename Acc::rounding_mode, std::decay_t<Args>...>::mode;
+  detail::require_source<is_stochastic_v<Mode>, detail::has_source_v<std::decay_t<Args>...>>();
+  const auto x = detail::as_const(detail::as_view(x_c));
+  if (detail::null_with_size(x)) return status::error(status::bad_argument, "sum: null pointer with a non-zero size");
+  const counter_source src = detail::source_of(args...);
+  using F = typename Acc::format_type;
+  using A = with_rounding_t<Acc, Mode>;
+  A acc = A::from_bits(floatlab::detail::pack_zero<F>(false));
+  for (std::size_t i = 0; i < x.size; ++i) {
+    const A v = convert<A>(x.data[i], Mode{}, fixed_word{is_stochastic_v<Mode> ? src.word(i, op_input_a) : 0});
+    acc = floatlab::add(acc, v, Mode{}, fixed_word{is_stochastic_v<Mode> ? src.word(i, 2) : 0});
+  }
+  out = Acc::from_bits(acc.bits());
+  return {};
+}
+
+// Exact sum of the inputs' values, rounded once to Acc.
+template <class Acc, class XV, class... Args>
+status sum_exact(XV&& x_c, Acc& out, Args&&... args) {
+  using Mode = typename detail::tensor_args<typename Acc::rounding_mode, std::decay_t<Args>...>::mode;
+  detail::require_source<is_stochastic_v<Mode>, detail::has_source_v<std::decay_t<Args>...>>();
+  const auto x = detail::as_const(detail::as_view(x_c));
+  using X = detail::elem_of<XV>;
+  if (detail::null_with_size(x)) return status::error(status::bad_argument, "sum_exact: null pointer with a non-zero size");
+  const counter_source src = detail::source_of(args...);
+  using F = typename Acc::format_type;
+  using XF = std::conditional_t<is_cfloat_v<X>, typename detail::mode_or<X, void>::type, void>;
+  (void)sizeof(XF*);
+  detail::exact_accumulator<-1200, 40> acc;  // every float/double/cfloat value up to binary64, 2^64 terms
+  bool any_nonzero = false, all_negative_zero = x.size > 0;
+  for (std::size_t i = 0; i < x.size; ++i) {
+    const auto u = detail::unpack_any(x.data[i]);
+    acc.add(u);
+    if (u.cls != floatlab::detail::value_class::zero) any_nonzero = true, all_negative_zero = false;
+    else if (!u.sign) all_negative_zero = false;
+  }
+  const auto v = acc.value();
+  if (v.cls == floatlab::detail::value_class::zero)
+    out = Acc::from_bits(floatlab::detail::pack_zero<F>(any_nonzero ? std::is_same_v<Mode, round::downward> : all_negative_zero));
+  else
+    out = Acc::from_bits(floatlab::detail::finish<F, Mode>(v, is_stochastic_v<Mode> ? src.word(0, 2) : 0));
+  return {};
+}
+
+// Compensated: TwoSum (Knuth) double-double accumulation of the values, rounded once to Acc.
+template <class Acc, class XV, class... Args>
+status sum_compensated(XV&& x_c, Acc& out, Args&&... args) {
+  using Mode = typename detail::tensor_args<typename Acc::rounding_mode, std::decay_t<Args>...>::mode;
+  detail::require_source<is_stochastic_v<Mode>, detail::has_source_v<std::decay_t<Args>...>>();
+  const auto x = detail::as_const(detail::as_view(x_c));
+  if (detail::null_with_size(x)) return status::error(status::bad_argument, "sum_compensated: null pointer with a non-zero size");
+  const counter_source src = detail::source_of(args...);
+  using F = typename Acc::format_type;
+  double hi = 0, lo = 0;
+  for (std::size_t i = 0; i < x.size; ++i) {
+    const double v = static_cast<double>(x.data[i]);
+    const double s = hi + v, bv = s - hi, e = (hi - (s - bv)) + (v - bv);
+    const double t = lo + e;
+    hi = s + t;  // Fast2Sum renormalization (|s| >= |t| up to the usual double-double conditions)
+    lo = t - (hi - s);
+  }
+  using floatlab::detail::unpack;
+  using B64 = floatlab::detail::binary64_format;
+  const auto r = floatlab::detail::add<Mode>(unpack<B64>(bit_cast<std::uint64_t>(hi)), unpack<B64>(bit_cast<std::uint64_t>(lo)));
+  out = Acc::from_bits(floatlab::detail::finish<F, Mode>(r, is_stochastic_v<Mode> ? src.word(0, 2) : 0));
+  return {};
+}
+
+// dot(x, y) as the 1 x 1 x n GEMM of Recipe; the result in TC.
+template <class Recipe, class XV, class YV, class TC, class... Args>
+status dot(XV&& x_c, YV&& y_c, TC& out, Args&&... args) {
+  const auto x = detail::as_const(detail::as_view(x_c));
+  const auto y = detail::as_const(detail::as_view(y_c));
+  if (x.size != y.size) return status::error(status::bad_shape, "dot: x and y sizes differ");
+  gemm_shape s;
+  s.m = 1, s.n = 1, s.k = x.size;
+  TC c[1] = {out};
+  const status st = gemm<Recipe>(s, x, y, array_view<TC>(c, 1), args...);
+  if (!st.rejected()) out = c[0];
+  return st;
+}
+
+}  // namespace floatlab::tensor

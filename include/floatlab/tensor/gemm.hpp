@@ -1,0 +1,497 @@
+// floatlab/tensor/gemm.hpp: C = alpha * op(A) op(B) + beta * C with per-operation rounding.
+//
+// Semantics (design.md "GEMM and convolution semantics"; docs/tensor.md states every rule):
+//   Inputs are rounded to the input formats; then, for every output element, the sum runs
+//   over k = 0..K-1 in order, starting from acc = +0 (or from C, see alpha/beta below):
+//   per_operation:  p = round_Prod(a*b);  acc = round_Acc(acc + p)
+//   fused:          acc = round_Acc(acc + a*b)           (exact product, one rounding a step)
+//   chunked<L, P>:  for each chunk of L consecutive k: part = sum of the exact products,
+//                   in P = binary32 (part = RN32(part + a*b) per step, from +0) or exactly
+//                   (P = exact_partial); then acc = round_Acc(acc + part)
+//   alpha/beta: beta == 0: C is not read. alpha == 1, beta != 0: acc starts from
+//   round_Acc(beta * c) (= c rounded to Acc for beta == 1). alpha != 1: acc starts from +0,
+//   and after the k loop acc = round_Acc(round_Acc(alpha * acc) + round_Acc(beta * c))
+//   (the second term only when beta != 0). alpha, beta are first rounded to Acc (nearest even).
+//   The result is written as TC: rounded once from Acc in TC's mode (a cfloat TC) or to
+//   nearest even (float/double, exact when Acc fits).
+//   Stochastic words: philox_word(seed, e, op) with e = (batch * M + i) * N + j and
+//   op = 0 (beta * c), 2k + 1 (product of step k), 2k + 2 (accumulation of step k; for a
+//   chunk, its last k), 2K + 1 (alpha * acc), 2K + 2 (+ beta c), 2K + 3 (conversion to TC);
+//   input roundings: A element (batch, i, k) e = (batch * M + i) * K + k, op 0xFFFFFFF0;
+//   B element (batch, k, j) e = (batch * K + k) * N + j, op 0xFFFFFFF1.
+//
+// Fast path: when the input formats, the product and the accumulator live in float and every
+// product of two inputs is exact in float (lane.hpp), the kernel runs on float lanes with
+// the branch-free rounding; it is register tiled (4 rows x 64 columns of accumulators) and
+// threaded over output tiles. Otherwise an exact scalar kernel (unpacked values and the
+// rounding core) runs, threaded the same way. Both give the same bits.
+#pragma once
+
+#include <cstring>
+#include <vector>
+
+#include "common.hpp"
+#include "exact.hpp"
+#include "lane.hpp"
+#include "quantize.hpp"
+
+namespace floatlab::tensor {
+
+enum class layout { row_major, col_major };
+enum class op_t { none, trans };
+
+struct gemm_shape {
+  std::size_t m = 0, n = 0, k = 0;
+  layout order = layout::row_major;  // storage order of A, B and C
+  op_t trans_a = op_t::none, trans_b = op_t::none;
+  std::size_t lda = 0, ldb = 0, ldc = 0;  // 0: tight (the stored row / column length)
+  std::size_t batch = 1;
+  std::size_t stride_a = 0, stride_b = 0, stride_c = 0;  // elements between batches; 0: tight
+  double alpha = 1, beta = 0;
+};
+
+// Accumulation kinds.
+struct per_operation {};
+struct fused {};
+struct exact_partial {};
+template <std::size_t L, class Partial = binary32>
+struct chunked {
+  static_assert(L >= 1, "chunked<L, Partial>: chunk length L must be at least 1");
+  static_assert(std::is_same_v<Partial, binary32> || std::is_same_v<Partial, exact_partial>,
+                "chunked<L, Partial>: Partial must be floatlab::binary32 or floatlab::tensor::exact_partial");
+  static constexpr std::size_t length = L;
+  using partial = Partial;
+};
+template <class T>
+struct is_chunked : std::false_type {};
+template <std::size_t L, class P>
+struct is_chunked<chunked<L, P>> : std::true_type {};
+
+// A GEMM's formats: inputs (InA, InB), product, accumulator, and the accumulation kind.
+// Each rounds in its own type's mode unless the call passes a trailing mode.
+template <class InA, class Prod, class Acc, class Kind = per_operation, class InB = InA>
+struct gemm_recipe {
+  static_assert(is_cfloat_v<InA> && is_cfloat_v<InB> && is_cfloat_v<Prod> && is_cfloat_v<Acc>,
+                "gemm_recipe: InA, InB, Prod and Acc must be floatlab::cfloat types");
+  static_assert(std::is_same_v<Kind, per_operation> || std::is_same_v<Kind, fused> || is_chunked<Kind>::value,
+                "gemm_recipe: Kind must be per_operation, fused or chunked<L, Partial>");
+  using in_a = InA;
+  using in_b = InB;
+  using product = Prod;
+  using accumulate = Acc;
+  using kind = Kind;
+};
+
+inline constexpr std::uint32_t op_input_a = 0xFFFFFFF0u, op_input_b = 0xFFFFFFF1u;
+inline constexpr std::size_t max_k = (std::size_t{1} << 31) - 16;
+
+namespace detail {
+
+struct gemm_geom {
+  std::size_t m, n, k, batch;
+  // Element (i, k) of op(A) at a[ai * i + ak * kk], of op(B) at b[bk * kk + bj * j], C at c[ci*i + cj*j].
+  std::size_t ai, ak, bk, bj, ci, cj;
+  std::size_t sa, sb, sc;
+};
+
+// Checks sizes, leading dimensions, batch strides, overflow; fills g.
+template <class TA, class TB, class TC>
+status check_gemm(const gemm_shape& s, array_view<const TA> a, array_view<const TB> b, array_view<TC> c,
+                  gemm_geom& g) {
+  if (null_with_size(a) || null_with_size(b) || null_with_size(c))
+    return status::error(status::bad_argument, "gemm: null pointer with a non-zero size");
+  if (s.batch == 0) {
+    g = {};
+    return {};
+  }
+  if (s.k > max_k) return status::error(status::bad_shape, "gemm: K must be below 2^31 - 16");
+  const bool row = s.order == layout::row_major;
+  const bool ta = s.trans_a == op_t::trans, tb = s.trans_b == op_t::trans;
+  // Stored A is (m x k) or (k x m) if transposed; in row-major, "rows" of storage.
+  const std::size_t a_rows = ta ? s.k : s.m, a_cols = ta ? s.m : s.k;
+  const std::size_t b_rows = tb ? s.n : s.k, b_cols = tb ? s.k : s.n;
+  // Storage "line" length: row-major lines are rows, column-major lines are columns.
+  const std::size_t a_line = row ? a_cols : a_rows, a_lines = row ? a_rows : a_cols;
+  const std::size_t b_line = row ? b_cols : b_rows, b_lines = row ? b_rows : b_cols;
+  const std::size_t c_line = row ? s.n : s.m, c_lines = row ? s.m : s.n;
+  const std::size_t lda = s.lda ? s.lda : a_line, ldb = s.ldb ? s.ldb : b_line, ldc = s.ldc ? s.ldc : c_line;
+  if (lda < a_line && a_lines > 0 && a_line > 0) return status::error(status::bad_shape, "gemm: lda is smaller than a row (column) of A");
+  if (ldb < b_line && b_lines > 0 && b_line > 0) return status::error(status::bad_shape, "gemm: ldb is smaller than a row (column) of B");
+  if (ldc < c_line && c_lines > 0 && c_line > 0) return status::error(status::bad_shape, "gemm: ldc is smaller than a row (column) of C");
+  std::size_t ea = 0, eb = 0, ec = 0;
+  if (!extent_2d(a_lines, a_line, lda, ea) || !extent_2d(b_lines, b_line, ldb, eb) || !extent_2d(c_lines, c_line, ldc, ec))
+    return status::error(status::bad_shape, "gemm: matrix extent overflows size_t");
+  const std::size_t sa = s.stride_a ? s.stride_a : ea, sb = s.stride_b ? s.stride_b : eb, sc = s.stride_c ? s.stride_c : ec;
+  if (s.batch > 1 && ((sa < ea && s.stride_a) || (sb < eb && s.stride_b) || (sc < ec && s.stride_c && ec)))
+    return status::error(status::bad_shape, "gemm: a batch stride is smaller than one matrix (batches would overlap)");
+  std::size_t ta_total = 0, tb_total = 0, tc_total = 0, t = 0;
+  if (!mul_ok(s.batch - 1, sa, t) || !add_ok(t, ea, ta_total) || !mul_ok(s.batch - 1, sb, t) || !add_ok(t, eb, tb_total) ||
+      !mul_ok(s.batch - 1, sc, t) || !add_ok(t, ec, tc_total))
+    return status::error(status::bad_shape, "gemm: batch extent overflows size_t");
+  if (ea == 0) ta_total = 0;
+  if (eb == 0) tb_total = 0;
+  if (ec == 0) tc_total = 0;
+  if (a.size < ta_total) return status::error(status::bad_shape, "gemm: A is smaller than its shape, lda and batch need");
+  if (b.size < tb_total) return status::error(status::bad_shape, "gemm: B is smaller than its shape, ldb and batch need");
+  if (c.size < tc_total) return status::error(status::bad_shape, "gemm: C is smaller than its shape, ldc and batch need");
+  std::size_t mn = 0, mnk = 0;
+  if (!mul_ok(s.m, s.n, mn) || !mul_ok(mn, s.batch, mnk) || !mul_ok(s.m * s.batch, s.k + 1, t) || !mul_ok(s.k * s.batch, s.n + 1, t))
+    return status::error(status::bad_shape, "gemm: element indices overflow");
+  const array_view<const TC> cv{c.data, tc_total};
+  if (overlaps(array_view<const TA>{a.data, ta_total}, cv) || overlaps(array_view<const TB>{b.data, tb_total}, cv))
+    return status::error(status::bad_argument, "gemm: C overlaps A or B");
+  // Element strides of op(A)(i, kk), op(B)(kk, j), C(i, j).
+  auto st = [row](std::size_t ld, bool trans, std::size_t& first, std::size_t& second) {
+    // logical (r, q) of the untransposed operand: row-major r*ld + q, col-major r + q*ld
+    std::size_t r = row ? ld : 1, q = row ? 1 : ld;
+    if (trans) std::swap(r, q);
+    first = r;
+    second = q;
+  };
+  st(lda, ta, g.ai, g.ak);
+  st(ldb, tb, g.bk, g.bj);
+  st(ldc, false, g.ci, g.cj);
+  g.m = s.m, g.n = s.n, g.k = s.k, g.batch = s.batch, g.sa = sa, g.sb = sb, g.sc = sc;
+  return {};
+}
+
+// Value of a real or cfloat as the unpacked exact value of format F (F = its own format).
+template <class T>
+inline floatlab::detail::unpacked unpack_any(const T& x) noexcept {
+  if constexpr (is_cfloat_v<T>) return floatlab::detail::unpack<typename T::format_type>(x.bits());
+  else if constexpr (std::is_same_v<T, float>) return floatlab::detail::unpack<floatlab::detail::binary32_format>(bit_cast<std::uint32_t>(x));
+  else return floatlab::detail::unpack<floatlab::detail::binary64_format>(bit_cast<std::uint64_t>(x));
+}
+
+template <class Fmt>
+struct fmt_value {
+  typename Fmt::storage bits;
+};
+
+// Exact product of two unpacked values rounded to Fmt in Mode.
+template <class Fmt, class Mode>
+inline typename Fmt::storage mul_to(const floatlab::detail::unpacked& a, const floatlab::detail::unpacked& b,
+                                    std::uint32_t w) noexcept {
+  return floatlab::detail::finish<Fmt, Mode>(floatlab::detail::mul(a, b), w);
+}
+template <class Fmt, class Mode>
+inline typename Fmt::storage add_to(const floatlab::detail::unpacked& a, const floatlab::detail::unpacked& b,
+                                    std::uint32_t w) noexcept {
+  return floatlab::detail::finish<Fmt, Mode>(floatlab::detail::add<Mode>(a, b), w);
+}
+template <class Fmt, class Mode>
+inline typename Fmt::storage fma_to(const floatlab::detail::unpacked& a, const floatlab::detail::unpacked& b,
+                                    const floatlab::detail::unpacked& c, std::uint32_t w) noexcept {
+  return floatlab::detail::finish<Fmt, Mode>(floatlab::detail::fma<Mode>(a, b, c), w);
+}
+
+// Converts an accumulator value (bits of AccF) to the output element type.
+template <class TC, class AccF, class OutMode>
+inline TC write_out(typename AccF::storage acc, std::uint32_t w) noexcept {
+  if constexpr (is_cfloat_v<TC>)
+    return TC::from_bits(floatlab::detail::convert_bits<typename TC::format_type, AccF, OutMode>(acc, w));
+  else if constexpr (std::is_same_v<TC, float>)
+    return bit_cast<float>(static_cast<std::uint32_t>(
+        floatlab::detail::convert_bits<floatlab::detail::binary32_format, AccF, round::nearest_even>(acc, 0)));
+  else
+    return bit_cast<double>(static_cast<std::uint64_t>(
+        floatlab::detail::convert_bits<floatlab::detail::binary64_format, AccF, round::nearest_even>(acc, 0)));
+}
+
+template <class Kind>
+struct chunk_lane_ok : std::true_type {};
+template <std::size_t L>
+struct chunk_lane_ok<chunked<L, exact_partial>> : std::false_type {};
+
+template <class T, class Fallback, class = void>
+struct mode_or {
+  using type = Fallback;
+};
+template <class T, class Fallback>
+struct mode_or<T, Fallback, std::enable_if_t<is_cfloat_v<T>>> {
+  using type = typename T::rounding_mode;
+};
+
+// The formats and modes of one GEMM call: the recipe's types, each in its own mode, or all
+// in the trailing mode when one is passed.
+template <class Recipe, class TC, class... Args>
+struct gemm_plan {
+  using targs = tensor_args<round::nearest_even, std::decay_t<Args>...>;
+  static constexpr bool has_mode = targs::has_mode;
+  using TMode = typename targs::mode;
+  template <class T>
+  using pick = std::conditional_t<has_mode, apply_mode_t<T, TMode>, T>;
+  using InA = pick<typename Recipe::in_a>;
+  using InB = pick<typename Recipe::in_b>;
+  using Prod = pick<typename Recipe::product>;
+  using Acc = pick<typename Recipe::accumulate>;
+  using Out = pick<TC>;
+  using Kind = typename Recipe::kind;
+  using MA = typename InA::rounding_mode;
+  using MB = typename InB::rounding_mode;
+  using MP = typename Prod::rounding_mode;
+  using MC = typename Acc::rounding_mode;
+  using MOut = typename mode_or<Out, round::nearest_even>::type;
+  using FA = typename InA::format_type;
+  using FB = typename InB::format_type;
+  using FP = typename Prod::format_type;
+  using FC = typename Acc::format_type;
+  static constexpr bool lane = lane_ok<FA> && lane_ok<FB> && lane_product_exact2<FA, FB> && lane_ok<FP> &&
+                               lane_sum_ok<FC, MC> && chunk_lane_ok<Kind>::value;
+  using panel_t = std::conditional_t<lane, float, floatlab::detail::unpacked>;
+  template <class TA, class TB>
+  static constexpr bool stochastic =
+      (is_stochastic_v<MA> && !std::is_same_v<TA, InA>) || (is_stochastic_v<MB> && !std::is_same_v<TB, InB>) ||
+      (is_stochastic_v<MP> && std::is_same_v<Kind, per_operation>) || is_stochastic_v<MC> ||
+      (is_stochastic_v<MOut> && is_cfloat_v<Out>);
+};
+
+// One input element rounded to In (mode M) and stored in the panel type.
+template <class P, class In, class M, class T>
+inline typename P::panel_t panel_value(const T& x, const counter_source& src, std::uint64_t e, std::uint32_t op) noexcept {
+  using F = typename In::format_type;
+  typename F::storage q;
+  if constexpr (std::is_same_v<T, In>) q = x.bits();
+  else q = round_one<In, M>(x, is_stochastic_v<M> ? src.word(e, op) : 0).bits();
+  if constexpr (P::lane) return lane_decode<F>(q);
+  else return floatlab::detail::unpack<F>(q);
+}
+template <class P>
+inline typename P::panel_t panel_zero() noexcept {
+  if constexpr (P::lane) return 0.0f;
+  else return floatlab::detail::unpacked{floatlab::detail::value_class::zero, false, 0, 0};
+}
+
+inline constexpr std::size_t tile_i = 4, tile_j = 64;
+
+// The k loops of one output tile (rows i0..i0+ni, columns j0..j0+nj). Aq: row-major panel
+// with row length lda_q (A(i, k) = Aq[i * lda_q + k]); Bq: B(k, j) = Bq[k * ldb_q + j].
+// elem(i, j): the stochastic element index; init(i, j) gives the first accumulator (bits of
+// FC); store(i, j, acc) takes the last.
+template <class P, class Elem, class Init, class Store>
+void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename P::panel_t* Bq, std::size_t ldb_q,
+               std::size_t i0, std::size_t ni, std::size_t j0, std::size_t nj, std::size_t K, const counter_source& src,
+               Elem&& elem, Init&& init, Store&& store, std::size_t k_base = 0, std::size_t k_total = 0) {
+  // k_base / k_total: this call runs steps k_base .. k_base + K - 1 of a sum of k_total steps
+  // (convolution passes split k into blocks; k_base is a multiple of the chunk length).
+  if (k_total == 0) k_total = K;
+  using FP = typename P::FP;
+  using FC = typename P::FC;
+  using MP = typename P::MP;
+  using MC = typename P::MC;
+  using Kind = typename P::Kind;
+  using SC = typename FC::storage;
+  constexpr std::size_t TI = tile_i, TJ = tile_j;
+  if constexpr (P::lane) {
+    alignas(64) float acc[TI][TJ];
+    alignas(64) float part[TI][TJ];
+    alignas(64) std::uint32_t wp[TJ], wc[TJ];
+    for (std::size_t r = 0; r < TI; ++r)
+      for (std::size_t q = 0; q < TJ; ++q) acc[r][q] = 0.0f, part[r][q] = 0.0f;
+    for (std::size_t r = 0; r < ni; ++r)
+      for (std::size_t q = 0; q < nj; ++q) acc[r][q] = lane_decode<FC>(init(i0 + r, j0 + q));
+    for (std::size_t kk = 0; kk < K; ++kk) {
+      const float* brow = Bq + kk * ldb_q + j0;
+      for (std::size_t r = 0; r < ni; ++r) {
+        const float av = Aq[(i0 + r) * lda_q + kk];
+        float* ar = acc[r];
+        if constexpr (std::is_same_v<Kind, per_operation>) {
+          if constexpr (is_stochastic_v<MP>)
+            for (std::size_t q = 0; q < nj; ++q) wp[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 1));
+          if constexpr (is_stochastic_v<MC>)
+            for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 2));
+          if (nj == TJ) {
+            for (std::size_t q = 0; q < TJ; ++q) {
+              const float p = round_lane<FP, MP>(av * brow[q], 0.0f, is_stochastic_v<MP> ? wp[q] : 0);
+              ar[q] = add_lane<FC, MC>(ar[q], p, is_stochastic_v<MC> ? wc[q] : 0);
+            }
+          } else {
+            for (std::size_t q = 0; q < nj; ++q) {
+              const float p = round_lane<FP, MP>(av * brow[q], 0.0f, is_stochastic_v<MP> ? wp[q] : 0);
+              ar[q] = add_lane<FC, MC>(ar[q], p, is_stochastic_v<MC> ? wc[q] : 0);
+            }
+          }
+        } else if constexpr (std::is_same_v<Kind, fused>) {
+          if constexpr (is_stochastic_v<MC>)
+            for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 2));
+          if (nj == TJ) {
+            for (std::size_t q = 0; q < TJ; ++q) ar[q] = fma_lane<FC, MC>(av, brow[q], ar[q], is_stochastic_v<MC> ? wc[q] : 0);
+          } else {
+            for (std::size_t q = 0; q < nj; ++q) ar[q] = fma_lane<FC, MC>(av, brow[q], ar[q], is_stochastic_v<MC> ? wc[q] : 0);
+          }
+        } else {  // chunked, binary32 partials: exact products, one RN32 per step
+          float* pr = part[r];
+          for (std::size_t q = 0; q < nj; ++q) pr[q] = av * brow[q] + pr[q];
+          if ((k_base + kk + 1) % Kind::length == 0 || k_base + kk + 1 == k_total) {
+            if constexpr (is_stochastic_v<MC>)
+              for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 2));
+            for (std::size_t q = 0; q < nj; ++q) {
+              ar[q] = add_lane<FC, MC>(ar[q], pr[q], is_stochastic_v<MC> ? wc[q] : 0);
+              pr[q] = 0.0f;
+            }
+          }
+        }
+      }
+    }
+    for (std::size_t r = 0; r < ni; ++r)
+      for (std::size_t q = 0; q < nj; ++q) store(i0 + r, j0 + q, lane_encode<FC>(acc[r][q]));
+  } else {
+    using FA = typename P::FA;
+    using FB = typename P::FB;
+    using X = exact_range_for<FA, FB, FC>;
+    using floatlab::detail::unpack;
+    using floatlab::detail::value_class;
+    for (std::size_t r = 0; r < ni; ++r)
+      for (std::size_t q = 0; q < nj; ++q) {
+        const std::size_t i = i0 + r, j = j0 + q;
+        const std::uint64_t e = elem(i, j);
+        SC acc = init(i, j);
+        const floatlab::detail::unpacked* arow = Aq + i * lda_q;
+        auto bval = [&](std::size_t kk) -> const floatlab::detail::unpacked& { return Bq[kk * ldb_q + j]; };
+        auto word = [&](std::size_t op) -> std::uint32_t { return src.word(e, static_cast<std::uint32_t>(op)); };
+        if constexpr (std::is_same_v<Kind, per_operation>) {
+          for (std::size_t kk = 0; kk < K; ++kk) {
+            const auto p = mul_to<FP, MP>(arow[kk], bval(kk), is_stochastic_v<MP> ? word(2 * (k_base + kk) + 1) : 0);
+            acc = add_to<FC, MC>(unpack<FC>(acc), unpack<FP>(p), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
+          }
+        } else if constexpr (std::is_same_v<Kind, fused>) {
+          for (std::size_t kk = 0; kk < K; ++kk)
+            acc = fma_to<FC, MC>(arow[kk], bval(kk), unpack<FC>(acc), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
+        } else if constexpr (std::is_same_v<typename Kind::partial, binary32>) {
+          using F32 = floatlab::detail::binary32_format;
+          std::uint32_t part = 0;
+          for (std::size_t kk = 0; kk < K; ++kk) {
+            part = fma_to<F32, round::nearest_even>(arow[kk], bval(kk), unpack<F32>(part), 0);
+            if ((k_base + kk + 1) % Kind::length == 0 || k_base + kk + 1 == k_total) {
+              acc = add_to<FC, MC>(unpack<FC>(acc), unpack<F32>(part), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
+              part = 0;
+            }
+          }
+        } else {  // exact partials: acc + the chunk's exact products, rounded once
+          for (std::size_t k0 = 0; k0 < K; k0 += Kind::length) {
+            const std::size_t k1 = std::min(K, k0 + Kind::length);
+            exact_accumulator<X::lo, X::limbs> x;
+            const auto au = unpack<FC>(acc);
+            x.add(au);
+            bool any_nonzero = au.cls != value_class::zero, sgn = au.sign;
+            for (std::size_t kk = k0; kk < k1; ++kk) {
+              x.add_product(arow[kk], bval(kk));
+              if (arow[kk].cls != value_class::zero && bval(kk).cls != value_class::zero) any_nonzero = true;
+              sgn = floatlab::detail::zero_sum_sign<MC>(sgn, arow[kk].sign != bval(kk).sign);
+            }
+            const auto v = x.value();
+            if (v.cls == value_class::zero)
+              acc = floatlab::detail::pack_zero<FC>(any_nonzero ? std::is_same_v<MC, round::downward> : sgn);
+            else
+              acc = floatlab::detail::finish<FC, MC>(v, is_stochastic_v<MC> ? word(2 * (k_base + k1 - 1) + 2) : 0);
+          }
+        }
+        store(i, j, acc);
+      }
+  }
+}
+
+// The prologue and epilogue of one output element (alpha, beta, conversion to TC).
+template <class P, class TC>
+struct gemm_ends {
+  using FC = typename P::FC;
+  using MC = typename P::MC;
+  using SC = typename FC::storage;
+  bool alpha_one, beta_zero, beta_one;
+  floatlab::detail::unpacked alpha_u, beta_u;
+  std::uint32_t op_alpha, op_beta, op_out;
+  counter_source src;
+
+  static floatlab::detail::unpacked scalar(double x) noexcept {
+    return floatlab::detail::unpack<FC>(
+        floatlab::detail::convert_bits<FC, floatlab::detail::binary64_format, round::nearest_even>(bit_cast<std::uint64_t>(x), 0));
+  }
+  gemm_ends(double alpha, double beta, std::size_t K, counter_source s) noexcept
+      : alpha_one(alpha == 1.0), beta_zero(beta == 0.0), beta_one(beta == 1.0), alpha_u(scalar(alpha)), beta_u(scalar(beta)),
+        op_alpha(static_cast<std::uint32_t>(2 * K + 1)), op_beta(static_cast<std::uint32_t>(2 * K + 2)),
+        op_out(static_cast<std::uint32_t>(2 * K + 3)), src(s) {}
+
+  std::uint32_t w(std::uint64_t e, std::uint32_t op) const noexcept { return is_stochastic_v<MC> ? src.word(e, op) : 0; }
+  SC beta_c(const TC& cv, std::uint64_t e) const noexcept {
+    const auto cu = unpack_any(cv);
+    if (beta_one) return floatlab::detail::finish<FC, MC>({cu.cls, cu.sign, cu.exp, cu.sig, false}, w(e, 0));
+    return mul_to<FC, MC>(beta_u, cu, w(e, 0));
+  }
+  SC init(const TC* cp, std::uint64_t e) const noexcept {
+    if (beta_zero || !alpha_one) return floatlab::detail::pack_zero<FC>(false);
+    return beta_c(*cp, e);
+  }
+  TC finish(const TC* cp, std::uint64_t e, SC acc) const noexcept {
+    if (!alpha_one) {
+      acc = mul_to<FC, MC>(alpha_u, floatlab::detail::unpack<FC>(acc), w(e, op_alpha));
+      if (!beta_zero)
+        acc = add_to<FC, MC>(floatlab::detail::unpack<FC>(acc), floatlab::detail::unpack<FC>(beta_c(*cp, e)), w(e, op_beta));
+    }
+    using MOut = typename P::MOut;
+    return write_out<TC, FC, MOut>(acc, is_stochastic_v<MOut> ? src.word(e, op_out) : 0);
+  }
+};
+
+}  // namespace detail
+
+// GEMM: see the top of the file. TA, TB: float, double or cfloat arrays; TC: float, double
+// or cfloat. Trailing (mode): every rounding of the op in that mode; (source) / (mode, source):
+// the counter-based words for stochastic modes.
+template <class Recipe, class AV, class BV, class CV, class... Args>
+status gemm(const gemm_shape& shape, AV&& a_c, BV&& b_c, CV&& c_c, Args&&... args) {
+  static_assert(sizeof...(Args) <= 2, "gemm<Recipe>(shape, a, b, c [, mode] [, source])");
+  using TA = std::remove_const_t<detail::view_elem_t<AV>>;
+  using TB = std::remove_const_t<detail::view_elem_t<BV>>;
+  using TC = detail::view_elem_t<CV>;
+  static_assert(!std::is_const_v<TC>, "gemm: C must be writable");
+  using P = detail::gemm_plan<Recipe, TC, Args...>;
+  detail::require_source<P::template stochastic<TA, TB>, detail::has_source_v<std::decay_t<Args>...>>();
+  using Q = typename P::panel_t;
+
+  const array_view<const TA> a = detail::as_const(detail::as_view(a_c));
+  const array_view<const TB> b = detail::as_const(detail::as_view(b_c));
+  const array_view<TC> c = detail::as_view(c_c);
+  detail::gemm_geom g{};
+  if (const status st = detail::check_gemm(shape, a, b, c, g); st.rejected()) return st;
+  if (g.batch == 0 || g.m == 0 || g.n == 0) return {};
+  const counter_source src = detail::source_of(args...);
+  const std::size_t M = g.m, N = g.n, K = g.k;
+  const detail::gemm_ends<P, TC> ends(shape.alpha, shape.beta, K, src);
+  // Small matrices in a batch: threads over the batch (each GEMM serial), else over tiles.
+  const bool small = M * N * (K + 1) < (std::size_t{1} << 16);
+  auto one = [&](std::size_t bt) {
+    std::vector<Q> Aq(M * K), Bq(K * N);
+    const TA* A = a.data + bt * g.sa;
+    const TB* B = b.data + bt * g.sb;
+    TC* C = c.data + bt * g.sc;
+    // 1. Inputs rounded to InA / InB once, into row-major panels: Aq is M x K, Bq is K x N.
+    detail::parallel_for(M, [&](std::size_t i) {
+      for (std::size_t kk = 0; kk < K; ++kk)
+        Aq[i * K + kk] = detail::panel_value<P, typename P::InA, typename P::MA>(A[i * g.ai + kk * g.ak], src,
+                                                                                 (bt * M + i) * K + kk, op_input_a);
+    }, 16);
+    detail::parallel_for(K, [&](std::size_t kk) {
+      for (std::size_t j = 0; j < N; ++j)
+        Bq[kk * N + j] = detail::panel_value<P, typename P::InB, typename P::MB>(B[kk * g.bk + j * g.bj], src,
+                                                                                 (bt * K + kk) * N + j, op_input_b);
+    }, 16);
+    // 2. Output tiles, threads over tiles.
+    const std::size_t tiles_i = (M + detail::tile_i - 1) / detail::tile_i, tiles_j = (N + detail::tile_j - 1) / detail::tile_j;
+    auto elem = [&](std::size_t i, std::size_t j) -> std::uint64_t { return (bt * M + i) * N + j; };
+    auto init = [&](std::size_t i, std::size_t j) { return ends.init(C + i * g.ci + j * g.cj, elem(i, j)); };
+    auto store = [&](std::size_t i, std::size_t j, typename P::FC::storage acc) {
+      TC* cp = C + i * g.ci + j * g.cj;
+      *cp = ends.finish(cp, elem(i, j), acc);
+    };
+    detail::parallel_for(tiles_i * tiles_j, [&](std::size_t tile) {
+      const std::size_t i0 = (tile / tiles_j) * detail::tile_i, j0 = (tile % tiles_j) * detail::tile_j;
+      detail::gemm_tile<P>(Aq.data(), K, Bq.data(), N, i0, std::min(detail::tile_i, M - i0), j0,
+                           std::min(detail::tile_j, N - j0), K, src, elem, init, store);
+    });
+  };
+  if (small && g.batch > 1) detail::parallel_for(g.batch, one, 64);
+  else for (std::size_t bt = 0; bt < g.batch; ++bt) one(bt);
+  return {};
+}
+
+}  // namespace floatlab::tensor
