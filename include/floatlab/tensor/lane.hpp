@@ -235,7 +235,7 @@ inline typename Fmt::storage lane_encode(float v) noexcept {
       (static_cast<std::uint64_t>((mag >> 23) - static_cast<std::uint32_t>(127 - Fmt::bias)) << M) |
       ((mag & 0x7FFFFFu) >> (23 - M));
   // Subnormal: |v| / quantum, exact in double (2^(M - emin) may exceed float's range).
-  const auto sub = static_cast<std::uint64_t>(static_cast<double>(av) * floatlab::detail::pow2(M - Fmt::emin));
+  const auto sub = static_cast<std::uint64_t>(static_cast<double>(av) * floatlab::detail::pow2_double(M - Fmt::emin));
   std::uint64_t m = av < pow2f(Fmt::emin) ? sub : normal;
   S r = static_cast<S>((negative ? Fmt::sign_mask : 0) | m);
   r = m == 0 ? floatlab::detail::pack_zero<Fmt>(negative) : r;
