@@ -74,6 +74,10 @@ bool parse_mode(std::string_view text, mode_spec& out, std::string& error) {
   return true;
 }
 
+std::uint32_t scalar_format::philox_word_at(std::uint64_t seed, std::uint64_t i, std::uint32_t op) {
+  return fl::philox_word(seed, i, op);
+}
+
 double ulp_of(const format_info& f, double x) {
   if (f.fam == family::fixed) return f.min_normal;
   if (f.fam != family::cfloat || f.fraction_bits <= 0) return 0;
@@ -161,6 +165,24 @@ class cfloat_format final : public scalar_format {
       using Mode = decltype(md);
       if constexpr (fl::is_stochastic_v<Mode>) return double(fl::fma(in(a), in(b), in(c), Mode{}, fl::fixed_word{m.mask(w)}));
       else return double(fl::fma(in(a), in(b), in(c), Mode{}));
+    });
+  }
+  bool quantize_floats(float* x, std::size_t n, const mode_spec& m, std::uint64_t seed,
+                       std::uint32_t stream) const override {
+    return with_mode(m, [&](auto md) {
+      using Mode = decltype(md);
+      bool finite = true;
+      for (std::size_t i = 0; i < n; ++i) {
+        const T v = [&] {
+          if constexpr (fl::is_stochastic_v<Mode>)
+            return fl::convert<T>(x[i], Mode{}, fl::fixed_word{m.mask(fl::philox_word(seed, i, stream))});
+          else
+            return fl::convert<T>(x[i], Mode{});
+        }();
+        x[i] = static_cast<float>(double(v));
+        finite &= fl::isfinite(v);
+      }
+      return finite;
     });
   }
   void sum(const double* x, std::size_t n, const mode_spec& m, std::uint64_t seed, const std::vector<std::size_t>& cuts,

@@ -71,6 +71,20 @@ class scalar_format {
   virtual double add(double a, double b, const mode_spec& m, std::uint32_t word) const = 0;
   virtual double mul(double a, double b, const mode_spec& m, std::uint32_t word) const = 0;
   virtual double fma(double a, double b, double c, const mode_spec& m, std::uint32_t word) const = 0;
+  // Round n floats in place (the values stay floats: formats of at most binary32's range and
+  // precision are exact there, wider ones are rounded back to float to nearest). Element i
+  // draws philox_word(seed, i, stream). Returns false if a result is NaN or infinite.
+  virtual bool quantize_floats(float* x, std::size_t n, const mode_spec& m, std::uint64_t seed,
+                               std::uint32_t stream) const {
+    bool finite = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double q = quantize(x[i], m, m.stochastic() ? philox_word_at(seed, i, stream) : 0u);
+      x[i] = static_cast<float>(q);
+      finite &= q - q == 0;
+    }
+    return finite;
+  }
+  static std::uint32_t philox_word_at(std::uint64_t seed, std::uint64_t i, std::uint32_t op);
   // Recursive sum s_i = s_{i-1} + q(x_i) (and dot: s_i = s_{i-1} + q(x_i) * q(y_i), each
   // product rounded), inputs rounded to nearest even, arithmetic in m with one Philox word
   // per operation: words philox_word(seed, i, 0) for the add, (seed, i, 1) for the product.
