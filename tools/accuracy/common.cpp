@@ -145,8 +145,10 @@ void progress::update(double done) {
 void progress::finish() {
   if (finished_) return;
   finished_ = true;
-  last_ = std::chrono::steady_clock::time_point{};
-  update(total_);
+  if (done_ < total_) {
+    last_ = std::chrono::steady_clock::time_point{};
+    update(total_);
+  }
   if (tty_) std::fprintf(stderr, "\n");
 }
 

@@ -475,9 +475,11 @@ int sweep_main(int argc, char** argv) {
     for (const auto& d : dists) {
       const std::string name = std::string("sweep_") + task_name(t) + "_" + d;
       std::ofstream dat(dir / (name + ".dat"));
-      std::vector<std::string> titles;
-      for (const auto& fm : formats)
-        for (const auto& m : modes) {
+      std::vector<std::string> titles, styles;
+      for (std::size_t fi = 0; fi < formats.size(); ++fi)
+        for (std::size_t mi = 0; mi < modes.size(); ++mi) {
+          const auto& fm = formats[fi];
+          const auto& m = modes[mi];
           std::vector<std::string> lines;
           for (const auto& [k, s] : stats) {
             if (k.task != task_name(t) || k.dist != d || k.format != fm.info().name || k.mode != m.name()) continue;
@@ -491,6 +493,11 @@ int sweep_main(int argc, char** argv) {
           if (!titles.empty()) dat << "\n\n";
           for (auto& l : lines) dat << l << "\n";
           titles.push_back(fm.info().name + " " + m.name());
+          // colour per format, dash and point type per mode
+          static const char* colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                                          "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8"};
+          styles.push_back("lc rgb '" + std::string(colours[fi % 12]) + "' dt " + std::to_string(1 + mi % 5) + " pt " +
+                           std::to_string(1 + (mi * 2 + fi / 12) % 13));
         }
       for (const auto& [k, s] : stats)
         if (k.task == task_name(t) && k.dist == d && s.bad)
@@ -507,8 +514,8 @@ int sweep_main(int argc, char** argv) {
          << " runs)'\nset title '" << task_name(t) << ", " << d << " inputs'\n";
       gp << "plot ";
       for (std::size_t i = 0; i < titles.size(); ++i)
-        gp << (i ? ", \\\n     " : "") << "'" << name << ".dat' index " << i << " using 1:2:3:4 with yerrorlines lw 1.5 title '"
-           << titles[i] << "'";
+        gp << (i ? ", \\\n     " : "") << "'" << name << ".dat' index " << i << " using 1:2:3:4 with yerrorlines lw 1.5 " << styles[i]
+           << " title '" << titles[i] << "'";
       gp << "\n";
       std::string msg;
       if (run_gnuplot(dir, name, gp.str(), msg)) plot_lines.push_back(name);
