@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages floatlab's tests, benchmarks and demo need (only those missing).
 set -euo pipefail
-packages=(cmake g++ make catch2 libmpfr-dev libgmp-dev libboost-dev libqd-dev libbenchmark-dev)
+packages=(cmake g++ make catch2 libmpfr-dev libgmp-dev libboost-dev libqd-dev libbenchmark-dev zlib1g-dev gnuplot-nox
+          dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

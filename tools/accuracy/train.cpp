@@ -126,7 +126,7 @@ struct config {
   std::vector<std::size_t> hidden{256};
   int epochs = 5;
   std::size_t batch = 64, train_n = 0, test_n = 0;
-  double lr = 0.05, momentum = 0.9, weight_decay = 0;
+  double lr = 0.01, momentum = 0.9, weight_decay = 0;
   muppet_params mp;
 };
 
@@ -159,7 +159,8 @@ double evaluate(nn::network<float>& net, const dataset& d, std::size_t n, const 
 }
 
 std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config& c, const dataset& train,
-                               const dataset& test, const std::function<void()>& tick) {
+                               const dataset& test, const std::function<void()>& tick,
+                               const std::function<void(const epoch_row&)>& epoch_done) {
   const std::size_t px = train.rows * train.cols;
   nn::network<float> net = c.model == "cnn" ? nn::network<float>::cnn(train.rows, 8, 16, seed)
                                             : nn::network<float>::mlp(px, c.hidden, seed);
@@ -235,6 +236,7 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
       else if (r.mu.switched) r.mu.switched = false;  // already at FP32: nothing to switch to
     }
     rows.push_back(r);
+    epoch_done(r);
   }
   return rows;
 }
@@ -260,7 +262,7 @@ int train_main(int argc, char** argv) {
   o.add("hidden", "LIST", "256", "hidden layer widths of the MLP");
   o.add("epochs", "N", "5", "epochs per run");
   o.add("batch", "N", "64", "minibatch size");
-  o.add("lr", "X", "0.05", "SGD learning rate (constant)");
+  o.add("lr", "X", "0.01", "SGD learning rate (constant)");
   o.add("momentum", "X", "0.9", "SGD momentum");
   o.add("weight-decay", "X", "0", "L2 weight decay");
   o.add("train-subset", "N", "0", "use the first N training images (0: all 60000)");
@@ -414,6 +416,14 @@ int train_main(int argc, char** argv) {
     }
   };
   const unsigned threads = static_cast<unsigned>(std::max(1L, o.integer("threads")));
+  // Epochs as they finish (a long run can be read, or stopped, before its end).
+  std::ofstream live(dir / "train_epochs.partial.csv");
+  live << "scheme,seed,epoch,precision,train_loss,test_acc,seconds\n";
+  auto epoch_done = [&](const epoch_row& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    live << r.scheme << "," << r.seed << "," << r.epoch << "," << r.level << "," << fmt_g(r.train_loss) << ","
+         << fmt_g(r.test_acc) << "," << fmt_g(r.seconds, 4) << std::endl;
+  };
   {
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < std::min<std::size_t>(threads, jobs.size()); ++t)
@@ -421,12 +431,14 @@ int train_main(int argc, char** argv) {
         for (;;) {
           const std::size_t j = next++;
           if (j >= jobs.size()) return;
-          results[j] = run_one(schemes[jobs[j].scheme], jobs[j].seed, c, train, test, tick);
+          results[j] = run_one(schemes[jobs[j].scheme], jobs[j].seed, c, train, test, tick, epoch_done);
         }
       });
     for (auto& t : pool) t.join();
   }
   bar.finish();
+  live.close();
+  std::filesystem::remove(dir / "train_epochs.partial.csv");
 
   // ---- per-epoch CSV
   {
