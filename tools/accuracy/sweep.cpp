@@ -86,7 +86,7 @@ std::vector<measurement> measure_reduction(const any_format& f, const mode_spec&
       qy.assign(fy.begin(), fy.end());
     }
     terms.assign(4 * cuts.size(), 0.0);
-    exact_sum acc;
+    exact_sum acc(exact_bits_for(qx.data(), t == task_kind::dot ? qy.data() : nullptr, n));
     std::size_t c = 0;
     for (std::size_t i = 0; i < n; ++i) {
       if (t == task_kind::sum) acc.add(qx[i]);
@@ -94,7 +94,9 @@ std::vector<measurement> measure_reduction(const any_format& f, const mode_spec&
       while (c < cuts.size() && cuts[c] == i + 1) terms[4 * c++] = double(acc.value_float());
     }
   }
-  exact_sum ref, aref;
+  const double* yy = t == task_kind::dot ? y.data() : nullptr;
+  const double* qyy = t == task_kind::dot ? qy.data() : nullptr;
+  exact_sum ref(exact_bits_for(x.data(), yy, n)), aref(exact_bits_for(qx.data(), qyy, n));
   std::size_t c = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (t == task_kind::sum) {
