@@ -21,7 +21,7 @@ cmake --build "$build" --target floatlab-accuracy -j"$(nproc)" >/dev/null
 tool="$build/tools/accuracy/floatlab-accuracy"
 
 "$tool" sweep --formats 'binary16,bfloat16,tf32,e5m2,e4m3,cfloat<6,9>,bfp8/32,mxfp8_e4m3' \
-  --modes 'nearest,stochastic<16>' --tasks sum,dot,gemm,conv --dist uniform,overflow \
+  --modes 'nearest,stochastic<16>' --tasks sum,dot,gemm,conv --dist uniform,wide,overflow \
   --n 1e1,1e2,1e3,1e4,1e5,1e6 --gemm-k 16,64,256,1024 --conv-c 1,4,16,32 --reps 5 --out "$out/sweep"
 
 "$tool" train --model mlp --schemes fp32,bf16,fp16,fp8,bfp8,mxfp4,muppet --epochs 6 \

@@ -13,7 +13,7 @@
 //  5. a violation is p > T(j); when the violations of this level exceed gamma, the policy
 //     switches to the next precision and S is emptied.
 // Hyper-parameters of the paper: r = 3, gamma = 2, lambda = 0.1, alpha = 1, beta = 1.5.
-// Epochs j count from 0 here (the first epoch is j = 0).
+// Epochs j count from 0 here (the first epoch is j = 0); the tool's outputs count from 1.
 #pragma once
 
 #include <cmath>

@@ -104,7 +104,7 @@ bool make_scheme(const std::string& name, int epochs, const std::vector<int>& sc
       s.kind = scheme::schedule;
       s.switch_epochs = schedule_epochs;
       if (s.switch_epochs.empty())
-        for (int l = 1; l < 5; ++l) s.switch_epochs.push_back(static_cast<int>(std::lround(double(l) * epochs / 5.0)));
+        for (int l = 1; l < 5; ++l) s.switch_epochs.push_back(1 + static_cast<int>(std::lround(double(l) * epochs / 5.0)));
       s.description = "fixed low-to-high schedule bfp8 -> bfp12 -> bfp14 -> bfp16 -> FP32, switching at epochs";
       for (int e : s.switch_epochs) s.description += " " + std::to_string(e);
     }
@@ -179,8 +179,8 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
   for (int ep = 0; ep < c.epochs; ++ep) {
     if (s.kind == scheme::schedule) {
       lvl = 0;
-      for (int e : s.switch_epochs)
-        if (ep >= e) ++lvl;
+      for (int e : s.switch_epochs)  // 1-based epochs, as everything the user sees
+        if (ep + 1 >= e) ++lvl;
       lvl = std::min(lvl, s.levels.size() - 1);
     }
     const nn::precision& p = s.levels[lvl];
@@ -271,8 +271,8 @@ int train_main(int argc, char** argv) {
   o.add("data", "DIR", default_fashion_mnist_dir, "folder with train-images-idx3-ubyte[.gz] and the three other IDX files");
   o.add("threads", "N", std::to_string(std::max(1u, std::thread::hardware_concurrency())),
         "runs (scheme x seed) trained in parallel");
-  o.add("schedule", "LIST", "", "schedule scheme: the epochs at which bfp12, bfp14, bfp16 and FP32 begin (default: "
-                                "the run split into five equal parts)");
+  o.add("schedule", "LIST", "", "schedule scheme: the epochs (counted from 1) at which bfp12, bfp14, bfp16 and FP32 "
+                                "begin (default: the run split into five equal parts)");
   o.add("muppet-r", "N", "3", "MuPPET resolution r (epochs in the diversity window)");
   o.add("muppet-gamma", "N", "2", "MuPPET: switch when the threshold is violated more than gamma times");
   o.add("muppet-lambda", "X", "0.1", "MuPPET threshold decay lambda in T = alpha + beta exp(-lambda j)");
@@ -421,7 +421,7 @@ int train_main(int argc, char** argv) {
   live << "scheme,seed,epoch,precision,train_loss,test_acc,seconds\n";
   auto epoch_done = [&](const epoch_row& r) {
     std::lock_guard<std::mutex> lock(mu);
-    live << r.scheme << "," << r.seed << "," << r.epoch << "," << r.level << "," << fmt_g(r.train_loss) << ","
+    live << r.scheme << "," << r.seed << "," << r.epoch + 1 << "," << r.level << "," << fmt_g(r.train_loss) << ","
          << fmt_g(r.test_acc) << "," << fmt_g(r.seconds, 4) << std::endl;
   };
   {
@@ -447,7 +447,7 @@ int train_main(int argc, char** argv) {
          "non_finite_tensors,muppet_diversity,muppet_ratio,muppet_threshold,muppet_violations,muppet_switch\n";
     for (const auto& rs : results)
       for (const auto& r : rs) {
-        f << c.model << "," << r.scheme << "," << r.seed << "," << r.epoch << "," << r.level << "," << fmt_g(r.train_loss) << ","
+        f << c.model << "," << r.scheme << "," << r.seed << "," << r.epoch + 1 << "," << r.level << "," << fmt_g(r.train_loss) << ","
           << fmt_g(r.train_acc) << "," << fmt_g(r.test_loss) << "," << fmt_g(r.test_acc) << "," << fmt_g(r.seconds, 4) << ","
           << fmt_g(r.loss_scale) << "," << r.skipped << "," << r.non_finite << ",";
         if (r.has_mu) {
