@@ -283,3 +283,40 @@ TEST_CASE("Fashion-MNIST loader: valid, missing, truncated and corrupt files", "
   CHECK_FALSE(load_idx_pair((dir / "empty.gz").string(), lab.string(), d, err));
   fs::remove_all(dir);
 }
+
+TEST_CASE("training GEMMs: the FP32 kernel equals a plain k-ordered loop; the exact kernel equals MPFR", "[accuracy]") {
+  // nn::gemm(fp32) skips zero multipliers (ReLU zeros); on finite inputs that changes no bit.
+  std::mt19937_64 g(21);
+  std::normal_distribution<float> nd(0, 1);
+  const std::size_t M = 7, N = 33, K = 50;
+  std::vector<float> A(M * K), B(K * N), C(M * N);
+  for (auto& v : A) v = (g() % 3 == 0) ? 0.0f : nd(g);
+  for (auto& v : B) v = nd(g);
+  nn::precision p;
+  nn::gemm(A.data(), B.data(), C.data(), M, N, K, p);
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      volatile float s = 0.0f;  // one rounding per product and per sum, k in order
+      for (std::size_t k = 0; k < K; ++k) {
+        volatile float prod = A[i * K + k] * B[k * N + j];
+        s = s + prod;
+      }
+      CHECK(C[i * N + j] == s);
+    }
+  // Exact kernel on 16-bit block fixed point values (codes times a power of two): the double
+  // accumulation is exact, so the result is the exact sum rounded once to float.
+  const std::size_t K2 = 784;
+  std::vector<float> X(M * K2), W(K2 * N), D(M * N);
+  for (auto& v : X) v = std::ldexp(float(std::int32_t(g() % 65535) - 32767), -20);
+  for (auto& v : W) v = std::ldexp(float(std::int32_t(g() % 65535) - 32767), -9);
+  p.gemm = nn::gemm_kind::exact;
+  nn::gemm(X.data(), W.data(), D.data(), M, N, K2, p);
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      long long acc = 0;  // codes: |x| < 2^15, |w| < 2^15, K2 * 2^30 < 2^40: exact in 64 bits
+      for (std::size_t k = 0; k < K2; ++k)
+        acc += static_cast<long long>(std::ldexp(X[i * K2 + k], 20)) * static_cast<long long>(std::ldexp(W[k * N + j], 9));
+      const float ref = static_cast<float>(std::ldexp(static_cast<double>(acc), -29));  // |acc| < 2^53: exact double
+      CHECK(D[i * N + j] == ref);
+    }
+}
