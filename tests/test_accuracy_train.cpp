@@ -259,8 +259,8 @@ TEST_CASE("Fashion-MNIST loader: valid, missing, truncated and corrupt files", "
   CHECK_FALSE(load_idx_pair((dir / "bad.gz").string(), lab.string(), d, err));
   CHECK(err.find("corrupt") != std::string::npos);
   // truncated IDX payload inside a valid gzip stream
-  auto short_img = idx_images(5, 28, 28);
-  short_img.resize(short_img.size() - 100);
+  const auto full_img = idx_images(5, 28, 28);
+  const std::vector<unsigned char> short_img(full_img.begin(), full_img.end() - 100);
   write_gz(dir / "short.gz", short_img);
   CHECK_FALSE(load_idx_pair((dir / "short.gz").string(), lab.string(), d, err));
   CHECK(err.find("truncated") != std::string::npos);

@@ -331,7 +331,7 @@ struct masked_rng {
   std::uint32_t bits;
   std::uint32_t operator()() {
     const std::uint32_t w = rng();
-    return bits >= 32 ? w : (w & ~((std::uint32_t{1} << (32 - bits)) - 1u));
+    return (bits == 0 || bits >= 32) ? w : (w & ~((std::uint32_t{1} << (32 - bits)) - 1u));
   }
 };
 

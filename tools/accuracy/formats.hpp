@@ -32,7 +32,8 @@ struct mode_spec {
   bool stochastic() const { return kind == mode_kind::stochastic; }
   // The word stochastic<32> must see to decide as stochastic<bits> does.
   std::uint32_t mask(std::uint32_t w) const {
-    return bits >= 32 ? w : (w & ~((std::uint32_t{1} << (32 - bits)) - 1u));
+    // deterministic modes (bits 0) ignore the word; stochastic<32> uses all of it
+    return (bits <= 0 || bits >= 32) ? w : (w & ~((std::uint32_t{1} << (32 - bits)) - 1u));
   }
 };
 
