@@ -1,0 +1,418 @@
+// tools/accuracy/nn.hpp: a small neural-network library for the training benchmark.
+//
+// Layers (batch-major, NCHW): linear, conv2d (im2col + GEMM), relu, maxpool 2x2, softmax
+// cross-entropy. Templated on the real type: float for training, double for the
+// finite-difference gradient tests.
+//
+// Mixed precision, the flow of MPTorch (Ortiz et al., "MPTorch: a PyTorch-based framework
+// for simulating custom precision DNN training"): the master weights stay in FP32; each
+// layer rounds, in the formats of its `precision` (each a format and a rounding mode):
+//   w: the weights it uses (forward and backward),       a: its input activations,
+//   e: the error (output gradient) coming back to it,     g: its weight gradient,
+// and runs its GEMMs with the precision's GEMM semantics: fp32 (products and sums rounded
+// to binary32, k in order), exact (products and sums exact, one rounding to binary32: the
+// integer accumulation of block fixed point), or chosen product / accumulation formats
+// (tools/accuracy/ops.hpp, slow). The update is FP32 SGD with momentum.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ops.hpp"
+
+namespace flacc::nn {
+
+struct role {
+  const any_format* fmt = nullptr;  // null: keep FP32
+  mode_spec mode;
+  bool on() const { return fmt != nullptr; }
+};
+
+enum class gemm_kind { fp32, exact, formats };
+
+struct precision {
+  std::string name = "fp32";
+  role w, a, e, g;
+  gemm_kind gemm = gemm_kind::fp32;
+  const scalar_format* prod = nullptr;  // gemm_kind::formats
+  const scalar_format* acc = nullptr;
+  mode_spec prod_mode, acc_mode;
+};
+
+// Counters of the run: random streams, and how often a quantized tensor was not finite.
+struct context {
+  std::uint64_t seed = 1;
+  std::uint64_t step = 0;
+  std::size_t non_finite = 0;
+};
+
+template <class Real>
+void quantize(Real* x, std::size_t n, const role& r, context& ctx, std::uint32_t tag) {
+  if constexpr (std::is_same_v<Real, float>) {
+    if (!r.on()) return;
+    const std::uint32_t stream = static_cast<std::uint32_t>(ctx.step * 64 + tag);
+    if (!ops::quantize(x, n, *r.fmt, r.mode, ctx.seed, stream)) ++ctx.non_finite;
+  } else {
+    (void)x, (void)n, (void)r, (void)ctx, (void)tag;
+  }
+}
+
+// C (M x N) = A (M x K) B (K x N), row-major; accumulate adds to C instead.
+template <class Real>
+void gemm(const Real* A, const Real* B, Real* C, std::size_t M, std::size_t N, std::size_t K, const precision& p,
+          bool accumulate = false) {
+  if (std::is_same_v<Real, double> || p.gemm == gemm_kind::fp32) {
+    // i-k-j: every C[i][j] sums its products in k order (vectorized over j).
+    for (std::size_t i = 0; i < M; ++i) {
+      Real* c = C + i * N;
+      if (!accumulate) std::fill(c, c + N, Real(0));
+      for (std::size_t k = 0; k < K; ++k) {
+        const Real a = A[i * K + k];
+        // Skipping a zero a (ReLU outputs are half zeros) changes a result only where the
+        // sum is -0 (0 * b would make it +0) or b holds inf/NaN (0 * inf = NaN): the
+        // inputs here are finite, and quantize() counts every non-finite rounding.
+        if (a == Real(0)) continue;
+        const Real* b = B + k * N;
+        for (std::size_t j = 0; j < N; ++j) c[j] += a * b[j];
+      }
+    }
+    return;
+  }
+  if (p.gemm == gemm_kind::exact) {
+    // Products of two block-fixed-point values (<= 2 x 16 significant bits) and their sums
+    // (< 2^53 in units of the last place for K < 2^20) are exact in double.
+    std::vector<double> row(N);
+    for (std::size_t i = 0; i < M; ++i) {
+      std::fill(row.begin(), row.end(), 0.0);
+      for (std::size_t k = 0; k < K; ++k) {
+        const double a = A[i * K + k];
+        if (a == 0) continue;
+        const Real* b = B + k * N;
+        for (std::size_t j = 0; j < N; ++j) row[j] += a * double(b[j]);
+      }
+      for (std::size_t j = 0; j < N; ++j)
+        C[i * N + j] = accumulate ? Real(double(C[i * N + j]) + row[j]) : Real(row[j]);
+    }
+    return;
+  }
+  std::vector<double> a(A, A + M * K), b(B, B + K * N), c(M * N);
+  ops::gemm_formats f{p.prod, p.prod, p.acc, p.prod_mode, p.acc_mode, false};
+  ops::gemm(a.data(), b.data(), c.data(), M, N, K, f, 0x5eed);
+  for (std::size_t i = 0; i < M * N; ++i) C[i] = accumulate ? Real(double(C[i]) + c[i]) : Real(c[i]);
+}
+
+template <class Real>
+void transpose(const Real* A, Real* T, std::size_t rows, std::size_t cols) {
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) T[j * rows + i] = A[i * cols + j];
+}
+
+// A parameter tensor: FP32 master value, gradient, momentum.
+template <class Real>
+struct param {
+  std::vector<Real> value, grad, velocity;
+  void resize(std::size_t n) {
+    value.assign(n, 0);
+    grad.assign(n, 0);
+    velocity.assign(n, 0);
+  }
+};
+
+template <class Real>
+struct layer {
+  virtual ~layer() = default;
+  // in: batch x in_size; out: batch x out_size
+  virtual void forward(const std::vector<Real>& in, std::vector<Real>& out, std::size_t batch, const precision& p,
+                       context& ctx) = 0;
+  // dout -> din (gradients of the input); weight gradients into params
+  virtual void backward(const std::vector<Real>& dout, std::vector<Real>& din, std::size_t batch, const precision& p,
+                        context& ctx) = 0;
+  virtual std::size_t out_size() const = 0;
+  virtual std::vector<param<Real>*> params() { return {}; }
+  virtual bool has_weights() const { return false; }
+  // The weight parameter (MuPPET's per-layer gradient).
+  virtual param<Real>* weight() { return nullptr; }
+};
+
+template <class Real>
+struct linear final : layer<Real> {
+  std::size_t in_n, out_n;
+  param<Real> W, b;              // W: out x in
+  std::vector<Real> xq, wq, tmp, dyq, wt;
+  std::uint32_t tag;
+  linear(std::size_t in, std::size_t out, std::mt19937_64& g, std::uint32_t t) : in_n(in), out_n(out), tag(t) {
+    W.resize(in * out);
+    b.resize(out);
+    // He-uniform initialization (ReLU networks).
+    std::uniform_real_distribution<double> u(-std::sqrt(6.0 / double(in)), std::sqrt(6.0 / double(in)));
+    for (auto& v : W.value) v = Real(u(g));
+  }
+  void forward(const std::vector<Real>& in, std::vector<Real>& out, std::size_t B, const precision& p, context& ctx) override {
+    xq = in;
+    quantize(xq.data(), xq.size(), p.a, ctx, tag + 0);
+    wq = W.value;
+    quantize(wq.data(), wq.size(), p.w, ctx, tag + 1);
+    wt.resize(in_n * out_n);
+    transpose(wq.data(), wt.data(), out_n, in_n);  // in x out
+    out.resize(B * out_n);
+    gemm(xq.data(), wt.data(), out.data(), B, out_n, in_n, p);
+    for (std::size_t i = 0; i < B; ++i)
+      for (std::size_t j = 0; j < out_n; ++j) out[i * out_n + j] += b.value[j];
+  }
+  void backward(const std::vector<Real>& dout, std::vector<Real>& din, std::size_t B, const precision& p,
+                context& ctx) override {
+    dyq = dout;
+    quantize(dyq.data(), dyq.size(), p.e, ctx, tag + 2);
+    din.resize(B * in_n);
+    gemm(dyq.data(), wq.data(), din.data(), B, in_n, out_n, p);  // dX = dY W
+    tmp.resize(B * out_n);
+    transpose(dyq.data(), tmp.data(), B, out_n);  // out x B
+    gemm(tmp.data(), xq.data(), W.grad.data(), out_n, in_n, B, p);  // dW = dY^T X
+    quantize(W.grad.data(), W.grad.size(), p.g, ctx, tag + 3);
+    std::fill(b.grad.begin(), b.grad.end(), Real(0));
+    for (std::size_t i = 0; i < B; ++i)
+      for (std::size_t j = 0; j < out_n; ++j) b.grad[j] += dyq[i * out_n + j];
+  }
+  std::size_t out_size() const override { return out_n; }
+  std::vector<param<Real>*> params() override { return {&W, &b}; }
+  bool has_weights() const override { return true; }
+  param<Real>* weight() override { return &W; }
+};
+
+template <class Real>
+struct conv2d final : layer<Real> {
+  ops::conv_shape s;
+  param<Real> W, b;  // W: cout x (cin kh kw)
+  std::vector<Real> xq, wq, col, cols, dyq, dcol, wt, colt, gacc;
+  std::uint32_t tag;
+  conv2d(ops::conv_shape shape, std::mt19937_64& g, std::uint32_t t) : s(shape), tag(t) {
+    W.resize(s.cout * s.k());
+    b.resize(s.cout);
+    std::uniform_real_distribution<double> u(-std::sqrt(6.0 / double(s.k())), std::sqrt(6.0 / double(s.k())));
+    for (auto& v : W.value) v = Real(u(g));
+  }
+  std::size_t in_size() const { return s.cin * s.h * s.w; }
+  std::size_t P() const { return s.out_h() * s.out_w(); }
+  std::size_t out_size() const override { return s.cout * P(); }
+  void forward(const std::vector<Real>& in, std::vector<Real>& out, std::size_t B, const precision& p, context& ctx) override {
+    xq = in;
+    quantize(xq.data(), xq.size(), p.a, ctx, tag + 0);
+    wq = W.value;
+    quantize(wq.data(), wq.size(), p.w, ctx, tag + 1);
+    const std::size_t K = s.k(), Pn = P();
+    cols.resize(B * K * Pn);
+    out.resize(B * out_size());
+    for (std::size_t n = 0; n < B; ++n) {
+      Real* c = cols.data() + n * K * Pn;
+      ops::im2col(xq.data() + n * in_size(), s, c);
+      Real* o = out.data() + n * out_size();
+      gemm(wq.data(), c, o, s.cout, Pn, K, p);
+      for (std::size_t co = 0; co < s.cout; ++co)
+        for (std::size_t q = 0; q < Pn; ++q) o[co * Pn + q] += b.value[co];
+    }
+  }
+  void backward(const std::vector<Real>& dout, std::vector<Real>& din, std::size_t B, const precision& p,
+                context& ctx) override {
+    dyq = dout;
+    quantize(dyq.data(), dyq.size(), p.e, ctx, tag + 2);
+    const std::size_t K = s.k(), Pn = P();
+    wt.resize(K * s.cout);
+    transpose(wq.data(), wt.data(), s.cout, K);  // K x cout
+    std::fill(W.grad.begin(), W.grad.end(), Real(0));
+    std::fill(b.grad.begin(), b.grad.end(), Real(0));
+    din.assign(B * in_size(), Real(0));
+    dcol.resize(K * Pn);
+    colt.resize(Pn * K);
+    for (std::size_t n = 0; n < B; ++n) {
+      const Real* dy = dyq.data() + n * out_size();
+      const Real* c = cols.data() + n * K * Pn;
+      transpose(c, colt.data(), K, Pn);                                  // Pn x K
+      gemm(dy, colt.data(), W.grad.data(), s.cout, K, Pn, p, n > 0);     // dW += dY col^T
+      gemm(wt.data(), dy, dcol.data(), K, Pn, s.cout, p);               // dcol = W^T dY
+      // col2im
+      Real* dx = din.data() + n * in_size();
+      const std::size_t oh = s.out_h(), ow = s.out_w();
+      for (std::size_t ci = 0; ci < s.cin; ++ci)
+        for (std::size_t r = 0; r < s.kh; ++r)
+          for (std::size_t q = 0; q < s.kw; ++q) {
+            const Real* src = dcol.data() + ((ci * s.kh + r) * s.kw + q) * Pn;
+            for (std::size_t y = 0; y < oh; ++y)
+              for (std::size_t xo = 0; xo < ow; ++xo) {
+                const long iy = long(y * s.stride + r) - long(s.pad), ix = long(xo * s.stride + q) - long(s.pad);
+                if (iy < 0 || ix < 0 || iy >= long(s.h) || ix >= long(s.w)) continue;
+                dx[(ci * s.h + std::size_t(iy)) * s.w + std::size_t(ix)] += src[y * ow + xo];
+              }
+          }
+      for (std::size_t co = 0; co < s.cout; ++co)
+        for (std::size_t q = 0; q < Pn; ++q) b.grad[co] += dy[co * Pn + q];
+    }
+    quantize(W.grad.data(), W.grad.size(), p.g, ctx, tag + 3);
+  }
+  std::vector<param<Real>*> params() override { return {&W, &b}; }
+  bool has_weights() const override { return true; }
+  param<Real>* weight() override { return &W; }
+};
+
+template <class Real>
+struct relu final : layer<Real> {
+  std::size_t n;
+  std::vector<Real> mask;
+  explicit relu(std::size_t size) : n(size) {}
+  void forward(const std::vector<Real>& in, std::vector<Real>& out, std::size_t, const precision&, context&) override {
+    out.resize(in.size());
+    mask.resize(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      mask[i] = in[i] > 0 ? Real(1) : Real(0);
+      out[i] = in[i] > 0 ? in[i] : Real(0);
+    }
+  }
+  void backward(const std::vector<Real>& dout, std::vector<Real>& din, std::size_t, const precision&, context&) override {
+    din.resize(dout.size());
+    for (std::size_t i = 0; i < dout.size(); ++i) din[i] = dout[i] * mask[i];
+  }
+  std::size_t out_size() const override { return n; }
+};
+
+// 2x2 max pooling, stride 2, on c x h x w (h, w even).
+template <class Real>
+struct maxpool2 final : layer<Real> {
+  std::size_t c, h, w;
+  std::vector<std::size_t> arg;
+  maxpool2(std::size_t c_, std::size_t h_, std::size_t w_) : c(c_), h(h_), w(w_) {}
+  std::size_t out_size() const override { return c * (h / 2) * (w / 2); }
+  void forward(const std::vector<Real>& in, std::vector<Real>& out, std::size_t B, const precision&, context&) override {
+    const std::size_t oh = h / 2, ow = w / 2, isz = c * h * w;
+    out.resize(B * out_size());
+    arg.resize(out.size());
+    for (std::size_t n = 0; n < B; ++n)
+      for (std::size_t ch = 0; ch < c; ++ch)
+        for (std::size_t y = 0; y < oh; ++y)
+          for (std::size_t x = 0; x < ow; ++x) {
+            std::size_t best = n * isz + (ch * h + 2 * y) * w + 2 * x;
+            for (std::size_t dy = 0; dy < 2; ++dy)
+              for (std::size_t dx = 0; dx < 2; ++dx) {
+                const std::size_t i = n * isz + (ch * h + 2 * y + dy) * w + 2 * x + dx;
+                if (in[i] > in[best]) best = i;
+              }
+            const std::size_t o = n * out_size() + (ch * oh + y) * ow + x;
+            out[o] = in[best];
+            arg[o] = best;
+          }
+  }
+  void backward(const std::vector<Real>& dout, std::vector<Real>& din, std::size_t B, const precision&, context&) override {
+    din.assign(B * c * h * w, Real(0));
+    for (std::size_t o = 0; o < dout.size(); ++o) din[arg[o]] += dout[o];
+  }
+};
+
+// Mean softmax cross-entropy of logits (batch x classes); dlogits = (softmax - onehot) / batch * scale.
+template <class Real>
+double softmax_xent(const std::vector<Real>& logits, const std::uint8_t* labels, std::size_t B, std::size_t C,
+                    std::vector<Real>& dlogits, double scale, std::size_t* correct) {
+  double loss = 0;
+  dlogits.resize(B * C);
+  for (std::size_t i = 0; i < B; ++i) {
+    const Real* z = logits.data() + i * C;
+    double mx = double(z[0]);
+    std::size_t am = 0;
+    for (std::size_t j = 1; j < C; ++j)
+      if (double(z[j]) > mx) mx = double(z[j]), am = j;
+    if (correct && am == labels[i]) ++*correct;
+    double se = 0;
+    for (std::size_t j = 0; j < C; ++j) se += std::exp(double(z[j]) - mx);
+    loss += -(double(z[labels[i]]) - mx - std::log(se));
+    for (std::size_t j = 0; j < C; ++j) {
+      const double pj = std::exp(double(z[j]) - mx) / se;
+      dlogits[i * C + j] = Real((pj - (j == labels[i] ? 1.0 : 0.0)) / double(B) * scale);
+    }
+  }
+  return loss / double(B);
+}
+
+template <class Real>
+struct network {
+  std::vector<std::unique_ptr<layer<Real>>> layers;
+  std::vector<std::vector<Real>> acts;  // acts[0] = input, acts[i+1] = output of layer i
+  std::vector<Real> grad_a, grad_b;
+  std::size_t in_size = 0, classes = 10;
+
+  // MLP: in -> hidden (ReLU) x depth -> 10.
+  static network mlp(std::size_t in, const std::vector<std::size_t>& hidden, std::uint64_t seed) {
+    network n;
+    n.in_size = in;
+    std::mt19937_64 g(seed);
+    std::size_t prev = in;
+    std::uint32_t tag = 0;
+    for (std::size_t h : hidden) {
+      n.layers.push_back(std::make_unique<linear<Real>>(prev, h, g, tag += 4));
+      n.layers.push_back(std::make_unique<relu<Real>>(h));
+      prev = h;
+    }
+    n.layers.push_back(std::make_unique<linear<Real>>(prev, 10, g, tag += 4));
+    return n;
+  }
+  // CNN: conv(c1, 5x5, pad 2) ReLU pool2, conv(c2, 5x5, pad 2) ReLU pool2, linear -> 10.
+  static network cnn(std::size_t side, std::size_t c1, std::size_t c2, std::uint64_t seed) {
+    network n;
+    n.in_size = side * side;
+    std::mt19937_64 g(seed);
+    ops::conv_shape a{1, side, side, c1, 5, 5, 1, 2};
+    n.layers.push_back(std::make_unique<conv2d<Real>>(a, g, 4));
+    n.layers.push_back(std::make_unique<relu<Real>>(c1 * side * side));
+    n.layers.push_back(std::make_unique<maxpool2<Real>>(c1, side, side));
+    const std::size_t s2 = side / 2;
+    ops::conv_shape b{c1, s2, s2, c2, 5, 5, 1, 2};
+    n.layers.push_back(std::make_unique<conv2d<Real>>(b, g, 8));
+    n.layers.push_back(std::make_unique<relu<Real>>(c2 * s2 * s2));
+    n.layers.push_back(std::make_unique<maxpool2<Real>>(c2, s2, s2));
+    n.layers.push_back(std::make_unique<linear<Real>>(c2 * (s2 / 2) * (s2 / 2), 10, g, 12));
+    return n;
+  }
+  const std::vector<Real>& forward(const Real* x, std::size_t B, const precision& p, context& ctx) {
+    acts.resize(layers.size() + 1);
+    acts[0].assign(x, x + B * in_size);
+    for (std::size_t i = 0; i < layers.size(); ++i) layers[i]->forward(acts[i], acts[i + 1], B, p, ctx);
+    return acts.back();
+  }
+  void backward(const std::vector<Real>& dlogits, std::size_t B, const precision& p, context& ctx) {
+    grad_a = dlogits;
+    for (std::size_t i = layers.size(); i-- > 0;) {
+      layers[i]->backward(grad_a, grad_b, B, p, ctx);
+      std::swap(grad_a, grad_b);
+    }
+  }
+  std::vector<param<Real>*> params() {
+    std::vector<param<Real>*> out;
+    for (auto& l : layers)
+      for (auto* q : l->params()) out.push_back(q);
+    return out;
+  }
+  std::vector<param<Real>*> weights() {
+    std::vector<param<Real>*> out;
+    for (auto& l : layers)
+      if (auto* w = l->weight()) out.push_back(w);
+    return out;
+  }
+  // SGD with momentum on the FP32 master weights; grads divided by the loss scale first.
+  // Returns false (and updates nothing) when a gradient is not finite.
+  bool sgd_step(double lr, double momentum, double weight_decay, double inv_scale) {
+    auto ps = params();
+    for (auto* q : ps)
+      for (Real g : q->grad)
+        if (!std::isfinite(double(g))) return false;
+    for (auto* q : ps)
+      for (std::size_t i = 0; i < q->value.size(); ++i) {
+        const double g = double(q->grad[i]) * inv_scale + weight_decay * double(q->value[i]);
+        q->velocity[i] = Real(momentum * double(q->velocity[i]) + g);
+        q->value[i] = Real(double(q->value[i]) - lr * double(q->velocity[i]));
+      }
+    return true;
+  }
+};
+
+}  // namespace flacc::nn

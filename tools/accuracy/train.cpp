@@ -1,0 +1,644 @@
+// tools/accuracy/train.cpp: `floatlab-accuracy train`.
+#include "train.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <numeric>
+#include <sstream>
+#include <thread>
+
+#include "common.hpp"
+#include "muppet.hpp"
+
+namespace flacc {
+namespace {
+
+// "FORMAT" or "FORMAT:MODE" (mode default nearest).
+bool make_role(const std::string& spec, nn::role& r, std::vector<std::unique_ptr<any_format>>& storage, std::string& error) {
+  if (spec.empty() || spec == "fp32" || spec == "none") {
+    r = {};
+    return true;
+  }
+  std::string fname = spec, mname = "nearest";
+  if (auto c = spec.rfind(':'); c != std::string::npos) {
+    fname = spec.substr(0, c);
+    mname = spec.substr(c + 1);
+  }
+  mode_spec m;
+  if (!parse_mode(mname, m, error)) return false;
+  auto f = std::make_unique<any_format>(make_format(fname, error));
+  if (!*f) return false;
+  if (f->scalar && !f->scalar->supports(m)) {
+    error = fname + " supports round-to-nearest only";
+    return false;
+  }
+  r.fmt = f.get();
+  r.mode = m;
+  storage.push_back(std::move(f));
+  return true;
+}
+
+nn::precision level(const std::string& name, const std::string& w, const std::string& a, const std::string& e,
+                    const std::string& g, nn::gemm_kind k, std::vector<std::unique_ptr<any_format>>& storage) {
+  nn::precision p;
+  p.name = name;
+  std::string err;
+  make_role(w, p.w, storage, err);
+  make_role(a, p.a, storage, err);
+  make_role(e, p.e, storage, err);
+  make_role(g, p.g, storage, err);
+  p.gemm = k;
+  return p;
+}
+
+nn::precision bfp_level(int wl, std::vector<std::unique_ptr<any_format>>& storage) {
+  // MuPPET 3.2.1: one scale per weight and per feature-map tensor, stochastic rounding,
+  // exact (wide) integer accumulation.
+  const std::string f = "bfp" + std::to_string(wl) + ":stochastic<16>";
+  return level("bfp" + std::to_string(wl), f, f, f, f, nn::gemm_kind::exact, storage);
+}
+
+}  // namespace
+
+bool make_scheme(const std::string& name, int epochs, const std::vector<int>& schedule_epochs, scheme& s,
+                 std::vector<std::unique_ptr<any_format>>& storage, std::string& error) {
+  s = {};
+  s.name = name;
+  using K = nn::gemm_kind;
+  if (name == "fp32") {
+    s.description = "FP32 everywhere (the baseline)";
+    s.levels = {nn::precision{}};
+  } else if (name == "bf16" || name == "bfloat16") {
+    s.description = "weights, activations, errors, gradients in bfloat16 (nearest); FP32 GEMM accumulation";
+    s.levels = {level("bf16", "bfloat16", "bfloat16", "bfloat16", "bfloat16", K::fp32, storage)};
+  } else if (name == "fp16" || name == "binary16") {
+    s.description = "binary16 (nearest) everywhere, dynamic loss scaling (start 2^12, halve on overflow, double "
+                    "after 500 good steps); FP32 GEMM accumulation";
+    s.levels = {level("fp16", "binary16", "binary16", "binary16", "binary16", K::fp32, storage)};
+    s.loss_scaling = true;
+  } else if (name == "fp8") {
+    s.description = "FP8: weights and activations e4m3 (nearest), errors and gradients e5m2 (stochastic<16>), "
+                    "dynamic loss scaling; FP32 GEMM accumulation";
+    s.levels = {level("fp8", "e4m3", "e4m3", "e5m2:stochastic<16>", "e5m2:stochastic<16>", K::fp32, storage)};
+    s.loss_scaling = true;
+  } else if (name == "bfp8" || name == "bfp12" || name == "bfp14" || name == "bfp16") {
+    const int wl = std::stoi(name.substr(3));
+    s.description = "block fixed point " + std::to_string(wl) +
+                    "-bit throughout (one scale per tensor, stochastic rounding, exact integer accumulation)";
+    s.levels = {bfp_level(wl, storage)};
+  } else if (name == "muppet" || name == "schedule") {
+    for (int wl : {8, 12, 14, 16}) s.levels.push_back(bfp_level(wl, storage));
+    s.levels.push_back(nn::precision{});
+    if (name == "muppet") {
+      s.kind = scheme::muppet;
+      s.description = "MuPPET: bfp8 -> bfp12 -> bfp14 -> bfp16 -> FP32, switched on the inter-epoch gradient "
+                      "diversity (eq. 6-7)";
+    } else {
+      s.kind = scheme::schedule;
+      s.switch_epochs = schedule_epochs;
+      if (s.switch_epochs.empty())
+        for (int l = 1; l < 5; ++l) s.switch_epochs.push_back(1 + static_cast<int>(std::lround(double(l) * epochs / 5.0)));
+      s.description = "fixed low-to-high schedule bfp8 -> bfp12 -> bfp14 -> bfp16 -> FP32, switching at epochs";
+      for (int e : s.switch_epochs) s.description += " " + std::to_string(e);
+    }
+  } else if (name == "mxfp4") {
+    s.description = "MXFP4 (E2M1 elements, one E8M0 scale per 32 consecutive values): forward nearest, errors and "
+                    "gradients stochastic<16>; FP32 master weights and GEMM accumulation";
+    s.levels = {level("mxfp4", "mxfp4", "mxfp4", "mxfp4:stochastic<16>", "mxfp4:stochastic<16>", K::fp32, storage)};
+  } else {
+    error = "unknown scheme '" + name + "' (fp32, bf16, fp16, fp8, bfp8, bfp12, bfp14, bfp16, muppet, schedule, mxfp4, custom)";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+struct config {
+  std::string model = "mlp";
+  std::vector<std::size_t> hidden{256};
+  int epochs = 5;
+  std::size_t batch = 64, train_n = 0, test_n = 0;
+  double lr = 0.01, momentum = 0.9, weight_decay = 0;
+  muppet_params mp;
+};
+
+struct epoch_row {
+  std::string scheme, level;
+  std::uint64_t seed = 0;
+  int epoch = 0;
+  double train_loss = 0, train_acc = 0, test_loss = 0, test_acc = 0, seconds = 0, loss_scale = 1;
+  std::size_t skipped = 0, non_finite = 0;
+  muppet_epoch mu;
+  bool has_mu = false;
+};
+
+double evaluate(nn::network<float>& net, const dataset& d, std::size_t n, const nn::precision& p, std::uint64_t seed,
+                double* loss_out) {
+  nn::context ctx;
+  ctx.seed = seed ^ 0xE7A1u;
+  std::size_t correct = 0;
+  double loss = 0;
+  std::vector<float> dl;
+  const std::size_t B = 250, px = d.rows * d.cols;
+  for (std::size_t i = 0; i < n; i += B) {
+    const std::size_t b = std::min(B, n - i);
+    const auto& logits = net.forward(d.images.data() + i * px, b, p, ctx);
+    loss += nn::softmax_xent(logits, d.labels.data() + i, b, 10, dl, 1.0, &correct) * double(b);
+    ++ctx.step;
+  }
+  *loss_out = loss / double(n);
+  return double(correct) / double(n);
+}
+
+std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config& c, const dataset& train,
+                               const dataset& test, const std::function<void()>& tick,
+                               const std::function<void(const epoch_row&)>& epoch_done) {
+  const std::size_t px = train.rows * train.cols;
+  nn::network<float> net = c.model == "cnn" ? nn::network<float>::cnn(train.rows, 8, 16, seed)
+                                            : nn::network<float>::mlp(px, c.hidden, seed);
+  nn::context ctx;
+  ctx.seed = seed * 0x9E3779B97F4A7C15ull + 17;
+  std::mt19937_64 shuffle(seed + 101);
+  std::vector<std::size_t> order(c.train_n);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<float> x, dl;
+  std::vector<std::uint8_t> y;
+  std::size_t lvl = 0;
+  muppet_policy policy(c.mp);
+  double scale = s.loss_scaling ? 4096.0 : 1.0;
+  std::size_t good = 0;
+  std::vector<epoch_row> rows;
+  for (int ep = 0; ep < c.epochs; ++ep) {
+    if (s.kind == scheme::schedule) {
+      lvl = 0;
+      for (int e : s.switch_epochs)  // 1-based epochs, as everything the user sees
+        if (ep + 1 >= e) ++lvl;
+      lvl = std::min(lvl, s.levels.size() - 1);
+    }
+    const nn::precision& p = s.levels[lvl];
+    const auto t0 = std::chrono::steady_clock::now();
+    std::shuffle(order.begin(), order.end(), shuffle);
+    double loss_sum = 0;
+    std::size_t correct = 0, skipped = 0, seen = 0;
+    const std::size_t nf0 = ctx.non_finite;
+    for (std::size_t i = 0; i < c.train_n; i += c.batch) {
+      const std::size_t b = std::min(c.batch, c.train_n - i);
+      x.resize(b * px);
+      y.resize(b);
+      for (std::size_t k = 0; k < b; ++k) {
+        std::copy_n(train.images.data() + order[i + k] * px, px, x.data() + k * px);
+        y[k] = train.labels[order[i + k]];
+      }
+      const auto& logits = net.forward(x.data(), b, p, ctx);
+      const double loss = nn::softmax_xent(logits, y.data(), b, 10, dl, scale, &correct);
+      net.backward(dl, b, p, ctx);
+      const bool ok = std::isfinite(loss) && net.sgd_step(c.lr, c.momentum, c.weight_decay, 1.0 / scale);
+      if (!ok) ++skipped;
+      if (s.loss_scaling) {
+        if (!ok) {
+          scale = std::max(1.0, scale / 2);
+          good = 0;
+        } else if (++good % 500 == 0) {
+          scale = std::min(scale * 2, 16777216.0);
+        }
+      }
+      if (std::isfinite(loss)) loss_sum += loss * double(b);
+      seen += b;
+      ++ctx.step;
+      tick();
+    }
+    epoch_row r;
+    r.scheme = s.name;
+    r.level = p.name;
+    r.seed = seed;
+    r.epoch = ep;
+    r.train_loss = loss_sum / double(seen);
+    r.train_acc = double(correct) / double(seen);
+    r.test_acc = evaluate(net, test, c.test_n, p, seed + ep, &r.test_loss);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.loss_scale = scale;
+    r.skipped = skipped;
+    r.non_finite = ctx.non_finite - nf0;
+    if (s.kind == scheme::muppet) {
+      std::vector<std::vector<float>> grads;
+      for (auto* w : net.weights()) grads.push_back(w->grad);  // the epoch's last minibatch gradient
+      r.mu = policy.end_epoch(ep, grads);
+      r.has_mu = true;
+      if (r.mu.switched && lvl + 1 < s.levels.size()) ++lvl;
+      else if (r.mu.switched) r.mu.switched = false;  // already at FP32: nothing to switch to
+    }
+    rows.push_back(r);
+    epoch_done(r);
+  }
+  return rows;
+}
+
+double mean(const std::vector<double>& v) { return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
+
+}  // namespace
+
+int train_main(int argc, char** argv) {
+  options o("train",
+            "Trains an MLP or a small CNN on Fashion-MNIST in several precision schemes (the mixed-precision flow\n"
+            "of MPTorch: FP32 master weights, forward and backward rounded to chosen formats, FP32 SGD update),\n"
+            "and writes train_epochs.csv (every epoch), train_final.csv (final accuracy per scheme, beside FP32),\n"
+            "plots of the accuracy curves and of MuPPET's switching, and summary.md.");
+  o.add("schemes", "LIST", "fp32,bf16,fp16,fp8,bfp8,muppet,schedule",
+        "schemes: fp32; bf16 (bfloat16 everywhere); fp16 (binary16 + dynamic loss scaling); fp8 (e4m3 forward, e5m2 "
+        "stochastic backward, loss scaling); bfp8, bfp12, bfp14, bfp16 (block fixed point, one scale per tensor, "
+        "stochastic rounding, exact accumulation); muppet (bfp8->12->14->16->FP32 switched by MuPPET's policy); "
+        "schedule (the same levels at fixed epochs, see --schedule); mxfp4 (OCP MXFP4 forward and backward, stochastic "
+        "gradients); custom (the formats given by --w --a --e --g --gemm)");
+  o.add("model", "mlp|cnn", "mlp",
+        "mlp: 784 -> hidden (ReLU) -> 10; cnn: conv 5x5 (8 ch) ReLU maxpool2, conv 5x5 (16 ch) ReLU maxpool2, linear -> 10");
+  o.add("hidden", "LIST", "256", "hidden layer widths of the MLP");
+  o.add("epochs", "N", "5", "epochs per run");
+  o.add("batch", "N", "64", "minibatch size");
+  o.add("lr", "X", "0.01", "SGD learning rate (constant)");
+  o.add("momentum", "X", "0.9", "SGD momentum");
+  o.add("weight-decay", "X", "0", "L2 weight decay");
+  o.add("train-subset", "N", "0", "use the first N training images (0: all 60000)");
+  o.add("test-subset", "N", "0", "use the first N test images (0: all 10000)");
+  o.add("seeds", "LIST", "1", "seeds: one run per scheme and seed (initialization, shuffling, rounding words)");
+  o.add("data", "DIR", default_fashion_mnist_dir, "folder with train-images-idx3-ubyte[.gz] and the three other IDX files");
+  o.add("threads", "N", std::to_string(std::max(1u, std::thread::hardware_concurrency())),
+        "runs (scheme x seed) trained in parallel");
+  o.add("schedule", "LIST", "", "schedule scheme: the epochs (counted from 1) at which bfp12, bfp14, bfp16 and FP32 "
+                                "begin (default: the run split into five equal parts)");
+  o.add("muppet-r", "N", "3", "MuPPET resolution r (epochs in the diversity window)");
+  o.add("muppet-gamma", "N", "2", "MuPPET: switch when the threshold is violated more than gamma times");
+  o.add("muppet-lambda", "X", "0.1", "MuPPET threshold decay lambda in T = alpha + beta exp(-lambda j)");
+  o.add("muppet-alpha", "X", "1", "MuPPET threshold alpha");
+  o.add("muppet-beta", "X", "1.5", "MuPPET threshold beta");
+  o.add("w", "FMT[:MODE]", "", "custom scheme: weights' format and rounding mode, e.g. e4m3 or bfp8:stochastic<16>");
+  o.add("a", "FMT[:MODE]", "", "custom scheme: activations (layer inputs)");
+  o.add("e", "FMT[:MODE]", "", "custom scheme: errors (gradients of layer outputs)");
+  o.add("g", "FMT[:MODE]", "", "custom scheme: weight gradients");
+  o.add("gemm", "fp32|exact|PROD:ACC[:MODE]", "fp32",
+        "custom scheme GEMMs: fp32 (products and sums in binary32), exact (exact, one rounding to binary32), or "
+        "products rounded to PROD and sums to ACC (e.g. bfloat16:bfloat16:nearest; slow, scalar loops)");
+  o.flag("loss-scaling", "custom scheme: dynamic loss scaling");
+  o.add("out", "DIR", "", "output folder (default ./floatlab-accuracy-out/<UTC time>-train)");
+  o.flag("no-plots", "write CSV and summary.md only");
+  if (int r = o.parse(argc, argv, 2)) return r == 1 ? 0 : 2;
+
+  config c;
+  std::string err;
+  auto fail = [&](const std::string& m) {
+    std::fprintf(stderr, "floatlab-accuracy train: %s\n", m.c_str());
+    return 2;
+  };
+  c.model = o.str("model");
+  if (c.model != "mlp" && c.model != "cnn") return fail("--model must be mlp or cnn");
+  c.hidden.clear();
+  for (const auto& h : o.list("hidden")) {
+    std::size_t v;
+    if (!parse_count(h, v) || v > 100000) return fail("--hidden: '" + h + "' is not a positive width");
+    c.hidden.push_back(v);
+  }
+  std::size_t v;
+  if (!parse_count(o.str("epochs"), v) || v > 10000) return fail("--epochs must be a positive integer");
+  c.epochs = static_cast<int>(v);
+  if (!parse_count(o.str("batch"), c.batch) || c.batch > 60000) return fail("--batch must be a positive integer");
+  c.lr = o.num("lr");
+  c.momentum = o.num("momentum");
+  c.weight_decay = o.num("weight-decay");
+  if (!(c.lr > 0) || !(c.momentum >= 0 && c.momentum < 1)) return fail("--lr must be > 0 and --momentum in [0, 1)");
+  c.train_n = static_cast<std::size_t>(std::max(0L, o.integer("train-subset")));
+  c.test_n = static_cast<std::size_t>(std::max(0L, o.integer("test-subset")));
+  c.mp.r = static_cast<int>(o.integer("muppet-r"));
+  c.mp.gamma = static_cast<int>(o.integer("muppet-gamma"));
+  c.mp.lambda = o.num("muppet-lambda");
+  c.mp.alpha = o.num("muppet-alpha");
+  c.mp.beta = o.num("muppet-beta");
+  if (c.mp.r < 1 || c.mp.gamma < 0) return fail("--muppet-r must be >= 1 and --muppet-gamma >= 0");
+  std::vector<std::uint64_t> seeds;
+  for (const auto& s : o.list("seeds")) {
+    std::size_t sv;
+    if (!parse_count(s, sv)) return fail("--seeds: '" + s + "' is not a positive integer");
+    seeds.push_back(sv);
+  }
+  std::vector<int> sched;
+  for (const auto& s : o.list("schedule")) {
+    std::size_t e;
+    if (!parse_count(s, e)) return fail("--schedule: '" + s + "' is not a positive epoch");
+    sched.push_back(static_cast<int>(e));
+  }
+  std::vector<std::unique_ptr<any_format>> storage;
+  std::vector<scheme> schemes;
+  for (const auto& name : o.list("schemes")) {
+    scheme s;
+    if (name == "custom") {
+      s.name = "custom";
+      nn::precision p;
+      p.name = "custom";
+      if (!make_role(o.str("w"), p.w, storage, err) || !make_role(o.str("a"), p.a, storage, err) ||
+          !make_role(o.str("e"), p.e, storage, err) || !make_role(o.str("g"), p.g, storage, err))
+        return fail(err);
+      const std::string g = o.str("gemm");
+      if (g == "fp32") p.gemm = nn::gemm_kind::fp32;
+      else if (g == "exact") p.gemm = nn::gemm_kind::exact;
+      else {
+        const auto parts = [&] {
+          std::vector<std::string> out;
+          std::string cur;
+          int depth = 0;
+          for (char ch : g) {
+            depth += ch == '<' ? 1 : ch == '>' ? -1 : 0;
+            if (ch == ':' && depth == 0) {
+              out.push_back(cur);
+              cur.clear();
+            } else cur += ch;
+          }
+          out.push_back(cur);
+          return out;
+        }();
+        if (parts.size() < 2 || parts.size() > 3) return fail("--gemm: fp32, exact or PROD:ACC[:MODE]");
+        nn::role pr, ac;
+        const std::string mode = parts.size() == 3 ? ":" + parts[2] : "";
+        if (!make_role(parts[0] + mode, pr, storage, err) || !make_role(parts[1] + mode, ac, storage, err)) return fail(err);
+        if (!pr.fmt || !ac.fmt || !pr.fmt->scalar || !ac.fmt->scalar)
+          return fail("--gemm PROD:ACC: both must be scalar formats (cfloat, fixed, expansion)");
+        p.gemm = nn::gemm_kind::formats;
+        p.prod = pr.fmt->scalar.get();
+        p.acc = ac.fmt->scalar.get();
+        p.prod_mode = pr.mode;
+        p.acc_mode = ac.mode;
+      }
+      s.levels = {p};
+      s.loss_scaling = o.on("loss-scaling");
+      s.description = "custom: w " + o.str("w") + ", a " + o.str("a") + ", e " + o.str("e") + ", g " + o.str("g") +
+                      ", gemm " + g + (s.loss_scaling ? ", loss scaling" : "");
+    } else if (!make_scheme(name, c.epochs, sched, s, storage, err)) {
+      return fail(err);
+    }
+    schemes.push_back(std::move(s));
+  }
+  if (schemes.empty()) return fail("--schemes is empty");
+
+  dataset train, test;
+  if (!load_fashion_mnist(o.str("data"), train, test, err)) return fail(err);
+  if (c.train_n == 0 || c.train_n > train.count) c.train_n = train.count;
+  if (c.test_n == 0 || c.test_n > test.count) c.test_n = test.count;
+  if (c.model == "cnn" && (train.rows % 4 || train.cols != train.rows)) return fail("cnn needs square images, side divisible by 4");
+
+  std::filesystem::path dir = make_run_dir(o.str("out"), "train", err);
+  if (dir.empty()) return fail(err);
+  std::printf("floatlab-accuracy train: %s, %zu schemes x %zu seeds, %d epochs on %zu training / %zu test images -> %s\n",
+              c.model.c_str(), schemes.size(), seeds.size(), c.epochs, c.train_n, c.test_n, dir.string().c_str());
+  std::fflush(stdout);
+
+  struct job {
+    std::size_t scheme;
+    std::uint64_t seed;
+  };
+  std::vector<job> jobs;
+  for (std::size_t s = 0; s < schemes.size(); ++s)
+    for (auto sd : seeds) jobs.push_back({s, sd});
+  const std::size_t batches = (c.train_n + c.batch - 1) / c.batch;
+  progress bar("train (minibatches)", double(jobs.size() * batches * std::size_t(c.epochs)));
+  std::mutex mu;
+  std::atomic<std::size_t> next{0}, done{0};
+  std::vector<std::vector<epoch_row>> results(jobs.size());
+  auto tick = [&] {
+    const std::size_t d = ++done;
+    if (d % 8 == 0) {
+      std::lock_guard<std::mutex> lock(mu);
+      bar.update(double(d));
+    }
+  };
+  const unsigned threads = static_cast<unsigned>(std::max(1L, o.integer("threads")));
+  // Epochs as they finish (a long run can be read, or stopped, before its end).
+  std::ofstream live(dir / "train_epochs.partial.csv");
+  live << "scheme,seed,epoch,precision,train_loss,test_acc,seconds\n";
+  auto epoch_done = [&](const epoch_row& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    live << r.scheme << "," << r.seed << "," << r.epoch + 1 << "," << r.level << "," << fmt_g(r.train_loss) << ","
+         << fmt_g(r.test_acc) << "," << fmt_g(r.seconds, 4) << std::endl;
+  };
+  {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < std::min<std::size_t>(threads, jobs.size()); ++t)
+      pool.emplace_back([&] {
+        for (;;) {
+          const std::size_t j = next++;
+          if (j >= jobs.size()) return;
+          results[j] = run_one(schemes[jobs[j].scheme], jobs[j].seed, c, train, test, tick, epoch_done);
+        }
+      });
+    for (auto& t : pool) t.join();
+  }
+  bar.finish();
+  live.close();
+  std::filesystem::remove(dir / "train_epochs.partial.csv");
+
+  // ---- per-epoch CSV
+  {
+    std::ofstream f(dir / "train_epochs.csv");
+    f << "model,scheme,seed,epoch,precision,train_loss,train_acc,test_loss,test_acc,seconds,loss_scale,skipped_steps,"
+         "non_finite_tensors,muppet_diversity,muppet_ratio,muppet_threshold,muppet_violations,muppet_switch\n";
+    for (const auto& rs : results)
+      for (const auto& r : rs) {
+        f << c.model << "," << r.scheme << "," << r.seed << "," << r.epoch + 1 << "," << r.level << "," << fmt_g(r.train_loss) << ","
+          << fmt_g(r.train_acc) << "," << fmt_g(r.test_loss) << "," << fmt_g(r.test_acc) << "," << fmt_g(r.seconds, 4) << ","
+          << fmt_g(r.loss_scale) << "," << r.skipped << "," << r.non_finite << ",";
+        if (r.has_mu) {
+          f << (r.mu.has_diversity ? fmt_g(r.mu.diversity) : "") << "," << (r.mu.has_ratio ? fmt_g(r.mu.ratio) : "") << ","
+            << fmt_g(r.mu.threshold) << "," << r.mu.violations << "," << (r.mu.switched ? 1 : 0) << "\n";
+        } else {
+          f << ",,,,\n";
+        }
+      }
+  }
+  // ---- final table
+  struct fin {
+    std::vector<double> acc, diff, loss;
+    std::string switches;
+  };
+  std::map<std::uint64_t, double> fp32_final;
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (schemes[jobs[j].scheme].name == "fp32" && !results[j].empty()) fp32_final[jobs[j].seed] = results[j].back().test_acc;
+  std::vector<fin> finals(schemes.size());
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    if (results[j].empty()) continue;
+    fin& f = finals[jobs[j].scheme];
+    const auto& last = results[j].back();
+    f.acc.push_back(last.test_acc);
+    f.loss.push_back(last.test_loss);
+    if (fp32_final.count(jobs[j].seed)) f.diff.push_back(last.test_acc - fp32_final[jobs[j].seed]);
+    if (schemes[jobs[j].scheme].kind == scheme::muppet) {
+      std::string sw;
+      for (const auto& r : results[j])
+        if (r.mu.switched) sw += (sw.empty() ? "" : " ") + std::to_string(r.epoch + 1);
+      f.switches += (f.switches.empty() ? "" : "; ") + std::string("seed ") + std::to_string(jobs[j].seed) + ": " +
+                    (sw.empty() ? "none" : sw);
+    }
+  }
+  auto pct = [](double x, int d = 2) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.*f", d, 100 * x);
+    return std::string(b);
+  };
+  auto spread = [&](const std::vector<double>& v) {
+    if (v.size() < 2) return std::string("-");
+    auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    return pct(*lo) + " .. " + pct(*hi);
+  };
+  {
+    std::ofstream f(dir / "train_final.csv");
+    f << "model,scheme,epochs,seeds,test_acc_mean,test_acc_min,test_acc_max,diff_vs_fp32_pp_mean,diff_min,diff_max,"
+         "test_loss_mean,muppet_switch_epochs\n";
+    for (std::size_t s = 0; s < schemes.size(); ++s) {
+      const fin& x = finals[s];
+      if (x.acc.empty()) continue;
+      auto [lo, hi] = std::minmax_element(x.acc.begin(), x.acc.end());
+      f << c.model << "," << schemes[s].name << "," << c.epochs << "," << x.acc.size() << "," << fmt_g(mean(x.acc)) << ","
+        << fmt_g(*lo) << "," << fmt_g(*hi) << ",";
+      if (!x.diff.empty()) {
+        auto [dl, dh] = std::minmax_element(x.diff.begin(), x.diff.end());
+        f << fmt_g(100 * mean(x.diff), 4) << "," << fmt_g(100 * *dl, 4) << "," << fmt_g(100 * *dh, 4);
+      } else {
+        f << ",,";
+      }
+      f << "," << fmt_g(mean(x.loss)) << ",\"" << x.switches << "\"\n";
+    }
+  }
+  // ---- plots
+  std::vector<std::string> plots, warnings;
+  if (!o.on("no-plots")) {
+    // Accuracy and loss curves: the seed mean per scheme and epoch.
+    std::ofstream dat(dir / "train_curves.dat");
+    for (std::size_t s = 0; s < schemes.size(); ++s) {
+      if (s) dat << "\n\n";
+      dat << "# " << schemes[s].name << ": epoch test_acc_mean train_loss_mean test_acc_min test_acc_max\n";
+      for (int ep = 0; ep < c.epochs; ++ep) {
+        std::vector<double> acc, loss;
+        for (std::size_t j = 0; j < jobs.size(); ++j)
+          if (jobs[j].scheme == s && ep < int(results[j].size())) {
+            acc.push_back(results[j][ep].test_acc);
+            loss.push_back(results[j][ep].train_loss);
+          }
+        if (acc.empty()) continue;
+        auto [lo, hi] = std::minmax_element(acc.begin(), acc.end());
+        dat << ep + 1 << " " << 100 * mean(acc) << " " << mean(loss) << " " << 100 * *lo << " " << 100 * *hi << "\n";
+      }
+    }
+    dat.close();
+    std::ostringstream gp;
+    gp << "set terminal pngcairo size 1000,650 noenhanced font ',10'\nset output 'train_accuracy.png'\nset grid\n"
+       << "set key bottom right\nset xlabel 'epoch'\nset ylabel 'test accuracy (%), mean over " << seeds.size()
+       << " seed(s); bars: min..max'\nset title 'Fashion-MNIST " << c.model << ": test accuracy per scheme'\nplot ";
+    for (std::size_t s = 0; s < schemes.size(); ++s)
+      gp << (s ? ", \\\n     " : "") << "'train_curves.dat' index " << s << " using 1:2:4:5 with yerrorlines lw 1.5 title '"
+         << schemes[s].name << "'";
+    gp << "\nset output 'train_loss.png'\nset key top right\nset logscale y\nset ylabel 'training loss (mean over the epoch)'\n"
+       << "set title 'Fashion-MNIST " << c.model << ": training loss per scheme'\nplot ";
+    for (std::size_t s = 0; s < schemes.size(); ++s)
+      gp << (s ? ", \\\n     " : "") << "'train_curves.dat' index " << s << " using 1:3 with linespoints lw 1.5 title '"
+         << schemes[s].name << "'";
+    gp << "\n";
+    std::string msg;
+    if (run_gnuplot(dir, "train_curves", gp.str(), msg)) {
+      plots.push_back("train_accuracy.png");
+      plots.push_back("train_loss.png");
+    } else {
+      warnings.push_back(msg);
+    }
+    // MuPPET: ratio p against T(j), switch epochs marked (first seed's run).
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+      if (schemes[jobs[j].scheme].kind != scheme::muppet) continue;
+      const std::string name = "muppet_seed" + std::to_string(jobs[j].seed);
+      std::ofstream md(dir / (name + ".dat"));
+      md << "# epoch(1-based) ratio_p threshold_T diversity precision\n";
+      std::ostringstream arrows;
+      for (const auto& r : results[j]) {
+        md << r.epoch + 1 << " " << (r.mu.has_ratio ? fmt_g(r.mu.ratio) : "NaN") << " " << fmt_g(r.mu.threshold) << " "
+           << (r.mu.has_diversity ? fmt_g(r.mu.diversity) : "NaN") << " " << r.level << "\n";
+        if (r.mu.switched)
+          arrows << "set arrow from " << r.epoch + 1.5 << ", graph 0 to " << r.epoch + 1.5
+                 << ", graph 1 nohead dt 2 lw 2 lc rgb 'red'\nset label 'switch after epoch " << r.epoch + 1 << "' at "
+                 << r.epoch + 1.6 << ", graph 0.95 tc rgb 'red'\n";
+      }
+      md.close();
+      std::ostringstream g2;
+      g2 << "set terminal pngcairo size 1000,600 noenhanced font ',10'\nset output '" << name << ".png'\nset grid\n"
+         << "set xlabel 'epoch'\nset ylabel 'p = max S(j) / Delta(j)'\nset title 'MuPPET policy (" << c.model << ", seed "
+         << jobs[j].seed << "): ratio p vs threshold T(j) = " << c.mp.alpha << " + " << c.mp.beta << " exp(-" << c.mp.lambda
+         << " j); red: precision switches'\nset key top right\n"
+         << arrows.str() << "set datafile missing 'NaN'\nplot [0.5:" << c.epochs + 0.5 << "] '" << name
+         << ".dat' using 1:2 with linespoints pt 7 lw 2 title 'ratio p (eq. 6)', '" << name
+         << ".dat' using 1:3 with lines lw 2 title 'threshold T (eq. 7)'\n";
+      if (run_gnuplot(dir, name, g2.str(), msg)) plots.push_back(name + ".png");
+      else warnings.push_back(msg);
+    }
+  }
+  // ---- summary.md and the final table on stdout
+  std::ostringstream table;
+  table << "| scheme | final test acc. (%) | seed range | vs FP32 (pp) | seed range (pp) | MuPPET switches (after epoch) |\n"
+        << "|---|---|---|---|---|---|\n";
+  for (std::size_t s = 0; s < schemes.size(); ++s) {
+    const fin& x = finals[s];
+    if (x.acc.empty()) continue;
+    std::string d = "-", ds = "-";
+    if (!x.diff.empty()) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%+.2f", 100 * mean(x.diff));
+      d = b;
+      if (x.diff.size() > 1) {
+        auto [lo, hi] = std::minmax_element(x.diff.begin(), x.diff.end());
+        std::snprintf(b, sizeof b, "%+.2f .. %+.2f", 100 * *lo, 100 * *hi);
+        ds = b;
+      }
+    }
+    table << "| " << schemes[s].name << " | " << pct(mean(x.acc)) << " | " << spread(x.acc) << " | " << d << " | " << ds
+          << " | " << (x.switches.empty() ? "" : x.switches) << " |\n";
+  }
+  {
+    std::ofstream md(dir / "summary.md");
+    md << "# floatlab-accuracy train\n\nCommand: `floatlab-accuracy";
+    for (int i = 1; i < argc; ++i) md << " " << argv[i];
+    md << "`\n\nModel " << c.model << ", " << c.epochs << " epochs, batch " << c.batch << ", SGD lr " << c.lr << " momentum "
+       << c.momentum << ", " << c.train_n << " training and " << c.test_n << " test images, seeds";
+    for (auto s : seeds) md << " " << s;
+    md << ".\n\n## Final accuracy\n\n" << table.str()
+       << "\nThe accuracy is that of the last epoch on the test images, evaluated in the scheme's precision of that "
+          "epoch. \"vs FP32\" is the scheme's accuracy minus the FP32 run's with the same seed, in percentage points; "
+          "with several seeds the range shows how much of a difference is seed noise.\n\n## Schemes\n\n";
+    for (const auto& s : schemes) md << "- **" << s.name << "**: " << s.description << "\n";
+    md << "\nAll schemes keep FP32 master weights and update them in FP32 (SGD with momentum); each layer rounds its "
+          "weights, its input activations, the error coming back to it and its weight gradient to the scheme's "
+          "formats before use (MPTorch's flow).\n\n## Plots\n\n"
+       << "- `train_accuracy.png`: test accuracy after each epoch, one line per scheme (mean over seeds; bars: min..max). "
+          "A scheme that trains as well as FP32 lies on the FP32 line; a gap that persists to the last epoch is the cost "
+          "of the format.\n"
+       << "- `train_loss.png`: training loss (mean over each epoch's minibatches), log scale.\n"
+       << "- `muppet_seed<S>.png`: MuPPET's policy for seed S: the ratio p = max S(j) / Delta(j) of eq. 6 (blue points, "
+          "from the first epoch where r + 1 gradients of the current level exist) against the decaying threshold "
+          "T(j) = alpha + beta exp(-lambda j) of eq. 7 (line). Each point above the line is a violation; when a level "
+          "has more than gamma violations the precision switches (red dashed lines) and the window restarts, so after "
+          "each switch p is undefined for r + 1 epochs. Hyper-parameters: r = "
+       << c.mp.r << ", gamma = " << c.mp.gamma << ", lambda = " << c.mp.lambda << ", alpha = " << c.mp.alpha
+       << ", beta = " << c.mp.beta << ". The levels are bfp8, bfp12, bfp14, bfp16, FP32, so at least 4 x (r + 1 + gamma) "
+                                     "epochs pass before FP32.\n\n## Files\n\n"
+       << "- `train_epochs.csv`: every epoch of every run: precision in use, training loss/accuracy, test loss/accuracy, "
+          "seconds, loss scale, skipped steps (non-finite gradients), count of quantized tensors that held NaN/inf, and "
+          "MuPPET's diversity, ratio, threshold, violations and switch flag.\n"
+       << "- `train_final.csv`: the table above as CSV.\n";
+    for (const auto& p : plots) md << "- `" << p << "`\n";
+    for (const auto& w : warnings) md << "- note: " << w << "\n";
+  }
+  std::printf("\n%s\nwrote %s/summary.md, train_epochs.csv, train_final.csv and %zu plots\n", table.str().c_str(),
+              dir.string().c_str(), plots.size());
+  for (const auto& w : warnings) std::printf("note: %s\n", w.c_str());
+  return 0;
+}
+
+}  // namespace flacc
