@@ -360,13 +360,13 @@ class bfp_format final : public block_format {
     codes.resize(n);
     exps_.resize(shape.count(n) > 0 ? shape.count(n) : 1);
     const fl::array_view<const float> src(x, n);
-    fl::block_status st = with_mode(m, [&](auto md) {
+    fl::status st = with_mode(m, [&](auto md) {
       return fl::block_quantize<Int>(src, fl::array_view<Int>(codes.data(), n), fl::array_view<int>(exps_.data(), exps_.size()),
                                      shape, wl_, md, masked_rng{fl::philox_rng(seed, stream), static_cast<std::uint32_t>(m.bits)});
     });
     fl::block_dequantize<Int>(fl::array_view<const Int>(codes.data(), n), fl::array_view<const int>(exps_.data(), exps_.size()),
                               shape, fl::array_view<float>(x, n));
-    return st == fl::block_status::ok;
+    return st.ok();
   }
   int wl_;
 };
@@ -386,13 +386,13 @@ class mx_format final : public block_format {
     el.resize(n);
     sc.resize((n + fl::mx::block_size - 1) / fl::mx::block_size);
     const fl::array_view<const float> src(x, n);
-    fl::block_status st = with_mode(m, [&](auto md) {
+    fl::status st = with_mode(m, [&](auto md) {
       return fl::mx::quantize<Fmt>(src, fl::array_view<std::uint8_t>(el.data(), n), fl::array_view<std::uint8_t>(sc.data(), sc.size()),
                                    md, masked_rng{fl::philox_rng(seed, stream), static_cast<std::uint32_t>(m.bits)});
     });
     fl::mx::dequantize<Fmt>(fl::array_view<const std::uint8_t>(el.data(), n), fl::array_view<const std::uint8_t>(sc.data(), sc.size()),
                             fl::array_view<float>(x, n));
-    return st == fl::block_status::ok;
+    return st.ok();
   }
 };
 
