@@ -6,7 +6,7 @@ src=$1
 work=$2
 rm -rf "$work"
 mkdir -p "$work"
-cmake -S "$src" -B "$work/build" -DFLOATLAB_BUILD_TESTS=OFF -DFLOATLAB_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX="$work/prefix" >/dev/null
+cmake -S "$src" -B "$work/build" -DFLOATLAB_BUILD_TESTS=OFF -DFLOATLAB_BUILD_EXAMPLES=OFF -DFLOATLAB_BUILD_TOOLS=OFF -DCMAKE_INSTALL_PREFIX="$work/prefix" >/dev/null
 cmake --install "$work/build" >/dev/null
 cmake -S "$src/tests/package/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/consumer" >/dev/null

@@ -179,7 +179,8 @@ inline float add_lane(float a, float b, std::uint32_t word) noexcept {
   } else {
     const float bv = s - a;
     const float e = (a - (s - bv)) + (b - bv);
-    const bool finite_in = ((fbits(a) & 0x7F800000u) != 0x7F800000u) & ((fbits(b) & 0x7F800000u) != 0x7F800000u);
+    const bool finite_in = (static_cast<unsigned>((fbits(a) & 0x7F800000u) != 0x7F800000u) &
+                            static_cast<unsigned>((fbits(b) & 0x7F800000u) != 0x7F800000u)) != 0;  // no branch
     const bool ovf = finite_in & ((fbits(s) & 0x7FFFFFFFu) == 0x7F800000u);
     const float ee = ovf ? 0.0f : e;  // TwoSum is meaningless past overflow
     float r = round_lane<Fmt, Mode>(s, ee, word, ovf);
