@@ -17,9 +17,4 @@ TEST_CASE("fmt: fmt::format of cfloat and fixed", "[io]") {
   CHECK(fmt::format("{:*<6}|{:^7}", e4m3{448.0}, fixed<16, 8>{1.5}) == "448***|  1.5  ");
   CHECK_THROWS_AS(fmt::format(fmt::runtime("{:q}"), binary16{1.0}), fmt::format_error);
 }
-#else
-TEST_CASE("fmt: {fmt} not found by CMake, fmt::formatter not tested", "[io]") {
-  WARN("skipped: {fmt} not found");
-  SUCCEED();
-}
-#endif
+#endif  // without {fmt} the file has no case (CI installs libfmt-dev, so it runs there)

@@ -71,9 +71,4 @@ TEST_CASE("io: std::format", "[io]") {
   CHECK(std::format("{:.3e}", binary16{0.1}) == "9.998e-02");
   CHECK(std::format("{:>8.2f}|{:a}|{:b}", binary16{0.1}, binary16{12.0}, binary16{1.0}) == "    0.10|1.8p+3|0x3c00");
 }
-#else
-TEST_CASE("io: std::format is not available in this standard library (no __cpp_lib_format)", "[io]") {
-  WARN("std::formatter for floatlab types not compiled: <format> missing (g++ 12 libstdc++)");
-  SUCCEED();
-}
-#endif
+#endif  // without <format> (g++ 12's libstdc++) there is nothing to test: no placeholder case
