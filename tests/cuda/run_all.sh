@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# tests/cuda/run_all.sh: build and run every CUDA test, compute-sanitizer and the GPU benchmark in
+# one go on a GPU machine (nvcc only: no CMake, MPFR or Catch2 needed). Logs go to $OUT (or ./gpu-out).
+# Usage: bash tests/cuda/run_all.sh [steps...]   steps: build test sanitize bench probe sass (default: all)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-gpu-out}; mkdir -p "$OUT"; B=${B:-/tmp/floatlab-cuda}; mkdir -p "$B"
+ARCH=${ARCH:-sm_90}
+steps=${*:-build test sanitize bench probe sass}
+has() { [[ " $steps " == *" $1 "* ]]; }
+NVCC="nvcc -std=c++17 -O3 -arch=$ARCH -Iinclude -lineinfo"
+log() { echo "== $* ($(date +%T))"; }
+if has build; then
+  log build
+  for t in tests/cuda/cfloat_kernel tests/cuda/expansion_kernel tests/cuda/tensor_kernels bench/gpu/bench_tensor_kernels; do
+    $NVCC "$t.cu" -o "$B/$(basename "$t")" > "$B/$(basename "$t").build.log" 2>&1 &
+  done
+  for p in .dev/*.cu; do [ -f "$p" ] && $NVCC "$p" -o "$B/$(basename "$p" .cu)" > "$B/$(basename "$p" .cu).build.log" 2>&1 & done
+  wait
+  for f in "$B"/*.build.log; do [ -s "$f" ] && { echo "-- $f"; tail -20 "$f"; }; done
+  ls -la "$B"
+fi
+if has test; then
+  for t in cfloat_kernel expansion_kernel tensor_kernels; do
+    log "test $t"; timeout 300 "$B/$t"; echo "rc=$?"
+  done 2>&1 | tee "$OUT/tests.log"
+fi
+if has sanitize; then
+  for tool in memcheck racecheck; do
+    log "compute-sanitizer $tool"; timeout 240 compute-sanitizer --tool $tool "$B/tensor_kernels" --quick 2>&1 | tail -15; echo "rc=$?"
+  done 2>&1 | tee "$OUT/sanitize.log"
+fi
+if has bench; then
+  log bench; timeout 300 "$B/bench_tensor_kernels" ${BENCH_ARGS:-4096 8192} 2>&1 | tee "$OUT/bench.log"
+fi
+if has probe; then
+  for p in "$B"/floatlab_device_ops "$B"/emu_ceiling; do [ -x "$p" ] && { log "probe $p"; timeout 120 "$p"; }; done 2>&1 | tee "$OUT/probe.log"
+fi
+if has sass; then
+  log sass; cuobjdump --dump-sass "$B/bench_tensor_kernels" > "$OUT/bench.sass" 2>&1; wc -l "$OUT/bench.sass"
+fi
+nvidia-smi --query-gpu=name,clocks.sm,clocks.mem --format=csv
