@@ -177,16 +177,27 @@ static void bench_gemm(int N) {
   row("e5m10 per-operation, nearest (native route)", time_ms([&] { check(fc::gemm<R16>(s, A, B, C, 0), "g"); }, reps),
       flop);
   row("e5m10 fused, nearest (native route)", time_ms([&] { check(fc::gemm<R16f>(s, A, B, C, 0), "g"); }, reps), flop);
-  // The scalar core: orders of magnitude slower; measured on a smaller K (same M, N).
-  fc::gemm_shape small = s;
-  small.k = 64;
-  const double flop_small = 2.0 * N * N * 64.0;
-  using RS = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>;
+  // The lane route (float lanes + branch-free round_lane): directed and stochastic modes.
   using RT = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::toward_zero>>;
-  row("e5m10 per-operation, toward_zero acc (core), K=64",
-      time_ms([&] { check(fc::gemm<RT>(small, A, B, C, 0), "g"); }, 1), flop_small);
-  row("e5m10 per-operation, stochastic<8> acc (core), K=64",
+  using RTf = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::toward_zero>, fc::fused>;
+  using RS = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>;
+  using RE = fc::gemm_recipe<fl::e4m3, fl::binary16, fl::cfloat<5, 10, rnd::toward_zero>>;
+  const int lreps = N <= 4096 ? 2 : 1;
+  row("e5m10 per-operation, toward_zero (lane route)", time_ms([&] { check(fc::gemm<RT>(s, A, B, C, 0), "g"); }, lreps),
+      flop);
+  row("e5m10 fused, toward_zero (lane route)", time_ms([&] { check(fc::gemm<RTf>(s, A, B, C, 0), "g"); }, lreps), flop);
+  row("e4m3 in, e5m10 toward_zero (lane route)", time_ms([&] { check(fc::gemm<RE>(s, A, B, C, 0), "g"); }, lreps), flop);
+  // Stochastic: a Philox word per rounding (two per step); measured on a smaller K (same M, N).
+  fc::gemm_shape small = s;
+  small.k = 256;
+  const double flop_small = 2.0 * N * N * 256.0;
+  row("e5m10 per-operation, stochastic<8> acc (lane), K=256",
       time_ms([&] { check(fc::gemm<RS>(small, A, B, C, 0, fc::counter_source{9}), "g"); }, 1), flop_small);
+  // The scalar core (an accumulator no float lane holds exactly): binary32 toward zero.
+  using RC = fc::gemm_recipe<fl::binary16, fl::binary32, fl::cfloat<8, 23, rnd::toward_zero>>;
+  small.k = 64;
+  row("e5m10 in, binary32 toward_zero acc (core), K=64",
+      time_ms([&] { check(fc::gemm<RC>(small, A, B, C, 0), "g"); }, 1), 2.0 * N * N * 64.0);
   cudaFree(A);
   cudaFree(B);
   cudaFree(C);

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-gpu-out}; mkdir -p "$OUT"; B=${B:-/tmp/floatlab-cuda}; mkdir -p "$B"
 ARCH=${ARCH:-sm_90}
-steps=${*:-build test sanitize bench probe sass}
+steps=${*:-build test sanitize bench probe}
 has() { [[ " $steps " == *" $1 "* ]]; }
 NVCC="nvcc -std=c++17 -O3 -arch=$ARCH -Iinclude -lineinfo"
 log() { echo "== $* ($(date +%T))"; }

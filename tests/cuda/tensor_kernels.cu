@@ -185,7 +185,96 @@ __global__ void cvt_all_floats_kernel(std::uint32_t hi, unsigned long long* bad)
            fd::convert_bits<F16, F32, rnd::nearest_even>(x, 0);
   local +=
       fc::detail::convert_fast<BF, F32, rnd::nearest_even>(x, 0) != fd::convert_bits<BF, F32, rnd::nearest_even>(x, 0);
+  // The value form the lane route's products use (round_exact_float): the value of the core's
+  // code, or a NaN for a NaN.
+  auto same_value = [](float got, float want) {
+    return (got != got && want != want) || __float_as_uint(got) == __float_as_uint(want);
+  };
+  const float fx = __uint_as_float(x);
+  local += !same_value(fc::detail::round_exact_float<F16, rnd::nearest_even>(fx, 0),
+                       fl::tensor::detail::lane_decode<F16>(fd::convert_bits<F16, F32, rnd::nearest_even>(x, 0)));
+  local += !same_value(fc::detail::round_exact_float<BF, rnd::nearest_even>(fx, 0),
+                       fl::tensor::detail::lane_decode<BF>(fd::convert_bits<BF, F32, rnd::nearest_even>(x, 0)));
   if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
+}
+
+// The lane route (float -> any format that lives in float, any mode: round_lane + lane_encode,
+// and round_lane's float for fake quantization) vs the core's conversion, over all floats; the
+// stochastic word is a hash of the float, so every word pattern class is reached.
+template <class T, class Mode>
+__global__ void lane_all_floats_kernel(std::uint32_t hi, unsigned long long* bad) {
+  using F = typename T::format_type;
+  using F32 = fd::binary32_format;
+  const std::uint32_t x = (hi << 28) + blockIdx.x * blockDim.x + threadIdx.x;
+  const std::uint32_t w = fl::is_stochastic_v<Mode> ? (x * 0x9E3779B9u) ^ (x >> 13) : 0u;
+  const auto want = fd::convert_bits<F, F32, Mode>(x, w);
+  unsigned local = fc::detail::convert_fast<F, F32, Mode>(x, w) != want;
+  const float v = fl::tensor::detail::round_lane<F, Mode>(__uint_as_float(x), 0.0f, w);
+  local += __float_as_uint(v) != __float_as_uint(fl::tensor::detail::lane_decode<F>(want));
+  if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
+}
+
+template <class T, class Mode>
+static void check_lane_all_floats(const char* name) {
+  unsigned long long* bad = nullptr;
+  CUDA_OK(cudaMalloc(&bad, sizeof *bad));
+  CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
+  for (std::uint32_t part = 0; part < 16; ++part) lane_all_floats_kernel<T, Mode><<<(1u << 28) / 256, 256>>>(part, bad);
+  CUDA_OK(cudaGetLastError());
+  unsigned long long h = 0;
+  CUDA_OK(cudaMemcpy(&h, bad, sizeof h, cudaMemcpyDeviceToHost));
+  std::printf("lane route float -> %-24s all 2^32 floats (codes and values): %llu mismatches vs the core\n", name, h);
+  expect(h == 0, name);
+  cudaFree(bad);
+}
+
+// cfloat's own operators in device code (the float path with PTX cvt for binary16 and
+// bfloat16: detail/float_path.hpp) vs the integer kernels, over all pairs (sqrt: all values).
+template <class T>
+__global__ void cfloat_ops_pairs_kernel(std::uint32_t hi_begin, unsigned long long* bad) {
+  using F = typename T::format_type;
+  using RN = rnd::nearest_even;
+  const std::uint32_t idx = (hi_begin << 16) + blockIdx.x * blockDim.x + threadIdx.x;
+  const std::uint16_t a = idx >> 16, b = idx & 0xFFFF;
+  const T x = T::from_bits(a), y = T::from_bits(b);
+  const fd::unpacked ua = fd::unpack<F>(a), ub = fd::unpack<F>(b);
+  unsigned local = 0;
+  local += (x + y).bits() != fd::finish<F, RN>(fd::add<RN>(ua, ub), 0);
+  local += (x - y).bits() != fd::finish<F, RN>(fd::add<RN>(ua, fd::unpack<F>(b ^ 0x8000u)), 0);
+  local += (x * y).bits() != fd::finish<F, RN>(fd::mul(ua, ub), 0);
+  local += (x / y).bits() != fd::finish<F, RN>(fd::div(ua, ub), 0);
+  if (b == 0) local += sqrt(x).bits() != fd::finish<F, RN>(fd::sqrt(ua), 0);
+  if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
+}
+
+template <class T>
+static void check_cfloat_ops(const char* name) {
+  unsigned long long* bad = nullptr;
+  CUDA_OK(cudaMalloc(&bad, sizeof *bad));
+  CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
+  for (std::uint32_t part = 0; part < 16; ++part) cfloat_ops_pairs_kernel<T><<<(1u << 28) / 256, 256>>>(part << 12, bad);
+  CUDA_OK(cudaGetLastError());
+  unsigned long long h = 0;
+  CUDA_OK(cudaMemcpy(&h, bad, sizeof h, cudaMemcpyDeviceToHost));
+  std::printf("device cfloat %-9s + - * / over all 2^32 pairs, sqrt over all values: %llu mismatches vs the core\n",
+              name, h);
+  expect(h == 0, name);
+  cudaFree(bad);
+}
+
+static void check_lane_and_scalar_routes() {
+  check_lane_all_floats<e4m3, rnd::nearest_even>("e4m3 nearest_even");
+  check_lane_all_floats<e5m2, rnd::toward_zero>("e5m2 toward_zero");
+  check_lane_all_floats<fl::e2m1, rnd::nearest_away>("e2m1 nearest_away");
+  check_lane_all_floats<fl::e3m2, rnd::downward>("e3m2 downward");
+  check_lane_all_floats<fl::cfloat<6, 9>, rnd::upward>("cfloat<6,9> upward");
+  check_lane_all_floats<binary16, rnd::stochastic<8>>("binary16 stochastic<8>");
+  check_lane_all_floats<binary16, rnd::toward_zero>("binary16 toward_zero");
+  check_lane_all_floats<bfloat16, rnd::odd>("bfloat16 odd");
+  check_lane_all_floats<bfloat16, rnd::stochastic<16>>("bfloat16 stochastic<16>");
+  check_lane_all_floats<fl::e4m3fnuz, rnd::stochastic<4>>("e4m3fnuz stochastic<4>");
+  check_cfloat_ops<binary16>("binary16");
+  check_cfloat_ops<bfloat16>("bfloat16");
 }
 
 static void check_native_route() {
@@ -196,7 +285,7 @@ static void check_native_route() {
   CUDA_OK(cudaGetLastError());
   unsigned long long hc = 0;
   CUDA_OK(cudaMemcpy(&hc, bad, sizeof hc, cudaMemcpyDeviceToHost));
-  std::printf("hardware float -> binary16 / bfloat16 conversion: all 2^32 floats: %llu mismatches vs the core\n", hc);
+  std::printf("hardware float -> binary16 / bfloat16 conversion (codes and values): all 2^32 floats: %llu mismatches vs the core\n", hc);
   expect(hc == 0, "hardware conversion route (all floats) equals the core");
   CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
   // 2^32 pairs in 16 launches of 2^28 threads (each launch covers 4096 values of a).
@@ -419,14 +508,21 @@ static void check_gemm_seeds_and_rejections() {
   const std::size_t n = 40 * 50;
   fc::gemm_shape s;
   s.m = g.m, s.n = g.n, s.k = g.k;
-  const std::vector<float> a = test_values(40 * 64, false), b = test_values(64 * 50, false);
+  // Moderate values only: with test_values' huge and special entries most outputs are NaN or
+  // saturated (equal under any seed), and the check would measure the data, not the seed.
+  auto moderate = [](std::size_t count) {
+    std::vector<float> v(count);
+    for (auto& x : v) x = static_cast<float>(next32() >> 8) / 16777216.0f - 0.5f;
+    return v;
+  };
+  const std::vector<float> a = moderate(40 * 64), b = moderate(64 * 50);
   dev_buf<float> da(a.size()), db(b.size()), c1(n), c2(n);
   da.put(a), db.put(b);
   expect(!fc::gemm<R>(s, da.p, db.p, c1.p, 0, fc::counter_source{1}).rejected(), "gemm seed 1");
   expect(!fc::gemm<R>(s, da.p, db.p, c2.p, 0, fc::counter_source{2}).rejected(), "gemm seed 2");
   const std::size_t differ = mismatches(c1.get(n), c2.get(n));
   std::printf("gemm stochastic<8> accumulation: seeds 1 and 2 differ in %zu of %zu outputs\n", differ, n);
-  expect(differ > n / 4, "different seeds give different stochastic GEMMs");
+  expect(differ > n / 2, "different seeds give different stochastic GEMMs");
   using RN = fc::gemm_recipe<binary16, binary16, binary16>;
   std::vector<float> host(n);
   expect(fc::gemm<RN>(s, da.p, db.p, host.data(), 0).has(fl::status::bad_argument), "gemm rejects a host C");
@@ -522,6 +618,7 @@ int main(int argc, char** argv) {
     return 77;
   }
   if (!quick) check_native_route();
+  if (!quick) check_lane_and_scalar_routes();
 
   quantize_suite<e4m3, rnd::nearest_even, float>("e4m3 nearest_even -> float");
   quantize_suite<e4m3, rnd::stochastic<8>, e4m3>("e4m3 stochastic<8> -> codes");
@@ -535,6 +632,18 @@ int main(int argc, char** argv) {
   gemm_suite<fc::gemm_recipe<e4m3, binary16, binary16, fc::fused>, float>("e4m3 in, binary16 fused (native)");
   gemm_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>, float>(
       "e4m3/binary16/stochastic<8> acc");
+  // The lane route (gemm_plan::lane): per_operation, fused and chunked, directed and stochastic.
+  gemm_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::toward_zero>>, float>(
+      "e4m3/binary16/toward_zero acc (lane)");
+  gemm_suite<fc::gemm_recipe<e5m2, binary16, fl::cfloat<5, 10, rnd::upward>, fc::fused>, float>(
+      "e5m2 in, binary16 upward fused (lane)");
+  gemm_suite<fc::gemm_recipe<binary16, binary16, fl::cfloat<5, 10, rnd::toward_zero>, fc::chunked<4>>, binary16>(
+      "binary16 chunked<4> toward_zero (lane)");
+  gemm_suite<fc::gemm_recipe<e4m3, fl::cfloat<4, 3, rnd::stochastic<6>, fl::encoding::fn>, bfloat16>, float>(
+      "e4m3 stochastic<6> products, bfloat16 acc (lane)");
+  // The scalar core: an accumulator with no spare bit in float (binary32 toward zero).
+  gemm_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>, float>(
+      "bfloat16/binary32/toward_zero acc (core)");
   gemm_suite<fc::gemm_recipe<bfloat16, bfloat16, binary32, fc::chunked<8>>, bfloat16>(
       "bfloat16 chunked<8> -> bfloat16 C");
   check_gemm_seeds_and_rejections();

@@ -29,6 +29,7 @@
 #include "../cfloat.hpp"
 #include "../random.hpp"
 #include "../status.hpp"
+#include "../tensor/lane.hpp"
 
 namespace floatlab::cuda {
 
@@ -171,7 +172,7 @@ FLOATLAB_HOST_DEVICE constexpr std::uint32_t draw(bool stochastic, std::uint64_t
 // The core's NaN for any NaN pattern of F (hardware NaNs have other payloads).
 template <class F>
 FLOATLAB_HOST_DEVICE constexpr typename F::storage canonical_nan(typename F::storage bits) noexcept {
-  return fd::unpack<F>(bits).cls == fd::value_class::nan ? fd::pack_nan<F>() : bits;
+  return F::is_nan(bits) ? fd::pack_nan<F>() : bits;
 }
 
 // Fast route of convert_bits<To, binary32, nearest_even> in device code: the hardware
@@ -187,6 +188,11 @@ inline constexpr bool hw_cvt_v =
     (std::is_same_v<ToF, typename binary16::format_type> || std::is_same_v<ToF, typename bfloat16::format_type>);
 #endif
 
+// Float -> a format that lives in float (tensor/lane.hpp's lane_ok), any mode: the host's
+// branch-free lane rounding (round_lane, then lane_encode), the route of the host quantize.
+template <class ToF, class FromF, class M>
+inline constexpr bool lane_cvt_v = std::is_same_v<FromF, fd::binary32_format> && tensor::detail::lane_ok<ToF>;
+
 template <class ToF, class FromF, class M>
 FLOATLAB_HOST_DEVICE typename ToF::storage convert_fast(std::uint64_t bits, std::uint32_t w) noexcept {
 #if defined(__CUDA_ARCH__)
@@ -196,10 +202,31 @@ FLOATLAB_HOST_DEVICE typename ToF::storage convert_fast(std::uint64_t bits, std:
       return canonical_nan<ToF>(__half_as_ushort(__float2half_rn(x)));
     else
       return canonical_nan<ToF>(__bfloat16_as_ushort(__float2bfloat16_rn(x)));
+  } else if constexpr (lane_cvt_v<ToF, FromF, M>) {
+    const float x = __uint_as_float(static_cast<std::uint32_t>(bits));
+    return tensor::detail::lane_encode<ToF>(tensor::detail::round_lane<ToF, M>(x, 0.0f, w));
   }
 #endif
   return fd::convert_bits<ToF, FromF, M>(bits, w);
 }
+
+// An exact float x rounded to F in mode M, as a float (lane route): the hardware conversion
+// pair (cvt.rn to binary16 / bfloat16 and back, exact) where it is F's nearest even, else
+// round_lane. Only NaN payloads differ (the lane route's encode canonicalizes them).
+template <class F, class M>
+__device__ __forceinline__ float round_exact_float(float x, std::uint32_t w) noexcept {
+  if constexpr (hw_cvt_v<F, fd::binary32_format, M> && std::is_same_v<F, typename binary16::format_type>)
+    return __half2float(__float2half_rn(x));
+  else if constexpr (hw_cvt_v<F, fd::binary32_format, M>)
+    return __bfloat162float(__float2bfloat16_rn(x));
+  else
+    return tensor::detail::round_lane<F, M>(x, 0.0f, w);
+}
+
+// Float value of a code of a format that lives in float (exact): lane_decode, not the core's
+// conversion. NaN: float's default NaN, as the core's conversion gives.
+template <class F>
+inline constexpr bool lane_value_v = tensor::detail::lane_ok<F>;
 
 // x (float, double or a cfloat) rounded once to In (mode M): the bits of In's format. x
 // already of type In is taken as is (no rounding, no word), as the host's panel_value.
@@ -218,6 +245,8 @@ template <class TC, class AccF, class OutMode>
 FLOATLAB_HOST_DEVICE constexpr TC write_out(typename AccF::storage acc, std::uint32_t w) noexcept {
   if constexpr (is_cfloat_v<TC>)
     return TC::from_bits(fd::convert_bits<typename TC::format_type, AccF, OutMode>(acc, w));
+  else if constexpr (std::is_same_v<TC, float> && lane_value_v<AccF>)
+    return tensor::detail::lane_decode<AccF>(acc);
   else if constexpr (std::is_same_v<TC, float>)
     return bit_cast<float>(
         static_cast<std::uint32_t>(fd::convert_bits<fd::binary32_format, AccF, round::nearest_even>(acc, 0)));

@@ -134,6 +134,13 @@ struct gemm_plan {
       is_binary16_format_v<FC> && std::is_same_v<MC, round::nearest_even> && embeds_in_binary16_v<FA> &&
       embeds_in_binary16_v<FB> &&
       (is_fused || (per_op && is_binary16_format_v<FP> && std::is_same_v<MP, round::nearest_even>));
+  // The lane route (the host gemm_plan's `lane`, tensor/lane.hpp): inputs, products and
+  // accumulators held as floats, each step one float operation (TwoSum for its error) and the
+  // branch-free round_lane; exact because the product of two inputs is exact in float and the
+  // accumulator keeps a spare bit below its last place (R + 1 for stochastic<R>).
+  static constexpr bool lane = !native_half && tensor::detail::lane_ok<FA> && tensor::detail::lane_ok<FB> &&
+                               tensor::detail::lane_product_exact2<FA, FB> && tensor::detail::lane_ok<FP> &&
+                               (tensor::detail::lane_sum_ok<FC, MC> || tensor::detail::lane_is_float_rn<FC, MC>);
   template <class TA, class TB>
   static constexpr bool stochastic = (is_stochastic_v<MA> && !std::is_same_v<TA, InA>) ||
                                      (is_stochastic_v<MB> && !std::is_same_v<TB, InB>) ||
@@ -274,8 +281,8 @@ __device__ __forceinline__ int tile_col(int tx, int q) {
 
 template <class P>
 struct smem_types {
-  using A = std::conditional_t<P::native_half, std::uint16_t, typename P::SA>;
-  using B = std::conditional_t<P::native_half, std::uint16_t, typename P::SB>;
+  using A = std::conditional_t<P::native_half, std::uint16_t, std::conditional_t<P::lane, float, typename P::SA>>;
+  using B = std::conditional_t<P::native_half, std::uint16_t, std::conditional_t<P::lane, float, typename P::SB>>;
 };
 
 // The tiled kernel for any tile problem (GEMM, implicit-GEMM convolution). Grid: x over
@@ -295,9 +302,10 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
 
   // Accumulators: bits of Acc (scalar core) or binary16 registers (native route).
   // (On the native route acc[r][2h], acc[r][2h+1] are the lanes of pair h.)
-  using AccReg = std::conditional_t<P::native_half, __half, SC>;
+  using AccReg = std::conditional_t<P::native_half, __half, std::conditional_t<P::lane, float, SC>>;
+  using PartReg = std::conditional_t<P::lane, float, std::uint32_t>;
   AccReg acc[thread_m][thread_n];
-  std::uint32_t part[thread_m][thread_n];
+  PartReg part[thread_m][thread_n];
 #pragma unroll
   for (int r = 0; r < thread_m; ++r)
 #pragma unroll
@@ -307,6 +315,8 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       if (i < M && j < N) s = ends.init(pr.c_at(z, i, j), pr.elem(z, i, j));
       if constexpr (P::native_half)
         acc[r][q] = __ushort_as_half(static_cast<unsigned short>(s));
+      else if constexpr (P::lane)
+        acc[r][q] = tensor::detail::lane_decode<typename P::FC>(s);
       else
         acc[r][q] = s;
       part[r][q] = 0;
@@ -324,6 +334,8 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       if constexpr (P::native_half && !is_binary16_format_v<typename P::FA>)  // exact: FA embeds in binary16
         As[kk][ii] = static_cast<SmA>(
             fd::convert_bits<typename binary16::format_type, typename P::FA, round::nearest_even>(v, 0));
+      else if constexpr (P::lane)
+        As[kk][ii] = tensor::detail::lane_decode<typename P::FA>(v);
       else
         As[kk][ii] = v;
     }
@@ -336,6 +348,8 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       if constexpr (P::native_half && !is_binary16_format_v<typename P::FB>)
         Bs[kk][jj] = static_cast<SmB>(
             fd::convert_bits<typename binary16::format_type, typename P::FB, round::nearest_even>(v, 0));
+      else if constexpr (P::lane)
+        Bs[kk][jj] = tensor::detail::lane_decode<typename P::FB>(v);
       else
         Bs[kk][jj] = v;
     }
@@ -371,6 +385,39 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
           acc[r][2 * h] = __low2half(acc2[r][h]);
           acc[r][2 * h + 1] = __high2half(acc2[r][h]);
         }
+    } else if constexpr (P::lane) {
+      using FP = typename P::FP;
+      using FC = typename P::FC;
+      using MP = typename P::MP;
+      using MC = typename P::MC;
+      constexpr bool stoch = is_stochastic_v<MP> || is_stochastic_v<MC>;
+      for (std::uint32_t kk = 0; kk < steps; ++kk) {
+        const std::uint32_t k = k0 + kk;
+        float av[thread_m], bv[thread_n];
+#pragma unroll
+        for (int r = 0; r < thread_m; ++r) av[r] = As[kk][ty + 16 * r];
+#pragma unroll
+        for (int q = 0; q < thread_n; ++q) bv[q] = Bs[kk][tx + 16 * q];
+#pragma unroll
+        for (int r = 0; r < thread_m; ++r)
+#pragma unroll
+          for (int q = 0; q < thread_n; ++q) {
+            std::uint64_t e = 0;
+            if constexpr (stoch) e = pr.elem(z, i0 + ty + 16 * r, j0 + tx + 16 * q);
+            if constexpr (P::per_op) {
+              const float p = round_exact_float<FP, MP>(av[r] * bv[q], draw(is_stochastic_v<MP>, seed, e, 2 * k + 1));
+              acc[r][q] = tensor::detail::add_lane<FC, MC>(acc[r][q], p, draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+            } else if constexpr (P::is_fused) {
+              acc[r][q] = tensor::detail::fma_lane<FC, MC>(av[r], bv[q], acc[r][q], draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+            } else {  // chunked, binary32 partials: exact products, one RN32 per step
+              part[r][q] = __fmaf_rn(av[r], bv[q], part[r][q]);
+              if ((k + 1) % P::Kind::length == 0 || k + 1 == K) {
+                acc[r][q] = tensor::detail::add_lane<FC, MC>(acc[r][q], part[r][q], draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+                part[r][q] = 0.0f;
+              }
+            }
+          }
+      }
     } else {
       for (std::uint32_t kk = 0; kk < steps; ++kk) {
         // Not unrolled: the scalar core is long, and a 16-fold copy only costs compile time.
@@ -400,6 +447,8 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       SC s;
       if constexpr (P::native_half) {
         s = static_cast<SC>(h16_fix_nan(__half_as_ushort(acc[r][q])));
+      } else if constexpr (P::lane) {
+        s = tensor::detail::lane_encode<typename P::FC>(acc[r][q]);
       } else {
         s = acc[r][q];
       }

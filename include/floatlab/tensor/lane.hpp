@@ -49,21 +49,25 @@ inline constexpr bool lane_is_float_rn = std::is_same_v<Mode, round::nearest_eve
                                          Fmt::fraction_bits == 23 && Fmt::has_subnormals &&
                                          Fmt::special == encoding::specials::ieee;
 
-inline std::uint32_t fbits(float x) noexcept { return bit_cast<std::uint32_t>(x); }
-inline float ffrom(std::uint32_t b) noexcept { return bit_cast<float>(b); }
+FLOATLAB_HOST_DEVICE std::uint32_t fbits(float x) noexcept { return bit_cast<std::uint32_t>(x); }
+FLOATLAB_HOST_DEVICE float ffrom(std::uint32_t b) noexcept { return bit_cast<float>(b); }
 // Branch-free selects on bit patterns (GCC's if-conversion gives up on float ternaries with
 // calls in their arms, which stops vectorization).
-inline std::uint32_t sel(bool c, std::uint32_t a, std::uint32_t b) noexcept {
+FLOATLAB_HOST_DEVICE std::uint32_t sel(bool c, std::uint32_t a, std::uint32_t b) noexcept {
   const std::uint32_t m = 0u - static_cast<std::uint32_t>(c);
   return (a & m) | (b & ~m);
 }
-inline float self(bool c, float a, float b) noexcept { return ffrom(sel(c, fbits(a), fbits(b))); }
-inline int seli(bool c, int a, int b) noexcept {
+FLOATLAB_HOST_DEVICE float self(bool c, float a, float b) noexcept { return ffrom(sel(c, fbits(a), fbits(b))); }
+FLOATLAB_HOST_DEVICE int seli(bool c, int a, int b) noexcept {
   return static_cast<int>(sel(c, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)));
 }
 
+// std::max / std::min are not device functions (cuda/ runs these lanes too).
+FLOATLAB_HOST_DEVICE constexpr int imax(int a, int b) noexcept { return a < b ? b : a; }
+FLOATLAB_HOST_DEVICE constexpr int imin(int a, int b) noexcept { return a < b ? a : b; }
+
 // 2^e as a float for -149 <= e <= 127.
-inline float pow2f(int e) noexcept {
+FLOATLAB_HOST_DEVICE float pow2f(int e) noexcept {
   const std::uint32_t normal = static_cast<std::uint32_t>(e + 127) << 23;
   const std::uint32_t sub = std::uint32_t{1} << ((e + 149) & 31);
   return ffrom(sel(e >= -126, normal, sub));
@@ -71,11 +75,11 @@ inline float pow2f(int e) noexcept {
 
 // The value of a special result of Fmt as a float.
 template <class Fmt>
-inline float value_of_bits_special(std::uint64_t b) noexcept;
+FLOATLAB_HOST_DEVICE float value_of_bits_special(std::uint64_t b) noexcept;
 
 // Largest finite value of Fmt as a float.
 template <class Fmt>
-inline float max_finite_float() noexcept {
+FLOATLAB_HOST_DEVICE float max_finite_float() noexcept {
   constexpr int M = Fmt::fraction_bits;
   const std::uint64_t m = Fmt::max_finite_bits;
   const auto field = static_cast<int>(m >> M);
@@ -86,24 +90,24 @@ inline float max_finite_float() noexcept {
 
 // Float value (sign applied) of what pack_inf / pack_nan / pack_overflow give.
 template <class Fmt>
-inline float inf_value(bool negative) noexcept {
+FLOATLAB_HOST_DEVICE float inf_value(bool negative) noexcept {
   const float sign = negative ? -1.0f : 1.0f;
   if constexpr (Fmt::has_inf) return sign * ffrom(0x7F800000u);
   else if constexpr (Fmt::saturates) return sign * max_finite_float<Fmt>();
   else return ffrom(0x7FC00000u);
 }
 template <class Fmt>
-inline float nan_value() noexcept {
+FLOATLAB_HOST_DEVICE float nan_value() noexcept {
   if constexpr (Fmt::has_nan) return ffrom(0x7FC00000u);
   else return 0.0f;
 }
 template <class Fmt, class Mode>
-inline float overflow_value(bool negative) noexcept {
+FLOATLAB_HOST_DEVICE float overflow_value(bool negative) noexcept {
   if (!Fmt::saturates && floatlab::detail::overflow_to_infinity<Mode>(negative)) return inf_value<Fmt>(negative);
   return (negative ? -1.0f : 1.0f) * max_finite_float<Fmt>();
 }
 template <class Fmt>
-inline float zero_value(bool negative) noexcept {
+FLOATLAB_HOST_DEVICE float zero_value(bool negative) noexcept {
   return Fmt::has_negative_zero && negative ? -0.0f : 0.0f;
 }
 
@@ -111,7 +115,7 @@ inline float zero_value(bool negative) noexcept {
 // An infinite s is an exact infinity (callers that get inf from overflowing finite operands
 // pass overflowed = true).
 template <class Fmt, class Mode>
-inline float round_lane(float s, float e, std::uint32_t word, bool overflowed = false) noexcept {
+FLOATLAB_HOST_DEVICE float round_lane(float s, float e, std::uint32_t word, bool overflowed = false) noexcept {
   static_assert(lane_ok<Fmt>, "round_lane: the format must live in float (E <= 8, p <= 24)");
   constexpr int M = Fmt::fraction_bits;
   if constexpr (lane_is_float_rn<Fmt, Mode>) {
@@ -136,13 +140,13 @@ inline float round_lane(float s, float e, std::uint32_t word, bool overflowed = 
     const int lead = seli(normal_x, field - 127, field_s - 127 - 64);
     // 3. The format's last place: precision p, or the subnormal quantum.
     int lsb_t = lead - M;
-    if constexpr (Fmt::has_subnormals) lsb_t = std::max(lsb_t, Fmt::emin - M);
-    int drop = std::max(lsb_t - lsb_x, 0);
+    if constexpr (Fmt::has_subnormals) lsb_t = imax(lsb_t, Fmt::emin - M);
+    int drop = imax(lsb_t - lsb_x, 0);
     lsb_t = lsb_x + drop;
-    const int dclamp = std::min(drop, 56);  // beyond 56 every decision is the same
+    const int dclamp = imin(drop, 56);  // beyond 56 every decision is the same
     // 4. Kept bits, left-aligned 32-bit remainder, sticky (shifts of 32 via 64-bit words).
-    const int d1 = std::min(dclamp, 32);
-    const int d2 = std::max(dclamp - 32, 0);
+    const int d1 = imin(dclamp, 32);
+    const int d2 = imax(dclamp - 32, 0);
     const auto kept = static_cast<std::uint32_t>(static_cast<std::uint64_t>(sig) >> d1);
     const auto rem_a = static_cast<std::uint32_t>(static_cast<std::uint64_t>(sig) << (32 - d1));
     const std::uint32_t rem_b = sig >> d2;
@@ -151,7 +155,7 @@ inline float round_lane(float s, float e, std::uint32_t word, bool overflowed = 
     const bool st = sticky | ((dclamp > 32) & lost);
     const std::uint32_t k2 = kept + static_cast<std::uint32_t>(round_up<Mode>(negative, (kept & 1) != 0, rem, st, word));
     // 5. Value, then the range: zero, flush, overflow, specials.
-    const int lsb_c = std::min(lsb_t, 127);
+    const int lsb_c = imin(lsb_t, 127);
     const float mag_r = static_cast<float>(static_cast<std::int32_t>(k2)) * pow2f(lsb_c);
     const std::uint32_t sign = b & 0x80000000u;
     std::uint32_t r = fbits(mag_r) | sign;
@@ -172,7 +176,7 @@ inline float round_lane(float s, float e, std::uint32_t word, bool overflowed = 
 // a + b for Fmt values a, b held as floats, rounded to Fmt in Mode: one float addition and
 // TwoSum (Knuth) for its exact error; the zero-sum sign of IEEE 754 6.3 for the mode.
 template <class Fmt, class Mode>
-inline float add_lane(float a, float b, std::uint32_t word) noexcept {
+FLOATLAB_HOST_DEVICE float add_lane(float a, float b, std::uint32_t word) noexcept {
   const float s = a + b;
   if constexpr (lane_is_float_rn<Fmt, Mode>) {
     return s;
@@ -192,7 +196,7 @@ inline float add_lane(float a, float b, std::uint32_t word) noexcept {
 
 // c + a*b with a*b exact in float (lane_product_exact), rounded once to Fmt in Mode.
 template <class Fmt, class Mode>
-inline float fma_lane(float a, float b, float c, std::uint32_t word) noexcept {
+FLOATLAB_HOST_DEVICE float fma_lane(float a, float b, float c, std::uint32_t word) noexcept {
   return add_lane<Fmt, Mode>(a * b, c, word);
 }
 
@@ -208,7 +212,7 @@ inline constexpr bool lane_product_exact2 =
 // ---- bits <-> float value for lane formats ---------------------------------------------
 
 template <class Fmt>
-inline float lane_decode(std::uint64_t bits) noexcept {
+FLOATLAB_HOST_DEVICE float lane_decode(std::uint64_t bits) noexcept {
   constexpr int M = Fmt::fraction_bits;
   const bool negative = (bits & Fmt::sign_mask) != 0;
   const auto field = static_cast<std::uint32_t>((bits & Fmt::exponent_mask) >> M);
@@ -225,7 +229,7 @@ inline float lane_decode(std::uint64_t bits) noexcept {
 
 // The pattern of a float that holds a value of Fmt (or inf/NaN where Fmt has them).
 template <class Fmt>
-inline typename Fmt::storage lane_encode(float v) noexcept {
+FLOATLAB_HOST_DEVICE typename Fmt::storage lane_encode(float v) noexcept {
   constexpr int M = Fmt::fraction_bits;
   using S = typename Fmt::storage;
   const std::uint32_t b = fbits(v);
@@ -235,9 +239,17 @@ inline typename Fmt::storage lane_encode(float v) noexcept {
   const std::uint64_t normal =
       (static_cast<std::uint64_t>((mag >> 23) - static_cast<std::uint32_t>(127 - Fmt::bias)) << M) |
       ((mag & 0x7FFFFFu) >> (23 - M));
-  // Subnormal: |v| / quantum, exact in double (2^(M - emin) may exceed float's range).
-  const auto sub = static_cast<std::uint64_t>(static_cast<double>(av) * floatlab::detail::pow2_double(M - Fmt::emin));
-  std::uint64_t m = av < pow2f(Fmt::emin) ? sub : normal;
+  // Subnormal: |v| / quantum, exact in float where 2^(M - emin) is a float (no double
+  // arithmetic: slow on GPUs), else in double.
+  // Only subnormal magnitudes are converted (others are 0 here: no out-of-range conversion).
+  const bool is_sub = av < pow2f(Fmt::emin);
+  const float av_sub = self(is_sub, av, 0.0f);
+  std::uint64_t sub;
+  if constexpr (M - Fmt::emin <= 127)
+    sub = static_cast<std::uint32_t>(av_sub * pow2f(M - Fmt::emin));
+  else
+    sub = static_cast<std::uint64_t>(static_cast<double>(av_sub) * floatlab::detail::pow2_double(M - Fmt::emin));
+  std::uint64_t m = is_sub ? sub : normal;
   S r = static_cast<S>((negative ? Fmt::sign_mask : 0) | m);
   r = m == 0 ? floatlab::detail::pack_zero<Fmt>(negative) : r;
   r = mag == 0x7F800000u ? floatlab::detail::pack_inf<Fmt>(negative) : r;
