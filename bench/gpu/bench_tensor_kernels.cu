@@ -213,7 +213,7 @@ static void bench_conv() {
                           {"resnet18 conv4_x 256x14x14 3x3", 32, 256, 14, 256, 3, 1, 1},
                           {"resnet18 conv5_x 512x7x7 3x3", 32, 512, 7, 512, 3, 1, 1}};
   using R16 = fc::gemm_recipe<fl::binary16, fl::binary16, fl::binary16>;
-  std::printf("\n%-52s %10s %10s %12s\n", "conv2d forward, e5m10 per-operation (native)", "ms", "TFLOP/s",
+  std::printf("\n%-52s %10s %10s %12s\n", "conv2d, e5m10 per-operation (native)", "ms", "TFLOP/s",
               "x GEMM same");
   for (const layer& L : layers) {
     fc::conv2d_shape s;
@@ -242,6 +242,12 @@ static void bench_conv() {
       CUDA_OK(cudaMemcpy(wb + i * nw, w, nw * sizeof(float), cudaMemcpyDeviceToDevice));
     const double t_gemm = time_ms([&] { check(fc::gemm<R16>(g, wb, bb, y, 0), "g"); }, 3);
     std::printf("%-52s %10.3f %10.3f %12.3f\n", L.name, t_conv, flop / t_conv / 1e9, t_gemm / t_conv);
+    // Backward data (dy = y, w -> dx = x) and backward weights (x, dy = y -> dw = w): the same
+    // multiply-adds (stride 1, same padding), so the same flop count.
+    const double t_bd = time_ms([&] { check(fc::conv2d_backward_data<R16>(s, y, w, x, 0), "bd"); }, 3);
+    const double t_bw = time_ms([&] { check(fc::conv2d_backward_weights<R16>(s, x, y, w, 0), "bw"); }, 3);
+    std::printf("%-52s %10.3f %10.3f %12.3f\n", "  backward data", t_bd, flop / t_bd / 1e9, t_gemm / t_bd);
+    std::printf("%-52s %10.3f %10.3f %12.3f\n", "  backward weights", t_bw, flop / t_bw / 1e9, t_gemm / t_bw);
     cudaFree(x), cudaFree(w), cudaFree(y), cudaFree(bb), cudaFree(wb);
   }
 }

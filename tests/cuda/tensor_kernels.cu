@@ -594,6 +594,134 @@ static std::size_t check_conv(const char* name, const fc::conv2d_shape& s, std::
   return bad;
 }
 
+// Backward data and backward weights against reference loops written from the semantics of
+// tensor/conv.hpp (k orders (o, r, t) and (n, p, q); off-grid and padding taps add a zero
+// product), per_operation steps on the scalar core.
+enum class conv_pass { data, weights };
+
+template <class Recipe>
+static std::size_t check_conv_backward(const char* name, conv_pass pass, const fc::conv2d_shape& s, std::uint64_t seed) {
+  using InA = typename Recipe::in_a;
+  using InB = typename Recipe::in_b;
+  using FA = typename InA::format_type;
+  using FB = typename InB::format_type;
+  using FP = typename Recipe::product::format_type;
+  using FC = typename Recipe::accumulate::format_type;
+  using MP = typename Recipe::product::rounding_mode;
+  using MC = typename Recipe::accumulate::rounding_mode;
+  using F32 = fd::binary32_format;
+  static_assert(std::is_same_v<typename Recipe::kind, fc::per_operation>, "the conv reference covers per_operation");
+  const std::size_t OH = s.out_h(), OW = s.out_w(), G = s.groups, Cg = s.c / G, OCg = s.oc / G;
+  const std::size_t KHW = s.kh * s.kw;
+  const std::size_t nx = s.n * s.c * s.h * s.w, nw = s.oc * Cg * KHW, ny = s.n * s.oc * OH * OW;
+  const std::vector<float> x = test_values(nx, false), w = test_values(nw, false), dy = test_values(ny, false);
+  auto word = [&](bool st, std::uint64_t e, std::uint64_t op) {
+    return st ? fl::philox_word(seed, e, static_cast<std::uint32_t>(op)) : 0u;
+  };
+  constexpr std::size_t none = ~std::size_t{0};
+  auto in_a = [&](const std::vector<float>& v, std::size_t at) {
+    return fd::unpack<FA>(fd::convert_bits<FA, F32, typename InA::rounding_mode>(
+        fl::bit_cast<std::uint32_t>(v[at]), word(fl::is_stochastic_v<typename InA::rounding_mode>, at, fc::op_input_a)));
+  };
+  auto in_b = [&](const std::vector<float>& v, std::size_t at) {
+    if (at == none) return fd::unpacked{fd::value_class::zero, false, 0, 0};  // +0
+    return fd::unpack<FB>(fd::convert_bits<FB, F32, typename InB::rounding_mode>(
+        fl::bit_cast<std::uint32_t>(v[at]), word(fl::is_stochastic_v<typename InB::rounding_mode>, at, fc::op_input_b)));
+  };
+  // One output element: K per_operation steps; a(k), b(k) give the factors' flat indices.
+  auto sum = [&](std::size_t e, std::size_t K, auto a_of, const std::vector<float>& av, auto b_of,
+                 const std::vector<float>& bv) {
+    typename FC::storage acc = fd::pack_zero<FC>(false);
+    for (std::size_t k = 0; k < K; ++k) {
+      const auto pr = fd::finish<FP, MP>(fd::mul(in_a(av, a_of(k)), in_b(bv, b_of(k))), word(fl::is_stochastic_v<MP>, e, 2 * k + 1));
+      acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FP>(pr)), word(fl::is_stochastic_v<MC>, e, 2 * k + 2));
+    }
+    return fl::bit_cast<float>(static_cast<std::uint32_t>(fd::convert_bits<F32, FC, rnd::nearest_even>(acc, 0)));
+  };
+  auto x_at = [&](std::size_t n, std::size_t ch, std::size_t p, std::size_t q, std::size_t r, std::size_t t) {
+    const long long hh = static_cast<long long>(p * s.stride_h + r * s.dil_h) - static_cast<long long>(s.pad_h);
+    const long long vv = static_cast<long long>(q * s.stride_w + t * s.dil_w) - static_cast<long long>(s.pad_w);
+    if (hh < 0 || vv < 0 || hh >= static_cast<long long>(s.h) || vv >= static_cast<long long>(s.w)) return none;
+    return ((n * s.c + ch) * s.h + static_cast<std::size_t>(hh)) * s.w + static_cast<std::size_t>(vv);
+  };
+  std::vector<float> want(pass == conv_pass::data ? nx : nw);
+  if (pass == conv_pass::data) {
+    for (std::size_t n = 0; n < s.n; ++n)
+      for (std::size_t ci = 0; ci < s.c; ++ci)
+        for (std::size_t h = 0; h < s.h; ++h)
+          for (std::size_t v = 0; v < s.w; ++v) {
+            const std::size_t g = ci / Cg, i = ci % Cg, e = ((n * s.c + ci) * s.h + h) * s.w + v;
+            want[e] = sum(
+                e, OCg * KHW, [&](std::size_t k) { return ((g * OCg + k / KHW) * Cg + i) * KHW + k % KHW; }, w,
+                [&](std::size_t k) {
+                  const std::size_t o = k / KHW, r = (k % KHW) / s.kw, t = k % s.kw;
+                  const long long hp = static_cast<long long>(h + s.pad_h) - static_cast<long long>(r * s.dil_h);
+                  const long long wp = static_cast<long long>(v + s.pad_w) - static_cast<long long>(t * s.dil_w);
+                  if (hp < 0 || wp < 0 || hp % static_cast<long long>(s.stride_h) || wp % static_cast<long long>(s.stride_w))
+                    return none;
+                  const std::size_t p = static_cast<std::size_t>(hp) / s.stride_h, q = static_cast<std::size_t>(wp) / s.stride_w;
+                  if (p >= OH || q >= OW) return none;
+                  return ((n * s.oc + g * OCg + o) * OH + p) * OW + q;
+                },
+                dy);
+          }
+  } else {
+    for (std::size_t o = 0; o < s.oc; ++o)
+      for (std::size_t c = 0; c < Cg; ++c)
+        for (std::size_t r = 0; r < s.kh; ++r)
+          for (std::size_t t = 0; t < s.kw; ++t) {
+            const std::size_t g = o / OCg, e = (o * Cg + c) * KHW + r * s.kw + t;
+            want[e] = sum(
+                e, s.n * OH * OW,
+                [&](std::size_t k) { return ((k / (OH * OW)) * s.oc + o) * OH * OW + k % (OH * OW); }, dy,
+                [&](std::size_t k) {
+                  const std::size_t pq = k % (OH * OW);
+                  return x_at(k / (OH * OW), g * Cg + c, pq / OW, pq % OW, r, t);
+                },
+                x);
+          }
+  }
+  dev_buf<float> dxb(nx), dwb(nw), dyb(ny);
+  fl::status st;
+  std::size_t n_out = 0;
+  if (pass == conv_pass::data) {
+    dwb.put(w), dyb.put(dy);
+    st = fc::conv2d_backward_data<Recipe>(s, dyb.p, dwb.p, dxb.p, 0, fc::counter_source{seed});
+    n_out = nx;
+  } else {
+    dxb.put(x), dyb.put(dy);
+    st = fc::conv2d_backward_weights<Recipe>(s, dxb.p, dyb.p, dwb.p, 0, fc::counter_source{seed});
+    n_out = nw;
+  }
+  CUDA_OK(cudaDeviceSynchronize());
+  const std::size_t bad =
+      st.rejected() ? n_out + 1 : mismatches(pass == conv_pass::data ? dxb.get(nx) : dwb.get(nw), want);
+  std::printf("conv2d %s %-30s n=%zu c=%zu %zux%zu oc=%zu k=%zux%zu s=%zu p=%zu d=%zu g=%zu: %zu of %zu mismatch%s%s\n",
+              pass == conv_pass::data ? "bwd-data   " : "bwd-weights", name, s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw,
+              s.stride_h, s.pad_h, s.dil_h, s.groups, bad, n_out, st.rejected() ? " REJECTED: " : "",
+              st.rejected() ? st.message : "");
+  expect(bad == 0, name);
+  return bad;
+}
+
+static void check_conv_rejections() {
+  fc::conv2d_shape s;
+  s.n = 1, s.c = 4, s.h = 5, s.w = 5, s.oc = 4, s.kh = s.kw = 3;
+  dev_buf<float> x(100), w(144), y(36);
+  using R = fc::gemm_recipe<binary16, binary16, binary16>;
+  expect(fc::conv2d_forward<R>(s, x.p, w.p, x.p, 0).has(fl::status::bad_argument), "conv rejects y overlapping x");
+  expect(fc::conv2d_backward_data<R>(s, y.p, w.p, y.p, 0).has(fl::status::bad_argument), "conv rejects dx overlapping dy");
+  expect(fc::conv2d_backward_weights<R>(s, x.p, y.p, x.p, 0).has(fl::status::bad_argument), "conv rejects dw overlapping x");
+  fc::conv2d_shape bad = s;
+  bad.stride_h = 0;
+  expect(fc::conv2d_backward_data<R>(bad, y.p, w.p, x.p, 0).has(fl::status::bad_shape), "conv rejects stride 0");
+  bad = s;
+  bad.groups = 3;
+  expect(fc::conv2d_backward_weights<R>(bad, x.p, y.p, w.p, 0).has(fl::status::bad_shape), "conv rejects c % groups");
+  std::vector<float> host(100);
+  expect(fc::conv2d_backward_data<R>(s, y.p, w.p, host.data(), 0).has(fl::status::bad_argument), "conv rejects a host dx");
+}
+
 template <class Recipe>
 static void conv_suite(const char* name) {
   auto shape = [](std::size_t n, std::size_t c, std::size_t h, std::size_t w, std::size_t oc, std::size_t k,
@@ -608,6 +736,13 @@ static void conv_suite(const char* name) {
   check_conv<Recipe>(name, shape(2, 4, 12, 10, 70, 3, 1, 2, 2, 1), 7);
   check_conv<Recipe>(name, shape(1, 8, 9, 9, 8, 3, 1, 1, 1, 8), 7);  // depthwise
   check_conv<Recipe>(name, shape(1, 64, 14, 14, 66, 3, 1, 1, 1, 1), 7);
+  for (conv_pass pass : {conv_pass::data, conv_pass::weights}) {
+    check_conv_backward<Recipe>(name, pass, shape(2, 6, 9, 11, 4, 3, 2, 1, 1, 2), 7);
+    check_conv_backward<Recipe>(name, pass, shape(1, 3, 7, 7, 5, 1, 1, 0, 1, 1), 7);
+    check_conv_backward<Recipe>(name, pass, shape(2, 4, 12, 10, 70, 3, 3, 2, 2, 1), 7);
+    check_conv_backward<Recipe>(name, pass, shape(1, 8, 9, 9, 8, 3, 1, 1, 1, 8), 7);  // depthwise
+    check_conv_backward<Recipe>(name, pass, shape(3, 16, 14, 14, 20, 3, 2, 1, 1, 1), 7);
+  }
 }
 
 int main(int argc, char** argv) {
@@ -650,6 +785,8 @@ int main(int argc, char** argv) {
 
   conv_suite<fc::gemm_recipe<binary16, binary16, binary16>>("binary16 per_operation (native)");
   conv_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>>("e4m3/binary16/stochastic<8> acc");
+  conv_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>>("bfloat16/binary32/rz acc (core)");
+  check_conv_rejections();
 
   std::printf(failures ? "%d CHECKS FAILED\n" : "all GPU results equal the host references bit for bit\n", failures);
   return failures ? 1 : 0;
