@@ -27,7 +27,7 @@ struct array_view {
   T* data = nullptr;
   std::size_t size = 0;
 
-  FLOATLAB_HOST_DEVICE constexpr array_view() noexcept = default;
+  constexpr array_view() noexcept = default;  // (defaulted: host and device without annotation)
   FLOATLAB_HOST_DEVICE constexpr array_view(T* d, std::size_t n) noexcept : data(d), size(n) {}
   template <std::size_t N>
   FLOATLAB_HOST_DEVICE constexpr array_view(T (&a)[N]) noexcept : data(a), size(N) {}

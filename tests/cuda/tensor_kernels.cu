@@ -16,6 +16,8 @@
 #include <floatlab/cuda/conv.cuh>
 #include <floatlab/cuda/gemm.cuh>
 #include <floatlab/cuda/quantize.cuh>
+#include <floatlab/tensor/conv.hpp>
+#include <floatlab/tensor/gemm.hpp>
 
 // No `using namespace floatlab` at global scope: CUDA's headers call ::round unqualified.
 namespace fl = floatlab;
@@ -489,6 +491,80 @@ static std::size_t run_gemm_case(const char* name, const gemm_case& g, std::uint
   return bad;
 }
 
+// The GPU against the host library itself (tensor::gemm, the same shape and recipe types):
+// every storage order and transpose, padded leading dimensions, batches, alpha/beta.
+template <class Recipe, class TC>
+static void layout_suite(const char* name) {
+  std::size_t total = 0, cases = 0;
+  for (auto order : {fc::layout::row_major, fc::layout::col_major})
+    for (auto ta : {fc::op_t::none, fc::op_t::trans})
+      for (auto tb : {fc::op_t::none, fc::op_t::trans})
+        for (const gemm_case& g : {gemm_case{37, 70, 19, 3, 2, 1, 0.5}, gemm_case{1, 65, 130, 0, 1, 2, 0},
+                                   gemm_case{66, 1, 5, 1, 1, 1, 1}}) {
+          fc::gemm_shape s;
+          s.m = g.m, s.n = g.n, s.k = g.k, s.batch = g.batch, s.alpha = g.alpha, s.beta = g.beta;
+          s.order = order, s.trans_a = ta, s.trans_b = tb;
+          const bool row = order == fc::layout::row_major;
+          const std::size_t a_rows = ta == fc::op_t::trans ? g.k : g.m, a_cols = ta == fc::op_t::trans ? g.m : g.k;
+          const std::size_t b_rows = tb == fc::op_t::trans ? g.n : g.k, b_cols = tb == fc::op_t::trans ? g.k : g.n;
+          s.lda = (row ? a_cols : a_rows) + g.pad, s.ldb = (row ? b_cols : b_rows) + g.pad;
+          s.ldc = (row ? g.n : g.m) + g.pad;
+          const std::size_t na = g.batch * s.lda * (row ? a_rows : a_cols), nb = g.batch * s.ldb * (row ? b_rows : b_cols),
+                            nc = g.batch * s.ldc * (row ? g.m : g.n);
+          const std::vector<float> a = test_values(na, false), b = test_values(nb, false);
+          std::vector<TC> c0(nc);
+          for (auto& x : c0) {
+            if constexpr (fl::is_cfloat_v<TC>) x = fl::convert<TC>(test_value(), rnd::nearest_even{});
+            else x = test_value();
+          }
+          std::vector<TC> want = c0;
+          const fl::status hs = fl::tensor::gemm<Recipe>(s, a, b, want, fl::tensor::counter_source{5});
+          dev_buf<float> da(na), db(nb);
+          dev_buf<TC> dc(nc);
+          da.put(a), db.put(b), dc.put(c0);
+          const fl::status st = fc::gemm<Recipe>(s, da.p, db.p, dc.p, 0, fc::counter_source{5});
+          CUDA_OK(cudaDeviceSynchronize());
+          const std::size_t bad = st.rejected() || hs.rejected() ? nc + 1 : mismatches(dc.get(nc), want);
+          if (bad)
+            std::printf("gemm vs host %s order=%d ta=%d tb=%d M=%zu N=%zu K=%zu: %zu mismatches %s %s\n", name,
+                        static_cast<int>(order), static_cast<int>(ta), static_cast<int>(tb), g.m, g.n, g.k, bad,
+                        st.message ? st.message : "", hs.message ? hs.message : "");
+          total += bad;
+          ++cases;
+        }
+  std::printf("gemm vs host tensor::gemm %-28s %zu cases (2 orders x 4 transposes x 3 shapes): %zu mismatches\n", name,
+              cases, total);
+  expect(total == 0, name);
+}
+
+// Convolutions against the host library (tensor::conv2d_forward / backward_data / _weights).
+template <class Recipe>
+static void conv_vs_host(const char* name) {
+  fc::conv2d_shape s;
+  s.n = 2, s.c = 6, s.h = 9, s.w = 11, s.oc = 4, s.kh = 3, s.kw = 2, s.stride_h = 2, s.stride_w = 1, s.pad_h = 1,
+  s.pad_w = 2, s.dil_h = 1, s.dil_w = 2, s.groups = 2;
+  const std::size_t nx = s.n * s.c * s.h * s.w, nw = s.oc * (s.c / s.groups) * s.kh * s.kw,
+                    ny = s.n * s.oc * s.out_h() * s.out_w();
+  const std::vector<float> x = test_values(nx, false), w = test_values(nw, false), dy = test_values(ny, false);
+  std::vector<float> hy(ny), hdx(nx), hdw(nw);
+  const fl::tensor::counter_source src{11};
+  const bool host_ok = !fl::tensor::conv2d_forward<Recipe>(s, x, w, hy, src).rejected() &&
+                       !fl::tensor::conv2d_backward_data<Recipe>(s, dy, w, hdx, src).rejected() &&
+                       !fl::tensor::conv2d_backward_weights<Recipe>(s, x, dy, hdw, src).rejected();
+  dev_buf<float> dx(nx), dwt(nw), dyb(ny), gy(ny), gdx(nx), gdw(nw);
+  dx.put(x), dwt.put(w), dyb.put(dy);
+  const bool dev_ok = !fc::conv2d_forward<Recipe>(s, dx.p, dwt.p, gy.p, 0, src).rejected() &&
+                      !fc::conv2d_backward_data<Recipe>(s, dyb.p, dwt.p, gdx.p, 0, src).rejected() &&
+                      !fc::conv2d_backward_weights<Recipe>(s, dx.p, dyb.p, gdw.p, 0, src).rejected();
+  CUDA_OK(cudaDeviceSynchronize());
+  const std::size_t bad = !host_ok || !dev_ok ? 1 + nx
+                                              : mismatches(gy.get(ny), hy) + mismatches(gdx.get(nx), hdx) +
+                                                    mismatches(gdw.get(nw), hdw);
+  std::printf("conv2d vs host tensor::conv2d_* %-24s forward, backward data, backward weights: %zu mismatches\n", name,
+              bad);
+  expect(bad == 0, name);
+}
+
 template <class Recipe, class TC>
 static void gemm_suite(const char* name) {
   const gemm_case cases[] = {
@@ -782,11 +858,19 @@ int main(int argc, char** argv) {
   gemm_suite<fc::gemm_recipe<bfloat16, bfloat16, binary32, fc::chunked<8>>, bfloat16>(
       "bfloat16 chunked<8> -> bfloat16 C");
   check_gemm_seeds_and_rejections();
+  layout_suite<fc::gemm_recipe<binary16, binary16, binary16>, float>("binary16 (native)");
+  layout_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>, float>("e4m3/stochastic (lane)");
+  layout_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>, bfloat16>("bf16/rz (core)");
+  layout_suite<fc::gemm_recipe<e5m2, binary16, fl::cfloat<5, 10, rnd::upward>, fc::chunked<3>>, float>(
+      "e5m2 chunked<3> (lane)");
 
   conv_suite<fc::gemm_recipe<binary16, binary16, binary16>>("binary16 per_operation (native)");
   conv_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>>("e4m3/binary16/stochastic<8> acc");
   conv_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>>("bfloat16/binary32/rz acc (core)");
   check_conv_rejections();
+  conv_vs_host<fc::gemm_recipe<binary16, binary16, binary16>>("binary16 (native)");
+  conv_vs_host<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>>("e4m3/stochastic (lane)");
+  conv_vs_host<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>>("bf16/rz (core)");
 
   std::printf(failures ? "%d CHECKS FAILED\n" : "all GPU results equal the host references bit for bit\n", failures);
   return failures ? 1 : 0;

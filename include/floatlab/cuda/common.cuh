@@ -29,6 +29,7 @@
 #include "../cfloat.hpp"
 #include "../random.hpp"
 #include "../status.hpp"
+#include "../tensor/common.hpp"
 #include "../tensor/lane.hpp"
 
 namespace floatlab::cuda {
@@ -36,9 +37,8 @@ namespace floatlab::cuda {
 // The random source of the CUDA tensor operations: the word of one rounding is
 // philox_word(seed, element, operation), as floatlab::tensor::counter_source on the host
 // (ASSUMPTION until issue 13 is merged: the same struct; then this becomes an alias of it).
-struct counter_source {
-  std::uint64_t seed = 0;
-};
+// The host's source type (tensor/common.hpp): words philox_word(seed, element, operation).
+using tensor::counter_source;
 
 template <class T>
 inline constexpr bool is_counter_source_v =

@@ -28,17 +28,12 @@
 // same order, so results are bit-identical (tests/cuda/tensor_kernels.cu compares them).
 #pragma once
 
+#include "../tensor/conv.hpp"
 #include "gemm.cuh"
 
 namespace floatlab::cuda {
 
-struct conv2d_shape {
-  std::size_t n = 1, c = 1, h = 1, w = 1;  // input
-  std::size_t oc = 1, kh = 1, kw = 1;      // filters
-  std::size_t stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dil_h = 1, dil_w = 1, groups = 1;
-  std::size_t out_h() const noexcept { return (h + 2 * pad_h - dil_h * (kh - 1) - 1) / stride_h + 1; }
-  std::size_t out_w() const noexcept { return (w + 2 * pad_w - dil_w * (kw - 1) - 1) / stride_w + 1; }
-};
+using tensor::conv2d_shape;  // the host's shape type
 
 namespace detail {
 

@@ -3,10 +3,12 @@
 //
 //   status gemm<Recipe>(const gemm_shape& s, const TA* a, const TB* b, TC* c, cudaStream_t stream
 //                       [, mode] [, counter_source])
-//     Recipe: gemm_recipe<InA, Prod, Acc, Kind = per_operation, InB = InA>; Kind is
-//     per_operation, fused or chunked<L> (binary32 partials). TA, TB: float, double or cfloat;
-//     TC: float, double or cfloat. Row-major, A(i, k) = a[i*lda + k], B(k, j) = b[k*ldb + j],
-//     C(i, j) = c[i*ldc + j] (ld = 0: tight), strided batches (stride = 0: tight).
+//     The host's own types: tensor::gemm_shape (m, n, k; row- or column-major `order`;
+//     trans_a / trans_b; leading dimensions (0: tight); strided batches; alpha, beta) and
+//     tensor::gemm_recipe<InA, Prod, Acc, Kind = per_operation, InB = InA> with Kind
+//     per_operation, fused or chunked<L> (binary32 partials; exact partials are host-only).
+//     TA, TB: float, double or cfloat; TC: float, double or cfloat. Checked by the host's own
+//     check_gemm, plus device pointers and alignment.
 //
 // Semantics (the host's, docs/tensor.md of issue 13; restated so this file can be checked):
 //   inputs rounded once to InA / InB (A element (bt, i, k): e = (bt*M + i)*K + k, op 0xFFFFFFF0;
@@ -41,47 +43,25 @@
 
 #include <cuda_fp16.h>
 
+#include "../tensor/gemm.hpp"
 #include "common.cuh"
 
 namespace floatlab::cuda {
 
-struct per_operation {};
-struct fused {};
-template <std::size_t L>
-struct chunked {
-  static_assert(L >= 1, "chunked<L>: chunk length L must be at least 1");
-  static constexpr std::size_t length = L;
-};
-template <class T>
-struct is_chunked : std::false_type {};
-template <std::size_t L>
-struct is_chunked<chunked<L>> : std::true_type {};
-
-// ASSUMPTION until issue 13 is merged: the same recipe as floatlab::tensor::gemm_recipe (whose
-// chunked<L, binary32> is this chunked<L>; exact partials are not on the GPU yet).
-template <class InA, class Prod, class Acc, class Kind = per_operation, class InB = InA>
-struct gemm_recipe {
-  static_assert(is_cfloat_v<InA> && is_cfloat_v<InB> && is_cfloat_v<Prod> && is_cfloat_v<Acc>,
-                "cuda::gemm_recipe: InA, InB, Prod and Acc must be floatlab::cfloat types");
-  static_assert(std::is_same_v<Kind, per_operation> || std::is_same_v<Kind, fused> || is_chunked<Kind>::value,
-                "cuda::gemm_recipe: Kind must be per_operation, fused or chunked<L>");
-  using in_a = InA;
-  using in_b = InB;
-  using product = Prod;
-  using accumulate = Acc;
-  using kind = Kind;
-};
-
-struct gemm_shape {
-  std::size_t m = 0, n = 0, k = 0;
-  std::size_t lda = 0, ldb = 0, ldc = 0;  // row-major leading dimensions; 0: tight (k, n, n)
-  std::size_t batch = 1;
-  std::size_t stride_a = 0, stride_b = 0, stride_c = 0;  // elements between batches; 0: tight
-  double alpha = 1, beta = 0;
-};
-
-inline constexpr std::uint32_t op_input_a = 0xFFFFFFF0u, op_input_b = 0xFFFFFFF1u;
-inline constexpr std::size_t max_k = (std::size_t{1} << 31) - 16;
+// One API with the host: the shape, recipe, kinds, layout and op numbers are the host's own
+// types (tensor/gemm.hpp), so one gemm_shape and one recipe run on either side.
+using tensor::chunked;
+using tensor::exact_partial;
+using tensor::fused;
+using tensor::gemm_recipe;
+using tensor::gemm_shape;
+using tensor::is_chunked;
+using tensor::layout;
+using tensor::max_k;
+using tensor::op_input_a;
+using tensor::op_input_b;
+using tensor::op_t;
+using tensor::per_operation;
 
 namespace detail {
 
@@ -102,6 +82,15 @@ struct mode_or<T, Fallback, std::enable_if_t<is_cfloat_v<T>>> {
   using type = typename T::rounding_mode;
 };
 
+template <class Kind, class = void>
+struct chunk_partial {
+  using type = void;
+};
+template <class Kind>
+struct chunk_partial<Kind, std::void_t<typename Kind::partial>> {
+  using type = typename Kind::partial;
+};
+
 // The formats and modes of one call (host gemm_plan's rules).
 template <class Recipe, class TC, class... Args>
 struct gemm_plan {
@@ -116,6 +105,8 @@ struct gemm_plan {
   using Acc = pick<typename Recipe::accumulate>;
   using Out = pick<TC>;
   using Kind = typename Recipe::kind;
+  static_assert(!is_chunked<Kind>::value || !std::is_same_v<typename chunk_partial<Kind>::type, exact_partial>,
+                "cuda::gemm: chunked<L, exact_partial> (exact partial sums) is not on the GPU yet: use binary32 partials");
   using MA = typename InA::rounding_mode;
   using MB = typename InB::rounding_mode;
   using MP = typename Prod::rounding_mode;
@@ -243,23 +234,27 @@ FLOATLAB_HOST_DEVICE void gemm_step(typename P::SC& acc, std::uint32_t& part, ty
   }
 }
 
-// A row-major GEMM as a tile problem: input bits, output pointer and element index.
+// A GEMM as a tile problem: element (i, k) of op(A) at a[z*sa + i*ai + k*ak], (k, j) of op(B)
+// at b[z*sb + k*bk + j*bj], C(i, j) at c[z*sc + i*ci + j*cj] (the host's gemm_geom: any
+// layout and transposes); words keyed by the logical indices, as the host.
 template <class P, class TA, class TB, class TC>
 struct gemm_problem {
   const TA* a;
   const TB* b;
   TC* c;
-  std::size_t lda, ldb, ldc, sa, sb, sc;
+  std::size_t ai, ak, bk, bj, ci, cj, sa, sb, sc;
   std::uint32_t M, N, K;
   std::uint64_t seed;
   __device__ typename P::SA a_bits(std::size_t z, std::uint32_t i, std::uint32_t k) const noexcept {
-    return round_input<typename P::InA, typename P::MA>(a[z * sa + i * lda + k], seed, (z * M + i) * K + k, op_input_a);
+    return round_input<typename P::InA, typename P::MA>(a[z * sa + i * ai + k * ak], seed, (z * M + i) * K + k,
+                                                        op_input_a);
   }
   __device__ typename P::SB b_bits(std::size_t z, std::uint32_t k, std::uint32_t j) const noexcept {
-    return round_input<typename P::InB, typename P::MB>(b[z * sb + k * ldb + j], seed, (z * K + k) * N + j, op_input_b);
+    return round_input<typename P::InB, typename P::MB>(b[z * sb + k * bk + j * bj], seed, (z * K + k) * N + j,
+                                                        op_input_b);
   }
   __device__ TC* c_at(std::size_t z, std::uint32_t i, std::uint32_t j) const noexcept {
-    return c + z * sc + i * ldc + j;
+    return c + z * sc + i * ci + j * cj;
   }
   __device__ std::uint64_t elem(std::size_t z, std::uint32_t i, std::uint32_t j) const noexcept {
     return (z * M + i) * static_cast<std::uint64_t>(N) + j;
@@ -471,9 +466,6 @@ status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t pro
   return {};
 }
 
-inline bool mul_ok(std::size_t a, std::size_t b, std::size_t& out) noexcept {
-  return !__builtin_mul_overflow(a, b, &out);
-}
 
 }  // namespace detail
 
@@ -487,59 +479,30 @@ status gemm(const gemm_shape& s, const TA* a, const TB* b, TC* c, cudaStream_t s
                 "cuda::gemm: C must hold float, double or a cfloat");
   using P = detail::gemm_plan<Recipe, TC, Args...>;
   detail::require_source<P::template stochastic<TA, TB>, P::targs::has_source>();
-  if (s.batch == 0 || s.m == 0 || s.n == 0) return {};
-  if (s.k > max_k) return status::error(status::bad_shape, "cuda::gemm: K must be below 2^31 - 16");
-  if (s.m >= (std::size_t{1} << 31) || s.n >= (std::size_t{1} << 31))
+  // The host's checks (sizes, leading dimensions, batch strides, overflow, C overlapping A or
+  // B) and its geometry; a device pointer carries no size, so the views are unbounded.
+  constexpr std::size_t unbounded = ~std::size_t{0} / 16;
+  const array_view<const TA> av{a, a ? unbounded : 0};
+  const array_view<const TB> bv{b, b ? unbounded : 0};
+  const array_view<TC> cv{c, c ? unbounded : 0};
+  tensor::detail::gemm_geom g{};
+  if (const status st = tensor::detail::check_gemm(s, av, bv, cv, g); st.rejected()) return st;
+  if (g.batch == 0 || g.m == 0 || g.n == 0) return {};
+  if (g.m >= (std::size_t{1} << 31) || g.n >= (std::size_t{1} << 31))
     return status::error(status::bad_shape, "cuda::gemm: M and N must be below 2^31");
-  const std::size_t lda = s.lda ? s.lda : s.k, ldb = s.ldb ? s.ldb : s.n, ldc = s.ldc ? s.ldc : s.n;
-  if (lda < s.k || ldb < s.n || ldc < s.n)
-    return status::error(status::bad_shape, "cuda::gemm: a leading dimension is smaller than a row");
-  std::size_t ea = 0, eb = 0, ec = 0, t = 0;
-  if (!detail::mul_ok(s.m - 1, lda, ea) || !detail::mul_ok(s.k ? s.k - 1 : 0, ldb, eb) ||
-      !detail::mul_ok(s.m - 1, ldc, ec))
-    return status::error(status::bad_shape, "cuda::gemm: matrix extent overflows size_t");
-  ea = s.k ? ea + s.k : 0;
-  eb = s.k ? eb + s.n : 0;
-  ec += s.n;
-  const std::size_t sa = s.stride_a ? s.stride_a : ea, sb = s.stride_b ? s.stride_b : eb,
-                    sc = s.stride_c ? s.stride_c : ec;
-  if (s.batch > 1 && (sa < ea || sb < eb || sc < ec))
-    return status::error(status::bad_shape,
-                         "cuda::gemm: a batch stride is smaller than one matrix (batches would overlap)");
-  std::size_t mn = 0;
-  if (!detail::mul_ok(s.m, s.n, mn) || !detail::mul_ok(mn, s.batch, t) || !detail::mul_ok(s.m * s.batch, s.k + 1, t) ||
-      !detail::mul_ok(s.k * s.batch, s.n + 1, t) || !detail::mul_ok(s.batch, sc, t))
-    return status::error(status::bad_shape, "cuda::gemm: element indices overflow");
-  if ((s.k && (a == nullptr || b == nullptr)) || c == nullptr)
+  if ((g.k && (a == nullptr || b == nullptr)) || c == nullptr)
     return status::error(status::bad_argument, "cuda::gemm: null pointer with a non-empty shape");
   if (!detail::aligned(a, alignof(TA)) || !detail::aligned(b, alignof(TB)) || !detail::aligned(c, alignof(TC)))
     return status::error(status::bad_argument, "cuda::gemm: a pointer is not aligned to its element type");
   if (!detail::device_pointer(a) || !detail::device_pointer(b) || !detail::device_pointer(c))
     return status::error(status::bad_argument, "cuda::gemm: A, B and C must be device (or managed) memory");
-  {  // C must not overlap A or B (as the host)
-    const auto cb = reinterpret_cast<std::uintptr_t>(c), ce = cb + ((s.batch - 1) * sc + ec) * sizeof(TC);
-    auto hits = [&](const void* p, std::size_t bytes) {
-      const auto pb = reinterpret_cast<std::uintptr_t>(p);
-      return bytes && pb < ce && cb < pb + bytes;
-    };
-    if (hits(a, s.k ? ((s.batch - 1) * sa + ea) * sizeof(TA) : 0) ||
-        hits(b, s.k ? ((s.batch - 1) * sb + eb) * sizeof(TB) : 0))
-      return status::error(status::bad_argument, "cuda::gemm: C overlaps A or B");
-  }
   const std::uint64_t seed = detail::source_of(args...).seed;
-  const auto ends = detail::gemm_ends<P>::make(s.alpha, s.beta, s.k, seed);
-  const detail::gemm_problem<P, TA, TB, TC> pr{a,
-                                               b,
-                                               c,
-                                               lda,
-                                               ldb,
-                                               ldc,
-                                               sa,
-                                               sb,
-                                               sc,
-                                               static_cast<std::uint32_t>(s.m),
-                                               static_cast<std::uint32_t>(s.n),
-                                               static_cast<std::uint32_t>(s.k),
+  const auto ends = detail::gemm_ends<P>::make(s.alpha, s.beta, g.k, seed);
+  const detail::gemm_problem<P, TA, TB, TC> pr{a,    b,    c,    g.ai, g.ak, g.bk,
+                                               g.bj, g.ci, g.cj, g.sa, g.sb, g.sc,
+                                               static_cast<std::uint32_t>(g.m),
+                                               static_cast<std::uint32_t>(g.n),
+                                               static_cast<std::uint32_t>(g.k),
                                                seed};
   return detail::launch_tiles<P, detail::gemm_problem<P, TA, TB, TC>, TC>(pr, ends, s.batch, stream);
 }
