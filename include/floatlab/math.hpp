@@ -1,7 +1,7 @@
 // floatlab/math.hpp: correctly rounded elementary and activation functions for every
 // cfloat of up to 32 bits, in every rounding mode (stochastic<R> included).
 //
-//   exp exp2 expm1 log log2 log1p tanh erf
+//   exp exp2 expm1 log log2 log1p tanh erf sin cos, pow(x, y)
 //   logistic (= sigmoid) softplus silu gelu (erf form) gelu_tanh (tanh form)
 //   logistic_grad (= sigmoid_grad) tanh_grad softplus_grad (= logistic): training derivatives
 // (activations.hpp: softmax, log_sum_exp, and silu/gelu derivatives built from these).
@@ -424,22 +424,34 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage huge_value(bool neg, std::uint32_t w)
   return round_pack<Fmt, Mode>(neg, 6000, std::uint64_t{1}, true, w);
 }
 
-// Ziv: double-word, then triple-double.
-template <class Fmt, class Mode, class Fn>
-FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexcept {
+// Ziv: double-word, then triple-double. K has eval<N>() (the kernel bound to its argument);
+// eps2, eps3: log2 of its proven relative bounds.
+template <class Fmt, class Mode, class K>
+FLOATLAB_HOST_DEVICE typename Fmt::storage ziv_kernel(const K& kernel, int eps2, int eps3, std::uint32_t w) noexcept {
   constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
   FLOATLAB_MATH_COUNT(calls);
-  const scaled<2> r2 = Fn::template eval<2>(x);
-  const cell c2 = round_cell<2>(r2.v, r2.k, q, Fn::eps2_log2);
+  const scaled<2> r2 = kernel.template eval<2>();
+  const cell c2 = round_cell<2>(r2.v, r2.k, q, eps2);
   if (c2.ok) return pack_cell<Fmt, Mode>(c2, w);
   FLOATLAB_MATH_COUNT(fallbacks);
-  const scaled<3> r3 = Fn::template eval<3>(x);
-  const cell c3 = round_cell<3>(r3.v, r3.k, q, Fn::eps3_log2);
+  const scaled<3> r3 = kernel.template eval<3>();
+  const cell c3 = round_cell<3>(r3.v, r3.k, q, eps3);
   if (c3.ok) return pack_cell<Fmt, Mode>(c3, w);
   FLOATLAB_MATH_COUNT(unresolved);
   const cell c = round_cell<3>(r3.v, r3.k, q, -200);
   if (c.ok) return pack_cell<Fmt, Mode>(c, w);
   return exact_value<Fmt, Mode>(r3.v[0] < 0, r3.v[0], r3.k, w);  // v on the grid: best effort
+}
+
+template <class Fn>
+struct unary_kernel {
+  double x;
+  template <int N>
+  FLOATLAB_HOST_DEVICE scaled<N> eval() const noexcept { return Fn::template eval<N>(x); }
+};
+template <class Fmt, class Mode, class Fn>
+FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexcept {
+  return ziv_kernel<Fmt, Mode>(unary_kernel<Fn>{x}, Fn::eps2_log2, Fn::eps3_log2, w);
 }
 
 // ---- the functions: special values, exact and asymptotic cases, then ziv ------------------
@@ -794,24 +806,332 @@ struct fn_tanh_grad {
   }
 };
 
+// ---- sin and cos -------------------------------------------------------------------------
+// Reduction: x = n pi/64 + r, |r| <= pi/128, n mod 128 kept. For |x| < 2^-6 (below pi/128)
+// n = 0 and r = x. Otherwise Payne-Hanek (Payne, Hanek, "Radian reduction for trigonometric
+// functions", SIGNUM Newsletter 18(1), 1983; Ng, "Argument reduction for huge arguments: good
+// to the last bit", 1992) in integer arithmetic: x = m 2^e (m < 2^53), and x 64/pi =
+// m 2^(e+5) sum_i b_i 2^-i with b_i the bits of 2/pi. Bits with e + 5 - i >= 7 contribute
+// multiples of 128 (m is an integer): the window starts at s = max(1, e - 1), holds 320 bits
+// and m times it is exact (6 words). It leaves sh >= 313 bits below the point, and the
+// omitted tail of 2/pi is < m 2^-sh < 2^-260 in units of x 64/pi. Over every double y the
+// distance of y 2/pi to the nearest integer is at least 2^-61.6 (Muller, "Elementary
+// Functions", 3rd ed., 2016, 11.4: the worst case y = 6381956970095103 2^797 has |y mod pi/2|
+// = 2^-60.9); x 64/pi = (32 x) 2/pi with 32 x a double (|x| < 2^1019), so the fraction f has
+// at most 62 leading zeros and at least 251 known bits: relative error < 2^-198. Its first
+// 212 bits become four exact doubles; r = f pi/64 with the constant in N terms. Relative error
+// of r: N = 2: two + 2u^2 (the chunks), constant u^2, * 5u^2: 10u^2; N = 3: 17u^3.
+struct trig_reduced {
+  int n;        // n mod 128
+  bool neg;     // sign of r
+  double d[4];  // |r| / (pi/64) = d0 + d1 + d2 + d3 (exact doubles, decreasing, non-overlapping)
+};
+
+// 64 bits of the little-endian 384-bit p starting at bit pos >= 0 (bits above 383 read as zero).
+FLOATLAB_HOST_DEVICE constexpr std::uint64_t bits_at(const std::uint64_t (&p)[6], int pos) noexcept {
+  std::uint64_t r = 0;
+  for (int i = 0; i < 64; i += 32) {  // two 32-bit halves keep every shift below 64
+    const int q = pos + i;
+    if (q >= 384) continue;
+    const int w = q / 64, o = q % 64;
+    std::uint64_t v = p[w] >> o;
+    if (o > 32 && w + 1 < 6) v |= p[w + 1] << (64 - o);
+    r |= (v & 0xFFFFFFFFull) << i;
+  }
+  return r;
+}
+
+FLOATLAB_HOST_DEVICE trig_reduced payne_hanek(double ax) noexcept {  // ax >= 2^-6, finite
+  const std::uint64_t m = (bit_cast<std::uint64_t>(ax) & 0xFFFFFFFFFFFFFull) | (std::uint64_t{1} << 52);
+  const int e = exponent_of(ax) - 52;  // ax = m 2^e
+  const int E = e + 5;                  // x 64/pi = m 2^E (2/pi)
+  const int s = E - 6 > 1 ? E - 6 : 1;  // first bit of 2/pi that matters mod 128
+  const int w = (s - 1) / 64, off = (s - 1) % 64;
+  std::uint64_t f[5];  // the window, little-endian: f[4] holds bits s .. s+63
+  for (int k = 0; k < 5; ++k) {
+    const std::uint64_t hi = tb::two_over_pi_bits[w + k], lo = tb::two_over_pi_bits[w + k + 1];
+    f[4 - k] = off == 0 ? hi : (hi << off) | (lo >> (64 - off));
+  }
+  std::uint64_t p[6] = {};
+  for (int k = 0; k < 5; ++k) {  // p += m f[k] 2^(64k)
+    const u128 prod = static_cast<u128>(m) * f[k];
+    u128 acc = static_cast<u128>(p[k]) + static_cast<std::uint64_t>(prod);
+    p[k] = static_cast<std::uint64_t>(acc);
+    acc = (acc >> 64) + p[k + 1] + static_cast<std::uint64_t>(prod >> 64);
+    p[k + 1] = static_cast<std::uint64_t>(acc);
+    for (int c = k + 2; c < 6 && (acc >> 64) != 0; ++c) {
+      acc = static_cast<u128>(p[c]) + 1;
+      p[c] = static_cast<std::uint64_t>(acc);
+    }
+  }
+  const int sh = s + 319 - E;  // x 64/pi = p 2^-sh; 313 <= sh <= 373
+  trig_reduced t{static_cast<int>(bits_at(p, sh) & 127), false, {0, 0, 0, 0}};
+  std::uint64_t g[4];  // the 256 fraction bits below the point, g[0] the top
+  for (int i = 0; i < 4; ++i) g[i] = bits_at(p, sh - 64 * (i + 1));
+  if (g[0] >> 63) {  // f >= 1/2: n + 1 and the fraction 1 - g, negative
+    t.n = (t.n + 1) & 127;
+    t.neg = true;
+    bool borrow = true;  // two's complement of the 256-bit g
+    for (int i = 3; i >= 0; --i) {
+      g[i] = ~g[i] + (borrow ? 1 : 0);
+      borrow = borrow && g[i] == 0;
+    }
+  }
+  int lz = 0;  // leading zeros of g (at least 1, at most 63 by the bound above)
+  while (lz < 255 && ((g[lz / 64] >> (63 - lz % 64)) & 1) == 0) ++lz;
+  for (int c = 0; c < 4; ++c) {  // chunk c: bits lz + 53c .. lz + 53c + 52 of g
+    std::uint64_t v = 0;
+    for (int b = 0; b < 53; ++b) {
+      const int q = lz + 53 * c + b;
+      v = (v << 1) | (q < 256 ? (g[q / 64] >> (63 - q % 64)) & 1 : 0);
+    }
+    t.d[c] = static_cast<double>(v) * pow2(-53 * (c + 1) - lz);  // exact: 53 bits, >= 2^-480
+  }
+  return t;
+}
+
+// sin r / cos r on |r| <= pi/128 (1 + 2^-90): Taylor in r^2 by Horner, k <= 6 (N = 2) or 9
+// (N >= 3) (truncation relative 2^-115.1 / 2^-172.4 for sin, 2^-111.2 / 2^-168.0 for cos,
+// generator). sin: r^2 5u^2, Horner ends in + 1 (3u^2, the earlier steps damped by
+// r^2/6 < 2^-13), * r 5u^2: 8.1u^2 plus the error of r; cos: 3.1u^2 (N = 3: 8.1 / 4.1u^3).
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> sin_poly(const X<N>& r, const X<N>& r2) noexcept {
+  constexpr int K = N == 2 ? 6 : 9;
+  X<N> q = cst3<N>(tb::inv_fact[2 * K + 1]);
+  if (K % 2) q = -q;
+  for (int k = K - 1; k >= 0; --k) {
+    const X<N> c = cst3<N>(tb::inv_fact[2 * k + 1]);
+    q = q * r2 + (k % 2 ? -c : c);
+  }
+  return q * r;
+}
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> cos_poly(const X<N>& r2) noexcept {
+  constexpr int K = N == 2 ? 6 : 9;
+  X<N> q = cst3<N>(tb::inv_fact[2 * K]);
+  if (K % 2) q = -q;
+  for (int k = K - 1; k >= 0; --k) {
+    const X<N> c = cst3<N>(tb::inv_fact[2 * k]);
+    q = q * r2 + (k % 2 ? -c : c);
+  }
+  return q;
+}
+
+// sin x (cosine: shift = 32, i.e. + pi/2). With q = n + shift mod 128 = 32 Q + j, theta =
+// j pi/64 + r: the result is sin theta, cos theta, -sin theta, -cos theta for Q = 0..3, and
+// sin theta = S_j cos r + C_j sin r, cos theta = C_j cos r - S_j sin r (S_j = sin(j pi/64),
+// C_j = S_(32-j)); j = 0: sin r, cos r alone. For j >= 1, theta is in [pi/128, pi/2 - pi/128],
+// and |S_j cos r| + |C_j sin r| <= 3 |sin theta| (the worst case j = 1, r = -pi/128 gives
+// 2.998), the same for cos theta: the cancellation costs at most a factor 3. N = 2: the terms
+// are off by (u^2 table + 3.2u^2 + 5u^2) and (u^2 + 18.2u^2 + 5u^2) relative, the sum by
+// 3u^2: 3 * 24.2u^2 + 3u^2 = 76u^2 (2^-99.7). N = 3: 3 * 30u^3 + 4u^3 = 94u^3 (2^-152.4).
+template <int N>
+FLOATLAB_HOST_DEVICE scaled<N> sincos_core(double x, int shift) noexcept {
+  const double ax = fabs_d(x);
+  int n = 0;
+  X<N> r = X<N>(ax);
+  if (ax >= 0x1p-6) {
+    const trig_reduced t = payne_hanek(ax);
+    X<N> f = X<N>(t.d[0]);
+    for (int i = 1; i < (N < 3 ? 3 : 4); ++i) f = f + t.d[i];
+    r = f * cst<N>(tb::pi_64);
+    if (t.neg) r = -r;
+    n = t.n;
+  }
+  const X<N> r2 = r * r;
+  const int q = (n + shift) & 127, Q = q >> 5, j = q & 31;
+  X<N> v;
+  if (j == 0) {
+    v = (Q & 1) ? cos_poly<N>(r2) : sin_poly<N>(r, r2);
+  } else {
+    const X<N> S = cst3<N>(tb::sin_pi64[j]), C = cst3<N>(tb::sin_pi64[32 - j]);
+    const X<N> s = sin_poly<N>(r, r2), c = cos_poly<N>(r2);
+    v = (Q & 1) ? C * c - S * s : S * c + C * s;
+  }
+  if (Q >= 2) v = -v;
+  if (shift == 0 && x < 0) v = -v;  // sin is odd, cos even
+  return {v, 0};
+}
+
+struct fn_sin {
+  static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 76u^2, 94u^3 (sincos_core)
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 0); }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return pack_nan<Fmt>();  // invalid
+    if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
+    if (fabs_d(a.x) < 0x1p-30) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x), -1, w);  // x - x^3/6
+    return ziv<Fmt, Mode, fn_sin>(a.x, w);
+  }
+};
+
+struct fn_cos {
+  static constexpr int eps2_log2 = -98, eps3_log2 = -150;
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 32); }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return pack_nan<Fmt>();
+    if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);
+    if (fabs_d(a.x) < 0x1p-30) return near_value<Fmt, Mode>(false, 1.0, -1, w);  // 1 - x^2/2
+    return ziv<Fmt, Mode, fn_cos>(a.x, w);
+  }
+};
+
+// ---- pow ------------------------------------------------------------------------------------
+// x^y = e^t, t = y log|x| (x, y finite, nonzero; the sign from an odd integer y). t: log_core
+// (133u^2 / 200u^3 relative) times y (2u^2 / 4u^3), so |t - y log|x|| <= 135u^2 |t|; exp_core
+// adds 5u^2 for an exact argument and |t| times the argument's relative error: the bound is
+// (5 + 136 |t|) u^2 (N = 3: (6 + 205 |t|) u^3), taken at run time from |t| (|t| <= 1000).
+struct pow_kernel {
+  double ax, y;
+  bool neg;
+  template <int N>
+  FLOATLAB_HOST_DEVICE scaled<N> eval() const noexcept {
+    const scaled<N> e = exp_core<N>(log_core<N>(X<N>(ax)) * y);
+    return {neg ? -e.v : e.v, e.k};
+  }
+};
+
+// ceil(log2(c0 + c1 |t|)) - 53 N, the log2 of the bound above (|t| from a double near it).
+FLOATLAB_HOST_DEVICE constexpr int pow_eps_log2(double c0, double c1, double t, int N) noexcept {
+  return exponent_of(c0 + c1 * fabs_d(t) * (1 + 0x1p-40)) + 1 - 53 * N;
+}
+
+// Odd significand and exponent of a finite nonzero double: |v| = m 2^e, m odd.
+struct odd_split {
+  std::uint64_t m;
+  int e;
+};
+FLOATLAB_HOST_DEVICE constexpr odd_split split_odd(double v) noexcept {
+  const double a = fabs_d(v);
+  const int ea = exponent_of(a);
+  odd_split s{static_cast<std::uint64_t>(a * pow2(52 - ea)), ea - 52};  // 53-bit integer, exact
+  while ((s.m & 1) == 0) {
+    s.m >>= 1;
+    ++s.e;
+  }
+  return s;
+}
+FLOATLAB_HOST_DEVICE constexpr std::uint64_t isqrt64(std::uint64_t v) noexcept {  // floor(sqrt v)
+  std::uint64_t r = 0;
+  for (int b = 31; b >= 0; --b) {
+    const std::uint64_t c = r | (std::uint64_t{1} << b);
+    if (c * c <= v) r = c;
+  }
+  return r;
+}
+
+// Exact cases. x = mx 2^ex (mx odd), y = my 2^ey (my odd). x^y is a dyadic number exactly
+// when y is an integer and y >= 0 or mx = 1, or y = k/2^s (s >= 1, k odd) and x is the 2^s-th
+// power of a dyadic z, with z^k dyadic (Lauter, Lefevre, "An efficient rounding boundary test
+// for pow(x, y) in double precision", IEEE TC 58(2), 2009, section 2 for the argument). Such
+// values are rounded exactly here whenever they have at most 127 significant bits; the others
+// (more bits, or 1/odd^k, or algebraic irrationals) are at least 2^-142 relative away from any
+// point of the <= 57-bit grid or are counted by the Ziv steps as unresolved (never seen).
+// Returns false when x^y is not handled here.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t w, typename Fmt::storage& out) noexcept {
+  odd_split xs = split_odd(ax);
+  const odd_split ys = split_odd(y);
+  if (ys.e < 0) {  // y = k/2^s: take s square roots of x exactly, or give up
+    if (-ys.e > 60) return false;  // x = 1 is handled before; otherwise no 2^61-th power
+    for (int i = 0; i < -ys.e; ++i) {
+      const std::uint64_t r = isqrt64(xs.m);
+      if ((xs.e & 1) != 0 || r * r != xs.m) return false;
+      xs.m = r;
+      xs.e /= 2;
+    }
+  }
+  // x^y = (mx 2^ex)^Y with Y = k (s >= 1) or y itself, an integer.
+  const double Y = ys.e < 0 ? (y < 0 ? -1.0 : 1.0) * static_cast<double>(ys.m) : y;
+  if (xs.m == 1) {  // a power of two: 2^(ex Y)
+    const double k = Y * xs.e;
+    if (k > 5000) out = huge_value<Fmt, Mode>(neg, w);
+    else if (k < -5000) out = tiny_value<Fmt, Mode>(neg, w);
+    else out = exact_value<Fmt, Mode>(neg, 1.0, static_cast<int>(k), w);
+    return true;
+  }
+  if (Y < 0 || Y > 127) return false;  // 1/odd^k is not dyadic; odd^128 has > 127 bits
+  const int bits = msb(static_cast<u128>(xs.m)) + 1;
+  const int k = static_cast<int>(Y);
+  u128 acc = xs.m;
+  for (int i = 1; i < k; ++i) {
+    if (msb(acc) + 1 + bits > 127) return false;  // more than 127 bits: the Ziv steps decide
+    acc *= xs.m;
+  }
+  const long long ek = static_cast<long long>(xs.e) * k;  // |ex| <= 1100, k <= 127
+  out = round_pack<Fmt, Mode>(neg, static_cast<int>(ek), acc, false, w);
+  return true;
+}
+
+// pow per IEEE 754-2019 9.2.1 (special cases listed there), then the exact cases, the
+// region |t| < 2^-60 (x^y = 1 + t + ..., 0 < |x^y - 1| < 2^-59), over/underflow, Ziv.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage pow_run(in a, in b, std::uint32_t w) noexcept {
+  if (b.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(x, +-0) = 1, even NaN x
+  if (a.cls == value_class::finite && a.x == 1.0) return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(+1, y), even NaN y
+  if (a.cls == value_class::nan || b.cls == value_class::nan) return pack_nan<Fmt>();
+  const double ay = fabs_d(b.x);
+  const bool y_int = b.cls == value_class::finite && (ay >= 0x1p52 || nearest_int(ay) == ay);
+  const bool y_odd = y_int && ay < 0x1p53 && (static_cast<std::uint64_t>(ay) & 1) != 0;
+  if (b.cls == value_class::inf) {
+    if (a.cls == value_class::finite && a.x == -1.0) return exact_value<Fmt, Mode>(false, 1.0, 0, w);
+    const bool below_one = a.cls == value_class::zero || (a.cls == value_class::finite && fabs_d(a.x) < 1.0);
+    return below_one != b.neg ? pack_zero<Fmt>(false) : pack_inf<Fmt>(false);
+  }
+  if (a.cls == value_class::zero) {  // y < 0: divideByZero
+    const bool neg = y_odd && a.neg;
+    return b.neg ? pack_inf<Fmt>(neg) : pack_zero<Fmt>(neg);
+  }
+  if (a.cls == value_class::inf) {  // pow(-inf, y) = pow(-0, -y)
+    const bool neg = y_odd && a.neg;
+    return b.neg ? pack_zero<Fmt>(neg) : pack_inf<Fmt>(neg);
+  }
+  if (a.neg && !y_int) return pack_nan<Fmt>();  // invalid
+  const bool neg = a.neg && y_odd;
+  const double ax = fabs_d(a.x);
+  typename Fmt::storage out{};
+  if (pow_exact<Fmt, Mode>(ax, b.x, neg, w, out)) return out;
+  const double t = (log_core<2>(X<2>(ax)) * b.x)[0];  // y log|x| to about 2^-100 relative
+  if (fabs_d(t) < 0x1p-60) return near_value<Fmt, Mode>(neg, 1.0, t > 0 ? 1 : -1, w);
+  if (t > 1000) return huge_value<Fmt, Mode>(neg, w);  // beyond every format's range
+  if (t < -1000) return tiny_value<Fmt, Mode>(neg, w);
+  return ziv_kernel<Fmt, Mode>(pow_kernel{ax, b.x, neg}, pow_eps_log2(5, 136, t, 2), pow_eps_log2(6, 205, t, 3), w);
+}
+
 #undef FLOATLAB_MATH_SPECIALS_NAN
 
-// Decode x exactly to a double, dispatch.
-template <class Fn, int E, int M, class R, class Enc, class... Args>
-FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
-  static_assert(1 + E + M <= 32, "floatlab math functions: the format (1 + E + M bits) must have at most 32 bits");
-  static_assert(E <= 10, "floatlab math functions: exponent bits E must be at most 10 (double range)");
-  static_assert(sizeof...(Args) <= 2, "f(x [, mode] [, rng])");
-  using Mode = mode_of_t<R, Args...>;
-  using F = format<E, M, Enc>;
-  const std::uint32_t w = word_from<Mode>(args...);
-  const unpacked u = unpack<F>(x.bits());
+// Decode x exactly to a double.
+template <class F>
+FLOATLAB_HOST_DEVICE in decode_in(typename F::storage bits) noexcept {
+  const unpacked u = unpack<F>(bits);
   in a{u.cls, u.sign, 0.0};
   if (u.cls == value_class::finite) {
     const double m = static_cast<double>(u.sig);  // exact: < 2^24
     a.x = (u.sign ? -m : m) * pow2(u.exp);        // exact: 2^exp >= 2^-560
   }
-  return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(a, w));
+  return a;
+}
+
+template <int E, int M>
+FLOATLAB_HOST_DEVICE constexpr void check_format() noexcept {
+  static_assert(1 + E + M <= 32, "floatlab math functions: the format (1 + E + M bits) must have at most 32 bits");
+  static_assert(E <= 10, "floatlab math functions: exponent bits E must be at most 10 (double range)");
+}
+
+// Decode x, dispatch.
+template <class Fn, int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
+  check_format<E, M>();
+  static_assert(sizeof...(Args) <= 2, "f(x [, mode] [, rng])");
+  using Mode = mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const std::uint32_t w = word_from<Mode>(args...);
+  return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(decode_in<F>(x.bits()), w));
 }
 
 }  // namespace detail::cr
@@ -841,6 +1161,22 @@ FLOATLAB_MATH_FUNCTION(sigmoid_grad, fn_logistic_grad)
 FLOATLAB_MATH_FUNCTION(softplus_grad, fn_logistic)       // softplus' = logistic
 FLOATLAB_MATH_FUNCTION(tanh_grad, fn_tanh_grad)          // tanh'(x) = 1 - tanh^2
 
+FLOATLAB_MATH_FUNCTION(sin, fn_sin)
+FLOATLAB_MATH_FUNCTION(cos, fn_cos)
+
 #undef FLOATLAB_MATH_FUNCTION
+
+// x^y, correctly rounded; special cases of IEEE 754-2019 9.2.1 (pow(x, +-0) = 1 and
+// pow(+1, y) = 1 even for NaN, pow(x < 0, non-integer) = NaN, pow(+-0, y < 0) = +-inf, ...).
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> pow(cfloat<E, M, R, Enc> x, cfloat<E, M, R, Enc> y, Args&&... args) noexcept {
+  detail::cr::check_format<E, M>();
+  static_assert(sizeof...(Args) <= 2, "pow(x, y [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const std::uint32_t w = detail::word_from<Mode>(args...);
+  return cfloat<E, M, R, Enc>::from_bits(
+      detail::cr::pow_run<F, Mode>(detail::cr::decode_in<F>(x.bits()), detail::cr::decode_in<F>(y.bits()), w));
+}
 
 }  // namespace floatlab
