@@ -373,3 +373,101 @@ TEST_CASE("math sin cos pow: kernel error bounds hold against MPFR", "[math]") {
   CHECK(margin3 >= 0);
   mpfr_clears(x, y, f, (mpfr_ptr)nullptr);
 }
+
+// ---- the double step's bounds (eps1) -------------------------------------------------------
+
+namespace {
+
+template <class Fn>
+void check_fast_bound(const char* name, int (*ref)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t), double lo, double hi,
+                      std::size_t count, double (*post)(double) = nullptr) {
+  std::mt19937_64 rng(7 + count);
+  std::uniform_real_distribution<double> u(lo, hi);
+  mpfr_t x, f;
+  mpfr_inits2(700, x, f, (mpfr_ptr)nullptr);
+  double worst = -1000;
+  for (std::size_t i = 0; i < count; ++i) {
+    double a = static_cast<float>(u(rng));
+    if (i % 4 == 0) a = static_cast<float>(std::ldexp(u(rng), -static_cast<int>(rng() % 40)));  // small arguments
+    if (post) a = post(a);
+    if (a == 0 || !(a >= lo && a <= hi)) continue;
+    mpfr_set_d(x, a, MPFR_RNDN);
+    ref(f, x, MPFR_RNDN);
+    const auto r = Fn::eval1(a);
+    fl::detail::cr::scaled<1> s{fl::expansion<1, double>(r.v), r.k};
+    const double e = rel_error_log2<1>(s, f);
+    worst = e > worst ? e : worst;
+  }
+  mpfr_clears(x, f, (mpfr_ptr)nullptr);
+  std::printf("math fast-step bound %-9s worst relative error 2^%.1f (bound 2^%d)\n", name, worst, Fn::eps1_log2);
+  INFO(name);
+  CHECK(worst <= Fn::eps1_log2);
+}
+
+int mpfr_logistic(mpfr_ptr y, mpfr_srcptr x, mpfr_rnd_t r) {  // 1/(1 + e^-x) at 700 bits
+  mpfr_neg(y, x, r);
+  mpfr_exp(y, y, r);
+  mpfr_add_ui(y, y, 1, r);
+  return mpfr_ui_div(y, 1, y, r);
+}
+int mpfr_silu(mpfr_ptr y, mpfr_srcptr x, mpfr_rnd_t r) {
+  mpfr_logistic(y, x, r);
+  return mpfr_mul(y, y, x, r);
+}
+
+}  // namespace
+
+TEST_CASE("math fast step: double kernels' bounds hold against MPFR", "[math]") {
+  namespace cr = fl::detail::cr;
+  const auto n = static_cast<std::size_t>(20000 * operands::test_scale()) + 100;
+  check_fast_bound<cr::fn_exp>("exp", mpfr_exp, -1000, 1000, n);
+  check_fast_bound<cr::fn_exp2>("exp2", mpfr_exp2, -1400, 1400, n);
+  check_fast_bound<cr::fn_expm1>("expm1", mpfr_expm1, -45, 200, n);
+  check_fast_bound<cr::fn_log>("log", mpfr_log, 0x1p-100, 4, n);
+  check_fast_bound<cr::fn_log>("log", mpfr_log, 0.5, 1.5, n);
+  check_fast_bound<cr::fn_log>("log", mpfr_log, 1, 1e38, n, [](double a) { return std::ldexp(a, static_cast<int>(a) % 200); });
+  check_fast_bound<cr::fn_log2>("log2", mpfr_log2, 0.25, 4, n);
+  check_fast_bound<cr::fn_tanh>("tanh", mpfr_tanh, -21, 21, n);
+  check_fast_bound<cr::fn_logistic>("logistic", mpfr_logistic, -1000, 42, n);
+  check_fast_bound<cr::fn_logistic>("logistic", mpfr_logistic, -5, 5, n);
+  check_fast_bound<cr::fn_silu>("silu", mpfr_silu, -1000, 42, n);
+}
+
+// How often the double step's rounding test fails (the double-word step then decides): every
+// binary16 and bfloat16 input in nearest-even; the rounding needs q = p + 1 bits, so a miss
+// needs f within about 2^-40 relative of a 12-bit grid point.
+TEST_CASE("math fast step: miss rates over every binary16 and bfloat16 input", "[math]") {
+  auto run = [](const char* label, auto proto) {
+    using T = decltype(proto);
+    using S = typename T::format_type::storage;
+    const char* names[] = {"exp", "exp2", "expm1", "log", "log2", "tanh", "logistic", "silu"};
+    for (int f = 0; f < 8; ++f) {
+      fl::math_counters() = {};
+      std::uint64_t sink = 0;
+      for (std::uint64_t b = 0; b < 65536; ++b) {
+        const T x = T::from_bits(static_cast<S>(b));
+        T y;
+        switch (f) {
+          case 0: y = fl::exp(x); break;
+          case 1: y = fl::exp2(x); break;
+          case 2: y = fl::expm1(x); break;
+          case 3: y = fl::log(x); break;
+          case 4: y = fl::log2(x); break;
+          case 5: y = fl::tanh(x); break;
+          case 6: y = fl::logistic(x); break;
+          default: y = fl::silu(x); break;
+        }
+        sink += y.bits();
+      }
+      const auto c = fl::math_counters();
+      std::printf("math fast step %-9s %-9s evaluations %6llu double-step misses %llu (checksum %llu)\n", label, names[f],
+                  static_cast<unsigned long long>(c.calls), static_cast<unsigned long long>(c.fast_misses),
+                  static_cast<unsigned long long>(sink));
+      INFO(label << " " << names[f]);
+      CHECK(c.calls > 1000);
+      CHECK(c.fast_misses * 1000 <= c.calls);
+    }
+  };
+  run("binary16", fl::binary16{});
+  run("bfloat16", fl::bfloat16{});
+}

@@ -54,7 +54,8 @@ namespace floatlab {
 // Test hook: how often the double-word step could not decide the rounding.
 struct math_counter_values {
   unsigned long long calls = 0;       // evaluations that reached the rounding test
-  unsigned long long fallbacks = 0;   // ... and needed the triple-double step
+  unsigned long long fast_misses = 0; // ... where the double step's test failed (double-word next)
+  unsigned long long fallbacks = 0;   // ... and the double-word step's test failed (triple-double next)
   unsigned long long unresolved = 0;  // ... and the triple-double step failed too
 };
 inline math_counter_values& math_counters() noexcept {
@@ -443,14 +444,174 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage ziv_kernel(const K& kernel, int eps2,
   return exact_value<Fmt, Mode>(r3.v[0] < 0, r3.v[0], r3.k, w);  // v on the grid: best effort
 }
 
+// ---- the first step: plain double ---------------------------------------------------------
+// Before the double-word step, the functions below run a double kernel (u = 2^-53) with its
+// own proven bound |v 2^k - f| <= 2^eps1 |v 2^k|, and a rounding test on the double's bits:
+// fast_round below. The kernels rely on the
+// argument having at most 24 significant bits (every cfloat of up to 32 bits), which makes
+// the reductions below exact. The bounds count plain roundings (a compiler that contracts
+// a * b + c into an fma only removes roundings; the exactness claims hold for fma too).
+
+struct fast_value {
+  double v;
+  int k;  // f ~ v 2^k
+};
+
+// e^x for |x| <= 2000 (24-bit x): x = (64 n' + j) ln2/64 + r. Cody-Waite with C1 = ln2/64
+// cut to 35 bits: n C1 is exact (|n| < 2^18) and so is x - n C1 (both are multiples of 2^-41,
+// the difference is below 2^-7: 34 bits; for n = 0 it is x). r = that - n C2 (C2 the next 53
+// bits; |r| <= ln2/128 + 2^-41, n from a rounded product): error <= u|r| + 2^-75. e^r - 1 by Horner of degree 6 (truncation
+// |r|^7/7! e^|r| <= 2^-65): 2.01u relative. v = T_j + T_j p with T_j = RN(2^(j/64)): T_j u,
+// T_j p 2^-7.5 u, the sum u, p's error 2^-59 absolute: |v - e^x 2^-k| <= 2.05u |v| (2^-52).
+namespace fast {
+FLOATLAB_HOST_DEVICE constexpr double cut(double v, int low_bits) noexcept {  // clear low significand bits
+  return bit_cast<double>(bit_cast<std::uint64_t>(v) & ~((std::uint64_t{1} << low_bits) - 1));
+}
+inline constexpr double ln2_64_hi = cut(tb::ln2_64[0], 18);
+inline constexpr double ln2_64_lo = (tb::ln2_64[0] - ln2_64_hi) + tb::ln2_64[1];
+inline constexpr double ln2_hi = cut(tb::ln2[0], 11);  // 42 bits: e ln2_hi exact for |e| < 2^11
+inline constexpr double ln2_lo = (tb::ln2[0] - ln2_hi) + tb::ln2[1];
+}  // namespace fast
+
+FLOATLAB_HOST_DEVICE fast_value exp_fast(double x) noexcept {
+  const double nd = nearest_int(x * tb::inv_ln2_64);
+  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
+  const double p =
+      r * (1 + r * (0.5 + r * (tb::inv_fact[3][0] + r * (tb::inv_fact[4][0] + r * (tb::inv_fact[5][0] + r * tb::inv_fact[6][0])))));
+  const int n = static_cast<int>(nd);
+  const int j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return {t + t * p, (n - j) / 64};
+}
+// 2^x: x = n/64 + f exactly (|f| <= 1/128), r = f ln2 (2u relative): as exp_fast, 2.1u.
+FLOATLAB_HOST_DEVICE fast_value exp2_fast(double x) noexcept {
+  const double nd = nearest_int(x * 64);
+  const double r = (x - nd * 0.015625) * tb::ln2[0];
+  const double p =
+      r * (1 + r * (0.5 + r * (tb::inv_fact[3][0] + r * (tb::inv_fact[4][0] + r * (tb::inv_fact[5][0] + r * tb::inv_fact[6][0])))));
+  const int n = static_cast<int>(nd);
+  const int j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return {t + t * p, (n - j) / 64};
+}
+// e^z - 1 for |z| < 1/16 by Horner of degree 9 (relative truncation |z|^9/10! e^|z| < 2^-57.7;
+// each step's error damped by |z| <= 1/16): 2.1u.
+FLOATLAB_HOST_DEVICE double expm1_small_fast(double z) noexcept {
+  double q = tb::inv_fact[9][0];
+  for (int n = 8; n >= 1; --n) q = q * z + tb::inv_fact[n][0];
+  return q * z;
+}
+// e^z - 1 for -45 <= z <= 100: below 1/16 in magnitude the series (2.1u), else e^z - 1 with
+// e^z from exp_fast (2.1u, amplified by e^z/|e^z - 1| <= 16.5, + u for the subtraction): 36u.
+FLOATLAB_HOST_DEVICE double expm1_fast(double z) noexcept {
+  if (fabs_d(z) < 0.0625) return expm1_small_fast(z);
+  const fast_value e = exp_fast(z);
+  return e.v * pow2(e.k) - 1;  // e.k in [-65, 145]: exact scaling
+}
+
+// log x, x > 0 normal with at most 24 significant bits. Near 1 (|x - 1| < 1/16): t = x - 1
+// (exact, Sterbenz), s = t/(2 + t) (2 + t exact: 27 bits; the quotient u), log(1+t) = 2s(1 +
+// s^2/3 + ... + s^10/11) (|s| <= 1/31: truncation < 2^-63): s u, s^2 damped, Horner u, 2s*P u:
+// 3.1u. Elsewhere x = 2^e m, cell j, t = m r_j - 1 exact (24 + 9 bits, then Sterbenz), log(1+t)
+// by Horner of degree 8 (|t| <= 0.0118: truncation 2^-60.8, Horner 2u|t|), e ln2_hi + (-log r_j)_hi
+// by two_sum (exact), the low parts (e ln2_lo, (-log r_j)_lo, log1p t, the two_sum error; two
+// roundings of <= 0.012) added, then one rounding: |log x| >= 0.0606 there, so the absolute
+// 2^-57.3 is 0.8u relative: 1.8u. Bound 3.1u (2^-51.4).
+FLOATLAB_HOST_DEVICE double log_fast(double x) noexcept {
+  if (fabs_d(x - 1.0) < 0.0625) {
+    const double t = x - 1.0;
+    const double s = t / (2.0 + t);
+    const double s2 = s * s;
+    double q = tb::inv_odd[5][0];
+    for (int i = 4; i >= 0; --i) q = q * s2 + tb::inv_odd[i][0];
+    return 2 * s * q;
+  }
+  int e = exponent_of(x);
+  double m = x * pow2(-e);
+  if (m >= 1.4375) {
+    m *= 0.5;
+    ++e;
+  }
+  const int j = static_cast<int>((m - 0.6875) * 64);
+  const double t = m * tb::log_r[j] - 1.0;
+  double q = -0.125;  // log1p t = t - t^2/2 + ... - t^8/8 (coefficients (-1)^(n+1)/n)
+  q = q * t + 0.14285714285714285;
+  q = q * t - 0.16666666666666666;
+  q = q * t + 0.2;
+  q = q * t - 0.25;
+  q = q * t + 0.3333333333333333;
+  q = q * t - 0.5;
+  q = q * t + 1.0;
+  const double lp = q * t;
+  const double ed = static_cast<double>(e);
+  const eft_result<double> h = two_sum(ed * fast::ln2_hi, tb::log_nlr[j][0]);
+  const double lo = ((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp;
+  return h.hi + lo;
+}
+
+// tanh |x| = em/(em + 2), em = e^(2|x|) - 1 (expm1_fast, 36u where 2|x| >= 1/16, 2.1u below):
+// the quotient scales em's error by 2/(em + 2) <= 1 and adds 2u: 38u (2^-47.7).
+FLOATLAB_HOST_DEVICE fast_value tanh_fast(double x) noexcept {
+  const double em = expm1_fast(2 * fabs_d(x));
+  const double y = em / (em + 2.0);
+  return {x < 0 ? -y : y, 0};
+}
+// logistic: x >= 0: 1/(1 + E), E = e^-x (2.1u; 1 + E: u + 2.1u E/(1 + E); 1/: u): 4.2u;
+// x < 0: E/(1 + E) with E = e^x: 5.2u. 1 + E is 1 when E < 2^-200 (relative 2^-200).
+FLOATLAB_HOST_DEVICE fast_value logistic_fast(double x) noexcept {
+  const fast_value e = exp_fast(x >= 0 ? -x : x);
+  const double d = e.k < -200 ? 1.0 : 1.0 + e.v * pow2(e.k);
+  if (x >= 0) return {1.0 / d, 0};
+  return {e.v / d, e.k};
+}
+
+// The rounding test of the double step. v has the 53-bit significand m and |f - v 2^k| <=
+// 2^eps |v 2^k| < 2^(eps + 53) units of m's last place =: rad. With d = m mod 2^(53 - q), the
+// q-bit cell [C, C + 2^(53-q)) holding v: rad <= d and d + rad <= 2^(53-q) put f and v both
+// strictly inside it, so they round alike in every mode (the q bits hold the last place, the
+// rounding bit and the R stochastic bits; both are off the grid, so inexact), and rounding v
+// itself (exact, 53 bits) through round_pack is rounding f. Needs q <= 50 (a cell of >= 8
+// units); v zero, subnormal, infinite or NaN fails the test.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE bool fast_round(const fast_value& r, int eps_log2, std::uint32_t w,
+                                     typename Fmt::storage& out) noexcept {
+  constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
+  static_assert(q <= 50, "fast_round: the double step needs q <= 50");
+  const std::uint64_t b = bit_cast<std::uint64_t>(r.v);
+  const int be = static_cast<int>((b >> 52) & 0x7FF);
+  if (be == 0 || be == 0x7FF) return false;
+  const std::uint64_t m = (b & 0xFFFFFFFFFFFFFull) | (std::uint64_t{1} << 52);
+  const std::uint64_t rad = std::uint64_t{1} << (eps_log2 + 53);  // eps_log2 >= -53
+  constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q);
+  const std::uint64_t d = m & (cell - 1);
+  if (d < rad || d + rad > cell) return false;
+  out = round_pack<Fmt, Mode>(r.v < 0, be - 1075 + r.k, m, false, w);
+  return true;
+}
+
 template <class Fn>
 struct unary_kernel {
   double x;
   template <int N>
   FLOATLAB_HOST_DEVICE scaled<N> eval() const noexcept { return Fn::template eval<N>(x); }
 };
+template <class Fn, class = void>
+struct has_fast_step : std::false_type {};
+template <class Fn>
+struct has_fast_step<Fn, std::void_t<decltype(Fn::eval1(0.0))>> : std::true_type {};
+
+// The double step first where the function has one (Fn::eval1, bound Fn::eps1_log2) and the
+// rounding needs q <= 50 bits, then double-word and triple-double.
 template <class Fmt, class Mode, class Fn>
 FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexcept {
+  if constexpr (has_fast_step<Fn>::value && Fmt::precision + stochastic_bits_v<Mode> + 1 <= 50) {
+    typename Fmt::storage out{};
+    if (fast_round<Fmt, Mode>(Fn::eval1(x), Fn::eps1_log2, w, out)) {
+      FLOATLAB_MATH_COUNT(calls);
+      return out;
+    }
+    FLOATLAB_MATH_COUNT(fast_misses);
+  }
   return ziv_kernel<Fmt, Mode>(unary_kernel<Fn>{x}, Fn::eps2_log2, Fn::eps3_log2, w);
 }
 
@@ -468,6 +629,8 @@ struct in {
 
 struct fn_exp {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 5u^2, 6u^3 (exp_core)
+  static constexpr int eps1_log2 = -51;  // 2.05u (exp_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp_core<N>(X<N>(x)); }
   template <class Fmt, class Mode>
@@ -484,6 +647,8 @@ struct fn_exp {
 
 struct fn_exp2 {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // as exp_core
+  static constexpr int eps1_log2 = -51;  // 2.1u (exp2_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp2_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp2_core<N>(x); }
   template <class Fmt, class Mode>
@@ -501,6 +666,11 @@ struct fn_exp2 {
 
 struct fn_expm1 {
   static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // 86u^2, 103u^3
+  static constexpr int eps1_log2 = -47;  // 36u (expm1_fast); e^x alone above 100: 2.05u
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
+    if (x > 100) return exp_fast(x);
+    return {expm1_fast(x), 0};
+  }
   // Above 100, e^x - 1 = e^x (1 - e^-x): e^x alone is within 2^-144 (and stays scaled).
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -522,6 +692,8 @@ struct fn_expm1 {
 
 struct fn_log {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 133u^2, 200u^3
+  static constexpr int eps1_log2 = -51;  // 3.1u (log_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x), 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return {log_core<N>(X<N>(x)), 0}; }
   template <class Fmt, class Mode>
@@ -537,6 +709,8 @@ struct fn_log {
 
 struct fn_log2 {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // log_core + 6u^2
+  static constexpr int eps1_log2 = -50;  // 3.1u + u + u/2 (the constant)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x) * tb::inv_ln2[0], 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     return {log_core<N>(X<N>(x)) * cst<N>(tb::inv_ln2), 0};
@@ -578,6 +752,8 @@ struct fn_log1p {
 
 struct fn_tanh {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 2 * 86u^2 + 12.8u^2; 214u^3
+  static constexpr int eps1_log2 = -47;  // 38u (tanh_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return tanh_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     const X<N> em = expm1_core<N>(X<N>(2 * fabs_d(x)));
@@ -631,6 +807,8 @@ FLOATLAB_HOST_DEVICE scaled<N> logistic_core(double x) noexcept {
 
 struct fn_logistic {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 23u^2, 24u^3
+  static constexpr int eps1_log2 = -50;  // 5.2u (logistic_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return logistic_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return logistic_core<N>(x); }
   template <class Fmt, class Mode>
@@ -650,6 +828,11 @@ struct fn_logistic {
 
 struct fn_silu {
   static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // logistic + 5u^2
+  static constexpr int eps1_log2 = -50;  // 5.2u + u
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
+    const fast_value s = logistic_fast(x);
+    return {s.v * x, s.k};
+  }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     const scaled<N> s = logistic_core<N>(x);
