@@ -447,19 +447,25 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage ziv_kernel(const K& kernel, int eps2,
 // ---- the first step: plain double ---------------------------------------------------------
 // Before the double-word step, the functions below run a double kernel (u = 2^-53) with its
 // own proven bound |v 2^k - f| <= 2^eps1 |v 2^k|, and a rounding test on the double's bits:
-// fast_round below. The kernels rely on the
-// argument having at most 24 significant bits (every cfloat of up to 32 bits), which makes
-// the reductions below exact. The bounds count plain roundings (a compiler that contracts
+// fast_round below. log_fast and exp2_fast rely on the argument having at most 24
+// significant bits (every cfloat of up to 32 bits), which makes their reductions exact. The bounds count plain roundings (a compiler that contracts
 // a * b + c into an fma only removes roundings; the exactness claims hold for fma too).
+
+// The double step is small: inlined into each function (the call overhead was a third of it).
+#if defined(__GNUC__) && !FLOATLAB_CUDA
+#define FLOATLAB_MATH_HOT FLOATLAB_HOST_DEVICE __attribute__((always_inline))
+#else
+#define FLOATLAB_MATH_HOT FLOATLAB_HOST_DEVICE
+#endif
 
 struct fast_value {
   double v;
   int k;  // f ~ v 2^k
 };
 
-// e^x for |x| <= 2000 (24-bit x): x = (64 n' + j) ln2/64 + r. Cody-Waite with C1 = ln2/64
-// cut to 35 bits: n C1 is exact (|n| < 2^18) and so is x - n C1 (both are multiples of 2^-41,
-// the difference is below 2^-7: 34 bits; for n = 0 it is x). r = that - n C2 (C2 the next 53
+// e^x for a double |x| <= 2000: x = (64 n' + j) ln2/64 + r. Cody-Waite with C1 = ln2/64 cut
+// to 35 bits: n C1 is exact (|n| < 2^18) and so is x - n C1 (for n != 0, |x| >= 2^-8: both
+// are multiples of 2^-60 and the difference is below 2^-7, 53 bits; for n = 0 it is x). r = that - n C2 (C2 the next 53
 // bits; |r| <= ln2/128 + 2^-41, n from a rounded product): error <= u|r| + 2^-75. e^r - 1 by Horner of degree 6 (truncation
 // |r|^7/7! e^|r| <= 2^-65): 2.01u relative. v = T_j + T_j p with T_j = RN(2^(j/64)): T_j u,
 // T_j p 2^-7.5 u, the sum u, p's error 2^-59 absolute: |v - e^x 2^-k| <= 2.05u |v| (2^-52).
@@ -473,22 +479,31 @@ inline constexpr double ln2_hi = cut(tb::ln2[0], 11);  // 42 bits: e ln2_hi exac
 inline constexpr double ln2_lo = (tb::ln2[0] - ln2_hi) + tb::ln2[1];
 }  // namespace fast
 
-FLOATLAB_HOST_DEVICE fast_value exp_fast(double x) noexcept {
+// e^r - 1 = r + r^2 (1/2 + r/6) + r^4 (1/24 + r/120 + r^2/720), Estrin's scheme (shorter
+// dependency chains than Horner; the loop over an array is latency-bound). |r| <= 2^-7.5:
+// the r^4 part is below 2^-34 |r| and the r^2 part below 2^-8 |r|, so the two final sums
+// dominate the error: u + 1.01u relative to p, the same 2.01u as Horner's.
+FLOATLAB_MATH_HOT double expm1_poly6(double r) noexcept {
+  const double r2 = r * r;
+  const double a = 0.5 + r * tb::inv_fact[3][0];
+  const double b = (tb::inv_fact[4][0] + r * tb::inv_fact[5][0]) + r2 * tb::inv_fact[6][0];
+  return r + r2 * (a + r2 * b);
+}
+
+FLOATLAB_MATH_HOT fast_value exp_fast(double x) noexcept {
   const double nd = nearest_int(x * tb::inv_ln2_64);
   const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
-  const double p =
-      r * (1 + r * (0.5 + r * (tb::inv_fact[3][0] + r * (tb::inv_fact[4][0] + r * (tb::inv_fact[5][0] + r * tb::inv_fact[6][0])))));
+  const double p = expm1_poly6(r);
   const int n = static_cast<int>(nd);
   const int j = n & 63;
   const double t = tb::exp2_64[j][0];
   return {t + t * p, (n - j) / 64};
 }
 // 2^x: x = n/64 + f exactly (|f| <= 1/128), r = f ln2 (2u relative): as exp_fast, 2.1u.
-FLOATLAB_HOST_DEVICE fast_value exp2_fast(double x) noexcept {
+FLOATLAB_MATH_HOT fast_value exp2_fast(double x) noexcept {
   const double nd = nearest_int(x * 64);
   const double r = (x - nd * 0.015625) * tb::ln2[0];
-  const double p =
-      r * (1 + r * (0.5 + r * (tb::inv_fact[3][0] + r * (tb::inv_fact[4][0] + r * (tb::inv_fact[5][0] + r * tb::inv_fact[6][0])))));
+  const double p = expm1_poly6(r);
   const int n = static_cast<int>(nd);
   const int j = n & 63;
   const double t = tb::exp2_64[j][0];
@@ -496,14 +511,14 @@ FLOATLAB_HOST_DEVICE fast_value exp2_fast(double x) noexcept {
 }
 // e^z - 1 for |z| < 1/16 by Horner of degree 9 (relative truncation |z|^9/10! e^|z| < 2^-57.7;
 // each step's error damped by |z| <= 1/16): 2.1u.
-FLOATLAB_HOST_DEVICE double expm1_small_fast(double z) noexcept {
+FLOATLAB_MATH_HOT double expm1_small_fast(double z) noexcept {
   double q = tb::inv_fact[9][0];
   for (int n = 8; n >= 1; --n) q = q * z + tb::inv_fact[n][0];
   return q * z;
 }
 // e^z - 1 for -45 <= z <= 100: below 1/16 in magnitude the series (2.1u), else e^z - 1 with
 // e^z from exp_fast (2.1u, amplified by e^z/|e^z - 1| <= 16.5, + u for the subtraction): 36u.
-FLOATLAB_HOST_DEVICE double expm1_fast(double z) noexcept {
+FLOATLAB_MATH_HOT double expm1_fast(double z) noexcept {
   if (fabs_d(z) < 0.0625) return expm1_small_fast(z);
   const fast_value e = exp_fast(z);
   return e.v * pow2(e.k) - 1;  // e.k in [-65, 145]: exact scaling
@@ -517,7 +532,7 @@ FLOATLAB_HOST_DEVICE double expm1_fast(double z) noexcept {
 // by two_sum (exact), the low parts (e ln2_lo, (-log r_j)_lo, log1p t, the two_sum error; two
 // roundings of <= 0.012) added, then one rounding: |log x| >= 0.0606 there, so the absolute
 // 2^-57.3 is 0.8u relative: 1.8u. Bound 3.1u (2^-51.4).
-FLOATLAB_HOST_DEVICE double log_fast(double x) noexcept {
+FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
   if (fabs_d(x - 1.0) < 0.0625) {
     const double t = x - 1.0;
     const double s = t / (2.0 + t);
@@ -534,15 +549,13 @@ FLOATLAB_HOST_DEVICE double log_fast(double x) noexcept {
   }
   const int j = static_cast<int>((m - 0.6875) * 64);
   const double t = m * tb::log_r[j] - 1.0;
-  double q = -0.125;  // log1p t = t - t^2/2 + ... - t^8/8 (coefficients (-1)^(n+1)/n)
-  q = q * t + 0.14285714285714285;
-  q = q * t - 0.16666666666666666;
-  q = q * t + 0.2;
-  q = q * t - 0.25;
-  q = q * t + 0.3333333333333333;
-  q = q * t - 0.5;
-  q = q * t + 1.0;
-  const double lp = q * t;
+  // log1p t = t - t^2/2 + ... - t^8/8, Estrin: t + t^2 (-1/2 + t/3) + t^4 (c4 + t c5 + t^2 (c6 +
+  // t c7 + t^2 c8)); the t^4 part is below 2^-25 |t|: u + 1.01u relative, as Horner.
+  const double t2 = t * t;
+  const double a = -0.5 + t * 0.3333333333333333;
+  const double c = (-0.16666666666666666 + t * 0.14285714285714285) - t2 * 0.125;
+  const double b = (-0.25 + t * 0.2) + t2 * c;
+  const double lp = t + t2 * (a + t2 * b);
   const double ed = static_cast<double>(e);
   const eft_result<double> h = two_sum(ed * fast::ln2_hi, tb::log_nlr[j][0]);
   const double lo = ((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp;
@@ -551,14 +564,14 @@ FLOATLAB_HOST_DEVICE double log_fast(double x) noexcept {
 
 // tanh |x| = em/(em + 2), em = e^(2|x|) - 1 (expm1_fast, 36u where 2|x| >= 1/16, 2.1u below):
 // the quotient scales em's error by 2/(em + 2) <= 1 and adds 2u: 38u (2^-47.7).
-FLOATLAB_HOST_DEVICE fast_value tanh_fast(double x) noexcept {
+FLOATLAB_MATH_HOT fast_value tanh_fast(double x) noexcept {
   const double em = expm1_fast(2 * fabs_d(x));
   const double y = em / (em + 2.0);
   return {x < 0 ? -y : y, 0};
 }
 // logistic: x >= 0: 1/(1 + E), E = e^-x (2.1u; 1 + E: u + 2.1u E/(1 + E); 1/: u): 4.2u;
 // x < 0: E/(1 + E) with E = e^x: 5.2u. 1 + E is 1 when E < 2^-200 (relative 2^-200).
-FLOATLAB_HOST_DEVICE fast_value logistic_fast(double x) noexcept {
+FLOATLAB_MATH_HOT fast_value logistic_fast(double x) noexcept {
   const fast_value e = exp_fast(x >= 0 ? -x : x);
   const double d = e.k < -200 ? 1.0 : 1.0 + e.v * pow2(e.k);
   if (x >= 0) return {1.0 / d, 0};
@@ -573,7 +586,7 @@ FLOATLAB_HOST_DEVICE fast_value logistic_fast(double x) noexcept {
 // itself (exact, 53 bits) through round_pack is rounding f. Needs q <= 50 (a cell of >= 8
 // units); v zero, subnormal, infinite or NaN fails the test.
 template <class Fmt, class Mode>
-FLOATLAB_HOST_DEVICE bool fast_round(const fast_value& r, int eps_log2, std::uint32_t w,
+FLOATLAB_MATH_HOT bool fast_round(const fast_value& r, int eps_log2, std::uint32_t w,
                                      typename Fmt::storage& out) noexcept {
   constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
   static_assert(q <= 50, "fast_round: the double step needs q <= 50");
@@ -585,6 +598,17 @@ FLOATLAB_HOST_DEVICE bool fast_round(const fast_value& r, int eps_log2, std::uin
   constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q);
   const std::uint64_t d = m & (cell - 1);
   if (d < rad || d + rad > cell) return false;
+  if constexpr (fits_hw<Fmt, double> && Fmt::exponent_bits <= 9) {
+    // The branch-free encoder of the double path (float_path.hpp, its domain E <= 9: proven
+    // the same as round_pack) on v 2^k, when that is a normal double.
+    if (r.k >= -1000 && r.k <= 1000) {
+      const double s = r.v * pow2(r.k);
+      if (fabs_d(s) >= 0x1p-1000) {
+        out = encode_from<Fmt, Mode, double>(s, 0, w);
+        return true;
+      }
+    }
+  }
   out = round_pack<Fmt, Mode>(r.v < 0, be - 1075 + r.k, m, false, w);
   return true;
 }
@@ -1060,15 +1084,21 @@ FLOATLAB_HOST_DEVICE trig_reduced payne_hanek(double ax) noexcept {  // ax >= 2^
       borrow = borrow && g[i] == 0;
     }
   }
-  int lz = 0;  // leading zeros of g (at least 1, at most 63 by the bound above)
-  while (lz < 255 && ((g[lz / 64] >> (63 - lz % 64)) & 1) == 0) ++lz;
-  for (int c = 0; c < 4; ++c) {  // chunk c: bits lz + 53c .. lz + 53c + 52 of g
-    std::uint64_t v = 0;
-    for (int b = 0; b < 53; ++b) {
-      const int q = lz + 53 * c + b;
-      v = (v << 1) | (q < 256 ? (g[q / 64] >> (63 - q % 64)) & 1 : 0);
-    }
-    t.d[c] = static_cast<double>(v) * pow2(-53 * (c + 1) - lz);  // exact: 53 bits, >= 2^-480
+  // Leading zeros of g (at least 1, at most 63 by the bound above), then h = g << lz.
+  int wz = 0;
+  while (wz < 3 && g[wz] == 0) ++wz;
+  if (g[wz] == 0) return t;  // not reached (f != 0); r = 0 then
+  const int bz = 63 - msb(g[wz]);
+  const int lz = 64 * wz + bz;
+  std::uint64_t h[4];
+  for (int i = 0; i < 4; ++i) {
+    const std::uint64_t a = i + wz < 4 ? g[i + wz] : 0, b = i + wz + 1 < 4 ? g[i + wz + 1] : 0;
+    h[i] = bz == 0 ? a : (a << bz) | (b >> (64 - bz));
+  }
+  for (int c = 0; c < 4; ++c) {  // chunk c: bits 53c .. 53c + 52 of h, from the top
+    const int w = 53 * c / 64, o = 53 * c % 64;
+    const std::uint64_t top = o == 0 ? h[w] : (h[w] << o) | (h[w + 1] >> (64 - o));
+    t.d[c] = static_cast<double>(top >> 11) * pow2(-53 * (c + 1) - lz);  // exact: 53 bits, >= 2^-480
   }
   return t;
 }
@@ -1136,8 +1166,41 @@ FLOATLAB_HOST_DEVICE scaled<N> sincos_core(double x, int shift) noexcept {
   return {v, 0};
 }
 
+// The double step of sin/cos: the same reduction, r = d0 P0 + (d0 P1 + d1 P0) with pi/64 =
+// P0 + P1 (2u relative); sin r = r + r r^2 (-1/6 + r^2 (1/120 - r^2/5040)) (truncation
+// r^8/9! < 2^-61 relative; 3.01u), cos r = 1 + r^2 (-1/2 + r^2 (1/24 - r^2/720)) (2^-58;
+// 1.05u); the combination with S_j, C_j (RN doubles, u): terms off by 3.05u and 5.01u, sum u,
+// cancellation at most 3: 16.03u (2^-48.99).
+FLOATLAB_MATH_HOT fast_value sincos_fast(double x, int shift) noexcept {
+  const double ax = fabs_d(x);
+  int n = 0;
+  double r = ax;
+  if (ax >= 0x1p-6) {
+    const trig_reduced t = payne_hanek(ax);
+    r = t.d[0] * tb::pi_64[0] + (t.d[0] * tb::pi_64[1] + t.d[1] * tb::pi_64[0]);
+    if (t.neg) r = -r;
+    n = t.n;
+  }
+  const double r2 = r * r;
+  const double sr = r + r * r2 * (-tb::inv_fact[3][0] + r2 * (tb::inv_fact[5][0] - r2 * tb::inv_fact[7][0]));
+  const double cr = 1.0 + r2 * (-0.5 + r2 * (tb::inv_fact[4][0] - r2 * tb::inv_fact[6][0]));
+  const int q = (n + shift) & 127, Q = q >> 5, j = q & 31;
+  double v;
+  if (j == 0) {
+    v = (Q & 1) ? cr : sr;
+  } else {
+    const double S = tb::sin_pi64[j][0], C = tb::sin_pi64[32 - j][0];
+    v = (Q & 1) ? C * cr - S * sr : S * cr + C * sr;
+  }
+  if (Q >= 2) v = -v;
+  if (shift == 0 && x < 0) v = -v;
+  return {v, 0};
+}
+
 struct fn_sin {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 76u^2, 94u^3 (sincos_core)
+  static constexpr int eps1_log2 = -48;                    // 16.03u (sincos_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return sincos_fast(x, 0); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 0); }
   template <class Fmt, class Mode>
@@ -1152,6 +1215,8 @@ struct fn_sin {
 
 struct fn_cos {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;
+  static constexpr int eps1_log2 = -48;
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return sincos_fast(x, 32); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 32); }
   template <class Fmt, class Mode>
@@ -1192,12 +1257,9 @@ struct odd_split {
 FLOATLAB_HOST_DEVICE constexpr odd_split split_odd(double v) noexcept {
   const double a = fabs_d(v);
   const int ea = exponent_of(a);
-  odd_split s{static_cast<std::uint64_t>(a * pow2(52 - ea)), ea - 52};  // 53-bit integer, exact
-  while ((s.m & 1) == 0) {
-    s.m >>= 1;
-    ++s.e;
-  }
-  return s;
+  const auto m = static_cast<std::uint64_t>(a * pow2(52 - ea));  // 53-bit integer, exact
+  const int tz = msb(m & (~m + 1));                               // trailing zeros
+  return {m >> tz, ea - 52 + tz};
 }
 FLOATLAB_HOST_DEVICE constexpr std::uint64_t isqrt64(std::uint64_t v) noexcept {  // floor(sqrt v)
   std::uint64_t r = 0;
@@ -1279,10 +1341,22 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage pow_run(in a, in b, std::uint32_t w) 
   const double ax = fabs_d(a.x);
   typename Fmt::storage out{};
   if (pow_exact<Fmt, Mode>(ax, b.x, neg, w, out)) return out;
-  const double t = (log_core<2>(X<2>(ax)) * b.x)[0];  // y log|x| to about 2^-100 relative
+  // t = y log|x| to 4.1u relative (log_fast 3.1u, the product u): enough for the decisions below.
+  const double t = log_fast(ax) * b.x;
   if (fabs_d(t) < 0x1p-60) return near_value<Fmt, Mode>(neg, 1.0, t > 0 ? 1 : -1, w);
   if (t > 1000) return huge_value<Fmt, Mode>(neg, w);  // beyond every format's range
   if (t < -1000) return tiny_value<Fmt, Mode>(neg, w);
+  // The double step: e^t by exp_fast, off by 2.05u for an exact t and by |t| 4.1u (1 + 2^-40)
+  // from t's error: the bound (2.1 + 4.2 |t|) u.
+  if constexpr (Fmt::precision + stochastic_bits_v<Mode> + 1 <= 50) {
+    const fast_value e = exp_fast(t);
+    typename Fmt::storage fast_out{};
+    if (fast_round<Fmt, Mode>({neg ? -e.v : e.v, e.k}, pow_eps_log2(2.1, 4.2, t, 1), w, fast_out)) {
+      FLOATLAB_MATH_COUNT(calls);
+      return fast_out;
+    }
+    FLOATLAB_MATH_COUNT(fast_misses);
+  }
   return ziv_kernel<Fmt, Mode>(pow_kernel{ax, b.x, neg}, pow_eps_log2(5, 136, t, 2), pow_eps_log2(6, 205, t, 3), w);
 }
 
@@ -1291,6 +1365,14 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage pow_run(in a, in b, std::uint32_t w) 
 // Decode x exactly to a double.
 template <class F>
 FLOATLAB_HOST_DEVICE in decode_in(typename F::storage bits) noexcept {
+  if constexpr (fits_hw<F, double>) {  // the branch-free decoder (float_path.hpp), classes from the double
+    const double d = decode_to<F, double>(bits);
+    const bool neg = (bit_cast<std::uint64_t>(d) >> 63) != 0;
+    if (d != d) return {value_class::nan, neg, 0.0};
+    if (d == 0) return {value_class::zero, neg, 0.0};
+    if (fabs_d(d) > 0x1.fffffffffffffp1023) return {value_class::inf, neg, 0.0};
+    return {value_class::finite, neg, d};
+  }
   const unpacked u = unpack<F>(bits);
   in a{u.cls, u.sign, 0.0};
   if (u.cls == value_class::finite) {
@@ -1348,6 +1430,7 @@ FLOATLAB_MATH_FUNCTION(sin, fn_sin)
 FLOATLAB_MATH_FUNCTION(cos, fn_cos)
 
 #undef FLOATLAB_MATH_FUNCTION
+#undef FLOATLAB_MATH_HOT
 
 // x^y, correctly rounded; special cases of IEEE 754-2019 9.2.1 (pow(x, +-0) = 1 and
 // pow(+1, y) = 1 even for NaN, pow(x < 0, non-integer) = NaN, pow(+-0, y < 0) = +-inf, ...).
