@@ -1121,10 +1121,12 @@ FLOATLAB_HOST_DEVICE X<N> sin_poly(const X<N>& r, const X<N>& r2) noexcept {
 template <int N>
 FLOATLAB_HOST_DEVICE X<N> cos_poly(const X<N>& r2) noexcept {
   constexpr int K = N == 2 ? 6 : 9;
-  X<N> q = cst3<N>(tb::inv_fact[2 * K]);
+  constexpr int top = 2 * K;
+  X<N> q = cst3<N>(tb::inv_fact[top]);
   if (K % 2) q = -q;
   for (int k = K - 1; k >= 0; --k) {
-    const X<N> c = cst3<N>(tb::inv_fact[2 * k]);
+    const int i = 2 * k;
+    const X<N> c = cst3<N>(tb::inv_fact[i]);
     q = q * r2 + (k % 2 ? -c : c);
   }
   return q;
