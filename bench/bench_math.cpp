@@ -1,7 +1,7 @@
-// bench/bench_math.cpp: throughput of floatlab's correctly rounded exp, log, tanh, logistic
-// in binary16, bfloat16 and binary32 (nearest-even) beside std::exp, std::log, std::tanh and
-// 1/(1+std::exp(-x)) on float (not correctly rounded), over the same operand arrays; prints
-// the ratios of one run.
+// bench/bench_math.cpp: throughput of floatlab's correctly rounded exp, log, tanh, logistic,
+// sin, cos and pow in binary16, bfloat16 and binary32 (nearest-even) beside std::exp,
+// std::log, std::tanh, 1/(1+std::exp(-x)), std::sin, std::cos and std::pow on float (not
+// correctly rounded), over the same operand arrays; prints the ratios of one run.
 #include <floatlab/math.hpp>
 
 #include <benchmark/benchmark.h>
@@ -19,45 +19,56 @@ namespace {
 
 constexpr std::size_t n = 4096;
 
-enum class op { exp, log, tanh, logistic };
+enum class op { exp, log, tanh, logistic, sin, cos, pow };
+constexpr op all_ops[] = {op::exp, op::log, op::tanh, op::logistic, op::sin, op::cos, op::pow};
 const char* op_name(op o) {
-  static const char* names[] = {"exp", "log", "tanh", "logistic"};
+  static const char* names[] = {"exp", "log", "tanh", "logistic", "sin", "cos", "pow"};
   return names[static_cast<int>(o)];
 }
 
-// Operands where each function does its work: exp/logistic [-10, 10], log (0, 100], tanh [-5, 5].
-std::vector<float> operands_for(op o) {
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> u(o == op::log ? 1e-3f : -1.0f, 1.0f);
+// Operands where each function does its work: exp/logistic [-10, 10], log (0, 100], tanh [-5, 5],
+// sin/cos [-10, 10]; pow: x in (0, 10], y (the second array) in [-4, 4].
+std::vector<float> operands_for(op o, int which = 0) {
+  std::mt19937 rng(7 + which);
+  const bool positive = o == op::log || (o == op::pow && which == 0);
+  std::uniform_real_distribution<float> u(positive ? 1e-3f : -1.0f, 1.0f);
   std::vector<float> v(n);
-  for (auto& x : v) x = o == op::log ? u(rng) * 100 : u(rng) * (o == op::tanh ? 5.0f : 10.0f);
+  const float scale = o == op::log ? 100.0f : o == op::tanh || o == op::pow ? (which ? 4.0f : 10.0f) : 10.0f;
+  for (auto& x : v) x = u(rng) * scale;
   return v;
 }
 
 template <class T>
-T apply(op o, T x) {
+T apply(op o, T x, T y) {
   switch (o) {
     case op::exp: return fl::exp(x);
     case op::log: return fl::log(x);
     case op::tanh: return fl::tanh(x);
+    case op::sin: return fl::sin(x);
+    case op::cos: return fl::cos(x);
+    case op::pow: return fl::pow(x, y);
     default: return fl::logistic(x);
   }
 }
-float apply_float(op o, float x) {
+float apply_float(op o, float x, float y) {
   switch (o) {
     case op::exp: return std::exp(x);
     case op::log: return std::log(x);
     case op::tanh: return std::tanh(x);
+    case op::sin: return std::sin(x);
+    case op::cos: return std::cos(x);
+    case op::pow: return std::pow(x, y);
     default: return 1.0f / (1.0f + std::exp(-x));
   }
 }
 
 template <class T>
 void bm_ours(benchmark::State& state, op o) {
-  std::vector<T> in, out(n);
+  std::vector<T> in, in2, out(n);
   for (float x : operands_for(o)) in.push_back(T(x));  // the same values, rounded to T
+  for (float x : operands_for(o, 1)) in2.push_back(T(x));
   for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = apply(o, in[i]);
+    for (std::size_t i = 0; i < n; ++i) out[i] = apply(o, in[i], in2[i]);
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
@@ -66,10 +77,11 @@ void bm_ours(benchmark::State& state, op o) {
 
 template <class T>
 void bm_float(benchmark::State& state, op o) {
-  std::vector<float> in, out(n);
+  std::vector<float> in, in2, out(n);
   for (float x : operands_for(o)) in.push_back(static_cast<float>(T(x)));  // same operand values
+  for (float x : operands_for(o, 1)) in2.push_back(static_cast<float>(T(x)));
   for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = apply_float(o, in[i]);
+    for (std::size_t i = 0; i < n; ++i) out[i] = apply_float(o, in[i], in2[i]);
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
@@ -91,7 +103,7 @@ class collecting_reporter : public benchmark::ConsoleReporter {
 
 template <class T>
 void register_format(const char* name) {
-  for (op o : {op::exp, op::log, op::tanh, op::logistic}) {
+  for (op o : all_ops) {
     benchmark::RegisterBenchmark((std::string(name) + "/" + op_name(o)).c_str(), bm_ours<T>, o);
     benchmark::RegisterBenchmark((std::string("float_on_") + name + "/" + op_name(o)).c_str(), bm_float<T>, o);
   }
@@ -109,7 +121,7 @@ int main(int argc, char** argv) {
   std::printf("\nmillion calls/s; ratio = std on float / floatlab (how many times slower), same run\n");
   std::printf("%-9s %-9s %10s %10s %8s\n", "format", "function", "floatlab", "std float", "ratio");
   for (const char* f : {"binary16", "bfloat16", "binary32"})
-    for (op o : {op::exp, op::log, op::tanh, op::logistic}) {
+    for (op o : all_ops) {
       const double ours = rep.mops[std::string(f) + "/" + op_name(o)];
       const double peer = rep.mops[std::string("float_on_") + f + "/" + op_name(o)];
       if (ours > 0) std::printf("%-9s %-9s %10.2f %10.2f %8.1f\n", f, op_name(o), ours, peer, peer / ours);

@@ -70,7 +70,9 @@ set(floatlab_compile_errors
   "needs a random source"
   "needs a random source"
   "must have at most 32 bits"
-  "needs a random source")
+  "needs a random source"
+  "exponent bits E must be at most 10"
+  "exponent bits E must be at most 10")
 set(case 0)
 foreach(message IN LISTS floatlab_compile_errors)
   math(EXPR case "${case} + 1")

@@ -1,7 +1,7 @@
 // floatlab/math.hpp: correctly rounded elementary and activation functions for every
 // cfloat of up to 32 bits, in every rounding mode (stochastic<R> included).
 //
-//   exp exp2 expm1 log log2 log1p tanh erf
+//   exp exp2 expm1 log log2 log1p tanh erf sin cos, pow(x, y)
 //   logistic (= sigmoid) softplus silu gelu (erf form) gelu_tanh (tanh form)
 //   logistic_grad (= sigmoid_grad) tanh_grad softplus_grad (= logistic): training derivatives
 // (activations.hpp: softmax, log_sum_exp, and silu/gelu derivatives built from these).
@@ -54,7 +54,8 @@ namespace floatlab {
 // Test hook: how often the double-word step could not decide the rounding.
 struct math_counter_values {
   unsigned long long calls = 0;       // evaluations that reached the rounding test
-  unsigned long long fallbacks = 0;   // ... and needed the triple-double step
+  unsigned long long fast_misses = 0; // ... where the double step's test failed (double-word next)
+  unsigned long long fallbacks = 0;   // ... and the double-word step's test failed (triple-double next)
   unsigned long long unresolved = 0;  // ... and the triple-double step failed too
 };
 inline math_counter_values& math_counters() noexcept {
@@ -424,22 +425,218 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage huge_value(bool neg, std::uint32_t w)
   return round_pack<Fmt, Mode>(neg, 6000, std::uint64_t{1}, true, w);
 }
 
-// Ziv: double-word, then triple-double.
-template <class Fmt, class Mode, class Fn>
-FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexcept {
+// Ziv: double-word, then triple-double. K has eval<N>() (the kernel bound to its argument);
+// eps2, eps3: log2 of its proven relative bounds.
+template <class Fmt, class Mode, class K>
+FLOATLAB_HOST_DEVICE typename Fmt::storage ziv_kernel(const K& kernel, int eps2, int eps3, std::uint32_t w) noexcept {
   constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
   FLOATLAB_MATH_COUNT(calls);
-  const scaled<2> r2 = Fn::template eval<2>(x);
-  const cell c2 = round_cell<2>(r2.v, r2.k, q, Fn::eps2_log2);
+  const scaled<2> r2 = kernel.template eval<2>();
+  const cell c2 = round_cell<2>(r2.v, r2.k, q, eps2);
   if (c2.ok) return pack_cell<Fmt, Mode>(c2, w);
   FLOATLAB_MATH_COUNT(fallbacks);
-  const scaled<3> r3 = Fn::template eval<3>(x);
-  const cell c3 = round_cell<3>(r3.v, r3.k, q, Fn::eps3_log2);
+  const scaled<3> r3 = kernel.template eval<3>();
+  const cell c3 = round_cell<3>(r3.v, r3.k, q, eps3);
   if (c3.ok) return pack_cell<Fmt, Mode>(c3, w);
   FLOATLAB_MATH_COUNT(unresolved);
   const cell c = round_cell<3>(r3.v, r3.k, q, -200);
   if (c.ok) return pack_cell<Fmt, Mode>(c, w);
   return exact_value<Fmt, Mode>(r3.v[0] < 0, r3.v[0], r3.k, w);  // v on the grid: best effort
+}
+
+// ---- the first step: plain double ---------------------------------------------------------
+// Before the double-word step, the functions below run a double kernel (u = 2^-53) with its
+// own proven bound |v 2^k - f| <= 2^eps1 |v 2^k|, and a rounding test on the double's bits:
+// fast_round below. log_fast and exp2_fast rely on the argument having at most 24
+// significant bits (every cfloat of up to 32 bits), which makes their reductions exact. The bounds count plain roundings (a compiler that contracts
+// a * b + c into an fma only removes roundings; the exactness claims hold for fma too).
+
+// The double step is small: inlined into each function (the call overhead was a third of it).
+#if defined(__GNUC__) && !FLOATLAB_CUDA
+#define FLOATLAB_MATH_HOT FLOATLAB_HOST_DEVICE __attribute__((always_inline))
+#else
+#define FLOATLAB_MATH_HOT FLOATLAB_HOST_DEVICE
+#endif
+
+struct fast_value {
+  double v;
+  int k;  // f ~ v 2^k
+};
+
+// e^x for a double |x| <= 2000: x = (64 n' + j) ln2/64 + r. Cody-Waite with C1 = ln2/64 cut
+// to 35 bits: n C1 is exact (|n| < 2^18) and so is x - n C1 (for n != 0, |x| >= 2^-8: both
+// are multiples of 2^-60 and the difference is below 2^-7, 53 bits; for n = 0 it is x). r = that - n C2 (C2 the next 53
+// bits; |r| <= ln2/128 + 2^-41, n from a rounded product): error <= u|r| + 2^-75. e^r - 1 by Horner of degree 6 (truncation
+// |r|^7/7! e^|r| <= 2^-65): 2.01u relative. v = T_j + T_j p with T_j = RN(2^(j/64)): T_j u,
+// T_j p 2^-7.5 u, the sum u, p's error 2^-59 absolute: |v - e^x 2^-k| <= 2.05u |v| (2^-52).
+namespace fast {
+FLOATLAB_HOST_DEVICE constexpr double cut(double v, int low_bits) noexcept {  // clear low significand bits
+  return bit_cast<double>(bit_cast<std::uint64_t>(v) & ~((std::uint64_t{1} << low_bits) - 1));
+}
+inline constexpr double ln2_64_hi = cut(tb::ln2_64[0], 18);
+inline constexpr double ln2_64_lo = (tb::ln2_64[0] - ln2_64_hi) + tb::ln2_64[1];
+inline constexpr double ln2_hi = cut(tb::ln2[0], 11);  // 42 bits: e ln2_hi exact for |e| < 2^11
+inline constexpr double ln2_lo = (tb::ln2[0] - ln2_hi) + tb::ln2[1];
+}  // namespace fast
+
+// e^r - 1 = r + r^2 (1/2 + r/6) + r^4 (1/24 + r/120 + r^2/720), Estrin's scheme (shorter
+// dependency chains than Horner; the loop over an array is latency-bound). |r| <= 2^-7.5:
+// the r^4 part is below 2^-34 |r| and the r^2 part below 2^-8 |r|, so the two final sums
+// dominate the error: u + 1.01u relative to p, the same 2.01u as Horner's.
+FLOATLAB_MATH_HOT double expm1_poly6(double r) noexcept {
+  const double r2 = r * r;
+  const double a = 0.5 + r * tb::inv_fact[3][0];
+  const double b = (tb::inv_fact[4][0] + r * tb::inv_fact[5][0]) + r2 * tb::inv_fact[6][0];
+  return r + r2 * (a + r2 * b);
+}
+
+FLOATLAB_MATH_HOT fast_value exp_fast(double x) noexcept {
+  const double nd = nearest_int(x * tb::inv_ln2_64);
+  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
+  const double p = expm1_poly6(r);
+  const int n = static_cast<int>(nd);
+  const int j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return {t + t * p, (n - j) / 64};
+}
+// 2^x: x = n/64 + f exactly (|f| <= 1/128), r = f ln2 (2u relative): as exp_fast, 2.1u.
+FLOATLAB_MATH_HOT fast_value exp2_fast(double x) noexcept {
+  const double nd = nearest_int(x * 64);
+  const double r = (x - nd * 0.015625) * tb::ln2[0];
+  const double p = expm1_poly6(r);
+  const int n = static_cast<int>(nd);
+  const int j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return {t + t * p, (n - j) / 64};
+}
+// e^z - 1 for |z| < 1/16 by Horner of degree 9 (relative truncation |z|^9/10! e^|z| < 2^-57.7;
+// each step's error damped by |z| <= 1/16): 2.1u.
+FLOATLAB_MATH_HOT double expm1_small_fast(double z) noexcept {
+  double q = tb::inv_fact[9][0];
+  for (int n = 8; n >= 1; --n) q = q * z + tb::inv_fact[n][0];
+  return q * z;
+}
+// e^z - 1 for -45 <= z <= 100: below 1/16 in magnitude the series (2.1u), else e^z - 1 with
+// e^z from exp_fast (2.1u, amplified by e^z/|e^z - 1| <= 16.5, + u for the subtraction): 36u.
+FLOATLAB_MATH_HOT double expm1_fast(double z) noexcept {
+  if (fabs_d(z) < 0.0625) return expm1_small_fast(z);
+  const fast_value e = exp_fast(z);
+  return e.v * pow2(e.k) - 1;  // e.k in [-65, 145]: exact scaling
+}
+
+// log x, x > 0 normal with at most 24 significant bits. Near 1 (|x - 1| < 1/16): t = x - 1
+// (exact, Sterbenz), s = t/(2 + t) (2 + t exact: 27 bits; the quotient u), log(1+t) = 2s(1 +
+// s^2/3 + ... + s^10/11) (|s| <= 1/31: truncation < 2^-63): s u, s^2 damped, Horner u, 2s*P u:
+// 3.1u. Elsewhere x = 2^e m, cell j, t = m r_j - 1 exact (24 + 9 bits, then Sterbenz), log(1+t)
+// by Horner of degree 8 (|t| <= 0.0118: truncation 2^-60.8, Horner 2u|t|), e ln2_hi + (-log r_j)_hi
+// by two_sum (exact), the low parts (e ln2_lo, (-log r_j)_lo, log1p t, the two_sum error; two
+// roundings of <= 0.012) added, then one rounding: |log x| >= 0.0606 there, so the absolute
+// 2^-57.3 is 0.8u relative: 1.8u. Bound 3.1u (2^-51.4).
+FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
+  if (fabs_d(x - 1.0) < 0.0625) {
+    const double t = x - 1.0;
+    const double s = t / (2.0 + t);
+    const double s2 = s * s;
+    double q = tb::inv_odd[5][0];
+    for (int i = 4; i >= 0; --i) q = q * s2 + tb::inv_odd[i][0];
+    return 2 * s * q;
+  }
+  int e = exponent_of(x);
+  double m = x * pow2(-e);
+  if (m >= 1.4375) {
+    m *= 0.5;
+    ++e;
+  }
+  const int j = static_cast<int>((m - 0.6875) * 64);
+  const double t = m * tb::log_r[j] - 1.0;
+  // log1p t = t - t^2/2 + ... - t^8/8, Estrin: t + t^2 (-1/2 + t/3) + t^4 (c4 + t c5 + t^2 (c6 +
+  // t c7 + t^2 c8)); the t^4 part is below 2^-25 |t|: u + 1.01u relative, as Horner.
+  const double t2 = t * t;
+  const double a = -0.5 + t * 0.3333333333333333;
+  const double c = (-0.16666666666666666 + t * 0.14285714285714285) - t2 * 0.125;
+  const double b = (-0.25 + t * 0.2) + t2 * c;
+  const double lp = t + t2 * (a + t2 * b);
+  const double ed = static_cast<double>(e);
+  const eft_result<double> h = two_sum(ed * fast::ln2_hi, tb::log_nlr[j][0]);
+  const double lo = ((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp;
+  return h.hi + lo;
+}
+
+// tanh |x| = em/(em + 2), em = e^(2|x|) - 1 (expm1_fast, 36u where 2|x| >= 1/16, 2.1u below):
+// the quotient scales em's error by 2/(em + 2) <= 1 and adds 2u: 38u (2^-47.7).
+FLOATLAB_MATH_HOT fast_value tanh_fast(double x) noexcept {
+  const double em = expm1_fast(2 * fabs_d(x));
+  const double y = em / (em + 2.0);
+  return {x < 0 ? -y : y, 0};
+}
+// logistic: x >= 0: 1/(1 + E), E = e^-x (2.1u; 1 + E: u + 2.1u E/(1 + E); 1/: u): 4.2u;
+// x < 0: E/(1 + E) with E = e^x: 5.2u. 1 + E is 1 when E < 2^-200 (relative 2^-200).
+FLOATLAB_MATH_HOT fast_value logistic_fast(double x) noexcept {
+  const fast_value e = exp_fast(x >= 0 ? -x : x);
+  const double d = e.k < -200 ? 1.0 : 1.0 + e.v * pow2(e.k);
+  if (x >= 0) return {1.0 / d, 0};
+  return {e.v / d, e.k};
+}
+
+// The rounding test of the double step. v has the 53-bit significand m and |f - v 2^k| <=
+// 2^eps |v 2^k| < 2^(eps + 53) units of m's last place =: rad. With d = m mod 2^(53 - q), the
+// q-bit cell [C, C + 2^(53-q)) holding v: rad <= d and d + rad <= 2^(53-q) put f and v both
+// strictly inside it, so they round alike in every mode (the q bits hold the last place, the
+// rounding bit and the R stochastic bits; both are off the grid, so inexact), and rounding v
+// itself (exact, 53 bits) through round_pack is rounding f. Needs q <= 50 (a cell of >= 8
+// units); v zero, subnormal, infinite or NaN fails the test.
+template <class Fmt, class Mode>
+FLOATLAB_MATH_HOT bool fast_round(const fast_value& r, int eps_log2, std::uint32_t w,
+                                     typename Fmt::storage& out) noexcept {
+  constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
+  static_assert(q <= 50, "fast_round: the double step needs q <= 50");
+  const std::uint64_t b = bit_cast<std::uint64_t>(r.v);
+  const int be = static_cast<int>((b >> 52) & 0x7FF);
+  if (be == 0 || be == 0x7FF) return false;
+  const std::uint64_t m = (b & 0xFFFFFFFFFFFFFull) | (std::uint64_t{1} << 52);
+  const std::uint64_t rad = std::uint64_t{1} << (eps_log2 + 53);  // eps_log2 >= -53
+  constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q);
+  const std::uint64_t d = m & (cell - 1);
+  if (d < rad || d + rad > cell) return false;
+  if constexpr (fits_hw<Fmt, double> && Fmt::exponent_bits <= 9) {
+    // The branch-free encoder of the double path (float_path.hpp, its domain E <= 9: proven
+    // the same as round_pack) on v 2^k, when that is a normal double.
+    if (r.k >= -1000 && r.k <= 1000) {
+      const double s = r.v * pow2(r.k);
+      if (fabs_d(s) >= 0x1p-1000) {
+        out = encode_from<Fmt, Mode, double>(s, 0, w);
+        return true;
+      }
+    }
+  }
+  out = round_pack<Fmt, Mode>(r.v < 0, be - 1075 + r.k, m, false, w);
+  return true;
+}
+
+template <class Fn>
+struct unary_kernel {
+  double x;
+  template <int N>
+  FLOATLAB_HOST_DEVICE scaled<N> eval() const noexcept { return Fn::template eval<N>(x); }
+};
+template <class Fn, class = void>
+struct has_fast_step : std::false_type {};
+template <class Fn>
+struct has_fast_step<Fn, std::void_t<decltype(Fn::eval1(0.0))>> : std::true_type {};
+
+// The double step first where the function has one (Fn::eval1, bound Fn::eps1_log2) and the
+// rounding needs q <= 50 bits, then double-word and triple-double.
+template <class Fmt, class Mode, class Fn>
+FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexcept {
+  if constexpr (has_fast_step<Fn>::value && Fmt::precision + stochastic_bits_v<Mode> + 1 <= 50) {
+    typename Fmt::storage out{};
+    if (fast_round<Fmt, Mode>(Fn::eval1(x), Fn::eps1_log2, w, out)) {
+      FLOATLAB_MATH_COUNT(calls);
+      return out;
+    }
+    FLOATLAB_MATH_COUNT(fast_misses);
+  }
+  return ziv_kernel<Fmt, Mode>(unary_kernel<Fn>{x}, Fn::eps2_log2, Fn::eps3_log2, w);
 }
 
 // ---- the functions: special values, exact and asymptotic cases, then ziv ------------------
@@ -456,6 +653,8 @@ struct in {
 
 struct fn_exp {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 5u^2, 6u^3 (exp_core)
+  static constexpr int eps1_log2 = -51;  // 2.05u (exp_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp_core<N>(X<N>(x)); }
   template <class Fmt, class Mode>
@@ -472,6 +671,8 @@ struct fn_exp {
 
 struct fn_exp2 {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // as exp_core
+  static constexpr int eps1_log2 = -51;  // 2.1u (exp2_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp2_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp2_core<N>(x); }
   template <class Fmt, class Mode>
@@ -489,6 +690,11 @@ struct fn_exp2 {
 
 struct fn_expm1 {
   static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // 86u^2, 103u^3
+  static constexpr int eps1_log2 = -47;  // 36u (expm1_fast); e^x alone above 100: 2.05u
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
+    if (x > 100) return exp_fast(x);
+    return {expm1_fast(x), 0};
+  }
   // Above 100, e^x - 1 = e^x (1 - e^-x): e^x alone is within 2^-144 (and stays scaled).
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -510,6 +716,8 @@ struct fn_expm1 {
 
 struct fn_log {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 133u^2, 200u^3
+  static constexpr int eps1_log2 = -51;  // 3.1u (log_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x), 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return {log_core<N>(X<N>(x)), 0}; }
   template <class Fmt, class Mode>
@@ -525,6 +733,8 @@ struct fn_log {
 
 struct fn_log2 {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // log_core + 6u^2
+  static constexpr int eps1_log2 = -50;  // 3.1u + u + u/2 (the constant)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x) * tb::inv_ln2[0], 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     return {log_core<N>(X<N>(x)) * cst<N>(tb::inv_ln2), 0};
@@ -566,6 +776,8 @@ struct fn_log1p {
 
 struct fn_tanh {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 2 * 86u^2 + 12.8u^2; 214u^3
+  static constexpr int eps1_log2 = -47;  // 38u (tanh_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return tanh_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     const X<N> em = expm1_core<N>(X<N>(2 * fabs_d(x)));
@@ -619,6 +831,8 @@ FLOATLAB_HOST_DEVICE scaled<N> logistic_core(double x) noexcept {
 
 struct fn_logistic {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 23u^2, 24u^3
+  static constexpr int eps1_log2 = -50;  // 5.2u (logistic_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return logistic_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return logistic_core<N>(x); }
   template <class Fmt, class Mode>
@@ -638,6 +852,11 @@ struct fn_logistic {
 
 struct fn_silu {
   static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // logistic + 5u^2
+  static constexpr int eps1_log2 = -50;  // 5.2u + u
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
+    const fast_value s = logistic_fast(x);
+    return {s.v * x, s.k};
+  }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     const scaled<N> s = logistic_core<N>(x);
@@ -794,24 +1013,392 @@ struct fn_tanh_grad {
   }
 };
 
+// ---- sin and cos -------------------------------------------------------------------------
+// Reduction: x = n pi/64 + r, |r| <= pi/128, n mod 128 kept. For |x| < 2^-6 (below pi/128)
+// n = 0 and r = x. Otherwise Payne-Hanek (Payne, Hanek, "Radian reduction for trigonometric
+// functions", SIGNUM Newsletter 18(1), 1983; Ng, "Argument reduction for huge arguments: good
+// to the last bit", 1992) in integer arithmetic: x = m 2^e (m < 2^53), and x 64/pi =
+// m 2^(e+5) sum_i b_i 2^-i with b_i the bits of 2/pi. Bits with e + 5 - i >= 7 contribute
+// multiples of 128 (m is an integer): the window starts at s = max(1, e - 1), holds 320 bits
+// and m times it is exact (6 words). It leaves sh >= 313 bits below the point, and the
+// omitted tail of 2/pi is < m 2^-sh < 2^-260 in units of x 64/pi. Over every double y the
+// distance of y 2/pi to the nearest integer is at least 2^-61.6 (Muller, "Elementary
+// Functions", 3rd ed., 2016, 11.4: the worst case y = 6381956970095103 2^797 has |y mod pi/2|
+// = 2^-60.9); x 64/pi = (32 x) 2/pi with 32 x a double (|x| < 2^1019), so the fraction f has
+// at most 62 leading zeros and at least 251 known bits: relative error < 2^-198. Its first
+// 212 bits become four exact doubles; r = f pi/64 with the constant in N terms. Relative error
+// of r: N = 2: two + 2u^2 (the chunks), constant u^2, * 5u^2: 10u^2; N = 3: 17u^3.
+struct trig_reduced {
+  int n;        // n mod 128
+  bool neg;     // sign of r
+  double d[4];  // |r| / (pi/64) = d0 + d1 + d2 + d3 (exact doubles, decreasing, non-overlapping)
+};
+
+// 64 bits of the little-endian 384-bit p starting at bit pos >= 0 (bits above 383 read as zero).
+FLOATLAB_HOST_DEVICE constexpr std::uint64_t bits_at(const std::uint64_t (&p)[6], int pos) noexcept {
+  std::uint64_t r = 0;
+  for (int i = 0; i < 64; i += 32) {  // two 32-bit halves keep every shift below 64
+    const int q = pos + i;
+    if (q >= 384) continue;
+    const int w = q / 64, o = q % 64;
+    std::uint64_t v = p[w] >> o;
+    if (o > 32 && w + 1 < 6) v |= p[w + 1] << (64 - o);
+    r |= (v & 0xFFFFFFFFull) << i;
+  }
+  return r;
+}
+
+FLOATLAB_HOST_DEVICE trig_reduced payne_hanek(double ax) noexcept {  // ax >= 2^-6, finite
+  const std::uint64_t m = (bit_cast<std::uint64_t>(ax) & 0xFFFFFFFFFFFFFull) | (std::uint64_t{1} << 52);
+  const int e = exponent_of(ax) - 52;  // ax = m 2^e
+  const int E = e + 5;                  // x 64/pi = m 2^E (2/pi)
+  const int s = E - 6 > 1 ? E - 6 : 1;  // first bit of 2/pi that matters mod 128
+  const int w = (s - 1) / 64, off = (s - 1) % 64;
+  std::uint64_t f[5];  // the window, little-endian: f[4] holds bits s .. s+63
+  for (int k = 0; k < 5; ++k) {
+    const std::uint64_t hi = tb::two_over_pi_bits[w + k], lo = tb::two_over_pi_bits[w + k + 1];
+    f[4 - k] = off == 0 ? hi : (hi << off) | (lo >> (64 - off));
+  }
+  std::uint64_t p[6] = {};
+  for (int k = 0; k < 5; ++k) {  // p += m f[k] 2^(64k)
+    const u128 prod = static_cast<u128>(m) * f[k];
+    u128 acc = static_cast<u128>(p[k]) + static_cast<std::uint64_t>(prod);
+    p[k] = static_cast<std::uint64_t>(acc);
+    acc = (acc >> 64) + p[k + 1] + static_cast<std::uint64_t>(prod >> 64);
+    p[k + 1] = static_cast<std::uint64_t>(acc);
+    for (int c = k + 2; c < 6 && (acc >> 64) != 0; ++c) {
+      acc = static_cast<u128>(p[c]) + 1;
+      p[c] = static_cast<std::uint64_t>(acc);
+    }
+  }
+  const int sh = s + 319 - E;  // x 64/pi = p 2^-sh; 313 <= sh <= 373
+  trig_reduced t{static_cast<int>(bits_at(p, sh) & 127), false, {0, 0, 0, 0}};
+  std::uint64_t g[4];  // the 256 fraction bits below the point, g[0] the top
+  for (int i = 0; i < 4; ++i) g[i] = bits_at(p, sh - 64 * (i + 1));
+  if (g[0] >> 63) {  // f >= 1/2: n + 1 and the fraction 1 - g, negative
+    t.n = (t.n + 1) & 127;
+    t.neg = true;
+    bool borrow = true;  // two's complement of the 256-bit g
+    for (int i = 3; i >= 0; --i) {
+      g[i] = ~g[i] + (borrow ? 1 : 0);
+      borrow = borrow && g[i] == 0;
+    }
+  }
+  // Leading zeros of g (at least 1, at most 63 by the bound above), then h = g << lz.
+  int wz = 0;
+  while (wz < 3 && g[wz] == 0) ++wz;
+  if (g[wz] == 0) return t;  // not reached (f != 0); r = 0 then
+  const int bz = 63 - msb(g[wz]);
+  const int lz = 64 * wz + bz;
+  std::uint64_t h[4];
+  for (int i = 0; i < 4; ++i) {
+    const std::uint64_t a = i + wz < 4 ? g[i + wz] : 0, b = i + wz + 1 < 4 ? g[i + wz + 1] : 0;
+    h[i] = bz == 0 ? a : (a << bz) | (b >> (64 - bz));
+  }
+  for (int c = 0; c < 4; ++c) {  // chunk c: bits 53c .. 53c + 52 of h, from the top
+    const int w = 53 * c / 64, o = 53 * c % 64;
+    const std::uint64_t top = o == 0 ? h[w] : (h[w] << o) | (h[w + 1] >> (64 - o));
+    t.d[c] = static_cast<double>(top >> 11) * pow2(-53 * (c + 1) - lz);  // exact: 53 bits, >= 2^-480
+  }
+  return t;
+}
+
+// sin r / cos r on |r| <= pi/128 (1 + 2^-90): Taylor in r^2 by Horner, k <= 6 (N = 2) or 9
+// (N >= 3) (truncation relative 2^-115.1 / 2^-172.4 for sin, 2^-111.2 / 2^-168.0 for cos,
+// generator). sin: r^2 5u^2, Horner ends in + 1 (3u^2, the earlier steps damped by
+// r^2/6 < 2^-13), * r 5u^2: 8.1u^2 plus the error of r; cos: 3.1u^2 (N = 3: 8.1 / 4.1u^3).
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> sin_poly(const X<N>& r, const X<N>& r2) noexcept {
+  constexpr int K = N == 2 ? 6 : 9;
+  X<N> q = cst3<N>(tb::inv_fact[2 * K + 1]);
+  if (K % 2) q = -q;
+  for (int k = K - 1; k >= 0; --k) {
+    const X<N> c = cst3<N>(tb::inv_fact[2 * k + 1]);
+    q = q * r2 + (k % 2 ? -c : c);
+  }
+  return q * r;
+}
+template <int N>
+FLOATLAB_HOST_DEVICE X<N> cos_poly(const X<N>& r2) noexcept {
+  constexpr int K = N == 2 ? 6 : 9;
+  constexpr int top = 2 * K;
+  X<N> q = cst3<N>(tb::inv_fact[top]);
+  if (K % 2) q = -q;
+  for (int k = K - 1; k >= 0; --k) {
+    const int i = 2 * k;
+    const X<N> c = cst3<N>(tb::inv_fact[i]);
+    q = q * r2 + (k % 2 ? -c : c);
+  }
+  return q;
+}
+
+// sin x (cosine: shift = 32, i.e. + pi/2). With q = n + shift mod 128 = 32 Q + j, theta =
+// j pi/64 + r: the result is sin theta, cos theta, -sin theta, -cos theta for Q = 0..3, and
+// sin theta = S_j cos r + C_j sin r, cos theta = C_j cos r - S_j sin r (S_j = sin(j pi/64),
+// C_j = S_(32-j)); j = 0: sin r, cos r alone. For j >= 1, theta is in [pi/128, pi/2 - pi/128],
+// and |S_j cos r| + |C_j sin r| <= 3 |sin theta| (the worst case j = 1, r = -pi/128 gives
+// 2.998), the same for cos theta: the cancellation costs at most a factor 3. N = 2: the terms
+// are off by (u^2 table + 3.2u^2 + 5u^2) and (u^2 + 18.2u^2 + 5u^2) relative, the sum by
+// 3u^2: 3 * 24.2u^2 + 3u^2 = 76u^2 (2^-99.7). N = 3: 3 * 30u^3 + 4u^3 = 94u^3 (2^-152.4).
+template <int N>
+FLOATLAB_HOST_DEVICE scaled<N> sincos_core(double x, int shift) noexcept {
+  const double ax = fabs_d(x);
+  int n = 0;
+  X<N> r = X<N>(ax);
+  if (ax >= 0x1p-6) {
+    const trig_reduced t = payne_hanek(ax);
+    X<N> f = X<N>(t.d[0]);
+    for (int i = 1; i < (N < 3 ? 3 : 4); ++i) f = f + t.d[i];
+    r = f * cst<N>(tb::pi_64);
+    if (t.neg) r = -r;
+    n = t.n;
+  }
+  const X<N> r2 = r * r;
+  const int q = (n + shift) & 127, Q = q >> 5, j = q & 31;
+  X<N> v;
+  if (j == 0) {
+    v = (Q & 1) ? cos_poly<N>(r2) : sin_poly<N>(r, r2);
+  } else {
+    const X<N> S = cst3<N>(tb::sin_pi64[j]), C = cst3<N>(tb::sin_pi64[32 - j]);
+    const X<N> s = sin_poly<N>(r, r2), c = cos_poly<N>(r2);
+    v = (Q & 1) ? C * c - S * s : S * c + C * s;
+  }
+  if (Q >= 2) v = -v;
+  if (shift == 0 && x < 0) v = -v;  // sin is odd, cos even
+  return {v, 0};
+}
+
+// The double step of sin/cos: the same reduction, r = d0 P0 + (d0 P1 + d1 P0) with pi/64 =
+// P0 + P1 (2u relative); sin r = r + r r^2 (-1/6 + r^2 (1/120 - r^2/5040)) (truncation
+// r^8/9! < 2^-61 relative; 3.01u), cos r = 1 + r^2 (-1/2 + r^2 (1/24 - r^2/720)) (2^-58;
+// 1.05u); the combination with S_j, C_j (RN doubles, u): terms off by 3.05u and 5.01u, sum u,
+// cancellation at most 3: 16.03u (2^-48.99).
+FLOATLAB_MATH_HOT fast_value sincos_fast(double x, int shift) noexcept {
+  const double ax = fabs_d(x);
+  int n = 0;
+  double r = ax;
+  if (ax >= 0x1p-6) {
+    const trig_reduced t = payne_hanek(ax);
+    r = t.d[0] * tb::pi_64[0] + (t.d[0] * tb::pi_64[1] + t.d[1] * tb::pi_64[0]);
+    if (t.neg) r = -r;
+    n = t.n;
+  }
+  const double r2 = r * r;
+  const double sr = r + r * r2 * (-tb::inv_fact[3][0] + r2 * (tb::inv_fact[5][0] - r2 * tb::inv_fact[7][0]));
+  const double cr = 1.0 + r2 * (-0.5 + r2 * (tb::inv_fact[4][0] - r2 * tb::inv_fact[6][0]));
+  const int q = (n + shift) & 127, Q = q >> 5, j = q & 31;
+  double v;
+  if (j == 0) {
+    v = (Q & 1) ? cr : sr;
+  } else {
+    const double S = tb::sin_pi64[j][0], C = tb::sin_pi64[32 - j][0];
+    v = (Q & 1) ? C * cr - S * sr : S * cr + C * sr;
+  }
+  if (Q >= 2) v = -v;
+  if (shift == 0 && x < 0) v = -v;
+  return {v, 0};
+}
+
+struct fn_sin {
+  static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 76u^2, 94u^3 (sincos_core)
+  static constexpr int eps1_log2 = -48;                    // 16.03u (sincos_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return sincos_fast(x, 0); }
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 0); }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return pack_nan<Fmt>();  // invalid
+    if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
+    if (fabs_d(a.x) < 0x1p-30) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x), -1, w);  // x - x^3/6
+    return ziv<Fmt, Mode, fn_sin>(a.x, w);
+  }
+};
+
+struct fn_cos {
+  static constexpr int eps2_log2 = -98, eps3_log2 = -150;
+  static constexpr int eps1_log2 = -48;
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return sincos_fast(x, 32); }
+  template <int N>
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 32); }
+  template <class Fmt, class Mode>
+  FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
+    FLOATLAB_MATH_SPECIALS_NAN
+    if (a.cls == value_class::inf) return pack_nan<Fmt>();
+    if (a.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);
+    if (fabs_d(a.x) < 0x1p-30) return near_value<Fmt, Mode>(false, 1.0, -1, w);  // 1 - x^2/2
+    return ziv<Fmt, Mode, fn_cos>(a.x, w);
+  }
+};
+
+// ---- pow ------------------------------------------------------------------------------------
+// x^y = e^t, t = y log|x| (x, y finite, nonzero; the sign from an odd integer y). t: log_core
+// (133u^2 / 200u^3 relative) times y (2u^2 / 4u^3), so |t - y log|x|| <= 135u^2 |t|; exp_core
+// adds 5u^2 for an exact argument and |t| times the argument's relative error: the bound is
+// (5 + 136 |t|) u^2 (N = 3: (6 + 205 |t|) u^3), taken at run time from |t| (|t| <= 1000).
+struct pow_kernel {
+  double ax, y;
+  bool neg;
+  template <int N>
+  FLOATLAB_HOST_DEVICE scaled<N> eval() const noexcept {
+    const scaled<N> e = exp_core<N>(log_core<N>(X<N>(ax)) * y);
+    return {neg ? -e.v : e.v, e.k};
+  }
+};
+
+// ceil(log2(c0 + c1 |t|)) - 53 N, the log2 of the bound above (|t| from a double near it).
+FLOATLAB_HOST_DEVICE constexpr int pow_eps_log2(double c0, double c1, double t, int N) noexcept {
+  return exponent_of(c0 + c1 * fabs_d(t) * (1 + 0x1p-40)) + 1 - 53 * N;
+}
+
+// Odd significand and exponent of a finite nonzero double: |v| = m 2^e, m odd.
+struct odd_split {
+  std::uint64_t m;
+  int e;
+};
+FLOATLAB_HOST_DEVICE constexpr odd_split split_odd(double v) noexcept {
+  const double a = fabs_d(v);
+  const int ea = exponent_of(a);
+  const auto m = static_cast<std::uint64_t>(a * pow2(52 - ea));  // 53-bit integer, exact
+  const int tz = msb(m & (~m + 1));                               // trailing zeros
+  return {m >> tz, ea - 52 + tz};
+}
+FLOATLAB_HOST_DEVICE constexpr std::uint64_t isqrt64(std::uint64_t v) noexcept {  // floor(sqrt v)
+  std::uint64_t r = 0;
+  for (int b = 31; b >= 0; --b) {
+    const std::uint64_t c = r | (std::uint64_t{1} << b);
+    if (c * c <= v) r = c;
+  }
+  return r;
+}
+
+// Exact cases. x = mx 2^ex (mx odd), y = my 2^ey (my odd). x^y is a dyadic number exactly
+// when y is an integer and y >= 0 or mx = 1, or y = k/2^s (s >= 1, k odd) and x is the 2^s-th
+// power of a dyadic z, with z^k dyadic (Lauter, Lefevre, "An efficient rounding boundary test
+// for pow(x, y) in double precision", IEEE TC 58(2), 2009, section 2 for the argument). Such
+// values are rounded exactly here whenever they have at most 127 significant bits; the others
+// (more bits, or 1/odd^k, or algebraic irrationals) are at least 2^-142 relative away from any
+// point of the <= 57-bit grid or are counted by the Ziv steps as unresolved (never seen).
+// Returns false when x^y is not handled here.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t w, typename Fmt::storage& out) noexcept {
+  odd_split xs = split_odd(ax);
+  const odd_split ys = split_odd(y);
+  if (ys.e < 0) {  // y = k/2^s: take s square roots of x exactly, or give up
+    if (-ys.e > 60) return false;  // x = 1 is handled before; otherwise no 2^61-th power
+    for (int i = 0; i < -ys.e; ++i) {
+      const std::uint64_t r = isqrt64(xs.m);
+      if ((xs.e & 1) != 0 || r * r != xs.m) return false;
+      xs.m = r;
+      xs.e /= 2;
+    }
+  }
+  // x^y = (mx 2^ex)^Y with Y = k (s >= 1) or y itself, an integer.
+  const double Y = ys.e < 0 ? (y < 0 ? -1.0 : 1.0) * static_cast<double>(ys.m) : y;
+  if (xs.m == 1) {  // a power of two: 2^(ex Y)
+    const double k = Y * xs.e;
+    if (k > 5000) out = huge_value<Fmt, Mode>(neg, w);
+    else if (k < -5000) out = tiny_value<Fmt, Mode>(neg, w);
+    else out = exact_value<Fmt, Mode>(neg, 1.0, static_cast<int>(k), w);
+    return true;
+  }
+  if (Y < 0 || Y > 127) return false;  // 1/odd^k is not dyadic; odd^128 has > 127 bits
+  const int bits = msb(static_cast<u128>(xs.m)) + 1;
+  const int k = static_cast<int>(Y);
+  u128 acc = xs.m;
+  for (int i = 1; i < k; ++i) {
+    if (msb(acc) + 1 + bits > 127) return false;  // more than 127 bits: the Ziv steps decide
+    acc *= xs.m;
+  }
+  const long long ek = static_cast<long long>(xs.e) * k;  // |ex| <= 1100, k <= 127
+  out = round_pack<Fmt, Mode>(neg, static_cast<int>(ek), acc, false, w);
+  return true;
+}
+
+// pow per IEEE 754-2019 9.2.1 (special cases listed there), then the exact cases, the
+// region |t| < 2^-60 (x^y = 1 + t + ..., 0 < |x^y - 1| < 2^-59), over/underflow, Ziv.
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage pow_run(in a, in b, std::uint32_t w) noexcept {
+  if (b.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(x, +-0) = 1, even NaN x
+  if (a.cls == value_class::finite && a.x == 1.0) return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(+1, y), even NaN y
+  if (a.cls == value_class::nan || b.cls == value_class::nan) return pack_nan<Fmt>();
+  const double ay = fabs_d(b.x);
+  const bool y_int = b.cls == value_class::finite && (ay >= 0x1p52 || nearest_int(ay) == ay);
+  const bool y_odd = y_int && ay < 0x1p53 && (static_cast<std::uint64_t>(ay) & 1) != 0;
+  if (b.cls == value_class::inf) {
+    if (a.cls == value_class::finite && a.x == -1.0) return exact_value<Fmt, Mode>(false, 1.0, 0, w);
+    const bool below_one = a.cls == value_class::zero || (a.cls == value_class::finite && fabs_d(a.x) < 1.0);
+    return below_one != b.neg ? pack_zero<Fmt>(false) : pack_inf<Fmt>(false);
+  }
+  if (a.cls == value_class::zero) {  // y < 0: divideByZero
+    const bool neg = y_odd && a.neg;
+    return b.neg ? pack_inf<Fmt>(neg) : pack_zero<Fmt>(neg);
+  }
+  if (a.cls == value_class::inf) {  // pow(-inf, y) = pow(-0, -y)
+    const bool neg = y_odd && a.neg;
+    return b.neg ? pack_zero<Fmt>(neg) : pack_inf<Fmt>(neg);
+  }
+  if (a.neg && !y_int) return pack_nan<Fmt>();  // invalid
+  const bool neg = a.neg && y_odd;
+  const double ax = fabs_d(a.x);
+  typename Fmt::storage out{};
+  if (pow_exact<Fmt, Mode>(ax, b.x, neg, w, out)) return out;
+  // t = y log|x| to 4.1u relative (log_fast 3.1u, the product u): enough for the decisions below.
+  const double t = log_fast(ax) * b.x;
+  if (fabs_d(t) < 0x1p-60) return near_value<Fmt, Mode>(neg, 1.0, t > 0 ? 1 : -1, w);
+  if (t > 1000) return huge_value<Fmt, Mode>(neg, w);  // beyond every format's range
+  if (t < -1000) return tiny_value<Fmt, Mode>(neg, w);
+  // The double step: e^t by exp_fast, off by 2.05u for an exact t and by |t| 4.1u (1 + 2^-40)
+  // from t's error: the bound (2.1 + 4.2 |t|) u.
+  if constexpr (Fmt::precision + stochastic_bits_v<Mode> + 1 <= 50) {
+    const fast_value e = exp_fast(t);
+    typename Fmt::storage fast_out{};
+    if (fast_round<Fmt, Mode>({neg ? -e.v : e.v, e.k}, pow_eps_log2(2.1, 4.2, t, 1), w, fast_out)) {
+      FLOATLAB_MATH_COUNT(calls);
+      return fast_out;
+    }
+    FLOATLAB_MATH_COUNT(fast_misses);
+  }
+  return ziv_kernel<Fmt, Mode>(pow_kernel{ax, b.x, neg}, pow_eps_log2(5, 136, t, 2), pow_eps_log2(6, 205, t, 3), w);
+}
+
 #undef FLOATLAB_MATH_SPECIALS_NAN
 
-// Decode x exactly to a double, dispatch.
-template <class Fn, int E, int M, class R, class Enc, class... Args>
-FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
-  static_assert(1 + E + M <= 32, "floatlab math functions: the format (1 + E + M bits) must have at most 32 bits");
-  static_assert(E <= 10, "floatlab math functions: exponent bits E must be at most 10 (double range)");
-  static_assert(sizeof...(Args) <= 2, "f(x [, mode] [, rng])");
-  using Mode = mode_of_t<R, Args...>;
-  using F = format<E, M, Enc>;
-  const std::uint32_t w = word_from<Mode>(args...);
-  const unpacked u = unpack<F>(x.bits());
+// Decode x exactly to a double.
+template <class F>
+FLOATLAB_HOST_DEVICE in decode_in(typename F::storage bits) noexcept {
+  if constexpr (fits_hw<F, double>) {  // the branch-free decoder (float_path.hpp), classes from the double
+    const double d = decode_to<F, double>(bits);
+    const bool neg = (bit_cast<std::uint64_t>(d) >> 63) != 0;
+    if (d != d) return {value_class::nan, neg, 0.0};
+    if (d == 0) return {value_class::zero, neg, 0.0};
+    if (fabs_d(d) > 0x1.fffffffffffffp1023) return {value_class::inf, neg, 0.0};
+    return {value_class::finite, neg, d};
+  }
+  const unpacked u = unpack<F>(bits);
   in a{u.cls, u.sign, 0.0};
   if (u.cls == value_class::finite) {
     const double m = static_cast<double>(u.sig);  // exact: < 2^24
     a.x = (u.sign ? -m : m) * pow2(u.exp);        // exact: 2^exp >= 2^-560
   }
-  return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(a, w));
+  return a;
+}
+
+template <int E, int M>
+FLOATLAB_HOST_DEVICE constexpr void check_format() noexcept {
+  static_assert(1 + E + M <= 32, "floatlab math functions: the format (1 + E + M bits) must have at most 32 bits");
+  static_assert(E <= 10, "floatlab math functions: exponent bits E must be at most 10 (double range)");
+}
+
+// Decode x, dispatch.
+template <class Fn, int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
+  check_format<E, M>();
+  static_assert(sizeof...(Args) <= 2, "f(x [, mode] [, rng])");
+  using Mode = mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const std::uint32_t w = word_from<Mode>(args...);
+  return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(decode_in<F>(x.bits()), w));
 }
 
 }  // namespace detail::cr
@@ -841,6 +1428,23 @@ FLOATLAB_MATH_FUNCTION(sigmoid_grad, fn_logistic_grad)
 FLOATLAB_MATH_FUNCTION(softplus_grad, fn_logistic)       // softplus' = logistic
 FLOATLAB_MATH_FUNCTION(tanh_grad, fn_tanh_grad)          // tanh'(x) = 1 - tanh^2
 
+FLOATLAB_MATH_FUNCTION(sin, fn_sin)
+FLOATLAB_MATH_FUNCTION(cos, fn_cos)
+
 #undef FLOATLAB_MATH_FUNCTION
+#undef FLOATLAB_MATH_HOT
+
+// x^y, correctly rounded; special cases of IEEE 754-2019 9.2.1 (pow(x, +-0) = 1 and
+// pow(+1, y) = 1 even for NaN, pow(x < 0, non-integer) = NaN, pow(+-0, y < 0) = +-inf, ...).
+template <int E, int M, class R, class Enc, class... Args>
+FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> pow(cfloat<E, M, R, Enc> x, cfloat<E, M, R, Enc> y, Args&&... args) noexcept {
+  detail::cr::check_format<E, M>();
+  static_assert(sizeof...(Args) <= 2, "pow(x, y [, mode] [, rng])");
+  using Mode = detail::mode_of_t<R, Args...>;
+  using F = format<E, M, Enc>;
+  const std::uint32_t w = detail::word_from<Mode>(args...);
+  return cfloat<E, M, R, Enc>::from_bits(
+      detail::cr::pow_run<F, Mode>(detail::cr::decode_in<F>(x.bits()), detail::cr::decode_in<F>(y.bits()), w));
+}
 
 }  // namespace floatlab

@@ -206,6 +206,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                                       needs p+R+1 <= 53)
 //   F16C          detail/float_path.hpp nearest_even     binary16, opt-in with         float path's
 //                                                        -DFLOATLAB_USE_F16C           conversions
+//   math double   math.hpp fast_round   every mode with  p + R + 1 <= 50; the encoder    exp exp2 expm1 log
+//                                       p + R + 1 <= 50  (double path's) for E <= 9       log2 tanh logistic silu
 //   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
 //
 // Why exact: float/nearest: RN_p(RN_q(x op y)) = RN_p(x op y) for q >= 2p + 2 (Figueroa 1995,
@@ -223,6 +225,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //   test_random_mpfr: 15 larger formats vs MPFR, every mode; test_hardware_agreement:
 //     binary16/bfloat16/binary32/binary64 vs the hardware in the four IEEE modes.
 //   vectorize_cfloat_loops (ctest): the loops vectorize at -O3 -march=x86-64-v3.
+//   math double: test_math (every input of binary16, bfloat16, cfloat<6,9> and the 8-bit
+//     formats, 9 modes, vs MPFR; binary32 random + hard), test_math_trig "fast step" (the
+//     double kernels' bounds vs MPFR, the test's miss rate).
 // The fast paths assume the default floating-point environment (no FTZ/DAZ; round to
 // nearest, except that the directed modes also agree when the hardware rounds that way).
 

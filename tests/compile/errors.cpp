@@ -32,6 +32,10 @@ auto x = fl::block_quantize(fl::array_view<const float>(in), fl::array_view<std:
 auto x = fl::exp(fl::binary64{1.0});  // math.hpp: formats of at most 32 bits
 #elif FLOATLAB_ERROR_CASE == 12
 auto x = fl::exp(fl::binary16{1.0}, fl::round::stochastic<8>{});  // no random source
+#elif FLOATLAB_ERROR_CASE == 13
+auto x = fl::sin(fl::cfloat<11, 20>{1.0});  // math.hpp: E = 11 (binary64's range) is rejected
+#elif FLOATLAB_ERROR_CASE == 14
+auto x = fl::pow(fl::cfloat<11, 20>{1.0}, fl::cfloat<11, 20>{2.0});  // pow: the same rule
 #endif
 
 int main() { return 0; }

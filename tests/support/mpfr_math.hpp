@@ -46,12 +46,19 @@ class reference {
   // its ternary gives the side of f(x) when the 600-bit value falls on the output grid;
   // where it cannot (ternary 0 after inexact steps), the precision is raised.
   void eval(fn f, mpfr_srcptr x, mpfr_ptr out) {
+    eval_with([&] { return compute(f, x); }, out, name(f));
+  }
+  // The same for a computation given by the caller (tests of functions outside fn):
+  // compute() sets value() at the working precision from value(), scratch_a(), scratch_b()
+  // and returns the ternary value of its last operation.
+  template <class Compute>
+  void eval_with(Compute compute, mpfr_ptr out, const char* label) {
     for (int p = prec; p <= 16 * prec; p *= 4) {
       mpfr_set_prec(v_, p);
       mpfr_set_prec(a_, p);
       mpfr_set_prec(b_, p);
       mpfr_clear_flags();
-      const int last = compute(f, x);
+      const int last = compute();
       const bool exact = !mpfr_inexflag_p();
       if (mpfr_inf_p(v_) && mpfr_overflow_p()) {  // beyond MPFR's range: a huge finite value
         const int sign = mpfr_sgn(v_);
@@ -72,10 +79,12 @@ class reference {
       }
       return;
     }
-    std::printf("mathref: %s undecided at %d bits\n", name(f), 16 * prec);
+    std::printf("mathref: %s undecided at %d bits\n", label, 16 * prec);
     std::abort();
   }
   mpfr_ptr value() { return v_; }
+  mpfr_ptr scratch_a() { return a_; }
+  mpfr_ptr scratch_b() { return b_; }
 
   bool is_odd(mpfr_srcptr z) {
     mpfr_t s;

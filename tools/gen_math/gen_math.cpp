@@ -10,7 +10,9 @@
 //   expm1 Taylor on |r| <= ln2/128 (+ reduction slack), degree n: Lagrange remainder
 //     |r|^(n+1)/(n+1)! * e^|r|.
 //   log via 2 atanh(s) = 2 sum s^(2i+1)/(2i+1), |s| <= smax: tail <= 2 s^(2n+3)/((2n+3)(1-s^2)).
+//   sin/cos Taylor on |r| <= pi/128: alternating, tail below the first omitted term.
 // tools/gen_math/check_bounds.sollya re-derives the supnorms with Sollya's supnorm().
+#include <cstdint>  // before mpfr.h: enables mpfr_get_uj
 #include <cstdio>
 #include <cmath>
 #include <initializer_list>
@@ -159,6 +161,43 @@ int main() {
   std::printf("};\n");
   std::printf("inline constexpr double log_t_max = %a;  // max |m r_j - 1| over the cells\n", tmax * (1 + 1e-12));
 
+  // ---- sin/cos: pi/64, sin(j pi/64) for j = 0..32 (cos(j pi/64) = sin((32 - j) pi/64)),
+  // and the bits of 2/pi for the Payne-Hanek reduction.
+  mpfr_const_pi(a, MPFR_RNDN);
+  mpfr_div_ui(b, a, 64, MPFR_RNDN);
+  std::printf("\n// sin/cos: x = n pi/64 + r, |r| <= pi/128.\n");
+  constant("pi_64", b, 4);
+  std::printf("// sin(j pi/64), j = 0..32.\nFLOATLAB_MATH_TABLE double sin_pi64[33][3] = {\n");
+  for (int j = 0; j <= 32; ++j) {
+    mpfr_mul_ui(c, b, j, MPFR_RNDN);
+    mpfr_sin(c, c, MPFR_RNDN);
+    double t[3];
+    split(c, 3, t);
+    std::printf("    ");
+    print_terms(t, 3);
+    std::printf(",\n");
+  }
+  std::printf("};\n");
+  // 2/pi = sum_i b_i 2^-i: word w holds b_(64w+1) .. b_(64w+64), the first bit in the top.
+  constexpr int pi_words = 24;  // bits up to 1536: enough for exponents up to 2^1024
+  std::printf("// Bits of 2/pi after the binary point, 64 per word, the most significant first (%d bits).\n",
+              64 * pi_words);
+  std::printf("FLOATLAB_MATH_TABLE unsigned long long two_over_pi_bits[%d] = {\n", pi_words);
+  {
+    mpfr_t v, f;
+    mpfr_inits2(4000, v, f, (mpfr_ptr)nullptr);
+    mpfr_const_pi(v, MPFR_RNDN);
+    mpfr_ui_div(v, 2, v, MPFR_RNDN);
+    for (int w = 0; w < pi_words; ++w) {
+      mpfr_mul_2ui(v, v, 64, MPFR_RNDN);  // exact
+      mpfr_floor(f, v);
+      std::printf("    0x%016llxull,\n", static_cast<unsigned long long>(mpfr_get_uj(f, MPFR_RNDN)));
+      mpfr_sub(v, v, f, MPFR_RNDN);
+    }
+    mpfr_clears(v, f, (mpfr_ptr)nullptr);
+  }
+  std::printf("};\n");
+
   // ---- proved truncation bounds ----
   std::printf("\n// Truncation bounds proved by the generator (MPFR, rounded up), log2 of the bound:\n");
   // expm1 Taylor: |r| <= ln2/128 + 2^-40 (slack for an inexact reduction input).
@@ -197,6 +236,38 @@ int main() {
     mpfr_div(b, b, c, MPFR_RNDU);
     std::printf("//   log1p via atanh, terms i = 0..%d, |s| <= 1/31: relative <= 2^%.1f\n", n, log2_up(b));
     std::printf("inline constexpr double atanh_terms%d_bound_log2 = %.1f;\n", n, log2_up(b));
+  }
+  // sin r = r sum_(k<=K) (-1)^k r^(2k)/(2k+1)!, cos r = sum_(k<=K) (-1)^k r^(2k)/(2k)! on
+  // |r| <= pi/128 (1 + 2^-90): alternating series with decreasing terms, so the tail is below
+  // the first omitted term; relative to |sin r| >= |r| (1 - r^2/6) and cos r >= 1 - r^2/2.
+  mpfr_const_pi(a, MPFR_RNDU);
+  mpfr_div_ui(a, a, 128, MPFR_RNDU);
+  mpfr_set_d(c, 1 + std::ldexp(1.0, -90), MPFR_RNDU);
+  mpfr_mul(a, a, c, MPFR_RNDU);  // rmax
+  for (int K : {6, 9}) {
+    mpfr_t num, den;
+    mpfr_inits2(P, num, den, (mpfr_ptr)nullptr);
+    // sin: r^(2K+2)/(2K+3)! / (1 - r^2/6)
+    mpfr_pow_ui(num, a, 2 * K + 2, MPFR_RNDU);
+    mpfr_fac_ui(den, 2 * K + 3, MPFR_RNDD);
+    mpfr_div(num, num, den, MPFR_RNDU);
+    mpfr_sqr(den, a, MPFR_RNDU);
+    mpfr_div_ui(den, den, 6, MPFR_RNDU);
+    mpfr_ui_sub(den, 1, den, MPFR_RNDD);
+    mpfr_div(num, num, den, MPFR_RNDU);
+    std::printf("//   sin Taylor k <= %d on |r| <= pi/128: relative <= 2^%.1f\n", K, log2_up(num));
+    std::printf("inline constexpr double sin_terms%d_bound_log2 = %.1f;\n", K, log2_up(num));
+    // cos: r^(2K+2)/(2K+2)! / (1 - r^2/2)
+    mpfr_pow_ui(num, a, 2 * K + 2, MPFR_RNDU);
+    mpfr_fac_ui(den, 2 * K + 2, MPFR_RNDD);
+    mpfr_div(num, num, den, MPFR_RNDU);
+    mpfr_sqr(den, a, MPFR_RNDU);
+    mpfr_div_ui(den, den, 2, MPFR_RNDU);
+    mpfr_ui_sub(den, 1, den, MPFR_RNDD);
+    mpfr_div(num, num, den, MPFR_RNDU);
+    std::printf("//   cos Taylor k <= %d on |r| <= pi/128: relative <= 2^%.1f\n", K, log2_up(num));
+    std::printf("inline constexpr double cos_terms%d_bound_log2 = %.1f;\n", K, log2_up(num));
+    mpfr_clears(num, den, (mpfr_ptr)nullptr);
   }
   std::printf("\n}  // namespace floatlab::detail::math_tables\n");
   mpfr_clears(a, b, c, (mpfr_ptr)nullptr);

@@ -250,6 +250,72 @@ FLOATLAB_MATH_TABLE double log_nlr[48][3] = {
 };
 inline constexpr double log_t_max = 0x1.8000000001a64p-7;  // max |m r_j - 1| over the cells
 
+// sin/cos: x = n pi/64 + r, |r| <= pi/128.
+FLOATLAB_MATH_TABLE double pi_64[4] = {0x1.921fb54442d18p-5, 0x1.1a62633145c07p-59, -0x1.f1976b7ed8fbcp-115, 0x1.4cf98e804177dp-169};
+// sin(j pi/64), j = 0..32.
+FLOATLAB_MATH_TABLE double sin_pi64[33][3] = {
+    {0x0p+0, 0x0p+0, 0x0p+0},
+    {0x1.91f65f10dd814p-5, -0x1.912bd0d569a9p-61, -0x1.d7476f4c4b019p-115},
+    {0x1.917a6bc29b42cp-4, -0x1.e2718d26ed688p-60, -0x1.18edefcf7ef57p-116},
+    {0x1.2c8106e8e613ap-3, 0x1.13000a89a11ep-58, 0x1.f07f9fe14048cp-112},
+    {0x1.8f8b83c69a60bp-3, -0x1.26d19b9ff8d82p-57, 0x1.9b09f9ca72c69p-111},
+    {0x1.f19f97b215f1bp-3, -0x1.42deef11da2c4p-57, -0x1.b4ce553ffbd03p-111},
+    {0x1.294062ed59f06p-2, -0x1.5d28da2c4612dp-56, 0x1.7eea71c14d05cp-110},
+    {0x1.58f9a75ab1fddp-2, -0x1.efdc0d58cf62p-62, -0x1.f072f54189325p-119},
+    {0x1.87de2a6aea963p-2, -0x1.72cedd3d5a61p-57, -0x1.11e4420e0a4b5p-112},
+    {0x1.b5d1009e15ccp-2, 0x1.5b362cb974183p-57, -0x1.cfcff7c31af0cp-113},
+    {0x1.e2b5d3806f63bp-2, 0x1.e0d891d3c6841p-58, 0x1.878ed68aad82ap-112},
+    {0x1.073879922ffeep-1, -0x1.a5a014347406cp-55, 0x1.0157dad78ffcbp-109},
+    {0x1.1c73b39ae68c8p-1, 0x1.b25dd267f66p-55, -0x1.56f3106b0516dp-109},
+    {0x1.30ff7fce17035p-1, -0x1.efcc626f74a6fp-57, -0x1.68e6523ac8297p-114},
+    {0x1.44cf325091dd6p-1, 0x1.8076a2cfdc6b3p-57, 0x1.11a6e1c0b805fp-111},
+    {0x1.57d69348cecap-1, -0x1.75720992bfbb2p-55, 0x1.a94c2fd0f385ap-112},
+    {0x1.6a09e667f3bcdp-1, -0x1.bdd3413b26456p-55, 0x1.57d3e3adec175p-109},
+    {0x1.7b5df226aafafp-1, -0x1.0f537acdf0ad7p-56, -0x1.4951b1cc475b3p-111},
+    {0x1.8bc806b151741p-1, -0x1.2c5e12ed1336dp-55, 0x1.cc9ab51d0df4ep-110},
+    {0x1.9b3e047f38741p-1, -0x1.30ee286712474p-55, -0x1.96d598bf43c65p-110},
+    {0x1.a9b66290ea1a3p-1, 0x1.9f630e8b6dac8p-60, 0x1.f345a348e97cdp-115},
+    {0x1.b728345196e3ep-1, -0x1.bc69f324e6d61p-55, -0x1.6f0112635b4d1p-110},
+    {0x1.c38b2f180bdb1p-1, -0x1.6e0b1757c8d07p-56, -0x1.d3f8010ae0079p-111},
+    {0x1.ced7af43cc773p-1, -0x1.e7b6bb5ab58aep-58, 0x1.525e5e3766505p-113},
+    {0x1.d906bcf328d46p-1, 0x1.457e610231ac2p-56, -0x1.4f3f87abe1619p-111},
+    {0x1.e212104f686e5p-1, -0x1.014c76c126527p-55, 0x1.0e62b13b565c2p-109},
+    {0x1.e9f4156c62ddap-1, 0x1.760b1e2e3f81ep-55, -0x1.1ce7542369ecdp-109},
+    {0x1.f0a7efb9230d7p-1, 0x1.52c7adc6b4989p-56, -0x1.db915a9794d33p-110},
+    {0x1.f6297cff75cbp-1, 0x1.562172a361fd3p-56, -0x1.63744e82fc701p-110},
+    {0x1.fa7557f08a517p-1, -0x1.7a0a8ca13571fp-55, -0x1.2a212f347e949p-111},
+    {0x1.fd88da3d12526p-1, -0x1.87df6378811c7p-55, 0x1.ba7bd68b25db4p-110},
+    {0x1.ff621e3796d7ep-1, -0x1.c57bc2e24aa15p-57, 0x1.453dcf53e4baap-112},
+    {0x1p+0, 0x0p+0, 0x0p+0},
+};
+// Bits of 2/pi after the binary point, 64 per word, the most significant first (1536 bits).
+FLOATLAB_MATH_TABLE unsigned long long two_over_pi_bits[24] = {
+    0xa2f9836e4e441529ull,
+    0xfc2757d1f534ddc0ull,
+    0xdb6295993c439041ull,
+    0xfe5163abdebbc561ull,
+    0xb7246e3a424dd2e0ull,
+    0x06492eea09d1921cull,
+    0xfe1deb1cb129a73eull,
+    0xe88235f52ebb4484ull,
+    0xe99c7026b45f7e41ull,
+    0x3991d639835339f4ull,
+    0x9c845f8bbdf9283bull,
+    0x1ff897ffde05980full,
+    0xef2f118b5a0a6d1full,
+    0x6d367ecf27cb09b7ull,
+    0x4f463f669e5fea2dull,
+    0x7527bac7ebe5f17bull,
+    0x3d0739f78a5292eaull,
+    0x6bfb5fb11f8d5d08ull,
+    0x56033046fc7b6babull,
+    0xf0cfbc209af4361dull,
+    0xa9e391615ee61b08ull,
+    0x6599855f14a06840ull,
+    0x8dffd8804d732731ull,
+    0x06061556ca73a8c9ull,
+};
+
 // Truncation bounds proved by the generator (MPFR, rounded up), log2 of the bound:
 //   expm1 Taylor degree 11 on |r| <= ln2/128 + 2^-40: absolute <= 2^-119.1
 inline constexpr double expm1_degree11_bound_log2 = -119.1;
@@ -263,5 +329,13 @@ inline constexpr double expm1_small_degree22_bound_log2 = -161.4;
 inline constexpr double atanh_terms10_bound_log2 = -113.5;
 //   log1p via atanh, terms i = 0..14, |s| <= 1/31: relative <= 2^-153.5
 inline constexpr double atanh_terms14_bound_log2 = -153.5;
+//   sin Taylor k <= 6 on |r| <= pi/128: relative <= 2^-115.1
+inline constexpr double sin_terms6_bound_log2 = -115.1;
+//   cos Taylor k <= 6 on |r| <= pi/128: relative <= 2^-111.2
+inline constexpr double cos_terms6_bound_log2 = -111.2;
+//   sin Taylor k <= 9 on |r| <= pi/128: relative <= 2^-172.4
+inline constexpr double sin_terms9_bound_log2 = -172.4;
+//   cos Taylor k <= 9 on |r| <= pi/128: relative <= 2^-168.0
+inline constexpr double cos_terms9_bound_log2 = -168.0;
 
 }  // namespace floatlab::detail::math_tables
