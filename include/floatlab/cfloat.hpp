@@ -38,6 +38,7 @@ namespace detail {
 //   float path   nearest_even, p <= 11, E <= 8          + - * / sqrt   (float_path.hpp)
 //   nearest path nearest_even, p <= 25, E <= 9          + - * / sqrt   (nearest_path.hpp)
 //   double path  any mode, p <= 26, E <= 9 (stochastic: p + R + 1 <= 53), and fma (double_path.hpp)
+//   Newton sqrt  deterministic modes, p <= 11, E <= 9    sqrt, ahead of the above (float_path.hpp)
 //   integer kernels: everything else, and constant evaluation (clang does not fold every fma
 //   and sqrt), with the same bits.
 
@@ -78,7 +79,8 @@ template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_bits(std::uint64_t a, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
-      if constexpr (float_path_ok<Fmt, Mode>) return sqrt_f<Fmt>(a);
+      if constexpr (sqrt_newton_ok<Fmt, Mode>) return sqrt_n<Fmt, Mode>(a, w);
+      else if constexpr (float_path_ok<Fmt, Mode>) return sqrt_f<Fmt>(a);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(sqrt_d(decode_nearest<Fmt>(a)));
       else return sqrt_d<Fmt, Mode>(a, w);
     }
