@@ -48,3 +48,12 @@ FLOATLAB_LOOP1(fl::e4m3, sqrt_rz_e4m3, fl::sqrt(a[i], fl::round::toward_zero{}))
 FLOATLAB_LOOP1(c69, sqrt_c69, fl::sqrt(a[i]))  // VEC
 FLOATLAB_LOOP1(c69, sqrt_odd_c69, fl::sqrt(a[i], fl::round::odd{}))  // VEC
 // clang-format on
+// The float TwoSum path (double_path.hpp): directed modes and round::odd in binary32 lanes.
+// clang-format off
+FLOATLAB_LOOP(fl::binary16, mul_up_binary16, fl::mul(a[i], b[i], fl::round::upward{}))  // VEC
+FLOATLAB_LOOP(fl::binary16, div_rz_binary16, fl::div(a[i], b[i], fl::round::toward_zero{}))  // VEC
+FLOATLAB_LOOP(fl::binary16, fma_down_binary16, fl::fma(a[i], b[i], c[i], fl::round::downward{}))  // VEC
+FLOATLAB_LOOP(fl::binary16, add_odd_binary16, fl::add(a[i], b[i], fl::round::odd{}))  // VEC
+FLOATLAB_LOOP(c69, fma_rz_c69, fl::fma(a[i], b[i], c[i], fl::round::toward_zero{}))  // VEC
+FLOATLAB_LOOP(fl::e5m2, div_up_e5m2, fl::div(a[i], b[i], fl::round::upward{}))  // VEC
+// clang-format on
