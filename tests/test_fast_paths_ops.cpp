@@ -301,3 +301,37 @@ static_assert(twosum_float_mul_ok<fmt<binary16>, round::stochastic<12>> && !twos
               "stochastic: p + R + 1 <= 24");
 static_assert(!twosum_float_mul_ok<fmt<cfloat<5, 11>>, round::upward>, "p = 12: double path");
 }  // namespace
+
+// ---- philox_bulk_rng (random.hpp): one Philox block per SIMD lane --------------------------
+// Its words are philox_rng's, i.e. philox4x32(seed, counter, stream) block after block,
+// whatever the vector width the compiler chose: this file is built for the baseline and for
+// x86-64-v3 (test_fast_paths_ops_v3), and both compare with the scalar constexpr philox4x32.
+TEST_CASE("philox_bulk_rng's vectorized fill gives philox4x32's words at every size and offset", "[fast_path][random]") {
+  for (std::uint64_t seed : {0ull, 7ull, 0x0123456789ABCDEFull}) {
+    for (std::uint64_t stream : {0ull, 3ull, 0xFFFFFFFF00000001ull}) {
+      philox_bulk_rng bulk(seed, stream);
+      std::uint64_t counter = 0;
+      int used = 4;
+      philox_block block{};
+      auto next = [&] {
+        if (used == 4) {
+          block = philox4x32(seed, static_cast<std::uint32_t>(counter), static_cast<std::uint32_t>(counter >> 32),
+                             static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32));
+          ++counter;
+          used = 0;
+        }
+        return block.w[used++];
+      };
+      std::vector<std::uint32_t> buf(1200);
+      std::uint64_t words = 0, bad = 0;
+      for (std::size_t n : {0, 1, 3, 4, 5, 63, 64, 255, 256, 257, 1023, 1200, 2, 7, 1000}) {
+        bulk.fill(buf.data(), n);
+        for (std::size_t i = 0; i < n; ++i, ++words) bad += buf[i] != next();
+        bad += bulk() != next();
+        ++words;
+      }
+      REQUIRE(words == 4155);  // the sizes above, plus one () after each
+      REQUIRE(bad == 0);
+    }
+  }
+}
