@@ -261,7 +261,7 @@ TEST_CASE("fma: all 2^32 (a, b) pairs of binary16 against hard addends, nearest-
 // + - * / in the directed modes, round::odd and stochastic through the float TwoSum path:
 // random + edge operand pairs vs the kernels (the 8-bit formats: test_exhaustive_*, every pair).
 TEMPLATE_TEST_CASE("float TwoSum path: + - * / off nearest-even equal the kernels", "[fast_path][directed]", binary16,
-                   (cfloat<6, 9>), (cfloat<7, 10>), (cfloat<7, 8>), (cfloat<4, 11>),
+                   (cfloat<6, 9>), (cfloat<7, 10>), (cfloat<7, 8>), (cfloat<4, 11>), bfloat16, tf32,
                    (cfloat<5, 10, round::nearest_even, encoding::ieee_ftz>)) {
   using F = typename TestType::format_type;
   operands::generator<F> gen(0xD1 + F::total_bits * 7 + F::exponent_bits);
@@ -300,6 +300,8 @@ static_assert(!twosum_float_mul_ok<fmt<bfloat16>, round::nearest_even> && twosum
 static_assert(twosum_float_mul_ok<fmt<binary16>, round::stochastic<12>> && !twosum_float_mul_ok<fmt<binary16>, round::stochastic<13>>,
               "stochastic: p + R + 1 <= 24");
 static_assert(!twosum_float_mul_ok<fmt<cfloat<5, 11>>, round::upward>, "p = 12: double path");
+static_assert(twosum_float_add_ok<fmt<bfloat16>, round::toward_zero> && !twosum_float_add_ok<fmt<bfloat16>, round::stochastic<4>>,
+              "emax 127: + - in float with the overflow fix, not for stochastic rounding");
 }  // namespace
 
 // ---- philox_bulk_rng (random.hpp): one Philox block per SIMD lane --------------------------
@@ -334,4 +336,34 @@ TEST_CASE("philox_bulk_rng's vectorized fill gives philox4x32's words at every s
       REQUIRE(bad == 0);
     }
   }
+}
+
+TEMPLATE_TEST_CASE("float TwoSum path: sums that overflow float (emax 127) equal the kernels in every mode", "[fast_path][directed]",
+                   bfloat16, tf32) {
+  using F = typename TestType::format_type;
+  exhaustive::tally t;
+  const std::string name = oracle::format_desc::of<F>().name();
+  // Pairs of the 2^(M+1) largest magnitudes of either sign (sums near and beyond 2^128):
+  // every 7th second operand, and for tf32 every 9th first operand.
+  const std::uint64_t top = F::max_finite_bits, span = std::uint64_t{2} << F::fraction_bits;
+  const std::uint64_t stride_i = span > 256 ? 9 : 1;
+  for (std::uint64_t i = 0; i < span; i += stride_i)
+    for (std::uint64_t j = 0; j < span; j += 7) {
+      for (std::uint64_t signs = 0; signs < 4; ++signs) {
+        const std::uint64_t a = (top - i) | (signs & 1 ? F::sign_mask : 0), b = (top - j) | (signs & 2 ? F::sign_mask : 0);
+        for (ops o : {ops::add, ops::sub}) {
+          auto one = [&](auto mode_tag) {
+            using Mode = decltype(mode_tag);
+            const std::uint64_t got = exhaustive::lib<TestType, Mode>::api(o, a, b, 0, 0);
+            const std::uint64_t want = exhaustive::lib<TestType, Mode>::kernel(o, a, b, 0, 0);
+            t.record(got == want, "op", name, oracle::mode_of<Mode>(), a, b, 0, got, want);
+          };
+          std::apply([&](auto... modes) { (one(modes), ...); }, deterministic_modes{});
+        }
+      }
+    }
+  std::printf("%s overflowing sums: %llu cases, %llu mismatches\n", name.c_str(), (unsigned long long)t.cases,
+              (unsigned long long)t.mismatches);
+  CHECK(t.cases > 10000);
+  REQUIRE(t.mismatches == 0);
 }

@@ -100,8 +100,15 @@ template <class Fmt, class Mode>
 inline constexpr bool twosum_float_ok =
     Fmt::precision <= 11 && fits_hw<Fmt, float> &&
     (!is_stochastic_v<Mode> || Fmt::precision + stochastic_bits_v<Mode> + 1 <= 24);
+// emax = 127 (bfloat16, tf32): a sum of two finite values may overflow float; sum_d then
+// rounds FLT_MAX of the sum's sign instead of the infinity (with whatever error sign TwoSum
+// then finds: FLT_MAX, FLT_MAX plus a sticky bit and the float below it with one all round
+// alike), which every deterministic mode rounds like the exact sum: all of them exceed max +
+// half an ulp of any p <= 11 format with emax 127, and all are inexact. Not for stochastic rounding (its carry on FLT_MAX's
+// fraction depends on the word; the exact sum always overflows).
 template <class Fmt, class Mode>
-inline constexpr bool twosum_float_add_ok = twosum_float_ok<Fmt, Mode> && Fmt::emax <= 126;
+inline constexpr bool twosum_float_add_ok =
+    twosum_float_ok<Fmt, Mode> && (Fmt::emax <= 126 || (Fmt::emax == 127 && !is_stochastic_v<Mode>));
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_mul_ok =
     twosum_float_ok<Fmt, Mode> && Fmt::emax <= 63 && 2 * (Fmt::emin - Fmt::fraction_bits) >= -149;
@@ -126,6 +133,14 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
     constexpr U sign_bit = U{1} << (bit_width_v<U> - 1);
     const U sign_either = (bit_cast<U>(x) | bit_cast<U>(y)) & sign_bit;
     s = bit_cast<H>(static_cast<U>(bit_cast<U>(s0) | (s0 == 0 ? sign_either : U{0})));
+  }
+  if constexpr (std::is_same_v<H, float> && Fmt::emax > 126) {
+    // Overflow of finite operands (see twosum_float_add_ok): FLT_MAX with the sum's sign.
+    constexpr U inf_bits = 0x7F800000u;
+    const U sb = bit_cast<U>(s);
+    const bool finite_ops = ((bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits) & ((bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits);
+    const U over = U{0} - static_cast<U>(finite_ops & ((sb & 0x7FFFFFFFu) == inf_bits));
+    s = bit_cast<H>(static_cast<U>(sb - (over & U{1})));  // +-inf - 1 = +-FLT_MAX
   }
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const H bv = s - x;
