@@ -112,7 +112,7 @@ class philox_bulk_rng : public philox_rng {
     for (std::size_t j = 0; j < count; ++j) {
       const std::uint64_t c = first + j;
       std::uint64_t c0 = c & 0xFFFFFFFFu, c1 = c >> 32, c2 = s0, c3 = s1, k0 = key0, k1 = key1;
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
 #pragma GCC unroll 10
 #endif
       for (int round = 0; round < 10; ++round) {
