@@ -185,6 +185,12 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
   target_compile_options(test_fast_paths_v3 PRIVATE -march=x86-64-v3 -DFLOATLAB_USE_F16C=1)
   add_test(NAME test_fast_paths_v3 COMMAND test_fast_paths_v3 "~[full]")
   set_tests_properties(test_fast_paths_v3 PROPERTIES LABELS ci)
+  # Issue 12's Newton sqrt / fma / directed-mode paths, likewise vectorized.
+  add_executable(test_fast_paths_ops_v3 ${CMAKE_CURRENT_SOURCE_DIR}/test_fast_paths_ops.cpp $<TARGET_OBJECTS:floatlab_test_main>)
+  target_link_libraries(test_fast_paths_ops_v3 PRIVATE floatlab_test_support)
+  target_compile_options(test_fast_paths_ops_v3 PRIVATE -march=x86-64-v3 -DFLOATLAB_USE_F16C=1)
+  add_test(NAME test_fast_paths_ops_v3 COMMAND test_fast_paths_ops_v3 "~[full]")
+  set_tests_properties(test_fast_paths_ops_v3 PROPERTIES LABELS ci)
 endif()
 
 # A user's loops c[i] = a[i] op b[i] over binary16, bfloat16, e4m3 and cfloat<6,9> vectorize

@@ -218,6 +218,27 @@ void format_rows(table& t, const std::string& name, std::map<int, double> (*boos
   }
 }
 
+// floatlab in the other rounding modes, the mode in the type (what a user writes: the
+// operators round in the type's mode; stochastic types draw from thread_rng()). Same operands
+// as the format's nearest-even row; the ratio table below divides by that row.
+template <int E, int M, class Enc, class Mode>
+void mode_row(table& t, const std::string& name, const std::string& mode_name) {
+  using T = fl::cfloat<E, M, Mode, Enc>;
+  using N = fl::cfloat<E, M, fl::round::nearest_even, Enc>;
+  const auto a = operands<N>(0), b = operands<N>(1), c = operands<N>(2);
+  t["floatlab " + name + " " + mode_name] = run_floatlab<T>(a, b, c);
+}
+template <int E, int M, class Enc = fl::encoding::ieee>
+void mode_rows(table& t, const std::string& name) {
+  mode_row<E, M, Enc, fl::round::toward_zero>(t, name, "toward_zero");
+  mode_row<E, M, Enc, fl::round::upward>(t, name, "upward");
+  mode_row<E, M, Enc, fl::round::nearest_away>(t, name, "nearest_away");
+  mode_row<E, M, Enc, fl::round::odd>(t, name, "odd");
+  mode_row<E, M, Enc, fl::round::stochastic<8>>(t, name, "stochastic<8>");
+  mode_row<E, M, Enc, fl::round::stochastic<16>>(t, name, "stochastic<16>");
+}
+const char* const mode_names[] = {"toward_zero", "upward", "nearest_away", "odd", "stochastic<8>", "stochastic<16>"};
+
 template <int E, int M>
 constexpr auto floatx_or_null() {
 #if FLOATLAB_HAVE_FLOATX
@@ -245,6 +266,10 @@ table one_run() {
   format_rows<fl::e4m3>(t, "e4m3", &run_boost<4, -6, 8>, floatx_or_null<4, 3>(), nullptr, nullptr);
   format_rows<fl::e5m2>(t, "e5m2", &run_boost<3, -14, 15>, floatx_or_null<5, 2>(), nullptr, nullptr);
   format_rows<fl::cfloat<6, 9>>(t, "cfloat<6,9>", &run_boost<10, -30, 31>, floatx_or_null<6, 9>(), nullptr, nullptr);
+  mode_rows<5, 10>(t, "binary16");
+  mode_rows<8, 7>(t, "bfloat16");
+  mode_rows<4, 3, fl::encoding::fn>(t, "e4m3");
+  mode_rows<6, 9>(t, "cfloat<6,9>");
   return t;
 }
 
@@ -299,6 +324,21 @@ int main(int argc, char** argv) {
       std::printf("| %s | %s |", f, peer.c_str());
       for (int o = 0; o < 5; ++o) {
         const double r = ratio_med(ours, peer, o);
+        if (r > 0) std::printf(" %.2f |", r); else std::printf(" - |");
+      }
+      std::printf("\n");
+    }
+  }
+  std::printf("\nrounding modes, same run (median over runs): floatlab in the mode / floatlab nearest_even, same format\n\n"
+              "| format | mode | add | mul | div | fma | sqrt |\n|---|---|---|---|---|---|---|\n");
+  for (const char* f : {"binary16", "bfloat16", "e4m3", "cfloat<6,9>"}) {
+    const std::string nearest = std::string("floatlab ") + f;
+    for (const char* m : mode_names) {
+      const std::string row = nearest + " " + m;
+      if (!all[0].count(row)) continue;
+      std::printf("| %s | %s |", f, m);
+      for (int o = 0; o < 5; ++o) {
+        const double r = ratio_med(row, nearest, o);
         if (r > 0) std::printf(" %.2f |", r); else std::printf(" - |");
       }
       std::printf("\n");

@@ -38,6 +38,9 @@ namespace detail {
 //   float path   nearest_even, p <= 11, E <= 8          + - * / sqrt   (float_path.hpp)
 //   nearest path nearest_even, p <= 25, E <= 9          + - * / sqrt   (nearest_path.hpp)
 //   double path  any mode, p <= 26, E <= 9 (stochastic: p + R + 1 <= 53), and fma (double_path.hpp)
+//   Newton sqrt  deterministic modes, p <= 11, E <= 9    sqrt, ahead of the above (float_path.hpp)
+//   float TwoSum the double path in binary32 lanes: p <= 11 (stochastic p + R + 1 <= 24), range
+//                conditions per op (double_path.hpp): fma in every mode, + - * / off nearest_even
 //   integer kernels: everything else, and constant evaluation (clang does not fold every fma
 //   and sqrt), with the same bits.
 
@@ -47,6 +50,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage add_bits(std::uint64_t a, s
     if (!is_constant_evaluated()) {
       if constexpr (float_path_ok<Fmt, Mode>) return add_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) + decode_nearest<Fmt>(b));
+      else if constexpr (twosum_float_add_ok<Fmt, Mode>) return add_d<Fmt, Mode, float>(a, b, w);
       else return add_d<Fmt, Mode>(a, b, w);
     }
   }
@@ -58,6 +62,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_bits(std::uint64_t a, s
     if (!is_constant_evaluated()) {
       if constexpr (float_mul_ok<Fmt, Mode>) return mul_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) * decode_nearest<Fmt>(b));
+      else if constexpr (twosum_float_mul_ok<Fmt, Mode>) return mul_d<Fmt, Mode, float>(a, b, w);
       else return mul_d<Fmt, Mode>(a, b, w);
     }
   }
@@ -69,6 +74,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, s
     if (!is_constant_evaluated()) {
       if constexpr (float_path_ok<Fmt, Mode>) return div_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) / decode_nearest<Fmt>(b));
+      else if constexpr (twosum_float_div_ok<Fmt, Mode>) return div_d<Fmt, Mode, float>(a, b, w);
       else return div_d<Fmt, Mode>(a, b, w);
     }
   }
@@ -78,7 +84,8 @@ template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_bits(std::uint64_t a, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
-      if constexpr (float_path_ok<Fmt, Mode>) return sqrt_f<Fmt>(a);
+      if constexpr (sqrt_newton_ok<Fmt, Mode>) return sqrt_n<Fmt, Mode>(a, w);
+      else if constexpr (float_path_ok<Fmt, Mode>) return sqrt_f<Fmt>(a);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(sqrt_d(decode_nearest<Fmt>(a)));
       else return sqrt_d<Fmt, Mode>(a, w);
     }
@@ -89,7 +96,10 @@ template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage fma_bits(std::uint64_t a, std::uint64_t b, std::uint64_t c,
                                                              std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
-    if (!is_constant_evaluated()) return fma_d<Fmt, Mode>(a, b, c, w);
+    if (!is_constant_evaluated()) {
+      if constexpr (twosum_float_mul_ok<Fmt, Mode>) return fma_d<Fmt, Mode, float>(a, b, c, w);
+      else return fma_d<Fmt, Mode>(a, b, c, w);
+    }
   }
   return finish<Fmt, Mode>(fma<Mode>(unpack<Fmt>(a), unpack<Fmt>(b), unpack<Fmt>(c)), w);
 }

@@ -88,7 +88,9 @@ FLOATLAB_HOST_DEVICE constexpr bool round_up(bool negative, bool kept_odd, Word 
   } else if constexpr (std::is_same_v<Mode, round::downward>) {
     return negative & inexact;
   } else if constexpr (std::is_same_v<Mode, round::odd>) {
-    return inexact & !kept_odd;
+    // inexact and not odd, spelled on unsigned: as `inexact & !kept_odd` GCC 12 makes a select
+    // between booleans of it, which its vectorizer rejects (the loops of the fast paths).
+    return (static_cast<unsigned>(inexact) & ~static_cast<unsigned>(kept_odd)) != 0;
   } else {
     constexpr int R = Mode::bits;
     return stochastic_carry<R>(static_cast<std::uint64_t>(rem >> (W - R)), random_word) != 0;
@@ -208,6 +210,12 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                                                        -DFLOATLAB_USE_F16C           conversions
 //   math double   math.hpp fast_round   every mode with  p + R + 1 <= 50; the encoder    exp exp2 expm1 log
 //                                       p + R + 1 <= 50  (double path's) for E <= 9       log2 tanh logistic silu
+//   Newton sqrt   detail/float_path.hpp every determin-  p <= 11, E <= 9 (ahead of    sqrt
+//                                       istic mode       the float and double paths)
+//   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;
+//                                       needs p+R+1 <= 24) emax <= 126; * fma: emax    + - * / off
+//                                                        <= 63, 2(emin-M) >= -149; /:  nearest_even
+//                                                        see twosum_float_div_ok
 //   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
 //
 // Why exact: float/nearest: RN_p(RN_q(x op y)) = RN_p(x op y) for q >= 2p + 2 (Figueroa 1995,
@@ -215,6 +223,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // float_path.hpp). double: s = RN53(exact) and the sign of exact - s (TwoSum, exact products,
 // fma residuals; Boldo-Muller 2011) form an exact truncation with sticky, rounded once.
 // fma never takes the nearest/float paths (RN53(ab + c) rounded again is not innocuous).
+// Newton sqrt: y within 2^-30 of sqrt(x) lies on the same side of every rounding boundary
+// (they are > 2^-26 away from a p <= 11 root) and an exact root is recognized by squaring
+// (float_path.hpp). float TwoSum: the double path's argument in binary32 (24 >= p + 2 bits),
+// where products, TwoSum and the division residual are exact (double_path.hpp).
 //
 // Proving tests (each compares the fast path with the integer kernels or MPFR bit for bit):
 //   test_exhaustive_{ieee,ieee_ftz,fn,fn_satfinite,fnuz,fnuz_satfinite,finite}: every operand
@@ -224,10 +236,18 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //     at E = 8), vectorized array loops; [full]: all 2^32 pairs of binary16 and bfloat16.
 //   test_random_mpfr: 15 larger formats vs MPFR, every mode; test_hardware_agreement:
 //     binary16/bfloat16/binary32/binary64 vs the hardware in the four IEEE modes.
-//   vectorize_cfloat_loops (ctest): the loops vectorize at -O3 -march=x86-64-v3.
 //   math double: test_math (every input of binary16, bfloat16, cfloat<6,9> and the 8-bit
 //     formats, 9 modes, vs MPFR; binary32 random + hard), test_math_trig "fast step" (the
 //     double kernels' bounds vs MPFR, the test's miss rate).
+//   test_fast_paths_ops (and _v3): Newton sqrt: its 2^-30 bound on every significand of up
+//     to 11 bits, then every pattern of 16 formats of its domain in every deterministic mode
+//     (one call and vectorized loops); fma: every (a, b) pair of e4m3, e5m2, cfloat<3,4>,
+//     e4m3fnuz with 1/61 of the addends, every mode ([full]: all 2^24 triples); 300000 hard
+//     triples (midpoint products, far and cancelling addends, subnormals) of binary16,
+//     cfloat<6,9>, cfloat<7,10>, cfloat<7,8>, ftz, bfloat16, cfloat<4,11> in every mode;
+//     + - * / off nearest-even: 200000 edge pairs of six formats, every mode; all vs kernels.
+//   vectorize_cfloat_loops (ctest): the loops vectorize at -O3 -march=x86-64-v3 (+ - * / fma
+//     sqrt; nearest, directed, odd).
 // The fast paths assume the default floating-point environment (no FTZ/DAZ; round to
 // nearest, except that the directed modes also agree when the hardware rounds that way).
 
@@ -304,7 +324,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //  exact double product, hardware | block_dequantize,          | nearest_even, |code| < 2^31,     | test_convention "dequantize fast paths"
 //    double -> float conversion   | mx::dequantize             | -1022 <= s <= 960; MX exact      |   (every int8 code x exponent; MX x scale)
 //  int64 accumulation             | block.hpp block_dot        | codes <= 16 bits (exact sums)    | test_block "exact integer dot products"
-//  philox_bulk_rng::fill lanes    | random.hpp                 | the words of philox_rng          | test_block "philox_bulk_rng draws ..."
+//  philox_bulk_rng::fill lanes    | random.hpp                 | the words of philox_rng          | test_block "philox_bulk_rng draws ...",
+//    (one block per SIMD lane)    |                            |                                  |   test_fast_paths_ops(_v3) "philox_bulk_rng's ..."
 
 namespace detail {
 // (-1)^negative * (mag + sticky*eps) * 2^exponent rounded once to float in Mode, with its

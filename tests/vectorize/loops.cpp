@@ -1,6 +1,7 @@
 // A user's loops over arrays of cfloat: tests/vectorize/check.sh compiles this file with
 // -O3 -march=x86-64-v3 (AVX2, FMA, F16C whatever the build machine) and requires GCC's
-// -fopt-info-vec-optimized to report every loop marked "VEC" as vectorized.
+// -fopt-info-vec-optimized to report every loop marked "VEC" as vectorized (sqrt included: the
+// Newton square root of float_path.hpp, under the default -fmath-errno).
 #include <floatlab/cfloat.hpp>
 
 #include <cstddef>
@@ -35,4 +36,24 @@ FLOATLAB_LOOP(c69, mul_c69, a[i] * b[i])  // VEC
 FLOATLAB_LOOP(c69, div_c69, a[i] / b[i])  // VEC
 FLOATLAB_LOOP(c69, fma_c69, fl::fma(a[i], b[i], c[i]))  // VEC
 FLOATLAB_LOOP(c69, away_c69, fl::add(a[i], b[i], fl::round::nearest_away{}))  // VEC
+// clang-format on
+#define FLOATLAB_LOOP1(T, NAME, EXPR) \
+  void NAME(const T* __restrict a, T* __restrict c, std::size_t n) { for (std::size_t i = 0; i < n; ++i) c[i] = EXPR; }
+// clang-format off
+FLOATLAB_LOOP1(fl::binary16, sqrt_binary16, fl::sqrt(a[i]))  // VEC
+FLOATLAB_LOOP1(fl::binary16, sqrt_up_binary16, fl::sqrt(a[i], fl::round::upward{}))  // VEC
+FLOATLAB_LOOP1(fl::bfloat16, sqrt_bfloat16, fl::sqrt(a[i]))  // VEC
+FLOATLAB_LOOP1(fl::e4m3, sqrt_e4m3, fl::sqrt(a[i]))  // VEC
+FLOATLAB_LOOP1(fl::e4m3, sqrt_rz_e4m3, fl::sqrt(a[i], fl::round::toward_zero{}))  // VEC
+FLOATLAB_LOOP1(c69, sqrt_c69, fl::sqrt(a[i]))  // VEC
+FLOATLAB_LOOP1(c69, sqrt_odd_c69, fl::sqrt(a[i], fl::round::odd{}))  // VEC
+// clang-format on
+// The float TwoSum path (double_path.hpp): directed modes and round::odd in binary32 lanes.
+// clang-format off
+FLOATLAB_LOOP(fl::binary16, mul_up_binary16, fl::mul(a[i], b[i], fl::round::upward{}))  // VEC
+FLOATLAB_LOOP(fl::binary16, div_rz_binary16, fl::div(a[i], b[i], fl::round::toward_zero{}))  // VEC
+FLOATLAB_LOOP(fl::binary16, fma_down_binary16, fl::fma(a[i], b[i], c[i], fl::round::downward{}))  // VEC
+FLOATLAB_LOOP(fl::binary16, add_odd_binary16, fl::add(a[i], b[i], fl::round::odd{}))  // VEC
+FLOATLAB_LOOP(c69, fma_rz_c69, fl::fma(a[i], b[i], c[i], fl::round::toward_zero{}))  // VEC
+FLOATLAB_LOOP(fl::e5m2, div_up_e5m2, fl::div(a[i], b[i], fl::round::upward{}))  // VEC
 // clang-format on

@@ -63,53 +63,113 @@ FLOATLAB_HOST_DEVICE constexpr double to_double_exact(std::uint64_t bits) noexce
   return bit_cast<double>(sign | (field << 52) | ((u.sig << (52 - n)) & 0xFFFFFFFFFFFFF));
 }
 
-// The operations: s = RN(exact) in double plus the sign of exact - s, encoded in Mode by the
+// The operations: s = RN(exact) in H plus the sign of exact - s, encoded in Mode by the
 // branch-free encoder (float_path.hpp), so that loops over arrays vectorize. An exact zero
-// result gets its sign by a select.
+// result gets its sign by a select. H = double is the double path; H = float the float
+// TwoSum path below (twosum_float_*_ok), the same argument in binary32 lanes, twice as wide.
 FLOATLAB_HOST_DEVICE constexpr int sign_of(double x) noexcept { return (x > 0) - (x < 0); }
+FLOATLAB_HOST_DEVICE constexpr int sign_of(float x) noexcept { return (x > 0) - (x < 0); }
 
-// x + y for exact doubles x, y (the operands of add, or fma's exact product and addend).
+FLOATLAB_HOST_DEVICE float fma_h(float a, float b, float c) noexcept {
+#if FLOATLAB_DEVICE_PASS
+  return ::fmaf(a, b, c);
+#else
+  return __builtin_fmaf(a, b, c);
+#endif
+}
+FLOATLAB_HOST_DEVICE double fma_h(double a, double b, double c) noexcept { return fma_d(a, b, c); }
+
+// ---- the float TwoSum path: the double path's argument in binary32 ---------------------------
+// s = RN24(exact) and the exact sign of exact - s form an exact truncation with sticky as long
+// as s has 24 >= p + 2 bits (stochastic<R>: p + R + 1 <= 24, so that the R bits below the last
+// place are those of s), every operand is exact in float (fits_hw), and the hardware steps are
+// exact where the argument needs them:
+//   add/sub: TwoSum (Knuth) is exact unless the sum overflows: |x + y| <= 2 max < 2^128 for
+//     emax <= 126.
+//   mul, fma: the product has <= 2p <= 22 bits, is below 2^128 for emax <= 63 ((2 - 2^-M)^2
+//     2^126 < 2^128 (1 - 2^-24)) and is a multiple of 2^(2(emin - M)) >= 2^-149 (float's
+//     subnormal quantum): exact. fma's sum p + c is then TwoSum of two floats, below
+//     2^128 - 2^(128-M) + 2^64: no overflow.
+//   div: q = RN24(x/y) is a normal float (|x/y| >= 2^(emin - M - emax - 1) >= 2^-126, and
+//     below 2^(emax + 1 - emin + M) <= 2^127), and r = x - q y is a multiple of lsb(q) lsb(y)
+//     >= 2^(emin - M - emax - 24 + emin - M) >= 2^-149 of magnitude < ulp(q) |y|, so it has
+//     < 24 bits and the fma computes it exactly (Boldo-Muller 2011).
+// sqrt takes the Newton square root (float_path.hpp). Proven on every pattern pair of the
+// 8-bit formats by test_exhaustive_* and for 16-bit formats by test_fast_paths_ops.
 template <class Fmt, class Mode>
-FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(double x, double y, std::uint32_t w) noexcept {
+inline constexpr bool twosum_float_ok =
+    Fmt::precision <= 11 && fits_hw<Fmt, float> &&
+    (!is_stochastic_v<Mode> || Fmt::precision + stochastic_bits_v<Mode> + 1 <= 24);
+// emax = 127 (bfloat16, tf32): a sum of two finite values may overflow float; sum_d then
+// rounds FLT_MAX of the sum's sign instead of the infinity (with whatever error sign TwoSum
+// then finds: FLT_MAX, FLT_MAX plus a sticky bit and the float below it with one all round
+// alike), which every deterministic mode rounds like the exact sum: all of them exceed max +
+// half an ulp of any p <= 11 format with emax 127, and all are inexact. Not for stochastic rounding (its carry on FLT_MAX's
+// fraction depends on the word; the exact sum always overflows).
+template <class Fmt, class Mode>
+inline constexpr bool twosum_float_add_ok =
+    twosum_float_ok<Fmt, Mode> && (Fmt::emax <= 126 || (Fmt::emax == 127 && !is_stochastic_v<Mode>));
+template <class Fmt, class Mode>
+inline constexpr bool twosum_float_mul_ok =
+    twosum_float_ok<Fmt, Mode> && Fmt::emax <= 63 && 2 * (Fmt::emin - Fmt::fraction_bits) >= -149;
+template <class Fmt, class Mode>
+inline constexpr bool twosum_float_div_ok =
+    twosum_float_ok<Fmt, Mode> && Fmt::emin - Fmt::fraction_bits - Fmt::emax - 1 >= -126 &&
+    Fmt::emax + 1 - Fmt::emin + Fmt::fraction_bits <= 127 &&
+    2 * (Fmt::emin - Fmt::fraction_bits) - Fmt::emax - 24 >= -149;
+
+// x + y for exact H values x, y (the operands of add, or fma's exact product and addend).
+template <class Fmt, class Mode, class H = double>
+FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noexcept {
+  using U = typename hw_traits<H>::word;
   // IEEE 754 6.3: an exact zero sum is +0 unless both operands are -0 (the hardware's RN sum
   // does that), or -0 when rounding downward and either operand is negative: that sign bit is
   // ORed into the pattern. Not a select on the zero: GCC would merge it into the encoder's sign
   // and select booleans, which its vectorizer rejects. (Sign bits read from the patterns:
   // std::signbit does not vectorize.)
-  const double s0 = x + y;
-  double s = s0;
+  const H s0 = x + y;
+  H s = s0;
   if constexpr (std::is_same_v<Mode, round::downward>) {
-    const std::uint64_t sign_either = (bit_cast<std::uint64_t>(x) | bit_cast<std::uint64_t>(y)) & (std::uint64_t{1} << 63);
-    s = bit_cast<double>(bit_cast<std::uint64_t>(s0) | (s0 == 0 ? sign_either : std::uint64_t{0}));
+    constexpr U sign_bit = U{1} << (bit_width_v<U> - 1);
+    const U sign_either = (bit_cast<U>(x) | bit_cast<U>(y)) & sign_bit;
+    s = bit_cast<H>(static_cast<U>(bit_cast<U>(s0) | (s0 == 0 ? sign_either : U{0})));
+  }
+  if constexpr (std::is_same_v<H, float> && Fmt::emax > 126) {
+    // Overflow of finite operands (see twosum_float_add_ok): FLT_MAX with the sum's sign.
+    constexpr U inf_bits = 0x7F800000u;
+    const U sb = bit_cast<U>(s);
+    const bool finite_ops = ((bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits) & ((bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits);
+    const U over = U{0} - static_cast<U>(finite_ops & ((sb & 0x7FFFFFFFu) == inf_bits));
+    s = bit_cast<H>(static_cast<U>(sb - (over & U{1})));  // +-inf - 1 = +-FLT_MAX
   }
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
-  const double bv = s - x;
-  const double e = (x - (s - bv)) + (y - bv);
-  return encode_from<Fmt, Mode, double>(s, sign_of(e), w);
+  const H bv = s - x;
+  const H e = (x - (s - bv)) + (y - bv);
+  return encode_from<Fmt, Mode, H>(s, sign_of(e), w);
 }
 
-template <class Fmt, class Mode>
+template <class Fmt, class Mode, class H = double>
 FLOATLAB_HOST_DEVICE typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  return sum_d<Fmt, Mode>(decode_to<Fmt, double>(xb), decode_to<Fmt, double>(yb), w);
+  return sum_d<Fmt, Mode, H>(decode_to<Fmt, H>(xb), decode_to<Fmt, H>(yb), w);
 }
 
-template <class Fmt, class Mode>
+template <class Fmt, class Mode, class H = double>
 FLOATLAB_HOST_DEVICE typename Fmt::storage mul_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  const double s = decode_to<Fmt, double>(xb) * decode_to<Fmt, double>(yb);  // exact
-  return encode_from<Fmt, Mode, double>(s, 0, w);
+  const H s = decode_to<Fmt, H>(xb) * decode_to<Fmt, H>(yb);  // exact
+  return encode_from<Fmt, Mode, H>(s, 0, w);
 }
 
-template <class Fmt, class Mode>
+template <class Fmt, class Mode, class H = double>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  const double x = decode_to<Fmt, double>(xb), y = decode_to<Fmt, double>(yb);
-  const double q = x / y;
+  const H x = decode_to<Fmt, H>(xb), y = decode_to<Fmt, H>(yb);
+  const H q = x / y;
   // x/y - q = r/y with r = x - q*y exact; r is NaN or 0 for the special and zero quotients,
   // whose error sign is 0 (sign_of of a NaN is 0).
-  const double r = fma_d(-q, y, x);
-  return encode_from<Fmt, Mode, double>(q, sign_of(r) * sign_of(y), w);
+  const H r = fma_h(-q, y, x);
+  return encode_from<Fmt, Mode, H>(q, sign_of(r) * sign_of(y), w);
 }
 
 template <class Fmt, class Mode>
@@ -119,11 +179,11 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_
   return encode_from<Fmt, Mode, double>(q, sign_of(fma_d(-q, q, x)), w);
 }
 
-template <class Fmt, class Mode>
+template <class Fmt, class Mode, class H = double>
 FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t bb, std::uint64_t cb,
                                                           std::uint32_t w) noexcept {
-  const double p = decode_to<Fmt, double>(ab) * decode_to<Fmt, double>(bb);  // exact
-  return sum_d<Fmt, Mode>(p, decode_to<Fmt, double>(cb), w);
+  const H p = decode_to<Fmt, H>(ab) * decode_to<Fmt, H>(bb);  // exact
+  return sum_d<Fmt, Mode, H>(p, decode_to<Fmt, H>(cb), w);
 }
 
 }  // namespace floatlab::detail

@@ -275,4 +275,84 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_f(std::uint64_t a) noexcept {
   return encode_from<Fmt, round::nearest_even, float, normal>(sqrt_f(decode_float<Fmt>(a)), 0, 0);
 }
 
+// ---- the Newton square root: p <= 11, values exact in double, every deterministic mode -----
+//
+// Why not the hardware instruction: under GCC's default -fmath-errno a sqrt builtin keeps an
+// errno call for negative operands (a branch), so no loop over arrays holding one vectorizes,
+// whatever the caller wraps around it (an optimize("no-math-errno") attribute is lost on
+// inlining). Only + - * and integer operations are used here, and they vectorize.
+//
+// Claim: for x a value of a format with p <= 11 and y any double with |y - sqrt(x)| <=
+// 2^-30 sqrt(x), RN_fmt(y) = RN_fmt(sqrt(x)), where RN_fmt is the format's round to nearest
+// (even), subnormal grid and overflow included. Proof: every point where the rounding
+// changes (a midpoint between two neighbours, on the normal or the subnormal grid) is
+// b = B 2^k with B < 2^(p+1) an integer. x = D 2^e with D < 2^p an integer. sqrt(x) = b is
+// impossible: b^2 would need more than p significant bits when B is odd (B^2 is odd and >=
+// 2^p unless B = 1, and x = 2^(2k) is a grid point, not a midpoint, of a format with p >= 2;
+// p = 1 formats have no midpoints but powers of two, which are exact sqrt results and on the
+// grid). Otherwise |sqrt(x) - b| = |x - b^2| / (sqrt(x) + b), x - b^2 is a nonzero multiple
+// of 2^min(e, 2k), and with b/2 <= sqrt(x) <= 2b (else the distance exceeds b/2) the
+// denominator is at most 3b: for 2k <= e the distance is >= 2^(2k) / (3b) >= b 2^(-2p-4)
+// (b^2 < 2^(2p+2+2k)); for e < 2k, b^2 <= 4x < 2^(p+e+2) gives >= 2^e / (3b) > b 2^(-p-4).
+// So every such b is more than 2^(-2p-4) b >= 2^-26 b away from sqrt(x), and y, within
+// 2^-30 sqrt(x) <= 2^-29 b of it, lies strictly on the same side of every b: both round to
+// the same neighbour.
+// The approximation: 1/sqrt(x) from the exponent halved in the bit pattern (Lomont, "Fast
+// inverse square root", 2003: relative error < 0.0343 for the constant 0x5FE6EB50C7B537A9),
+// then three Newton steps r <- r (3/2 - (x/2) r^2), each squaring the relative error times
+// 3/2 (0.0343 -> 1.8e-3 -> 4.7e-6 -> 3.4e-11), plus a few units of 2^-53 from rounding;
+// y = x r. The error depends only on the significand of x and the parity of its exponent
+// (no intermediate is subnormal or overflows for E <= 9: |r| <= 2^(2^(E-1) + p)), so
+// test_fast_paths' "Newton square root error" case checks the bound on every double
+// significand of up to 11 bits at both parities, and test_fast_paths proves the bits against
+// the integer kernels on every pattern of every format of the domain it lists.
+// The same argument holds for the grid points themselves (B < 2^p), the boundaries of the
+// directed modes and round::odd, except when sqrt(x) is one (an exact root): there y may lie
+// on either side of it. So y is first checked for being an exact root: g = y with its
+// significand rounded to 13 bits (within 2^-30 of an exact root of <= 11 bits, g is that
+// root; any other g is a mere candidate, not a result), and x == g*g (exact in double:
+// g*g has <= 26 bits) makes g the value to round. Otherwise y, which has no grid point or
+// midpoint between itself and sqrt(x) and is on none, rounds like sqrt(x) in every
+// deterministic mode (the inexact flag too). The one rounding is the encoder's round_up.
+// Stochastic rounding needs R more correct bits of sqrt(x): the double path (hardware sqrt)
+// keeps it.
+template <class Fmt, class Mode>
+inline constexpr bool sqrt_newton_ok = Fmt::precision <= 11 && Fmt::exponent_bits <= 9 && fits_hw<Fmt, double> &&
+                                       !is_stochastic_v<Mode>;
+
+// y with |y - sqrt(x)| <= 2^-30 sqrt(x) for normal x > 0 with |log2 x| < 300; exactly
+// sqrt(x) for x = +-0 and +inf; NaN for NaN and x < 0. No branches, no select of a value
+// computed only for one arm (GCC would sink the computation and not if-convert it).
+FLOATLAB_HOST_DEVICE constexpr double sqrt_newton(double x) noexcept {
+  using U = std::uint64_t;
+  constexpr U sign_bit = U{1} << 63, inf_bits = U{0x7FF0000000000000}, qnan_bits = U{0x7FF8000000000000};
+  const U xb = bit_cast<U>(x);
+  const U mag = xb & ~sign_bit;
+  double r = bit_cast<double>(static_cast<U>(U{0x5FE6EB50C7B537A9} - (mag >> 1)));
+  const double h = 0.5 * x;
+  r = r * (1.5 - h * r * r);
+  r = r * (1.5 - h * r * r);
+  r = r * (1.5 - h * r * r);
+  const U yb = bit_cast<U>(x * r);
+  const U keep_x = U{0} - static_cast<U>((mag == 0) | (xb == inf_bits));             // +-0, +inf: sqrt(x) = x
+  const U nan = U{0} - static_cast<U>((mag > inf_bits) | (((xb & sign_bit) != 0) & (mag != 0)));  // NaN, x < 0
+  return bit_cast<double>(static_cast<U>((yb & ~(keep_x | nan)) | (xb & keep_x) | (qnan_bits & nan)));
+}
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_n(std::uint64_t a, std::uint32_t w) noexcept {
+  static_assert(sqrt_newton_ok<Fmt, Mode>, "sqrt_n: p <= 11, E <= 9, deterministic modes");
+  constexpr bool normal = Fmt::emin <= -Fmt::fraction_bits;  // no subnormal results (sqrt_f)
+  const double x = decode_to<Fmt, double>(a);
+  double s = sqrt_newton(x);
+  if constexpr (!std::is_same_v<Mode, round::nearest_even> && !std::is_same_v<Mode, round::nearest_away>) {
+    using U = std::uint64_t;
+    const U yb = bit_cast<U>(s);
+    const double g = bit_cast<double>(static_cast<U>((yb + (U{1} << 39)) & ~((U{1} << 40) - 1)));  // exact-root candidate
+    const U exact = U{0} - static_cast<U>(g * g == x);  // +-0 and +inf: g = y = x; NaN: false, s stays NaN
+    s = bit_cast<double>(static_cast<U>((yb & ~exact) | (bit_cast<U>(g) & exact)));
+  }
+  return encode_from<Fmt, Mode, double, normal>(s, 0, w);
+}
+
 }  // namespace floatlab::detail
