@@ -239,6 +239,30 @@ TEST_CASE("gemm chunked mode with binary32 partial sums", "[tensor][gemm]") {
   all_modes<T::gemm_recipe<bfloat16, bfloat16, bfloat16, T::chunked<8>>>(static_cast<int>(tref::scaled(6, 3)), 570);
 }
 
+// A binary32 accumulator in nearest-even runs on the float lanes (float addition is its
+// rounding); every result equals the scalar reference loop (the exact kernel's semantics).
+TEST_CASE("gemm binary32 nearest-even accumulator on the lane kernel", "[tensor][gemm]") {
+  using RN = round::nearest_even;
+  using R1 = T::gemm_recipe<b16, binary32, binary32>;
+  using R2 = T::gemm_recipe<e4m3, b16, binary32>;
+  using R3 = T::gemm_recipe<b16, b16, binary32, T::fused>;
+  using R4 = T::gemm_recipe<e4m3, b16, binary32, T::chunked<32>>;
+  STATIC_REQUIRE(T::detail::gemm_plan<R1, float, RN>::lane);
+  STATIC_REQUIRE(T::detail::gemm_plan<R2, float, RN>::lane);
+  STATIC_REQUIRE(T::detail::gemm_plan<R3, float, RN>::lane);
+  STATIC_REQUIRE(T::detail::gemm_plan<R4, float, RN>::lane);
+  STATIC_REQUIRE_FALSE(T::detail::gemm_plan<R1, float, round::toward_zero>::lane);  // no spare bit: exact kernel
+  const int count = static_cast<int>(tref::scaled(16, 6));
+  std::size_t bad = 0;
+  std::uint64_t seed = 650;
+  for (const auto& s : shapes(seed, count)) {
+    bad += compare<R1, RN>(s, seed) + compare<R2, RN>(s, seed + 1) + compare<R3, RN>(s, seed + 2) + compare<R4, RN>(s, seed + 3);
+    bad += compare<R1, RN>(s, seed + 4, 1e4f) + compare<R3, RN>(s, seed + 5, 1e-3f);  // large / subnormal inputs
+    seed += 6;
+  }
+  CHECK(bad == 0);
+}
+
 TEST_CASE("gemm output as cfloat codes", "[tensor][gemm]") {
   all_modes<T::gemm_recipe<b16, b16, binary32>, b16>(static_cast<int>(tref::scaled(8, 3)), 600);
 }

@@ -236,8 +236,10 @@ struct gemm_plan {
   using FB = typename InB::format_type;
   using FP = typename Prod::format_type;
   using FC = typename Acc::format_type;
+  // A binary32 accumulator in nearest-even has no spare bit (lane_sum_ok fails), but float
+  // addition is then the accumulator's rounding itself (lane_is_float_rn).
   static constexpr bool lane = lane_ok<FA> && lane_ok<FB> && lane_product_exact2<FA, FB> && lane_ok<FP> &&
-                               lane_sum_ok<FC, MC> && chunk_lane_ok<Kind>::value;
+                               (lane_sum_ok<FC, MC> || lane_is_float_rn<FC, MC>) && chunk_lane_ok<Kind>::value;
   using panel_t = std::conditional_t<lane, float, floatlab::detail::unpacked>;
   template <class TA, class TB>
   static constexpr bool stochastic =
