@@ -10,6 +10,7 @@
 #include <functional>
 
 #include <floatlab/floatlab.hpp>
+#include <floatlab/tensor/quantize.hpp>
 
 namespace flacc {
 namespace fl = floatlab;
@@ -76,6 +77,10 @@ bool parse_mode(std::string_view text, mode_spec& out, std::string& error) {
 
 std::uint32_t scalar_format::philox_word_at(std::uint64_t seed, std::uint64_t i, std::uint32_t op) {
   return fl::philox_word(seed, i, op);
+}
+
+std::uint64_t stream_seed(std::uint64_t seed, std::uint32_t stream) {
+  return (std::uint64_t{fl::philox_word(seed, stream, 0x5EED0001u)} << 32) | fl::philox_word(seed, stream, 0x5EED0002u);
 }
 
 double ulp_of(const format_info& f, double x) {
@@ -167,20 +172,42 @@ class cfloat_format final : public scalar_format {
       else return double(fl::fma(in(a), in(b), in(c), Mode{}));
     });
   }
+  // Through floatlab::tensor::quantize (counter_source{stream_seed(seed, stream)}: element i
+  // draws philox_word(stream_seed, i, 0)) for nearest even and stochastic<16>/<32>, the modes
+  // training uses; the other modes run the same rounding per element with the same words.
   bool quantize_floats(float* x, std::size_t n, const mode_spec& m, std::uint64_t seed,
                        std::uint32_t stream) const override {
+    const floatlab::tensor::counter_source src{stream_seed(seed, stream)};
+    const fl::array_view<float> v{x, n};
+    auto finite_all = [&] {
+      bool ok = true;
+      for (std::size_t i = 0; i < n; ++i) ok &= std::isfinite(x[i]);
+      return ok;
+    };
+    if (m.kind == mode_kind::nearest_even) {
+      floatlab::tensor::quantize<T>(v, v, fl::round::nearest_even{});
+      return finite_all();
+    }
+    if (m.kind == mode_kind::stochastic && m.bits == 16) {
+      floatlab::tensor::quantize<T>(v, v, fl::round::stochastic<16>{}, src);
+      return finite_all();
+    }
+    if (m.kind == mode_kind::stochastic && m.bits == 32) {
+      floatlab::tensor::quantize<T>(v, v, fl::round::stochastic<32>{}, src);
+      return finite_all();
+    }
     return with_mode(m, [&](auto md) {
       using Mode = decltype(md);
       bool finite = true;
       for (std::size_t i = 0; i < n; ++i) {
-        const T v = [&] {
+        const T r = [&] {
           if constexpr (fl::is_stochastic_v<Mode>)
-            return fl::convert<T>(x[i], Mode{}, fl::fixed_word{m.mask(fl::philox_word(seed, i, stream))});
+            return fl::convert<T>(x[i], Mode{}, fl::fixed_word{m.mask(src.word(i, floatlab::tensor::quantize_operation))});
           else
             return fl::convert<T>(x[i], Mode{});
         }();
-        x[i] = static_cast<float>(double(v));
-        finite &= fl::isfinite(v);
+        x[i] = static_cast<float>(double(r));
+        finite &= fl::isfinite(r);
       }
       return finite;
     });

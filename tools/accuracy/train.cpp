@@ -270,7 +270,12 @@ int train_main(int argc, char** argv) {
   o.add("seeds", "LIST", "1", "seeds: one run per scheme and seed (initialization, shuffling, rounding words)");
   o.add("data", "DIR", default_fashion_mnist_dir, "folder with train-images-idx3-ubyte[.gz] and the three other IDX files");
   o.add("threads", "N", std::to_string(std::max(1u, std::thread::hardware_concurrency())),
-        "runs (scheme x seed) trained in parallel");
+        "threads in all: min(N, runs) runs (scheme x seed) train in parallel, and each run's GEMMs and convolutions "
+        "use N / (runs in parallel) threads; no result depends on N");
+  o.add("backend", "fast|tensor", "fast",
+        "GEMM and convolution kernels: fast (the tool's float/double kernels, proven bit-identical to floatlab's tensor "
+        "API in tests/test_accuracy_ops.cpp) or tensor (floatlab::tensor::gemm / conv2d_* themselves: the same "
+        "numbers; on this version about 90x slower for FP32)");
   o.add("schedule", "LIST", "", "schedule scheme: the epochs (counted from 1) at which bfp12, bfp14, bfp16 and FP32 "
                                 "begin (default: the run split into five equal parts)");
   o.add("muppet-r", "N", "3", "MuPPET resolution r (epochs in the diversity window)");
@@ -296,6 +301,9 @@ int train_main(int argc, char** argv) {
     std::fprintf(stderr, "floatlab-accuracy train: %s\n", m.c_str());
     return 2;
   };
+  if (o.str("backend") == "fast") tops::set_backend(tops::backend::fast);
+  else if (o.str("backend") == "tensor") tops::set_backend(tops::backend::tensor);
+  else return fail("--backend must be fast or tensor");
   c.model = o.str("model");
   if (c.model != "mlp" && c.model != "cnn") return fail("--model must be mlp or cnn");
   c.hidden.clear();
@@ -416,6 +424,8 @@ int train_main(int argc, char** argv) {
     }
   };
   const unsigned threads = static_cast<unsigned>(std::max(1L, o.integer("threads")));
+  const unsigned parallel_runs = static_cast<unsigned>(std::min<std::size_t>(threads, jobs.size()));
+  tops::set_threads(static_cast<int>(std::max(1u, threads / std::max(1u, parallel_runs))));
   // Epochs as they finish (a long run can be read, or stopped, before its end).
   std::ofstream live(dir / "train_epochs.partial.csv");
   live << "scheme,seed,epoch,precision,train_loss,test_acc,seconds\n";
@@ -426,7 +436,7 @@ int train_main(int argc, char** argv) {
   };
   {
     std::vector<std::thread> pool;
-    for (unsigned t = 0; t < std::min<std::size_t>(threads, jobs.size()); ++t)
+    for (unsigned t = 0; t < parallel_runs; ++t)
       pool.emplace_back([&] {
         for (;;) {
           const std::size_t j = next++;
