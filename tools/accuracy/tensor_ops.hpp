@@ -250,6 +250,14 @@ void dy2col(const Real* dy, const conv_shape& s, Real* dcol) {
       }
 }
 
+// A per-thread scratch buffer (conv passes run per image on several threads).
+template <class Real>
+Real* scratch(std::size_t n, int which) {
+  thread_local std::vector<Real> buf[3];
+  if (buf[which].size() < n) buf[which].resize(n);
+  return buf[which].data();
+}
+
 template <class Real>
 void conv_forward_fast(acc_kind kind, const conv_shape& s, const Real* x, const Real* w, Real* y) {
   const std::size_t K = s.k(), P = s.out_h() * s.out_w();
@@ -257,12 +265,12 @@ void conv_forward_fast(acc_kind kind, const conv_shape& s, const Real* x, const 
   // and zeros: x finite makes them finite.
   const bool skip = all_finite(x, s.n * s.in_size());
   parallel_for(s.n, [&](std::size_t n) {
-    std::vector<Real> col(K * P);
-    im2col(x + n * s.in_size(), s, col.data());
+    Real* col = scratch<Real>(K * P, 0);
+    im2col(x + n * s.in_size(), s, col);
     if (std::is_same_v<Real, double> || kind == acc_kind::fp32)
-      gemm_rows<Real, Real>(w, col.data(), y + n * s.out_size(), 0, s.oc, P, K, skip);
+      gemm_rows<Real, Real>(w, col, y + n * s.out_size(), 0, s.oc, P, K, skip);
     else
-      gemm_rows<Real, double>(w, col.data(), y + n * s.out_size(), 0, s.oc, P, K, skip);
+      gemm_rows<Real, double>(w, col, y + n * s.out_size(), 0, s.oc, P, K, skip);
   });
 }
 template <class Real>
@@ -272,28 +280,29 @@ void conv_backward_data_fast(acc_kind kind, const conv_shape& s, const Real* dy,
   weights_for_data(w, s, wd.data());
   const bool skip = all_finite(dy, s.n * s.out_size());
   parallel_for(s.n, [&](std::size_t n) {
-    std::vector<Real> dcol(K * HW);
-    dy2col(dy + n * s.out_size(), s, dcol.data());
+    Real* dcol = scratch<Real>(K * HW, 0);
+    dy2col(dy + n * s.out_size(), s, dcol);
     if (std::is_same_v<Real, double> || kind == acc_kind::fp32)
-      gemm_rows<Real, Real>(wd.data(), dcol.data(), dx + n * s.in_size(), 0, s.c, HW, K, skip);
+      gemm_rows<Real, Real>(wd.data(), dcol, dx + n * s.in_size(), 0, s.c, HW, K, skip);
     else
-      gemm_rows<Real, double>(wd.data(), dcol.data(), dx + n * s.in_size(), 0, s.c, HW, K, skip);
+      gemm_rows<Real, double>(wd.data(), dcol, dx + n * s.in_size(), 0, s.c, HW, K, skip);
   });
 }
 // dw (O x K) = A (O x N*P) B (N*P x K): A[o][(n, pq)] = dy(n, o, pq), B[(n, pq)][k] = col_n[k][pq].
 template <class Real>
 void conv_backward_weights_fast(acc_kind kind, const conv_shape& s, const Real* x, const Real* dy, Real* dw) {
   const std::size_t K = s.k(), P = s.out_h() * s.out_w(), NP = s.n * P;
-  std::vector<Real> a(s.oc * NP), b(NP * K);
+  Real* a = scratch<Real>(s.oc * NP, 1);  // the caller's buffers 1 and 2; every worker's 0
+  Real* b = scratch<Real>(NP * K, 2);
   parallel_for(s.n, [&](std::size_t n) {
-    std::vector<Real> col(K * P);
-    im2col(x + n * s.in_size(), s, col.data());
+    Real* col = scratch<Real>(K * P, 0);
+    im2col(x + n * s.in_size(), s, col);
     for (std::size_t k = 0; k < K; ++k)
       for (std::size_t q = 0; q < P; ++q) b[(n * P + q) * K + k] = col[k * P + q];
     for (std::size_t o = 0; o < s.oc; ++o)
-      std::copy_n(dy + n * s.out_size() + o * P, P, a.data() + o * NP + n * P);
+      std::copy_n(dy + n * s.out_size() + o * P, P, a + o * NP + n * P);
   });
-  gemm_fast<Real>(kind, a.data(), b.data(), dw, s.oc, K, NP);
+  gemm_fast<Real>(kind, a, b, dw, s.oc, K, NP);
 }
 
 void conv_forward(acc_kind kind, const conv_shape& s, const float* x, const float* w, float* y);

@@ -621,7 +621,41 @@ int train_main(int argc, char** argv) {
     md << ".\n\n## Final accuracy\n\n" << table.str()
        << "\nThe accuracy is that of the last epoch on the test images, evaluated in the scheme's precision of that "
           "epoch. \"vs FP32\" is the scheme's accuracy minus the FP32 run's with the same seed, in percentage points; "
-          "with several seeds the range shows how much of a difference is seed noise.\n\n## Schemes\n\n";
+          "with several seeds the range shows how much of a difference is seed noise.\n\n";
+    // MuPPET: where each run switched, or why it did not.
+    bool any_mu = false;
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+      if (schemes[jobs[j].scheme].kind != scheme::muppet || results[j].empty()) continue;
+      if (!any_mu) md << "## MuPPET switches\n\n";
+      any_mu = true;
+      md << "- seed " << jobs[j].seed << ": ";
+      std::string sw;
+      int violations = 0, best_epoch = 0;
+      double best = 0;
+      for (const auto& r : results[j]) {
+        if (r.mu.switched) {
+          const auto& next = results[j].size() > std::size_t(r.epoch + 1) ? results[j][r.epoch + 1].level : std::string("next level");
+          sw += (sw.empty() ? "" : ", ") + std::string("after epoch ") + std::to_string(r.epoch + 1) + " (" + r.level + " -> " + next + ")";
+        }
+        if (r.mu.has_ratio && r.mu.ratio / r.mu.threshold > best) best = r.mu.ratio / r.mu.threshold, best_epoch = r.epoch + 1;
+        violations = r.mu.violations;
+      }
+      const int min_epochs = c.mp.r + c.mp.gamma + 2;
+      if (!sw.empty()) {
+        md << "switched " << sw << "; final precision " << results[j].back().level << ".\n";
+      } else if (c.epochs < min_epochs) {
+        md << "no switch: a level lasts at least r + gamma + 2 = " << min_epochs << " epochs (r + 1 gradients for the first "
+           << "diversity, one more for the first ratio, gamma + 1 violations), and this run has " << c.epochs << ".\n";
+      } else {
+        char b[160];
+        std::snprintf(b, sizeof b, "no switch in %d epochs: %d violation(s) of the current level (more than gamma = %d "
+                      "needed); the largest p / T(j) was %.3f, at epoch %d.\n", c.epochs, violations, c.mp.gamma, best, best_epoch);
+        md << b;
+      }
+    }
+    if (any_mu) md << "\nThe ratio p, the threshold T(j) and the violations of every epoch are in `train_epochs.csv` "
+                      "(muppet_* columns) and in `muppet_seed<S>.png`.\n\n";
+    md << "## Schemes\n\n";
     for (const auto& s : schemes) md << "- **" << s.name << "**: " << s.description << "\n";
     md << "\nAll schemes keep FP32 master weights and update them in FP32 (SGD with momentum); each layer rounds its "
           "weights, its input activations, the error coming back to it and its weight gradient to the scheme's "
