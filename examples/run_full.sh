@@ -8,7 +8,7 @@
 #                           FP32 per seed) and the MuPPET switch epochs
 #
 #   bash examples/run_full.sh [OUT] [THREADS]
-#   environment: EPOCHS (default 32), SEEDS (1,2,3), SCHEMES (all), MODELS (cnn mlp),
+#   environment: EPOCHS (default 40), SEEDS (1,2,3), SCHEMES (all), MODELS (cnn mlp),
 #                TRAIN_SUBSET / TEST_SUBSET (0 = all), FLOATLAB_DEMO_BUILD (build folder to reuse)
 #
 # Cost (measured on this project's 2-core machine, docs/accuracy.md "Full run: cost"): about
@@ -20,9 +20,9 @@ set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-${HOME:-/tmp}/floatlab-accuracy-out/full-$(date -u +%Y%m%d-%H%M%S)}"
 threads="${2:-$(nproc)}"
-epochs="${EPOCHS:-32}"
+epochs="${EPOCHS:-40}"
 seeds="${SEEDS:-1,2,3}"
-schemes="${SCHEMES:-fp32,bf16,fp16,fp8,bfp8,bfp12,bfp14,bfp16,muppet,schedule,mxfp4}"
+schemes="${SCHEMES:-fp32,bf16,fp16,fp8,bfp8,bfp12,bfp14,bfp16,muppet,schedule,mxfp4,nvfp4}"
 models="${MODELS:-cnn mlp}"
 build="${FLOATLAB_DEMO_BUILD:-$src/build-demo}"
 tool="$build/tools/accuracy/floatlab-accuracy"

@@ -224,3 +224,73 @@ TEST_CASE("tool quantizer through tensor::quantize equals per-element rounding w
   std::size_t d = 0;
   CHECK_FALSE(same_bits(a, b, d));
 }
+
+TEST_CASE("NVFP4 adapter: E2M1 grid times an E4M3 block scale over the FP32 tensor scale", "[accuracy]") {
+  std::mt19937_64 g(12);
+  std::string err;
+  any_format f = make_format("nvfp4", err);
+  REQUIRE(f.block);
+  CHECK(f.info().block == 16);
+  // 4 blocks of 16: magnitudes 1, 1e-3, 100 and a block of zeros; the tensor amax is in block 2.
+  std::normal_distribution<float> nd(0, 1);
+  std::vector<float> x(64);
+  const float mags[4] = {1.0f, 1e-3f, 100.0f, 0.0f};
+  for (std::size_t i = 0; i < 64; ++i) x[i] = mags[i / 16] * nd(g);
+  float amax = 0;
+  for (float v : x) amax = std::max(amax, std::fabs(v));
+  std::vector<float> q = x;
+  mode_spec nearest;
+  REQUIRE(f.block->quantize(q.data(), q.size(), nearest, 1, 0));
+  const float s_enc = 2688.0f / amax;  // 6 * 448 / amax (NVIDIA's recipe)
+  const double grid[8] = {0, 0.5, 1, 1.5, 2, 3, 4, 6};  // E2M1 magnitudes
+  for (std::size_t b = 0; b < 4; ++b) {
+    float bmax = 0;
+    for (std::size_t i = 16 * b; i < 16 * b + 16; ++i) bmax = std::max(bmax, std::fabs(x[i]));
+    // The stored scale: E4M3 (nearest) of bmax / 6 in the tensor's encoding.
+    const double d = double(fl::convert<fl::e4m3>((bmax / 6.0f) * s_enc, fl::round::nearest_even{}));
+    INFO("block " << b << " scale " << d);
+    if (b == 3) {
+      CHECK(d == 0);
+      for (std::size_t i = 48; i < 64; ++i) CHECK(q[i] == 0.0f);
+      continue;
+    }
+    CHECK(d > 0);
+    for (std::size_t i = 16 * b; i < 16 * b + 16; ++i) {
+      // q * s_enc / d must be one of the E2M1 values (up to the float rounding of the rescale).
+      const double e = std::fabs(double(q[i]) * double(s_enc) / d);
+      double best = 1e9, near_x = 1e9;
+      for (double v : grid) {
+        best = std::min(best, std::fabs(e - v));
+        near_x = std::min(near_x, std::fabs(std::fabs(double(x[i]) * s_enc / d) - v));
+      }
+      CHECK(best < 1e-5);
+      // Nearest rounding: x's own distance to the grid is not beaten (within float rounding).
+      CHECK(std::fabs(std::fabs(double(x[i]) * s_enc / d) - e) <= near_x + 1e-5);
+      CHECK((q[i] == 0.0f || std::signbit(q[i]) == std::signbit(x[i])));
+    }
+  }
+  // The block with the tensor's amax has the scale 448 and keeps amax (6 * 448 / s_enc).
+  const float qmax = *std::max_element(q.begin() + 32, q.begin() + 48, [](float a, float b) { return std::fabs(a) < std::fabs(b); });
+  CHECK(std::fabs(std::fabs(qmax) - amax) <= 1e-6f * amax);
+  // Per-block scales: the 1e-3 block is not flushed (a per-tensor E2M1 scale would flush it).
+  std::size_t nonzero = 0;
+  for (std::size_t i = 16; i < 32; ++i) nonzero += q[i] != 0.0f;
+  CHECK(nonzero >= 8);
+  // Stochastic rounding is unbiased: the mean over streams approaches x.
+  mode_spec sr;
+  REQUIRE(parse_mode("stochastic<16>", sr, err));
+  std::vector<double> mean(16, 0.0);
+  const int reps = 2000;
+  std::vector<float> y(16);
+  for (std::size_t i = 0; i < 16; ++i) y[i] = 0.1f + 0.37f * float(i);  // amax 5.65
+  for (int r = 0; r < reps; ++r) {
+    std::vector<float> t = y;
+    f.block->quantize(t.data(), t.size(), sr, 5, static_cast<std::uint64_t>(r));
+    for (std::size_t i = 0; i < 16; ++i) mean[i] += t[i] / reps;
+  }
+  for (std::size_t i = 0; i < 16; ++i) CHECK(std::fabs(mean[i] - y[i]) < 0.03 * 5.65 / 6 * 2);
+  // Non-finite input is reported.
+  std::vector<float> bad(16, 1.0f);
+  bad[3] = std::numeric_limits<float>::quiet_NaN();
+  CHECK_FALSE(f.block->quantize(bad.data(), bad.size(), nearest, 1, 0));
+}

@@ -1,5 +1,6 @@
 // tools/accuracy/formats.cpp: the formats the tool can name, each compiled in once.
 #include "formats.hpp"
+#include "nvfp4.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -507,7 +508,7 @@ std::string format_names_help() {
          "cfloat<E,M> (E 4|5|6|8, M 2..10, IEEE encoding; other E/M: add one line to formats.cpp), "
          "fixed<WL,FL> (WL 8: FL 0|4|6|7; WL 16: FL 0|8|12|14|15; WL 32: FL 16|24|30), bfp<WL> (block fixed point, one scale per "
          "tensor, WL 2..32), bfp<WL>/<B> (one scale per B consecutive values), mxfp8_e4m3, mxfp8_e5m2, "
-         "mxfp6_e3m2, mxfp6_e2m3, mxfp4 (mxfp4_e2m1), mxint8, expansion<2,double>, expansion<3,double>, "
+         "mxfp6_e3m2, mxfp6_e2m3, mxfp4 (mxfp4_e2m1), mxint8, nvfp4 (E2M1, E4M3 scale per 16, FP32 tensor scale), expansion<2,double>, expansion<3,double>, "
          "expansion<2,float>";
 }
 
@@ -553,6 +554,11 @@ any_format make_format(std::string_view name, std::string& error) {
   if (s == "mxfp6_e2m3") return mx(fl::mx::mxfp6_e2m3{}, 4, 7.5);
   if (s == "mxfp4" || s == "mxfp4_e2m1") return mx(fl::mx::mxfp4_e2m1{}, 2, 6);
   if (s == "mxint8") return mx(fl::mx::mxint8{}, 8, 1.984375);
+  if (s == "nvfp4") {
+    any_format f;
+    f.block = std::make_unique<nvfp4_format>(std::string(name));
+    return f;
+  }
   if (s.rfind("cfloat<", 0) == 0)
     error = "format '" + std::string(name) +
             "' is not compiled in: cfloat<E,M> is available for E 4, 5, 6, 8 and M 2..10 and for the aliases' E/M "

@@ -112,8 +112,14 @@ bool make_scheme(const std::string& name, int epochs, const std::vector<int>& sc
     s.description = "MXFP4 (E2M1 elements, one E8M0 scale per 32 consecutive values): forward nearest, errors and "
                     "gradients stochastic<16>; FP32 master weights and GEMM accumulation";
     s.levels = {level("mxfp4", "mxfp4", "mxfp4", "mxfp4:stochastic<16>", "mxfp4:stochastic<16>", K::fp32, storage)};
+  } else if (name == "nvfp4") {
+    s.description = "NVFP4 (E2M1 elements, an E4M3 scale per 16 consecutive values, an FP32 scale per tensor; "
+                    "tools/accuracy/nvfp4.hpp): forward nearest, errors and gradients stochastic<16>; FP32 master "
+                    "weights and GEMM accumulation";
+    s.levels = {level("nvfp4", "nvfp4", "nvfp4", "nvfp4:stochastic<16>", "nvfp4:stochastic<16>", K::fp32, storage)};
   } else {
-    error = "unknown scheme '" + name + "' (fp32, bf16, fp16, fp8, bfp8, bfp12, bfp14, bfp16, muppet, schedule, mxfp4, custom)";
+    error = "unknown scheme '" + name + "' (fp32, bf16, fp16, fp8, bfp8, bfp12, bfp14, bfp16, muppet, schedule, mxfp4, "
+            "nvfp4, custom)";
     return false;
   }
   return true;
@@ -256,11 +262,13 @@ int train_main(int argc, char** argv) {
         "stochastic backward, loss scaling); bfp8, bfp12, bfp14, bfp16 (block fixed point, one scale per tensor, "
         "stochastic rounding, exact accumulation); muppet (bfp8->12->14->16->FP32 switched by MuPPET's policy); "
         "schedule (the same levels at fixed epochs, see --schedule); mxfp4 (OCP MXFP4 forward and backward, stochastic "
-        "gradients); custom (the formats given by --w --a --e --g --gemm)");
+        "gradients); nvfp4 (NVFP4: E2M1, E4M3 scales per 16, FP32 tensor scale; stochastic gradients); custom (the formats given by --w --a --e --g --gemm)");
   o.add("model", "mlp|cnn", "mlp",
         "mlp: 784 -> hidden (ReLU) -> 10; cnn: conv 5x5 (8 ch) ReLU maxpool2, conv 5x5 (16 ch) ReLU maxpool2, linear -> 10");
   o.add("hidden", "LIST", "256", "hidden layer widths of the MLP");
-  o.add("epochs", "N", "5", "epochs per run");
+  o.add("epochs", "N", "5", "epochs per run (MuPPET: a level lasts at least r + gamma + 2 = 7 epochs, and the decaying "
+                              "threshold lets the first switch come later, after epochs 13-17 on Fashion-MNIST subsets here: "
+                              "30 or more epochs to see the switches)");
   o.add("batch", "N", "64", "minibatch size");
   o.add("lr", "X", "0.01", "SGD learning rate (constant)");
   o.add("momentum", "X", "0.9", "SGD momentum");
