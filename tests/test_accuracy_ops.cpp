@@ -58,18 +58,24 @@ TEST_CASE("fast GEMM equals tensor::gemm bit for bit (fp32 and exact accumulatio
   const gemm_case cases[] = {{7, 33, 50}, {64, 10, 96}, {1, 129, 3}, {5, 1, 1}, {9, 130, 17}, {4, 4, 0}};
   std::size_t compared = 0;
   for (const auto& c : cases) {
-    for (int kind = 0; kind < 2; ++kind) {
+    for (int kind = 0; kind < 3; ++kind) {
       std::vector<float> A, B;
       if (kind == 0) {
         A = normal_with_zeros(c.m * c.k, 0.4, g);
         B = normal_with_zeros(c.k * c.n, 0.1, g);
-      } else {
+      } else if (kind == 1) {  // double sums exact, float sums not
         A = bfp_values(c.m * c.k, 16, -15, g);
         B = bfp_values(c.k * c.n, 8, -3, g);
         for (std::size_t i = 0; i < A.size(); i += 3) A[i] = 0.0f;
+        const auto e = tops::exact_in(A.data(), A.size(), B.data(), B.size(), c.k);
+        CHECK(e.in_double);
+        CHECK((!e.in_float || c.k <= 1));
+      } else {  // float sums exact: the float kernel runs for the exact kind
+        A = bfp_values(c.m * c.k, 6, -5, g);
+        B = bfp_values(c.k * c.n, 6, 2, g);
+        CHECK(tops::exact_in(A.data(), A.size(), B.data(), B.size(), c.k).in_float);
       }
       const auto k = kind == 0 ? tops::acc_kind::fp32 : tops::acc_kind::exact;
-      if (kind == 1) CHECK(tops::exact_fits(A.data(), A.size(), B.data(), B.size(), c.k));
       std::vector<float> fast(c.m * c.n, -1.0f), ref(c.m * c.n, -2.0f);
       tops::gemm(k, A.data(), B.data(), fast.data(), c.m, c.n, c.k);
       tops::gemm_tensor(k, A.data(), B.data(), ref.data(), c.m, c.n, c.k);
@@ -125,12 +131,14 @@ TEST_CASE("fast convolution passes equal tensor::conv2d_* bit for bit", "[accura
   shapes[2].stride = 2, shapes[2].pad = 1;
   std::size_t compared = 0;
   for (const auto& s : shapes)
-    for (int kind = 0; kind < 2; ++kind) {
+    for (int kind = 0; kind < 3; ++kind) {
       const auto k = kind == 0 ? tops::acc_kind::fp32 : tops::acc_kind::exact;
       const std::size_t nx = s.n * s.in_size(), nw = s.oc * s.k(), ny = s.n * s.out_size();
-      const auto x = kind == 0 ? normal_with_zeros(nx, 0.3, g) : bfp_values(nx, 12, -11, g);
-      const auto w = kind == 0 ? normal_with_zeros(nw, 0.0, g) : bfp_values(nw, 14, -13, g);
-      const auto dy = kind == 0 ? normal_with_zeros(ny, 0.5, g) : bfp_values(ny, 16, -20, g);
+      // kind 1: 12/14/16-bit block fixed point (double kernel); kind 2: 4-bit (float kernel)
+      const int wl = kind == 2 ? 4 : 12;
+      const auto x = kind == 0 ? normal_with_zeros(nx, 0.3, g) : bfp_values(nx, wl, -11, g);
+      const auto w = kind == 0 ? normal_with_zeros(nw, 0.0, g) : bfp_values(nw, wl + (kind == 1 ? 2 : 0), -13, g);
+      const auto dy = kind == 0 ? normal_with_zeros(ny, 0.5, g) : bfp_values(ny, wl + (kind == 1 ? 4 : 0), -20, g);
       INFO("shape n " << s.n << " c " << s.c << " h " << s.h << " w " << s.w << " oc " << s.oc << " k " << s.kh << "x"
                       << s.kw << " stride " << s.stride << " pad " << s.pad << " kind " << kind);
       std::size_t d = 0;

@@ -57,28 +57,39 @@ void conv_tensor(int pass, acc_kind kind, const conv_shape& cs, const float* in1
   else run(exact_recipe{});
 }
 
+// The fast back end's kernel for an exact GEMM: fp32 where float sums are exact, exact
+// (double) where double sums are, none (the tensor API) otherwise.
+namespace {
+bool pick(acc_kind& kind, const float* a, std::size_t na, const float* b, std::size_t nb, std::size_t K) {
+  if (backend_setting() == backend::tensor) return false;
+  if (kind == acc_kind::fp32) return true;
+  const exactness e = exact_in(a, na, b, nb, K);
+  if (e.in_float) kind = acc_kind::fp32;
+  return e.in_double;
+}
+}  // namespace
+
 void gemm(acc_kind kind, const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
-  if (backend_setting() == backend::tensor || (kind == acc_kind::exact && !exact_fits(A, M * K, B, K * N, K)))
-    return gemm_tensor(kind, A, B, C, M, N, K);
-  gemm_fast<float>(kind, A, B, C, M, N, K);
+  acc_kind run = kind;
+  if (!pick(run, A, M * K, B, K * N, K)) return gemm_tensor(kind, A, B, C, M, N, K);
+  gemm_fast<float>(run, A, B, C, M, N, K);
 }
 
 void conv_forward(acc_kind kind, const conv_shape& s, const float* x, const float* w, float* y) {
-  if (backend_setting() == backend::tensor || (kind == acc_kind::exact && !exact_fits(w, s.oc * s.k(), x, s.n * s.in_size(), s.k())))
-    return conv_tensor(0, kind, s, x, w, y);
-  conv_forward_fast<float>(kind, s, x, w, y);
+  acc_kind run = kind;
+  if (!pick(run, w, s.oc * s.k(), x, s.n * s.in_size(), s.k())) return conv_tensor(0, kind, s, x, w, y);
+  conv_forward_fast<float>(run, s, x, w, y);
 }
 void conv_backward_data(acc_kind kind, const conv_shape& s, const float* dy, const float* w, float* dx) {
-  const std::size_t K = s.oc * s.kh * s.kw;
-  if (backend_setting() == backend::tensor || (kind == acc_kind::exact && !exact_fits(w, s.oc * s.k(), dy, s.n * s.out_size(), K)))
-    return conv_tensor(1, kind, s, dy, w, dx);
-  conv_backward_data_fast<float>(kind, s, dy, w, dx);
+  acc_kind run = kind;
+  if (!pick(run, w, s.oc * s.k(), dy, s.n * s.out_size(), s.oc * s.kh * s.kw)) return conv_tensor(1, kind, s, dy, w, dx);
+  conv_backward_data_fast<float>(run, s, dy, w, dx);
 }
 void conv_backward_weights(acc_kind kind, const conv_shape& s, const float* x, const float* dy, float* dw) {
-  const std::size_t K = s.n * s.out_h() * s.out_w();
-  if (backend_setting() == backend::tensor || (kind == acc_kind::exact && !exact_fits(dy, s.n * s.out_size(), x, s.n * s.in_size(), K)))
+  acc_kind run = kind;
+  if (!pick(run, dy, s.n * s.out_size(), x, s.n * s.in_size(), s.n * s.out_h() * s.out_w()))
     return conv_tensor(2, kind, s, x, dy, dw);
-  conv_backward_weights_fast<float>(kind, s, x, dy, dw);
+  conv_backward_weights_fast<float>(run, s, x, dy, dw);
 }
 
 }  // namespace flacc::tops

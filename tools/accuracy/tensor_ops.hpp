@@ -25,6 +25,8 @@
 //       double (all products are multiples of 2^(lsb_A + lsb_B) below 2^(top_A + top_B), so
 //       K of them need top - lsb + log2 K + 1 <= 53 bits: true for block fixed point up to 16
 //       bits); otherwise the tensor API runs. One rounding of the exact double sum to float.
+//       Where the check proves every partial sum exact in float (<= 24 bits, in float's
+//       range: 8-bit block fixed point with short k), the float kernel runs: it rounds nothing.
 //     Proven in tests/test_accuracy_ops.cpp: random shapes (with zeros, padding, stride 2)
 //     compared bit for bit with the tensor API.
 //   Threads: rows of C (blocks of 4) or images are split over threads; each output element is
@@ -157,14 +159,25 @@ inline bool float_span(const float* x, std::size_t n, span_bits& s) {
   }
   return true;
 }
-// Every partial sum of K products of A and B values exact in double?
-inline bool exact_fits(const float* A, std::size_t na, const float* B, std::size_t nb, std::size_t K) {
+// Every partial sum of K products of A and B values exact in double? And in float (then the
+// float kernel, one rounding per step, makes no rounding at all: the same bits again)?
+struct exactness {
+  bool in_double = false, in_float = false;
+};
+inline exactness exact_in(const float* A, std::size_t na, const float* B, std::size_t nb, std::size_t K) {
   span_bits a, b;
-  if (!float_span(A, na, a) || !float_span(B, nb, b)) return false;
-  if (!a.any || !b.any) return true;  // all products zero
+  if (!float_span(A, na, a) || !float_span(B, nb, b)) return {};
+  if (!a.any || !b.any) return {true, true};  // all products zero
   int log2k = 0;
   while ((std::size_t{1} << log2k) < K) ++log2k;
-  return (a.top - a.lsb) + (b.top - b.lsb) + log2k + 1 <= 53;
+  const int bits = (a.top - a.lsb) + (b.top - b.lsb) + log2k + 1;
+  // Quanta of products: 2^(lsb_A + lsb_B) (float: not below its subnormal quantum 2^-149);
+  // sums below 2^(top_A + top_B + log2 K + 1) (float: below 2^128).
+  const bool float_range = a.lsb + b.lsb >= -149 && a.top + b.top + log2k + 1 <= 127;
+  return {bits <= 53, bits <= 24 && float_range};
+}
+inline bool exact_fits(const float* A, std::size_t na, const float* B, std::size_t nb, std::size_t K) {
+  return exact_in(A, na, B, nb, K).in_double;
 }
 
 template <class Real>
