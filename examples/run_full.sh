@@ -9,13 +9,14 @@
 #
 #   bash examples/run_full.sh [OUT] [THREADS]
 #   environment: EPOCHS (default 40), SEEDS (1,2,3), SCHEMES (all), MODELS (cnn mlp),
-#                TRAIN_SUBSET / TEST_SUBSET (0 = all), FLOATLAB_DEMO_BUILD (build folder to reuse)
+#                TRAIN_SUBSET / TEST_SUBSET (0 = all), CHANNELS (the CNN's, default 8,16),
+#                FLOATLAB_DEMO_BUILD (build folder to reuse; REBUILD=1 rebuilds it)
 #
-# Cost (measured on this project's 2-core machine, docs/accuracy.md "Full run: cost"): about
-# 1.1 CPU-seconds per 1000 training images and scheme for the CNN, 0.45 for the MLP, so with
-# every scheme, 3 seeds and 32 epochs about 19 CPU-hours for the CNN and 8 for the MLP: about
-# 1.8 hours on 16 cores. Runs (scheme x seed) spread over the threads; the results do not
-# depend on THREADS. Not for the shared 2-core machine.
+# Cost (measured on this project's 2-core machine, docs/accuracy.md "Training cost per scheme"):
+# about 66 CPU-seconds per epoch and scheme for the CNN (channels 8,16) and 12 for the MLP, so
+# 12 schemes x 3 seeds x 40 epochs take about 26 CPU-hours for the CNN and 5 for the MLP: about
+# 2 hours on 16 cores (EPOCHS=30: 1.5). Runs (scheme x seed) spread over the threads; the results
+# do not depend on THREADS. Not for the shared 2-core machine.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-${HOME:-/tmp}/floatlab-accuracy-out/full-$(date -u +%Y%m%d-%H%M%S)}"
@@ -34,8 +35,10 @@ if [ ! -x "$tool" ] || [ -n "${REBUILD:-}" ]; then
 fi
 mkdir -p "$out"
 for model in $models; do
+  extra=()
+  [ "$model" = cnn ] && extra=(--channels "${CHANNELS:-8,16}")
   "$tool" train --model "$model" --schemes "$schemes" --epochs "$epochs" --seeds "$seeds" --threads "$threads" \
-    --train-subset "${TRAIN_SUBSET:-0}" --test-subset "${TEST_SUBSET:-0}" --out "$out/$model"
+    --train-subset "${TRAIN_SUBSET:-0}" --test-subset "${TEST_SUBSET:-0}" "${extra[@]}" --out "$out/$model"
 done
 
 # One summary of both models: each run's final table and MuPPET section.

@@ -11,8 +11,9 @@
 //   e: the error (output gradient) coming back to it,     g: its weight gradient,
 // and runs its GEMMs with the precision's GEMM semantics: fp32 (products and sums rounded
 // to binary32, k in order), exact (products and sums exact, one rounding to binary32: the
-// integer accumulation of block fixed point), or chosen product / accumulation formats
-// (tools/accuracy/ops.hpp, slow). The update is FP32 SGD with momentum.
+// integer accumulation of block fixed point), both through tensor_ops.hpp (floatlab's tensor
+// API semantics), or chosen product / accumulation formats (tools/accuracy/ops.hpp, slow).
+// The update is FP32 SGD with momentum.
 #pragma once
 
 #include <algorithm>
