@@ -1,5 +1,6 @@
 // tools/accuracy/formats.cpp: the formats the tool can name, each compiled in once.
 #include "formats.hpp"
+#include "nvfp4.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +11,7 @@
 #include <functional>
 
 #include <floatlab/floatlab.hpp>
+#include <floatlab/tensor/quantize.hpp>
 
 namespace flacc {
 namespace fl = floatlab;
@@ -76,6 +78,10 @@ bool parse_mode(std::string_view text, mode_spec& out, std::string& error) {
 
 std::uint32_t scalar_format::philox_word_at(std::uint64_t seed, std::uint64_t i, std::uint32_t op) {
   return fl::philox_word(seed, i, op);
+}
+
+std::uint64_t stream_seed(std::uint64_t seed, std::uint32_t stream) {
+  return (std::uint64_t{fl::philox_word(seed, stream, 0x5EED0001u)} << 32) | fl::philox_word(seed, stream, 0x5EED0002u);
 }
 
 double ulp_of(const format_info& f, double x) {
@@ -167,20 +173,42 @@ class cfloat_format final : public scalar_format {
       else return double(fl::fma(in(a), in(b), in(c), Mode{}));
     });
   }
+  // Through floatlab::tensor::quantize (counter_source{stream_seed(seed, stream)}: element i
+  // draws philox_word(stream_seed, i, 0)) for nearest even and stochastic<16>/<32>, the modes
+  // training uses; the other modes run the same rounding per element with the same words.
   bool quantize_floats(float* x, std::size_t n, const mode_spec& m, std::uint64_t seed,
                        std::uint32_t stream) const override {
+    const floatlab::tensor::counter_source src{stream_seed(seed, stream)};
+    const fl::array_view<float> v{x, n};
+    auto finite_all = [&] {
+      bool ok = true;
+      for (std::size_t i = 0; i < n; ++i) ok &= std::isfinite(x[i]);
+      return ok;
+    };
+    if (m.kind == mode_kind::nearest_even) {
+      floatlab::tensor::quantize<T>(v, v, fl::round::nearest_even{});
+      return finite_all();
+    }
+    if (m.kind == mode_kind::stochastic && m.bits == 16) {
+      floatlab::tensor::quantize<T>(v, v, fl::round::stochastic<16>{}, src);
+      return finite_all();
+    }
+    if (m.kind == mode_kind::stochastic && m.bits == 32) {
+      floatlab::tensor::quantize<T>(v, v, fl::round::stochastic<32>{}, src);
+      return finite_all();
+    }
     return with_mode(m, [&](auto md) {
       using Mode = decltype(md);
       bool finite = true;
       for (std::size_t i = 0; i < n; ++i) {
-        const T v = [&] {
+        const T r = [&] {
           if constexpr (fl::is_stochastic_v<Mode>)
-            return fl::convert<T>(x[i], Mode{}, fl::fixed_word{m.mask(fl::philox_word(seed, i, stream))});
+            return fl::convert<T>(x[i], Mode{}, fl::fixed_word{m.mask(src.word(i, floatlab::tensor::quantize_operation))});
           else
             return fl::convert<T>(x[i], Mode{});
         }();
-        x[i] = static_cast<float>(double(v));
-        finite &= fl::isfinite(v);
+        x[i] = static_cast<float>(double(r));
+        finite &= fl::isfinite(r);
       }
       return finite;
     });
@@ -480,7 +508,7 @@ std::string format_names_help() {
          "cfloat<E,M> (E 4|5|6|8, M 2..10, IEEE encoding; other E/M: add one line to formats.cpp), "
          "fixed<WL,FL> (WL 8: FL 0|4|6|7; WL 16: FL 0|8|12|14|15; WL 32: FL 16|24|30), bfp<WL> (block fixed point, one scale per "
          "tensor, WL 2..32), bfp<WL>/<B> (one scale per B consecutive values), mxfp8_e4m3, mxfp8_e5m2, "
-         "mxfp6_e3m2, mxfp6_e2m3, mxfp4 (mxfp4_e2m1), mxint8, expansion<2,double>, expansion<3,double>, "
+         "mxfp6_e3m2, mxfp6_e2m3, mxfp4 (mxfp4_e2m1), mxint8, nvfp4 (E2M1, E4M3 scale per 16, FP32 tensor scale), expansion<2,double>, expansion<3,double>, "
          "expansion<2,float>";
 }
 
@@ -526,6 +554,11 @@ any_format make_format(std::string_view name, std::string& error) {
   if (s == "mxfp6_e2m3") return mx(fl::mx::mxfp6_e2m3{}, 4, 7.5);
   if (s == "mxfp4" || s == "mxfp4_e2m1") return mx(fl::mx::mxfp4_e2m1{}, 2, 6);
   if (s == "mxint8") return mx(fl::mx::mxint8{}, 8, 1.984375);
+  if (s == "nvfp4") {
+    any_format f;
+    f.block = std::make_unique<nvfp4_format>(std::string(name));
+    return f;
+  }
   if (s.rfind("cfloat<", 0) == 0)
     error = "format '" + std::string(name) +
             "' is not compiled in: cfloat<E,M> is available for E 4, 5, 6, 8 and M 2..10 and for the aliases' E/M "

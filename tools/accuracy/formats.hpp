@@ -42,6 +42,9 @@ struct mode_spec {
 // "stochastic<R>" | "sr<R>" | "srR" | "stochastic" (R = 16). Returns false with a message.
 bool parse_mode(std::string_view text, mode_spec& out, std::string& error);
 
+// The seed of one quantized tensor (a counter_source seed): two Philox words of (seed, stream).
+std::uint64_t stream_seed(std::uint64_t seed, std::uint32_t stream);
+
 enum class family { cfloat, fixed, block, mx, expansion };
 
 struct format_info {
@@ -74,12 +77,15 @@ class scalar_format {
   virtual double fma(double a, double b, double c, const mode_spec& m, std::uint32_t word) const = 0;
   // Round n floats in place (the values stay floats: formats of at most binary32's range and
   // precision are exact there, wider ones are rounded back to float to nearest). Element i
-  // draws philox_word(seed, i, stream). Returns false if a result is NaN or infinite.
+  // draws philox_word(stream_seed(seed, stream), i, 0): the word of floatlab::tensor::quantize
+  // with counter_source{stream_seed(seed, stream)}, which cfloats use. Returns false if a
+  // result is NaN or infinite.
   virtual bool quantize_floats(float* x, std::size_t n, const mode_spec& m, std::uint64_t seed,
                                std::uint32_t stream) const {
     bool finite = true;
+    const std::uint64_t s = stream_seed(seed, stream);
     for (std::size_t i = 0; i < n; ++i) {
-      const double q = quantize(x[i], m, m.stochastic() ? philox_word_at(seed, i, stream) : 0u);
+      const double q = quantize(x[i], m, m.stochastic() ? philox_word_at(s, i, 0) : 0u);
       x[i] = static_cast<float>(q);
       finite &= q - q == 0;
     }

@@ -11,8 +11,9 @@
 //   e: the error (output gradient) coming back to it,     g: its weight gradient,
 // and runs its GEMMs with the precision's GEMM semantics: fp32 (products and sums rounded
 // to binary32, k in order), exact (products and sums exact, one rounding to binary32: the
-// integer accumulation of block fixed point), or chosen product / accumulation formats
-// (tools/accuracy/ops.hpp, slow). The update is FP32 SGD with momentum.
+// integer accumulation of block fixed point), both through tensor_ops.hpp (floatlab's tensor
+// API semantics), or chosen product / accumulation formats (tools/accuracy/ops.hpp, slow).
+// The update is FP32 SGD with momentum.
 #pragma once
 
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "ops.hpp"
+#include "tensor_ops.hpp"
 
 namespace flacc::nn {
 
@@ -62,48 +64,22 @@ void quantize(Real* x, std::size_t n, const role& r, context& ctx, std::uint32_t
   }
 }
 
-// C (M x N) = A (M x K) B (K x N), row-major; accumulate adds to C instead.
+// C (M x N) = A (M x K) B (K x N), row-major, in the precision's GEMM semantics: fp32 and
+// exact through tensor_ops.hpp (the tensor API's semantics, fast back end by default),
+// chosen product / accumulation formats through ops.hpp (scalar loops).
+inline tops::acc_kind acc_of(const precision& p) {
+  return p.gemm == gemm_kind::exact ? tops::acc_kind::exact : tops::acc_kind::fp32;
+}
 template <class Real>
-void gemm(const Real* A, const Real* B, Real* C, std::size_t M, std::size_t N, std::size_t K, const precision& p,
-          bool accumulate = false) {
-  if (std::is_same_v<Real, double> || p.gemm == gemm_kind::fp32) {
-    // i-k-j: every C[i][j] sums its products in k order (vectorized over j).
-    for (std::size_t i = 0; i < M; ++i) {
-      Real* c = C + i * N;
-      if (!accumulate) std::fill(c, c + N, Real(0));
-      for (std::size_t k = 0; k < K; ++k) {
-        const Real a = A[i * K + k];
-        // Skipping a zero a (ReLU outputs are half zeros) changes a result only where the
-        // sum is -0 (0 * b would make it +0) or b holds inf/NaN (0 * inf = NaN): the
-        // inputs here are finite, and quantize() counts every non-finite rounding.
-        if (a == Real(0)) continue;
-        const Real* b = B + k * N;
-        for (std::size_t j = 0; j < N; ++j) c[j] += a * b[j];
-      }
-    }
-    return;
-  }
-  if (p.gemm == gemm_kind::exact) {
-    // Products of two block-fixed-point values (<= 2 x 16 significant bits) and their sums
-    // (< 2^53 in units of the last place for K < 2^20) are exact in double.
-    std::vector<double> row(N);
-    for (std::size_t i = 0; i < M; ++i) {
-      std::fill(row.begin(), row.end(), 0.0);
-      for (std::size_t k = 0; k < K; ++k) {
-        const double a = A[i * K + k];
-        if (a == 0) continue;
-        const Real* b = B + k * N;
-        for (std::size_t j = 0; j < N; ++j) row[j] += a * double(b[j]);
-      }
-      for (std::size_t j = 0; j < N; ++j)
-        C[i * N + j] = accumulate ? Real(double(C[i * N + j]) + row[j]) : Real(row[j]);
-    }
+void gemm(const Real* A, const Real* B, Real* C, std::size_t M, std::size_t N, std::size_t K, const precision& p) {
+  if (std::is_same_v<Real, double> || p.gemm != gemm_kind::formats) {
+    tops::gemm(acc_of(p), A, B, C, M, N, K);
     return;
   }
   std::vector<double> a(A, A + M * K), b(B, B + K * N), c(M * N);
   ops::gemm_formats f{p.prod, p.prod, p.acc, p.prod_mode, p.acc_mode, false};
   ops::gemm(a.data(), b.data(), c.data(), M, N, K, f, 0x5eed);
-  for (std::size_t i = 0; i < M * N; ++i) C[i] = accumulate ? Real(double(C[i]) + c[i]) : Real(c[i]);
+  for (std::size_t i = 0; i < M * N; ++i) C[i] = Real(c[i]);
 }
 
 template <class Real>
@@ -184,17 +160,24 @@ struct linear final : layer<Real> {
   param<Real>* weight() override { return &W; }
 };
 
+// Convolution (NCHW, square kernel, stride, padding) as the tensor API's conv2d passes; with
+// gemm_kind::formats, the im2col GEMMs of ops.hpp per image (scalar loops, slow).
 template <class Real>
 struct conv2d final : layer<Real> {
   ops::conv_shape s;
   param<Real> W, b;  // W: cout x (cin kh kw)
-  std::vector<Real> xq, wq, col, cols, dyq, dcol, wt, colt, gacc;
+  std::vector<Real> xq, wq, col, cols, dyq, wt, colt, dcol, dwb;
   std::uint32_t tag;
   conv2d(ops::conv_shape shape, std::mt19937_64& g, std::uint32_t t) : s(shape), tag(t) {
     W.resize(s.cout * s.k());
     b.resize(s.cout);
     std::uniform_real_distribution<double> u(-std::sqrt(6.0 / double(s.k())), std::sqrt(6.0 / double(s.k())));
     for (auto& v : W.value) v = Real(u(g));
+  }
+  tops::conv_shape shape(std::size_t B) const {
+    tops::conv_shape t;
+    t.n = B, t.c = s.cin, t.h = s.h, t.w = s.w, t.oc = s.cout, t.kh = s.kh, t.kw = s.kw, t.stride = s.stride, t.pad = s.pad;
+    return t;
   }
   std::size_t in_size() const { return s.cin * s.h * s.w; }
   std::size_t P() const { return s.out_h() * s.out_w(); }
@@ -205,13 +188,18 @@ struct conv2d final : layer<Real> {
     wq = W.value;
     quantize(wq.data(), wq.size(), p.w, ctx, tag + 1);
     const std::size_t K = s.k(), Pn = P();
-    cols.resize(B * K * Pn);
     out.resize(B * out_size());
+    if (std::is_same_v<Real, double> || p.gemm != gemm_kind::formats) {
+      tops::conv_forward(acc_of(p), shape(B), xq.data(), wq.data(), out.data());
+    } else {
+      col.resize(K * Pn);
+      for (std::size_t n = 0; n < B; ++n) {
+        ops::im2col(xq.data() + n * in_size(), s, col.data());
+        gemm(wq.data(), col.data(), out.data() + n * out_size(), s.cout, Pn, K, p);
+      }
+    }
     for (std::size_t n = 0; n < B; ++n) {
-      Real* c = cols.data() + n * K * Pn;
-      ops::im2col(xq.data() + n * in_size(), s, c);
       Real* o = out.data() + n * out_size();
-      gemm(wq.data(), c, o, s.cout, Pn, K, p);
       for (std::size_t co = 0; co < s.cout; ++co)
         for (std::size_t q = 0; q < Pn; ++q) o[co * Pn + q] += b.value[co];
     }
@@ -221,33 +209,45 @@ struct conv2d final : layer<Real> {
     dyq = dout;
     quantize(dyq.data(), dyq.size(), p.e, ctx, tag + 2);
     const std::size_t K = s.k(), Pn = P();
-    wt.resize(K * s.cout);
-    transpose(wq.data(), wt.data(), s.cout, K);  // K x cout
-    std::fill(W.grad.begin(), W.grad.end(), Real(0));
-    std::fill(b.grad.begin(), b.grad.end(), Real(0));
     din.assign(B * in_size(), Real(0));
-    dcol.resize(K * Pn);
-    colt.resize(Pn * K);
+    std::fill(b.grad.begin(), b.grad.end(), Real(0));
+    if (std::is_same_v<Real, double> || p.gemm != gemm_kind::formats) {
+      const auto t = shape(B);
+      tops::conv_backward_weights(acc_of(p), t, xq.data(), dyq.data(), W.grad.data());
+      tops::conv_backward_data(acc_of(p), t, dyq.data(), wq.data(), din.data());
+    } else {
+      // dW = sum over images of dY col^T (each image's GEMM, then summed in FP32); dX by col2im.
+      std::fill(W.grad.begin(), W.grad.end(), Real(0));
+      wt.resize(K * s.cout);
+      transpose(wq.data(), wt.data(), s.cout, K);
+      col.resize(K * Pn);
+      colt.resize(Pn * K);
+      dcol.resize(K * Pn);
+      dwb.resize(s.cout * K);
+      const std::size_t oh = s.out_h(), ow = s.out_w();
+      for (std::size_t n = 0; n < B; ++n) {
+        const Real* dy = dyq.data() + n * out_size();
+        ops::im2col(xq.data() + n * in_size(), s, col.data());
+        transpose(col.data(), colt.data(), K, Pn);
+        gemm(dy, colt.data(), dwb.data(), s.cout, K, Pn, p);
+        for (std::size_t i = 0; i < dwb.size(); ++i) W.grad[i] += dwb[i];
+        gemm(wt.data(), dy, dcol.data(), K, Pn, s.cout, p);
+        Real* dx = din.data() + n * in_size();
+        for (std::size_t ci = 0; ci < s.cin; ++ci)
+          for (std::size_t r = 0; r < s.kh; ++r)
+            for (std::size_t q = 0; q < s.kw; ++q) {
+              const Real* src = dcol.data() + ((ci * s.kh + r) * s.kw + q) * Pn;
+              for (std::size_t y = 0; y < oh; ++y)
+                for (std::size_t xo = 0; xo < ow; ++xo) {
+                  const long iy = long(y * s.stride + r) - long(s.pad), ix = long(xo * s.stride + q) - long(s.pad);
+                  if (iy < 0 || ix < 0 || iy >= long(s.h) || ix >= long(s.w)) continue;
+                  dx[(ci * s.h + std::size_t(iy)) * s.w + std::size_t(ix)] += src[y * ow + xo];
+                }
+            }
+      }
+    }
     for (std::size_t n = 0; n < B; ++n) {
       const Real* dy = dyq.data() + n * out_size();
-      const Real* c = cols.data() + n * K * Pn;
-      transpose(c, colt.data(), K, Pn);                                  // Pn x K
-      gemm(dy, colt.data(), W.grad.data(), s.cout, K, Pn, p, n > 0);     // dW += dY col^T
-      gemm(wt.data(), dy, dcol.data(), K, Pn, s.cout, p);               // dcol = W^T dY
-      // col2im
-      Real* dx = din.data() + n * in_size();
-      const std::size_t oh = s.out_h(), ow = s.out_w();
-      for (std::size_t ci = 0; ci < s.cin; ++ci)
-        for (std::size_t r = 0; r < s.kh; ++r)
-          for (std::size_t q = 0; q < s.kw; ++q) {
-            const Real* src = dcol.data() + ((ci * s.kh + r) * s.kw + q) * Pn;
-            for (std::size_t y = 0; y < oh; ++y)
-              for (std::size_t xo = 0; xo < ow; ++xo) {
-                const long iy = long(y * s.stride + r) - long(s.pad), ix = long(xo * s.stride + q) - long(s.pad);
-                if (iy < 0 || ix < 0 || iy >= long(s.h) || ix >= long(s.w)) continue;
-                dx[(ci * s.h + std::size_t(iy)) * s.w + std::size_t(ix)] += src[y * ow + xo];
-              }
-          }
       for (std::size_t co = 0; co < s.cout; ++co)
         for (std::size_t q = 0; q < Pn; ++q) b.grad[co] += dy[co * Pn + q];
     }

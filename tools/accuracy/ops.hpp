@@ -11,8 +11,10 @@
 // with one format for inputs, products and sums the result is scalar_format::dot on the
 // row and the column (used as the fast path; tests/test_accuracy_sweep.cpp checks both agree
 // bit for bit).
-// When the tensor-operations issue lands (include/floatlab/tensor/), these functions are
-// the one place to switch to it.
+// The training's FP32 and exact GEMMs and convolutions go through tensor_ops.hpp (the tensor
+// API's semantics). These loops stay for what the tensor API cannot take at run time: formats
+// chosen by name (the sweep, and train's --gemm PROD:ACC), whose recipes the API wants as
+// compile-time types (one instantiation per format pair and mode).
 #pragma once
 
 #include <cstddef>

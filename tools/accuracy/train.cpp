@@ -112,8 +112,14 @@ bool make_scheme(const std::string& name, int epochs, const std::vector<int>& sc
     s.description = "MXFP4 (E2M1 elements, one E8M0 scale per 32 consecutive values): forward nearest, errors and "
                     "gradients stochastic<16>; FP32 master weights and GEMM accumulation";
     s.levels = {level("mxfp4", "mxfp4", "mxfp4", "mxfp4:stochastic<16>", "mxfp4:stochastic<16>", K::fp32, storage)};
+  } else if (name == "nvfp4") {
+    s.description = "NVFP4 (E2M1 elements, an E4M3 scale per 16 consecutive values, an FP32 scale per tensor; "
+                    "tools/accuracy/nvfp4.hpp): forward nearest, errors and gradients stochastic<16>; FP32 master "
+                    "weights and GEMM accumulation";
+    s.levels = {level("nvfp4", "nvfp4", "nvfp4", "nvfp4:stochastic<16>", "nvfp4:stochastic<16>", K::fp32, storage)};
   } else {
-    error = "unknown scheme '" + name + "' (fp32, bf16, fp16, fp8, bfp8, bfp12, bfp14, bfp16, muppet, schedule, mxfp4, custom)";
+    error = "unknown scheme '" + name + "' (fp32, bf16, fp16, fp8, bfp8, bfp12, bfp14, bfp16, muppet, schedule, mxfp4, "
+            "nvfp4, custom)";
     return false;
   }
   return true;
@@ -124,6 +130,7 @@ namespace {
 struct config {
   std::string model = "mlp";
   std::vector<std::size_t> hidden{256};
+  std::size_t c1 = 8, c2 = 16;  // CNN channels
   int epochs = 5;
   std::size_t batch = 64, train_n = 0, test_n = 0;
   double lr = 0.01, momentum = 0.9, weight_decay = 0;
@@ -162,7 +169,7 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
                                const dataset& test, const std::function<void()>& tick,
                                const std::function<void(const epoch_row&)>& epoch_done) {
   const std::size_t px = train.rows * train.cols;
-  nn::network<float> net = c.model == "cnn" ? nn::network<float>::cnn(train.rows, 8, 16, seed)
+  nn::network<float> net = c.model == "cnn" ? nn::network<float>::cnn(train.rows, c.c1, c.c2, seed)
                                             : nn::network<float>::mlp(px, c.hidden, seed);
   nn::context ctx;
   ctx.seed = seed * 0x9E3779B97F4A7C15ull + 17;
@@ -256,11 +263,16 @@ int train_main(int argc, char** argv) {
         "stochastic backward, loss scaling); bfp8, bfp12, bfp14, bfp16 (block fixed point, one scale per tensor, "
         "stochastic rounding, exact accumulation); muppet (bfp8->12->14->16->FP32 switched by MuPPET's policy); "
         "schedule (the same levels at fixed epochs, see --schedule); mxfp4 (OCP MXFP4 forward and backward, stochastic "
-        "gradients); custom (the formats given by --w --a --e --g --gemm)");
+        "gradients); nvfp4 (NVFP4: E2M1, E4M3 scales per 16, FP32 tensor scale; stochastic gradients); custom (the formats given by --w --a --e --g --gemm)");
   o.add("model", "mlp|cnn", "mlp",
-        "mlp: 784 -> hidden (ReLU) -> 10; cnn: conv 5x5 (8 ch) ReLU maxpool2, conv 5x5 (16 ch) ReLU maxpool2, linear -> 10");
+        "mlp: 784 -> hidden (ReLU) -> 10; cnn: conv 5x5 (C1 ch, pad 2) ReLU maxpool2, conv 5x5 (C2 ch, pad 2) ReLU maxpool2, "
+        "linear -> 10 (C1, C2: --channels)");
   o.add("hidden", "LIST", "256", "hidden layer widths of the MLP");
-  o.add("epochs", "N", "5", "epochs per run");
+  o.add("channels", "C1,C2", "8,16", "CNN: output channels of its two convolutions (the cost grows about as C1 * C2; "
+                                     "the data set's 91.6% benchmark network is wider)");
+  o.add("epochs", "N", "5", "epochs per run (MuPPET: a level lasts at least r + gamma + 2 = 7 epochs, and the decaying "
+                              "threshold lets the first switch come later, after epochs 13-17 on Fashion-MNIST subsets here: "
+                              "30 or more epochs to see the switches)");
   o.add("batch", "N", "64", "minibatch size");
   o.add("lr", "X", "0.01", "SGD learning rate (constant)");
   o.add("momentum", "X", "0.9", "SGD momentum");
@@ -270,7 +282,12 @@ int train_main(int argc, char** argv) {
   o.add("seeds", "LIST", "1", "seeds: one run per scheme and seed (initialization, shuffling, rounding words)");
   o.add("data", "DIR", default_fashion_mnist_dir, "folder with train-images-idx3-ubyte[.gz] and the three other IDX files");
   o.add("threads", "N", std::to_string(std::max(1u, std::thread::hardware_concurrency())),
-        "runs (scheme x seed) trained in parallel");
+        "threads in all: min(N, runs) runs (scheme x seed) train in parallel, and each run's GEMMs and convolutions "
+        "use N / (runs in parallel) threads; no result depends on N");
+  o.add("backend", "fast|tensor", "fast",
+        "GEMM and convolution kernels: fast (the tool's float/double kernels, proven bit-identical to floatlab's tensor "
+        "API in tests/test_accuracy_ops.cpp) or tensor (floatlab::tensor::gemm / conv2d_* themselves: the same "
+        "numbers; on this version about 90x slower for FP32)");
   o.add("schedule", "LIST", "", "schedule scheme: the epochs (counted from 1) at which bfp12, bfp14, bfp16 and FP32 "
                                 "begin (default: the run split into five equal parts)");
   o.add("muppet-r", "N", "3", "MuPPET resolution r (epochs in the diversity window)");
@@ -296,8 +313,16 @@ int train_main(int argc, char** argv) {
     std::fprintf(stderr, "floatlab-accuracy train: %s\n", m.c_str());
     return 2;
   };
+  if (o.str("backend") == "fast") tops::set_backend(tops::backend::fast);
+  else if (o.str("backend") == "tensor") tops::set_backend(tops::backend::tensor);
+  else return fail("--backend must be fast or tensor");
   c.model = o.str("model");
   if (c.model != "mlp" && c.model != "cnn") return fail("--model must be mlp or cnn");
+  {
+    const auto ch = o.list("channels");
+    if (ch.size() != 2 || !parse_count(ch[0], c.c1) || !parse_count(ch[1], c.c2) || c.c1 > 1024 || c.c2 > 1024)
+      return fail("--channels must be two positive channel counts, e.g. 8,16");
+  }
   c.hidden.clear();
   for (const auto& h : o.list("hidden")) {
     std::size_t v;
@@ -416,6 +441,8 @@ int train_main(int argc, char** argv) {
     }
   };
   const unsigned threads = static_cast<unsigned>(std::max(1L, o.integer("threads")));
+  const unsigned parallel_runs = static_cast<unsigned>(std::min<std::size_t>(threads, jobs.size()));
+  tops::set_threads(static_cast<int>(std::max(1u, threads / std::max(1u, parallel_runs))));
   // Epochs as they finish (a long run can be read, or stopped, before its end).
   std::ofstream live(dir / "train_epochs.partial.csv");
   live << "scheme,seed,epoch,precision,train_loss,test_acc,seconds\n";
@@ -426,7 +453,7 @@ int train_main(int argc, char** argv) {
   };
   {
     std::vector<std::thread> pool;
-    for (unsigned t = 0; t < std::min<std::size_t>(threads, jobs.size()); ++t)
+    for (unsigned t = 0; t < parallel_runs; ++t)
       pool.emplace_back([&] {
         for (;;) {
           const std::size_t j = next++;
@@ -562,19 +589,22 @@ int train_main(int argc, char** argv) {
       for (const auto& r : results[j]) {
         md << r.epoch + 1 << " " << (r.mu.has_ratio ? fmt_g(r.mu.ratio) : "NaN") << " " << fmt_g(r.mu.threshold) << " "
            << (r.mu.has_diversity ? fmt_g(r.mu.diversity) : "NaN") << " " << r.level << "\n";
-        if (r.mu.switched)
+        if (r.mu.switched) {
+          const std::size_t e = static_cast<std::size_t>(r.epoch) + 1;
+          const std::string next = e < results[j].size() ? results[j][e].level : std::string("next");
           arrows << "set arrow from " << r.epoch + 1.5 << ", graph 0 to " << r.epoch + 1.5
-                 << ", graph 1 nohead dt 2 lw 2 lc rgb 'red'\nset label 'switch after epoch " << r.epoch + 1 << "' at "
+                 << ", graph 1 nohead dt 2 lw 2 lc rgb 'red'\nset label '" << r.level << " -> " << next << "' at "
                  << r.epoch + 1.6 << ", graph 0.95 tc rgb 'red'\n";
+        }
       }
       md.close();
       std::ostringstream g2;
       g2 << "set terminal pngcairo size 1000,600 noenhanced font ',10'\nset output '" << name << ".png'\nset grid\n"
          << "set xlabel 'epoch'\nset ylabel 'p = max S(j) / Delta(j)'\nset title 'MuPPET policy (" << c.model << ", seed "
          << jobs[j].seed << "): ratio p vs threshold T(j) = " << c.mp.alpha << " + " << c.mp.beta << " exp(-" << c.mp.lambda
-         << " j); red: precision switches'\nset key top right\n"
-         << arrows.str() << "set datafile missing 'NaN'\nplot [0.5:" << c.epochs + 0.5 << "] '" << name
-         << ".dat' using 1:2 with linespoints pt 7 lw 2 title 'ratio p (eq. 6)', '" << name
+         << " j); red: precision switches'\nset key bottom right\n"
+         << arrows.str() << "plot [0.5:" << c.epochs + 0.5 << "] '" << name
+         << ".dat' using 1:($2) with linespoints pt 7 lw 2 title 'ratio p (eq. 6)', '" << name
          << ".dat' using 1:3 with lines lw 2 title 'threshold T (eq. 7)'\n";
       if (run_gnuplot(dir, name, g2.str(), msg)) plots.push_back(name + ".png");
       else warnings.push_back(msg);
@@ -605,13 +635,49 @@ int train_main(int argc, char** argv) {
     std::ofstream md(dir / "summary.md");
     md << "# floatlab-accuracy train\n\nCommand: `floatlab-accuracy";
     for (int i = 1; i < argc; ++i) md << " " << argv[i];
-    md << "`\n\nModel " << c.model << ", " << c.epochs << " epochs, batch " << c.batch << ", SGD lr " << c.lr << " momentum "
+    md << "`\n\nModel " << c.model
+       << (c.model == "cnn" ? " (channels " + std::to_string(c.c1) + ", " + std::to_string(c.c2) + ")" : std::string())
+       << ", " << c.epochs << " epochs, batch " << c.batch << ", SGD lr " << c.lr << " momentum "
        << c.momentum << ", " << c.train_n << " training and " << c.test_n << " test images, seeds";
     for (auto s : seeds) md << " " << s;
     md << ".\n\n## Final accuracy\n\n" << table.str()
        << "\nThe accuracy is that of the last epoch on the test images, evaluated in the scheme's precision of that "
           "epoch. \"vs FP32\" is the scheme's accuracy minus the FP32 run's with the same seed, in percentage points; "
-          "with several seeds the range shows how much of a difference is seed noise.\n\n## Schemes\n\n";
+          "with several seeds the range shows how much of a difference is seed noise.\n\n";
+    // MuPPET: where each run switched, or why it did not.
+    bool any_mu = false;
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+      if (schemes[jobs[j].scheme].kind != scheme::muppet || results[j].empty()) continue;
+      if (!any_mu) md << "## MuPPET switches\n\n";
+      any_mu = true;
+      md << "- seed " << jobs[j].seed << ": ";
+      std::string sw;
+      int violations = 0, best_epoch = 0;
+      double best = 0;
+      for (const auto& r : results[j]) {
+        if (r.mu.switched) {
+          const auto& next = results[j].size() > std::size_t(r.epoch + 1) ? results[j][r.epoch + 1].level : std::string("next level");
+          sw += (sw.empty() ? "" : ", ") + std::string("after epoch ") + std::to_string(r.epoch + 1) + " (" + r.level + " -> " + next + ")";
+        }
+        if (r.mu.has_ratio && r.mu.ratio / r.mu.threshold > best) best = r.mu.ratio / r.mu.threshold, best_epoch = r.epoch + 1;
+        violations = r.mu.violations;
+      }
+      const int min_epochs = c.mp.r + c.mp.gamma + 2;
+      if (!sw.empty()) {
+        md << "switched " << sw << "; final precision " << results[j].back().level << ".\n";
+      } else if (c.epochs < min_epochs) {
+        md << "no switch: a level lasts at least r + gamma + 2 = " << min_epochs << " epochs (r + 1 gradients for the first "
+           << "diversity, one more for the first ratio, gamma + 1 violations), and this run has " << c.epochs << ".\n";
+      } else {
+        char b[160];
+        std::snprintf(b, sizeof b, "no switch in %d epochs: %d violation(s) of the current level (more than gamma = %d "
+                      "needed); the largest p / T(j) was %.3f, at epoch %d.\n", c.epochs, violations, c.mp.gamma, best, best_epoch);
+        md << b;
+      }
+    }
+    if (any_mu) md << "\nThe ratio p, the threshold T(j) and the violations of every epoch are in `train_epochs.csv` "
+                      "(muppet_* columns) and in `muppet_seed<S>.png`.\n\n";
+    md << "## Schemes\n\n";
     for (const auto& s : schemes) md << "- **" << s.name << "**: " << s.description << "\n";
     md << "\nAll schemes keep FP32 master weights and update them in FP32 (SGD with momentum); each layer rounds its "
           "weights, its input activations, the error coming back to it and its weight gradient to the scheme's "
