@@ -178,13 +178,17 @@ status block_quantize(array_view<const float> in, array_view<Int> out, array_vie
   detail::check_call_args<Mode, Args...>();
   auto&& rng = detail::source_of(static_cast<Args&&>(args)...);
   const std::size_t n = in.size;
-  if (word_length < 2 || word_length > static_cast<int>(sizeof(Int) * 8))
+  // FLOATLAB_UNLIKELY: the rejections must not make GCC think the code loops below are cold
+  // (then they do not vectorize where block_quantize is called once; see config.hpp).
+  if (FLOATLAB_UNLIKELY(word_length < 2 || word_length > static_cast<int>(sizeof(Int) * 8)))
     return status::error(status::bad_argument, "block_quantize: word_length must be in 2..bits of Int");
-  if (!shape.valid_for(n)) return status::error(status::bad_shape, "block_quantize: block shape does not fit the input");
-  if (out.size != n) return status::error(status::bad_shape, "block_quantize: out must have in.size elements");
+  if (FLOATLAB_UNLIKELY(!shape.valid_for(n)))
+    return status::error(status::bad_shape, "block_quantize: block shape does not fit the input");
+  if (FLOATLAB_UNLIKELY(out.size != n)) return status::error(status::bad_shape, "block_quantize: out must have in.size elements");
   const std::size_t nb = shape.count(n);
-  if (exponents.size < nb) return status::error(status::bad_shape, "block_quantize: too few exponents for the blocks");
-  if (overlaps(in, out) || overlaps(in, exponents) || overlaps(out, exponents))
+  if (FLOATLAB_UNLIKELY(exponents.size < nb))
+    return status::error(status::bad_shape, "block_quantize: too few exponents for the blocks");
+  if (FLOATLAB_UNLIKELY(overlaps(in, out) || overlaps(in, exponents) || overlaps(out, exponents)))
     return status::error(status::bad_argument, "block_quantize: in, out and exponents must not overlap");
 
   // 1. max |x| per block, compared as magnitude bits (monotone for finite values;

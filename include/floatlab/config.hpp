@@ -30,6 +30,11 @@
 
 #define FLOATLAB_CONSTEXPR constexpr
 
+// A branch that is rarely taken (rejections of bad arguments). Not only a hint for the branch
+// itself: GCC estimates how often each block runs from such branches, and a loop it estimates
+// cold is optimized for size (not vectorized) in a function it thinks runs once.
+#define FLOATLAB_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
 namespace floatlab {
 
 __extension__ typedef unsigned __int128 u128;  // __extension__: no -Wpedantic warning
