@@ -426,7 +426,7 @@ int mpfr_silu(mpfr_ptr y, mpfr_srcptr x, mpfr_rnd_t r) {
 
 TEST_CASE("math fast step: double kernels' bounds hold against MPFR", "[math]") {
   namespace cr = fl::detail::cr;
-  const auto n = static_cast<std::size_t>(20000 * operands::test_scale()) + 100;
+  const auto n = static_cast<std::size_t>(8000 * operands::test_scale()) + 100;
   check_fast_bound<cr::fn_exp>("exp", mpfr_exp, -1000, 1000, n);
   check_fast_bound<cr::fn_exp2>("exp2", mpfr_exp2, -1400, 1400, n);
   check_fast_bound<cr::fn_expm1>("expm1", mpfr_expm1, -45, 200, n);
