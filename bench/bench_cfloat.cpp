@@ -13,6 +13,8 @@
 
 #include <mpfr.h>
 
+#include "support/mpfr_value.hpp"  // tests/support: the one RAII owner of MPFR memory
+
 #include <floatlab/cfloat.hpp>
 
 #if FLOATLAB_HAVE_BOOST
@@ -138,12 +140,13 @@ template <int P, op O>
 void bm_mpfr(benchmark::State& state) {
   const std::size_t n = kN / 8;  // MPFR is slow: a smaller array keeps the run short
   const auto da = inputs(0), db = inputs(1), dc = inputs(2);
-  std::vector<mpfr_t> a(n), b(n), c(n), out(n);
+  std::vector<floatlab_test::mpfr_value> a, b, c, out;
+  for (auto* v : {&a, &b, &c, &out}) v->reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    mpfr_inits2(P, a[i], b[i], c[i], out[i], (mpfr_ptr)nullptr);
-    mpfr_set_d(a[i], da[i], MPFR_RNDN);
-    mpfr_set_d(b[i], db[i], MPFR_RNDN);
-    mpfr_set_d(c[i], dc[i], MPFR_RNDN);
+    a.emplace_back(P, da[i]);
+    b.emplace_back(P, db[i]);
+    c.emplace_back(P, dc[i]);
+    out.emplace_back(P);
   }
   for (auto _ : state) {
     for (std::size_t i = 0; i < n; ++i) {
@@ -156,7 +159,6 @@ void bm_mpfr(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * n);
-  for (std::size_t i = 0; i < n; ++i) mpfr_clears(a[i], b[i], c[i], out[i], (mpfr_ptr)nullptr);
 }
 
 // ---- registration: one family per format ---------------------------------------------------

@@ -6,6 +6,8 @@
 #include <benchmark/benchmark.h>
 #include <mpfr.h>
 
+#include "support/mpfr_value.hpp"  // tests/support: the one RAII owner of MPFR memory
+
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -170,11 +172,12 @@ BENCHMARK(qd_sqrt);
 template <int Prec, int Op>
 void run_mpfr(benchmark::State& st) {
   const auto xs = make_positive<4, double>(1), ys = make<4, double>(2);
-  std::vector<mpfr_t> x(kN), y(kN), z(kN);
+  std::vector<floatlab_test::mpfr_value> x, y, z;
+  for (auto* v : {&x, &y, &z}) v->reserve(kN);
   for (int i = 0; i < kN; ++i) {
-    mpfr_inits2(Prec, x[i], y[i], z[i], static_cast<mpfr_ptr>(nullptr));
-    mpfr_set_d(x[i], xs[i][0], MPFR_RNDN);
-    mpfr_set_d(y[i], ys[i][0], MPFR_RNDN);
+    x.emplace_back(Prec, xs[i][0]);
+    y.emplace_back(Prec, ys[i][0]);
+    z.emplace_back(Prec);
     for (int k = 1; k < 4; ++k) {
       mpfr_add_d(x[i], x[i], xs[i][k], MPFR_RNDN);
       mpfr_add_d(y[i], y[i], ys[i][k], MPFR_RNDN);
@@ -190,7 +193,6 @@ void run_mpfr(benchmark::State& st) {
     benchmark::ClobberMemory();
   }
   st.SetItemsProcessed(st.iterations() * kN);
-  for (int i = 0; i < kN; ++i) mpfr_clears(x[i], y[i], z[i], static_cast<mpfr_ptr>(nullptr));
 }
 BENCHMARK_TEMPLATE(run_mpfr, 106, 0)->Name("mpfr106_add");
 BENCHMARK_TEMPLATE(run_mpfr, 106, 1)->Name("mpfr106_mul");
@@ -203,21 +205,16 @@ BENCHMARK_TEMPLATE(run_mpfr, 212, 3)->Name("mpfr212_sqrt");
 
 // ---- accuracy of both sides on the same operands (worst relative error / u^2) --------
 double rel_err(const double* t, int n, mpfr_srcptr exact) {
-  mpfr_t s, d;
-  mpfr_inits2(2200, s, d, static_cast<mpfr_ptr>(nullptr));
-  mpfr_set_d(s, 0.0, MPFR_RNDN);
+  floatlab_test::mpfr_value s(2200, 0.0), d(2200);
   for (int i = 0; i < n; ++i) mpfr_add_d(s, s, t[i], MPFR_RNDN);
   mpfr_sub(d, s, exact, MPFR_RNDN);
   mpfr_div(d, d, exact, MPFR_RNDN);
-  const double r = std::fabs(mpfr_get_d(d, MPFR_RNDN));
-  mpfr_clears(s, d, static_cast<mpfr_ptr>(nullptr));
-  return r;
+  return std::fabs(mpfr_get_d(d, MPFR_RNDN));
 }
 
 void accuracy_report() {
   std::mt19937_64 g(11);
-  mpfr_t a, b, e;
-  mpfr_inits2(2200, a, b, e, static_cast<mpfr_ptr>(nullptr));
+  floatlab_test::mpfr_value a(2200), b(2200), e(2200);
   const double u2 = 0x1p-106, u4 = 0x1p-212;
   double w_add = 0, w_mul = 0, w_div = 0, w4_add = 0, w4_mul = 0, w4_div = 0;
 #if FLOATLAB_HAVE_QD
@@ -310,7 +307,6 @@ void accuracy_report() {
               q4_div / u4);
 #endif
   std::fflush(stdout);
-  mpfr_clears(a, b, e, static_cast<mpfr_ptr>(nullptr));
 }
 
 }  // namespace

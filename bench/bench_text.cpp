@@ -3,6 +3,8 @@
 #include <benchmark/benchmark.h>
 #include <mpfr.h>
 
+#include "support/mpfr_value.hpp"  // tests/support: the one RAII owner of MPFR memory
+
 #include <charconv>
 #include <cstring>
 #include <random>
@@ -65,14 +67,12 @@ void from_chars_std_double(benchmark::State& st) {
 void from_chars_mpfr_53(benchmark::State& st) {
   const auto& v = strings64();
   std::size_t i = 0;
-  mpfr_t x;
-  mpfr_init2(x, 53);
+  floatlab_test::mpfr_value x(53);
   for (auto _ : st) {
     const auto& s = v[i++ & 4095];
     mpfr_strtofr(x, s.c_str(), nullptr, 10, MPFR_RNDN);
-    benchmark::DoNotOptimize(x);
+    benchmark::DoNotOptimize(x.get());
   }
-  mpfr_clear(x);
 }
 void to_chars_floatlab_binary64(benchmark::State& st) {
   const auto& v = doubles();

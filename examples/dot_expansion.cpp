@@ -9,6 +9,8 @@
 // Usage: dot_expansion [out.csv] [n] [seed]   (defaults: dot_expansion.csv 100000 1)
 #include <mpfr.h>
 
+#include "support/mpfr_value.hpp"  // tests/support: mpfr_t with init2 / clear in its lifetime
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -32,16 +34,12 @@ struct row {
 };
 
 double rel_error(double value_hi, double value_lo, double value_lo2, mpfr_srcptr exact) {
-  mpfr_t v;
-  mpfr_init2(v, 1024);
-  mpfr_set_d(v, value_hi, MPFR_RNDN);
+  floatlab_test::mpfr_value v(1024, value_hi);
   mpfr_add_d(v, v, value_lo, MPFR_RNDN);
   mpfr_add_d(v, v, value_lo2, MPFR_RNDN);
   mpfr_sub(v, v, exact, MPFR_RNDN);
   mpfr_div(v, v, exact, MPFR_RNDN);
-  const double r = std::fabs(mpfr_get_d(v, MPFR_RNDN));
-  mpfr_clear(v);
-  return r;
+  return std::fabs(mpfr_get_d(v, MPFR_RNDN));
 }
 
 }  // namespace
@@ -65,10 +63,7 @@ int main(int argc, char** argv) {
 
   // Exact reference: each product has at most 16 significant bits and all lie within
   // 2^-10 .. 2^10, so 256 bits hold every partial sum exactly.
-  mpfr_t exact, t, abs_sum;
-  mpfr_inits2(256, exact, t, abs_sum, static_cast<mpfr_ptr>(nullptr));
-  mpfr_set_d(exact, 0.0, MPFR_RNDN);
-  mpfr_set_d(abs_sum, 0.0, MPFR_RNDN);
+  floatlab_test::mpfr_value exact(256, 0.0), t(256), abs_sum(256, 0.0);
   for (long i = 0; i < n; ++i) {
     mpfr_set_d(t, static_cast<double>(a[i]), MPFR_RNDN);
     mpfr_mul_d(t, t, static_cast<double>(b[i]), MPFR_RNDN);
@@ -123,7 +118,6 @@ int main(int argc, char** argv) {
   } else {
     std::fprintf(stderr, "could not write %s\n", csv_path);
   }
-  mpfr_clears(exact, t, abs_sum, static_cast<mpfr_ptr>(nullptr));
   // The expansion accumulators must beat plain bfloat16, and N = 3 must beat N = 2.
   const bool ordered = rows[1].rel_error <= rows[0].rel_error && rows[2].rel_error <= rows[1].rel_error;
   return csv && ordered ? 0 : 1;

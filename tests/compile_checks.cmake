@@ -1,4 +1,6 @@
 # Per-file compile options and compile-only checks of the test suite.
+# Compile-only checks carry the label "compile" beside "ci": their result does not depend on the
+# build's flags, so the sanitizer test preset leaves them out (CMakePresets.json).
 
 # fesetround must be honoured: no constant folding under the default mode.
 set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/test_hardware_agreement.cpp PROPERTIES COMPILE_OPTIONS -frounding-math)
@@ -40,11 +42,11 @@ if(NOT FLOATLAB_SANITIZE)
     endif()
     add_test(NAME header_alone_${id}
       COMMAND ${CMAKE_CXX_COMPILER} ${flags} -I${PROJECT_SOURCE_DIR}/include -fsyntax-only ${unit})
-    set_tests_properties(header_alone_${id} PROPERTIES LABELS ci)
+    set_tests_properties(header_alone_${id} PROPERTIES LABELS "ci;compile")
     if(floatlab_contract_clang)
       add_test(NAME header_alone_clang_${id}
         COMMAND ${floatlab_contract_clang} ${flags} -I${PROJECT_SOURCE_DIR}/include -fsyntax-only ${unit})
-      set_tests_properties(header_alone_clang_${id} PROPERTIES LABELS ci)
+      set_tests_properties(header_alone_clang_${id} PROPERTIES LABELS "ci;compile")
     endif()
   endforeach()
 endif()
@@ -55,7 +57,7 @@ target_link_libraries(compile_c17_contract PRIVATE floatlab::floatlab)
 set_target_properties(compile_c17_contract PROPERTIES CXX_STANDARD 17 CXX_EXTENSIONS OFF)
 target_compile_options(compile_c17_contract PRIVATE -fno-exceptions -fno-rtti -Wall -Wextra -Wpedantic -Werror)
 add_test(NAME compile_c17_contract COMMAND compile_c17_contract)
-set_tests_properties(compile_c17_contract PROPERTIES LABELS ci)
+set_tests_properties(compile_c17_contract PROPERTIES LABELS "ci;compile")
 
 # Invalid template arguments fail with a message that names the problem.
 set(floatlab_compile_errors
@@ -79,13 +81,13 @@ foreach(message IN LISTS floatlab_compile_errors)
   add_test(NAME compile_error_${case}
     COMMAND ${CMAKE_CXX_COMPILER} -std=c++17 -fsyntax-only -I${PROJECT_SOURCE_DIR}/include
             -DFLOATLAB_ERROR_CASE=${case} ${CMAKE_CURRENT_SOURCE_DIR}/compile/errors.cpp)
-  set_tests_properties(compile_error_${case} PROPERTIES PASS_REGULAR_EXPRESSION "${message}" LABELS ci)
+  set_tests_properties(compile_error_${case} PROPERTIES PASS_REGULAR_EXPRESSION "${message}" LABELS "ci;compile")
 endforeach()
 
 # The installed package and add_subdirectory both work for a consumer project.
 add_test(NAME package_consumer
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/package/run.sh ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/package)
-set_tests_properties(package_consumer PROPERTIES LABELS ci)
+set_tests_properties(package_consumer PROPERTIES LABELS "ci;compile")
 
 # CUDA: cfloat in a __global__ kernel, compared with the CPU bit for bit. CI has nvcc but no
 # GPU: the build is the compile test and the run exits 77 (skipped).
@@ -126,7 +128,7 @@ foreach(message IN LISTS floatlab_expansion_errors)
   add_test(NAME compile_error_expansion_${case}
     COMMAND ${CMAKE_CXX_COMPILER} -std=c++17 -fsyntax-only -I${PROJECT_SOURCE_DIR}/include
             -DFLOATLAB_EXPANSION_ERROR_CASE=${case} ${CMAKE_CURRENT_SOURCE_DIR}/compile/expansion_errors.cpp)
-  set_tests_properties(compile_error_expansion_${case} PROPERTIES PASS_REGULAR_EXPRESSION "${message}" LABELS ci)
+  set_tests_properties(compile_error_expansion_${case} PROPERTIES PASS_REGULAR_EXPRESSION "${message}" LABELS "ci;compile")
 endforeach()
 # expansion<N, T> in a CUDA kernel vs the host, bit for bit (built where the block above
 # found nvcc; exits 77 = skipped without a GPU).
@@ -164,7 +166,7 @@ foreach(message IN LISTS floatlab_text_errors)
   add_test(NAME compile_error_text_${case}
     COMMAND ${CMAKE_CXX_COMPILER} ${std} -Wall -Werror -fsyntax-only -I${PROJECT_SOURCE_DIR}/include
             -DFLOATLAB_TEXT_ERROR_CASE=${case} ${CMAKE_CURRENT_SOURCE_DIR}/compile/text_errors.cpp)
-  set_tests_properties(compile_error_text_${case} PROPERTIES PASS_REGULAR_EXPRESSION "${message}" LABELS ci)
+  set_tests_properties(compile_error_text_${case} PROPERTIES PASS_REGULAR_EXPRESSION "${message}" LABELS "ci;compile")
 endforeach()
 
 # The README's example is this complete program; its output must contain the line the
@@ -179,7 +181,9 @@ set_tests_properties(readme_example PROPERTIES LABELS ci PASS_REGULAR_EXPRESSION
 
 # Fast paths: test_fast_paths.cpp again, built for AVX2/FMA/F16C hardware (x86-64-v3) with the
 # F16C conversions on, so that the vectorized code and the F16C path are what is checked.
-if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+# Release tier only: the sanitizer tier runs test_fast_paths itself, and this second build of
+# the same source would cost it about 3 x its 56 s Release compile (docs/testing.md).
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64" AND NOT FLOATLAB_SANITIZE)
   add_executable(test_fast_paths_v3 ${CMAKE_CURRENT_SOURCE_DIR}/test_fast_paths.cpp $<TARGET_OBJECTS:floatlab_test_main>)
   target_link_libraries(test_fast_paths_v3 PRIVATE floatlab_test_support)
   target_compile_options(test_fast_paths_v3 PRIVATE -march=x86-64-v3 -DFLOATLAB_USE_F16C=1)
@@ -195,8 +199,12 @@ endif()
 
 # A user's loops c[i] = a[i] op b[i] over binary16, bfloat16, e4m3 and cfloat<6,9> vectorize
 # (GCC's -fopt-info-vec report at -O3 -march=x86-64-v3; tests/vectorize/check.sh).
+# block_quantize's float loops vectorize where it is called once (tests/vectorize/check_block.sh).
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
   add_test(NAME vectorize_cfloat_loops
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/vectorize/check.sh ${CMAKE_CXX_COMPILER} ${PROJECT_SOURCE_DIR}/include)
-  set_tests_properties(vectorize_cfloat_loops PROPERTIES LABELS ci)
+  set_tests_properties(vectorize_cfloat_loops PROPERTIES LABELS "ci;compile")
+  add_test(NAME vectorize_block_quantize
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/vectorize/check_block.sh ${CMAKE_CXX_COMPILER} ${PROJECT_SOURCE_DIR}/include)
+  set_tests_properties(vectorize_block_quantize PROPERTIES LABELS "ci;compile")
 endif()

@@ -40,17 +40,15 @@ namespace floatlab {
 // with a precision, %g. bits: the raw encoding as 0x + hex digits.
 enum class chars_format { scientific = 1, fixed = 2, hex = 4, general = fixed | scientific, bits = 8 };
 
-namespace detail {
-namespace text {
+namespace detail::text {
 
 // ---- a fixed-size unsigned big integer (little-endian 64-bit limbs) ----------------------
 // L is chosen per use from proven size bounds; writes past L are dropped, never made.
 template <int L>
 struct big {
-  std::uint64_t w[L];
-  int n;  // limbs in use; w[n-1] != 0 unless n == 0
+  std::uint64_t w[L]{};
+  int n = 0;  // limbs in use; w[n-1] != 0 unless n == 0
 
-  FLOATLAB_HOST_DEVICE constexpr big() noexcept : w{}, n(0) {}
   FLOATLAB_HOST_DEVICE constexpr void set(u128 v) noexcept {
     n = 0;
     while (v != 0 && n < L) {
@@ -210,30 +208,35 @@ struct binary_value {
   bool sticky;
 };
 
-// |x| = (the digits of [d, e), skipping '.') * 10^q10, as an exact binary truncation of at
-// least quotient_bits - 1 significant bits plus sticky (or a stand-in of the same rounding
-// class when x is beyond every decision point, see dec_spec).
-template <class Spec>
-FLOATLAB_HOST_DEVICE constexpr binary_value decimal_to_binary(const char* d, const char* e, long long q10) noexcept {
-  constexpr int L = Spec::limbs;
-  constexpr int B = Spec::quotient_bits;
+// The digits of [d, e) (a '.' anywhere is skipped) as read by both decimal readers below:
+// the first nonzero digit, how many digits are kept (at most K: the rest only set sticky),
+// q, the decimal exponent of the last kept digit (x ~ kept digits * 10^q), and lead10 with
+// 10^lead10 <= x < 10^(lead10 + 1).
+struct digit_run {
+  const char* d;
+  const char* e;
+  long long kept, q, lead10;
+  bool zero;
+};
+template <long long K>
+FLOATLAB_HOST_DEVICE constexpr digit_run scan_digits(const char* d, const char* e, long long q10) noexcept {
   while (d != e && (*d == '0' || *d == '.')) ++d;
-  if (d == e) return {true, 0, 0, false};
+  if (d == e) return {d, e, 0, 0, 0, true};
   long long total = 0;
   for (const char* p = d; p != e; ++p) total += (*p != '.');
-  const long long kept = total < Spec::K ? total : Spec::K;
-  const long long q = q10 + (total - kept);  // exponent of the last kept digit
-  const long long lead10 = q + kept - 1;     // 10^lead10 <= x < 10^(lead10 + 1)
-  if (lead10 <= Spec::tiny_lead) return {false, Spec::fmin - 2, 1, true};
-  if (lead10 >= Spec::huge_lead) return {false, Spec::top, 1, true};
-
-  // T, 19 digits at a time; dropped digits only set sticky.
-  big<L> t;
+  const long long kept = total < K ? total : K;
+  const long long q = q10 + (total - kept);
+  return {d, e, kept, q, q + kept - 1, false};
+}
+// t = the kept digits of r as an integer, 19 at a time (t.mul_add); returns whether a
+// dropped digit is nonzero (sticky).
+template <int L>
+FLOATLAB_HOST_DEVICE constexpr bool read_digits(big<L>& t, const digit_run& r) noexcept {
   std::uint64_t chunk = 0;
   int in_chunk = 0;
   long long taken = 0;
-  const char* p = d;
-  for (; p != e && taken < kept; ++p) {
+  const char* p = r.d;
+  for (; p != r.e && taken < r.kept; ++p) {
     if (*p == '.') continue;
     chunk = chunk * 10 + static_cast<std::uint64_t>(*p - '0');
     ++taken;
@@ -245,7 +248,25 @@ FLOATLAB_HOST_DEVICE constexpr binary_value decimal_to_binary(const char* d, con
   }
   if (in_chunk) t.mul_add(pow10_u64(in_chunk), chunk);
   bool sticky = false;
-  for (; p != e; ++p) sticky = sticky || (*p != '0' && *p != '.');
+  for (; p != r.e; ++p) sticky = sticky || (*p != '0' && *p != '.');
+  return sticky;
+}
+
+// |x| = (the digits of [d, e), skipping '.') * 10^q10, as an exact binary truncation of at
+// least quotient_bits - 1 significant bits plus sticky (or a stand-in of the same rounding
+// class when x is beyond every decision point, see dec_spec).
+template <class Spec>
+FLOATLAB_HOST_DEVICE constexpr binary_value decimal_to_binary(const char* d, const char* e, long long q10) noexcept {
+  constexpr int L = Spec::limbs;
+  constexpr int B = Spec::quotient_bits;
+  const digit_run r = scan_digits<Spec::K>(d, e, q10);
+  if (r.zero) return {true, 0, 0, false};
+  const long long kept = r.kept, q = r.q;
+  if (r.lead10 <= Spec::tiny_lead) return {false, Spec::fmin - 2, 1, true};
+  if (r.lead10 >= Spec::huge_lead) return {false, Spec::top, 1, true};
+
+  big<L> t;
+  const bool sticky = read_digits(t, r);
 
   // Short inputs: exact 128-bit integer arithmetic, with 10^q = 5^q 2^q and 5^|q| < 2^63
   // (|q| <= 27), T < 10^19 < 2^64: T 5^q < 2^127, and T 2^s / 5^m has >= 64 bits.
@@ -561,7 +582,10 @@ FLOATLAB_HOST_DEVICE constexpr int round_digits(const decimal<N>& x, int k, bool
 struct sink {
   char* p;
   char* last;
-  bool ok;
+  bool ok = true;
+  // A constructor, not aggregate initialization: clang-tidy's readability-non-const-parameter
+  // would otherwise ask to_chars's std::to_chars-shaped (char* first, char* last) for const.
+  FLOATLAB_HOST_DEVICE constexpr sink(char* first, char* end) noexcept : p(first), last(end) {}
   FLOATLAB_HOST_DEVICE constexpr void put(char c) noexcept {
     if (p == last) ok = false;
     else *p++ = c;
@@ -742,8 +766,20 @@ FLOATLAB_HOST_DEVICE constexpr void put_hex(sink& s, unsigned lead, std::uint64_
   s.put_int(exp < 0 ? -static_cast<long long>(exp) : exp, 1);
 }
 
-}  // namespace text
-}  // namespace detail
+// Zero (the sign is already out) in fmt: "0" or "0e+00" when shortest (precision < 0),
+// otherwise as put_decimal writes an all-zero decimal of D digits.
+template <int D>
+FLOATLAB_HOST_DEVICE constexpr void put_zero(sink& s, chars_format fmt, int precision) noexcept {
+  if (precision < 0) {
+    s.put(fmt == chars_format::scientific ? "0e+00" : "0");
+    return;
+  }
+  decimal<D> z{};
+  z.n = 0;
+  put_decimal(s, z, fmt, precision, [](const char*, int, int) { return true; });
+}
+
+}  // namespace detail::text
 
 // ---- cfloat ----------------------------------------------------------------------------------
 
@@ -759,7 +795,7 @@ FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* 
   using Spec = detail::text::digits_spec<M + 1, F::emin - M, F::emax - M>;
   using Rt = round_trip_mode_t<R>;
   using RSpec = detail::text::cfloat_spec<F, Rt>;
-  detail::text::sink s{first, last, true};
+  detail::text::sink s{first, last};
   const std::uint64_t bits = x.bits();
   if (fmt == chars_format::bits) {
     s.put("0x");
@@ -788,14 +824,7 @@ FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* 
     return s.result();
   }
   if (u.cls == detail::value_class::zero) {
-    detail::text::decimal<Spec::max_digits> z{};
-    z.n = 0;
-    if (precision < 0) {
-      if (fmt == chars_format::scientific) s.put("0e+00");
-      else s.put('0');
-    } else {
-      detail::text::put_decimal(s, z, fmt, precision, [](const char*, int, int) { return true; });
-    }
+    detail::text::put_zero<Spec::max_digits>(s, fmt, precision);
     return s.result();
   }
   const auto dec = detail::text::exact_decimal<Spec>(u.sig, u.exp);
@@ -898,7 +927,7 @@ FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* 
   using Spec = detail::text::digits_spec<64, -FL, -FL>;
   using Rt = round_trip_mode_t<R>;
   using RSpec = detail::text::fixed_spec<WL, FL, Rt>;
-  detail::text::sink s{first, last, true};
+  detail::text::sink s{first, last};
   const std::int64_t raw = x.raw();
   if (fmt == chars_format::bits) {
     s.put("0x");
@@ -920,14 +949,7 @@ FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* 
     return s.result();
   }
   if (mag == 0) {
-    detail::text::decimal<Spec::max_digits> z{};
-    z.n = 0;
-    if (precision < 0) {
-      if (fmt == chars_format::scientific) s.put("0e+00");
-      else s.put('0');
-    } else {
-      detail::text::put_decimal(s, z, fmt, precision, [](const char*, int, int) { return true; });
-    }
+    detail::text::put_zero<Spec::max_digits>(s, fmt, precision);
     return s.result();
   }
   const auto dec = detail::text::exact_decimal<Spec>(mag, -FL);
@@ -1039,39 +1061,20 @@ FLOATLAB_HOST_DEVICE constexpr void decimal_to_fixed_point(const char* d, const 
   using Spec = typename X::spec;
   out.set(0);
   sticky = false;
-  while (d != e && (*d == '0' || *d == '.')) ++d;
-  if (d == e) return;
-  long long total = 0;
-  for (const char* p = d; p != e; ++p) total += (*p != '.');
-  const long long kept = total < Spec::K ? total : Spec::K;
-  const long long q = q10 + (total - kept);
-  const long long lead10 = q + kept - 1;
-  if (lead10 <= Spec::tiny_lead) {
+  const digit_run r = scan_digits<Spec::K>(d, e, q10);
+  if (r.zero) return;
+  const long long q = r.q;
+  if (r.lead10 <= Spec::tiny_lead) {
     sticky = true;
     return;
   }
-  if (lead10 >= Spec::huge_lead) {  // beyond every boundary: 2^(emax + 3) stands in
+  if (r.lead10 >= Spec::huge_lead) {  // beyond every boundary: 2^(emax + 3) stands in
     out.set(1);
     out.shl(X::F::emax + 3 - X::q0);
     sticky = true;
     return;
   }
-  std::uint64_t chunk = 0;
-  int in_chunk = 0;
-  long long taken = 0;
-  const char* p = d;
-  for (; p != e && taken < kept; ++p) {
-    if (*p == '.') continue;
-    chunk = chunk * 10 + static_cast<std::uint64_t>(*p - '0');
-    ++taken;
-    if (++in_chunk == 19) {
-      out.mul_add(pow10_u64(19), chunk);
-      chunk = 0;
-      in_chunk = 0;
-    }
-  }
-  if (in_chunk) out.mul_add(pow10_u64(in_chunk), chunk);
-  for (; p != e; ++p) sticky = sticky || (*p != '0' && *p != '.');
+  sticky = read_digits(out, r);
   if (q >= 0) {
     mul_pow10(out, q);
     out.shl(-X::q0);
@@ -1126,7 +1129,7 @@ FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* 
   using X = detail::text::expansion_text<N, T>;
   using F = typename X::F;
   using D = typename X::digits;
-  detail::text::sink s{first, last, true};
+  detail::text::sink s{first, last};
   if (fmt == chars_format::bits || fmt == chars_format::hex) {  // the terms, as a brace list
     s.put('{');
     for (int i = 0; i < N; ++i) {
@@ -1170,12 +1173,7 @@ FLOATLAB_HOST_DEVICE constexpr std::to_chars_result to_chars(char* first, char* 
   }
   if (neg) s.put('-');
   if (pos.zero()) {
-    if (precision < 0) s.put(fmt == chars_format::scientific ? "0e+00" : "0");
-    else {
-      detail::text::decimal<D::max_digits> z{};
-      z.n = 0;
-      detail::text::put_decimal(s, z, fmt, precision, [](const char*, int, int) { return true; });
-    }
+    detail::text::put_zero<D::max_digits>(s, fmt, precision);
     return s.result();
   }
   const auto dec = detail::text::exact_decimal<D>(pos, e0);

@@ -94,7 +94,11 @@ status ew_run(array_view<const A> a, array_view<const B> b, array_view<const C> 
       auto in = [&](const auto& x, std::size_t i, std::uint32_t op) -> float {
         using X = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<X, T>) return lane_decode<F>(x.bits());
-        else return round_lane<F, Mode>(x, 0.0f, 0 * op * i);
+        else {
+          (void)i;  // nearest/directed Mode: no random word (i and op pick one for stochastic modes)
+          (void)op;
+          return round_lane<F, Mode>(x, 0.0f, 0);
+        }
       };
       for (std::size_t i = begin; i < end; ++i) {
         const float x = in(a.data[i], i, op_input_a);
