@@ -40,6 +40,17 @@ void bm_memcpy(benchmark::State& st) {
   }
 }
 template <class F, class Mode>
+void bm_quantize_codes(benchmark::State& st) {
+  T::set_threads(1);
+  const auto in = rnd(QN, 1);
+  std::vector<F> out(QN);
+  for (auto _ : st) {
+    if constexpr (fl::is_stochastic_v<Mode>) T::quantize<F>(in, out, Mode{}, T::counter_source{7});
+    else T::quantize<F>(in, out, Mode{});
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+template <class F, class Mode>
 void bm_quantize(benchmark::State& st) {
   T::set_threads(1);
   const auto in = rnd(QN, 1);
@@ -70,6 +81,26 @@ void bm_f16_mul(benchmark::State& st) {
     benchmark::DoNotOptimize(c.data());
   }
 }
+void bm_f16_fma(benchmark::State& st) {
+  const auto a0 = rnd(EN, 2), b0 = rnd(EN, 3), c0 = rnd(EN, 4);
+  std::vector<_Float16> a(EN), b(EN), c(EN), d(EN);
+  for (std::size_t i = 0; i < EN; ++i)
+    a[i] = static_cast<_Float16>(a0[i]), b[i] = static_cast<_Float16>(b0[i]), c[i] = static_cast<_Float16>(c0[i]);
+  for (auto _ : st) {
+    // g++ evaluates _Float16 arithmetic in float and rounds each result: a*b + c through float.
+    for (std::size_t i = 0; i < EN; ++i) d[i] = static_cast<_Float16>(static_cast<float>(a[i]) * static_cast<float>(b[i]) + static_cast<float>(c[i]));
+    benchmark::DoNotOptimize(d.data());
+  }
+}
+void bm_f16_div(benchmark::State& st) {
+  const auto a0 = rnd(EN, 2), b0 = rnd(EN, 3);
+  std::vector<_Float16> a(EN), b(EN), c(EN);
+  for (std::size_t i = 0; i < EN; ++i) a[i] = static_cast<_Float16>(a0[i]), b[i] = static_cast<_Float16>(b0[i]);
+  for (auto _ : st) {
+    for (std::size_t i = 0; i < EN; ++i) c[i] = a[i] / b[i];
+    benchmark::DoNotOptimize(c.data());
+  }
+}
 void bm_float_add(benchmark::State& st) {
   const auto a = rnd(EN, 2), b = rnd(EN, 3);
   std::vector<float> c(EN);
@@ -89,7 +120,9 @@ void bm_ew(benchmark::State& st) {
   for (auto _ : st) {
     if constexpr (Op == 0) T::add<F>(a, b, out);
     else if constexpr (Op == 1) T::mul<F>(a, b, out);
-    else T::fma<F>(a, b, cc, out);
+    else if constexpr (Op == 2) T::fma<F>(a, b, cc, out);
+    else if constexpr (Op == 3) T::div<F>(a, b, out);
+    else T::add<F>(a, b, out, fl::round::stochastic<8>{}, T::counter_source{5});
     benchmark::DoNotOptimize(out.data());
   }
 }
@@ -108,6 +141,25 @@ void float_gemm(const float* A, const float* B, float* C, std::size_t M, std::si
       }
       std::memcpy(C + i * N + j0, acc, nj * sizeof(float));
     }
+}
+// Naive float GEMM: one dot product per output (i-j-k), B read down its columns.
+void float_gemm_naive(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      float acc = 0.0f;
+      for (std::size_t k = 0; k < K; ++k) acc += A[i * K + k] * B[k * N + j];
+      C[i * N + j] = acc;
+    }
+}
+void bm_float_gemm_naive(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto A = rnd(n * n, 5), B = rnd(n * n, 6);
+  std::vector<float> C(n * n);
+  for (auto _ : st) {
+    float_gemm_naive(A.data(), B.data(), C.data(), n, n, n);
+    benchmark::DoNotOptimize(C.data());
+  }
+  st.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 void bm_float_gemm(benchmark::State& st) {
   const auto n = static_cast<std::size_t>(st.range(0));
@@ -182,18 +234,34 @@ BENCHMARK_TEMPLATE(bm_quantize, h, SR)->Name("quantize e5m10 SR8");
 BENCHMARK_TEMPLATE(bm_quantize, fl::bfloat16, RN)->Name("quantize bf16 RN");
 BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, RN)->Name("quantize e4m3 RN");
 BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, SR)->Name("quantize e4m3 SR8");
+BENCHMARK_TEMPLATE(bm_quantize_codes, h, RN)->Name("quantize e5m10 RN codes");
+BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, RN)->Name("quantize e4m3 RN codes");
+BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, SR)->Name("quantize e4m3 SR8 codes");
 BENCHMARK(bm_f16_add)->Name("_Float16 add");
 BENCHMARK(bm_f16_mul)->Name("_Float16 mul");
+BENCHMARK(bm_f16_fma)->Name("_Float16 fma");
+BENCHMARK(bm_f16_div)->Name("_Float16 div");
 BENCHMARK(bm_float_add)->Name("float add");
 BENCHMARK_TEMPLATE(bm_ew, h, 0)->Name("e5m10 add");
 BENCHMARK_TEMPLATE(bm_ew, h, 1)->Name("e5m10 mul");
 BENCHMARK_TEMPLATE(bm_ew, h, 2)->Name("e5m10 fma");
 BENCHMARK_TEMPLATE(bm_ew, fl::bfloat16, 0)->Name("bf16 add");
 BENCHMARK_TEMPLATE(bm_ew, fl::bfloat16, 1)->Name("bf16 mul");
+BENCHMARK_TEMPLATE(bm_ew, fl::bfloat16, 2)->Name("bf16 fma");
+BENCHMARK_TEMPLATE(bm_ew, h, 3)->Name("e5m10 div");
+BENCHMARK_TEMPLATE(bm_ew, h, 4)->Name("e5m10 add SR8");
 BENCHMARK_TEMPLATE(bm_ew, fl::e4m3, 0)->Name("e4m3 add");
+BENCHMARK_TEMPLATE(bm_ew, fl::e4m3, 1)->Name("e4m3 mul");
+BENCHMARK_TEMPLATE(bm_ew, fl::e5m2, 2)->Name("e5m2 fma");
+BENCHMARK(bm_float_gemm_naive)->Arg(256)->Name("float gemm naive 256");
 BENCHMARK(bm_float_gemm)->Arg(256)->Name("float gemm 256");
+BENCHMARK(bm_float_gemm_naive)->Arg(512)->Name("float gemm naive 512");
+BENCHMARK(bm_float_gemm)->Arg(512)->Name("float gemm 512");
+BENCHMARK_TEMPLATE(bm_gemm, R16, RN, 1)->Arg(512)->Name("gemm e5m10 per-op RN 512");
+BENCHMARK_TEMPLATE(bm_gemm, R16, RN, 2)->Arg(512)->Name("gemm e5m10 per-op RN 512 t2")->UseRealTime();
+BENCHMARK_TEMPLATE(bm_gemm, R16f, RN, 1)->Arg(512)->Name("gemm e5m10 fused RN 512");
 BENCHMARK_TEMPLATE(bm_gemm, R16, RN, 1)->Arg(256)->Name("gemm e5m10 per-op RN 256");
-BENCHMARK_TEMPLATE(bm_gemm, R16, RN, 2)->Arg(256)->Name("gemm e5m10 per-op RN 256 t2");
+BENCHMARK_TEMPLATE(bm_gemm, R16, RN, 2)->Arg(256)->Name("gemm e5m10 per-op RN 256 t2")->UseRealTime();
 BENCHMARK_TEMPLATE(bm_gemm, R16f, RN, 1)->Arg(256)->Name("gemm e5m10 fused RN 256");
 BENCHMARK_TEMPLATE(bm_gemm, R16, SR, 1)->Arg(256)->Name("gemm e5m10 per-op SR8 256");
 BENCHMARK_TEMPLATE(bm_gemm, R8, RN, 1)->Arg(256)->Name("gemm e4m3xe4m3->e5m10 RN 256");
@@ -208,9 +276,12 @@ BENCHMARK_TEMPLATE(bm_conv, 2)->Name("conv bwd weights e5m10");
 // Collects real times and prints each benchmark's speed relative to its reference.
 class ratio_reporter : public benchmark::ConsoleReporter {
  public:
-  std::map<std::string, double> t;
+  std::map<std::string, double> t, rt;
   void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs) t[r.benchmark_name()] = r.GetAdjustedCPUTime();  // the machine is shared: CPU time
+    for (const auto& r : runs) {
+      t[r.benchmark_name()] = r.GetAdjustedCPUTime();  // the machine is shared: CPU time
+      rt[r.benchmark_name()] = r.GetAdjustedRealTime();  // threaded runs: real time (CPU time is one thread's)
+    }
     ConsoleReporter::ReportRuns(runs);
   }
 };
@@ -227,17 +298,32 @@ int main(int argc, char** argv) {
   };
   std::printf("\nspeed relative to the reference (reference time / time; > 1 is faster)\n");
   for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8"}) ratio(q, "memcpy 4MiB");
+  for (const char* q : {"quantize e5m10 RN codes", "quantize e4m3 RN codes", "quantize e4m3 SR8 codes"}) ratio(q, "memcpy 4MiB");
   ratio("e5m10 add", "_Float16 add");
   ratio("e5m10 mul", "_Float16 mul");
-  ratio("e5m10 fma", "_Float16 mul");
+  ratio("e5m10 fma", "_Float16 fma");
+  ratio("e5m10 div", "_Float16 div");
+  ratio("e5m10 add SR8", "_Float16 add");
   ratio("bf16 add", "_Float16 add");
   ratio("bf16 mul", "_Float16 mul");
+  ratio("bf16 fma", "_Float16 fma");
   ratio("e4m3 add", "_Float16 add");
+  ratio("e4m3 mul", "_Float16 mul");
+  ratio("e5m2 fma", "_Float16 fma");
   ratio("e5m10 add", "float add");
   for (const char* g : {"gemm e5m10 per-op RN 256", "gemm e5m10 per-op RN 256 t2", "gemm e5m10 fused RN 256", "gemm e5m10 per-op SR8 256",
                         "gemm e4m3xe4m3->e5m10 RN 256", "gemm e4m3 chunked32 FP32 256", "gemm e5m10 in, FP32 acc 256",
                         "gemm bf16 per-op (exact kernel) 256"})
-    ratio(std::string(g) + "/256", "float gemm 256/256");
+    ratio(std::string(g) + "/256", "float gemm 256/256"), ratio(std::string(g) + "/256", "float gemm naive 256/256");
+  for (const char* g : {"gemm e5m10 per-op RN 512", "gemm e5m10 per-op RN 512 t2", "gemm e5m10 fused RN 512"})
+    ratio(std::string(g) + "/512", "float gemm 512/512"), ratio(std::string(g) + "/512", "float gemm naive 512/512");
+  auto& r = rep.rt;
+  for (const char* g : {"gemm e5m10 per-op RN 256", "gemm e5m10 per-op RN 512"}) {
+    const std::string one = std::string(g) + "/" + (g[std::strlen(g) - 1] == '6' ? "256" : "512");
+    const std::string two = std::string(g) + " t2/" + (g[std::strlen(g) - 1] == '6' ? "256" : "512") + "/real_time";
+    if (r.count(one) && r.count(two)) std::printf("%-40s %8.3fx  of %s (real time)\n", two.c_str(), r[one] / r[two], one.c_str());
+  }
+  ratio("gemm e5m10 in, FP32 acc 256/256", "float gemm 256/256");
   for (const char* c : {"conv fwd e5m10", "conv bwd data e5m10", "conv bwd weights e5m10"}) ratio(c, "float gemm conv shape");
   return 0;
 }

@@ -222,3 +222,44 @@ TEST_CASE("product and fused lane steps equal scalar mul / fma", "[tensor][lane]
   modes(bfloat16{});
   modes(tf32{});
 }
+
+// quantize's status on the scalar lanes: the OR of convert_status's flags over each group of
+// 16 inputs (format values, midpoints, neighbours, specials).
+TEST_CASE("quantize reports the flags of convert_status", "[tensor][lane][status]") {
+  auto run = [](auto tag, auto mode) {
+    using TT = decltype(tag);
+    using Mode = decltype(mode);
+    using F = typename TT::format_type;
+    std::vector<float> in;
+    const std::uint64_t n = std::uint64_t{1} << std::min(F::total_bits, 16);
+    for (std::uint64_t t = 0; t < n; t += F::total_bits > 8 ? 7 : 1) {
+      const std::uint64_t b = F::total_bits > 16 ? philox_word(2, t, 0) : t;
+      const float v = lane_decode<F>(b);
+      in.push_back(v), in.push_back(std::nextafter(v, INFINITY)), in.push_back(-std::nextafter(v, 0.0f)), in.push_back(v * 1.0001f);
+    }
+    for (float x : {INFINITY, -INFINITY, NAN, 1e-40f, -1e-45f, 3e38f, 0.0f, -0.0f}) in.push_back(x);
+    const tensor::counter_source src{3};
+    std::size_t bad = 0;
+    std::vector<float> out(16);
+    for (std::size_t g = 0; g + 16 <= in.size(); g += 16) {
+      const std::vector<float> part(in.begin() + static_cast<std::ptrdiff_t>(g), in.begin() + static_cast<std::ptrdiff_t>(g + 16));
+      const status st = tensor::quantize<TT>(part, out, Mode{}, src);
+      std::uint32_t want = 0;
+      for (std::size_t i = 0; i < 16; ++i) want |= convert_status<TT>(part[i], Mode{}, fixed_word{src.word(i, 0)}).flags.flags;
+      bad += st.flags != want;
+    }
+    INFO("format E" << TT::exponent_bits << "M" << TT::fraction_bits);
+    CHECK(bad == 0);
+  };
+  for (int pass = 0; pass < 1; ++pass) {
+    run(binary16{}, round::nearest_even{});
+    run(binary16{}, round::upward{});
+    run(e5m10_ftz{}, round::nearest_even{});
+    run(bfloat16{}, round::toward_zero{});
+    run(e4m3{}, round::nearest_even{});
+    run(e4m3_sat{}, round::stochastic<8>{});
+    run(e5m2fnuz{}, round::downward{});
+    run(e2m1{}, round::nearest_even{});
+    run(binary32{}, round::nearest_even{});
+  }
+}

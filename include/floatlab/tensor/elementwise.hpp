@@ -18,6 +18,7 @@
 #pragma once
 
 #include "gemm.hpp"
+#include "simd.hpp"
 
 namespace floatlab::tensor {
 
@@ -61,13 +62,74 @@ inline T scalar_op(T a, T b, T c, std::uint32_t w) noexcept {
   }
 }
 
-// The fast float-lane form of Op where it is exact (lane.hpp), else false.
+// The fast float-lane form of Op where it is exact (lane.hpp), else false: sums with a spare
+// bit (TwoSum + round_lane) or binary32 itself in nearest-even; products exact in float (or,
+// in nearest-even, the float path's innocuous double rounding: E <= 7 or p <= 8); quotients
+// and square roots on the float path (nearest-even, p <= 11: float_path.hpp).
 template <ew Op, class F, class Mode>
 inline constexpr bool ew_lane =
-    (Op == ew::add || Op == ew::sub) ? lane_sum_ok<F, Mode>
-    : (Op == ew::mul || Op == ew::scale) ? lane_product_exact<F>
+    (Op == ew::add || Op == ew::sub) ? (lane_sum_ok<F, Mode> || lane_is_float_rn<F, Mode>)
+    : (Op == ew::mul || Op == ew::scale) ? (lane_product_exact<F> || floatlab::detail::float_mul_ok<F, Mode>)
     : (Op == ew::fma) ? (lane_product_exact<F> && lane_sum_ok<F, Mode>)
-                      : false;
+    : (Op == ew::div || Op == ew::sqrt) ? (lane_ok<F> && floatlab::detail::float_path_ok<F, Mode>)
+                                        : false;
+
+// One input of an elementwise op on the lanes: a T value, or a float rounded to T (word (i, op)).
+template <class T, class Mode, class X>
+inline float ew_in(const X* p, std::size_t i, std::uint32_t op, const counter_source& src) noexcept {
+  using F = typename T::format_type;
+  if constexpr (std::is_same_v<X, float>) return round_lane<F, Mode>(p[i], 0.0f, is_stochastic_v<Mode> ? src.word(i, op) : 0);
+  else return lane_decode<F>(p[i].bits());
+}
+template <ew Op, class F, class Mode>
+inline float ew_lane_op(float x, float y, float z, std::uint32_t w) noexcept {
+  if constexpr (Op == ew::add) return add_lane<F, Mode>(x, y, w);
+  else if constexpr (Op == ew::sub) return add_lane<F, Mode>(x, -y, w);
+  else if constexpr (Op == ew::mul || Op == ew::scale) return round_lane<F, Mode>(x * y, 0.0f, w);
+  else if constexpr (Op == ew::div) return round_lane<F, Mode>(x / y, 0.0f, w);
+  else if constexpr (Op == ew::sqrt) return round_lane<F, Mode>(floatlab::detail::sqrt_f(x), 0.0f, w);
+  else return fma_lane<F, Mode>(x, y, z, w);
+}
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+template <class T, class Mode, class X>
+inline simd::vf ew_in_v(const X* p, std::size_t i, std::uint32_t op, const counter_source& src) noexcept {
+  using F = typename T::format_type;
+  if constexpr (std::is_same_v<X, float>) return simd::round_lane_v<F, Mode>(simd::load(p + i), words_v<Mode>(src, i, op));
+  else return read_lanes(p + i);
+}
+template <ew Op, class F, class Mode>
+inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w) noexcept {
+  if constexpr (Op == ew::add) return simd::add_lane_v<F, Mode>(x, y, w);
+  else if constexpr (Op == ew::sub) return simd::add_lane_v<F, Mode>(x, -y, w);
+  else if constexpr (Op == ew::mul || Op == ew::scale) return simd::round_lane_v<F, Mode>(x * y, w);
+  else if constexpr (Op == ew::div) return simd::round_lane_v<F, Mode>(x / y, w);
+  else if constexpr (Op == ew::sqrt) return simd::round_lane_v<F, Mode>(simd::vsqrt(x), w);
+  else return simd::fma_lane_v<F, Mode>(x, y, z, w);
+}
+#endif
+
+// Elements begin..end-1 of an elementwise op on the lanes: SIMD body, scalar tail.
+template <ew Op, class T, class Mode, class A, class B, class C, class Out>
+void ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t begin, std::size_t end,
+             const counter_source& src) noexcept {
+  using F = typename T::format_type;
+  constexpr int arity = Op == ew::fma ? 3 : (Op == ew::sqrt || Op == ew::relu) ? 1 : 2;
+  std::size_t i = begin;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+  for (; i + simd::W <= end; i += simd::W) {
+    const simd::vf x = ew_in_v<T, Mode>(a, i, op_input_a, src);
+    const simd::vf y = arity >= 2 ? ew_in_v<T, Mode>(b, i, op_input_b, src) : x;
+    const simd::vf z = arity >= 3 ? ew_in_v<T, Mode>(c, i, op_input_c, src) : x;
+    write_lanes<F>(out + i, ew_lane_op_v<Op, F, Mode>(x, y, z, words_v<Mode>(src, i, 0)));
+  }
+#endif
+  for (; i < end; ++i) {
+    const float x = ew_in<T, Mode>(a, i, op_input_a, src);
+    const float y = arity >= 2 ? ew_in<T, Mode>(b, i, op_input_b, src) : x;
+    const float z = arity >= 3 ? ew_in<T, Mode>(c, i, op_input_c, src) : x;
+    write_lane<F>(out, i, ew_lane_op<Op, F, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(i, 0) : 0));
+  }
+}
 
 template <ew Op, class T, class Mode, class A, class B, class C, class Out>
 status ew_run(array_view<const A> a, array_view<const B> b, array_view<const C> c, array_view<Out> out,
@@ -89,27 +151,8 @@ status ew_run(array_view<const A> a, array_view<const B> b, array_view<const C> 
     const std::size_t begin = t * chunk, end = std::min(out.size, begin + chunk);
     if constexpr (ew_lane<Op, F, Mode> && (std::is_same_v<A, T> || std::is_same_v<A, float>) &&
                   (std::is_same_v<B, T> || std::is_same_v<B, float>) && (std::is_same_v<C, T> || std::is_same_v<C, float>) &&
-                  (std::is_same_v<Out, T> || std::is_same_v<Out, float>) && !is_stochastic_v<Mode>) {
-      // Inputs are T values (or floats rounded to T first, with T's nearest/directed mode).
-      auto in = [&](const auto& x, std::size_t i, std::uint32_t op) -> float {
-        using X = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<X, T>) return lane_decode<F>(x.bits());
-        else {
-          (void)i;  // nearest/directed Mode: no random word (i and op pick one for stochastic modes)
-          (void)op;
-          return round_lane<F, Mode>(x, 0.0f, 0);
-        }
-      };
-      for (std::size_t i = begin; i < end; ++i) {
-        const float x = in(a.data[i], i, op_input_a);
-        float r;
-        if constexpr (Op == ew::add) r = add_lane<F, Mode>(x, in(b.data[i], i, op_input_b), 0);
-        else if constexpr (Op == ew::sub) r = add_lane<F, Mode>(x, -in(b.data[i], i, op_input_b), 0);
-        else if constexpr (Op == ew::mul || Op == ew::scale) r = round_lane<F, Mode>(x * in(b.data[i], i, op_input_b), 0.0f, 0);
-        else r = fma_lane<F, Mode>(x, in(b.data[i], i, op_input_b), in(c.data[i], i, op_input_c), 0);
-        if constexpr (std::is_same_v<Out, float>) out.data[i] = r;
-        else out.data[i] = T::from_bits(lane_encode<F>(r));
-      }
+                  (std::is_same_v<Out, T> || std::is_same_v<Out, float>)) {
+      ew_span<Op, T, Mode>(a.data, b.data, c.data, out.data, begin, end, src);
     } else {
       for (std::size_t i = begin; i < end; ++i) {
         const T x = to_t<T, Mode>(a.data[i], src, i, op_input_a);

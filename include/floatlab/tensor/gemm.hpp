@@ -34,6 +34,7 @@
 #include "exact.hpp"
 #include "lane.hpp"
 #include "quantize.hpp"
+#include "simd.hpp"
 
 namespace floatlab::tensor {
 
@@ -66,6 +67,10 @@ template <class T>
 struct is_chunked : std::false_type {};
 template <std::size_t L, class P>
 struct is_chunked<chunked<L, P>> : std::true_type {};
+template <class T>
+struct chunk_length : std::integral_constant<std::size_t, 1> {};
+template <std::size_t L, class P>
+struct chunk_length<chunked<L, P>> : std::integral_constant<std::size_t, L> {};
 
 // A GEMM's formats: inputs (InA, InB), product, accumulator, and the accumulation kind.
 // Each rounds in its own type's mode unless the call passes a trailing mode.
@@ -212,6 +217,15 @@ struct mode_or<T, Fallback, std::enable_if_t<is_cfloat_v<T>>> {
   using type = typename T::rounding_mode;
 };
 
+// A recipe type with `static constexpr bool force_exact_kernel = true` (tests derive one from
+// a gemm_recipe) runs the exact scalar kernel even where the lane kernel applies, so that
+// the two can be compared bit for bit.
+template <class Recipe, class = void>
+struct forces_exact_kernel : std::false_type {};
+template <class Recipe>
+struct forces_exact_kernel<Recipe, std::void_t<decltype(Recipe::force_exact_kernel)>>
+    : std::bool_constant<Recipe::force_exact_kernel> {};
+
 // The formats and modes of one GEMM call: the recipe's types, each in its own mode, or all
 // in the trailing mode when one is passed.
 template <class Recipe, class TC, class... Args>
@@ -239,7 +253,8 @@ struct gemm_plan {
   // A binary32 accumulator in nearest-even has no spare bit (lane_sum_ok fails), but float
   // addition is then the accumulator's rounding itself (lane_is_float_rn).
   static constexpr bool lane = lane_ok<FA> && lane_ok<FB> && lane_product_exact2<FA, FB> && lane_ok<FP> &&
-                               (lane_sum_ok<FC, MC> || lane_is_float_rn<FC, MC>) && chunk_lane_ok<Kind>::value;
+                               (lane_sum_ok<FC, MC> || lane_is_float_rn<FC, MC>) && chunk_lane_ok<Kind>::value &&
+                               !forces_exact_kernel<Recipe>::value;
   using panel_t = std::conditional_t<lane, float, floatlab::detail::unpacked>;
   template <class TA, class TB>
   static constexpr bool stochastic =
@@ -285,56 +300,75 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
   using SC = typename FC::storage;
   constexpr std::size_t TI = tile_i, TJ = tile_j;
   if constexpr (P::lane) {
+    // Columns q of a row run in SIMD blocks of simd_width (simd.hpp; the same steps as the
+    // scalar lanes, which take the columns that do not fill a block).
+    constexpr bool sp = is_stochastic_v<MP> && std::is_same_v<Kind, per_operation>;
+    constexpr bool sc = is_stochastic_v<MC>;
     alignas(64) float acc[TI][TJ];
     alignas(64) float part[TI][TJ];
-    alignas(64) std::uint32_t wp[TJ], wc[TJ];
+    alignas(64) std::uint64_t el[TI][TJ];  // stochastic element indices
     for (std::size_t r = 0; r < TI; ++r)
       for (std::size_t q = 0; q < TJ; ++q) acc[r][q] = 0.0f, part[r][q] = 0.0f;
     for (std::size_t r = 0; r < ni; ++r)
-      for (std::size_t q = 0; q < nj; ++q) acc[r][q] = lane_decode<FC>(init(i0 + r, j0 + q));
+      for (std::size_t q = 0; q < nj; ++q) {
+        acc[r][q] = lane_decode<FC>(init(i0 + r, j0 + q));
+        if constexpr (sp || sc) el[r][q] = elem(i0 + r, j0 + q);
+      }
+    const std::size_t nv = simd_width > 1 ? nj / simd_width * simd_width : 0;  // columns in SIMD blocks
+    auto wd = [&](std::size_t r, std::size_t q, std::size_t op) -> std::uint32_t {
+      return src.word(el[r][q], static_cast<std::uint32_t>(op));
+    };
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    using simd::vf;
+    using simd::vu;
+    auto wv = [&](std::size_t r, std::size_t q, std::size_t op) -> vu {
+      return simd::philox_word_v(src.seed, &el[r][q], static_cast<std::uint32_t>(op));
+    };
+#endif
     for (std::size_t kk = 0; kk < K; ++kk) {
       const float* brow = Bq + kk * ldb_q + j0;
+      const std::size_t op_p = 2 * (k_base + kk) + 1, op_c = 2 * (k_base + kk) + 2;
+      const bool chunk_end = is_chunked<Kind>::value && ((k_base + kk + 1) % chunk_length<Kind>::value == 0 || k_base + kk + 1 == k_total);
       for (std::size_t r = 0; r < ni; ++r) {
         const float av = Aq[(i0 + r) * lda_q + kk];
         float* ar = acc[r];
-        if constexpr (std::is_same_v<Kind, per_operation>) {
-          if constexpr (is_stochastic_v<MP>)
-            for (std::size_t q = 0; q < nj; ++q) wp[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 1));
-          if constexpr (is_stochastic_v<MC>)
-            for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 2));
-          if (nj == TJ) {
-            for (std::size_t q = 0; q < TJ; ++q) {
-              const float p = round_lane<FP, MP>(av * brow[q], 0.0f, is_stochastic_v<MP> ? wp[q] : 0);
-              ar[q] = add_lane<FC, MC>(ar[q], p, is_stochastic_v<MC> ? wc[q] : 0);
-            }
-          } else {
-            for (std::size_t q = 0; q < nj; ++q) {
-              const float p = round_lane<FP, MP>(av * brow[q], 0.0f, is_stochastic_v<MP> ? wp[q] : 0);
-              ar[q] = add_lane<FC, MC>(ar[q], p, is_stochastic_v<MC> ? wc[q] : 0);
+        float* pr = part[r];
+        std::size_t q = 0;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+        const vf avv = simd::F(av);
+        for (; q < nv; q += simd::W) {
+          const vf bv = simd::load(brow + q);
+          if constexpr (std::is_same_v<Kind, per_operation>) {
+            const vf p = simd::round_lane_v<FP, MP>(avv * bv, sp ? wv(r, q, op_p) : simd::U(0));
+            simd::store(ar + q, simd::add_lane_v<FC, MC>(simd::load(ar + q), p, sc ? wv(r, q, op_c) : simd::U(0)));
+          } else if constexpr (std::is_same_v<Kind, fused>) {
+            simd::store(ar + q, simd::fma_lane_v<FC, MC>(avv, bv, simd::load(ar + q), sc ? wv(r, q, op_c) : simd::U(0)));
+          } else {  // chunked, binary32 partials: exact products, one RN32 per step
+            simd::store(pr + q, avv * bv + simd::load(pr + q));
+            if (chunk_end) {
+              simd::store(ar + q, simd::add_lane_v<FC, MC>(simd::load(ar + q), simd::load(pr + q), sc ? wv(r, q, op_c) : simd::U(0)));
+              simd::store(pr + q, simd::F(0.0f));
             }
           }
-        } else if constexpr (std::is_same_v<Kind, fused>) {
-          if constexpr (is_stochastic_v<MC>)
-            for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 2));
-          if (nj == TJ) {
-            for (std::size_t q = 0; q < TJ; ++q) ar[q] = fma_lane<FC, MC>(av, brow[q], ar[q], is_stochastic_v<MC> ? wc[q] : 0);
+        }
+#endif
+        for (; q < nj; ++q) {
+          if constexpr (std::is_same_v<Kind, per_operation>) {
+            const float p = round_lane<FP, MP>(av * brow[q], 0.0f, sp ? wd(r, q, op_p) : 0);
+            ar[q] = add_lane<FC, MC>(ar[q], p, sc ? wd(r, q, op_c) : 0);
+          } else if constexpr (std::is_same_v<Kind, fused>) {
+            ar[q] = fma_lane<FC, MC>(av, brow[q], ar[q], sc ? wd(r, q, op_c) : 0);
           } else {
-            for (std::size_t q = 0; q < nj; ++q) ar[q] = fma_lane<FC, MC>(av, brow[q], ar[q], is_stochastic_v<MC> ? wc[q] : 0);
-          }
-        } else {  // chunked, binary32 partials: exact products, one RN32 per step
-          float* pr = part[r];
-          for (std::size_t q = 0; q < nj; ++q) pr[q] = av * brow[q] + pr[q];
-          if ((k_base + kk + 1) % Kind::length == 0 || k_base + kk + 1 == k_total) {
-            if constexpr (is_stochastic_v<MC>)
-              for (std::size_t q = 0; q < nj; ++q) wc[q] = src.word(elem(i0 + r, j0 + q), static_cast<std::uint32_t>(2 * (k_base + kk) + 2));
-            for (std::size_t q = 0; q < nj; ++q) {
-              ar[q] = add_lane<FC, MC>(ar[q], pr[q], is_stochastic_v<MC> ? wc[q] : 0);
+            pr[q] = av * brow[q] + pr[q];
+            if (chunk_end) {
+              ar[q] = add_lane<FC, MC>(ar[q], pr[q], sc ? wd(r, q, op_c) : 0);
               pr[q] = 0.0f;
             }
           }
         }
       }
     }
+    (void)nv, (void)wd;
     for (std::size_t r = 0; r < ni; ++r)
       for (std::size_t q = 0; q < nj; ++q) store(i0 + r, j0 + q, lane_encode<FC>(acc[r][q]));
   } else {

@@ -23,6 +23,7 @@
 #include <cstdint>
 
 #include "../cfloat.hpp"
+#include "../status.hpp"
 
 namespace floatlab::tensor::detail {
 
@@ -114,12 +115,19 @@ FLOATLAB_HOST_DEVICE float zero_value(bool negative) noexcept {
 // x = s + e rounded to Fmt in Mode (see the top of the file); the result as a float.
 // An infinite s is an exact infinity (callers that get inf from overflowing finite operands
 // pass overflowed = true).
+// flags: round_pack_status's flags of this rounding are ORed in (inexact, underflow: tiny
+// before rounding and inexact, overflow); an infinite or NaN s adds none.
 template <class Fmt, class Mode>
-FLOATLAB_HOST_DEVICE float round_lane(float s, float e, std::uint32_t word, bool overflowed = false) noexcept {
+FLOATLAB_HOST_DEVICE float round_lane_flags(float s, float e, std::uint32_t word, bool overflowed, std::uint32_t& flags) noexcept {
   static_assert(lane_ok<Fmt>, "round_lane: the format must live in float (E <= 8, p <= 24)");
   constexpr int M = Fmt::fraction_bits;
   if constexpr (lane_is_float_rn<Fmt, Mode>) {
-    (void)e, (void)word, (void)overflowed;
+    (void)word;
+    // binary32 itself: s is the rounding; e != 0 is its inexactness.
+    const bool inexact = (e != 0.0f) | overflowed;
+    const bool tiny = (fbits(s) & 0x7FFFFFFFu) < 0x00800000u;
+    flags |= (inexact ? std::uint32_t{status::inexact} : 0u) | (inexact & tiny ? std::uint32_t{status::underflow} : 0u) |
+             (overflowed ? std::uint32_t{status::overflow} : 0u);
     return s;
   } else {
     const std::uint32_t b = fbits(s);
@@ -166,19 +174,41 @@ FLOATLAB_HOST_DEVICE float round_lane(float s, float e, std::uint32_t word, bool
     // Overflow and infinity: the value (with sign) each gives; constants per sign.
     const std::uint32_t ovf_pos = fbits(overflow_value<Fmt, Mode>(false)), ovf_neg = fbits(overflow_value<Fmt, Mode>(true));
     const std::uint32_t inf_pos = fbits(inf_value<Fmt>(false)), inf_neg = fbits(inf_value<Fmt>(true));
-    r = sel((mag_r > max_finite_float<Fmt>()) | overflowed, sel(negative, ovf_neg, ovf_pos), r);
+    const bool ovf = (mag_r > max_finite_float<Fmt>()) | overflowed;
+    r = sel(ovf, sel(negative, ovf_neg, ovf_pos), r);
     r = sel(is_inf & !overflowed, sel(negative, inf_neg, inf_pos), r);
     r = sel(is_nan, fbits(nan_value<Fmt>()), r);
+    // Flags as round_pack_status: lost bits (underflow if tiny), flush after rounding, overflow.
+    const bool finite = !(is_nan | is_inf) | overflowed;
+    const bool lost_any = (rem != 0) | st;
+    bool flushed = false;
+    if constexpr (!Fmt::has_subnormals) flushed = is_zero & (k2 != 0);
+    const bool tiny = lead < Fmt::emin;
+    const std::uint32_t f = (lost_any | flushed | ovf ? std::uint32_t{status::inexact} : 0u) |
+                            ((lost_any & tiny) | flushed ? std::uint32_t{status::underflow} : 0u) |
+                            (ovf ? std::uint32_t{status::overflow} : 0u);
+    flags |= finite ? (ovf ? std::uint32_t{status::overflow} | status::inexact : f) : 0u;
     return ffrom(r);
   }
+}
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE float round_lane(float s, float e, std::uint32_t word, bool overflowed = false) noexcept {
+  std::uint32_t flags = 0;
+  return round_lane_flags<Fmt, Mode>(s, e, word, overflowed, flags);
 }
 
 // a + b for Fmt values a, b held as floats, rounded to Fmt in Mode: one float addition and
 // TwoSum (Knuth) for its exact error; the zero-sum sign of IEEE 754 6.3 for the mode.
 template <class Fmt, class Mode>
-FLOATLAB_HOST_DEVICE float add_lane(float a, float b, std::uint32_t word) noexcept {
+FLOATLAB_HOST_DEVICE float add_lane_flags(float a, float b, std::uint32_t word, std::uint32_t& flags) noexcept {
   const float s = a + b;
   if constexpr (lane_is_float_rn<Fmt, Mode>) {
+    const float bv = s - a;
+    const float e = (a - (s - bv)) + (b - bv);
+    const bool finite_in = (static_cast<unsigned>((fbits(a) & 0x7F800000u) != 0x7F800000u) &
+                            static_cast<unsigned>((fbits(b) & 0x7F800000u) != 0x7F800000u)) != 0;
+    const bool ovf = finite_in & ((fbits(s) & 0x7FFFFFFFu) == 0x7F800000u);
+    round_lane_flags<Fmt, Mode>(s, ovf ? 0.0f : e, word, ovf, flags);
     return s;
   } else {
     const float bv = s - a;
@@ -187,11 +217,16 @@ FLOATLAB_HOST_DEVICE float add_lane(float a, float b, std::uint32_t word) noexce
                             static_cast<unsigned>((fbits(b) & 0x7F800000u) != 0x7F800000u)) != 0;  // no branch
     const bool ovf = finite_in & ((fbits(s) & 0x7FFFFFFFu) == 0x7F800000u);
     const float ee = ovf ? 0.0f : e;  // TwoSum is meaningless past overflow
-    float r = round_lane<Fmt, Mode>(s, ee, word, ovf);
+    float r = round_lane_flags<Fmt, Mode>(s, ee, word, ovf, flags);
     const bool zs = floatlab::detail::zero_sum_sign<Mode>((fbits(a) >> 31) != 0, (fbits(b) >> 31) != 0);
     r = s == 0.0f ? zero_value<Fmt>(zs) : r;
     return r;
   }
+}
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE float add_lane(float a, float b, std::uint32_t word) noexcept {
+  std::uint32_t flags = 0;
+  return add_lane_flags<Fmt, Mode>(a, b, word, flags);
 }
 
 // c + a*b with a*b exact in float (lane_product_exact), rounded once to Fmt in Mode.
@@ -240,8 +275,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage lane_encode(float v) noexcept {
       (static_cast<std::uint64_t>((mag >> 23) - static_cast<std::uint32_t>(127 - Fmt::bias)) << M) |
       ((mag & 0x7FFFFFu) >> (23 - M));
   // Subnormal: |v| / quantum, exact in float where 2^(M - emin) is a float (no double
-  // arithmetic: slow on GPUs), else in double.
-  // Only subnormal magnitudes are converted (others are 0 here: no out-of-range conversion).
+  // arithmetic: slow on GPUs), else in double. Only subnormal magnitudes are converted
+  // (others are 0 here: no out-of-range conversion).
   const bool is_sub = av < pow2f(Fmt::emin);
   const float av_sub = self(is_sub, av, 0.0f);
   std::uint64_t sub;

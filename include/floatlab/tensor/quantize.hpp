@@ -6,6 +6,8 @@
 //          To is any cfloat or fixed type. Mode: the trailing mode, else To's own mode.
 //     Element i is rounded once (round_pack's rule) with, for stochastic modes, the word
 //     philox_word(seed, i, quantize_operation) (i: the index in the flat view).
+//     Status: the IEEE flags of the roundings, ORed (inexact, underflow, overflow; invalid for
+//     a NaN or infinity into fixed point, as fixed_cast_status).
 //   dequantize(in, out): cfloat or fixed codes -> float/double, exact where the format
 //     fits the output, else rounded to nearest even.
 //
@@ -17,6 +19,7 @@
 #include "../fixed.hpp"
 #include "common.hpp"
 #include "lane.hpp"
+#include "simd.hpp"
 
 namespace floatlab::tensor {
 
@@ -81,6 +84,12 @@ inline To round_one(const Src& x, std::uint32_t w) noexcept {
   }
 }
 
+template <class To, class Mode, class Src>
+inline with_status<To> round_one_status(const Src& x, std::uint32_t w) noexcept {
+  if constexpr (is_cfloat_v<To>) return convert_status<To>(x, Mode{}, fixed_word{w});
+  else return fixed_cast_status<To>(x, Mode{}, fixed_word{w});
+}
+
 template <class Dst, class To>
 inline Dst write_value(const To& q) noexcept {
   if constexpr (std::is_same_v<Dst, To>) return q;
@@ -114,30 +123,26 @@ status quantize(In&& in_c, Out&& out_c, Args&&... args) {
   const counter_source src = detail::source_of(args...);
   constexpr std::size_t chunk = 4096;
   const std::size_t tasks = (in.size + chunk - 1) / chunk;
+  std::atomic<std::uint32_t> flags{0};
   detail::parallel_for(tasks, [&](std::size_t t) {
     const std::size_t begin = t * chunk, end = std::min(in.size, begin + chunk);
+    std::uint32_t f = 0;
     if constexpr (is_cfloat_v<To> && detail::reads_as_float_v<Src> && detail::lane_format_of<To>::value &&
                   (std::is_same_v<Dst, float> || std::is_same_v<Dst, To>)) {
-      using F = typename To::format_type;
-      std::uint32_t words[chunk];
-      if constexpr (is_stochastic_v<Mode>) {
-        for (std::size_t i = begin; i < end; ++i) words[i - begin] = src.word(i, quantize_operation);
-      }
-      for (std::size_t i = begin; i < end; ++i) {
-        const float x = detail::read_float(in.data[i]);
-        const float r = detail::round_lane<F, Mode>(x, 0.0f, is_stochastic_v<Mode> ? words[i - begin] : 0);
-        if constexpr (std::is_same_v<Dst, float>) out.data[i] = r;
-        else out.data[i] = To::from_bits(detail::lane_encode<F>(r));
-      }
+      f = detail::quantize_span<typename To::format_type, Mode>(in.data, out.data, begin, end, src, quantize_operation);
     } else {
       for (std::size_t i = begin; i < end; ++i) {
         const std::uint32_t w = is_stochastic_v<Mode> ? src.word(i, quantize_operation) : 0;
-        const To q = detail::round_one<To, Mode>(in.data[i], w);
-        out.data[i] = detail::write_value<Dst>(q);
+        const with_status<To> q = detail::round_one_status<To, Mode>(in.data[i], w);
+        f |= q.flags.flags;
+        out.data[i] = detail::write_value<Dst>(q.value);
       }
     }
+    flags.fetch_or(f, std::memory_order_relaxed);
   }, 4);
-  return {};
+  status st;
+  st.flags = flags.load();
+  return st;
 }
 
 // Codes back to float or double: exact where the format fits, else nearest even.
@@ -156,12 +161,10 @@ status dequantize(In&& in_c, Out&& out_c) {
   constexpr std::size_t chunk = 8192;
   detail::parallel_for((in.size + chunk - 1) / chunk, [&](std::size_t t) {
     const std::size_t begin = t * chunk, end = std::min(in.size, begin + chunk);
-    for (std::size_t i = begin; i < end; ++i) {
-      if constexpr (is_cfloat_v<Src> && std::is_same_v<Dst, float> && detail::lane_format_of<Src>::value)
-        out.data[i] = detail::lane_decode<typename Src::format_type>(in.data[i].bits());
-      else
-        out.data[i] = detail::write_value<Dst>(in.data[i]);
-    }
+    if constexpr (is_cfloat_v<Src> && std::is_same_v<Dst, float> && detail::lane_format_of<Src>::value)
+      detail::dequantize_span<typename Src::format_type>(in.data, out.data, begin, end);
+    else
+      for (std::size_t i = begin; i < end; ++i) out.data[i] = detail::write_value<Dst>(in.data[i]);
   }, 4);
   return {};
 }

@@ -1,0 +1,488 @@
+// floatlab/tensor/block_scaled.hpp: block-scaled formats as one parameterized description.
+//
+// A block-scaled format (block_format<Elem, Scale, TensorScale>) stores each value as an
+// element code q of Elem times the scale S of its block (and, optionally, times one FP32
+// tensor scale ts): value = q * S_eff, S_eff = S (no tensor scale) or RN32(S * ts).
+//   Elem:  any cfloat (codes: its bits; overflow saturates to its largest finite value) or
+//          int_element<WL> (WL-bit two's complement, saturating).
+//   Scale: scale_e8m0 (2^e, e in -127..127, code e + 127, 0xFF NaN: OCP MX v1.0),
+//          scale_ue4m3<Mode> (unsigned E4M3: the positive values of OFP8 E4M3, max 448,
+//          code 0x7F NaN: NVFP4), scale_fp32<Mode> (a binary32 value: per-channel scaling),
+//          scale_pow2 (2^s, any integer s: block fixed point, MuPPET).
+//   TensorScale: no_tensor_scale, or fp32_tensor_scale (NVFP4's second level).
+// Blocks (block_layout, runtime): the whole tensor, B consecutive values, each row or column
+// of a row-major rows x cols matrix (whole, or in pieces of `length` along it), or 2-D tiles.
+//
+// Scale rules, with amax = max |x| over the block (x exact as double), elem_max the largest
+// finite element value (2^(WL-1) - 1 for integers), emax_elem the exponent of its leading
+// bit, scale_max the largest scale (448 for E4M3, 2^127 for E8M0, 1 for FP32 and 2^s):
+//   tensor scale: ts = RN32(gamax / (elem_max * scale_max)), gamax over the whole tensor's
+//     finite values; ts = 1 when gamax is 0 or there is no tensor scale. (NVFP4: amax / (6*448).)
+//   e8m0 (OCP MX 6.3): e = floor(log2(amax / ts)) - emax_elem, clamped to -127..127; an
+//     all-zero block gets e = -127.
+//   ue4m3 / fp32: S = round_Scale(amax / (elem_max * ts)), the exact quotient rounded once in
+//     the scale's mode, saturating (NVFP4: amax / 6 rounded to E4M3; per-channel int8:
+//     amax / 127 in FP32). An all-zero block gets S = 0.
+//   pow2 (block.hpp's rule): integer elements: the smallest s with ceil(amax / 2^s) <=
+//     2^(WL-1) - 1; cfloat elements: s = floor(log2 amax) - emax_elem; all-zero blocks s = 0.
+//   A block holding NaN or +-inf gets a NaN scale, zero codes, dequantizes to NaN, and the
+//   status reports invalid.
+// Elements: q_i = round_Elem(x_i / S_eff), the exact quotient rounded once in the element
+// mode (trailing (mode) / (mode, source) / (source); default: Elem's mode, nearest even for
+// integers), saturating; stochastic words philox_word(seed, i, 0) (i: flat index). A block
+// whose S_eff is 0 (all zero, or a scale that rounded to 0) gets zero codes (sign kept).
+// Status flags: invalid (NaN scale), inexact (an element or the scale rounded), overflow (an
+// element saturated).
+//
+// GEMM (block_scaled_gemm): C (M x N) = A (M x K) B (K x N), A and B row-major block-scaled
+// tensors (any layouts; MX / NVFP4 GEMMs use per_row(M, K, 32 or 16) for A and
+// per_column(K, N, ...) for B, the scaled block dot products): the exact sum over k of the
+// exact products of the dequantized values, rounded once to C's type (nearest even, or a
+// trailing mode for a cfloat C). It is gemm.hpp's chunked<K, exact_partial> GEMM on the
+// dequantized values, which are exact in binary64 (checked at compile time).
+//
+// Named aliases (each with its layout): mx_format<Elem> + mx_layout (32 consecutive);
+// nvfp4 + nvfp4_layout (16 consecutive); per_channel<Elem> + per_row / per_column;
+// muppet_bfp<WL> (WL = 8, 12, 14, 16 in the paper) + per_tensor / per_row / per_column.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "elementwise.hpp"
+#include "gemm.hpp"
+
+namespace floatlab::tensor {
+
+template <int WL>
+struct int_element {
+  static_assert(WL >= 2 && WL <= 32, "int_element<WL>: WL must be in 2..32");
+  static constexpr int bits = WL;
+};
+
+struct scale_e8m0 {};
+template <class Mode = round::nearest_even>
+struct scale_ue4m3 {
+  static_assert(is_rounding_mode_v<Mode>, "scale_ue4m3<Mode>: Mode must be a floatlab::round tag");
+  using mode = Mode;
+};
+template <class Mode = round::nearest_even>
+struct scale_fp32 {
+  static_assert(is_rounding_mode_v<Mode>, "scale_fp32<Mode>: Mode must be a floatlab::round tag");
+  using mode = Mode;
+};
+struct scale_pow2 {};
+struct no_tensor_scale {};
+struct fp32_tensor_scale {};
+
+namespace detail {
+template <class T>
+struct is_int_element : std::false_type {};
+template <int WL>
+struct is_int_element<int_element<WL>> : std::true_type {};
+template <class S>
+struct scale_kind {
+  static constexpr int value = -1;
+};
+template <>
+struct scale_kind<scale_e8m0> {
+  static constexpr int value = 0;
+};
+template <class M>
+struct scale_kind<scale_ue4m3<M>> {
+  static constexpr int value = 1;
+};
+template <class M>
+struct scale_kind<scale_fp32<M>> {
+  static constexpr int value = 2;
+};
+template <>
+struct scale_kind<scale_pow2> {
+  static constexpr int value = 3;
+};
+}  // namespace detail
+
+template <class Elem, class Scale, class TensorScale = no_tensor_scale>
+struct block_format {
+  static_assert(is_cfloat_v<Elem> || detail::is_int_element<Elem>::value,
+                "block_format<Elem, ...>: Elem must be a floatlab::cfloat or floatlab::tensor::int_element<WL>");
+  static_assert(detail::scale_kind<Scale>::value >= 0,
+                "block_format<..., Scale>: Scale must be scale_e8m0, scale_ue4m3<Mode>, scale_fp32<Mode> or scale_pow2");
+  static_assert(std::is_same_v<TensorScale, no_tensor_scale> || std::is_same_v<TensorScale, fp32_tensor_scale>,
+                "block_format<..., TensorScale>: no_tensor_scale or fp32_tensor_scale");
+  static_assert(!(std::is_same_v<TensorScale, fp32_tensor_scale> && std::is_same_v<Scale, scale_pow2>),
+                "block_format: a power-of-two scale (block fixed point) takes no tensor scale");
+  using element = Elem;
+  using scale = Scale;
+  static constexpr bool has_tensor_scale = std::is_same_v<TensorScale, fp32_tensor_scale>;
+  static constexpr int scale_kind = detail::scale_kind<Scale>::value;
+};
+
+struct block_layout {
+  enum class axis { tensor, consecutive, rows, columns, tiles };
+  axis kind = axis::tensor;
+  std::size_t rows = 0, cols = 0, length = 0, tile_rows = 0, tile_cols = 0;
+
+  static block_layout per_tensor() noexcept { return {}; }
+  static block_layout consecutive(std::size_t b) noexcept { return {axis::consecutive, 0, 0, b, 0, 0}; }
+  // Each row (column) of a row-major r x c matrix, whole (length 0) or in pieces of length.
+  static block_layout per_row(std::size_t r, std::size_t c, std::size_t length = 0) noexcept {
+    return {axis::rows, r, c, length, 0, 0};
+  }
+  static block_layout per_column(std::size_t r, std::size_t c, std::size_t length = 0) noexcept {
+    return {axis::columns, r, c, length, 0, 0};
+  }
+  static block_layout tiles(std::size_t r, std::size_t c, std::size_t tr, std::size_t tc) noexcept {
+    return {axis::tiles, r, c, 0, tr, tc};
+  }
+
+  bool valid_for(std::size_t n) const noexcept {
+    switch (kind) {
+      case axis::tensor: return true;
+      case axis::consecutive: return length > 0;
+      case axis::rows:
+      case axis::columns: {
+        std::size_t rc = 0;
+        return !__builtin_mul_overflow(rows, cols, &rc) && rc == n;
+      }
+      default: {
+        std::size_t rc = 0;
+        return !__builtin_mul_overflow(rows, cols, &rc) && rc == n && tile_rows > 0 && tile_cols > 0;
+      }
+    }
+  }
+  static std::size_t ceil_div(std::size_t a, std::size_t b) noexcept { return b ? (a + b - 1) / b : 0; }
+  std::size_t pieces(std::size_t extent) const noexcept { return length ? ceil_div(extent, length) : (extent ? 1 : 0); }
+  std::size_t count(std::size_t n) const noexcept {
+    switch (kind) {
+      case axis::tensor: return n ? 1 : 0;
+      case axis::consecutive: return ceil_div(n, length);
+      case axis::rows: return rows * pieces(cols);
+      case axis::columns: return cols * pieces(rows);
+      default: return ceil_div(rows, tile_rows) * ceil_div(cols, tile_cols);
+    }
+  }
+  // Block of flat (row-major) element i.
+  std::size_t block_of(std::size_t i) const noexcept {
+    switch (kind) {
+      case axis::tensor: return 0;
+      case axis::consecutive: return i / length;
+      case axis::rows: return (i / cols) * pieces(cols) + (length ? (i % cols) / length : 0);
+      case axis::columns: return (i % cols) * pieces(rows) + (length ? (i / cols) / length : 0);
+      default: return (i / cols) / tile_rows * ceil_div(cols, tile_cols) + (i % cols) / tile_cols;
+    }
+  }
+};
+
+// ---- named instances ----------------------------------------------------------------------
+inline constexpr std::size_t mx_block_size = 32, nvfp4_block_size = 16;
+template <class Elem>
+using mx_format = block_format<Elem, scale_e8m0>;  // OCP MX v1.0: E8M0 scale per 32 values
+inline block_layout mx_layout() noexcept { return block_layout::consecutive(mx_block_size); }
+using nvfp4 = block_format<e2m1, scale_ue4m3<>, fp32_tensor_scale>;  // E2M1, E4M3 per 16, FP32 tensor scale
+inline block_layout nvfp4_layout() noexcept { return block_layout::consecutive(nvfp4_block_size); }
+template <class Elem>
+using per_channel = block_format<Elem, scale_fp32<>>;  // one FP32 scale per row / column
+template <int WL>
+using muppet_bfp = block_format<int_element<WL>, scale_pow2>;  // MuPPET: WL-bit codes, one 2^s per tensor/row/column
+
+// A quantized tensor: codes (cfloat bits or integers), one scale code per block (e8m0 and
+// ue4m3: the byte; fp32: the bits; pow2: the exponent s), the tensor scale.
+template <class Format>
+struct block_scaled_tensor {
+  using format = Format;
+  block_layout layout;
+  std::vector<std::int32_t> codes;
+  std::vector<std::int32_t> scales;
+  float tensor_scale = 1.0f;
+};
+
+inline constexpr std::int32_t pow2_scale_nan = std::numeric_limits<std::int32_t>::min();
+
+namespace detail {
+
+template <class Elem>
+struct elem_info;
+template <int E, int M, class R, class Enc>
+struct elem_info<cfloat<E, M, R, Enc>> {
+  using T = cfloat<E, M, R, Enc>;
+  using F = typename T::format_type;
+  using sat_format = format<E, M, typename mx::detail::saturating_encoding<Enc>::type>;
+  static constexpr int emax = F::emax;
+  static constexpr int precision = F::precision;
+  using default_mode = R;
+  static double max_value() noexcept { return static_cast<double>(convert<float>(T::from_bits(static_cast<typename F::storage>(F::max_finite_bits)))); }
+  static double value(std::int32_t code) noexcept {
+    return static_cast<double>(convert<float>(T::from_bits(static_cast<typename F::storage>(static_cast<std::uint32_t>(code)))));
+  }
+};
+template <int WL>
+struct elem_info<int_element<WL>> {
+  static constexpr int emax = WL - 2;
+  static constexpr int precision = WL - 1;
+  using default_mode = round::nearest_even;
+  static double max_value() noexcept { return std::ldexp(1.0, WL - 1) - 1.0; }
+  static double value(std::int32_t code) noexcept { return static_cast<double>(code); }
+};
+
+inline floatlab::detail::unpacked unpack_d(double x) noexcept {
+  return floatlab::detail::unpack<floatlab::detail::binary64_format>(bit_cast<std::uint64_t>(x));
+}
+// floor(log2 |v|) of a finite nonzero exact value.
+inline int floor_log2(const floatlab::detail::exact_result& v) noexcept {
+  return v.exp + floatlab::detail::msb(v.sig);
+}
+using e4m3_sat_format = format<4, 3, encoding::fn_satfinite>;
+
+template <class Format>
+struct scale_ops {
+  using Elem = typename Format::element;
+  using I = elem_info<Elem>;
+  static constexpr int kind = Format::scale_kind;
+
+  static double scale_max() noexcept {
+    if constexpr (kind == 0) return std::ldexp(1.0, 127);
+    else if constexpr (kind == 1) return 448.0;
+    else return 1.0;
+  }
+  // Scale code of a block of finite values with maximum magnitude amax, tensor scale ts;
+  // flags collects inexact.
+  static std::int32_t code(double amax, float ts, std::uint32_t& flags) noexcept {
+    using floatlab::detail::value_class;
+    if constexpr (kind == 0) {
+      if (amax == 0) return 0;  // e = -127
+      const auto q = floatlab::detail::div(unpack_d(amax), unpack_d(static_cast<double>(ts)));
+      int e = floor_log2(q) - I::emax;
+      e = e < -127 ? -127 : e > 127 ? 127 : e;
+      return e + 127;
+    } else if constexpr (kind == 1 || kind == 2) {
+      if (amax == 0) return 0;
+      const double den = I::max_value() * static_cast<double>(ts);  // exact: a short element max times a float
+      const auto q = floatlab::detail::div(unpack_d(amax), unpack_d(den));
+      using M = typename Format::scale::mode;
+      if constexpr (kind == 1) {
+        const auto r = floatlab::detail::finish<e4m3_sat_format, M>(q, 0);
+        flags |= exact_equal(q, value_ue4m3(r)) ? 0u : std::uint32_t{status::inexact};
+        return static_cast<std::int32_t>(r);
+      } else {
+        const auto r = floatlab::detail::finish<floatlab::detail::binary32_format, M>(q, 0);
+        flags |= exact_equal(q, static_cast<double>(bit_cast<float>(static_cast<std::uint32_t>(r)))) ? 0u : std::uint32_t{status::inexact};
+        return static_cast<std::int32_t>(r);
+      }
+    } else {
+      if (amax == 0) return 0;
+      const int e = std::ilogb(amax);
+      if constexpr (is_int_element<Elem>::value) {
+        constexpr int WL = Elem::bits;
+        int s = e - (WL - 2);
+        if (amax > (std::ldexp(1.0, WL - 1) - 1.0) * std::ldexp(1.0, s)) ++s;  // exact in double
+        return s;
+      } else {
+        return e - I::emax;
+      }
+    }
+  }
+  static bool exact_equal(const floatlab::detail::exact_result& q, double v) noexcept {
+    if (q.sticky) return false;
+    const auto u = unpack_d(v);
+    if (u.cls != floatlab::detail::value_class::finite) return false;
+    // q.sig * 2^q.exp == u.sig * 2^u.exp
+    const int sq = floatlab::detail::msb(q.sig), su = floatlab::detail::msb(static_cast<u128>(u.sig));
+    if (q.exp + sq != u.exp + su) return false;
+    const int shift = (q.exp) - (u.exp);
+    return shift >= 0 ? (q.sig << shift) == static_cast<u128>(u.sig) : (static_cast<u128>(u.sig) << -shift) == q.sig;
+  }
+  static double value_ue4m3(std::int32_t code) noexcept {
+    return static_cast<double>(convert<float>(e4m3::from_bits(static_cast<std::uint8_t>(code))));
+  }
+  static bool is_nan(std::int32_t code) noexcept {
+    if constexpr (kind == 0) return code == 0xFF;
+    else if constexpr (kind == 1) return (code & 0x7F) == 0x7F;
+    else if constexpr (kind == 2) return std::isnan(bit_cast<float>(static_cast<std::uint32_t>(code)));
+    else return code == pow2_scale_nan;
+  }
+  static std::int32_t nan_code() noexcept {
+    if constexpr (kind == 0) return 0xFF;
+    else if constexpr (kind == 1) return 0x7F;
+    else if constexpr (kind == 2) return 0x7FC00000;
+    else return pow2_scale_nan;
+  }
+  // The scale's value S (exact as double).
+  static double value(std::int32_t code) noexcept {
+    if constexpr (kind == 0) return std::ldexp(1.0, code - 127);
+    else if constexpr (kind == 1) return value_ue4m3(code);
+    else if constexpr (kind == 2) return static_cast<double>(bit_cast<float>(static_cast<std::uint32_t>(code)));
+    else return std::ldexp(1.0, code);
+  }
+  // S_eff: S, or RN32(S * ts) with a tensor scale.
+  static double effective(std::int32_t code, float ts) noexcept {
+    const double s = value(code);
+    if constexpr (Format::has_tensor_scale) return static_cast<double>(static_cast<float>(s * static_cast<double>(ts)));
+    else return (void)ts, s;
+  }
+};
+
+// x / S_eff rounded once to the element, saturating; flags: inexact, overflow.
+template <class Format, class Mode>
+std::int32_t quantize_elem(double x, double s_eff, std::uint32_t word, std::uint32_t& flags) noexcept {
+  using Elem = typename Format::element;
+  using floatlab::detail::value_class;
+  const bool neg = std::signbit(x);
+  if constexpr (is_cfloat_v<Elem>) {
+    using SF = typename elem_info<Elem>::sat_format;
+    using EF = typename Elem::format_type;
+    if (s_eff == 0 || x == 0) return static_cast<std::int32_t>(floatlab::detail::pack_zero<EF>(neg));
+    const auto q = floatlab::detail::div(unpack_d(x), unpack_d(s_eff));
+    const auto r = floatlab::detail::round_pack_status<SF, Mode>(q.sign, q.exp, q.sig, q.sticky, word);
+    flags |= r.flags & (status::inexact | status::overflow);
+    return static_cast<std::int32_t>(r.bits);
+  } else {
+    if (s_eff == 0 || x == 0) return 0;
+    const auto q = floatlab::detail::div(unpack_d(x), unpack_d(s_eff));
+    const auto r = floatlab::detail::round_to_integer<Elem::bits, Mode, overflow::saturate>(q.sign, q.sig, -q.exp, q.sticky, word);
+    flags |= r.flags & (status::inexact | status::overflow);
+    return static_cast<std::int32_t>(r.raw);
+  }
+}
+
+template <class X>
+inline double as_double_exact(const X& x) noexcept {
+  if constexpr (is_cfloat_v<X>) return static_cast<double>(convert<binary64>(x));
+  else return static_cast<double>(x);
+}
+
+}  // namespace detail
+
+// Quantizes in (float, double or cfloat values; n of them) into out (codes and scales).
+template <class Format, class InV, class... Args>
+status block_scaled_quantize(const block_layout& layout, InV&& in_c, block_scaled_tensor<Format>& out, Args&&... args) {
+  static_assert(sizeof...(Args) <= 2, "block_scaled_quantize<Format>(layout, in, out [, mode] [, source])");
+  using Elem = typename Format::element;
+  using I = detail::elem_info<Elem>;
+  using Mode = typename detail::tensor_args<typename I::default_mode, std::decay_t<Args>...>::mode;
+  detail::require_source<is_stochastic_v<Mode>, detail::has_source_v<std::decay_t<Args>...>>();
+  const auto in = detail::as_const(detail::as_view(in_c));
+  if (detail::null_with_size(in)) return status::error(status::bad_argument, "block_scaled_quantize: null pointer with a non-zero size");
+  if (!layout.valid_for(in.size)) return status::error(status::bad_shape, "block_scaled_quantize: the block layout does not fit the tensor's size");
+  using S = detail::scale_ops<Format>;
+  const counter_source src = detail::source_of(args...);
+  const std::size_t n = in.size, nb = layout.count(n);
+  std::vector<double> x(n);
+  std::vector<double> amax(nb, 0.0);
+  std::vector<char> bad(nb, 0);
+  double gamax = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = detail::as_double_exact(in.data[i]);
+    const std::size_t b = layout.block_of(i);
+    const double a = std::fabs(x[i]);
+    if (!std::isfinite(a)) bad[b] = 1;
+    else {
+      amax[b] = std::max(amax[b], a);
+      gamax = std::max(gamax, a);
+    }
+  }
+  std::uint32_t flags = 0;
+  float ts = 1.0f;
+  if constexpr (Format::has_tensor_scale) {
+    if (gamax > 0) {
+      const double den = I::max_value() * S::scale_max();  // exact (6 * 448 for NVFP4)
+      ts = static_cast<float>(gamax / den);  // RN64 then RN32: innocuous (53 >= 2 * 24 + 2)
+      if (!(ts > 0) || std::isinf(ts)) ts = 1.0f;
+    }
+  }
+  out.layout = layout;
+  out.tensor_scale = ts;
+  out.scales.assign(nb, 0);
+  out.codes.assign(n, 0);
+  std::vector<double> s_eff(nb, 0.0);
+  for (std::size_t b = 0; b < nb; ++b) {
+    if (bad[b]) {
+      out.scales[b] = S::nan_code();
+      flags |= status::invalid;
+      continue;
+    }
+    out.scales[b] = S::code(amax[b], ts, flags);
+    s_eff[b] = S::effective(out.scales[b], ts);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t b = layout.block_of(i);
+    if (bad[b]) continue;
+    const std::uint32_t w = is_stochastic_v<Mode> ? src.word(i, quantize_operation) : 0;
+    out.codes[i] = detail::quantize_elem<Format, Mode>(x[i], s_eff[b], w, flags);
+  }
+  status st;
+  st.flags = flags;
+  return st;
+}
+
+// Values of a block-scaled tensor (q * S_eff; NaN for a NaN scale) into float or double.
+template <class Format, class OutV>
+status block_scaled_dequantize(const block_scaled_tensor<Format>& t, OutV&& out_c) {
+  using Elem = typename Format::element;
+  using I = detail::elem_info<Elem>;
+  using S = detail::scale_ops<Format>;
+  const auto out = detail::as_view(out_c);
+  using D = std::remove_pointer_t<decltype(out.data)>;
+  static_assert(std::is_same_v<D, float> || std::is_same_v<D, double>, "block_scaled_dequantize: out must hold float or double");
+  if (detail::null_with_size(out)) return status::error(status::bad_argument, "block_scaled_dequantize: null pointer with a non-zero size");
+  if (out.size != t.codes.size() || !t.layout.valid_for(out.size) || t.scales.size() != t.layout.count(out.size))
+    return status::error(status::bad_shape, "block_scaled_dequantize: out, codes and scales do not match the layout");
+  std::uint32_t flags = 0;
+  for (std::size_t i = 0; i < out.size; ++i) {
+    const std::int32_t sc = t.scales[t.layout.block_of(i)];
+    double v;
+    if (S::is_nan(sc)) v = std::numeric_limits<double>::quiet_NaN();
+    else v = I::value(t.codes[i]) * S::effective(sc, t.tensor_scale);  // exact (short element times a float)
+    if constexpr (std::is_same_v<D, float>) {
+      const float f = static_cast<float>(v);  // nearest even
+      if (static_cast<double>(f) != v && v == v) flags |= status::inexact;
+      out.data[i] = f;
+    } else {
+      out.data[i] = v;
+    }
+  }
+  status st;
+  st.flags = flags;
+  return st;
+}
+
+// Fake quantization: in -> block-scaled -> values, in one call.
+template <class Format, class InV, class OutV, class... Args>
+status block_scaled_quantize_values(const block_layout& layout, InV&& in, OutV&& out, Args&&... args) {
+  block_scaled_tensor<Format> t;
+  const status s1 = block_scaled_quantize<Format>(layout, in, t, args...);
+  if (s1.rejected()) return s1;
+  const status s2 = block_scaled_dequantize(t, out);
+  if (s2.rejected()) return s2;
+  status st;
+  st.flags = s1.flags | s2.flags;
+  return st;
+}
+
+// C = A B for block-scaled A (M x K) and B (K x N), row-major: see the top of the file.
+template <class FA, class FB, class CV, class... Args>
+status block_scaled_gemm(std::size_t m, std::size_t n, std::size_t k, const block_scaled_tensor<FA>& a,
+                         const block_scaled_tensor<FB>& b, CV&& c_c, Args&&... args) {
+  static_assert(detail::elem_info<typename FA::element>::precision + 24 <= 53 &&
+                    detail::elem_info<typename FB::element>::precision + 24 <= 53,
+                "block_scaled_gemm: element precision + 24 must fit binary64 (dequantized values exact)");
+  const auto c = detail::as_view(c_c);
+  using TC = std::remove_pointer_t<decltype(c.data)>;
+  std::size_t mk = 0, kn = 0, mn = 0;
+  if (detail::null_with_size(c)) return status::error(status::bad_argument, "block_scaled_gemm: null pointer with a non-zero size");
+  if (!detail::mul_ok(m, k, mk) || !detail::mul_ok(k, n, kn) || !detail::mul_ok(m, n, mn) || a.codes.size() != mk ||
+      b.codes.size() != kn || c.size != mn)
+    return status::error(status::bad_shape, "block_scaled_gemm: A must be m x k, B k x n and C m x n");
+  if (k > max_k) return status::error(status::bad_shape, "block_scaled_gemm: K must be below 2^31 - 16");
+  std::vector<double> da(mk), db(kn);
+  if (const status s = block_scaled_dequantize(a, da); s.rejected()) return s;
+  if (const status s = block_scaled_dequantize(b, db); s.rejected()) return s;
+  using Acc = std::conditional_t<std::is_same_v<TC, double>, binary64, std::conditional_t<is_cfloat_v<TC>, TC, binary32>>;
+  using R = gemm_recipe<binary64, binary64, Acc, chunked<std::size_t{1} << 31, exact_partial>>;
+  gemm_shape s;
+  s.m = m, s.n = n, s.k = k;
+  return gemm<R>(s, da, db, c, args...);
+}
+
+}  // namespace floatlab::tensor

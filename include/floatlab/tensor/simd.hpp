@@ -1,0 +1,464 @@
+// floatlab/tensor/simd.hpp: explicit SIMD forms of the float-lane rounding of lane.hpp.
+//
+// Width: 16 float lanes where the compiler targets AVX-512F (__AVX512F__), 8 under AVX2
+// (__AVX2__, with FMA when __FMA__), else none: FLOATLAB_TENSOR_SIMD_WIDTH == 1 and every
+// caller runs the scalar lanes of lane.hpp (the reference; always compiled). The vectors are
+// GCC/Clang vector types (vector_size), which compile to the zmm / ymm instructions of the
+// target; the 32 x 32 -> 64-bit products of Philox use _mm512_mul_epu32 / _mm256_mul_epu32.
+//
+// Each function here is lane.hpp's function of the same name with a _v suffix, written
+// operation for operation on vectors: the same exact truncation with sticky bit, the same
+// split at the format's last place into kept bits and a left-aligned 32-bit remainder, and
+// the decision of detail::round_up<Mode> (rounding.hpp) transcribed on masks (round_up_v;
+// the stochastic carry is stochastic_carry<R>'s sum of R remainder bits and R word bits).
+// Nothing else decides. Every use is proven bit-identical to the scalar core (the exact
+// integer kernels of cfloat.hpp) by tests/test_tensor_simd.cpp: every 8-bit input or pair,
+// large random + edge sets (NaN, inf, subnormals, overflow, ties) of 16-bit ones; the test is
+// built three times (x86-64, x86-64-v3, x86-64-v4) so that each width is what it checks.
+// docs/tensor.md's fast-path table lists each path with its test.
+//
+// philox_word_v is philox_word (random.hpp) on lanes: the words do not depend on the width.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "common.hpp"
+#include "lane.hpp"
+
+#if defined(__AVX512F__)
+#define FLOATLAB_TENSOR_SIMD_WIDTH 16
+#elif defined(__AVX2__)
+#define FLOATLAB_TENSOR_SIMD_WIDTH 8
+#else
+#define FLOATLAB_TENSOR_SIMD_WIDTH 1
+#endif
+
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+#include <immintrin.h>
+#endif
+
+namespace floatlab::tensor::detail {
+
+inline constexpr int simd_width = FLOATLAB_TENSOR_SIMD_WIDTH;
+
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+namespace simd {
+
+constexpr int W = FLOATLAB_TENSOR_SIMD_WIDTH;
+typedef float vf __attribute__((vector_size(4 * W)));
+typedef std::uint32_t vu __attribute__((vector_size(4 * W)));
+typedef std::int32_t vi __attribute__((vector_size(4 * W)));  // also the masks: -1 true, 0 false
+typedef std::uint16_t vu16 __attribute__((vector_size(2 * W)));
+typedef std::uint8_t vu8 __attribute__((vector_size(W)));
+
+inline vu U(std::uint32_t x) noexcept { return vu{} + x; }
+inline vi I(std::int32_t x) noexcept { return vi{} + x; }
+inline vf F(float x) noexcept {  // not vf{} + x: +0 + -0 would lose the sign of a zero
+  vf v;
+  for (int l = 0; l < W; ++l) v[l] = x;
+  return v;
+}
+// Bit casts between vector types of one size (GCC and Clang define these casts as reinterpretations).
+inline vu as_u(vf x) noexcept { return (vu)x; }
+inline vu as_u(vi x) noexcept { return (vu)x; }
+inline vi as_i(vu x) noexcept { return (vi)x; }
+inline vi as_i(vf x) noexcept { return (vi)x; }
+inline vf as_f(vu x) noexcept { return (vf)x; }
+inline vi vmin(vi a, vi b) noexcept { return a < b ? a : b; }
+inline vi vmax(vi a, vi b) noexcept { return a > b ? a : b; }
+inline vu sel(vi m, vu a, vu b) noexcept { return m ? a : b; }
+inline vi seli(vi m, vi a, vi b) noexcept { return m ? a : b; }
+inline vf self(vi m, vf a, vf b) noexcept { return m ? a : b; }
+inline vi iota() noexcept {
+  vi r{};
+  for (int l = 0; l < W; ++l) r[l] = l;
+  return r;
+}
+
+inline vf load(const float* p) noexcept {
+  vf v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(float* p, vf v) noexcept { std::memcpy(p, &v, sizeof v); }
+inline vu loadu32(const std::uint32_t* p) noexcept {
+  vu v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void storeu32(std::uint32_t* p, vu v) noexcept { std::memcpy(p, &v, sizeof v); }
+// Codes of 8, 16 or 32 bits (storage S, read from any array of cfloat or storage words),
+// widened to 32-bit lanes and back.
+template <class S>
+inline vu load_codes(const void* p) noexcept {
+  static_assert(sizeof(S) == 1 || sizeof(S) == 2 || sizeof(S) == 4, "load_codes: 8-, 16- or 32-bit codes");
+  if constexpr (sizeof(S) == 1) {
+    vu8 v;
+    std::memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, vu);
+  } else if constexpr (sizeof(S) == 2) {
+    vu16 v;
+    std::memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, vu);
+  } else {
+    vu v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+}
+template <class S>
+inline void store_codes(void* p, vu v) noexcept {
+  if constexpr (sizeof(S) == 1) {
+    const vu8 n = __builtin_convertvector(v, vu8);
+    std::memcpy(p, &n, sizeof n);
+  } else if constexpr (sizeof(S) == 2) {
+    const vu16 n = __builtin_convertvector(v, vu16);
+    std::memcpy(p, &n, sizeof n);
+  } else {
+    std::memcpy(p, &v, sizeof v);
+  }
+}
+inline vf vsqrt(vf x) noexcept {
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+  const __m512 r = _mm512_maskz_sqrt_ps(0xFFFF, (__m512)x);
+#else
+  const __m256 r = _mm256_sqrt_ps((__m256)x);
+#endif
+  return (vf)r;
+}
+
+// 2^e as floats for -149 <= e <= 127 (lane.hpp's pow2f).
+inline vf pow2f_v(vi e) noexcept {
+  const vu normal = as_u(e + 127) << 23;
+  const vu sub = U(1) << as_u((e + 149) & 31);
+  return as_f(sel(e >= -126, normal, sub));
+}
+
+// detail::round_up<Mode>(negative, kept_odd, rem, sticky, word) on lanes (masks in, mask out).
+template <class Mode>
+inline vi round_up_v(vi negative, vi kept_odd, vu rem, vi sticky, vu word) noexcept {
+  const vu half = U(0x80000000u);
+  const vi inexact = (rem != 0) | sticky;
+  if constexpr (std::is_same_v<Mode, round::nearest_even>) {
+    return (rem > half) | ((rem == half) & (sticky | kept_odd));
+  } else if constexpr (std::is_same_v<Mode, round::nearest_away>) {
+    return rem >= half;
+  } else if constexpr (std::is_same_v<Mode, round::toward_zero>) {
+    (void)inexact, (void)negative, (void)kept_odd, (void)word;
+    return I(0);
+  } else if constexpr (std::is_same_v<Mode, round::upward>) {
+    return ~negative & inexact;
+  } else if constexpr (std::is_same_v<Mode, round::downward>) {
+    return negative & inexact;
+  } else if constexpr (std::is_same_v<Mode, round::odd>) {
+    return inexact & ~kept_odd;
+  } else {
+    constexpr int R = Mode::bits;  // stochastic_carry<R>: (f + r) >> R, f and r the top R bits
+    if constexpr (R < 32) {
+      return ((rem >> (32 - R)) + (word >> (32 - R))) >> R != 0;
+    } else {
+      return (rem + word) < rem;  // the carry out of 32 bits
+    }
+  }
+}
+
+// round_lane on lanes: x = s + e rounded to Fmt in Mode (lane.hpp), overflowed a mask.
+// status flag bits per lane (round_lane_flags), ORed into flags.
+inline vu flag_if(vi m, std::uint32_t f) noexcept { return as_u(m) & f; }
+template <class Fmt, class Mode>
+inline vf round_lane_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
+  static_assert(lane_ok<Fmt>, "round_lane_v: the format must live in float (E <= 8, p <= 24)");
+  constexpr int M = Fmt::fraction_bits;
+  if constexpr (lane_is_float_rn<Fmt, Mode>) {
+    (void)word;
+    const vi inexact = (e != 0.0f) | overflowed;
+    const vi tiny = (as_u(s) & 0x7FFFFFFFu) < 0x00800000u;
+    flags |= flag_if(inexact, status::inexact) | flag_if(inexact & tiny, status::underflow) | flag_if(overflowed, status::overflow);
+    return s;
+  } else {
+    const vu b = as_u(s);
+    const vi negative = as_i(b) < 0;
+    vu mag = b & 0x7FFFFFFFu;
+    const vi is_nan = mag > 0x7F800000u;
+    const vi is_inf = mag == 0x7F800000u;
+    const vi sticky = e != 0.0f;
+    // 1. Exact truncation toward zero: one float ulp down when the error points inward.
+    mag -= as_u(sticky & ((as_i(as_u(e) ^ b)) < 0)) & 1u;
+    // 2. Significand, exponent of its bit 0 and of its leading bit.
+    const vi field = as_i(mag >> 23);
+    const vi normal_x = field != 0;
+    const vu sig = sel(normal_x, (mag & 0x7FFFFFu) | 0x800000u, mag);
+    const vi lsb_x = seli(normal_x, field - 150, I(-149));
+    const vi field_s = as_i(as_u(as_f(mag) * 18446744073709551616.0f) >> 23);
+    const vi lead = seli(normal_x, field - 127, field_s - 127 - 64);
+    // 3. The format's last place.
+    vi lsb_t = lead - M;
+    if constexpr (Fmt::has_subnormals) lsb_t = vmax(lsb_t, I(Fmt::emin - M));
+    const vi drop = vmax(lsb_t - lsb_x, I(0));
+    lsb_t = lsb_x + drop;
+    const vi dclamp = vmin(drop, I(56));
+    // 4. Kept bits, left-aligned remainder, sticky (no shift count reaches 32).
+    const vi d1 = vmin(dclamp, I(32));
+    const vi d2 = vmax(dclamp - 32, I(0));
+    const vu kept = sel(d1 >= 32, U(0), sig >> as_u(d1 & 31));
+    const vu rem_a = sel(d1 == 0, U(0), sig << as_u((32 - d1) & 31));
+    const vu rem_b = sig >> as_u(d2);
+    const vi lost = (sig & ((U(1) << as_u(d2)) - 1u)) != 0;
+    const vu rem = sel(dclamp <= 32, rem_a, rem_b);
+    const vi st = sticky | ((dclamp > 32) & lost);
+    const vi up = round_up_v<Mode>(negative, as_i(kept & 1u) != 0, rem, st, word);
+    const vu k2 = kept + (as_u(up) & 1u);
+    // 5. Value, then the range.
+    const vi lsb_c = vmin(lsb_t, I(127));
+    const vf mag_r = __builtin_convertvector(as_i(k2), vf) * pow2f_v(lsb_c);
+    const vu sign = b & 0x80000000u;
+    vu r = as_u(mag_r) | sign;
+    const vu zero = Fmt::has_negative_zero ? sign : U(0);
+    vi is_zero = k2 == 0;
+    if constexpr (!Fmt::has_subnormals) is_zero = is_zero | (mag_r < pow2f(Fmt::emin));
+    r = sel(is_zero, zero, r);
+    const vu ovf = sel(negative, U(fbits(overflow_value<Fmt, Mode>(true))), U(fbits(overflow_value<Fmt, Mode>(false))));
+    const vu inf = sel(negative, U(fbits(inf_value<Fmt>(true))), U(fbits(inf_value<Fmt>(false))));
+    const vi ovf_m = (mag_r > max_finite_float<Fmt>()) | overflowed;
+    r = sel(ovf_m, ovf, r);
+    r = sel(is_inf & ~overflowed, inf, r);
+    r = sel(is_nan, U(fbits(nan_value<Fmt>())), r);
+    // Flags (round_lane_flags).
+    const vi finite = ~(is_nan | is_inf) | overflowed;
+    const vi lost_any = (rem != 0) | st;
+    vi flushed = I(0);
+    if constexpr (!Fmt::has_subnormals) flushed = is_zero & (k2 != 0);
+    const vi tiny = lead < Fmt::emin;
+    const vu f = flag_if(lost_any | flushed | ovf_m, status::inexact) | flag_if(((lost_any & tiny) | flushed) & ~ovf_m, status::underflow) |
+                 flag_if(ovf_m, status::overflow);
+    flags |= as_u(finite) & f;
+    return as_f(r);
+  }
+}
+template <class Fmt, class Mode>
+inline vf round_lane_v(vf s, vf e, vu word, vi overflowed) noexcept {
+  vu flags = U(0);
+  return round_lane_v<Fmt, Mode>(s, e, word, overflowed, flags);
+}
+template <class Fmt, class Mode>
+inline vf round_lane_v(vf s, vu word) noexcept {
+  return round_lane_v<Fmt, Mode>(s, F(0.0f), word, I(0));
+}
+template <class Fmt, class Mode>
+inline vf round_lane_v(vf s, vu word, vu& flags) noexcept {
+  return round_lane_v<Fmt, Mode>(s, F(0.0f), word, I(0), flags);
+}
+
+// add_lane on lanes: a + b (Fmt values as floats) rounded to Fmt, TwoSum for the error.
+template <class Fmt, class Mode>
+inline vf add_lane_v(vf a, vf b, vu word, vu& flags) noexcept {
+  const vf s = a + b;
+  const vf bv = s - a;
+  const vf e = (a - (s - bv)) + (b - bv);
+  const vi finite_in = ((as_u(a) & 0x7F800000u) != 0x7F800000u) & ((as_u(b) & 0x7F800000u) != 0x7F800000u);
+  const vi ovf = finite_in & ((as_u(s) & 0x7FFFFFFFu) == 0x7F800000u);
+  const vf ee = self(ovf, F(0.0f), e);
+  if constexpr (lane_is_float_rn<Fmt, Mode>) {
+    round_lane_v<Fmt, Mode>(s, ee, word, ovf, flags);
+    return s;
+  } else {
+    const vf r = round_lane_v<Fmt, Mode>(s, ee, word, ovf, flags);
+    // Exact zero sum: IEEE 754 6.3's sign for the mode (zero_sum_sign).
+    const vi sa = as_i(a) < 0, sb = as_i(b) < 0;
+    const vi zs = std::is_same_v<Mode, round::downward> ? (sa | sb) : (sa & sb);
+    const vf zero = self(zs, F(zero_value<Fmt>(true)), F(zero_value<Fmt>(false)));
+    return self(s == 0.0f, zero, r);
+  }
+}
+template <class Fmt, class Mode>
+inline vf add_lane_v(vf a, vf b, vu word) noexcept {
+  vu flags = U(0);
+  return add_lane_v<Fmt, Mode>(a, b, word, flags);
+}
+
+template <class Fmt, class Mode>
+inline vf fma_lane_v(vf a, vf b, vf c, vu word) noexcept {
+  return add_lane_v<Fmt, Mode>(a * b, c, word);
+}
+template <class Fmt, class Mode>
+inline vf fma_lane_v(vf a, vf b, vf c, vu word, vu& flags) noexcept {
+  return add_lane_v<Fmt, Mode>(a * b, c, word, flags);
+}
+inline std::uint32_t reduce_or(vu f) noexcept {
+  std::uint32_t r = 0;
+  for (int l = 0; l < W; ++l) r |= f[l];
+  return r;
+}
+
+// lane_decode on lanes: codes (one per 32-bit lane) -> float values.
+template <class Fmt>
+inline vf lane_decode_v(vu bits) noexcept {
+  constexpr int M = Fmt::fraction_bits;
+  const vi negative = (bits & static_cast<std::uint32_t>(Fmt::sign_mask)) != 0;
+  const vu field = (bits & static_cast<std::uint32_t>(Fmt::exponent_mask)) >> M;
+  const vu frac = bits & static_cast<std::uint32_t>(Fmt::fraction_mask);
+  const vu sign = sel(negative, U(0x80000000u), U(0));
+  const vu normal = sign | ((field + static_cast<std::uint32_t>(127 - Fmt::bias)) << 23) | (frac << (23 - M));
+  vf sub = F(0.0f);
+  if constexpr (Fmt::has_subnormals) sub = __builtin_convertvector(as_i(frac), vf) * pow2f(Fmt::emin - M);
+  sub = as_f(as_u(sub) | sign);
+  vu r = sel(as_i(field) == 0, as_u(sub), normal);
+  if constexpr (Fmt::has_inf)
+    r = sel((bits & static_cast<std::uint32_t>(Fmt::magnitude_mask)) == static_cast<std::uint32_t>(Fmt::inf_bits), sign | 0x7F800000u, r);
+  if constexpr (Fmt::special == encoding::specials::ieee)
+    r = sel((field == static_cast<std::uint32_t>(Fmt::field_max)) & (frac != 0), U(0x7FC00000u), r);
+  else if constexpr (Fmt::special == encoding::specials::nan_at_all_ones)
+    r = sel((bits & static_cast<std::uint32_t>(Fmt::magnitude_mask)) == static_cast<std::uint32_t>(Fmt::magnitude_mask), U(0x7FC00000u), r);
+  else if constexpr (Fmt::special == encoding::specials::nan_at_negative_zero)
+    r = sel(bits == static_cast<std::uint32_t>(Fmt::sign_mask), U(0x7FC00000u), r);
+  return as_f(r);
+}
+
+// lane_encode on lanes: float values of Fmt (or inf/NaN) -> codes in 32-bit lanes.
+template <class Fmt>
+inline vu lane_encode_v(vf v) noexcept {
+  constexpr int M = Fmt::fraction_bits;
+  const vu b = as_u(v);
+  const vi negative = as_i(b) < 0;
+  const vu mag = b & 0x7FFFFFFFu;
+  const vf av = as_f(mag);
+  const vu normal = ((mag >> 23) - static_cast<std::uint32_t>(127 - Fmt::bias)) << M | ((mag & 0x7FFFFFu) >> (23 - M));
+  // Subnormal: |v| / quantum, an integer below 2^M (two exact scalings when 2^(M - emin) is
+  // beyond float's range).
+  constexpr int up = M - Fmt::emin;
+  vf q = av;
+  if constexpr (up > 127) q = q * pow2f(64) * pow2f(up - 64);
+  else q = q * pow2f(up);
+  const vu sub = as_u(__builtin_convertvector(q, vi));
+  const vu m = sel(av < pow2f(Fmt::emin), sub, normal);
+  vu r = sel(negative, U(static_cast<std::uint32_t>(Fmt::sign_mask)), U(0)) | m;
+  r = sel(m == 0, sel(negative, U(floatlab::detail::pack_zero<Fmt>(true)), U(floatlab::detail::pack_zero<Fmt>(false))), r);
+  r = sel(mag == 0x7F800000u, sel(negative, U(floatlab::detail::pack_inf<Fmt>(true)), U(floatlab::detail::pack_inf<Fmt>(false))), r);
+  r = sel(mag > 0x7F800000u, U(static_cast<std::uint32_t>(floatlab::detail::pack_nan<Fmt>())), r);
+  return r;
+}
+
+// ---- Philox on lanes ---------------------------------------------------------------------
+
+// hi and lo words of the 64-bit products c * m, lane by lane.
+inline void mul_hilo(vu c, std::uint32_t m, vu& hi, vu& lo) noexcept {
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+  // maskz_ forms with a full mask: GCC 12's plain forms read _mm512_undefined (-Wuninitialized).
+  const __m512i x = (__m512i)c;
+  const __m512i mm = _mm512_set1_epi64(m);
+  const __m512i pe = _mm512_maskz_mul_epu32(0xFF, x, mm);                                    // even lanes
+  const __m512i po = _mm512_maskz_mul_epu32(0xFF, _mm512_maskz_srli_epi64(0xFF, x, 32), mm);  // odd lanes
+  // lo: low words of pe in even lanes, of po in odd lanes; hi: the high words.
+  const __m512i l = _mm512_mask_blend_epi32(0xAAAA, pe, _mm512_maskz_slli_epi64(0xFF, po, 32));
+  const __m512i h = _mm512_mask_blend_epi32(0xAAAA, _mm512_maskz_srli_epi64(0xFF, pe, 32), po);
+#else
+  const __m256i x = (__m256i)c;
+  const __m256i mm = _mm256_set1_epi64x(m);
+  const __m256i pe = _mm256_mul_epu32(x, mm);
+  const __m256i po = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), mm);
+  const __m256i l = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+  const __m256i h = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
+#endif
+  lo = (vu)l;
+  hi = (vu)h;
+}
+
+// philox_word(seed, element, operation) for W elements (lo and hi words of each index).
+inline vu philox_word_v(std::uint64_t seed, vu e_lo, vu e_hi, std::uint32_t operation) noexcept {
+  constexpr std::uint32_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;
+  constexpr std::uint32_t w0 = 0x9E3779B9u, w1 = 0xBB67AE85u;
+  auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  vu c0 = e_lo, c1 = e_hi, c2 = U(operation), c3 = U(0x666c6162u);
+  for (int round = 0; round < 10; ++round) {
+    vu hi0, lo0, hi1, lo1;
+    mul_hilo(c0, m0, hi0, lo0);
+    mul_hilo(c2, m1, hi1, lo1);
+    c0 = hi1 ^ c1 ^ k0;
+    c1 = lo1;
+    c2 = hi0 ^ c3 ^ k1;
+    c3 = lo0;
+    k0 += w0;
+    k1 += w1;
+  }
+  return c0;
+}
+// Words of the W consecutive elements first, first + 1, ...
+inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation) noexcept {
+  const vu lo = U(static_cast<std::uint32_t>(first)) + as_u(iota());
+  const vu carry = as_u(lo < static_cast<std::uint32_t>(first)) & 1u;
+  const vu hi = U(static_cast<std::uint32_t>(first >> 32)) + carry;
+  return philox_word_v(seed, lo, hi, operation);
+}
+// Words of W arbitrary elements.
+inline vu philox_word_v(std::uint64_t seed, const std::uint64_t* elems, std::uint32_t operation) noexcept {
+  vu lo, hi;
+  for (int l = 0; l < W; ++l) lo[l] = static_cast<std::uint32_t>(elems[l]), hi[l] = static_cast<std::uint32_t>(elems[l] >> 32);
+  return philox_word_v(seed, lo, hi, operation);
+}
+
+}  // namespace simd
+#endif
+
+
+// ---- array kernels: SIMD body, scalar lanes for the tail (and for builds without SIMD) -----
+
+// Element i of an array of float or of a cfloat that lives in float, as a float.
+template <class Src>
+inline float read_lane(const Src* p, std::size_t i) noexcept {
+  if constexpr (std::is_same_v<Src, float>) return p[i];
+  else return lane_decode<typename Src::format_type>(p[i].bits());
+}
+template <class Fmt, class Dst>
+inline void write_lane(Dst* p, std::size_t i, float r) noexcept {
+  if constexpr (std::is_same_v<Dst, float>) p[i] = r;
+  else p[i] = Dst::from_bits(lane_encode<Fmt>(r));
+}
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+template <class Src>
+inline simd::vf read_lanes(const Src* p) noexcept {
+  if constexpr (std::is_same_v<Src, float>) return simd::load(p);
+  else return simd::lane_decode_v<typename Src::format_type>(simd::load_codes<typename Src::format_type::storage>(p));
+}
+template <class Fmt, class Dst>
+inline void write_lanes(Dst* p, simd::vf r) noexcept {
+  if constexpr (std::is_same_v<Dst, float>) simd::store(p, r);
+  else simd::store_codes<typename Fmt::storage>(p, simd::lane_encode_v<Fmt>(r));
+}
+template <class Mode>
+inline simd::vu words_v(const counter_source& src, std::size_t first, std::uint32_t op) noexcept {
+  if constexpr (is_stochastic_v<Mode>) return simd::philox_word_v(src.seed, first, op);
+  else return simd::U(0);
+}
+#endif
+
+// Elements begin..end-1 of in (float, or a cfloat living in float) rounded to Fmt in Mode
+// (word (i, op)), written as floats or as To codes: quantize's fast path.
+// Returns the status flags of the roundings (round_pack_status's), ORed.
+template <class Fmt, class Mode, class Src, class Dst>
+std::uint32_t quantize_span(const Src* in, Dst* out, std::size_t begin, std::size_t end, const counter_source& src,
+                            std::uint32_t op) noexcept {
+  std::size_t i = begin;
+  std::uint32_t flags = 0;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+  simd::vu fv = simd::U(0);
+  for (; i + simd::W <= end; i += simd::W)
+    write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), words_v<Mode>(src, i, op), fv));
+  flags = simd::reduce_or(fv);
+#endif
+  for (; i < end; ++i)
+    write_lane<Fmt>(out, i, round_lane_flags<Fmt, Mode>(read_lane(in, i), 0.0f, is_stochastic_v<Mode> ? src.word(i, op) : 0, false, flags));
+  return flags;
+}
+
+// Codes of a format living in float -> floats (dequantize's fast path; exact).
+template <class Fmt, class Src>
+void dequantize_span(const Src* in, float* out, std::size_t begin, std::size_t end) noexcept {
+  std::size_t i = begin;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+  for (; i + simd::W <= end; i += simd::W) simd::store(out + i, read_lanes(in + i));
+#endif
+  for (; i < end; ++i) out[i] = read_lane(in, i);
+}
+
+}  // namespace floatlab::tensor::detail
