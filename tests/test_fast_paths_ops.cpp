@@ -94,14 +94,17 @@ TEST_CASE("Newton square root error is below 2^-30 on every significand of up to
 // cfloat<2,10>: emin > -M), the encodings without subnormals, NaN or infinity.
 TEMPLATE_TEST_CASE("Newton square root equals the integer kernel on every pattern, every deterministic mode",
                    "[fast_path][sqrt]", binary16, bfloat16, e4m3, e5m2, (cfloat<6, 9>), tf32, (cfloat<9, 10>),
-                   (cfloat<9, 7>), (cfloat<2, 10>), (cfloat<3, 8>), (cfloat<8, 7, round::nearest_even, encoding::ieee_ftz>),
-                   (cfloat<8, 7, round::nearest_even, encoding::fn>), (cfloat<8, 7, round::nearest_even, encoding::fnuz>),
+                   (cfloat<9, 7>), (cfloat<2, 10>), (cfloat<3, 8>),
+                   (cfloat<8, 7, round::nearest_even, encoding::ieee_ftz>),
+                   (cfloat<8, 7, round::nearest_even, encoding::fn>),
+                   (cfloat<8, 7, round::nearest_even, encoding::fnuz>),
                    (cfloat<7, 8, round::nearest_even, encoding::fnuz_satfinite>),
                    (cfloat<3, 8, round::nearest_even, encoding::finite>), (cfloat<1, 6>)) {
   std::uint64_t cases = 0;
   const std::uint64_t mismatches = sqrt_all_patterns<TestType>(cases);
-  std::printf("%s sqrt: %llu cases, %llu mismatches\n", oracle::format_desc::of<typename TestType::format_type>().name().c_str(),
-              (unsigned long long)cases, (unsigned long long)mismatches);
+  std::printf("%s sqrt: %llu cases, %llu mismatches\n",
+              oracle::format_desc::of<typename TestType::format_type>().name().c_str(), (unsigned long long)cases,
+              (unsigned long long)mismatches);
   CHECK(cases == 2 * 6 * (std::uint64_t{1} << TestType::format_type::total_bits));
   REQUIRE(mismatches == 0);
 }
@@ -166,14 +169,17 @@ exhaustive::tally fma_hard(std::uint64_t n) {
     switch (rng() % 6) {
       case 0:  // b = +-1.5 * 2^k or +-1.25 * 2^k: a*b has p + 1 or p + 2 bits (midpoints)
       case 1: {
-        const std::uint64_t frac = (rng() & 1) ? (std::uint64_t{1} << (F::fraction_bits - 1)) : (std::uint64_t{1} << (F::fraction_bits - 2));
+        const std::uint64_t frac =
+            (rng() & 1) ? (std::uint64_t{1} << (F::fraction_bits - 1)) : (std::uint64_t{1} << (F::fraction_bits - 2));
         const std::int64_t field = static_cast<std::int64_t>(F::bias) + static_cast<std::int64_t>(rng() % 9) - 4;
-        b = (rng() & 1 ? F::sign_mask : 0) | (static_cast<std::uint64_t>(field) << F::fraction_bits) | (F::fraction_bits >= 2 ? frac : 0);
+        b = (rng() & 1 ? F::sign_mask : 0) | (static_cast<std::uint64_t>(field) << F::fraction_bits) |
+            (F::fraction_bits >= 2 ? frac : 0);
         break;
       }
       default: break;
     }
-    const T ta = T::from_bits(static_cast<typename F::storage>(a)), tb = T::from_bits(static_cast<typename F::storage>(b));
+    const T ta = T::from_bits(static_cast<typename F::storage>(a)),
+            tb = T::from_bits(static_cast<typename F::storage>(b));
     const T prod = ta * tb;  // RN(a*b): the cancelling addend
     switch (rng() % 4) {
       case 0: {  // cancellation: c = -RN(a*b) + k units
@@ -186,8 +192,11 @@ exhaustive::tally fma_hard(std::uint64_t n) {
         const std::int64_t pf = static_cast<std::int64_t>((prod.bits() & F::exponent_mask) >> F::fraction_bits);
         const std::int64_t d = static_cast<std::int64_t>(rng() % (2 * F::precision + 5)) * ((rng() & 3) ? -1 : 1);
         std::int64_t f = pf + d;
-        f = f < 0 ? 0 : f > static_cast<std::int64_t>(F::field_max) - 1 ? static_cast<std::int64_t>(F::field_max) - 1 : f;
-        c = (rng() & 1 ? F::sign_mask : 0) | (static_cast<std::uint64_t>(f) << F::fraction_bits) | (rng() & F::fraction_mask);
+        f = f < 0                                             ? 0
+            : f > static_cast<std::int64_t>(F::field_max) - 1 ? static_cast<std::int64_t>(F::field_max) - 1
+                                                              : f;
+        c = (rng() & 1 ? F::sign_mask : 0) | (static_cast<std::uint64_t>(f) << F::fraction_bits) |
+            (rng() & F::fraction_mask);
         break;
       }
       case 2:  // the smallest addends: ties broken by a sticky bit, subnormal sums
@@ -229,17 +238,19 @@ TEMPLATE_TEST_CASE("fma: all 2^24 triples of an 8-bit format, every mode", "[fas
 // 16-bit formats and the domain's corners (E = 7 with p = 11: the product bound; E = 6/7 with
 // small p), hard and random triples in every mode.
 TEMPLATE_TEST_CASE("fma: hard and random triples of 16-bit formats, every mode", "[fast_path][fma]", binary16,
-                   (cfloat<6, 9>), (cfloat<7, 10>), (cfloat<7, 8>), (cfloat<5, 10, round::nearest_even, encoding::ieee_ftz>),
-                   bfloat16, (cfloat<4, 11>)) {
+                   (cfloat<6, 9>), (cfloat<7, 10>), (cfloat<7, 8>),
+                   (cfloat<5, 10, round::nearest_even, encoding::ieee_ftz>), bfloat16, (cfloat<4, 11>)) {
   const auto n = static_cast<std::uint64_t>(300000 * operands::test_scale());
   const exhaustive::tally t = fma_hard<TestType>(n);
-  std::printf("%s fma hard: %llu cases, %llu mismatches\n", oracle::format_desc::of<typename TestType::format_type>().name().c_str(),
-              (unsigned long long)t.cases, (unsigned long long)t.mismatches);
+  std::printf("%s fma hard: %llu cases, %llu mismatches\n",
+              oracle::format_desc::of<typename TestType::format_type>().name().c_str(), (unsigned long long)t.cases,
+              (unsigned long long)t.mismatches);
   CHECK(t.cases == 8 * n);
   REQUIRE(t.mismatches == 0);
 }
 
-TEST_CASE("fma: all 2^32 (a, b) pairs of binary16 against hard addends, nearest-even and toward zero", "[fast_path][fma][full]") {
+TEST_CASE("fma: all 2^32 (a, b) pairs of binary16 against hard addends, nearest-even and toward zero",
+          "[fast_path][fma][full]") {
   using T = binary16;
   using F = T::format_type;
   exhaustive::tally t;
@@ -252,7 +263,8 @@ TEST_CASE("fma: all 2^32 (a, b) pairs of binary16 against hard addends, nearest-
                                       : exhaustive::lib<T, round::nearest_even>::api(ops::fma, a, b, c, 0);
           const std::uint64_t want = m ? exhaustive::lib<T, round::toward_zero>::kernel(ops::fma, a, b, c, 0)
                                        : exhaustive::lib<T, round::nearest_even>::kernel(ops::fma, a, b, c, 0);
-          t.record(got == want, "fma", "binary16", m ? oracle::mode::toward_zero : oracle::mode::nearest_even, a, b, c, got, want);
+          t.record(got == want, "fma", "binary16", m ? oracle::mode::toward_zero : oracle::mode::nearest_even, a, b, c,
+                   got, want);
         }
       }
   REQUIRE(t.mismatches == 0);
@@ -293,14 +305,18 @@ using detail::twosum_float_div_ok;
 using detail::twosum_float_mul_ok;
 static_assert(twosum_float_mul_ok<fmt<binary16>, round::upward> && twosum_float_div_ok<fmt<binary16>, round::upward>,
               "binary16: float TwoSum path");
-static_assert(twosum_float_mul_ok<fmt<cfloat<7, 10>>, round::nearest_even> && !twosum_float_div_ok<fmt<cfloat<7, 10>>, round::upward>,
+static_assert(twosum_float_mul_ok<fmt<cfloat<7, 10>>, round::nearest_even> &&
+                  !twosum_float_div_ok<fmt<cfloat<7, 10>>, round::upward>,
               "E = 7: fma and * in float, / in double");
-static_assert(!twosum_float_mul_ok<fmt<bfloat16>, round::nearest_even> && twosum_float_add_ok<fmt<cfloat<7, 10>>, round::upward>,
+static_assert(!twosum_float_mul_ok<fmt<bfloat16>, round::nearest_even> &&
+                  twosum_float_add_ok<fmt<cfloat<7, 10>>, round::upward>,
               "E = 8: products leave float's range");
-static_assert(twosum_float_mul_ok<fmt<binary16>, round::stochastic<12>> && !twosum_float_mul_ok<fmt<binary16>, round::stochastic<13>>,
+static_assert(twosum_float_mul_ok<fmt<binary16>, round::stochastic<12>> &&
+                  !twosum_float_mul_ok<fmt<binary16>, round::stochastic<13>>,
               "stochastic: p + R + 1 <= 24");
 static_assert(!twosum_float_mul_ok<fmt<cfloat<5, 11>>, round::upward>, "p = 12: double path");
-static_assert(twosum_float_add_ok<fmt<bfloat16>, round::toward_zero> && !twosum_float_add_ok<fmt<bfloat16>, round::stochastic<4>>,
+static_assert(twosum_float_add_ok<fmt<bfloat16>, round::toward_zero> &&
+                  !twosum_float_add_ok<fmt<bfloat16>, round::stochastic<4>>,
               "emax 127: + - in float with the overflow fix, not for stochastic rounding");
 }  // namespace
 
@@ -308,7 +324,8 @@ static_assert(twosum_float_add_ok<fmt<bfloat16>, round::toward_zero> && !twosum_
 // Its words are philox_rng's, i.e. philox4x32(seed, counter, stream) block after block,
 // whatever the vector width the compiler chose: this file is built for the baseline and for
 // x86-64-v3 (test_fast_paths_ops_v3), and both compare with the scalar constexpr philox4x32.
-TEST_CASE("philox_bulk_rng's vectorized fill gives philox4x32's words at every size and offset", "[fast_path][random]") {
+TEST_CASE("philox_bulk_rng's vectorized fill gives philox4x32's words at every size and offset",
+          "[fast_path][random]") {
   for (std::uint64_t seed : {0ull, 7ull, 0x0123456789ABCDEFull}) {
     for (std::uint64_t stream : {0ull, 3ull, 0xFFFFFFFF00000001ull}) {
       philox_bulk_rng bulk(seed, stream);
@@ -338,8 +355,8 @@ TEST_CASE("philox_bulk_rng's vectorized fill gives philox4x32's words at every s
   }
 }
 
-TEMPLATE_TEST_CASE("float TwoSum path: sums that overflow float (emax 127) equal the kernels in every mode", "[fast_path][directed]",
-                   bfloat16, tf32) {
+TEMPLATE_TEST_CASE("float TwoSum path: sums that overflow float (emax 127) equal the kernels in every mode",
+                   "[fast_path][directed]", bfloat16, tf32) {
   using F = typename TestType::format_type;
   exhaustive::tally t;
   const std::string name = oracle::format_desc::of<F>().name();
@@ -350,7 +367,8 @@ TEMPLATE_TEST_CASE("float TwoSum path: sums that overflow float (emax 127) equal
   for (std::uint64_t i = 0; i < span; i += stride_i)
     for (std::uint64_t j = 0; j < span; j += 7) {
       for (std::uint64_t signs = 0; signs < 4; ++signs) {
-        const std::uint64_t a = (top - i) | (signs & 1 ? F::sign_mask : 0), b = (top - j) | (signs & 2 ? F::sign_mask : 0);
+        const std::uint64_t a = (top - i) | (signs & 1 ? F::sign_mask : 0),
+                            b = (top - j) | (signs & 2 ? F::sign_mask : 0);
         for (ops o : {ops::add, ops::sub}) {
           auto one = [&](auto mode_tag) {
             using Mode = decltype(mode_tag);
