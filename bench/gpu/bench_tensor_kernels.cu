@@ -186,7 +186,8 @@ static void bench_gemm(int N) {
   row("e5m10 per-operation, toward_zero (lane route)", time_ms([&] { check(fc::gemm<RT>(s, A, B, C, 0), "g"); }, lreps),
       flop);
   row("e5m10 fused, toward_zero (lane route)", time_ms([&] { check(fc::gemm<RTf>(s, A, B, C, 0), "g"); }, lreps), flop);
-  row("e4m3 in, e5m10 toward_zero (lane route)", time_ms([&] { check(fc::gemm<RE>(s, A, B, C, 0), "g"); }, lreps), flop);
+  row("e4m3 in, e5m10 toward_zero (lane route)", time_ms([&] { check(fc::gemm<RE>(s, A, B, C, 0), "g"); }, lreps),
+      flop);
   // Stochastic: a Philox word per rounding (two per step); measured on a smaller K (same M, N).
   fc::gemm_shape small = s;
   small.k = 256;
@@ -213,8 +214,7 @@ static void bench_conv() {
                           {"resnet18 conv4_x 256x14x14 3x3", 32, 256, 14, 256, 3, 1, 1},
                           {"resnet18 conv5_x 512x7x7 3x3", 32, 512, 7, 512, 3, 1, 1}};
   using R16 = fc::gemm_recipe<fl::binary16, fl::binary16, fl::binary16>;
-  std::printf("\n%-52s %10s %10s %12s\n", "conv2d, e5m10 per-operation (native)", "ms", "TFLOP/s",
-              "x GEMM same");
+  std::printf("\n%-52s %10s %10s %12s\n", "conv2d, e5m10 per-operation (native)", "ms", "TFLOP/s", "x GEMM same");
   for (const layer& L : layers) {
     fc::conv2d_shape s;
     s.n = L.n, s.c = L.c, s.h = s.w = L.hw, s.oc = L.oc, s.kh = s.kw = L.k, s.stride_h = s.stride_w = L.stride,

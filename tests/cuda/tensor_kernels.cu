@@ -254,7 +254,8 @@ static void check_cfloat_ops(const char* name) {
   unsigned long long* bad = nullptr;
   CUDA_OK(cudaMalloc(&bad, sizeof *bad));
   CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
-  for (std::uint32_t part = 0; part < 16; ++part) cfloat_ops_pairs_kernel<T><<<(1u << 28) / 256, 256>>>(part << 12, bad);
+  for (std::uint32_t part = 0; part < 16; ++part)
+    cfloat_ops_pairs_kernel<T><<<(1u << 28) / 256, 256>>>(part << 12, bad);
   CUDA_OK(cudaGetLastError());
   unsigned long long h = 0;
   CUDA_OK(cudaMemcpy(&h, bad, sizeof h, cudaMemcpyDeviceToHost));
@@ -287,7 +288,10 @@ static void check_native_route() {
   CUDA_OK(cudaGetLastError());
   unsigned long long hc = 0;
   CUDA_OK(cudaMemcpy(&hc, bad, sizeof hc, cudaMemcpyDeviceToHost));
-  std::printf("hardware float -> binary16 / bfloat16 conversion (codes and values): all 2^32 floats: %llu mismatches vs the core\n", hc);
+  std::printf(
+      "hardware float -> binary16 / bfloat16 conversion (codes and values): all 2^32 floats: %llu mismatches vs the "
+      "core\n",
+      hc);
   expect(hc == 0, "hardware conversion route (all floats) equals the core");
   CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
   // 2^32 pairs in 16 launches of 2^28 threads (each launch covers 4096 values of a).
@@ -509,13 +513,15 @@ static void layout_suite(const char* name) {
           const std::size_t b_rows = tb == fc::op_t::trans ? g.n : g.k, b_cols = tb == fc::op_t::trans ? g.k : g.n;
           s.lda = (row ? a_cols : a_rows) + g.pad, s.ldb = (row ? b_cols : b_rows) + g.pad;
           s.ldc = (row ? g.n : g.m) + g.pad;
-          const std::size_t na = g.batch * s.lda * (row ? a_rows : a_cols), nb = g.batch * s.ldb * (row ? b_rows : b_cols),
-                            nc = g.batch * s.ldc * (row ? g.m : g.n);
+          const std::size_t na = g.batch * s.lda * (row ? a_rows : a_cols),
+                            nb = g.batch * s.ldb * (row ? b_rows : b_cols), nc = g.batch * s.ldc * (row ? g.m : g.n);
           const std::vector<float> a = test_values(na, false), b = test_values(nb, false);
           std::vector<TC> c0(nc);
           for (auto& x : c0) {
-            if constexpr (fl::is_cfloat_v<TC>) x = fl::convert<TC>(test_value(), rnd::nearest_even{});
-            else x = test_value();
+            if constexpr (fl::is_cfloat_v<TC>)
+              x = fl::convert<TC>(test_value(), rnd::nearest_even{});
+            else
+              x = test_value();
           }
           std::vector<TC> want = c0;
           const fl::status hs = fl::tensor::gemm<Recipe>(s, a, b, want, fl::tensor::counter_source{5});
@@ -557,9 +563,9 @@ static void conv_vs_host(const char* name) {
                       !fc::conv2d_backward_data<Recipe>(s, dyb.p, dwt.p, gdx.p, 0, src).rejected() &&
                       !fc::conv2d_backward_weights<Recipe>(s, dx.p, dyb.p, gdw.p, 0, src).rejected();
   CUDA_OK(cudaDeviceSynchronize());
-  const std::size_t bad = !host_ok || !dev_ok ? 1 + nx
-                                              : mismatches(gy.get(ny), hy) + mismatches(gdx.get(nx), hdx) +
-                                                    mismatches(gdw.get(nw), hdw);
+  const std::size_t bad =
+      !host_ok || !dev_ok ? 1 + nx
+                          : mismatches(gy.get(ny), hy) + mismatches(gdx.get(nx), hdx) + mismatches(gdw.get(nw), hdw);
   std::printf("conv2d vs host tensor::conv2d_* %-24s forward, backward data, backward weights: %zu mismatches\n", name,
               bad);
   expect(bad == 0, name);
@@ -676,7 +682,8 @@ static std::size_t check_conv(const char* name, const fc::conv2d_shape& s, std::
 enum class conv_pass { data, weights };
 
 template <class Recipe>
-static std::size_t check_conv_backward(const char* name, conv_pass pass, const fc::conv2d_shape& s, std::uint64_t seed) {
+static std::size_t check_conv_backward(const char* name, conv_pass pass, const fc::conv2d_shape& s,
+                                       std::uint64_t seed) {
   using InA = typename Recipe::in_a;
   using InB = typename Recipe::in_b;
   using FA = typename InA::format_type;
@@ -697,20 +704,24 @@ static std::size_t check_conv_backward(const char* name, conv_pass pass, const f
   constexpr std::size_t none = ~std::size_t{0};
   auto in_a = [&](const std::vector<float>& v, std::size_t at) {
     return fd::unpack<FA>(fd::convert_bits<FA, F32, typename InA::rounding_mode>(
-        fl::bit_cast<std::uint32_t>(v[at]), word(fl::is_stochastic_v<typename InA::rounding_mode>, at, fc::op_input_a)));
+        fl::bit_cast<std::uint32_t>(v[at]),
+        word(fl::is_stochastic_v<typename InA::rounding_mode>, at, fc::op_input_a)));
   };
   auto in_b = [&](const std::vector<float>& v, std::size_t at) {
     if (at == none) return fd::unpacked{fd::value_class::zero, false, 0, 0};  // +0
     return fd::unpack<FB>(fd::convert_bits<FB, F32, typename InB::rounding_mode>(
-        fl::bit_cast<std::uint32_t>(v[at]), word(fl::is_stochastic_v<typename InB::rounding_mode>, at, fc::op_input_b)));
+        fl::bit_cast<std::uint32_t>(v[at]),
+        word(fl::is_stochastic_v<typename InB::rounding_mode>, at, fc::op_input_b)));
   };
   // One output element: K per_operation steps; a(k), b(k) give the factors' flat indices.
   auto sum = [&](std::size_t e, std::size_t K, auto a_of, const std::vector<float>& av, auto b_of,
                  const std::vector<float>& bv) {
     typename FC::storage acc = fd::pack_zero<FC>(false);
     for (std::size_t k = 0; k < K; ++k) {
-      const auto pr = fd::finish<FP, MP>(fd::mul(in_a(av, a_of(k)), in_b(bv, b_of(k))), word(fl::is_stochastic_v<MP>, e, 2 * k + 1));
-      acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FP>(pr)), word(fl::is_stochastic_v<MC>, e, 2 * k + 2));
+      const auto pr = fd::finish<FP, MP>(fd::mul(in_a(av, a_of(k)), in_b(bv, b_of(k))),
+                                         word(fl::is_stochastic_v<MP>, e, 2 * k + 1));
+      acc = fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<FP>(pr)),
+                               word(fl::is_stochastic_v<MC>, e, 2 * k + 2));
     }
     return fl::bit_cast<float>(static_cast<std::uint32_t>(fd::convert_bits<F32, FC, rnd::nearest_even>(acc, 0)));
   };
@@ -733,9 +744,11 @@ static std::size_t check_conv_backward(const char* name, conv_pass pass, const f
                   const std::size_t o = k / KHW, r = (k % KHW) / s.kw, t = k % s.kw;
                   const long long hp = static_cast<long long>(h + s.pad_h) - static_cast<long long>(r * s.dil_h);
                   const long long wp = static_cast<long long>(v + s.pad_w) - static_cast<long long>(t * s.dil_w);
-                  if (hp < 0 || wp < 0 || hp % static_cast<long long>(s.stride_h) || wp % static_cast<long long>(s.stride_w))
+                  if (hp < 0 || wp < 0 || hp % static_cast<long long>(s.stride_h) ||
+                      wp % static_cast<long long>(s.stride_w))
                     return none;
-                  const std::size_t p = static_cast<std::size_t>(hp) / s.stride_h, q = static_cast<std::size_t>(wp) / s.stride_w;
+                  const std::size_t p = static_cast<std::size_t>(hp) / s.stride_h,
+                                    q = static_cast<std::size_t>(wp) / s.stride_w;
                   if (p >= OH || q >= OW) return none;
                   return ((n * s.oc + g * OCg + o) * OH + p) * OW + q;
                 },
@@ -748,8 +761,8 @@ static std::size_t check_conv_backward(const char* name, conv_pass pass, const f
           for (std::size_t t = 0; t < s.kw; ++t) {
             const std::size_t g = o / OCg, e = (o * Cg + c) * KHW + r * s.kw + t;
             want[e] = sum(
-                e, s.n * OH * OW,
-                [&](std::size_t k) { return ((k / (OH * OW)) * s.oc + o) * OH * OW + k % (OH * OW); }, dy,
+                e, s.n * OH * OW, [&](std::size_t k) { return ((k / (OH * OW)) * s.oc + o) * OH * OW + k % (OH * OW); },
+                dy,
                 [&](std::size_t k) {
                   const std::size_t pq = k % (OH * OW);
                   return x_at(k / (OH * OW), g * Cg + c, pq / OW, pq % OW, r, t);
@@ -786,8 +799,10 @@ static void check_conv_rejections() {
   dev_buf<float> x(100), w(144), y(36);
   using R = fc::gemm_recipe<binary16, binary16, binary16>;
   expect(fc::conv2d_forward<R>(s, x.p, w.p, x.p, 0).has(fl::status::bad_argument), "conv rejects y overlapping x");
-  expect(fc::conv2d_backward_data<R>(s, y.p, w.p, y.p, 0).has(fl::status::bad_argument), "conv rejects dx overlapping dy");
-  expect(fc::conv2d_backward_weights<R>(s, x.p, y.p, x.p, 0).has(fl::status::bad_argument), "conv rejects dw overlapping x");
+  expect(fc::conv2d_backward_data<R>(s, y.p, w.p, y.p, 0).has(fl::status::bad_argument),
+         "conv rejects dx overlapping dy");
+  expect(fc::conv2d_backward_weights<R>(s, x.p, y.p, x.p, 0).has(fl::status::bad_argument),
+         "conv rejects dw overlapping x");
   fc::conv2d_shape bad = s;
   bad.stride_h = 0;
   expect(fc::conv2d_backward_data<R>(bad, y.p, w.p, x.p, 0).has(fl::status::bad_shape), "conv rejects stride 0");
@@ -795,7 +810,8 @@ static void check_conv_rejections() {
   bad.groups = 3;
   expect(fc::conv2d_backward_weights<R>(bad, x.p, y.p, w.p, 0).has(fl::status::bad_shape), "conv rejects c % groups");
   std::vector<float> host(100);
-  expect(fc::conv2d_backward_data<R>(s, y.p, w.p, host.data(), 0).has(fl::status::bad_argument), "conv rejects a host dx");
+  expect(fc::conv2d_backward_data<R>(s, y.p, w.p, host.data(), 0).has(fl::status::bad_argument),
+         "conv rejects a host dx");
 }
 
 template <class Recipe>
@@ -866,7 +882,8 @@ int main(int argc, char** argv) {
 
   conv_suite<fc::gemm_recipe<binary16, binary16, binary16>>("binary16 per_operation (native)");
   conv_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>>("e4m3/binary16/stochastic<8> acc");
-  conv_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>>("bfloat16/binary32/rz acc (core)");
+  conv_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>>(
+      "bfloat16/binary32/rz acc (core)");
   check_conv_rejections();
   conv_vs_host<fc::gemm_recipe<binary16, binary16, binary16>>("binary16 (native)");
   conv_vs_host<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>>("e4m3/stochastic (lane)");

@@ -191,7 +191,7 @@ inline constexpr bool hw_cvt_v =
 // Float -> a format that lives in float (tensor/lane.hpp's lane_ok), any mode: the host's
 // branch-free lane rounding (round_lane, then lane_encode), the route of the host quantize.
 template <class ToF, class FromF, class M>
-inline constexpr bool lane_cvt_v = std::is_same_v<FromF, fd::binary32_format> && tensor::detail::lane_ok<ToF>;
+inline constexpr bool lane_cvt_v = std::is_same_v<FromF, fd::binary32_format>&& tensor::detail::lane_ok<ToF>;
 
 template <class ToF, class FromF, class M>
 FLOATLAB_HOST_DEVICE typename ToF::storage convert_fast(std::uint64_t bits, std::uint32_t w) noexcept {

@@ -180,9 +180,28 @@ Problem conv_problem(const conv2d_shape& s, const void* a, const void* b, void* 
   using A = decltype(Problem::a);
   using B = decltype(Problem::b);
   using C = decltype(Problem::c);
-  return Problem{static_cast<A>(a), static_cast<B>(b), static_cast<C>(c), u(M), u(N), u(K),
-                 u(s.groups), u(s.c), u(s.h), u(s.w), u(s.oc), u(s.kh), u(s.kw), u(s.out_h()), u(s.out_w()),
-                 u(s.stride_h), u(s.stride_w), u(s.pad_h), u(s.pad_w), u(s.dil_h), u(s.dil_w), seed};
+  return Problem{static_cast<A>(a),
+                 static_cast<B>(b),
+                 static_cast<C>(c),
+                 u(M),
+                 u(N),
+                 u(K),
+                 u(s.groups),
+                 u(s.c),
+                 u(s.h),
+                 u(s.w),
+                 u(s.oc),
+                 u(s.kh),
+                 u(s.kw),
+                 u(s.out_h()),
+                 u(s.out_w()),
+                 u(s.stride_h),
+                 u(s.stride_w),
+                 u(s.pad_h),
+                 u(s.pad_w),
+                 u(s.dil_h),
+                 u(s.dil_w),
+                 seed};
 }
 
 }  // namespace detail

@@ -105,8 +105,9 @@ struct gemm_plan {
   using Acc = pick<typename Recipe::accumulate>;
   using Out = pick<TC>;
   using Kind = typename Recipe::kind;
-  static_assert(!is_chunked<Kind>::value || !std::is_same_v<typename chunk_partial<Kind>::type, exact_partial>,
-                "cuda::gemm: chunked<L, exact_partial> (exact partial sums) is not on the GPU yet: use binary32 partials");
+  static_assert(
+      !is_chunked<Kind>::value || !std::is_same_v<typename chunk_partial<Kind>::type, exact_partial>,
+      "cuda::gemm: chunked<L, exact_partial> (exact partial sums) is not on the GPU yet: use binary32 partials");
   using MA = typename InA::rounding_mode;
   using MB = typename InB::rounding_mode;
   using MP = typename Prod::rounding_mode;
@@ -403,11 +404,13 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
               const float p = round_exact_float<FP, MP>(av[r] * bv[q], draw(is_stochastic_v<MP>, seed, e, 2 * k + 1));
               acc[r][q] = tensor::detail::add_lane<FC, MC>(acc[r][q], p, draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
             } else if constexpr (P::is_fused) {
-              acc[r][q] = tensor::detail::fma_lane<FC, MC>(av[r], bv[q], acc[r][q], draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+              acc[r][q] = tensor::detail::fma_lane<FC, MC>(av[r], bv[q], acc[r][q],
+                                                           draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
             } else {  // chunked, binary32 partials: exact products, one RN32 per step
               part[r][q] = __fmaf_rn(av[r], bv[q], part[r][q]);
               if ((k + 1) % P::Kind::length == 0 || k + 1 == K) {
-                acc[r][q] = tensor::detail::add_lane<FC, MC>(acc[r][q], part[r][q], draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+                acc[r][q] = tensor::detail::add_lane<FC, MC>(acc[r][q], part[r][q],
+                                                             draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
                 part[r][q] = 0.0f;
               }
             }
@@ -466,7 +469,6 @@ status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t pro
   return {};
 }
 
-
 }  // namespace detail
 
 template <class Recipe, class TA, class TB, class TC, class... Args>
@@ -498,8 +500,18 @@ status gemm(const gemm_shape& s, const TA* a, const TB* b, TC* c, cudaStream_t s
     return status::error(status::bad_argument, "cuda::gemm: A, B and C must be device (or managed) memory");
   const std::uint64_t seed = detail::source_of(args...).seed;
   const auto ends = detail::gemm_ends<P>::make(s.alpha, s.beta, g.k, seed);
-  const detail::gemm_problem<P, TA, TB, TC> pr{a,    b,    c,    g.ai, g.ak, g.bk,
-                                               g.bj, g.ci, g.cj, g.sa, g.sb, g.sc,
+  const detail::gemm_problem<P, TA, TB, TC> pr{a,
+                                               b,
+                                               c,
+                                               g.ai,
+                                               g.ak,
+                                               g.bk,
+                                               g.bj,
+                                               g.ci,
+                                               g.cj,
+                                               g.sa,
+                                               g.sb,
+                                               g.sc,
                                                static_cast<std::uint32_t>(g.m),
                                                static_cast<std::uint32_t>(g.n),
                                                static_cast<std::uint32_t>(g.k),

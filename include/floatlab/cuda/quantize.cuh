@@ -46,8 +46,8 @@ FLOATLAB_HOST_DEVICE constexpr Dst quantize_value(typename To::storage_type q) n
 template <class To, class Mode, class Src, class Dst>
 FLOATLAB_HOST_DEVICE Dst quantize_element(const Src& x, std::uint64_t seed, std::uint64_t i) noexcept {
   using F = typename To::format_type;
-  if constexpr (std::is_same_v<Src, float> && std::is_same_v<Dst, float> &&
-                !hw_cvt_v<F, fd::binary32_format, Mode> && lane_cvt_v<F, fd::binary32_format, Mode>) {
+  if constexpr (std::is_same_v<Src, float> && std::is_same_v<Dst, float> && !hw_cvt_v<F, fd::binary32_format, Mode> &&
+                lane_cvt_v<F, fd::binary32_format, Mode>) {
     // Fake quantization on the lane route: round_lane's float is the code's value (the host's
     // tensor::quantize writes this same float).
     return tensor::detail::round_lane<F, Mode>(x, 0.0f, draw(is_stochastic_v<Mode>, seed, i, quantize_operation));
