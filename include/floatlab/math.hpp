@@ -1303,8 +1303,9 @@ FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t
   if (ys.e < 0) {  // y = k/2^s: take s square roots of x exactly, or give up
     if (-ys.e > 60) return false;  // x = 1 is handled before; otherwise no 2^61-th power
     for (int i = 0; i < -ys.e; ++i) {
+      if ((xs.e & 1) != 0 || (xs.m & 7) != 1) return false;  // odd squares are 1 mod 8
       const std::uint64_t r = isqrt64(xs.m);
-      if ((xs.e & 1) != 0 || r * r != xs.m) return false;
+      if (r * r != xs.m) return false;
       xs.m = r;
       xs.e /= 2;
     }
