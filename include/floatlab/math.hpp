@@ -1173,11 +1173,27 @@ FLOATLAB_HOST_DEVICE scaled<N> sincos_core(double x, int shift) noexcept {
 // r^8/9! < 2^-61 relative; 3.01u), cos r = 1 + r^2 (-1/2 + r^2 (1/24 - r^2/720)) (2^-58;
 // 1.05u); the combination with S_j, C_j (RN doubles, u): terms off by 3.05u and 5.01u, sum u,
 // cancellation at most 3: 16.03u (2^-48.99).
+//
+// Below 2^21, Cody-Waite instead (x with at most 24 bits): n = RN(x 64/pi) < 2^26, pi/64 =
+// C1 + C2 + C3 (C1 on the grid 2^-31, C2 on 2^-58, generator): n C1 and n C2 are exact, so is
+// a = x - n C1 (multiples of 2^-31, |a| < 0.06: 27 bits) and a - n C2 (multiples of 2^-58,
+// below 2^-5: 53 bits); r = that - n C3 is off by <= 2^-85 (n C3's rounding, and the 2^-111
+// of pi/64 left out, times n) + u|r|: with |r| >= 2^-30 (else Payne-Hanek) 1.5u, inside the 2u
+// above. n from a rounded product may be the other neighbour: |r| <= pi/128 (1 + 2^-26), which
+// moves the truncation and cancellation bounds by less than 2^-20 of themselves.
 FLOATLAB_MATH_HOT fast_value sincos_fast(double x, int shift) noexcept {
   const double ax = fabs_d(x);
   int n = 0;
   double r = ax;
-  if (ax >= 0x1p-6) {
+  bool reduced = ax < 0x1p-6;
+  if (!reduced && ax < 0x1p21) {
+    const double nd = nearest_int(ax * tb::inv_pi_64);
+    const double a = (ax - nd * tb::pi_64_cw[0]) - nd * tb::pi_64_cw[1];
+    r = a - nd * tb::pi_64_cw[2];
+    n = static_cast<int>(static_cast<std::int64_t>(nd) & 127);
+    reduced = fabs_d(r) >= 0x1p-30;
+  }
+  if (!reduced) {
     const trig_reduced t = payne_hanek(ax);
     r = t.d[0] * tb::pi_64[0] + (t.d[0] * tb::pi_64[1] + t.d[1] * tb::pi_64[0]);
     if (t.neg) r = -r;
@@ -1287,8 +1303,9 @@ FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t
   if (ys.e < 0) {  // y = k/2^s: take s square roots of x exactly, or give up
     if (-ys.e > 60) return false;  // x = 1 is handled before; otherwise no 2^61-th power
     for (int i = 0; i < -ys.e; ++i) {
+      if ((xs.e & 1) != 0 || (xs.m & 7) != 1) return false;  // odd squares are 1 mod 8
       const std::uint64_t r = isqrt64(xs.m);
-      if ((xs.e & 1) != 0 || r * r != xs.m) return false;
+      if (r * r != xs.m) return false;
       xs.m = r;
       xs.e /= 2;
     }

@@ -167,6 +167,33 @@ int main() {
   mpfr_div_ui(b, a, 64, MPFR_RNDN);
   std::printf("\n// sin/cos: x = n pi/64 + r, |r| <= pi/128.\n");
   constant("pi_64", b, 4);
+  {
+    // Cody-Waite split for the double step: C1 = pi/64 cut to the grid 2^-31 (27 bits), C2 the
+    // next bits cut to the grid 2^-58 (24 bits), C3 = RN(the rest); n C1, n C2 exact for
+    // n < 2^26. And RN(64/pi), which only picks n.
+    mpfr_t rest, part;
+    mpfr_inits2(P, rest, part, (mpfr_ptr)nullptr);
+    mpfr_set(rest, b, MPFR_RNDN);
+    double cw[3];
+    const int grid[2] = {31, 58};
+    for (int i = 0; i < 2; ++i) {
+      mpfr_mul_2ui(part, rest, grid[i], MPFR_RNDN);
+      mpfr_floor(part, part);
+      mpfr_div_2ui(part, part, grid[i], MPFR_RNDN);
+      cw[i] = mpfr_get_d(part, MPFR_RNDN);  // exact (at most 27 bits)
+      mpfr_sub(rest, rest, part, MPFR_RNDN);  // exact at 1000 bits
+    }
+    cw[2] = mpfr_get_d(rest, MPFR_RNDN);
+    std::printf("// pi/64 = C1 + C2 + C3 (+ < 2^-111): C1 on the grid 2^-31, C2 on 2^-58, C3 rounded (Cody-Waite).\n");
+    std::printf("FLOATLAB_MATH_TABLE double pi_64_cw[3] = ");
+    print_terms(cw, 3);
+    std::printf(";\n");
+    mpfr_ui_div(part, 64, a, MPFR_RNDN);
+    mpfr_set_prec(rest, 53);
+    mpfr_ui_div(rest, 64, a, MPFR_RNDN);
+    std::printf("inline constexpr double inv_pi_64 = %a;  // 64/pi, only picks the reduction index\n", mpfr_get_d(rest, MPFR_RNDN));
+    mpfr_clears(rest, part, (mpfr_ptr)nullptr);
+  }
   std::printf("// sin(j pi/64), j = 0..32.\nFLOATLAB_MATH_TABLE double sin_pi64[33][3] = {\n");
   for (int j = 0; j <= 32; ++j) {
     mpfr_mul_ui(c, b, j, MPFR_RNDN);

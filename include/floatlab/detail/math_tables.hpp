@@ -252,6 +252,9 @@ inline constexpr double log_t_max = 0x1.8000000001a64p-7;  // max |m r_j - 1| ov
 
 // sin/cos: x = n pi/64 + r, |r| <= pi/128.
 FLOATLAB_MATH_TABLE double pi_64[4] = {0x1.921fb54442d18p-5, 0x1.1a62633145c07p-59, -0x1.f1976b7ed8fbcp-115, 0x1.4cf98e804177dp-169};
+// pi/64 = C1 + C2 + C3 (+ < 2^-111): C1 on the grid 2^-31, C2 on 2^-58, C3 rounded (Cody-Waite).
+FLOATLAB_MATH_TABLE double pi_64_cw[3] = {0x1.921fb54p-5, 0x1.10b46p-35, 0x1.1a62633145c07p-59};
+inline constexpr double inv_pi_64 = 0x1.45f306dc9c883p+4;  // 64/pi, only picks the reduction index
 // sin(j pi/64), j = 0..32.
 FLOATLAB_MATH_TABLE double sin_pi64[33][3] = {
     {0x0p+0, 0x0p+0, 0x0p+0},
