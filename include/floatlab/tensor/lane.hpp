@@ -122,7 +122,7 @@ inline float round_lane_flags(float s, float e, std::uint32_t word, bool overflo
     // binary32 itself: s is the rounding; e != 0 is its inexactness.
     const bool inexact = (e != 0.0f) | overflowed;
     const bool tiny = (fbits(s) & 0x7FFFFFFFu) < 0x00800000u;
-    flags |= (inexact ? std::uint32_t{status::inexact} : 0u) | (inexact & tiny ? std::uint32_t{status::underflow} : 0u) |
+    flags |= (inexact ? std::uint32_t{status::inexact} : 0u) | ((inexact && tiny) ? std::uint32_t{status::underflow} : 0u) |
              (overflowed ? std::uint32_t{status::overflow} : 0u);
     return s;
   } else {
@@ -180,8 +180,8 @@ inline float round_lane_flags(float s, float e, std::uint32_t word, bool overflo
     bool flushed = false;
     if constexpr (!Fmt::has_subnormals) flushed = is_zero & (k2 != 0);
     const bool tiny = lead < Fmt::emin;
-    const std::uint32_t f = (lost_any | flushed | ovf ? std::uint32_t{status::inexact} : 0u) |
-                            ((lost_any & tiny) | flushed ? std::uint32_t{status::underflow} : 0u) |
+    const std::uint32_t f = ((lost_any || flushed || ovf) ? std::uint32_t{status::inexact} : 0u) |
+                            (((lost_any && tiny) || flushed) ? std::uint32_t{status::underflow} : 0u) |
                             (ovf ? std::uint32_t{status::overflow} : 0u);
     flags |= finite ? (ovf ? std::uint32_t{status::overflow} | status::inexact : f) : 0u;
     return ffrom(r);
