@@ -112,7 +112,8 @@ inline float zero_value(bool negative) noexcept {
 // An infinite s is an exact infinity (callers that get inf from overflowing finite operands
 // pass overflowed = true).
 // flags: round_pack_status's flags of this rounding are ORed in (inexact, underflow: tiny
-// before rounding and inexact, overflow); an infinite or NaN s adds none.
+// before rounding and inexact, overflow); an infinite or NaN s adds invalid where Fmt has no
+// infinity / NaN (convert_status's rule), else nothing.
 template <class Fmt, class Mode>
 inline float round_lane_flags(float s, float e, std::uint32_t word, bool overflowed, std::uint32_t& flags) noexcept {
   static_assert(lane_ok<Fmt>, "round_lane: the format must live in float (E <= 8, p <= 24)");
@@ -184,6 +185,9 @@ inline float round_lane_flags(float s, float e, std::uint32_t word, bool overflo
                             (((lost_any && tiny) || flushed) ? std::uint32_t{status::underflow} : 0u) |
                             (ovf ? std::uint32_t{status::overflow} : 0u);
     flags |= finite ? (ovf ? std::uint32_t{status::overflow} | status::inexact : f) : 0u;
+    // An infinity or NaN without an image in Fmt (convert_status's rule).
+    const bool no_image = (!Fmt::has_inf && is_inf && !overflowed) || (!Fmt::has_nan && is_nan);
+    flags |= no_image ? std::uint32_t{status::invalid} : 0u;
     return ffrom(r);
   }
 }
