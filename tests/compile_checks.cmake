@@ -212,7 +212,10 @@ endif()
 # Tensor SIMD lanes (tensor/simd.hpp): tensor_simd_check.cpp built for AVX2 + FMA (8 lanes) and,
 # where the build machine has AVX-512, for x86-64-v4 (16 lanes). Each checks that it runs the
 # width it was built for. The scalar lanes (the x86-64 build) are what test_tensor_* check.
-if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+# Each takes about 5 CPU-minutes to compile: not repeated in the sanitizer build, and
+# FLOATLAB_SIMD_TESTS=OFF skips them.
+option(FLOATLAB_SIMD_TESTS "Build the tensor SIMD checks (x86-64-v3 and, with AVX-512, v4)" ON)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64" AND FLOATLAB_SIMD_TESTS AND NOT FLOATLAB_SANITIZE)
   add_executable(test_tensor_simd_v3 ${CMAKE_CURRENT_SOURCE_DIR}/tensor_simd_check.cpp $<TARGET_OBJECTS:floatlab_test_main>)
   target_link_libraries(test_tensor_simd_v3 PRIVATE floatlab_test_support)
   target_compile_options(test_tensor_simd_v3 PRIVATE -march=x86-64-v3 -DFLOATLAB_EXPECT_SIMD_WIDTH=8)

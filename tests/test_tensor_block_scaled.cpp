@@ -224,9 +224,17 @@ TEST_CASE("block layouts: tiles and pieces of rows; rejections; fake quantizatio
   for (std::size_t i = 0; i < 35; ++i) {
     fq_bad += !tref::same(fq[i], deq[i]);
     // E4M3 (3 fraction bits) nearest: within 2^-4 relative of the input.
-    fq_bad += std::fabs(fq[i] - in[i]) > in[i] / 16;
+    if (i == 29 || i == 30) continue;  // checked below
+    if (std::fabs(fq[i] - in[i]) > in[i] / 16) {
+      WARN("i " << i << " in " << in[i] << " fq " << fq[i]);
+      ++fq_bad;
+    }
   }
   CHECK(fq_bad == 0);
+  // Tile (2, 0) holds 29, 30, 31: X = 2^(4 - 8), and 30 * 16 = 480, 31 * 16 = 496 lie beyond
+  // E4M3's 448: clamped to it (OCP MX 6.3), 448 / 16 = 28.
+  CHECK(fq[29] == 28.0f);
+  CHECK(fq[30] == 28.0f);
   CHECK(fq[34] == 36.0f);  // 35 / 2^-3 = 280 lies between E4M3's 256 and 288, nearer 288: 288 * 2^-3
   // Rejections before writing.
   T::block_scaled_tensor<T::nvfp4> u;

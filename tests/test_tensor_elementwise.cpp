@@ -177,3 +177,52 @@ TEST_CASE("pooling equals the documented loops", "[tensor][pool]") {
       }
   CHECK(bad == 0);
 }
+
+// axpy and norm2 against loops of the scalar operations; their status flags against the
+// _status forms.
+TEST_CASE("axpy and norm2 equal scalar loops; flags", "[tensor][elementwise][reduce][status]") {
+  auto run = [](auto tag, auto mode) {
+    using F = decltype(tag);
+    using Mode = decltype(mode);
+    using TT = with_rounding_t<F, Mode>;
+    const std::size_t n = tref::scaled(5003, 101);
+    const auto x = tref::random_floats(n, 7), y0 = tref::random_floats(n, 8);
+    const T::counter_source src{9};
+    auto w = [&](std::size_t i, std::uint32_t op) { return fixed_word{src.word(i, op)}; };
+    std::vector<float> y = y0;
+    const status st = T::axpy<F>(0.75, x, y, Mode{}, src);
+    REQUIRE_FALSE(st.rejected());
+    const TT a = convert<TT>(0.75, round::nearest_even{});
+    std::size_t bad = 0;
+    std::uint32_t want = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto xi = convert_status<TT>(x[i], Mode{}, w(i, T::op_input_a)), yi = convert_status<TT>(y0[i], Mode{}, w(i, T::op_input_b));
+      const auto p = mul_status(a, xi.value, Mode{}, w(i, 1));
+      const auto r = add_status(p.value, yi.value, Mode{}, w(i, 2));
+      want |= xi.flags.flags | yi.flags.flags | p.flags.flags | r.flags.flags;
+      bad += !tref::same(y[i], convert<float>(r.value));
+    }
+    CHECK(bad == 0);
+    CHECK(st.flags == want);
+    // norm2 = sqrt(dot(x, x)) in the accumulator, per-operation recipe.
+    using R = T::gemm_recipe<F, F, F>;
+    float nrm = 0;
+    REQUIRE_FALSE(T::norm2<R>(x, nrm, Mode{}, src).rejected());
+    TT acc = convert<TT>(0.0, round::nearest_even{});
+    REQUIRE_FALSE(T::dot<R>(x, x, acc, Mode{}, src).rejected());
+    const TT s = sqrt(acc, Mode{}, fixed_word{src.word(0, static_cast<std::uint32_t>(2 * n + 4))});
+    CHECK(tref::same(nrm, convert<float>(s)));
+  };
+  run(binary16{}, round::nearest_even{});
+  run(binary16{}, round::stochastic<8>{});
+  run(bfloat16{}, round::toward_zero{});
+  run(e4m3{}, round::upward{});
+  // Flags that must appear: overflow (e4m3 max 448) and inexact.
+  std::vector<float> big(8, 400.0f), yb(8, 300.0f);
+  const status so = T::axpy<e4m3>(1.0, big, yb);
+  CHECK(so.has(status::overflow));
+  CHECK(so.has(status::inexact));
+  std::vector<float> one(4, 1.0f), yo(4, 1.0f);
+  CHECK(T::axpy<binary16>(1.0, one, yo).exact());
+  CHECK(T::axpy<binary16>(1.0, one, one).has(status::bad_argument));  // y overlaps x
+}

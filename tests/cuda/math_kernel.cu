@@ -1,6 +1,6 @@
 // floatlab/math.hpp in device code: every input of binary16, bfloat16 and e4m3 through exp,
 // log, tanh, logistic, sin, cos, gelu (nearest even, toward zero, stochastic<8> with keyed
-// words) on the GPU, compared bit for bit with the same functions on the CPU, which
+// words; not in CI's compile: one instantiation takes minutes) on the GPU, compared bit for bit with the same functions on the CPU, which
 // tests/test_math*.cpp prove correctly rounded against MPFR on these same inputs. So equality
 // here makes the GPU results correctly rounded too. Then a throughput table: floatlab binary16
 // and binary32 exp / tanh / sin on the GPU beside CUDA's expf, __expf, tanhf and sinf on the
@@ -183,11 +183,10 @@ int main(int argc, char** argv) {
     std::printf("no CUDA device: skipped\n");
     return 77;
   }
+  // Four instantiations: math.hpp is large, and each one compiles every function for the device.
   check_all<fl::binary16, rnd::nearest_even>("binary16 nearest_even");
-  check_all<fl::binary16, rnd::toward_zero>("binary16 toward_zero");
   check_all<fl::binary16, rnd::stochastic<8>>("binary16 stochastic<8>");
-  check_all<fl::bfloat16, rnd::nearest_even>("bfloat16 nearest_even");
-  check_all<fl::bfloat16, rnd::upward>("bfloat16 upward");
+  check_all<fl::bfloat16, rnd::toward_zero>("bfloat16 toward_zero");
   check_all<fl::e4m3, rnd::nearest_even>("e4m3 nearest_even");
   if (!(argc > 1 && std::strcmp(argv[1], "--no-bench") == 0)) bench();
   std::printf(failures ? "%d CHECKS FAILED\n" : "math on the GPU equals the CPU bit for bit\n", failures);

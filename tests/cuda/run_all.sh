@@ -12,7 +12,7 @@ NVCC="nvcc -std=c++17 -O3 -arch=$ARCH -Iinclude -lineinfo"
 log() { echo "== $* ($(date +%T))"; }
 if has build; then
   log build
-  for t in tests/cuda/cfloat_kernel tests/cuda/expansion_kernel tests/cuda/tensor_kernels bench/gpu/bench_tensor_kernels; do
+  for t in tests/cuda/cfloat_kernel tests/cuda/expansion_kernel tests/cuda/tensor_kernels tests/cuda/math_kernel bench/gpu/bench_tensor_kernels; do
     $NVCC "$t.cu" -o "$B/$(basename "$t")" > "$B/$(basename "$t").build.log" 2>&1 &
   done
   for p in .dev/*.cu; do [ -f "$p" ] && $NVCC "$p" -o "$B/$(basename "$p" .cu)" > "$B/$(basename "$p" .cu).build.log" 2>&1 & done
@@ -21,7 +21,7 @@ if has build; then
   ls -la "$B"
 fi
 if has test; then
-  for t in cfloat_kernel expansion_kernel tensor_kernels; do
+  for t in cfloat_kernel expansion_kernel tensor_kernels math_kernel; do
     log "test $t"; timeout 300 "$B/$t"; echo "rc=$?"
   done 2>&1 | tee "$OUT/tests.log"
 fi

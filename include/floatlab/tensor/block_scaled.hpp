@@ -50,6 +50,7 @@
 #include <limits>
 #include <vector>
 
+#include "../mx.hpp"
 #include "elementwise.hpp"
 #include "gemm.hpp"
 
@@ -334,7 +335,7 @@ std::int32_t quantize_elem(double x, double s_eff, std::uint32_t word, std::uint
     using EF = typename Elem::format_type;
     if (s_eff == 0 || x == 0) return static_cast<std::int32_t>(floatlab::detail::pack_zero<EF>(neg));
     const auto q = floatlab::detail::div(unpack_d(x), unpack_d(s_eff));
-    const auto r = floatlab::detail::round_pack_status<SF, Mode>(q.sign, q.exp, q.sig, q.sticky, word);
+    const auto r = floatlab::round_pack_status<SF, Mode>(q.sign, q.exp, q.sig, q.sticky, word);
     flags |= r.flags & (status::inexact | status::overflow);
     return static_cast<std::int32_t>(r.bits);
   } else {

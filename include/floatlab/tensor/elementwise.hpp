@@ -74,6 +74,13 @@ inline constexpr bool ew_lane =
     : (Op == ew::div || Op == ew::sqrt) ? (lane_ok<F> && floatlab::detail::float_path_ok<F, Mode>)
                                         : false;
 
+// float, or a cfloat of T's format (any mode: its values are T's), read or written on the lanes.
+template <class X, class T, class = void>
+inline constexpr bool lane_io_v = std::is_same_v<X, float>;
+template <class X, class T>
+inline constexpr bool lane_io_v<X, T, std::enable_if_t<is_cfloat_v<X>>> =
+    std::is_same_v<typename X::format_type, typename T::format_type>;
+
 // One input of an elementwise op on the lanes: a T value, or a float rounded to T (word (i, op)).
 template <class T, class Mode, class X>
 inline float ew_in(const X* p, std::size_t i, std::uint32_t op, const counter_source& src) noexcept {
@@ -149,9 +156,7 @@ status ew_run(array_view<const A> a, array_view<const B> b, array_view<const C> 
   constexpr std::size_t chunk = 4096;
   parallel_for((out.size + chunk - 1) / chunk, [&](std::size_t t) {
     const std::size_t begin = t * chunk, end = std::min(out.size, begin + chunk);
-    if constexpr (ew_lane<Op, F, Mode> && (std::is_same_v<A, T> || std::is_same_v<A, float>) &&
-                  (std::is_same_v<B, T> || std::is_same_v<B, float>) && (std::is_same_v<C, T> || std::is_same_v<C, float>) &&
-                  (std::is_same_v<Out, T> || std::is_same_v<Out, float>)) {
+    if constexpr (ew_lane<Op, F, Mode> && lane_io_v<A, T> && lane_io_v<B, T> && lane_io_v<C, T> && lane_io_v<Out, T>) {
       ew_span<Op, T, Mode>(a.data, b.data, c.data, out.data, begin, end, src);
     } else {
       for (std::size_t i = begin; i < end; ++i) {
@@ -310,6 +315,86 @@ status dot(XV&& x_c, YV&& y_c, TC& out, Args&&... args) {
   const status st = gemm<Recipe>(s, x, y, array_view<TC>(c, 1), args...);
   if (!st.rejected()) out = c[0];
   return st;
+}
+
+}  // namespace floatlab::tensor
+
+namespace floatlab::tensor {
+
+// axpy: y_i = round_T(round_T(alpha * x_i) + y_i), alpha rounded to T (nearest even) first;
+// inputs not of type T are rounded to T (x_i: op_input_a, y_i: op_input_b); words (i, 1) for
+// the product and (i, 2) for the sum. y is read and written (x must not overlap it).
+// Status: the IEEE flags of every rounding (the exact kernels' _status forms), ORed.
+template <class T, class XV, class YV, class... Args>
+status axpy(double alpha, XV&& x_c, YV&& y_c, Args&&... args) {
+  static_assert(is_cfloat_v<T>, "axpy<T>: T must be a floatlab::cfloat");
+  using Mode = typename detail::tensor_args<typename T::rounding_mode, std::decay_t<Args>...>::mode;
+  detail::require_source<is_stochastic_v<Mode>, detail::has_source_v<std::decay_t<Args>...>>();
+  using TT = with_rounding_t<T, Mode>;
+  const auto x = detail::as_const(detail::as_view(x_c));
+  const auto y = detail::as_view(y_c);
+  using Y = std::remove_pointer_t<decltype(y.data)>;
+  static_assert(!std::is_const_v<Y>, "axpy: y must be writable");
+  if (detail::null_with_size(x) || detail::null_with_size(y)) return status::error(status::bad_argument, "axpy: null pointer with a non-zero size");
+  if (x.size != y.size) return status::error(status::bad_shape, "axpy: x and y sizes differ");
+  if (overlaps(x, detail::as_const(y))) return status::error(status::bad_argument, "axpy: x overlaps y");
+  const counter_source src = detail::source_of(args...);
+  const TT a = convert<TT>(alpha, round::nearest_even{});
+  std::atomic<std::uint32_t> flags{0};
+  constexpr std::size_t chunk = 4096;
+  detail::parallel_for((x.size + chunk - 1) / chunk, [&](std::size_t t) {
+    const std::size_t begin = t * chunk, end = std::min(x.size, begin + chunk);
+    std::uint32_t f = 0;
+    auto w = [&](std::size_t i, std::uint32_t op) { return fixed_word{is_stochastic_v<Mode> ? src.word(i, op) : 0}; };
+    auto in = [&](const auto& v, std::size_t i, std::uint32_t op) -> TT {
+      using V = std::decay_t<decltype(v)>;
+      if constexpr (std::is_same_v<V, TT>) return v;
+      else {
+        const with_status<TT> q = convert_status<TT>(v, Mode{}, w(i, op));
+        f |= q.flags.flags;
+        return q.value;
+      }
+    };
+    for (std::size_t i = begin; i < end; ++i) {
+      const TT xi = in(x.data[i], i, op_input_a), yi = in(y.data[i], i, op_input_b);
+      const with_status<TT> p = mul_status(a, xi, Mode{}, w(i, 1));
+      const with_status<TT> r = add_status(p.value, yi, Mode{}, w(i, 2));
+      f |= p.flags.flags | r.flags.flags;
+      y.data[i] = detail::from_t<TT, Y>(r.value);
+    }
+    flags.fetch_or(f, std::memory_order_relaxed);
+  }, 4);
+  status st;
+  st.flags = flags.load();
+  return st;
+}
+
+// norm2: round_Acc(sqrt(dot<Recipe>(x, x))): the dot product of Recipe (the 1 x 1 x n GEMM, its
+// words) kept in Acc, then one correctly rounded square root in Acc's mode (word (0, 2n + 4)),
+// written to out (float, double or a cfloat; nearest even when out is not Acc). Status: the
+// flags of the square root and of the conversion to out.
+template <class Recipe, class XV, class Out, class... Args>
+status norm2(XV&& x_c, Out& out, Args&&... args) {
+  using P = detail::gemm_plan<Recipe, Out, Args...>;
+  using Acc = typename P::Acc;
+  using MC = typename P::MC;
+  const auto x = detail::as_const(detail::as_view(x_c));
+  Acc acc = Acc::from_bits(floatlab::detail::pack_zero<typename Acc::format_type>(false));
+  const status st = dot<Recipe>(x, x, acc, args...);
+  if (st.rejected()) return st;
+  const counter_source src = detail::source_of(args...);
+  const std::uint32_t word = is_stochastic_v<MC> ? src.word(0, static_cast<std::uint32_t>(2 * x.size + 4)) : 0;
+  const with_status<Acc> r = sqrt_status(acc, MC{}, fixed_word{word});
+  status res = st;
+  res.flags |= r.flags.flags;
+  if constexpr (std::is_same_v<Out, Acc>) {
+    out = r.value;
+  } else {
+    const auto o = convert_status<Out>(r.value, round::nearest_even{});
+    res.flags |= o.flags.flags;
+    out = o.value;
+  }
+  return res;
 }
 
 }  // namespace floatlab::tensor

@@ -22,8 +22,9 @@
 //
 // Fast path: when the input formats, the product and the accumulator live in float and every
 // product of two inputs is exact in float (lane.hpp), the kernel runs on float lanes with
-// the branch-free rounding; it is register tiled (4 rows x 64 columns of accumulators) and
-// threaded over output tiles. Otherwise an exact scalar kernel (unpacked values and the
+// the branch-free rounding; it is register tiled (4 rows x 64 columns of accumulators),
+// runs the columns in SIMD blocks (simd.hpp: 16 AVX-512 / 8 AVX2 lanes, the scalar lanes for
+// the rest) and is threaded over output tiles. Otherwise an exact scalar kernel (unpacked values and the
 // rounding core) runs, threaded the same way. Both give the same bits.
 #pragma once
 

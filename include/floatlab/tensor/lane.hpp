@@ -116,7 +116,8 @@ FLOATLAB_HOST_DEVICE float zero_value(bool negative) noexcept {
 // An infinite s is an exact infinity (callers that get inf from overflowing finite operands
 // pass overflowed = true).
 // flags: round_pack_status's flags of this rounding are ORed in (inexact, underflow: tiny
-// before rounding and inexact, overflow); an infinite or NaN s adds none.
+// before rounding and inexact, overflow); an infinite or NaN s adds invalid where Fmt has no
+// infinity / NaN (convert_status's rule), else nothing.
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE float round_lane_flags(float s, float e, std::uint32_t word, bool overflowed, std::uint32_t& flags) noexcept {
   static_assert(lane_ok<Fmt>, "round_lane: the format must live in float (E <= 8, p <= 24)");
@@ -126,7 +127,7 @@ FLOATLAB_HOST_DEVICE float round_lane_flags(float s, float e, std::uint32_t word
     // binary32 itself: s is the rounding; e != 0 is its inexactness.
     const bool inexact = (e != 0.0f) | overflowed;
     const bool tiny = (fbits(s) & 0x7FFFFFFFu) < 0x00800000u;
-    flags |= (inexact ? std::uint32_t{status::inexact} : 0u) | (inexact & tiny ? std::uint32_t{status::underflow} : 0u) |
+    flags |= (inexact ? std::uint32_t{status::inexact} : 0u) | ((inexact && tiny) ? std::uint32_t{status::underflow} : 0u) |
              (overflowed ? std::uint32_t{status::overflow} : 0u);
     return s;
   } else {
@@ -184,10 +185,13 @@ FLOATLAB_HOST_DEVICE float round_lane_flags(float s, float e, std::uint32_t word
     bool flushed = false;
     if constexpr (!Fmt::has_subnormals) flushed = is_zero & (k2 != 0);
     const bool tiny = lead < Fmt::emin;
-    const std::uint32_t f = (lost_any | flushed | ovf ? std::uint32_t{status::inexact} : 0u) |
-                            ((lost_any & tiny) | flushed ? std::uint32_t{status::underflow} : 0u) |
+    const std::uint32_t f = ((lost_any || flushed || ovf) ? std::uint32_t{status::inexact} : 0u) |
+                            (((lost_any && tiny) || flushed) ? std::uint32_t{status::underflow} : 0u) |
                             (ovf ? std::uint32_t{status::overflow} : 0u);
     flags |= finite ? (ovf ? std::uint32_t{status::overflow} | status::inexact : f) : 0u;
+    // An infinity or NaN without an image in Fmt (convert_status's rule).
+    const bool no_image = (!Fmt::has_inf && is_inf && !overflowed) || (!Fmt::has_nan && is_nan);
+    flags |= no_image ? std::uint32_t{status::invalid} : 0u;
     return ffrom(r);
   }
 }

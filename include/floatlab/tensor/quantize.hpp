@@ -12,7 +12,8 @@
 //     fits the output, else rounded to nearest even.
 //
 // Fast path: float (or a cfloat that lives in float) into a format that lives in float
-// runs the branch-free lane rounding (lane.hpp, proven in tests/test_tensor_lane.cpp);
+// runs the branch-free lane rounding (lane.hpp, proven in tests/test_tensor_lane.cpp; its
+// SIMD form simd.hpp, proven in tests/tensor_simd_check.cpp);
 // everything else calls the scalar conversions of cfloat.hpp / fixed.hpp per element.
 #pragma once
 

@@ -233,6 +233,10 @@ inline vf round_lane_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
     const vu f = flag_if(lost_any | flushed | ovf_m, status::inexact) | flag_if(((lost_any & tiny) | flushed) & ~ovf_m, status::underflow) |
                  flag_if(ovf_m, status::overflow);
     flags |= as_u(finite) & f;
+    vi no_image = I(0);
+    if constexpr (!Fmt::has_inf) no_image = no_image | (is_inf & ~overflowed);
+    if constexpr (!Fmt::has_nan) no_image = no_image | is_nan;
+    flags |= flag_if(no_image, status::invalid);
     return as_f(r);
   }
 }

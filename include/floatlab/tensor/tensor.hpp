@@ -7,3 +7,5 @@
 #include "quantize.hpp"
 #include "elementwise.hpp"
 #include "pool.hpp"
+#include "block_scaled.hpp"
+#include "simd.hpp"
