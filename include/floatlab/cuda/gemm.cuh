@@ -25,8 +25,9 @@
 //   (cfloat) or to nearest even (float/double).
 //   A trailing mode replaces the mode of every format (InA, InB, Prod, Acc, TC).
 //
-// Kernel: 64 x 64 output tile per block of 256 threads, each thread 4 x 4 outputs (rows
-// ty + 16r, columns tx + 16c), k in shared-memory tiles of 16; the inputs are rounded while
+// Kernels: 64 x 64 output tile per block of 256 threads, each thread 4 x 4 outputs (rows
+// ty + 16r, columns tx + 16c), k in shared-memory tiles of 16 (scalar core, lane route); the
+// native route 128 x 128 tiles, 8 x 8 outputs a thread (native_tile_kernel); the inputs are rounded while
 // the tiles are loaded (the same word for the same element in every block, so recomputing is
 // harmless and nothing is allocated; float -> binary16 / bfloat16 nearest-even inputs take the
 // hardware conversion of common.cuh). Each output element's steps run k = 0..K-1 in order in
@@ -42,6 +43,8 @@
 #pragma once
 
 #include <cuda_fp16.h>
+
+#include <cstring>
 
 #include "../tensor/gemm.hpp"
 #include "common.cuh"
@@ -73,23 +76,8 @@ template <class F>
 inline constexpr bool embeds_in_binary16_v =
     F::fraction_bits <= 10 && F::emax <= 15 && F::emin - F::fraction_bits >= -24 && F::total_bits <= 16;
 
-template <class T, class Fallback, class = void>
-struct mode_or {
-  using type = Fallback;
-};
-template <class T, class Fallback>
-struct mode_or<T, Fallback, std::enable_if_t<is_cfloat_v<T>>> {
-  using type = typename T::rounding_mode;
-};
-
-template <class Kind, class = void>
-struct chunk_partial {
-  using type = void;
-};
-template <class Kind>
-struct chunk_partial<Kind, std::void_t<typename Kind::partial>> {
-  using type = typename Kind::partial;
-};
+using tensor::detail::chunk_lane_ok;
+using tensor::detail::mode_or;
 
 // The formats and modes of one call (host gemm_plan's rules).
 template <class Recipe, class TC, class... Args>
@@ -106,7 +94,7 @@ struct gemm_plan {
   using Out = pick<TC>;
   using Kind = typename Recipe::kind;
   static_assert(
-      !is_chunked<Kind>::value || !std::is_same_v<typename chunk_partial<Kind>::type, exact_partial>,
+      chunk_lane_ok<Kind>::value,
       "cuda::gemm: chunked<L, exact_partial> (exact partial sums) is not on the GPU yet: use binary32 partials");
   using MA = typename InA::rounding_mode;
   using MB = typename InB::rounding_mode;
@@ -262,27 +250,29 @@ struct gemm_problem {
   }
 };
 
-inline constexpr int tile_m = 64, tile_n = 64, tile_k = 16, thread_m = 4, thread_n = 4, tile_threads = 256;
-
-// Column q (0..3) of thread tx inside a tile: tx + 16q on the scalar core; on the native
-// route two adjacent columns per pair (2tx + 32(q/2) + q%2) so that one 32-bit shared load
-// gives the B pair of a paired instruction.
-template <bool Native>
-__device__ __forceinline__ int tile_col(int tx, int q) {
-  if constexpr (Native)
-    return 2 * tx + 32 * (q / 2) + (q % 2);
-  else
-    return tx + 16 * q;
+// A tile's prologue and epilogue per output element (alpha, beta, C's conversion: the scalar
+// core) as calls, not inlined: the kernels unroll them over every output of a thread, and 16
+// or 64 inlined copies of the core only cost compile time and code size (each runs once).
+template <class P, class TC>
+__device__ __noinline__ typename P::SC tile_init(const gemm_ends<P> ends, const TC* cp, std::uint64_t e) {
+  return ends.init(cp, e);
 }
+template <class P, class TC>
+__device__ __noinline__ void tile_store(const gemm_ends<P> ends, TC* cp, std::uint64_t e, typename P::SC acc) {
+  *cp = ends.finish(cp, e, acc);
+}
+
+inline constexpr int tile_m = 64, tile_n = 64, tile_k = 16, thread_m = 4, thread_n = 4, tile_threads = 256;
 
 template <class P>
 struct smem_types {
-  using A = std::conditional_t<P::native_half, std::uint16_t, std::conditional_t<P::lane, float, typename P::SA>>;
-  using B = std::conditional_t<P::native_half, std::uint16_t, std::conditional_t<P::lane, float, typename P::SB>>;
+  using A = std::conditional_t<P::lane, float, typename P::SA>;
+  using B = std::conditional_t<P::lane, float, typename P::SB>;
 };
 
-// The tiled kernel for any tile problem (GEMM, implicit-GEMM convolution). Grid: x over
-// column tiles, y over row tiles, z over problems (batches, images x groups) from z0.
+// The tiled kernel for any tile problem (GEMM, implicit-GEMM convolution) on the scalar core
+// or the lane route. Grid: x over column tiles, y over row tiles, z over problems (batches,
+// images x groups) from z0.
 template <class P, class Problem, class TC>
 __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gemm_ends<P> ends, std::size_t z0) {
   using SmA = typename smem_types<P>::A;
@@ -296,9 +286,9 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
   const std::uint32_t M = pr.M, N = pr.N, K = pr.K;
   const std::uint64_t seed = pr.seed;
 
-  // Accumulators: bits of Acc (scalar core) or binary16 registers (native route).
-  // (On the native route acc[r][2h], acc[r][2h+1] are the lanes of pair h.)
-  using AccReg = std::conditional_t<P::native_half, __half, std::conditional_t<P::lane, float, SC>>;
+  static_assert(!P::native_half, "tile_gemm_kernel: the native route runs native_tile_kernel");
+  // Accumulators: bits of Acc (scalar core) or floats (lane route).
+  using AccReg = std::conditional_t<P::lane, float, SC>;
   using PartReg = std::conditional_t<P::lane, float, std::uint32_t>;
   AccReg acc[thread_m][thread_n];
   PartReg part[thread_m][thread_n];
@@ -306,12 +296,10 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
   for (int r = 0; r < thread_m; ++r)
 #pragma unroll
     for (int q = 0; q < thread_n; ++q) {
-      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tile_col<P::native_half>(tx, q);
+      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tx + 16 * q;
       SC s = fd::pack_zero<typename P::FC>(false);
-      if (i < M && j < N) s = ends.init(pr.c_at(z, i, j), pr.elem(z, i, j));
-      if constexpr (P::native_half)
-        acc[r][q] = __ushort_as_half(static_cast<unsigned short>(s));
-      else if constexpr (P::lane)
+      if (i < M && j < N) s = tile_init(ends, pr.c_at(z, i, j), pr.elem(z, i, j));
+      if constexpr (P::lane)
         acc[r][q] = tensor::detail::lane_decode<typename P::FC>(s);
       else
         acc[r][q] = s;
@@ -327,10 +315,7 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       const std::uint32_t i = i0 + ii, k = k0 + kk;
       typename P::SA v = 0;
       if (i < M && k < K) v = pr.a_bits(z, i, k);
-      if constexpr (P::native_half && !is_binary16_format_v<typename P::FA>)  // exact: FA embeds in binary16
-        As[kk][ii] = static_cast<SmA>(
-            fd::convert_bits<typename binary16::format_type, typename P::FA, round::nearest_even>(v, 0));
-      else if constexpr (P::lane)
+      if constexpr (P::lane)
         As[kk][ii] = tensor::detail::lane_decode<typename P::FA>(v);
       else
         As[kk][ii] = v;
@@ -341,47 +326,14 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
       const std::uint32_t j = j0 + jj, k = k0 + kk;
       typename P::SB v = 0;
       if (j < N && k < K) v = pr.b_bits(z, k, j);
-      if constexpr (P::native_half && !is_binary16_format_v<typename P::FB>)
-        Bs[kk][jj] = static_cast<SmB>(
-            fd::convert_bits<typename binary16::format_type, typename P::FB, round::nearest_even>(v, 0));
-      else if constexpr (P::lane)
+      if constexpr (P::lane)
         Bs[kk][jj] = tensor::detail::lane_decode<typename P::FB>(v);
       else
         Bs[kk][jj] = v;
     }
     __syncthreads();
     const std::uint32_t steps = K - k0 < static_cast<std::uint32_t>(tile_k) ? K - k0 : tile_k;
-    if constexpr (P::native_half) {
-      // Pairs: acc2[r][h] holds columns tile_col(tx, 2h), tile_col(tx, 2h + 1).
-      __half2 acc2[thread_m][thread_n / 2];
-#pragma unroll
-      for (int r = 0; r < thread_m; ++r)
-#pragma unroll
-        for (int h = 0; h < thread_n / 2; ++h) acc2[r][h] = __halves2half2(acc[r][2 * h], acc[r][2 * h + 1]);
-      for (std::uint32_t kk = 0; kk < steps; ++kk) {
-        __half2 av[thread_m], bv[thread_n / 2];
-#pragma unroll
-        for (int r = 0; r < thread_m; ++r) av[r] = __half2half2(__ushort_as_half(As[kk][ty + 16 * r]));
-#pragma unroll
-        for (int h = 0; h < thread_n / 2; ++h) bv[h] = *reinterpret_cast<const __half2*>(&Bs[kk][2 * tx + 32 * h]);
-#pragma unroll
-        for (int r = 0; r < thread_m; ++r)
-#pragma unroll
-          for (int h = 0; h < thread_n / 2; ++h) {
-            if constexpr (P::is_fused)
-              acc2[r][h] = h16x2_fma(av[r], bv[h], acc2[r][h]);
-            else
-              acc2[r][h] = h16x2_add(acc2[r][h], h16x2_mul(av[r], bv[h]));
-          }
-      }
-#pragma unroll
-      for (int r = 0; r < thread_m; ++r)
-#pragma unroll
-        for (int h = 0; h < thread_n / 2; ++h) {
-          acc[r][2 * h] = __low2half(acc2[r][h]);
-          acc[r][2 * h + 1] = __high2half(acc2[r][h]);
-        }
-    } else if constexpr (P::lane) {
+    if constexpr (P::lane) {
       using FP = typename P::FP;
       using FC = typename P::FC;
       using MP = typename P::MP;
@@ -425,7 +377,7 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
           const std::uint32_t i = i0 + ty + 16 * r;
 #pragma unroll 1
           for (int q = 0; q < thread_n; ++q) {
-            const std::uint32_t j = j0 + tile_col<false>(tx, q);
+            const std::uint32_t j = j0 + tx + 16 * q;
             const std::uint64_t e =
                 (is_stochastic_v<typename P::MP> || is_stochastic_v<typename P::MC>) ? pr.elem(z, i, j) : 0;
             gemm_step<P>(acc[r][q], part[r][q], av, Bs[kk][tx + 16 * q], seed, e, k0 + kk, K);
@@ -440,30 +392,156 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
   for (int r = 0; r < thread_m; ++r)
 #pragma unroll
     for (int q = 0; q < thread_n; ++q) {
-      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tile_col<P::native_half>(tx, q);
+      const std::uint32_t i = i0 + ty + 16 * r, j = j0 + tx + 16 * q;
       if (i >= M || j >= N) continue;
       SC s;
-      if constexpr (P::native_half) {
-        s = static_cast<SC>(h16_fix_nan(__half_as_ushort(acc[r][q])));
-      } else if constexpr (P::lane) {
+      if constexpr (P::lane) {
         s = tensor::detail::lane_encode<typename P::FC>(acc[r][q]);
       } else {
         s = acc[r][q];
       }
       TC* cp = pr.c_at(z, i, j);
-      *cp = ends.finish(cp, pr.elem(z, i, j), s);
+      tile_store(ends, cp, pr.elem(z, i, j), s);
+    }
+}
+
+// The native binary16 route's kernel: 128 x 128 output tile per block of 256 threads, each
+// thread 8 x 8 outputs held as 32 __half2 (rows 4ty + r and 64 + 4ty + r, column pairs
+// 4tx + 2h and 64 + 4tx + 2h), k in shared-memory tiles of 16. Per k step a thread reads its
+// eight A values (stored pre-broadcast as {a, a}) with two 16-byte loads and its eight B
+// values with two 8-byte loads, then issues 32 paired instructions: shared-memory traffic is
+// an eighth of the arithmetic. The next k tile is read from global memory into registers
+// while the current one is computed. Each output's steps still run k = 0..K-1 in order in one
+// lane of one thread: the same operations as the scalar core, so the same bits.
+inline constexpr int native_tile = 128, native_k = 16, native_pad = 4;
+
+template <class P, class Problem, class TC>
+__global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, gemm_ends<P> ends, std::size_t z0) {
+  using SC = typename P::SC;
+  constexpr int loads = native_tile * native_k / tile_threads;  // 8 A and 8 B elements per thread
+  // A row padded by 4 pairs: the tile stores (consecutive k in consecutive threads) spread
+  // over the banks; rows stay 16-byte aligned (132 * 4 bytes).
+  __shared__ alignas(16) __half2 As[native_k][native_tile + native_pad];
+  __shared__ alignas(16) __half Bs[native_k][native_tile];
+  const std::size_t z = z0 + blockIdx.z;
+  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16, tid = threadIdx.x;
+  const std::uint32_t i0 = blockIdx.y * native_tile, j0 = blockIdx.x * native_tile;
+  const std::uint32_t M = pr.M, N = pr.N, K = pr.K;
+  auto row = [&](int r) { return 4 * ty + (r < 4 ? r : 60 + r); };          // r = 0..7
+  auto col = [&](int h) { return 4 * tx + (h < 2 ? 2 * h : 60 + 2 * h); };  // pair h = 0..3
+
+  __half2 acc[8][4];
+#pragma unroll
+  for (int r = 0; r < 8; ++r)
+#pragma unroll
+    for (int h = 0; h < 4; ++h) {
+      const std::uint32_t i = i0 + row(r);
+      std::uint16_t lo = 0, hi = 0;  // +0 outside C (never stored)
+      for (int d = 0; d < 2; ++d) {
+        const std::uint32_t j = j0 + col(h) + d;
+        if (i < M && j < N)
+          (d ? hi : lo) = static_cast<std::uint16_t>(tile_init(ends, pr.c_at(z, i, j), pr.elem(z, i, j)));
+      }
+      acc[r][h] = __halves2half2(__ushort_as_half(lo), __ushort_as_half(hi));
+    }
+
+  // A element t of this thread: row tid/16 + 16t, k tid%16; B element t: k tid/128 + 2t,
+  // column tid%128 (consecutive threads read consecutive k of A, consecutive columns of B).
+  std::uint16_t ra[loads], rb[loads];
+  auto fetch = [&](std::uint32_t k0) {
+#pragma unroll
+    for (int t = 0; t < loads; ++t) {
+      const std::uint32_t i = i0 + tid / 16 + 16 * t, k = k0 + tid % 16;
+      typename P::SA v = 0;  // +0 outside A: never used (steps stop at K, rows past M are not stored)
+      if (i < M && k < K) v = pr.a_bits(z, i, k);
+      if constexpr (is_binary16_format_v<typename P::FA>)
+        ra[t] = static_cast<std::uint16_t>(v);
+      else  // exact: every value of FA is a binary16 value
+        ra[t] = static_cast<std::uint16_t>(
+            fd::convert_bits<typename binary16::format_type, typename P::FA, round::nearest_even>(v, 0));
+    }
+#pragma unroll
+    for (int t = 0; t < loads; ++t) {
+      const std::uint32_t j = j0 + tid % native_tile, k = k0 + tid / native_tile + 2 * t;
+      typename P::SB v = 0;
+      if (j < N && k < K) v = pr.b_bits(z, k, j);
+      if constexpr (is_binary16_format_v<typename P::FB>)
+        rb[t] = static_cast<std::uint16_t>(v);
+      else
+        rb[t] = static_cast<std::uint16_t>(
+            fd::convert_bits<typename binary16::format_type, typename P::FB, round::nearest_even>(v, 0));
+    }
+  };
+  auto step = [&](int kk) {
+    const uint4 a0 = *reinterpret_cast<const uint4*>(&As[kk][4 * ty]);
+    const uint4 a1 = *reinterpret_cast<const uint4*>(&As[kk][64 + 4 * ty]);
+    const uint2 b0 = *reinterpret_cast<const uint2*>(&Bs[kk][4 * tx]);
+    const uint2 b1 = *reinterpret_cast<const uint2*>(&Bs[kk][64 + 4 * tx]);
+    const unsigned au[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+    const unsigned bu[4] = {b0.x, b0.y, b1.x, b1.y};
+#pragma unroll
+    for (int r = 0; r < 8; ++r)
+#pragma unroll
+      for (int h = 0; h < 4; ++h) {
+        __half2 av, bv;
+        memcpy(&av, &au[r], sizeof av);
+        memcpy(&bv, &bu[h], sizeof bv);
+        if constexpr (P::is_fused)
+          acc[r][h] = h16x2_fma(av, bv, acc[r][h]);
+        else
+          acc[r][h] = h16x2_add(acc[r][h], h16x2_mul(av, bv));
+      }
+  };
+
+  if (K > 0) fetch(0);
+  for (std::uint32_t k0 = 0; k0 < K; k0 += native_k) {
+#pragma unroll
+    for (int t = 0; t < loads; ++t) {
+      const __half a = __ushort_as_half(ra[t]);
+      As[tid % 16][tid / 16 + 16 * t] = __halves2half2(a, a);
+      Bs[tid / native_tile + 2 * t][tid % native_tile] = __ushort_as_half(rb[t]);
+    }
+    __syncthreads();
+    if (k0 + native_k < K) fetch(k0 + native_k);  // in flight during the steps below
+    const std::uint32_t steps = K - k0 < static_cast<std::uint32_t>(native_k) ? K - k0 : native_k;
+    if (steps == static_cast<std::uint32_t>(native_k)) {
+#pragma unroll
+      for (int kk = 0; kk < native_k; ++kk) step(kk);
+    } else {
+      for (int kk = 0; kk < static_cast<int>(steps); ++kk) step(kk);
+    }
+    __syncthreads();
+  }
+
+#pragma unroll
+  for (int r = 0; r < 8; ++r)
+#pragma unroll
+    for (int h = 0; h < 4; ++h) {
+      const std::uint32_t i = i0 + row(r);
+      const __half lanes[2] = {__low2half(acc[r][h]), __high2half(acc[r][h])};
+      for (int d = 0; d < 2; ++d) {
+        const std::uint32_t j = j0 + col(h) + d;
+        if (i >= M || j >= N) continue;
+        const SC s = static_cast<SC>(h16_fix_nan(__half_as_ushort(lanes[d])));
+        TC* cp = pr.c_at(z, i, j);
+        tile_store(ends, cp, pr.elem(z, i, j), s);
+      }
     }
 }
 
 template <class P, class Problem, class TC>
 status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t problems, cudaStream_t stream) {
   if (pr.M == 0 || pr.N == 0 || problems == 0) return {};
-  const dim3 grid((pr.N + tile_n - 1) / tile_n, (pr.M + tile_m - 1) / tile_m, 1);
-  if (grid.y > 65535u) return status::error(status::bad_shape, "cuda: M is too large for one grid (M / 64 > 65535)");
+  constexpr std::uint32_t tm = P::native_half ? native_tile : tile_m, tn = P::native_half ? native_tile : tile_n;
+  const dim3 grid((pr.N + tn - 1) / tn, (pr.M + tm - 1) / tm, 1);
+  if (grid.y > 65535u) return status::error(status::bad_shape, "cuda: M is too large for one grid (M / tile > 65535)");
   for (std::size_t z0 = 0; z0 < problems; z0 += 65535) {
     const std::size_t nz = problems - z0 < 65535 ? problems - z0 : 65535;
-    tile_gemm_kernel<P, Problem, TC>
-        <<<dim3(grid.x, grid.y, static_cast<unsigned>(nz)), tile_threads, 0, stream>>>(pr, ends, z0);
+    const dim3 g(grid.x, grid.y, static_cast<unsigned>(nz));
+    if constexpr (P::native_half)
+      native_tile_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+    else
+      tile_gemm_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
     if (const status st = launch_status(); st.rejected()) return st;
   }
   return {};
