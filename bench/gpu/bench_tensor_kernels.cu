@@ -1,8 +1,9 @@
 // bench/gpu/bench_tensor_kernels.cu: floatlab/cuda quantize, GEMM and conv2d, each figure beside
 // a reference measured in the same run on the same operands:
 //   quantize (GB/s of bytes read + written) vs a float4 grid-stride copy kernel and cudaMemcpy;
-//   GEMM (TFLOP/s = 2MNK / time) vs a plain FP32 SIMT GEMM of the same tiling (64x64 tile,
-//   16-deep k tiles, 4x4 outputs per thread, 256 threads) and the native binary16 route;
+//   GEMM (TFLOP/s = 2MNK / time) vs a plain FP32 SIMT GEMM of tile_gemm_kernel's tiling (64x64
+//   tile, 16-deep k tiles, 4x4 outputs per thread, 256 threads; the native binary16 / bfloat16
+//   routes run 128x128 tiles, 8x8 outputs a thread);
 //   conv2d forward on ResNet-18 layer shapes vs the GEMM of the same implicit size.
 // Usage: bench_tensor_kernels [N ...]   (GEMM sizes; default 4096 8192). Not run in CI.
 // Build: cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DFLOATLAB_BUILD_BENCH=ON
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include <floatlab/cuda/block_scaled.cuh>
 #include <floatlab/cuda/conv.cuh>
 #include <floatlab/cuda/gemm.cuh>
 #include <floatlab/cuda/quantize.cuh>
@@ -147,6 +149,43 @@ static void bench_quantize() {
       time_ms([&] { check(fc::quantize<fl::e4m3>(in, codes, n, 0, rnd::stochastic<8>{}, fc::counter_source{7}), "q"); },
               reps),
       5.0 * n);
+  // Block-scaled (cuda/block_scaled.cuh): float values out (8 B/elem), or int32 codes and scales
+  // out (8 B/elem + a scale per block); the scalar core's exact division per element.
+  {
+    namespace ft = fl::tensor;
+    std::int32_t *qc = nullptr, *qs = nullptr;
+    float* ts = nullptr;
+    CUDA_OK(cudaMalloc(&qc, n * sizeof(std::int32_t)));
+    CUDA_OK(cudaMalloc(&qs, (n / 16) * sizeof(std::int32_t)));
+    CUDA_OK(cudaMalloc(&ts, sizeof(float)));
+    const fc::block_scaled_out values{nullptr, nullptr, out, nullptr}, coded{qc, qs, nullptr, ts};
+    const fc::block_scaled_out nv_values{nullptr, nullptr, out, ts};
+    row("MX E4M3 (E8M0 / 32), float out",
+        time_ms(
+            [&] { check(fc::block_scaled_quantize<ft::mx_format<fl::e4m3>>(ft::mx_layout(), in, n, values, 0), "b"); },
+            2),
+        gb * 1e9);
+    row("MX E4M3, int32 codes + scales out",
+        time_ms(
+            [&] { check(fc::block_scaled_quantize<ft::mx_format<fl::e4m3>>(ft::mx_layout(), in, n, coded, 0), "b"); },
+            2),
+        (8.0 + 4.0 / 32) * n);
+    row("NVFP4 (amax pass + one pass), float out",
+        time_ms([&] { check(fc::block_scaled_quantize<ft::nvfp4>(ft::nvfp4_layout(), in, n, nv_values, 0), "b"); }, 2),
+        gb * 1e9);
+    row("NVFP4 stochastic<8>, float out",
+        time_ms(
+            [&] {
+              check(fc::block_scaled_quantize<ft::nvfp4>(ft::nvfp4_layout(), in, n, nv_values, 0, rnd::stochastic<8>{},
+                                                         fc::counter_source{7}),
+                    "b");
+            },
+            2),
+        gb * 1e9);
+    cudaFree(qc);
+    cudaFree(qs);
+    cudaFree(ts);
+  }
   cudaFree(in);
   cudaFree(out);
   cudaFree(codes);
@@ -171,12 +210,17 @@ static void bench_gemm(int N) {
     std::printf("%-52s %10.3f %10.3f %12.4f\n", name, ms, fl_ / ms / 1e9, (fl_ / ms) / (flop / t_ref));
   };
   std::printf("N = %d\n", N);
-  row("fp32 SIMT, same tiling (reference)", t_ref, flop);
+  row("fp32 SIMT, 64x64 tiles (reference)", t_ref, flop);
   using R16 = fc::gemm_recipe<fl::binary16, fl::binary16, fl::binary16>;
   using R16f = fc::gemm_recipe<fl::binary16, fl::binary16, fl::binary16, fc::fused>;
   row("e5m10 per-operation, nearest (native route)", time_ms([&] { check(fc::gemm<R16>(s, A, B, C, 0), "g"); }, reps),
       flop);
   row("e5m10 fused, nearest (native route)", time_ms([&] { check(fc::gemm<R16f>(s, A, B, C, 0), "g"); }, reps), flop);
+  using RB = fc::gemm_recipe<fl::bfloat16, fl::bfloat16, fl::bfloat16>;
+  using RBf = fc::gemm_recipe<fl::bfloat16, fl::bfloat16, fl::bfloat16, fc::fused>;
+  row("bfloat16 per-operation, nearest (native route)", time_ms([&] { check(fc::gemm<RB>(s, A, B, C, 0), "g"); }, reps),
+      flop);
+  row("bfloat16 fused, nearest (native route)", time_ms([&] { check(fc::gemm<RBf>(s, A, B, C, 0), "g"); }, reps), flop);
   // The lane route (float lanes + branch-free round_lane): directed and stochastic modes.
   using RT = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::toward_zero>>;
   using RTf = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::toward_zero>, fc::fused>;

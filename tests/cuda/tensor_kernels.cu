@@ -1,6 +1,6 @@
 // floatlab/cuda quantize, GEMM and convolution kernels against host references, bit for bit,
 // and the fast device routes (hardware float -> binary16 / bfloat16 conversion, native binary16
-// arithmetic of gemm.cuh) against the scalar core exhaustively.
+// and bfloat16 arithmetic of gemm.cuh) against the scalar core exhaustively.
 //
 // The host references are plain loops written here from the semantics of the host tensor
 // operations (issue 13, docs/tensor.md / TENSOR_API.md): quantize through the public
@@ -109,70 +109,76 @@ static std::size_t mismatches(const std::vector<A>& got, const std::vector<B>& w
   return bad;
 }
 
-// ---- 1. the native binary16 route vs the scalar core, over all pairs of binary16 ----------
+// ---- 1. the native route vs the scalar core, over all pairs of binary16 and of bfloat16 ---
 
 using F16 = typename binary16::format_type;
+using BF16 = typename bfloat16::format_type;
 
+template <class F>
 __global__ void native_pairs_kernel(std::uint32_t hi_begin, unsigned long long* bad) {
+  using N = fc::detail::native_ops<F>;
   // One thread per (a, b): a = high half, b = low half of a 32-bit index.
   const std::uint32_t idx = (hi_begin << 16) + blockIdx.x * blockDim.x + threadIdx.x;
   const std::uint16_t a = idx >> 16, b = idx & 0xFFFF;
-  const __half ha = __ushort_as_half(a), hb = __ushort_as_half(b);
-  const fd::unpacked ua = fd::unpack<F16>(a), ub = fd::unpack<F16>(b);
+  const auto ha = N::from_bits(a), hb = N::from_bits(b);
+  const fd::unpacked ua = fd::unpack<F>(a), ub = fd::unpack<F>(b);
+  auto core_mul = [](fd::unpacked x, fd::unpacked y) { return fd::finish<F, rnd::nearest_even>(fd::mul(x, y), 0); };
+  auto core_add = [](fd::unpacked x, fd::unpacked y) {
+    return fd::finish<F, rnd::nearest_even>(fd::add<rnd::nearest_even>(x, y), 0);
+  };
+  auto core_fma = [](fd::unpacked x, fd::unpacked y, std::uint16_t c) {
+    return fd::finish<F, rnd::nearest_even>(fd::fma<rnd::nearest_even>(x, y, fd::unpack<F>(c)), 0);
+  };
   unsigned local = 0;
-  local += fc::detail::h16_fix_nan(__half_as_ushort(fc::detail::h16_mul(ha, hb))) !=
-           fd::finish<F16, rnd::nearest_even>(fd::mul(ua, ub), 0);
-  local += fc::detail::h16_fix_nan(__half_as_ushort(fc::detail::h16_add(ha, hb))) !=
-           fd::finish<F16, rnd::nearest_even>(fd::add<rnd::nearest_even>(ua, ub), 0);
-  // fma with c from a structured set: zeros, the exact negated product's neighbours, specials.
+  local += N::fix_nan(N::bits(N::mul(ha, hb))) != core_mul(ua, ub);
+  local += N::fix_nan(N::bits(N::add(ha, hb))) != core_add(ua, ub);
+  // fma with c from a structured set: zeros, +inf, 1, the smallest subnormal, -max, the exact
+  // negated product's neighbours.
+  const std::uint16_t inf = static_cast<std::uint16_t>(fd::pack_inf<F>(false)),
+                      one = static_cast<std::uint16_t>(
+                          fd::convert_bits<F, typename binary32::format_type, rnd::nearest_even>(0x3F800000u, 0)),
+                      neg_max = static_cast<std::uint16_t>((inf - 1) | 0x8000);
   const std::uint16_t cs[8] = {0x0000,
                                0x8000,
-                               0x7C00,
-                               0x3C00,
+                               inf,
+                               one,
                                0x0001,
-                               0xFBFF,
+                               neg_max,
                                static_cast<std::uint16_t>(a ^ 0x8000),
                                static_cast<std::uint16_t>(b ^ 0x8001)};
-  for (int t = 0; t < 8; ++t) {
-    const fd::unpacked uc = fd::unpack<F16>(cs[t]);
-    local += fc::detail::h16_fix_nan(__half_as_ushort(fc::detail::h16_fma(ha, hb, __ushort_as_half(cs[t])))) !=
-             fd::finish<F16, rnd::nearest_even>(fd::fma<rnd::nearest_even>(ua, ub, uc), 0);
-  }
+  for (int t = 0; t < 8; ++t)
+    local += N::fix_nan(N::bits(N::fma(ha, hb, N::from_bits(cs[t])))) != core_fma(ua, ub, cs[t]);
   // The paired forms the GEMM kernel runs: lane 0 = (a, b), lane 1 = (-b, a), both lanes over
   // all pairs as a, b do.
   const std::uint16_t a1 = static_cast<std::uint16_t>(b ^ 0x8000), b1 = a;
-  const __half2 x2 = __halves2half2(ha, __ushort_as_half(a1)), y2 = __halves2half2(hb, __ushort_as_half(b1));
-  const fd::unpacked ua1 = fd::unpack<F16>(a1), ub1 = fd::unpack<F16>(b1);
-  auto lanes = [&](__half2 r, std::uint16_t want0, std::uint16_t want1) {
-    return static_cast<unsigned>(fc::detail::h16_fix_nan(__half_as_ushort(__low2half(r))) != want0) +
-           static_cast<unsigned>(fc::detail::h16_fix_nan(__half_as_ushort(__high2half(r))) != want1);
+  const auto x2 = N::make(ha, N::from_bits(a1)), y2 = N::make(hb, N::from_bits(b1));
+  const fd::unpacked ua1 = fd::unpack<F>(a1), ub1 = fd::unpack<F>(b1);
+  auto lanes = [&](typename N::pair r, std::uint16_t want0, std::uint16_t want1) {
+    return static_cast<unsigned>(N::fix_nan(N::bits(N::lo(r))) != want0) +
+           static_cast<unsigned>(N::fix_nan(N::bits(N::hi(r))) != want1);
   };
-  local += lanes(fc::detail::h16x2_mul(x2, y2), fd::finish<F16, rnd::nearest_even>(fd::mul(ua, ub), 0),
-                 fd::finish<F16, rnd::nearest_even>(fd::mul(ua1, ub1), 0));
-  local +=
-      lanes(fc::detail::h16x2_add(x2, y2), fd::finish<F16, rnd::nearest_even>(fd::add<rnd::nearest_even>(ua, ub), 0),
-            fd::finish<F16, rnd::nearest_even>(fd::add<rnd::nearest_even>(ua1, ub1), 0));
+  local += lanes(N::mul(x2, y2), core_mul(ua, ub), core_mul(ua1, ub1));
+  local += lanes(N::add(x2, y2), core_add(ua, ub), core_add(ua1, ub1));
   for (int t = 0; t < 8; ++t) {
     const std::uint16_t c0 = cs[t], c1 = cs[(t + 3) % 8];
-    const __half2 c2 = __halves2half2(__ushort_as_half(c0), __ushort_as_half(c1));
-    local += lanes(fc::detail::h16x2_fma(x2, y2, c2),
-                   fd::finish<F16, rnd::nearest_even>(fd::fma<rnd::nearest_even>(ua, ub, fd::unpack<F16>(c0)), 0),
-                   fd::finish<F16, rnd::nearest_even>(fd::fma<rnd::nearest_even>(ua1, ub1, fd::unpack<F16>(c1)), 0));
+    local += lanes(N::fma(x2, y2, N::make(N::from_bits(c0), N::from_bits(c1))), core_fma(ua, ub, c0),
+                   core_fma(ua1, ub1, c1));
   }
   if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
 }
 
+template <class F>
 __global__ void native_fma_random_kernel(std::uint64_t seed, std::uint64_t n, unsigned long long* bad) {
+  using N = fc::detail::native_ops<F>;
   const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
   unsigned local = 0;
   for (std::uint64_t i = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x; i < n; i += stride) {
     const fl::philox_block r =
         fl::philox4x32(seed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32), 0, 0);
     const std::uint16_t a = r.w[0] & 0xFFFF, b = r.w[0] >> 16, c = r.w[1] & 0xFFFF;
-    local += fc::detail::h16_fix_nan(__half_as_ushort(
-                 fc::detail::h16_fma(__ushort_as_half(a), __ushort_as_half(b), __ushort_as_half(c)))) !=
-             fd::finish<F16, rnd::nearest_even>(
-                 fd::fma<rnd::nearest_even>(fd::unpack<F16>(a), fd::unpack<F16>(b), fd::unpack<F16>(c)), 0);
+    local += N::fix_nan(N::bits(N::fma(N::from_bits(a), N::from_bits(b), N::from_bits(c)))) !=
+             fd::finish<F, rnd::nearest_even>(
+                 fd::fma<rnd::nearest_even>(fd::unpack<F>(a), fd::unpack<F>(b), fd::unpack<F>(c)), 0);
   }
   if (local) atomicAdd(bad, static_cast<unsigned long long>(local));
 }
@@ -280,6 +286,27 @@ static void check_lane_and_scalar_routes() {
   check_cfloat_ops<bfloat16>("bfloat16");
 }
 
+template <class F>
+static void check_native_format(unsigned long long* bad, const char* name) {
+  CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
+  // 2^32 pairs in 16 launches of 2^28 threads (each launch covers 4096 values of a).
+  for (std::uint32_t part = 0; part < 16; ++part) native_pairs_kernel<F><<<(1u << 28) / 256, 256>>>(part << 12, bad);
+  CUDA_OK(cudaGetLastError());
+  unsigned long long h = 0;
+  CUDA_OK(cudaMemcpy(&h, bad, sizeof h, cudaMemcpyDeviceToHost));
+  std::printf(
+      "native %s route: all 2^32 pairs x (mul, add, 8 fma addends), scalar and paired: %llu mismatches vs the "
+      "core\n",
+      name, h);
+  expect(h == 0, "native route (exhaustive pairs) equals the core");
+  CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
+  const std::uint64_t n = std::uint64_t{1} << 32;
+  native_fma_random_kernel<F><<<132 * 16, 256>>>(0xF00D, n, bad);
+  CUDA_OK(cudaMemcpy(&h, bad, sizeof h, cudaMemcpyDeviceToHost));
+  std::printf("native %s fma: 2^32 random triples: %llu mismatches vs the core\n", name, h);
+  expect(h == 0, "native fma (random triples) equals the core");
+}
+
 static void check_native_route() {
   unsigned long long* bad = nullptr;
   CUDA_OK(cudaMalloc(&bad, sizeof *bad));
@@ -294,22 +321,8 @@ static void check_native_route() {
       hc);
   expect(hc == 0, "hardware conversion route (all floats) equals the core");
   CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
-  // 2^32 pairs in 16 launches of 2^28 threads (each launch covers 4096 values of a).
-  for (std::uint32_t part = 0; part < 16; ++part) native_pairs_kernel<<<(1u << 28) / 256, 256>>>(part << 12, bad);
-  CUDA_OK(cudaGetLastError());
-  unsigned long long h = 0;
-  CUDA_OK(cudaMemcpy(&h, bad, sizeof h, cudaMemcpyDeviceToHost));
-  std::printf(
-      "native binary16 route: all 2^32 pairs x (mul, add, 8 fma addends), scalar and paired: %llu mismatches vs the "
-      "core\n",
-      h);
-  expect(h == 0, "native binary16 route (exhaustive pairs) equals the core");
-  CUDA_OK(cudaMemset(bad, 0, sizeof *bad));
-  const std::uint64_t n = std::uint64_t{1} << 32;
-  native_fma_random_kernel<<<132 * 16, 256>>>(0xF00D, n, bad);
-  CUDA_OK(cudaMemcpy(&h, bad, sizeof h, cudaMemcpyDeviceToHost));
-  std::printf("native binary16 fma: 2^32 random triples: %llu mismatches vs the core\n", h);
-  expect(h == 0, "native binary16 fma (random triples) equals the core");
+  check_native_format<F16>(bad, "binary16");
+  check_native_format<BF16>(bad, "bfloat16");
   cudaFree(bad);
 }
 
@@ -854,9 +867,12 @@ int main(int argc, char** argv) {
   quantize_suite<e5m2, rnd::toward_zero, float>("e5m2 toward_zero -> float");
   check_quantize_seeds_and_rejections();
 
-  // Native binary16 route (per_operation and fused) and the scalar core (stochastic, chunked, cfloat C).
+  // Native route (binary16 and bfloat16, per_operation and fused) and the scalar core
+  // (stochastic, chunked, cfloat C).
   gemm_suite<fc::gemm_recipe<binary16, binary16, binary16>, float>("binary16 per_operation (native)");
   gemm_suite<fc::gemm_recipe<e4m3, binary16, binary16, fc::fused>, float>("e4m3 in, binary16 fused (native)");
+  gemm_suite<fc::gemm_recipe<bfloat16, bfloat16, bfloat16>, float>("bfloat16 per_operation (native)");
+  gemm_suite<fc::gemm_recipe<e5m2, bfloat16, bfloat16, fc::fused>, bfloat16>("e5m2 in, bfloat16 fused (native)");
   gemm_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>, float>(
       "e4m3/binary16/stochastic<8> acc");
   // The lane route (gemm_plan::lane): per_operation, fused and chunked, directed and stochastic.
@@ -875,12 +891,14 @@ int main(int argc, char** argv) {
       "bfloat16 chunked<8> -> bfloat16 C");
   check_gemm_seeds_and_rejections();
   layout_suite<fc::gemm_recipe<binary16, binary16, binary16>, float>("binary16 (native)");
+  layout_suite<fc::gemm_recipe<bfloat16, bfloat16, bfloat16, fc::fused>, float>("bfloat16 fused (native)");
   layout_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>, float>("e4m3/stochastic (lane)");
   layout_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>, bfloat16>("bf16/rz (core)");
   layout_suite<fc::gemm_recipe<e5m2, binary16, fl::cfloat<5, 10, rnd::upward>, fc::chunked<3>>, float>(
       "e5m2 chunked<3> (lane)");
 
   conv_suite<fc::gemm_recipe<binary16, binary16, binary16>>("binary16 per_operation (native)");
+  conv_suite<fc::gemm_recipe<bfloat16, bfloat16, bfloat16>>("bfloat16 per_operation (native)");
   conv_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>>("e4m3/binary16/stochastic<8> acc");
   conv_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>>(
       "bfloat16/binary32/rz acc (core)");

@@ -33,15 +33,16 @@
 // hardware conversion of common.cuh). Each output element's steps run k = 0..K-1 in order in
 // one thread, so the result is the host's whatever the tiling.
 // Rounding: the scalar core (detail::mul / add / fma + finish = round_pack) in device code,
-// except the native binary16 route: Prod = Acc = binary16 (IEEE, nearest even), inputs whose
-// values all embed exactly in binary16 (binary16, e5m2, e4m3, ...), per_operation or fused:
-// paired __hmul2_rn + __hadd2_rn (or __hfma2), each lane a correctly rounded IEEE binary16
-// operation (two output columns per instruction); NaN
-// results are re-encoded as the core's NaN at the end. Proven equal to the core exhaustively
-// over all pairs of binary16 operands (and fma on a structured + random set) in
-// tests/cuda/tensor_kernels.cu.
+// except the native route: Prod = Acc = binary16 or bfloat16 (IEEE, nearest even), inputs
+// whose values all embed exactly in it (binary16: e5m2, e4m3, ...; bfloat16: e4m3, e5m2, ...),
+// per_operation or fused: paired __hmul2_rn + __hadd2_rn (or __hfma2) on __half2 /
+// __nv_bfloat162, each lane a correctly rounded IEEE operation (two output columns per
+// instruction); NaN results are re-encoded as the core's NaN at the end. Proven equal to the
+// core exhaustively over all pairs of operands of each format (and fma on a structured +
+// random set) in tests/cuda/tensor_kernels.cu.
 #pragma once
 
+#include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
 #include <cstring>
@@ -71,10 +72,17 @@ namespace detail {
 template <class F>
 inline constexpr bool is_binary16_format_v = std::is_same_v<F, typename binary16::format_type>;
 
-// Every value of F is a binary16 value (so converting F -> binary16 is exact).
 template <class F>
-inline constexpr bool embeds_in_binary16_v =
-    F::fraction_bits <= 10 && F::emax <= 15 && F::emin - F::fraction_bits >= -24 && F::total_bits <= 16;
+inline constexpr bool is_bfloat16_format_v = std::is_same_v<F, typename bfloat16::format_type>;
+
+// Every value of F is a value of the 16-bit IEEE format Native (binary16 or bfloat16), so
+// converting F -> Native is exact.
+template <class Native, class F>
+inline constexpr bool embeds_in_v =
+    F::total_bits <= 16 && F::fraction_bits <= Native::fraction_bits&& F::emax <=
+                               Native::emax&& F::emin - F::fraction_bits >= Native::emin - Native::fraction_bits;
+template <class F>
+inline constexpr bool embeds_in_binary16_v = embeds_in_v<typename binary16::format_type, F>;
 
 using tensor::detail::chunk_lane_ok;
 using tensor::detail::mode_or;
@@ -110,15 +118,17 @@ struct gemm_plan {
   using SC = typename FC::storage;
   static constexpr bool per_op = std::is_same_v<Kind, per_operation>;
   static constexpr bool is_fused = std::is_same_v<Kind, fused>;
-  static constexpr bool native_half =
-      is_binary16_format_v<FC> && std::is_same_v<MC, round::nearest_even> && embeds_in_binary16_v<FA> &&
-      embeds_in_binary16_v<FB> &&
-      (is_fused || (per_op && is_binary16_format_v<FP> && std::is_same_v<MP, round::nearest_even>));
+  // The native route: Prod = Acc = binary16 or bfloat16 (IEEE, nearest even), inputs that
+  // embed in it exactly, per_operation or fused: the hardware's paired instructions.
+  static constexpr bool native =
+      (is_binary16_format_v<FC> || is_bfloat16_format_v<FC>)&&std::is_same_v<MC, round::nearest_even> &&
+      embeds_in_v<FC, FA> && embeds_in_v<FC, FB> &&
+      (is_fused || (per_op && std::is_same_v<FP, FC> && std::is_same_v<MP, round::nearest_even>));
   // The lane route (the host gemm_plan's `lane`, tensor/lane.hpp): inputs, products and
   // accumulators held as floats, each step one float operation (TwoSum for its error) and the
   // branch-free round_lane; exact because the product of two inputs is exact in float and the
   // accumulator keeps a spare bit below its last place (R + 1 for stochastic<R>).
-  static constexpr bool lane = !native_half && tensor::detail::lane_ok<FA> && tensor::detail::lane_ok<FB> &&
+  static constexpr bool lane = !native && tensor::detail::lane_ok<FA> && tensor::detail::lane_ok<FB> &&
                                tensor::detail::lane_product_exact2<FA, FB> && tensor::detail::lane_ok<FP> &&
                                (tensor::detail::lane_sum_ok<FC, MC> || tensor::detail::lane_is_float_rn<FC, MC>);
   template <class TA, class TB>
@@ -128,20 +138,52 @@ struct gemm_plan {
                                      (is_stochastic_v<MOut> && is_cfloat_v<Out>);
 };
 
-// The native binary16 route: one correctly rounded IEEE binary16 operation each (PTX mul.rn,
-// add.rn, fma.rn on f16: the .rn forms are never contracted). NaN payloads differ from the
-// core's NaN: fix_nan re-encodes them (applied to every value that leaves the route).
-__device__ __forceinline__ __half h16_mul(__half a, __half b) { return __hmul_rn(a, b); }
-__device__ __forceinline__ __half h16_add(__half a, __half b) { return __hadd_rn(a, b); }
-__device__ __forceinline__ __half h16_fma(__half a, __half b, __half c) { return __hfma(a, b, c); }
-// The paired forms (PTX mul.rn / add.rn / fma.rn on f16x2): two independent lanes, each the
-// scalar operation above; the kernel's native route runs on these.
-__device__ __forceinline__ __half2 h16x2_mul(__half2 a, __half2 b) { return __hmul2_rn(a, b); }
-__device__ __forceinline__ __half2 h16x2_add(__half2 a, __half2 b) { return __hadd2_rn(a, b); }
-__device__ __forceinline__ __half2 h16x2_fma(__half2 a, __half2 b, __half2 c) { return __hfma2(a, b, c); }
-FLOATLAB_HOST_DEVICE constexpr std::uint16_t h16_fix_nan(std::uint16_t bits) noexcept {
-  return canonical_nan<typename binary16::format_type>(bits);
-}
+// The native route's operations: one correctly rounded IEEE operation each in binary16 or
+// bfloat16 (PTX mul.rn / add.rn / fma.rn on f16, bf16 and their x2 pairs: the .rn forms are
+// never contracted; bfloat16 add/mul are native from sm_90 and one fma.rn with -0 / 1 on
+// sm_80, a single rounding either way). NaN payloads differ from the core's NaN: fix_nan
+// re-encodes them (applied to every value that leaves the route). Proven equal to the core
+// over all 2^32 operand pairs of each format (tests/cuda/tensor_kernels.cu).
+template <class F>
+struct native_ops;
+template <>
+struct native_ops<typename binary16::format_type> {
+  using scalar = __half;
+  using pair = __half2;
+  static __device__ __forceinline__ scalar from_bits(std::uint16_t b) { return __ushort_as_half(b); }
+  static __device__ __forceinline__ std::uint16_t bits(scalar x) { return __half_as_ushort(x); }
+  static __device__ __forceinline__ pair make(scalar lo, scalar hi) { return __halves2half2(lo, hi); }
+  static __device__ __forceinline__ scalar lo(pair x) { return __low2half(x); }
+  static __device__ __forceinline__ scalar hi(pair x) { return __high2half(x); }
+  static __device__ __forceinline__ scalar mul(scalar a, scalar b) { return __hmul_rn(a, b); }
+  static __device__ __forceinline__ scalar add(scalar a, scalar b) { return __hadd_rn(a, b); }
+  static __device__ __forceinline__ scalar fma(scalar a, scalar b, scalar c) { return __hfma(a, b, c); }
+  static __device__ __forceinline__ pair mul(pair a, pair b) { return __hmul2_rn(a, b); }
+  static __device__ __forceinline__ pair add(pair a, pair b) { return __hadd2_rn(a, b); }
+  static __device__ __forceinline__ pair fma(pair a, pair b, pair c) { return __hfma2(a, b, c); }
+  static FLOATLAB_HOST_DEVICE constexpr std::uint16_t fix_nan(std::uint16_t b) noexcept {
+    return canonical_nan<typename binary16::format_type>(b);
+  }
+};
+template <>
+struct native_ops<typename bfloat16::format_type> {
+  using scalar = __nv_bfloat16;
+  using pair = __nv_bfloat162;
+  static __device__ __forceinline__ scalar from_bits(std::uint16_t b) { return __ushort_as_bfloat16(b); }
+  static __device__ __forceinline__ std::uint16_t bits(scalar x) { return __bfloat16_as_ushort(x); }
+  static __device__ __forceinline__ pair make(scalar lo, scalar hi) { return __halves2bfloat162(lo, hi); }
+  static __device__ __forceinline__ scalar lo(pair x) { return __low2bfloat16(x); }
+  static __device__ __forceinline__ scalar hi(pair x) { return __high2bfloat16(x); }
+  static __device__ __forceinline__ scalar mul(scalar a, scalar b) { return __hmul_rn(a, b); }
+  static __device__ __forceinline__ scalar add(scalar a, scalar b) { return __hadd_rn(a, b); }
+  static __device__ __forceinline__ scalar fma(scalar a, scalar b, scalar c) { return __hfma(a, b, c); }
+  static __device__ __forceinline__ pair mul(pair a, pair b) { return __hmul2_rn(a, b); }
+  static __device__ __forceinline__ pair add(pair a, pair b) { return __hadd2_rn(a, b); }
+  static __device__ __forceinline__ pair fma(pair a, pair b, pair c) { return __hfma2(a, b, c); }
+  static FLOATLAB_HOST_DEVICE constexpr std::uint16_t fix_nan(std::uint16_t b) noexcept {
+    return canonical_nan<typename bfloat16::format_type>(b);
+  }
+};
 
 // The prologue and epilogue of one output element (alpha, beta, the conversion to TC): the
 // host's gemm_ends, with alpha and beta already rounded to Acc on the host.
@@ -286,7 +328,7 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
   const std::uint32_t M = pr.M, N = pr.N, K = pr.K;
   const std::uint64_t seed = pr.seed;
 
-  static_assert(!P::native_half, "tile_gemm_kernel: the native route runs native_tile_kernel");
+  static_assert(!P::native, "tile_gemm_kernel: the native route runs native_tile_kernel");
   // Accumulators: bits of Acc (scalar core) or floats (lane route).
   using AccReg = std::conditional_t<P::lane, float, SC>;
   using PartReg = std::conditional_t<P::lane, float, std::uint32_t>;
@@ -405,7 +447,7 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
     }
 }
 
-// The native binary16 route's kernel: 128 x 128 output tile per block of 256 threads, each
+// The native route's kernel (binary16 or bfloat16): 128 x 128 output tile per block of 256 threads, each
 // thread 8 x 8 outputs held as 32 __half2 (rows 4ty + r and 64 + 4ty + r, column pairs
 // 4tx + 2h and 64 + 4tx + 2h), k in shared-memory tiles of 16. Per k step a thread reads its
 // eight A values (stored pre-broadcast as {a, a}) with two 16-byte loads and its eight B
@@ -418,11 +460,14 @@ inline constexpr int native_tile = 128, native_k = 16, native_pad = 4;
 template <class P, class Problem, class TC>
 __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, gemm_ends<P> ends, std::size_t z0) {
   using SC = typename P::SC;
+  using FN = typename P::FC;  // binary16 or bfloat16
+  using Ops = native_ops<FN>;
+  using pair = typename Ops::pair;
   constexpr int loads = native_tile * native_k / tile_threads;  // 8 A and 8 B elements per thread
   // A row padded by 4 pairs: the tile stores (consecutive k in consecutive threads) spread
   // over the banks; rows stay 16-byte aligned (132 * 4 bytes).
-  __shared__ alignas(16) __half2 As[native_k][native_tile + native_pad];
-  __shared__ alignas(16) __half Bs[native_k][native_tile];
+  __shared__ alignas(16) pair As[native_k][native_tile + native_pad];
+  __shared__ alignas(16) std::uint16_t Bs[native_k][native_tile];
   const std::size_t z = z0 + blockIdx.z;
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16, tid = threadIdx.x;
   const std::uint32_t i0 = blockIdx.y * native_tile, j0 = blockIdx.x * native_tile;
@@ -430,7 +475,7 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
   auto row = [&](int r) { return 4 * ty + (r < 4 ? r : 60 + r); };          // r = 0..7
   auto col = [&](int h) { return 4 * tx + (h < 2 ? 2 * h : 60 + 2 * h); };  // pair h = 0..3
 
-  __half2 acc[8][4];
+  pair acc[8][4];
 #pragma unroll
   for (int r = 0; r < 8; ++r)
 #pragma unroll
@@ -442,7 +487,7 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
         if (i < M && j < N)
           (d ? hi : lo) = static_cast<std::uint16_t>(tile_init(ends, pr.c_at(z, i, j), pr.elem(z, i, j)));
       }
-      acc[r][h] = __halves2half2(__ushort_as_half(lo), __ushort_as_half(hi));
+      acc[r][h] = Ops::make(Ops::from_bits(lo), Ops::from_bits(hi));
     }
 
   // A element t of this thread: row tid/16 + 16t, k tid%16; B element t: k tid/128 + 2t,
@@ -454,22 +499,20 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
       const std::uint32_t i = i0 + tid / 16 + 16 * t, k = k0 + tid % 16;
       typename P::SA v = 0;  // +0 outside A: never used (steps stop at K, rows past M are not stored)
       if (i < M && k < K) v = pr.a_bits(z, i, k);
-      if constexpr (is_binary16_format_v<typename P::FA>)
+      if constexpr (std::is_same_v<typename P::FA, FN>)
         ra[t] = static_cast<std::uint16_t>(v);
-      else  // exact: every value of FA is a binary16 value
-        ra[t] = static_cast<std::uint16_t>(
-            fd::convert_bits<typename binary16::format_type, typename P::FA, round::nearest_even>(v, 0));
+      else  // exact: every value of FA is a value of FN
+        ra[t] = static_cast<std::uint16_t>(fd::convert_bits<FN, typename P::FA, round::nearest_even>(v, 0));
     }
 #pragma unroll
     for (int t = 0; t < loads; ++t) {
       const std::uint32_t j = j0 + tid % native_tile, k = k0 + tid / native_tile + 2 * t;
       typename P::SB v = 0;
       if (j < N && k < K) v = pr.b_bits(z, k, j);
-      if constexpr (is_binary16_format_v<typename P::FB>)
+      if constexpr (std::is_same_v<typename P::FB, FN>)
         rb[t] = static_cast<std::uint16_t>(v);
       else
-        rb[t] = static_cast<std::uint16_t>(
-            fd::convert_bits<typename binary16::format_type, typename P::FB, round::nearest_even>(v, 0));
+        rb[t] = static_cast<std::uint16_t>(fd::convert_bits<FN, typename P::FB, round::nearest_even>(v, 0));
     }
   };
   auto step = [&](int kk) {
@@ -483,13 +526,13 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
     for (int r = 0; r < 8; ++r)
 #pragma unroll
       for (int h = 0; h < 4; ++h) {
-        __half2 av, bv;
+        pair av, bv;
         memcpy(&av, &au[r], sizeof av);
         memcpy(&bv, &bu[h], sizeof bv);
         if constexpr (P::is_fused)
-          acc[r][h] = h16x2_fma(av, bv, acc[r][h]);
+          acc[r][h] = Ops::fma(av, bv, acc[r][h]);
         else
-          acc[r][h] = h16x2_add(acc[r][h], h16x2_mul(av, bv));
+          acc[r][h] = Ops::add(acc[r][h], Ops::mul(av, bv));
       }
   };
 
@@ -497,9 +540,9 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
   for (std::uint32_t k0 = 0; k0 < K; k0 += native_k) {
 #pragma unroll
     for (int t = 0; t < loads; ++t) {
-      const __half a = __ushort_as_half(ra[t]);
-      As[tid % 16][tid / 16 + 16 * t] = __halves2half2(a, a);
-      Bs[tid / native_tile + 2 * t][tid % native_tile] = __ushort_as_half(rb[t]);
+      const typename Ops::scalar a = Ops::from_bits(ra[t]);
+      As[tid % 16][tid / 16 + 16 * t] = Ops::make(a, a);
+      Bs[tid / native_tile + 2 * t][tid % native_tile] = rb[t];
     }
     __syncthreads();
     if (k0 + native_k < K) fetch(k0 + native_k);  // in flight during the steps below
@@ -518,11 +561,11 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
 #pragma unroll
     for (int h = 0; h < 4; ++h) {
       const std::uint32_t i = i0 + row(r);
-      const __half lanes[2] = {__low2half(acc[r][h]), __high2half(acc[r][h])};
+      const typename Ops::scalar lanes[2] = {Ops::lo(acc[r][h]), Ops::hi(acc[r][h])};
       for (int d = 0; d < 2; ++d) {
         const std::uint32_t j = j0 + col(h) + d;
         if (i >= M || j >= N) continue;
-        const SC s = static_cast<SC>(h16_fix_nan(__half_as_ushort(lanes[d])));
+        const SC s = static_cast<SC>(Ops::fix_nan(Ops::bits(lanes[d])));
         TC* cp = pr.c_at(z, i, j);
         tile_store(ends, cp, pr.elem(z, i, j), s);
       }
@@ -532,13 +575,13 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
 template <class P, class Problem, class TC>
 status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t problems, cudaStream_t stream) {
   if (pr.M == 0 || pr.N == 0 || problems == 0) return {};
-  constexpr std::uint32_t tm = P::native_half ? native_tile : tile_m, tn = P::native_half ? native_tile : tile_n;
+  constexpr std::uint32_t tm = P::native ? native_tile : tile_m, tn = P::native ? native_tile : tile_n;
   const dim3 grid((pr.N + tn - 1) / tn, (pr.M + tm - 1) / tm, 1);
   if (grid.y > 65535u) return status::error(status::bad_shape, "cuda: M is too large for one grid (M / tile > 65535)");
   for (std::size_t z0 = 0; z0 < problems; z0 += 65535) {
     const std::size_t nz = problems - z0 < 65535 ? problems - z0 : 65535;
     const dim3 g(grid.x, grid.y, static_cast<unsigned>(nz));
-    if constexpr (P::native_half)
+    if constexpr (P::native)
       native_tile_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
     else
       tile_gemm_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);

@@ -88,15 +88,6 @@ __global__ void quantize_scalar_kernel(const Src* in, Dst* out, std::size_t n, s
     out[i] = quantize_element<To, Mode, Src, Dst>(in[i], seed, i);
 }
 
-// Blocks for a grid-stride loop over `work` items: enough to fill the device a few times.
-inline unsigned grid_for(std::size_t work, unsigned threads) noexcept {
-  int dev = 0, sms = 132;
-  if (cudaGetDevice(&dev) == cudaSuccess) (void)cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-  const std::size_t want = (work + threads - 1) / threads, cap = static_cast<std::size_t>(sms) * 16;
-  const std::size_t b = want < cap ? want : cap;
-  return static_cast<unsigned>(b ? b : 1);
-}
-
 }  // namespace detail
 
 template <class To, class Src, class Dst, class... Args>

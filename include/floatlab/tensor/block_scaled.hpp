@@ -213,8 +213,8 @@ struct elem_info<cfloat<E, M, R, Enc>> {
   static constexpr int emax = F::emax;
   static constexpr int precision = F::precision;
   using default_mode = R;
-  static double max_value() noexcept { return static_cast<double>(convert<float>(T::from_bits(static_cast<typename F::storage>(F::max_finite_bits)))); }
-  static double value(std::int32_t code) noexcept {
+  FLOATLAB_HOST_DEVICE static double max_value() noexcept { return static_cast<double>(convert<float>(T::from_bits(static_cast<typename F::storage>(F::max_finite_bits)))); }
+  FLOATLAB_HOST_DEVICE static double value(std::int32_t code) noexcept {
     return static_cast<double>(convert<float>(T::from_bits(static_cast<typename F::storage>(static_cast<std::uint32_t>(code)))));
   }
 };
@@ -223,17 +223,30 @@ struct elem_info<int_element<WL>> {
   static constexpr int emax = WL - 2;
   static constexpr int precision = WL - 1;
   using default_mode = round::nearest_even;
-  static double max_value() noexcept { return std::ldexp(1.0, WL - 1) - 1.0; }
-  static double value(std::int32_t code) noexcept { return static_cast<double>(code); }
+  FLOATLAB_HOST_DEVICE static double max_value() noexcept { return floatlab::detail::pow2_double(WL - 1) - 1.0; }
+  FLOATLAB_HOST_DEVICE static double value(std::int32_t code) noexcept { return static_cast<double>(code); }
 };
 
-inline floatlab::detail::unpacked unpack_d(double x) noexcept {
+// The helpers below are host + device (cuda/block_scaled.cuh runs them in its kernels): no
+// <cmath>, powers of two and exponents from the bits.
+FLOATLAB_HOST_DEVICE floatlab::detail::unpacked unpack_d(double x) noexcept {
   return floatlab::detail::unpack<floatlab::detail::binary64_format>(bit_cast<std::uint64_t>(x));
 }
 // floor(log2 |v|) of a finite nonzero exact value.
-inline int floor_log2(const floatlab::detail::exact_result& v) noexcept {
+FLOATLAB_HOST_DEVICE int floor_log2(const floatlab::detail::exact_result& v) noexcept {
   return v.exp + floatlab::detail::msb(v.sig);
 }
+// std::ldexp(1.0, e): 2^e, 0 below the subnormals, +inf above the range.
+FLOATLAB_HOST_DEVICE double pow2_or_limit(int e) noexcept {
+  return e > 1023 ? bit_cast<double>(std::uint64_t{0x7FF} << 52) : e < -1074 ? 0.0 : floatlab::detail::pow2_double(e);
+}
+// std::ilogb of a finite nonzero double.
+FLOATLAB_HOST_DEVICE int ilogb_finite(double x) noexcept {
+  const std::uint64_t b = bit_cast<std::uint64_t>(x) & ~(std::uint64_t{1} << 63);
+  const int field = static_cast<int>(b >> 52);
+  return field ? field - 1023 : floatlab::detail::msb(b) - 1074;
+}
+FLOATLAB_HOST_DEVICE bool sign_bit(double x) noexcept { return (bit_cast<std::uint64_t>(x) >> 63) != 0; }
 using e4m3_sat_format = format<4, 3, encoding::fn_satfinite>;
 
 template <class Format>
@@ -242,14 +255,14 @@ struct scale_ops {
   using I = elem_info<Elem>;
   static constexpr int kind = Format::scale_kind;
 
-  static double scale_max() noexcept {
-    if constexpr (kind == 0) return std::ldexp(1.0, 127);
+  FLOATLAB_HOST_DEVICE static double scale_max() noexcept {
+    if constexpr (kind == 0) return floatlab::detail::pow2_double(127);
     else if constexpr (kind == 1) return 448.0;
     else return 1.0;
   }
   // Scale code of a block of finite values with maximum magnitude amax, tensor scale ts;
   // flags collects inexact.
-  static std::int32_t code(double amax, float ts, std::uint32_t& flags) noexcept {
+  FLOATLAB_HOST_DEVICE static std::int32_t code(double amax, float ts, std::uint32_t& flags) noexcept {
     using floatlab::detail::value_class;
     if constexpr (kind == 0) {
       if (amax == 0) return 0;  // e = -127
@@ -273,18 +286,18 @@ struct scale_ops {
       }
     } else {
       if (amax == 0) return 0;
-      const int e = std::ilogb(amax);
+      const int e = ilogb_finite(amax);
       if constexpr (is_int_element<Elem>::value) {
         constexpr int WL = Elem::bits;
         int s = e - (WL - 2);
-        if (amax > (std::ldexp(1.0, WL - 1) - 1.0) * std::ldexp(1.0, s)) ++s;  // exact in double
+        if (amax > (pow2_or_limit(WL - 1) - 1.0) * pow2_or_limit(s)) ++s;  // exact in double
         return s;
       } else {
         return e - I::emax;
       }
     }
   }
-  static bool exact_equal(const floatlab::detail::exact_result& q, double v) noexcept {
+  FLOATLAB_HOST_DEVICE static bool exact_equal(const floatlab::detail::exact_result& q, double v) noexcept {
     if (q.sticky) return false;
     const auto u = unpack_d(v);
     if (u.cls != floatlab::detail::value_class::finite) return false;
@@ -294,30 +307,30 @@ struct scale_ops {
     const int shift = (q.exp) - (u.exp);
     return shift >= 0 ? (q.sig << shift) == static_cast<u128>(u.sig) : (static_cast<u128>(u.sig) << -shift) == q.sig;
   }
-  static double value_ue4m3(std::int32_t code) noexcept {
+  FLOATLAB_HOST_DEVICE static double value_ue4m3(std::int32_t code) noexcept {
     return static_cast<double>(convert<float>(e4m3::from_bits(static_cast<std::uint8_t>(code))));
   }
-  static bool is_nan(std::int32_t code) noexcept {
+  FLOATLAB_HOST_DEVICE static bool is_nan(std::int32_t code) noexcept {
     if constexpr (kind == 0) return code == 0xFF;
     else if constexpr (kind == 1) return (code & 0x7F) == 0x7F;
-    else if constexpr (kind == 2) return std::isnan(bit_cast<float>(static_cast<std::uint32_t>(code)));
+    else if constexpr (kind == 2) return (static_cast<std::uint32_t>(code) & 0x7FFFFFFFu) > 0x7F800000u;
     else return code == pow2_scale_nan;
   }
-  static std::int32_t nan_code() noexcept {
+  FLOATLAB_HOST_DEVICE static std::int32_t nan_code() noexcept {
     if constexpr (kind == 0) return 0xFF;
     else if constexpr (kind == 1) return 0x7F;
     else if constexpr (kind == 2) return 0x7FC00000;
     else return pow2_scale_nan;
   }
   // The scale's value S (exact as double).
-  static double value(std::int32_t code) noexcept {
-    if constexpr (kind == 0) return std::ldexp(1.0, code - 127);
+  FLOATLAB_HOST_DEVICE static double value(std::int32_t code) noexcept {
+    if constexpr (kind == 0) return floatlab::detail::pow2_double(code - 127);
     else if constexpr (kind == 1) return value_ue4m3(code);
     else if constexpr (kind == 2) return static_cast<double>(bit_cast<float>(static_cast<std::uint32_t>(code)));
-    else return std::ldexp(1.0, code);
+    else return pow2_or_limit(code);
   }
   // S_eff: S, or RN32(S * ts) with a tensor scale.
-  static double effective(std::int32_t code, float ts) noexcept {
+  FLOATLAB_HOST_DEVICE static double effective(std::int32_t code, float ts) noexcept {
     const double s = value(code);
     if constexpr (Format::has_tensor_scale) return static_cast<double>(static_cast<float>(s * static_cast<double>(ts)));
     else return (void)ts, s;
@@ -326,10 +339,10 @@ struct scale_ops {
 
 // x / S_eff rounded once to the element, saturating; flags: inexact, overflow.
 template <class Format, class Mode>
-std::int32_t quantize_elem(double x, double s_eff, std::uint32_t word, std::uint32_t& flags) noexcept {
+FLOATLAB_HOST_DEVICE std::int32_t quantize_elem(double x, double s_eff, std::uint32_t word, std::uint32_t& flags) noexcept {
   using Elem = typename Format::element;
   using floatlab::detail::value_class;
-  const bool neg = std::signbit(x);
+  const bool neg = sign_bit(x);
   if constexpr (is_cfloat_v<Elem>) {
     using SF = typename elem_info<Elem>::sat_format;
     using EF = typename Elem::format_type;
@@ -348,7 +361,7 @@ std::int32_t quantize_elem(double x, double s_eff, std::uint32_t word, std::uint
 }
 
 template <class X>
-inline double as_double_exact(const X& x) noexcept {
+FLOATLAB_HOST_DEVICE double as_double_exact(const X& x) noexcept {
   if constexpr (is_cfloat_v<X>) return static_cast<double>(convert<binary64>(x));
   else return static_cast<double>(x);
 }
