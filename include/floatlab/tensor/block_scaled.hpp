@@ -232,6 +232,19 @@ struct elem_info<int_element<WL>> {
 FLOATLAB_HOST_DEVICE floatlab::detail::unpacked unpack_d(double x) noexcept {
   return floatlab::detail::unpack<floatlab::detail::binary64_format>(bit_cast<std::uint64_t>(x));
 }
+// The exact quotient x / s of two finite nonzero doubles. A power-of-two s (E8M0 and 2^s
+// scales, and any S_eff that is one) needs no division: the quotient is x with its exponent
+// lowered, the same exact value floatlab::detail::div gives (sticky false), so the rounding
+// that follows is the same. (Fast path: proven by every block_scaled test, which compares
+// with block.hpp / mx.hpp and with the GPU.)
+FLOATLAB_HOST_DEVICE floatlab::detail::exact_result exact_quotient(double x, double s) noexcept {
+  const auto ux = unpack_d(x), us = unpack_d(s);
+  if (ux.cls == floatlab::detail::value_class::finite && us.cls == floatlab::detail::value_class::finite &&
+      (us.sig & (us.sig - 1)) == 0)
+    return {floatlab::detail::value_class::finite, ux.sign != us.sign, ux.exp - us.exp - floatlab::detail::msb(us.sig),
+            ux.sig, false};
+  return floatlab::detail::div(ux, us);
+}
 // floor(log2 |v|) of a finite nonzero exact value.
 FLOATLAB_HOST_DEVICE int floor_log2(const floatlab::detail::exact_result& v) noexcept {
   return v.exp + floatlab::detail::msb(v.sig);
@@ -266,14 +279,14 @@ struct scale_ops {
     using floatlab::detail::value_class;
     if constexpr (kind == 0) {
       if (amax == 0) return 0;  // e = -127
-      const auto q = floatlab::detail::div(unpack_d(amax), unpack_d(static_cast<double>(ts)));
+      const auto q = exact_quotient(amax, static_cast<double>(ts));
       int e = floor_log2(q) - I::emax;
       e = e < -127 ? -127 : e > 127 ? 127 : e;
       return e + 127;
     } else if constexpr (kind == 1 || kind == 2) {
       if (amax == 0) return 0;
       const double den = I::max_value() * static_cast<double>(ts);  // exact: a short element max times a float
-      const auto q = floatlab::detail::div(unpack_d(amax), unpack_d(den));
+      const auto q = exact_quotient(amax, den);
       using M = typename Format::scale::mode;
       if constexpr (kind == 1) {
         const auto r = floatlab::detail::finish<e4m3_sat_format, M>(q, 0);
@@ -347,13 +360,13 @@ FLOATLAB_HOST_DEVICE std::int32_t quantize_elem(double x, double s_eff, std::uin
     using SF = typename elem_info<Elem>::sat_format;
     using EF = typename Elem::format_type;
     if (s_eff == 0 || x == 0) return static_cast<std::int32_t>(floatlab::detail::pack_zero<EF>(neg));
-    const auto q = floatlab::detail::div(unpack_d(x), unpack_d(s_eff));
+    const auto q = exact_quotient(x, s_eff);
     const auto r = floatlab::round_pack_status<SF, Mode>(q.sign, q.exp, q.sig, q.sticky, word);
     flags |= r.flags & (status::inexact | status::overflow);
     return static_cast<std::int32_t>(r.bits);
   } else {
     if (s_eff == 0 || x == 0) return 0;
-    const auto q = floatlab::detail::div(unpack_d(x), unpack_d(s_eff));
+    const auto q = exact_quotient(x, s_eff);
     const auto r = floatlab::detail::round_to_integer<Elem::bits, Mode, overflow::saturate>(q.sign, q.sig, -q.exp, q.sticky, word);
     flags |= r.flags & (status::inexact | status::overflow);
     return static_cast<std::int32_t>(r.raw);
