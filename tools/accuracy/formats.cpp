@@ -123,7 +123,12 @@ void put(scalar_format::terms& out, std::size_t c, double a, double b = 0, doubl
   out[4 * c + 3] = e;
 }
 
-template <class T>
+// UseTensor: quantize_floats through floatlab::tensor::quantize (its SIMD lanes) for the modes
+// training uses; false: the per-element loop for every mode (the same bits: tensor::quantize
+// equals convert<T> element by element with the same words, proven by tests/test_tensor_*).
+// The cfloat<E,M> grid takes the loop: 3 SIMD quantize instantiations per format were most of
+// this file's compile time.
+template <class T, bool UseTensor = true>
 class cfloat_format final : public scalar_format {
  public:
   explicit cfloat_format(std::string name) {
@@ -185,17 +190,19 @@ class cfloat_format final : public scalar_format {
       for (std::size_t i = 0; i < n; ++i) ok &= std::isfinite(x[i]);
       return ok;
     };
-    if (m.kind == mode_kind::nearest_even) {
-      floatlab::tensor::quantize<T>(v, v, fl::round::nearest_even{});
-      return finite_all();
-    }
-    if (m.kind == mode_kind::stochastic && m.bits == 16) {
-      floatlab::tensor::quantize<T>(v, v, fl::round::stochastic<16>{}, src);
-      return finite_all();
-    }
-    if (m.kind == mode_kind::stochastic && m.bits == 32) {
-      floatlab::tensor::quantize<T>(v, v, fl::round::stochastic<32>{}, src);
-      return finite_all();
+    if constexpr (UseTensor) {
+      if (m.kind == mode_kind::nearest_even) {
+        floatlab::tensor::quantize<T>(v, v, fl::round::nearest_even{});
+        return finite_all();
+      }
+      if (m.kind == mode_kind::stochastic && m.bits == 16) {
+        floatlab::tensor::quantize<T>(v, v, fl::round::stochastic<16>{}, src);
+        return finite_all();
+      }
+      if (m.kind == mode_kind::stochastic && m.bits == 32) {
+        floatlab::tensor::quantize<T>(v, v, fl::round::stochastic<32>{}, src);
+        return finite_all();
+      }
     }
     return with_mode(m, [&](auto md) {
       using Mode = decltype(md);
@@ -426,10 +433,10 @@ class mx_format final : public block_format {
 
 using maker = std::function<any_format(const std::string&)>;
 
-template <class T>
+template <class T, bool UseTensor = true>
 any_format make_cfloat(const std::string& n) {
   any_format f;
-  f.scalar = std::make_unique<cfloat_format<T>>(n);
+  f.scalar = std::make_unique<cfloat_format<T, UseTensor>>(n);
   return f;
 }
 
@@ -437,7 +444,7 @@ any_format make_cfloat(const std::string& n) {
 // a second of compile time, so the grid is what low-precision studies use; add lines for more.
 template <int E, int... Ms>
 void add_grid(std::map<std::string, maker>& t, std::integer_sequence<int, Ms...>) {
-  ((t["cfloat<" + std::to_string(E) + "," + std::to_string(Ms) + ">"] = make_cfloat<fl::cfloat<E, Ms>>), ...);
+  ((t["cfloat<" + std::to_string(E) + "," + std::to_string(Ms) + ">"] = make_cfloat<fl::cfloat<E, Ms>, false>), ...);
 }
 
 template <int WL, int... FLs>
@@ -457,6 +464,11 @@ const std::map<std::string, maker>& table() {
     auto alias = [&](std::initializer_list<const char*> names, maker m) {
       for (const char* n : names) t[n] = m;
     };
+    // The grid first: the aliases below (cfloat<5,10>, <8,7>, <8,10>) then take the tensor path.
+    add_grid<4>(t, std::integer_sequence<int, 2, 3, 4, 5, 6, 7, 8, 9, 10>{});
+    add_grid<5>(t, std::integer_sequence<int, 2, 3, 4, 5, 6, 7, 8, 9, 10>{});
+    add_grid<6>(t, std::integer_sequence<int, 2, 3, 4, 5, 6, 7, 8, 9, 10>{});
+    add_grid<8>(t, std::integer_sequence<int, 2, 3, 4, 5, 6, 7, 8, 9, 10>{});
     alias({"binary16", "fp16", "half", "cfloat<5,10>"}, make_cfloat<fl::binary16>);
     alias({"bfloat16", "bf16", "cfloat<8,7>"}, make_cfloat<fl::bfloat16>);
     alias({"tf32", "cfloat<8,10>"}, make_cfloat<fl::tf32>);
@@ -473,10 +485,6 @@ const std::map<std::string, maker>& table() {
     alias({"e2m1", "cfloat<2,1,finite>"}, make_cfloat<fl::e2m1>);
     alias({"binary16_ftz", "cfloat<5,10,ftz>"}, make_cfloat<fl::cfloat<5, 10, fl::round::nearest_even, fl::encoding::ieee_ftz>>);
     alias({"bfloat16_ftz", "cfloat<8,7,ftz>"}, make_cfloat<fl::cfloat<8, 7, fl::round::nearest_even, fl::encoding::ieee_ftz>>);
-    add_grid<4>(t, std::integer_sequence<int, 2, 3, 4, 5, 6, 7, 8, 9, 10>{});
-    add_grid<5>(t, std::integer_sequence<int, 2, 3, 4, 5, 6, 7, 8, 9, 10>{});
-    add_grid<6>(t, std::integer_sequence<int, 2, 3, 4, 5, 6, 7, 8, 9, 10>{});
-    add_grid<8>(t, std::integer_sequence<int, 2, 3, 4, 5, 6, 7, 8, 9, 10>{});
     add_fixed<8>(t, std::integer_sequence<int, 0, 4, 6, 7>{});
     add_fixed<16>(t, std::integer_sequence<int, 0, 8, 12, 14, 15>{});
     add_fixed<32>(t, std::integer_sequence<int, 16, 24, 30>{});

@@ -124,11 +124,16 @@ inline bool device_pointer(const void* p) noexcept {
 inline bool aligned(const void* p, std::size_t a) noexcept { return (reinterpret_cast<std::uintptr_t>(p) % a) == 0; }
 
 // Status of the launch just made.
-// Blocks for a grid-stride loop over `work` items: enough to fill the device a few times.
-inline unsigned grid_for(std::size_t work, unsigned threads) noexcept {
+// The number of SMs of the current device (132 when it cannot be asked).
+inline std::size_t sm_count() noexcept {
   int dev = 0, sms = 132;
   if (cudaGetDevice(&dev) == cudaSuccess) (void)cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-  const std::size_t want = (work + threads - 1) / threads, cap = static_cast<std::size_t>(sms) * 16;
+  return static_cast<std::size_t>(sms);
+}
+
+// Blocks for a grid-stride loop over `work` items: enough to fill the device a few times.
+inline unsigned grid_for(std::size_t work, unsigned threads) noexcept {
+  const std::size_t want = (work + threads - 1) / threads, cap = sm_count() * 16;
   const std::size_t b = want < cap ? want : cap;
   return static_cast<unsigned>(b ? b : 1);
 }

@@ -447,39 +447,45 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
     }
 }
 
-// The native route's kernel (binary16 or bfloat16): 128 x 128 output tile per block of 256 threads, each
-// thread 8 x 8 outputs held as 32 __half2 (rows 4ty + r and 64 + 4ty + r, column pairs
-// 4tx + 2h and 64 + 4tx + 2h), k in shared-memory tiles of 16. Per k step a thread reads its
-// eight A values (stored pre-broadcast as {a, a}) with two 16-byte loads and its eight B
-// values with two 8-byte loads, then issues 32 paired instructions: shared-memory traffic is
-// an eighth of the arithmetic. The next k tile is read from global memory into registers
-// while the current one is computed. Each output's steps still run k = 0..K-1 in order in one
-// lane of one thread: the same operations as the scalar core, so the same bits.
-inline constexpr int native_tile = 128, native_k = 16, native_pad = 4;
+// The native route's kernel (binary16 or bfloat16), 256 threads as 16 x 16, each thread RPT
+// rows x PPT column pairs of outputs held as __half2 / __nv_bfloat162 pairs; k in shared-memory
+// tiles of 16. Two configurations: <8, 4> (128 x 128 tiles: rows 4ty + r and 64 + 4ty + r,
+// column pairs 4tx + 2h and 64 + 4tx + 2h; per k step two 16-byte loads of eight
+// pre-broadcast A pairs {a, a} and two 8-byte loads of B, then 32 paired instructions) and
+// <2, 1> (32 x 32 tiles, for problems with too few large tiles to fill the GPU: the long-K,
+// small-output convolution gradients). The next k tile is read from global memory into
+// registers while the current one is computed. Each output's steps still run k = 0..K-1 in
+// order in one lane of one thread: the same operations as the scalar core, so the same bits.
+inline constexpr int native_k = 16, native_pad = 4;
 
-template <class P, class Problem, class TC>
+template <class P, class Problem, class TC, int RPT, int PPT>
 __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, gemm_ends<P> ends, std::size_t z0) {
   using SC = typename P::SC;
   using FN = typename P::FC;  // binary16 or bfloat16
   using Ops = native_ops<FN>;
   using pair = typename Ops::pair;
-  constexpr int loads = native_tile * native_k / tile_threads;  // 8 A and 8 B elements per thread
-  // A row padded by 4 pairs: the tile stores (consecutive k in consecutive threads) spread
-  // over the banks; rows stay 16-byte aligned (132 * 4 bytes).
-  __shared__ alignas(16) pair As[native_k][native_tile + native_pad];
-  __shared__ alignas(16) std::uint16_t Bs[native_k][native_tile];
+  constexpr int TM = 16 * RPT, TN = 32 * PPT;       // the block's output tile
+  constexpr int RG = RPT < 4 ? RPT : 4;             // rows read by one shared load
+  constexpr int PG = PPT < 2 ? PPT : 2;             // column pairs read by one shared load
+  constexpr int la = TM * native_k / tile_threads;  // A and B elements each thread loads per k tile
+  constexpr int lb = native_k * TN / tile_threads;
+  static_assert((RPT == 8 && PPT == 4) || (RPT == 2 && PPT == 1), "native_tile_kernel: <8, 4> or <2, 1>");
+  // A rows padded by 4 pairs: the tile stores (consecutive k in consecutive threads) spread
+  // over the banks; rows stay 16-byte aligned.
+  __shared__ alignas(16) pair As[native_k][TM + native_pad];
+  __shared__ alignas(16) std::uint16_t Bs[native_k][TN];
   const std::size_t z = z0 + blockIdx.z;
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16, tid = threadIdx.x;
-  const std::uint32_t i0 = blockIdx.y * native_tile, j0 = blockIdx.x * native_tile;
+  const std::uint32_t i0 = blockIdx.y * TM, j0 = blockIdx.x * TN;
   const std::uint32_t M = pr.M, N = pr.N, K = pr.K;
-  auto row = [&](int r) { return 4 * ty + (r < 4 ? r : 60 + r); };          // r = 0..7
-  auto col = [&](int h) { return 4 * tx + (h < 2 ? 2 * h : 60 + 2 * h); };  // pair h = 0..3
+  auto row = [&](int r) { return RG * ty + (r / RG) * (16 * RG) + r % RG; };
+  auto col = [&](int h) { return 2 * PG * tx + (h / PG) * (32 * PG) + 2 * (h % PG); };
 
-  pair acc[8][4];
+  pair acc[RPT][PPT];
 #pragma unroll
-  for (int r = 0; r < 8; ++r)
+  for (int r = 0; r < RPT; ++r)
 #pragma unroll
-    for (int h = 0; h < 4; ++h) {
+    for (int h = 0; h < PPT; ++h) {
       const std::uint32_t i = i0 + row(r);
       std::uint16_t lo = 0, hi = 0;  // +0 outside C (never stored)
       for (int d = 0; d < 2; ++d) {
@@ -490,12 +496,12 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
       acc[r][h] = Ops::make(Ops::from_bits(lo), Ops::from_bits(hi));
     }
 
-  // A element t of this thread: row tid/16 + 16t, k tid%16; B element t: k tid/128 + 2t,
-  // column tid%128 (consecutive threads read consecutive k of A, consecutive columns of B).
-  std::uint16_t ra[loads], rb[loads];
+  // A element t of this thread: row tid/16 + 16t, k tid%16; B element t: k tid/TN +
+  // (256/TN)t, column tid%TN (consecutive threads read consecutive k of A, columns of B).
+  std::uint16_t ra[la], rb[lb];
   auto fetch = [&](std::uint32_t k0) {
 #pragma unroll
-    for (int t = 0; t < loads; ++t) {
+    for (int t = 0; t < la; ++t) {
       const std::uint32_t i = i0 + tid / 16 + 16 * t, k = k0 + tid % 16;
       typename P::SA v = 0;  // +0 outside A: never used (steps stop at K, rows past M are not stored)
       if (i < M && k < K) v = pr.a_bits(z, i, k);
@@ -505,8 +511,8 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
         ra[t] = static_cast<std::uint16_t>(fd::convert_bits<FN, typename P::FA, round::nearest_even>(v, 0));
     }
 #pragma unroll
-    for (int t = 0; t < loads; ++t) {
-      const std::uint32_t j = j0 + tid % native_tile, k = k0 + tid / native_tile + 2 * t;
+    for (int t = 0; t < lb; ++t) {
+      const std::uint32_t j = j0 + tid % TN, k = k0 + tid / TN + (tile_threads / TN) * t;
       typename P::SB v = 0;
       if (j < N && k < K) v = pr.b_bits(z, k, j);
       if constexpr (std::is_same_v<typename P::FB, FN>)
@@ -516,16 +522,32 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
     }
   };
   auto step = [&](int kk) {
-    const uint4 a0 = *reinterpret_cast<const uint4*>(&As[kk][4 * ty]);
-    const uint4 a1 = *reinterpret_cast<const uint4*>(&As[kk][64 + 4 * ty]);
-    const uint2 b0 = *reinterpret_cast<const uint2*>(&Bs[kk][4 * tx]);
-    const uint2 b1 = *reinterpret_cast<const uint2*>(&Bs[kk][64 + 4 * tx]);
-    const unsigned au[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
-    const unsigned bu[4] = {b0.x, b0.y, b1.x, b1.y};
+    unsigned au[RPT], bu[PPT];
 #pragma unroll
-    for (int r = 0; r < 8; ++r)
+    for (int g = 0; g < RPT / RG; ++g) {
+      const pair* src = &As[kk][RG * ty + g * 16 * RG];
+      if constexpr (RG == 4) {
+        const uint4 v = *reinterpret_cast<const uint4*>(src);
+        au[4 * g] = v.x, au[4 * g + 1] = v.y, au[4 * g + 2] = v.z, au[4 * g + 3] = v.w;
+      } else {
+        const uint2 v = *reinterpret_cast<const uint2*>(src);
+        au[2 * g] = v.x, au[2 * g + 1] = v.y;
+      }
+    }
 #pragma unroll
-      for (int h = 0; h < 4; ++h) {
+    for (int g = 0; g < PPT / PG; ++g) {
+      const std::uint16_t* src = &Bs[kk][2 * PG * tx + g * 32 * PG];
+      if constexpr (PG == 2) {
+        const uint2 v = *reinterpret_cast<const uint2*>(src);
+        bu[2 * g] = v.x, bu[2 * g + 1] = v.y;
+      } else {
+        bu[g] = *reinterpret_cast<const unsigned*>(src);
+      }
+    }
+#pragma unroll
+    for (int r = 0; r < RPT; ++r)
+#pragma unroll
+      for (int h = 0; h < PPT; ++h) {
         pair av, bv;
         memcpy(&av, &au[r], sizeof av);
         memcpy(&bv, &bu[h], sizeof bv);
@@ -539,11 +561,12 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
   if (K > 0) fetch(0);
   for (std::uint32_t k0 = 0; k0 < K; k0 += native_k) {
 #pragma unroll
-    for (int t = 0; t < loads; ++t) {
+    for (int t = 0; t < la; ++t) {
       const typename Ops::scalar a = Ops::from_bits(ra[t]);
       As[tid % 16][tid / 16 + 16 * t] = Ops::make(a, a);
-      Bs[tid / native_tile + 2 * t][tid % native_tile] = rb[t];
     }
+#pragma unroll
+    for (int t = 0; t < lb; ++t) Bs[tid / TN + (tile_threads / TN) * t][tid % TN] = rb[t];
     __syncthreads();
     if (k0 + native_k < K) fetch(k0 + native_k);  // in flight during the steps below
     const std::uint32_t steps = K - k0 < static_cast<std::uint32_t>(native_k) ? K - k0 : native_k;
@@ -557,9 +580,9 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
   }
 
 #pragma unroll
-  for (int r = 0; r < 8; ++r)
+  for (int r = 0; r < RPT; ++r)
 #pragma unroll
-    for (int h = 0; h < 4; ++h) {
+    for (int h = 0; h < PPT; ++h) {
       const std::uint32_t i = i0 + row(r);
       const typename Ops::scalar lanes[2] = {Ops::lo(acc[r][h]), Ops::hi(acc[r][h])};
       for (int d = 0; d < 2; ++d) {
@@ -572,22 +595,36 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
     }
 }
 
-template <class P, class Problem, class TC>
-status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t problems, cudaStream_t stream) {
-  if (pr.M == 0 || pr.N == 0 || problems == 0) return {};
-  constexpr std::uint32_t tm = P::native ? native_tile : tile_m, tn = P::native ? native_tile : tile_n;
-  const dim3 grid((pr.N + tn - 1) / tn, (pr.M + tm - 1) / tm, 1);
+template <class P, class Problem, class TC, int TM, int TN, class Launch>
+status launch_grid(const Problem& pr, std::size_t problems, Launch&& launch) {
+  const dim3 grid((pr.N + TN - 1) / TN, (pr.M + TM - 1) / TM, 1);
   if (grid.y > 65535u) return status::error(status::bad_shape, "cuda: M is too large for one grid (M / tile > 65535)");
   for (std::size_t z0 = 0; z0 < problems; z0 += 65535) {
     const std::size_t nz = problems - z0 < 65535 ? problems - z0 : 65535;
-    const dim3 g(grid.x, grid.y, static_cast<unsigned>(nz));
-    if constexpr (P::native)
-      native_tile_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
-    else
-      tile_gemm_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+    launch(dim3(grid.x, grid.y, static_cast<unsigned>(nz)), z0);
     if (const status st = launch_status(); st.rejected()) return st;
   }
   return {};
+}
+
+template <class P, class Problem, class TC>
+status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t problems, cudaStream_t stream) {
+  if (pr.M == 0 || pr.N == 0 || problems == 0) return {};
+  if constexpr (P::native) {
+    // 128 x 128 tiles unless they would leave SMs idle (fewer tiles than SMs): then 32 x 32.
+    const std::size_t big = ((pr.N + 127) / 128) * ((pr.M + 127) / 128) * problems;
+    if (big >= sm_count())
+      return launch_grid<P, Problem, TC, 128, 128>(pr, problems, [&](dim3 g, std::size_t z0) {
+        native_tile_kernel<P, Problem, TC, 8, 4><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+      });
+    return launch_grid<P, Problem, TC, 32, 32>(pr, problems, [&](dim3 g, std::size_t z0) {
+      native_tile_kernel<P, Problem, TC, 2, 1><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+    });
+  } else {
+    return launch_grid<P, Problem, TC, tile_m, tile_n>(pr, problems, [&](dim3 g, std::size_t z0) {
+      tile_gemm_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+    });
+  }
 }
 
 }  // namespace detail
