@@ -525,23 +525,10 @@ FLOATLAB_MATH_HOT double expm1_fast(double z) noexcept {
   return e.v * pow2(e.k) - 1;  // e.k in [-65, 145]: exact scaling
 }
 
-// log x, x > 0 normal with at most 24 significant bits. Near 1 (|x - 1| < 1/16): t = x - 1
-// (exact, Sterbenz), s = t/(2 + t) (2 + t exact: 27 bits; the quotient u), log(1+t) = 2s(1 +
-// s^2/3 + ... + s^10/11) (|s| <= 1/31: truncation < 2^-63): s u, s^2 damped, Horner u, 2s*P u:
-// 3.1u. Elsewhere x = 2^e m, cell j, t = m r_j - 1 exact (24 + 9 bits, then Sterbenz), log(1+t)
-// by Horner of degree 8 (|t| <= 0.0118: truncation 2^-60.8, Horner 2u|t|), e ln2_hi + (-log r_j)_hi
-// by two_sum (exact), the low parts (e ln2_lo, (-log r_j)_lo, log1p t, the two_sum error; two
-// roundings of <= 0.012) added, then one rounding: |log x| >= 0.0606 there, so the absolute
-// 2^-57.3 is 0.8u relative: 1.8u. Bound 3.1u (2^-51.4).
-FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
-  if (fabs_d(x - 1.0) < 0.0625) {
-    const double t = x - 1.0;
-    const double s = t / (2.0 + t);
-    const double s2 = s * s;
-    double q = tb::inv_odd[5][0];
-    for (int i = 4; i >= 0; --i) q = q * s2 + tb::inv_odd[i][0];
-    return 2 * s * q;
-  }
+// log x + extra by the table (x > 0 normal, |extra| <= 2^-52; log_fast's branch away from 1).
+// Wide: x may have 53 bits, its scaled significand is split as in log1p_fast below.
+template <bool Wide>
+FLOATLAB_MATH_HOT double log_table_fast(double x, double extra) noexcept {
   int e = exponent_of(x);
   double m = x * pow2(-e);
   if (m >= 1.4375) {
@@ -549,7 +536,13 @@ FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
     ++e;
   }
   const int j = static_cast<int>((m - 0.6875) * 64);
-  const double t = m * tb::log_r[j] - 1.0;
+  double t;
+  if constexpr (Wide) {
+    const double mh = fast::cut(m, 29);
+    t = (mh * tb::log_r[j] - 1.0) + (m - mh) * tb::log_r[j];
+  } else {
+    t = m * tb::log_r[j] - 1.0;
+  }
   // log1p t = t - t^2/2 + ... - t^8/8, Estrin: t + t^2 (-1/2 + t/3) + t^4 (c4 + t c5 + t^2 (c6 +
   // t c7 + t^2 c8)); the t^4 part is below 2^-25 |t|: u + 1.01u relative, as Horner.
   const double t2 = t * t;
@@ -559,8 +552,31 @@ FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
   const double lp = t + t2 * (a + t2 * b);
   const double ed = static_cast<double>(e);
   const eft_result<double> h = two_sum(ed * fast::ln2_hi, tb::log_nlr[j][0]);
-  const double lo = ((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp;
+  double lo = ((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp;
+  if constexpr (Wide) lo += extra;
   return h.hi + lo;
+}
+
+// log(1 + t) = 2 atanh(s), s = t/(2 + t), |t| < 1/16: 2s (1 + s^2/3 + ... + s^10/11).
+FLOATLAB_MATH_HOT double log1p_atanh_fast(double t) noexcept {
+  const double s = t / (2.0 + t);
+  const double s2 = s * s;
+  double q = tb::inv_odd[5][0];
+  for (int i = 4; i >= 0; --i) q = q * s2 + tb::inv_odd[i][0];
+  return 2 * s * q;
+}
+
+// log x, x > 0 normal with at most 24 significant bits. Near 1 (|x - 1| < 1/16): t = x - 1
+// (exact, Sterbenz), s = t/(2 + t) (2 + t exact: 27 bits; the quotient u), log(1+t) = 2s(1 +
+// s^2/3 + ... + s^10/11) (|s| <= 1/31: truncation < 2^-63): s u, s^2 damped, Horner u, 2s*P u:
+// 3.1u. Elsewhere x = 2^e m, cell j, t = m r_j - 1 exact (24 + 9 bits, then Sterbenz), log(1+t)
+// by Horner of degree 8 (|t| <= 0.0118: truncation 2^-60.8, Horner 2u|t|), e ln2_hi + (-log r_j)_hi
+// by two_sum (exact), the low parts (e ln2_lo, (-log r_j)_lo, log1p t, the two_sum error; two
+// roundings of <= 0.012) added, then one rounding: |log x| >= 0.0606 there, so the absolute
+// 2^-57.3 is 0.8u relative: 1.8u. Bound 3.1u (2^-51.4).
+FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
+  if (fabs_d(x - 1.0) < 0.0625) return log1p_atanh_fast(x - 1.0);
+  return log_table_fast<false>(x, 0.0);
 }
 
 // tanh |x| = em/(em + 2), em = e^(2|x|) - 1 (expm1_fast, 36u where 2|x| >= 1/16, 2.1u below):
@@ -592,32 +608,9 @@ FLOATLAB_MATH_HOT fast_value logistic_fast(double x) noexcept {
 // 2^-56.3 absolute, 0.8u relative to |log A| >= 0.0606, + the last rounding u: 1.8u. Bound
 // 4.1u (2^-51); callers allow 8u.
 FLOATLAB_MATH_HOT double log1p_fast(double t) noexcept {
-  if (fabs_d(t) < 0.0625) {
-    const double s = t / (2.0 + t);
-    const double s2 = s * s;
-    double q = tb::inv_odd[5][0];
-    for (int i = 4; i >= 0; --i) q = q * s2 + tb::inv_odd[i][0];
-    return 2 * s * q;
-  }
+  if (fabs_d(t) < 0.0625) return log1p_atanh_fast(t);
   const eft_result<double> a = two_sum(1.0, t);
-  int e = exponent_of(a.hi);
-  double m = a.hi * pow2(-e);
-  if (m >= 1.4375) {
-    m *= 0.5;
-    ++e;
-  }
-  const int j = static_cast<int>((m - 0.6875) * 64);
-  const double mh = fast::cut(m, 29);
-  const double tt = (mh * tb::log_r[j] - 1.0) + (m - mh) * tb::log_r[j];
-  const double t2 = tt * tt;  // log1p(tt) as in log_fast
-  const double pa = -0.5 + tt * 0.3333333333333333;
-  const double pc = (-0.16666666666666666 + tt * 0.14285714285714285) - t2 * 0.125;
-  const double pb = (-0.25 + tt * 0.2) + t2 * pc;
-  const double lp = tt + t2 * (pa + t2 * pb);
-  const double ed = static_cast<double>(e);
-  const eft_result<double> h = two_sum(ed * fast::ln2_hi, tb::log_nlr[j][0]);
-  const double lo = (((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp) + a.lo / a.hi;
-  return h.hi + lo;
+  return log_table_fast<true>(a.hi, a.lo / a.hi);
 }
 
 // softplus(x) = log(1 + e^x), -1000 <= x <= 42. E = e^-|x| (exp_fast 2.05u; below 2^-200 for

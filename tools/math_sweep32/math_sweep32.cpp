@@ -77,11 +77,16 @@ options parse(int argc, char** argv) {
     const std::string a = argv[i];
     if (i + 1 >= argc) usage();
     const char* v = argv[++i];
-    if (a == "--threads") o.threads = static_cast<unsigned>(std::strtoul(v, nullptr, 0));
-    else if (a == "--first") o.first = std::strtoull(v, nullptr, 0);
-    else if (a == "--count") o.count = std::strtoull(v, nullptr, 0);
-    else if (a == "--stride") o.stride = std::strtoull(v, nullptr, 0);
-    else if (a == "--list-mpfr") o.list_mpfr = std::atoi(v);
+    if (a == "--threads")
+      o.threads = static_cast<unsigned>(std::strtoul(v, nullptr, 0));
+    else if (a == "--first")
+      o.first = std::strtoull(v, nullptr, 0);
+    else if (a == "--count")
+      o.count = std::strtoull(v, nullptr, 0);
+    else if (a == "--stride")
+      o.stride = std::strtoull(v, nullptr, 0);
+    else if (a == "--list-mpfr")
+      o.list_mpfr = std::atoi(v);
     else if (a == "--oracle") {
       const std::string s = v;
       if (s != "fast" && s != "mpfr") usage();
@@ -105,7 +110,8 @@ options parse(int argc, char** argv) {
   }
   if (o.threads == 0) o.threads = 1;
   if (o.stride == 0) usage();
-  const std::uint64_t avail = o.first >= (std::uint64_t{1} << 32) ? 0 : ((std::uint64_t{1} << 32) - o.first + o.stride - 1) / o.stride;
+  const std::uint64_t avail =
+      o.first >= (std::uint64_t{1} << 32) ? 0 : ((std::uint64_t{1} << 32) - o.first + o.stride - 1) / o.stride;
   if (o.count == 0 || o.count > avail) o.count = avail;
   return o;
 }
@@ -114,8 +120,8 @@ options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const options o = parse(argc, argv);
-  std::printf("math_sweep32 (MPFR %s): %u threads, patterns 0x%llx + k*%llu, k < %llu, oracle %s\n", mpfr_get_version(), o.threads,
-              static_cast<unsigned long long>(o.first), static_cast<unsigned long long>(o.stride),
+  std::printf("math_sweep32 (MPFR %s): %u threads, patterns 0x%llx + k*%llu, k < %llu, oracle %s\n", mpfr_get_version(),
+              o.threads, static_cast<unsigned long long>(o.first), static_cast<unsigned long long>(o.stride),
               static_cast<unsigned long long>(o.count), o.mpfr_only ? "MPFR only" : "glibc (margin 2^-40) + MPFR");
   bool any_mismatch = false;
   for (fn f : o.fns) {
@@ -143,7 +149,8 @@ int main(int argc, char** argv) {
             ++t.mpfr;
             if (listed < o.list_mpfr) {
               const std::lock_guard<std::mutex> g(lock);
-              if (listed++ < o.list_mpfr) std::printf("  mpfr %s x=0x%08x (%a)\n", sweep32::name(f), b, static_cast<double>(x));
+              if (listed++ < o.list_mpfr)
+                std::printf("  mpfr %s x=0x%08x (%a)\n", sweep32::name(f), b, static_cast<double>(x));
             }
           }
           if (!sweep32::same(want, got)) {
@@ -155,6 +162,7 @@ int main(int argc, char** argv) {
           }
         }
       }
+      mpfr_free_cache();  // this thread's cached constants (log 2 ...)
       const auto c = fl::math_counters();
       t.calls = c.calls;
       t.fast_misses = c.fast_misses;

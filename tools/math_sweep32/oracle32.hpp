@@ -58,7 +58,7 @@ struct boundaries {
 };
 inline boundaries midpoints(float c) {
   constexpr double two128 = 0x1p128;
-  if (std::isinf(c)) {  // the cell of +-inf: beyond the overflow threshold
+  if (std::isinf(c)) {                                 // the cell of +-inf: beyond the overflow threshold
     const double t = (0x1.fffffep127 + two128) * 0.5;  // FLT_MAX + half its ulp
     return c > 0 ? boundaries{t, INFINITY} : boundaries{-INFINITY, -t};
   }
