@@ -460,7 +460,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage ziv_kernel(const K& kernel, int eps2,
 
 struct fast_value {
   double v;
-  int k;  // f ~ v 2^k
+  int k;        // f ~ v 2^k
+  int eps = 0;  // a bound log2 computed at run time (gelu_tanh), 0: the function's eps1_log2
 };
 
 // e^x for a double |x| <= 2000: x = (64 n' + j) ln2/64 + r. Cody-Waite with C1 = ln2/64 cut
@@ -524,23 +525,10 @@ FLOATLAB_MATH_HOT double expm1_fast(double z) noexcept {
   return e.v * pow2(e.k) - 1;  // e.k in [-65, 145]: exact scaling
 }
 
-// log x, x > 0 normal with at most 24 significant bits. Near 1 (|x - 1| < 1/16): t = x - 1
-// (exact, Sterbenz), s = t/(2 + t) (2 + t exact: 27 bits; the quotient u), log(1+t) = 2s(1 +
-// s^2/3 + ... + s^10/11) (|s| <= 1/31: truncation < 2^-63): s u, s^2 damped, Horner u, 2s*P u:
-// 3.1u. Elsewhere x = 2^e m, cell j, t = m r_j - 1 exact (24 + 9 bits, then Sterbenz), log(1+t)
-// by Horner of degree 8 (|t| <= 0.0118: truncation 2^-60.8, Horner 2u|t|), e ln2_hi + (-log r_j)_hi
-// by two_sum (exact), the low parts (e ln2_lo, (-log r_j)_lo, log1p t, the two_sum error; two
-// roundings of <= 0.012) added, then one rounding: |log x| >= 0.0606 there, so the absolute
-// 2^-57.3 is 0.8u relative: 1.8u. Bound 3.1u (2^-51.4).
-FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
-  if (fabs_d(x - 1.0) < 0.0625) {
-    const double t = x - 1.0;
-    const double s = t / (2.0 + t);
-    const double s2 = s * s;
-    double q = tb::inv_odd[5][0];
-    for (int i = 4; i >= 0; --i) q = q * s2 + tb::inv_odd[i][0];
-    return 2 * s * q;
-  }
+// log x + extra by the table (x > 0 normal, |extra| <= 2^-52; log_fast's branch away from 1).
+// Wide: x may have 53 bits, its scaled significand is split as in log1p_fast below.
+template <bool Wide>
+FLOATLAB_MATH_HOT double log_table_fast(double x, double extra) noexcept {
   int e = exponent_of(x);
   double m = x * pow2(-e);
   if (m >= 1.4375) {
@@ -548,7 +536,13 @@ FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
     ++e;
   }
   const int j = static_cast<int>((m - 0.6875) * 64);
-  const double t = m * tb::log_r[j] - 1.0;
+  double t;
+  if constexpr (Wide) {
+    const double mh = fast::cut(m, 29);
+    t = (mh * tb::log_r[j] - 1.0) + (m - mh) * tb::log_r[j];
+  } else {
+    t = m * tb::log_r[j] - 1.0;
+  }
   // log1p t = t - t^2/2 + ... - t^8/8, Estrin: t + t^2 (-1/2 + t/3) + t^4 (c4 + t c5 + t^2 (c6 +
   // t c7 + t^2 c8)); the t^4 part is below 2^-25 |t|: u + 1.01u relative, as Horner.
   const double t2 = t * t;
@@ -558,8 +552,31 @@ FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
   const double lp = t + t2 * (a + t2 * b);
   const double ed = static_cast<double>(e);
   const eft_result<double> h = two_sum(ed * fast::ln2_hi, tb::log_nlr[j][0]);
-  const double lo = ((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp;
+  double lo = ((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp;
+  if constexpr (Wide) lo += extra;
   return h.hi + lo;
+}
+
+// log(1 + t) = 2 atanh(s), s = t/(2 + t), |t| < 1/16: 2s (1 + s^2/3 + ... + s^10/11).
+FLOATLAB_MATH_HOT double log1p_atanh_fast(double t) noexcept {
+  const double s = t / (2.0 + t);
+  const double s2 = s * s;
+  double q = tb::inv_odd[5][0];
+  for (int i = 4; i >= 0; --i) q = q * s2 + tb::inv_odd[i][0];
+  return 2 * s * q;
+}
+
+// log x, x > 0 normal with at most 24 significant bits. Near 1 (|x - 1| < 1/16): t = x - 1
+// (exact, Sterbenz), s = t/(2 + t) (2 + t exact: 27 bits; the quotient u), log(1+t) = 2s(1 +
+// s^2/3 + ... + s^10/11) (|s| <= 1/31: truncation < 2^-63): s u, s^2 damped, Horner u, 2s*P u:
+// 3.1u. Elsewhere x = 2^e m, cell j, t = m r_j - 1 exact (24 + 9 bits, then Sterbenz), log(1+t)
+// by Horner of degree 8 (|t| <= 0.0118: truncation 2^-60.8, Horner 2u|t|), e ln2_hi + (-log r_j)_hi
+// by two_sum (exact), the low parts (e ln2_lo, (-log r_j)_lo, log1p t, the two_sum error; two
+// roundings of <= 0.012) added, then one rounding: |log x| >= 0.0606 there, so the absolute
+// 2^-57.3 is 0.8u relative: 1.8u. Bound 3.1u (2^-51.4).
+FLOATLAB_MATH_HOT double log_fast(double x) noexcept {
+  if (fabs_d(x - 1.0) < 0.0625) return log1p_atanh_fast(x - 1.0);
+  return log_table_fast<false>(x, 0.0);
 }
 
 // tanh |x| = em/(em + 2), em = e^(2|x|) - 1 (expm1_fast, 36u where 2|x| >= 1/16, 2.1u below):
@@ -576,6 +593,79 @@ FLOATLAB_MATH_HOT fast_value logistic_fast(double x) noexcept {
   const double d = e.k < -200 ? 1.0 : 1.0 + e.v * pow2(e.k);
   if (x >= 0) return {1.0 / d, 0};
   return {e.v / d, e.k};
+}
+
+// log(1 + t) for any double t > -1, t != 0 (session 4: log1p, softplus). |t| < 1/16: s =
+// t/(2 + t) (2 + t rounded: u, the quotient u: s off by 2.01u relative, which 2 atanh(s)
+// passes on unchanged to first order), 2s(1 + s^2/3 + ... + s^10/11) as in log_fast (s^2
+// damped by s^2/3 <= 2^-11.5, Horner u, 2s * q u, truncation < 2^-63): 4.1u. Otherwise 1 + t
+// = A + B exactly (two_sum; A = RN(1 + t) <= 15/16 or >= 17/16, so |log A| >= 0.0606, and
+// |B| <= u A) and log(1 + t) = log A + B/A (the next term (B/A)^2/2 < u^2). log A as in
+// log_fast's table branch, but A has up to 53 bits: its scaled significand m = mh + ml with mh
+// its top 24 bits, so mh r_j - 1 is exact (33 bits, then Sterbenz) and t' = (mh r_j - 1) +
+// ml r_j is off by u |t'| + 2^-76 (<= 2^-59.3 absolute, |t'| <= 0.0118); B/A joins the low
+// sum (one more rounding of a sum below 0.03: 2^-58). With log_fast's 2^-57.3 that is <=
+// 2^-56.3 absolute, 0.8u relative to |log A| >= 0.0606, + the last rounding u: 1.8u. Bound
+// 4.1u (2^-51); callers allow 8u.
+FLOATLAB_MATH_HOT double log1p_fast(double t) noexcept {
+  if (fabs_d(t) < 0.0625) return log1p_atanh_fast(t);
+  const eft_result<double> a = two_sum(1.0, t);
+  return log_table_fast<true>(a.hi, a.lo / a.hi);
+}
+
+// softplus(x) = log(1 + e^x), -1000 <= x <= 42. E = e^-|x| (exp_fast 2.05u; below 2^-200 for
+// x <= 0: E itself, relative 2^-200). log1p(E (1 + d)) = log1p(E) + E d/(1 + E) and log1p(E)
+// >= E/(1 + E): E's error passes on at most as d. x <= 0: log1p_fast(E): 2.05u + 4.1u;
+// x > 0: x + log1p(E), a positive sum: 6.2u + u. Bound 7.2u (2^-50.15).
+FLOATLAB_MATH_HOT fast_value softplus_fast(double x) noexcept {
+  const fast_value e = exp_fast(x > 0 ? -x : x);
+  if (e.k < -200) return e;  // only for x <= 0
+  const double l = log1p_fast(e.v * pow2(e.k));
+  return {x > 0 ? x + l : l, 0};
+}
+
+// logistic'(x) = E/(1 + E)^2, E = e^-|x| (2.05u), 1 + E: u + 2.05u E/(1 + E) <= 2.03u (E <= 1),
+// squared 5.06u, the quotient u: 8.1u (2^-49.98); 1 + E = 1 when E < 2^-200 (relative 2^-200).
+// tanh'(x) = 4E/(1 + E)^2 with E = e^-2|x|: the same.
+FLOATLAB_MATH_HOT fast_value bell_fast(double ax) noexcept {
+  const fast_value e = exp_fast(-ax);
+  const double d = e.k < -200 ? 1.0 : 1.0 + e.v * pow2(e.k);
+  return {e.v / (d * d), e.k};
+}
+
+// gelu_tanh(x) = x/(1 + e^-2u), 2u = 2 sqrt(2/pi)(x + c x^3), |x| <= 20 (x <= 7.5 above 0).
+// 2u in double: x^2 exact (x has <= 24 bits), x^3 u, c (RN) u, c x^3 u, + x u (same signs),
+// the constant 2 sqrt(2/pi) (RN) u, the product u: 6u relative, so e^-2u (exp_fast, 2.05u)
+// is off by 2.05u + 6u |2u| =: eE. x >= 0: x/(1 + E): 1 + E u + eE, the quotient u: 2u + eE;
+// x < 0: E x/(1 + E): 3u + 2 eE. Bound (7.1 + 12 |2u|) u, taken at run time like pow's.
+FLOATLAB_MATH_HOT fast_value gelu_tanh_fast(double x) noexcept {
+  const double x3 = x * x * x;
+  const double u2 = (x + tb::gelu_tanh_c[0] * x3) * (2 * tb::sqrt_2_over_pi[0]);
+  const fast_value e = exp_fast(x >= 0 ? -u2 : u2);
+  const double a = fabs_d(u2) * (1 + 0x1p-40);
+  const int eps = exponent_of(7.1 + 12 * a) + 1 - 53;
+  const double d = e.k < -200 ? 1.0 : 1.0 + e.v * pow2(e.k);
+  if (x >= 0) return {x / d, 0, eps};
+  return {e.v * x / d, e.k, eps};
+}
+
+// erf z for a double 0 <= z < 6.4 (session 4): j = RN(8z), c = j/8, h = z - c (exact: Sterbenz
+// for j >= 1, h = z for j = 0; |h| <= 1/16), erf z = erf(c) + h (d_1 + h (d_2 + ... + h d_K))
+// with the generator's table (detail/math_tables.hpp: RN erf(c), RN d_k, K = 11, truncation
+// <= 2^-59.1 absolute, 2^-61.1 relative for j = 0). j >= 1: erf z >= erf(1/16) > 0.07 and
+// erf(c) <= 2 erf(c - 1/16); the table value RN erf(c): u relative to erf z; the polynomial:
+// coefficients u/2 and Horner gamma_22 = 22u (Higham, "Accuracy and Stability", 5.1) times
+// S_j = sum |d_k| 16^-k <= 0.995 erf(c - 1/16) (generator: erf_taylor_ratio): 22.4u; the
+// truncation 0.2u, the last sum u: 24.6u (2^-48.4). j = 0: the odd series, each Horner step
+// damped by h^2 |d_(k+2)/d_k| <= 2^-9.4: d_1 u/2, the last sum u, the product u: 2.7u.
+FLOATLAB_MATH_HOT double erf_fast(double z) noexcept {
+  const double jd = nearest_int(z * 8);
+  const auto j = static_cast<int>(jd);
+  const double h = z - jd * 0.125;
+  const double* row = tb::erf_taylor[j];
+  double q = row[tb::erf_degree];
+  for (int k = tb::erf_degree - 1; k >= 1; --k) q = q * h + row[k];
+  return row[0] + q * h;
 }
 
 // The rounding test of the double step. v has the 53-bit significand m and |f - v 2^k| <=
@@ -630,7 +720,8 @@ template <class Fmt, class Mode, class Fn>
 FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexcept {
   if constexpr (has_fast_step<Fn>::value && Fmt::precision + stochastic_bits_v<Mode> + 1 <= 50) {
     typename Fmt::storage out{};
-    if (fast_round<Fmt, Mode>(Fn::eval1(x), Fn::eps1_log2, w, out)) {
+    const fast_value r = Fn::eval1(x);
+    if (fast_round<Fmt, Mode>(r, r.eps != 0 ? r.eps : Fn::eps1_log2, w, out)) {
       FLOATLAB_MATH_COUNT(calls);
       return out;
     }
@@ -756,6 +847,8 @@ struct fn_log2 {
 
 struct fn_log1p {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 190u^2 (log1p_core), 1+x exact
+  static constexpr int eps1_log2 = -50;                    // 4.1u (log1p_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log1p_fast(x), 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     if (fabs_d(x) < 0.0625) return {log1p_small<N>(X<N>(x)), 0};
@@ -797,6 +890,11 @@ struct fn_tanh {
 
 struct fn_erf {
   static constexpr int eps2_log2 = -93, eps3_log2 = -145;  // erf_core
+  static constexpr int eps1_log2 = -48;                    // 24.6u (erf_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
+    const double y = erf_fast(fabs_d(x));  // |x| < 6.4 here
+    return {x < 0 ? -y : y, 0};
+  }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     const double z = fabs_d(x);
@@ -883,6 +981,8 @@ struct fn_silu {
 // 5u^2, + 3u^2); x <= 0: log1p(e^x) (e^x < 2^-200: e^x itself, relative error 2^-200).
 struct fn_softplus {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;
+  static constexpr int eps1_log2 = -50;  // 7.2u (softplus_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return softplus_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     const scaled<N> e = exp_core<N>(X<N>(x > 0 ? -x : x));
@@ -908,6 +1008,8 @@ struct fn_softplus {
 // 2^-92.6; N = 3: 2^-143.
 struct fn_gelu_tanh {
   static constexpr int eps2_log2 = -92, eps3_log2 = -143;
+  static constexpr int eps1_log2 = -40;  // the largest run-time bound (|2u| <= 603: 7243u)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return gelu_tanh_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     const X<N> x3 = exact_product<N>(x, x) * x;
@@ -936,6 +1038,21 @@ struct fn_gelu_tanh {
 // for |z| >= 2 (2^-93.4; N = 3: 2^-146).
 struct fn_gelu {
   static constexpr int eps2_log2 = -92, eps3_log2 = -139;
+  // The double step: z = RN(|x| RN(1/sqrt2)) (1.5u relative; z erf'(z) <= erf(z), so erf's
+  // absolute error stays <= (24.6 + 1.5)u erf(z)). x >= 0: x/2 (1 + erf z), a positive sum and a
+  // product: 28.1u (2^-47). x < 0: x/2 erfc(z), erfc z = w = 1 - erf_fast(z) (Sterbenz when
+  // erf >= 1/2, else one rounding): (26.1 (1 - w)/w + 1)u relative, the product u: bound
+  // (2 + 26.2/w) u at run time, used while w >= 2^-20 (z <= 3.4); below, no double step.
+  static constexpr int eps1_log2 = -27;  // the largest run-time bound (w >= 2^-20)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
+    const double ax = fabs_d(x);
+    if (ax >= 9) return {0.0, 0};  // z >= 6.36: not here (the rounding test fails on 0)
+    const double e = erf_fast(ax * tb::inv_sqrt2[0]);
+    if (x >= 0) return {0.5 * x * (1 + e), 0, -47};
+    const double w = 1 - e;
+    if (!(w >= 0x1p-20)) return {0.0, 0};
+    return {0.5 * x * w, 0, exponent_of((2 + 26.2 / w) * (1 + 0x1p-20)) + 1 - 53};
+  }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     const double ax = fabs_d(x);
@@ -982,6 +1099,8 @@ FLOATLAB_HOST_DEVICE scaled<N> bell_core(double ax) noexcept {
 
 struct fn_logistic_grad {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;
+  static constexpr int eps1_log2 = -49;  // 8.1u (bell_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return bell_fast(fabs_d(x)); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return bell_core<N>(fabs_d(x)); }
   template <class Fmt, class Mode>
@@ -997,6 +1116,11 @@ struct fn_logistic_grad {
 
 struct fn_tanh_grad {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;
+  static constexpr int eps1_log2 = -49;  // 8.1u (bell_fast)
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
+    const fast_value b = bell_fast(2 * fabs_d(x));
+    return {b.v, b.k + 2};
+  }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     const scaled<N> b = bell_core<N>(2 * fabs_d(x));

@@ -209,7 +209,11 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //   F16C          detail/float_path.hpp nearest_even     binary16, opt-in with         float path's
 //                                                        -DFLOATLAB_USE_F16C           conversions
 //   math double   math.hpp fast_round   every mode with  p + R + 1 <= 50; the encoder    exp exp2 expm1 log
-//                                       p + R + 1 <= 50  (double path's) for E <= 9       log2 tanh logistic silu
+//                                       p + R + 1 <= 50  (double path's) for E <= 9       log2 log1p tanh erf
+//                                                                                         logistic silu softplus
+//                                                                                         gelu gelu_tanh sin cos
+//                                                                                         pow logistic_grad
+//                                                                                         tanh_grad
 //   Newton sqrt   detail/float_path.hpp every determin-  p <= 11, E <= 9 (ahead of    sqrt
 //                                       istic mode       the float and double paths)
 //   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;
@@ -236,9 +240,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //     at E = 8), vectorized array loops; [full]: all 2^32 pairs of binary16 and bfloat16.
 //   test_random_mpfr: 15 larger formats vs MPFR, every mode; test_hardware_agreement:
 //     binary16/bfloat16/binary32/binary64 vs the hardware in the four IEEE modes.
-//   math double: test_math (every input of binary16, bfloat16, cfloat<6,9> and the 8-bit
-//     formats, 9 modes, vs MPFR; binary32 random + hard), test_math_trig "fast step" (the
-//     double kernels' bounds vs MPFR, the test's miss rate).
+//   math double: test_math (every input of binary16, bfloat16, cfloat<6,9> ([full]; CI: every
+//     7th + the edge binades) and the 8-bit formats, 9 modes, vs MPFR; binary32 random + hard),
+//     test_math_trig (sin cos pow; "fast step": the double kernels' bounds vs MPFR, the test's
+//     miss rate), tools/math_sweep32 (every binary32 input of exp log tanh logistic).
 //   test_fast_paths_ops (and _v3): Newton sqrt: its 2^-30 bound on every significand of up
 //     to 11 bits, then every pattern of 16 formats of its domain in every deterministic mode
 //     (one call and vectorized loops); fma: every (a, b) pair of e4m3, e5m2, cfloat<3,4>,

@@ -15,6 +15,7 @@
 #include <cstdint>  // before mpfr.h: enables mpfr_get_uj
 #include <cstdio>
 #include <cmath>
+#include <cstdlib>
 #include <initializer_list>
 #include <mpfr.h>
 
@@ -224,6 +225,108 @@ int main() {
     mpfr_clears(v, f, (mpfr_ptr)nullptr);
   }
   std::printf("};\n");
+
+  // ---- erf / erfc double step (session 4): erf(c + h) = erf(c) + sum_(k>=1) d_k h^k around
+  // c = j/8, j = 0..51, |h| <= 1/16, with d_k = 2/sqrt(pi) e^-c^2 (-1)^(k-1) H_(k-1)(c)/k!
+  // (the derivatives of erf: d^n/dz^n e^-z^2 = (-1)^n H_n(z) e^-z^2, Hermite polynomials by
+  // H_(n+1) = 2c H_n - 2n H_(n-1), exact at 1000 bits for these n). The tail beyond the
+  // printed degree K is summed term by term up to k = 160 (rounded up) and bounded beyond
+  // that by Cramer's inequality |H_n(c)| e^(-c^2/2) <= 1.0865 sqrt(2^n n!) (Abramowitz-Stegun
+  // 22.14.17): those terms are below 2^-500. K is the least degree whose tail is <= 2^-58
+  // absolute for j >= 1 (erf(z) >= erf(1/16) > 0.07 there) and <= 2^-60 |erf(h)| for j = 0.
+  {
+    constexpr int J = 52, KMAX = 160;
+    static mpfr_t d[J][KMAX + 1];
+    mpfr_t cj, hm, hk, hk1, e, f, t;
+    mpfr_inits2(P, cj, hm, hk, hk1, e, f, t, (mpfr_ptr)nullptr);
+    double worst_tail[KMAX + 1];
+    for (int K = 0; K <= KMAX; ++K) worst_tail[K] = 0;
+    for (int j = 0; j < J; ++j) {
+      mpfr_set_ui(cj, j, MPFR_RNDN);
+      mpfr_div_ui(cj, cj, 8, MPFR_RNDN);  // exact
+      mpfr_sqr(e, cj, MPFR_RNDN);
+      mpfr_neg(e, e, MPFR_RNDN);
+      mpfr_exp(e, e, MPFR_RNDN);
+      mpfr_const_pi(t, MPFR_RNDN);
+      mpfr_sqrt(t, t, MPFR_RNDN);
+      mpfr_ui_div(t, 2, t, MPFR_RNDN);
+      mpfr_mul(e, e, t, MPFR_RNDN);  // 2/sqrt(pi) e^-c^2
+      mpfr_set_ui(hm, 0, MPFR_RNDN);  // H_(n-1)
+      mpfr_set_ui(hk, 1, MPFR_RNDN);  // H_n, n = k - 1
+      mpfr_set_ui(f, 1, MPFR_RNDN);   // k!
+      for (int k = 1; k <= KMAX; ++k) {
+        mpfr_mul_ui(f, f, k, MPFR_RNDN);
+        mpfr_init2(d[j][k], P);
+        mpfr_mul(d[j][k], e, hk, MPFR_RNDN);
+        mpfr_div(d[j][k], d[j][k], f, MPFR_RNDN);
+        if ((k - 1) % 2) mpfr_neg(d[j][k], d[j][k], MPFR_RNDN);
+        const int n = k - 1;  // H_(n+1) = 2c H_n - 2n H_(n-1)
+        mpfr_mul(hk1, hk, cj, MPFR_RNDN);
+        mpfr_mul_2ui(hk1, hk1, 1, MPFR_RNDN);
+        mpfr_mul_ui(t, hm, 2 * n, MPFR_RNDN);
+        mpfr_sub(hk1, hk1, t, MPFR_RNDN);
+        mpfr_set(hm, hk, MPFR_RNDN);
+        mpfr_set(hk, hk1, MPFR_RNDN);
+      }
+      // tail(K) = sum_(k > K) |d_k| 16^-k, relative to |h| erf'(0) (1 - 1/768) for j = 0
+      mpfr_set_ui(t, 0, MPFR_RNDU);
+      for (int k = KMAX; k >= 1; --k) {
+        const double tail = mpfr_get_d(t, MPFR_RNDU);
+        worst_tail[k] = tail > worst_tail[k] ? tail : worst_tail[k];  // tail beyond degree k
+        (void)worst_tail;
+        mpfr_abs(hk1, d[j][k], MPFR_RNDU);
+        mpfr_div_2ui(hk1, hk1, 4 * k, MPFR_RNDU);
+        if (j == 0) {
+          mpfr_mul_ui(hk1, hk1, 16 * 768, MPFR_RNDU);  // / (1/16) / (1 - 1/768) / erf'(0), erf'(0) > 1.128
+          mpfr_div_ui(hk1, hk1, 767, MPFR_RNDU);
+          mpfr_div_d(hk1, hk1, 1.128, MPFR_RNDU);
+          mpfr_mul_2ui(hk1, hk1, 2, MPFR_RNDU);  // j = 0 needs 2^-60 relative: scale to the 2^-58 test
+        }
+        mpfr_add(t, t, hk1, MPFR_RNDU);
+      }
+    }
+    int K = 1;
+    while (worst_tail[K] > std::ldexp(1.0, -58)) ++K;
+    if (std::getenv("GEN_MATH_ERF_TAILS"))
+      for (int k = 6; k <= 16; ++k) std::fprintf(stderr, "erf tail beyond degree %d: 2^%.1f\n", k, std::log2(worst_tail[k]));
+    std::printf("\n// erf(c + h) = erf(c) + sum_(k=1..%d) d_k h^k, c = j/8 (j = 0..51), |h| <= 1/16: rows\n", K);
+    std::printf("// {RN erf(c), RN d_1, ..., RN d_%d}; d_k = 2/sqrt(pi) e^-c^2 (-1)^(k-1) H_(k-1)(c)/k!.\n", K);
+    std::printf("// Truncation (generator): <= 2^%.1f absolute for j >= 1, <= 2^%.1f relative for j = 0.\n",
+                std::ceil(std::log2(worst_tail[K]) * 10) / 10, std::ceil(std::log2(worst_tail[K]) * 10) / 10 - 2);
+    std::printf("inline constexpr int erf_degree = %d;\n", K);
+    std::printf("FLOATLAB_MATH_TABLE double erf_taylor[%d][%d] = {\n", J, K + 1);
+    for (int j = 0; j < J; ++j) {
+      mpfr_set_ui(cj, j, MPFR_RNDN);
+      mpfr_div_ui(cj, cj, 8, MPFR_RNDN);
+      mpfr_erf(t, cj, MPFR_RNDN);
+      std::printf("    {%a", mpfr_get_d(t, MPFR_RNDN));
+      for (int k = 1; k <= K; ++k) std::printf(", %a", mpfr_get_d(d[j][k], MPFR_RNDN));
+      std::printf("},\n");
+    }
+    std::printf("};\n");
+    // For the error bound of math.hpp: the largest S_j = sum_(k<=K) |d_k| 16^-k over
+    // erf(c - 1/16), j >= 1 (rounded up).
+    double r_erf = 0;
+    for (int j = 1; j < J; ++j) {
+      mpfr_set_ui(t, 0, MPFR_RNDU);
+      for (int k = 1; k <= K; ++k) {
+        mpfr_abs(hk1, d[j][k], MPFR_RNDU);
+        mpfr_div_2ui(hk1, hk1, 4 * k, MPFR_RNDU);
+        mpfr_add(t, t, hk1, MPFR_RNDU);
+      }
+      mpfr_set_si(cj, 2 * j - 1, MPFR_RNDN);
+      mpfr_div_ui(cj, cj, 16, MPFR_RNDN);  // c - 1/16, exact
+      mpfr_erf(f, cj, MPFR_RNDD);
+      mpfr_div(hk, t, f, MPFR_RNDU);
+      const double p = mpfr_get_d(hk, MPFR_RNDU);
+      r_erf = p > r_erf ? p : r_erf;
+    }
+    std::printf("inline constexpr double erf_taylor_ratio = %.3f;  // max_j S_j / erf(c - 1/16), j >= 1\n",
+                std::ceil(r_erf * 1000) / 1000);
+    for (int j = 0; j < J; ++j)
+      for (int k = 1; k <= KMAX; ++k) mpfr_clear(d[j][k]);
+    mpfr_clears(cj, hm, hk, hk1, e, f, t, (mpfr_ptr)nullptr);
+  }
 
   // ---- proved truncation bounds ----
   std::printf("\n// Truncation bounds proved by the generator (MPFR, rounded up), log2 of the bound:\n");
