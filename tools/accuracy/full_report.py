@@ -135,8 +135,9 @@ def plot_accuracy(out, runs, net, schemes, seeds, prefix):
     # The low end: the FP4 schemes can sit far below the others; the range starts 2 points
     # under the lowest mean after the first epoch.
     png = "%s_%s_accuracy.png" % (prefix, net)
-    plots = ", \\\n     ".join("'%s' index %d using 1:2:3:4 with yerrorlines lw 1.5 pt %d title '%s'" % (dat, i, i % 13 + 1, sc)
-                               for i, sc in enumerate(schemes))
+    # 8 colours: the second eight schemes dashed
+    plots = ", \\\n     ".join("'%s' index %d using 1:2:3:4 with yerrorlines lw 1.5 lc %d dt %d pt %d title '%s'"
+                               % (dat, i, i % 8 + 1, i // 8 + 1, i % 13 + 1, sc) for i, sc in enumerate(schemes))
     script = ("set terminal pngcairo size 1100,700 noenhanced font ',10'\nset output '%s'\nset grid\nset key outside right\n"
               "set xlabel 'epoch'\nset ylabel 'test accuracy (%%), mean over %d seeds; bars: min..max'\n"
               "set title 'Fashion-MNIST %s, full data set: test accuracy per scheme'\nplot %s\n" % (png, len(seeds), net, plots))
@@ -205,12 +206,12 @@ def main():
         md.append("")
         md += table(runs, net, epoch, schemes, seeds)
         md.append("")
-        longer = sorted({k[1] for k in keys if last[k] > epoch})
-        if len(longer) > 1 or (longer and longer != ["fp32"]):
-            e2 = min(last[k] for k in keys if k[1] in longer)
+        longer = [k for k in keys if last[k] > epoch]
+        if {k[1] for k in longer} - {"fp32"}:
+            e2 = min(last[k] for k in longer)
             md.append("Runs that went on to epoch %d:" % e2)
             md.append("")
-            md += table(runs, net, e2, order(longer), seeds)
+            md += table(runs, net, e2, order({k[1] for k in longer}), seeds)
             md.append("")
         # FP32's best and last, for the anchors
         fp = [k for k in keys if k[1] == "fp32"]
@@ -243,6 +244,19 @@ def main():
         md.append("")
         md.append("Training time of the %s runs: %.0f CPU-seconds in all (the runs' own per-epoch seconds)." % (net, secs))
         md.append("")
+    # What the device script's runs.txt files say did not finish (planned runs without a CSV
+    # appear only there).
+    unfinished = []
+    for top in a.results:
+        for root, _dirs, files in os.walk(top):
+            if "runs.txt" in files:
+                with open(os.path.join(root, "runs.txt")) as f:
+                    for line in f:
+                        w = line.split()
+                        if len(w) >= 5 and w[4] != "done":
+                            unfinished.append("%s %s seed %s (%s epochs planned): %s" % (w[0], w[1], w[2], w[3], w[4]))
+    if unfinished:
+        md += ["## Runs that did not finish", ""] + ["- " + u for u in sorted(unfinished)] + [""]
     for n in notes:
         md.append("note: " + n)
     with open(os.path.join(a.out, "report.md"), "w") as f:
