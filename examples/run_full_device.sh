@@ -15,7 +15,7 @@
 #   SHARDS        number of shards [2]        PLAN_CORES  cores the plan packs for [16]
 #   TIME_LIMIT    seconds from the script's start after which runs are stopped [500]
 #   EPOCHS_MLP [20], EPOCHS_MLP_LONG [45] (fp32 and muppet: MuPPET's later switches),
-#   EPOCHS_CNN [8], SEEDS ["1 2 3"], SCHEMES [the 12], TRAIN_SUBSET / TEST_SUBSET [0 = all]
+#   EPOCHS_CNN [6] (SHARDS=3: 10), SEEDS ["1 2 3"], SCHEMES [the 12], TRAIN_SUBSET / TEST_SUBSET [0 = all]
 #   PREBUILT      folder with floatlab-accuracy-train-v4 / -v3 (x86-64-v4 / -v3 builds made by
 #                 examples/build_device_train.sh) [.dev/bin]; used when it runs here, else
 #   BUILD         build folder for g++ [build-device] (kept: a warm machine reuses it)
@@ -36,7 +36,7 @@ plan_cores="${PLAN_CORES:-16}"
 time_limit="${TIME_LIMIT:-500}"
 e_mlp="${EPOCHS_MLP:-20}"
 e_mlp_long="${EPOCHS_MLP_LONG:-45}"
-e_cnn="${EPOCHS_CNN:-8}"
+e_cnn="${EPOCHS_CNN:-6}"
 seeds="${SEEDS:-1 2 3}"
 schemes="${SCHEMES:-fp32 bf16 fp16 fp8 bfp8 bfp12 bfp14 bfp16 muppet schedule mxfp4 nvfp4}"
 data="${DATA:-$src/.dev/fashion-mnist}"
