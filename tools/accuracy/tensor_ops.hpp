@@ -18,9 +18,11 @@
 //   backend::fast (default): the same results from float (fp32) or double (exact) arithmetic,
 //     k in order; a fast path, bit-identical to backend::tensor:
 //     - fp32: float arithmetic with -ffp-contract=off (tools/accuracy/CMakeLists.txt) IS
-//       binary32 nearest-even per product and per sum. A zero multiplier (ReLU zeros) is
-//       skipped only when the other matrix is finite: then its product is +-0 and acc + (+-0)
-//       = acc (acc starts at +0 and a nearest-even sum is -0 only if both addends are).
+//       binary32 nearest-even per product and per sum; the vector kernel (gemm_vec) does
+//       these operations lane by lane, one lane per element of C. The scalar form skips a
+//       zero multiplier (ReLU zeros) only when the other matrix is finite: then its product
+//       is +-0 and acc + (+-0) = acc (acc starts at +0 and a nearest-even sum is -0 only if
+//       both addends are); the vector kernel computes those products (same result).
 //     - exact: taken only when a check of the operands proves every partial sum exact in
 //       double (all products are multiples of 2^(lsb_A + lsb_B) below 2^(top_A + top_B), so
 //       K of them need top - lsb + log2 K + 1 <= 53 bits: true for block fixed point up to 16
