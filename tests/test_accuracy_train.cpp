@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -318,5 +319,50 @@ TEST_CASE("training GEMMs: the FP32 kernel equals a plain k-ordered loop; the ex
         acc += static_cast<long long>(std::ldexp(X[i * K2 + k], 20)) * static_cast<long long>(std::ldexp(W[k * N + j], 9));
       const float ref = static_cast<float>(std::ldexp(static_cast<double>(acc), -29));  // |acc| < 2^53: exact double
       CHECK(D[i * N + j] == ref);
+    }
+}
+
+TEST_CASE("the first layer's skipped input gradient changes no weight gradient (MLP and CNN, FP32 and bfp8)", "[accuracy]") {
+  // network::backward leaves the gradient of the input images uncomputed (input_gradient =
+  // false): every parameter gradient must be the same bits as with it computed.
+  std::mt19937_64 g(12);
+  std::normal_distribution<float> nd(0, 1);
+  std::string err;
+  std::vector<std::unique_ptr<any_format>> storage;
+  storage.push_back(std::make_unique<any_format>(make_format("bfp8", err)));
+  nn::precision bfp;
+  mode_spec sr;
+  REQUIRE(parse_mode("stochastic<16>", sr, err));
+  bfp.w = bfp.a = bfp.e = bfp.g = nn::role{storage.back().get(), sr};
+  bfp.gemm = nn::gemm_kind::exact;
+  for (int model = 0; model < 2; ++model)
+    for (int prec = 0; prec < 2; ++prec) {
+      const nn::precision p = prec ? bfp : nn::precision{};
+      const std::size_t B = 5, in = model ? 64 : 20;
+      std::vector<float> x(B * in);
+      std::vector<std::uint8_t> y(B);
+      for (auto& v : x) v = std::max(0.0f, nd(g));
+      for (auto& v : y) v = static_cast<std::uint8_t>(g() % 10);
+      std::vector<std::vector<float>> grads[2];
+      for (int with = 0; with < 2; ++with) {
+        auto net = model ? nn::network<float>::cnn(8, 2, 3, 7) : nn::network<float>::mlp(in, {16}, 7);
+        net.input_gradient = with == 1;
+        nn::context ctx;
+        std::vector<float> dl;
+        const auto& logits = net.forward(x.data(), B, p, ctx);
+        nn::softmax_xent(logits, y.data(), B, 10, dl, 1.0, nullptr);
+        net.backward(dl, B, p, ctx);
+        for (auto* q : net.params()) grads[with].push_back(q->grad);
+        if (with) CHECK(net.grad_a.size() == B * in);  // the input gradient was computed
+      }
+      INFO("model " << (model ? "cnn" : "mlp") << " precision " << (prec ? "bfp8" : "fp32"));
+      REQUIRE(grads[0].size() == grads[1].size());
+      double norm = 0;
+      for (std::size_t t = 0; t < grads[0].size(); ++t) {
+        REQUIRE(grads[0][t].size() == grads[1][t].size());
+        CHECK(std::memcmp(grads[0][t].data(), grads[1][t].data(), grads[0][t].size() * sizeof(float)) == 0);
+        for (float v : grads[0][t]) norm += std::fabs(v);
+      }
+      CHECK(norm > 0);
     }
 }

@@ -1,13 +1,38 @@
 // tools/accuracy/data.cpp
 #include "data.hpp"
 
+#ifndef FLACC_NO_ZLIB
 #include <zlib.h>
+#endif
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace flacc {
 namespace {
 
+#ifdef FLACC_NO_ZLIB
+// Built without zlib (FLACC_NO_ZLIB: the train-only build of examples/run_full_device.sh):
+// plain IDX files only; a gzip file gets a message that says what to do.
+bool read_all(const std::string& path, std::vector<unsigned char>& out, std::string& error) {
+  if (!std::filesystem::exists(path)) {
+    error = path + ": file not found";
+    return false;
+  }
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    error = path + ": cannot open";
+    return false;
+  }
+  out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  if (out.size() >= 2 && out[0] == 0x1f && out[1] == 0x8b) {
+    error = path + ": gzip-compressed, and this build has no zlib: decompress it (gunzip) or build with zlib";
+    return false;
+  }
+  return true;
+}
+#else
 // Whole file through zlib (plain files pass through gzread unchanged).
 bool read_all(const std::string& path, std::vector<unsigned char>& out, std::string& error) {
   if (!std::filesystem::exists(path)) {
@@ -56,6 +81,7 @@ bool read_all(const std::string& path, std::vector<unsigned char>& out, std::str
   }
   return true;
 }
+#endif
 
 std::uint32_t be32(const unsigned char* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
@@ -119,7 +145,11 @@ bool load_fashion_mnist(const std::string& dir, dataset& train, dataset& test, s
   }
   auto pick = [&](const std::string& base) {
     const fs::path gz = fs::path(dir) / (base + ".gz"), plain = fs::path(dir) / base;
+#ifdef FLACC_NO_ZLIB
+    return fs::exists(plain) || !fs::exists(gz) ? plain.string() : gz.string();
+#else
     return fs::exists(gz) || !fs::exists(plain) ? gz.string() : plain.string();
+#endif
   };
   return load_idx_pair(pick("train-images-idx3-ubyte"), pick("train-labels-idx1-ubyte"), train, error) &&
          load_idx_pair(pick("t10k-images-idx3-ubyte"), pick("t10k-labels-idx1-ubyte"), test, error);

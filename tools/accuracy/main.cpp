@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
+#ifndef FLACC_NO_SWEEP
 #include "sweep.hpp"
+#endif
 #include "train.hpp"
 
 int main(int argc, char** argv) {
@@ -24,7 +26,15 @@ int main(int argc, char** argv) {
     std::printf("%s", usage);
     return argc < 2 ? 2 : 0;
   }
+#ifdef FLACC_NO_SWEEP
+  // The train-only build (no MPFR: examples/run_full_device.sh, or CMake without MPFR).
+  if (!std::strcmp(argv[1], "sweep")) {
+    std::fprintf(stderr, "floatlab-accuracy: this build has train only (sweep needs MPFR and GMP: libmpfr-dev libgmp-dev)\n");
+    return 2;
+  }
+#else
   if (!std::strcmp(argv[1], "sweep")) return flacc::sweep_main(argc, argv);
+#endif
   if (!std::strcmp(argv[1], "train")) return flacc::train_main(argc, argv);
   std::fprintf(stderr, "floatlab-accuracy: unknown command '%s'\n\n%s", argv[1], usage);
   return 2;

@@ -113,6 +113,9 @@ struct layer {
   virtual bool has_weights() const { return false; }
   // The weight parameter (MuPPET's per-layer gradient).
   virtual param<Real>* weight() { return nullptr; }
+  // False: backward may leave din unset (the network's first layer: nothing reads the
+  // gradient of the input images; skipping it changes no other value).
+  bool input_grad = true;
 };
 
 template <class Real>
@@ -144,8 +147,10 @@ struct linear final : layer<Real> {
                 context& ctx) override {
     dyq = dout;
     quantize(dyq.data(), dyq.size(), p.e, ctx, tag + 2);
-    din.resize(B * in_n);
-    gemm(dyq.data(), wq.data(), din.data(), B, in_n, out_n, p);  // dX = dY W
+    if (this->input_grad) {
+      din.resize(B * in_n);
+      gemm(dyq.data(), wq.data(), din.data(), B, in_n, out_n, p);  // dX = dY W
+    }
     tmp.resize(B * out_n);
     transpose(dyq.data(), tmp.data(), B, out_n);  // out x B
     gemm(tmp.data(), xq.data(), W.grad.data(), out_n, in_n, B, p);  // dW = dY^T X
@@ -214,7 +219,7 @@ struct conv2d final : layer<Real> {
     if (std::is_same_v<Real, double> || p.gemm != gemm_kind::formats) {
       const auto t = shape(B);
       tops::conv_backward_weights(acc_of(p), t, xq.data(), dyq.data(), W.grad.data());
-      tops::conv_backward_data(acc_of(p), t, dyq.data(), wq.data(), din.data());
+      if (this->input_grad) tops::conv_backward_data(acc_of(p), t, dyq.data(), wq.data(), din.data());
     } else {
       // dW = sum over images of dY col^T (each image's GEMM, then summed in FP32); dX by col2im.
       std::fill(W.grad.begin(), W.grad.end(), Real(0));
@@ -340,6 +345,7 @@ struct network {
   std::vector<std::vector<Real>> acts;  // acts[0] = input, acts[i+1] = output of layer i
   std::vector<Real> grad_a, grad_b;
   std::size_t in_size = 0, classes = 10;
+  bool input_gradient = false;  // backward: also the gradient of the input (nothing reads it)
 
   // MLP: in -> hidden (ReLU) x depth -> 10.
   static network mlp(std::size_t in, const std::vector<std::size_t>& hidden, std::uint64_t seed) {
@@ -381,6 +387,7 @@ struct network {
   }
   void backward(const std::vector<Real>& dlogits, std::size_t B, const precision& p, context& ctx) {
     grad_a = dlogits;
+    if (!layers.empty()) layers[0]->input_grad = input_gradient;
     for (std::size_t i = layers.size(); i-- > 0;) {
       layers[i]->backward(grad_a, grad_b, B, p, ctx);
       std::swap(grad_a, grad_b);

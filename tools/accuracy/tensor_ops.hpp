@@ -18,9 +18,11 @@
 //   backend::fast (default): the same results from float (fp32) or double (exact) arithmetic,
 //     k in order; a fast path, bit-identical to backend::tensor:
 //     - fp32: float arithmetic with -ffp-contract=off (tools/accuracy/CMakeLists.txt) IS
-//       binary32 nearest-even per product and per sum. A zero multiplier (ReLU zeros) is
-//       skipped only when the other matrix is finite: then its product is +-0 and acc + (+-0)
-//       = acc (acc starts at +0 and a nearest-even sum is -0 only if both addends are).
+//       binary32 nearest-even per product and per sum; the vector kernel (gemm_vec) does
+//       these operations lane by lane, one lane per element of C. The scalar form skips a
+//       zero multiplier (ReLU zeros) only when the other matrix is finite: then its product
+//       is +-0 and acc + (+-0) = acc (acc starts at +0 and a nearest-even sum is -0 only if
+//       both addends are); the vector kernel computes those products (same result).
 //     - exact: taken only when a check of the operands proves every partial sum exact in
 //       double (all products are multiples of 2^(lsb_A + lsb_B) below 2^(top_A + top_B), so
 //       K of them need top - lsb + log2 K + 1 <= 53 bits: true for block fixed point up to 16
@@ -101,15 +103,17 @@ bool all_finite(const Real* x, std::size_t n) {
   return ok;
 }
 
-// Rows i0..i1 of C = A B, sums in Acc (float: one rounding per step; double: exact when
-// exact_fits holds), k in order from +0, written as Real (one rounding from Acc).
+// Rows i0..i1, columns j_begin..j_end of C = A B, sums in Acc (float: one rounding per step;
+// double: exact when exact_fits holds), k in order from +0, written as Real (one rounding from
+// Acc). The scalar reference form (and the kernel of the columns the vector kernel leaves).
 template <class Real, class Acc>
-void gemm_rows(const Real* A, const Real* B, Real* C, std::size_t i0, std::size_t i1, std::size_t N, std::size_t K,
-               bool skip_zero) {
+void gemm_rows_scalar(const Real* A, const Real* B, Real* C, std::size_t i0, std::size_t i1, std::size_t N,
+                      std::size_t K, bool skip_zero, std::size_t j_begin = 0, std::size_t j_end = ~std::size_t{0}) {
   constexpr std::size_t JB = 128;
   alignas(64) Acc acc[4][JB];
-  for (std::size_t j0 = 0; j0 < N; j0 += JB) {
-    const std::size_t nj = std::min(JB, N - j0);
+  j_end = std::min(j_end, N);
+  for (std::size_t j0 = j_begin; j0 < j_end; j0 += JB) {
+    const std::size_t nj = std::min(JB, j_end - j0);
     for (std::size_t i = i0; i < i1; i += 4) {
       const std::size_t ni = std::min<std::size_t>(4, i1 - i);
       for (auto& r : acc) std::fill(r, r + JB, Acc(0));
@@ -133,6 +137,83 @@ void gemm_rows(const Real* A, const Real* B, Real* C, std::size_t i0, std::size_
       for (std::size_t r = 0; r < ni; ++r)
         for (std::size_t j = 0; j < nj; ++j) C[(i + r) * N + j0 + j] = static_cast<Real>(acc[r][j]);
     }
+  }
+}
+
+// The vector kernel: a 4-row x NV-vector block of C held in registers over the whole k loop
+// (GCC vector types, -ffp-contract=off: each lane does the scalar form's operations, one
+// product and one sum per k, rounded as Acc, in k order from +0; a lane is one element of C).
+// Vector bytes: 64 under AVX-512F, 32 under AVX, else 16. A last partial vector loads its
+// columns and zeros (the zero lanes are computed and not stored).
+#if defined(__AVX512F__)
+inline constexpr std::size_t gemm_vector_bytes = 64;
+#elif defined(__AVX__)
+inline constexpr std::size_t gemm_vector_bytes = 32;
+#else
+inline constexpr std::size_t gemm_vector_bytes = 16;
+#endif
+template <class Real, class Acc>
+struct gemm_vec {
+  static constexpr std::size_t L = gemm_vector_bytes / sizeof(Acc);  // lanes
+  typedef Acc vacc __attribute__((vector_size(gemm_vector_bytes)));
+  typedef Real vreal __attribute__((vector_size(L * sizeof(Real))));
+  static vacc load(const Real* p, std::size_t n) {  // n <= L values, zeros after them
+    vreal r;
+    if (n == L) {
+      std::memcpy(&r, p, sizeof r);
+    } else {
+      r = vreal{};
+      for (std::size_t l = 0; l < n; ++l) r[l] = p[l];
+    }
+    if constexpr (std::is_same_v<Real, Acc>) return r;
+    else return __builtin_convertvector(r, vacc);
+  }
+  // Rows a[0..3] (pointers to row starts), columns j0 .. j0 + nj (nj <= NV * L) of C.
+  template <int NV>
+  static void block(const Real* const a[4], const Real* B, Real* const c[4], std::size_t ni, std::size_t j0,
+                    std::size_t nj, std::size_t N, std::size_t K, bool /*skip_zero*/) {
+    vacc acc[4][NV];
+    for (int r = 0; r < 4; ++r)
+      for (int v = 0; v < NV; ++v) acc[r][v] = vacc{};
+    const bool full = nj == NV * L;
+    for (std::size_t k = 0; k < K; ++k) {
+      // No zero skip here (skip_zero is the caller's licence, unused): the zero tests of
+      // ReLU activations mispredict, and a zero product added changes nothing anyway.
+      const Acc x0 = a[0][k], x1 = a[1][k], x2 = a[2][k], x3 = a[3][k];
+      const Real* b = B + k * N + j0;
+      vacc bv[NV];
+      for (int v = 0; v < NV; ++v) {
+        const std::size_t off = std::size_t(v) * L;
+        bv[v] = full ? load(b + off, L) : load(b + off, off < nj ? std::min(L, nj - off) : 0);
+      }
+      for (int v = 0; v < NV; ++v) {
+        acc[0][v] = acc[0][v] + x0 * bv[v];
+        acc[1][v] = acc[1][v] + x1 * bv[v];
+        acc[2][v] = acc[2][v] + x2 * bv[v];
+        acc[3][v] = acc[3][v] + x3 * bv[v];
+      }
+    }
+    for (std::size_t r = 0; r < ni; ++r)
+      for (std::size_t j = 0; j < nj; ++j) c[r][j0 + j] = static_cast<Real>(acc[r][j / L][j % L]);
+  }
+};
+
+template <class Real, class Acc>
+void gemm_rows(const Real* A, const Real* B, Real* C, std::size_t i0, std::size_t i1, std::size_t N, std::size_t K,
+               bool skip_zero) {
+  using V = gemm_vec<Real, Acc>;
+  constexpr std::size_t L = V::L;
+  for (std::size_t i = i0; i < i1; i += 4) {
+    const std::size_t ni = std::min<std::size_t>(4, i1 - i);
+    // Rows past the end repeat row i (computed, not stored).
+    const Real* a[4] = {A + i * K, A + (i + (ni > 1 ? 1 : 0)) * K, A + (i + (ni > 2 ? 2 : 0)) * K,
+                        A + (i + (ni > 3 ? 3 : 0)) * K};
+    Real* c[4] = {C + i * N, C + (i + (ni > 1 ? 1 : 0)) * N, C + (i + (ni > 2 ? 2 : 0)) * N,
+                  C + (i + (ni > 3 ? 3 : 0)) * N};
+    std::size_t j0 = 0;
+    for (; j0 + 2 * L <= N; j0 += 2 * L) V::template block<2>(a, B, c, ni, j0, 2 * L, N, K, skip_zero);
+    if (j0 < N) V::template block<1>(a, B, c, ni, j0, std::min(L, N - j0), N, K, skip_zero), j0 += L;
+    if (j0 < N) V::template block<1>(a, B, c, ni, j0, N - j0, N, K, skip_zero);
   }
 }
 
@@ -202,6 +283,7 @@ inline void gemm(acc_kind kind, const double* A, const double* B, double* C, std
 }
 
 // im2col of image x (c x h x w): col[(c, r, s)][(p, q)] (K x P), zeros in the padding.
+// Stride 1: each output row is a run of zeros, a copied run of x's row and zeros.
 template <class Real>
 void im2col(const Real* x, const conv_shape& s, Real* col) {
   const std::size_t oh = s.out_h(), ow = s.out_w(), P = oh * ow;
@@ -209,15 +291,54 @@ void im2col(const Real* x, const conv_shape& s, Real* col) {
     for (std::size_t r = 0; r < s.kh; ++r)
       for (std::size_t q = 0; q < s.kw; ++q) {
         Real* dst = col + ((c * s.kh + r) * s.kw + q) * P;
-        for (std::size_t y = 0; y < oh; ++y)
-          for (std::size_t xo = 0; xo < ow; ++xo) {
-            const long iy = static_cast<long>(y * s.stride + r) - static_cast<long>(s.pad);
-            const long ix = static_cast<long>(xo * s.stride + q) - static_cast<long>(s.pad);
-            dst[y * ow + xo] = (iy < 0 || ix < 0 || iy >= static_cast<long>(s.h) || ix >= static_cast<long>(s.w))
-                                   ? Real(0)
-                                   : x[(c * s.h + static_cast<std::size_t>(iy)) * s.w + static_cast<std::size_t>(ix)];
+        for (std::size_t y = 0; y < oh; ++y) {
+          Real* row = dst + y * ow;
+          const long iy = static_cast<long>(y * s.stride + r) - static_cast<long>(s.pad);
+          if (iy < 0 || iy >= static_cast<long>(s.h)) {
+            std::fill(row, row + ow, Real(0));
+            continue;
           }
+          const Real* xr = x + (c * s.h + static_cast<std::size_t>(iy)) * s.w;
+          if (s.stride == 1) {  // ix = xo + q - pad in [0, w): xo in [lo, hi)
+            const long off = static_cast<long>(q) - static_cast<long>(s.pad);
+            const long lo = std::min(static_cast<long>(ow), std::max(0L, -off));
+            const long hi = std::max(lo, std::min(static_cast<long>(ow), static_cast<long>(s.w) - off));
+            std::fill(row, row + lo, Real(0));
+            std::copy(xr + lo + off, xr + hi + off, row + lo);
+            std::fill(row + hi, row + ow, Real(0));
+            continue;
+          }
+          for (std::size_t xo = 0; xo < ow; ++xo) {
+            const long ix = static_cast<long>(xo * s.stride + q) - static_cast<long>(s.pad);
+            row[xo] = (ix < 0 || ix >= static_cast<long>(s.w)) ? Real(0) : xr[ix];
+          }
+        }
       }
+}
+
+// The transpose of im2col, written directly: row (p, q) of P x K holds that output pixel's
+// taps in the order k = (c, r, s) (the B operand of backward weights).
+template <class Real>
+void im2row(const Real* x, const conv_shape& s, Real* rows, std::size_t row_stride) {
+  const std::size_t oh = s.out_h(), ow = s.out_w();
+  for (std::size_t y = 0; y < oh; ++y)
+    for (std::size_t xo = 0; xo < ow; ++xo) {
+      Real* dst = rows + (y * ow + xo) * row_stride;
+      for (std::size_t c = 0; c < s.c; ++c)
+        for (std::size_t r = 0; r < s.kh; ++r) {
+          Real* d = dst + (c * s.kh + r) * s.kw;
+          const long iy = static_cast<long>(y * s.stride + r) - static_cast<long>(s.pad);
+          if (iy < 0 || iy >= static_cast<long>(s.h)) {
+            std::fill(d, d + s.kw, Real(0));
+            continue;
+          }
+          const Real* xr = x + (c * s.h + static_cast<std::size_t>(iy)) * s.w;
+          for (std::size_t q = 0; q < s.kw; ++q) {
+            const long ix = static_cast<long>(xo * s.stride + q) - static_cast<long>(s.pad);
+            d[q] = (ix < 0 || ix >= static_cast<long>(s.w)) ? Real(0) : xr[ix];
+          }
+        }
+    }
 }
 
 // The operand matrices of the three passes, for the k orders of the tensor API:
@@ -249,8 +370,11 @@ void dy2col(const Real* dy, const conv_shape& s, Real* dcol) {
           if (st == 1) {  // v + pad - t in [0, OW): v in [t - pad, t - pad + OW)
             const long lo = std::max(0L, static_cast<long>(t) - static_cast<long>(s.pad));
             const long hi = std::min(static_cast<long>(s.w), static_cast<long>(t) - static_cast<long>(s.pad) + static_cast<long>(OW));
-            for (long v = 0; v < static_cast<long>(s.w); ++v)
-              row[v] = (v >= lo && v < hi) ? src[v + static_cast<long>(s.pad) - static_cast<long>(t)] : Real(0);
+            const long l = std::min(lo, static_cast<long>(s.w)), u = std::max(l, hi);
+            std::fill(row, row + l, Real(0));
+            std::copy(src + l + static_cast<long>(s.pad) - static_cast<long>(t),
+                      src + u + static_cast<long>(s.pad) - static_cast<long>(t), row + l);
+            std::fill(row + u, row + s.w, Real(0));
             continue;
           }
           for (std::size_t v = 0; v < s.w; ++v) {
@@ -305,13 +429,10 @@ void conv_backward_data_fast(acc_kind kind, const conv_shape& s, const Real* dy,
 template <class Real>
 void conv_backward_weights_fast(acc_kind kind, const conv_shape& s, const Real* x, const Real* dy, Real* dw) {
   const std::size_t K = s.k(), P = s.out_h() * s.out_w(), NP = s.n * P;
-  Real* a = scratch<Real>(s.oc * NP, 1);  // the caller's buffers 1 and 2; every worker's 0
+  Real* a = scratch<Real>(s.oc * NP, 1);  // the caller's buffers 1 and 2
   Real* b = scratch<Real>(NP * K, 2);
   parallel_for(s.n, [&](std::size_t n) {
-    Real* col = scratch<Real>(K * P, 0);
-    im2col(x + n * s.in_size(), s, col);
-    for (std::size_t k = 0; k < K; ++k)
-      for (std::size_t q = 0; q < P; ++q) b[(n * P + q) * K + k] = col[k * P + q];
+    im2row(x + n * s.in_size(), s, b + n * P * K, K);
     for (std::size_t o = 0; o < s.oc; ++o)
       std::copy_n(dy + n * s.out_size() + o * P, P, a + o * NP + n * P);
   });

@@ -145,7 +145,42 @@ struct epoch_row {
   std::size_t skipped = 0, non_finite = 0;
   muppet_epoch mu;
   bool has_mu = false;
+  std::uint64_t digest = 0;  // FNV-1a of the master weights and momenta after the epoch
 };
+
+// FNV-1a (64-bit) over the bytes of every parameter's value and velocity: two runs that agree
+// on it trained bit for bit alike (a check of reproducibility across machines and builds).
+std::uint64_t weights_digest(nn::network<float>& net) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  auto add = [&](const std::vector<float>& v) {
+    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+    for (std::size_t i = 0; i < v.size() * sizeof(float); ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+  };
+  for (auto* q : net.params()) {
+    add(q->value);
+    add(q->velocity);
+  }
+  return h;
+}
+
+const char* const epoch_csv_header =
+    "model,scheme,seed,epoch,precision,train_loss,train_acc,test_loss,test_acc,seconds,loss_scale,skipped_steps,"
+    "non_finite_tensors,muppet_diversity,muppet_ratio,muppet_threshold,muppet_violations,muppet_switch,weights_fnv1a\n";
+
+void write_epoch_row(std::ostream& f, const std::string& model, const epoch_row& r) {
+  f << model << "," << r.scheme << "," << r.seed << "," << r.epoch + 1 << "," << r.level << "," << fmt_g(r.train_loss) << ","
+    << fmt_g(r.train_acc) << "," << fmt_g(r.test_loss) << "," << fmt_g(r.test_acc) << "," << fmt_g(r.seconds, 4) << ","
+    << fmt_g(r.loss_scale) << "," << r.skipped << "," << r.non_finite << ",";
+  if (r.has_mu) {
+    f << (r.mu.has_diversity ? fmt_g(r.mu.diversity) : "") << "," << (r.mu.has_ratio ? fmt_g(r.mu.ratio) : "") << ","
+      << fmt_g(r.mu.threshold) << "," << r.mu.violations << "," << (r.mu.switched ? 1 : 0) << ",";
+  } else {
+    f << ",,,,,";
+  }
+  char d[20];
+  std::snprintf(d, sizeof d, "%016llx", static_cast<unsigned long long>(r.digest));
+  f << d << "\n";
+}
 
 double evaluate(nn::network<float>& net, const dataset& d, std::size_t n, const nn::precision& p, std::uint64_t seed,
                 double* loss_out) {
@@ -234,6 +269,7 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
     r.loss_scale = scale;
     r.skipped = skipped;
     r.non_finite = ctx.non_finite - nf0;
+    r.digest = weights_digest(net);
     if (s.kind == scheme::muppet) {
       std::vector<std::vector<float>> grads;
       for (auto* w : net.weights()) grads.push_back(w->grad);  // the epoch's last minibatch gradient
@@ -444,12 +480,14 @@ int train_main(int argc, char** argv) {
   const unsigned parallel_runs = static_cast<unsigned>(std::min<std::size_t>(threads, jobs.size()));
   tops::set_threads(static_cast<int>(std::max(1u, threads / std::max(1u, parallel_runs))));
   // Epochs as they finish (a long run can be read, or stopped, before its end).
+  // train_epochs.partial.csv has train_epochs.csv's columns, one flushed row per finished
+  // epoch: a run that is stopped (or times out) leaves its complete epochs there.
   std::ofstream live(dir / "train_epochs.partial.csv");
-  live << "scheme,seed,epoch,precision,train_loss,test_acc,seconds\n";
+  live << epoch_csv_header << std::flush;
   auto epoch_done = [&](const epoch_row& r) {
     std::lock_guard<std::mutex> lock(mu);
-    live << r.scheme << "," << r.seed << "," << r.epoch + 1 << "," << r.level << "," << fmt_g(r.train_loss) << ","
-         << fmt_g(r.test_acc) << "," << fmt_g(r.seconds, 4) << std::endl;
+    write_epoch_row(live, c.model, r);
+    live.flush();
   };
   {
     std::vector<std::thread> pool;
@@ -465,26 +503,15 @@ int train_main(int argc, char** argv) {
   }
   bar.finish();
   live.close();
-  std::filesystem::remove(dir / "train_epochs.partial.csv");
 
-  // ---- per-epoch CSV
+  // ---- per-epoch CSV (then the partial file goes)
   {
     std::ofstream f(dir / "train_epochs.csv");
-    f << "model,scheme,seed,epoch,precision,train_loss,train_acc,test_loss,test_acc,seconds,loss_scale,skipped_steps,"
-         "non_finite_tensors,muppet_diversity,muppet_ratio,muppet_threshold,muppet_violations,muppet_switch\n";
+    f << epoch_csv_header;
     for (const auto& rs : results)
-      for (const auto& r : rs) {
-        f << c.model << "," << r.scheme << "," << r.seed << "," << r.epoch + 1 << "," << r.level << "," << fmt_g(r.train_loss) << ","
-          << fmt_g(r.train_acc) << "," << fmt_g(r.test_loss) << "," << fmt_g(r.test_acc) << "," << fmt_g(r.seconds, 4) << ","
-          << fmt_g(r.loss_scale) << "," << r.skipped << "," << r.non_finite << ",";
-        if (r.has_mu) {
-          f << (r.mu.has_diversity ? fmt_g(r.mu.diversity) : "") << "," << (r.mu.has_ratio ? fmt_g(r.mu.ratio) : "") << ","
-            << fmt_g(r.mu.threshold) << "," << r.mu.violations << "," << (r.mu.switched ? 1 : 0) << "\n";
-        } else {
-          f << ",,,,\n";
-        }
-      }
+      for (const auto& r : rs) write_epoch_row(f, c.model, r);
   }
+  std::filesystem::remove(dir / "train_epochs.partial.csv");
   // ---- final table
   struct fin {
     std::vector<double> acc, diff, loss;
