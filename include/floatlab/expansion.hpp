@@ -330,6 +330,13 @@ FLOATLAB_HOST_DEVICE constexpr void gen_sqrt(const T (&x)[N], T (&r)[N]) noexcep
 }
 
 }  // namespace detail
+}  // namespace floatlab
+
+#undef FLOATLAB_FIXED_INLINE
+
+#include "detail/expansion_fixed.hpp"
+
+namespace floatlab {
 
 template <int N, class T>
 class expansion {
@@ -405,7 +412,7 @@ class expansion {
     return r;
   }
 
-  FLOATLAB_HOST_DEVICE friend constexpr expansion operator+(const expansion& x,
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE friend constexpr expansion operator+(const expansion& x,
                                                             const expansion& y) noexcept {
     expansion r;
     if constexpr (N == 1) {
@@ -413,11 +420,15 @@ class expansion {
     } else if constexpr (N == 2) {
       r = pair(detail::dw_add(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
-      detail::gen_add<N>(x.t_, y.t_, r.t_);
+      if constexpr ((N == 3 || N == 4) && detail::fixed_kernel_ok<T>::value) {
+        detail::fixed_add<N>(x.t_, y.t_, r.t_);
+      } else {
+        detail::gen_add<N>(x.t_, y.t_, r.t_);
+      }
     }
     return special(r, [&] { return x.t_[0] + y.t_[0]; });
   }
-  FLOATLAB_HOST_DEVICE friend constexpr expansion operator-(const expansion& x,
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE friend constexpr expansion operator-(const expansion& x,
                                                             const expansion& y) noexcept {
     return x + (-y);
   }
@@ -435,7 +446,7 @@ class expansion {
     return x + (-y);
   }
 
-  FLOATLAB_HOST_DEVICE friend constexpr expansion operator*(const expansion& x,
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE friend constexpr expansion operator*(const expansion& x,
                                                             const expansion& y) noexcept {
     expansion r;
     if constexpr (N == 1) {
@@ -443,7 +454,11 @@ class expansion {
     } else if constexpr (N == 2) {
       r = pair(detail::dw_mul(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
-      detail::gen_mul<N>(x.t_, y.t_, r.t_);
+      if constexpr ((N == 3 || N == 4) && detail::fixed_kernel_ok<T>::value) {
+        detail::fixed_mul<N>(x.t_, y.t_, r.t_);
+      } else {
+        detail::gen_mul<N>(x.t_, y.t_, r.t_);
+      }
     }
     return special(r, [&] { return ops::mul(x.t_[0], y.t_[0]); });
   }
@@ -458,7 +473,7 @@ class expansion {
     return x * y;
   }
 
-  FLOATLAB_HOST_DEVICE friend constexpr expansion operator/(const expansion& x,
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE friend constexpr expansion operator/(const expansion& x,
                                                             const expansion& y) noexcept {
     expansion r;
     if constexpr (N == 1) {
@@ -466,7 +481,11 @@ class expansion {
     } else if constexpr (N == 2) {
       r = pair(detail::dw_div(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
-      detail::gen_div<N>(x.t_, y.t_, r.t_);
+      if constexpr ((N == 3 || N == 4) && detail::fixed_kernel_ok<T>::value) {
+        detail::fixed_div<N>(x.t_, y.t_, r.t_);
+      } else {
+        detail::gen_div<N>(x.t_, y.t_, r.t_);
+      }
     }
     return special(r, [&] { return ops::div(x.t_[0], y.t_[0]); });
   }
@@ -517,7 +536,7 @@ class expansion {
   // Infinite or NaN operands (or an overflowing result) make the EFTs produce NaN error
   // terms; the result is then what the base type gives for the leading terms, alone.
   template <class Plain>
-  FLOATLAB_HOST_DEVICE static constexpr expansion special(const expansion& r, Plain plain) noexcept {
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE static constexpr expansion special(const expansion& r, Plain plain) noexcept {
     // One test for both ends: x + y is finite iff both are (inf - inf is NaN); any NaN or
     // inf term reaches the last term through the renormalization. Selects, not branches,
     // so that loops over expansions still vectorize.
@@ -595,3 +614,5 @@ FLOATLAB_HOST_DEVICE constexpr expansion<N, T> renormalize(const expansion<N, T>
 }
 
 }  // namespace floatlab
+
+#undef FLOATLAB_FIXED_INLINE
