@@ -482,7 +482,8 @@ class expansion {
       r = pair(detail::dw_div(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
       if constexpr ((N == 3 || N == 4) && detail::fixed_kernel_ok<T>::value) {
-        detail::fixed_div<N>(x.t_, y.t_, r.t_);
+        detail::fixed_div<N>(x.t_, y.t_, r.t_);  // special values handled inside
+        return r;
       } else {
         detail::gen_div<N>(x.t_, y.t_, r.t_);
       }

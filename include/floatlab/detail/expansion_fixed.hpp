@@ -75,31 +75,34 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void renormalize_select(T (
   for (int k = M - 1; k >= 1; --k) suffix[k] = suffix[k + 1] + e[k];
   FLOATLAB_FIXED_UNROLL
   for (int k = 0; k < K; ++k) r[k] = zero;
+  // The generic sweep's slot index j as a one-hot vector of 0/1 values of T (hot[k] = 1
+  // iff j = k), and its conditions as 0/1 values too: a slot is written by adding
+  // emit * hot[k] * hi to its zero (exact), so that the only selects left test a single
+  // comparison each. Selects on an index compared with several constants are what GCC
+  // threads into branches (and then does not vectorize). Infinite or NaN terms can turn
+  // 0 * inf into NaN here; the callers replace such results by the base type's value.
+  const T one = ops::one();
+  T hot[K] = {};
+  hot[0] = one;
   T eps = e[0];
   T tail = zero;  // suffix[i] where the generic sweep stops (suffix[M] = 0 if it never does)
-  T pos = zero;   // the generic j; the sweep is done once pos = K - 1 (j < K - 1 fails)
-  // Every select tests one comparison of T values, and conditions are combined as 0/1
-  // values of T (exact products), never as bools: the form GCC's vectorizer takes.
-  // slot is the slot this step writes (pos), or -1 when it emits nothing.
-  const T one = ops::one();
-  const T full = T(K - 1);
   FLOATLAB_FIXED_UNROLL
   for (int i = 1; i < M; ++i) {
     const eft_result<T> q = ordered_two_sum(eps, e[i]);
-    const T open = pos != full ? one : zero;
-    const T nonzero = q.lo != zero ? one : zero;
-    const T emit = open * nonzero;
-    const T slot = emit * (pos + one) - one;
+    const T open = one - hot[K - 1];  // the generic loop runs while j < K - 1
+    const T emit = open * (q.lo != zero ? one : zero);
     FLOATLAB_FIXED_UNROLL
-    for (int k = 0; k + 1 < K; ++k) r[k] = slot == T(k) ? q.hi : r[k];
-    const T next = nonzero == one ? q.lo : q.hi;
-    eps = open == one ? next : eps;
-    pos = pos + emit;
-    tail = slot == full - one ? suffix[i + 1] : tail;
+    for (int k = 0; k + 1 < K && k < i; ++k) r[k] = r[k] + emit * hot[k] * q.hi;  // j < i
+    tail = tail + emit * hot[K - 2] * suffix[i + 1];  // the step that makes j = K - 1
+    const T next = q.lo != zero ? q.lo : q.hi;
+    eps = hot[K - 1] == zero ? next : eps;
+    FLOATLAB_FIXED_UNROLL
+    for (int k = K - 1; k >= 1; --k) hot[k] = hot[k] + emit * (hot[k - 1] - hot[k]);
+    hot[0] = hot[0] - emit * hot[0];
   }
   const T last = eps + tail;
   FLOATLAB_FIXED_UNROLL
-  for (int k = 0; k < K; ++k) r[k] = pos == T(k) ? last : r[k];
+  for (int k = 0; k < K; ++k) r[k] = r[k] + hot[k] * last;
   // K passes of the fix-up: two_sum(a, b) returns (a, b) itself when RN(a + b) = a, so the
   // unconditional pass equals the generic conditional one, and a pass that changes
   // nothing is followed by passes that change nothing.
@@ -314,10 +317,21 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_div(const T (&x)
     rem[i] = ops::mul(x[i], fx);
     yy[i] = ops::mul(y[i], fy);
   }
+  // plain = x_0 / y_0 is the result for special operands (below); it also gives the first
+  // digit, RN(rem_0 / yy_0) = RN(x_0 / y_0) 2^(sx - sy) exactly while x_0 / y_0 is normal.
+  // (Computed once and used on every path: a division needed only on the special path is
+  // moved there by GCC, and a possibly trapping division under a condition is what its
+  // if-conversion refuses, so the loop would not vectorize.) When x_0 / y_0 under- or
+  // overflows, the first digit is off and the next digits correct it (the remainders are
+  // exact); results there are outside the documented domain anyway.
+  const T plain = ops::div(x[0], y[0]);
+  const int d = sx - sy;
+  const int d1 = d / 2;
   T q[D] = {};
+  q[0] = ops::mul(ops::mul(plain, bits::pow2(d1)), bits::pow2(d - d1));
   FLOATLAB_FIXED_UNROLL
   for (int k = 0; k + 1 < D; ++k) {
-    q[k] = ops::div(rem[0], yy[0]);
+    if (k > 0) q[k] = ops::div(rem[0], yy[0]);
     T e[3 * N] = {};
     FLOATLAB_FIXED_UNROLL
     for (int i = 0; i < N; ++i) {
@@ -335,20 +349,23 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_div(const T (&x)
   const int k1 = k / 2;
   const T f1 = bits::pow2(k1);
   const T f2 = bits::pow2(k - k1);
-  // Zero, infinite or NaN operands and quotients out of range: the base type's x_0 / y_0
-  // alone, as in gen_div (the caller's special() then sees the same leading term). gen_div
-  // tests q0, x0 and y0; q0 = x0 / y0 alone decides it: a zero, infinite or NaN x0 or y0
-  // makes q0 zero, infinite or NaN. The test is one 0/1 value of T (see
-  // renormalize_select): bools combined by && would be branches.
-  const T q0 = ops::div(x[0], y[0]);
-  const T a0 = abs(q0);
-  const T ok = (a0 > ops::zero() ? ops::one() : ops::zero()) *
-               (a0 <= std::numeric_limits<T>::max() ? ops::one() : ops::zero());
+  // Special operands and results, as gen_div followed by expansion's special() give them:
+  // a zero x_0 gives zero digits; an infinite or NaN operand, a zero y_0 or an overflowing
+  // quotient give an infinite or NaN term, and then the result is x_0 / y_0 alone. One
+  // comparison decides (|t| <= max fails for inf and NaN): expansion's operator/ does not
+  // call special() on this path, whose isfinite test next to the scaling above GCC turned
+  // into a branch.
+  T v[N] = {};
   FLOATLAB_FIXED_UNROLL
-  for (int i = 0; i < N; ++i) {
-    const T v = ops::mul(ops::mul(s[i], f1), f2);
-    r[i] = ok == ops::one() ? v : (i == 0 ? q0 : ops::zero());
-  }
+  for (int i = 0; i < N; ++i) v[i] = ops::mul(ops::mul(s[i], f1), f2);
+  // Every term enters the test (so that none of the products above is moved under it).
+  T t = v[N - 1];
+  FLOATLAB_FIXED_UNROLL
+  for (int i = N - 2; i >= 0; --i) t = t + v[i];
+  t = abs(t);
+  FLOATLAB_FIXED_UNROLL
+  for (int i = 0; i < N; ++i)
+    r[i] = t <= std::numeric_limits<T>::max() ? v[i] : (i == 0 ? plain : ops::zero());
 }
 
 }  // namespace detail
