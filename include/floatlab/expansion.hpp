@@ -30,6 +30,12 @@
 //           for + - * / sqrt, derived in docs/expansions.md: the final rounding of the
 //           last term (about u^N |x|), plus the neglected partial products (mul), plus
 //           the quotient/root digits not computed (div, sqrt).
+//   N = 3, 4 over float and double: + - * / take the branch-free kernels of
+//           detail/expansion_fixed.hpp (a loop over expansions vectorizes): addition and
+//           the renormalization are the generic arithmetic (tested equal), mul sums level
+//           N-1 with Sum2 and sorts by a network, div scales by bit-built powers of two;
+//           the same bound, tested against MPFR (docs/expansions.md, "Specialized
+//           kernels").
 //
 // No heap, no exceptions; every function is FLOATLAB_HOST_DEVICE and constexpr where the
 // base type's operations are.

@@ -1,24 +1,28 @@
 // floatlab/detail/expansion_fixed.hpp: specialized, branch-free kernels of
 // expansion<N, T> for N = 3 and 4 over float and double (expansion.hpp selects them).
 //
-// They compute the same quantities as the generic N >= 3 code of expansion.hpp (the same
-// exact term collections, the same renormalization arithmetic), with every data-dependent
-// branch turned into a select and every loop of fixed length, so that a loop over arrays
-// of expansions vectorizes (one expansion per SIMD lane):
+// They compute what the generic N >= 3 code of expansion.hpp computes (exact term
+// collections, then one renormalization), with every data-dependent branch turned into a
+// select or an exact 0/1 product and every loop of fixed length, so that a loop over
+// arrays of expansions vectorizes (one expansion per SIMD lane):
 //   add  the 2N terms are merged by magnitude with Batcher's odd-even merging network
 //        (K. E. Batcher, "Sorting networks and their applications", AFIPS SJCC 1968)
-//        instead of the generic two-pointer merge; the same sorted sequence up to the
-//        order of terms of equal magnitude.
-//   mul  the generic term collection (CAMPARY's truncated product, exact levels 0..N-1)
-//        in its level order, without the generic code's disorder check and sort.
-//   div  the generic long division with exact remainders (q_k = RN(r_0 / y_0), two_prod
-//        exact products, the remainder renormalized to N terms), without its sorts; the
-//        operands are scaled by powers of two built from their exponent bits (x_0 and y_0
-//        to [1, 2)) instead of ldexp to the top of the range.
+//        instead of the generic two-pointer merge: the same sorted sequence up to the
+//        order of terms of equal magnitude (tested equal to gen_add term by term).
+//   mul  CAMPARY's truncated product as gen_mul collects it for levels 0..N-2 (exact);
+//        level N-1 summed by Sum2 (Ogita, Rump, Oishi, "Accurate sum and dot product",
+//        SIAM J. Sci. Comput. 26(6), 2005) into two terms instead of 2N-1, its small
+//        error added to the documented bound's budget (docs/expansions.md); the terms
+//        always sorted by a network (gen_mul sorts only when it sees disorder).
+//   div  gen_div's long division with exact remainders (q_k = RN(r_0 / y_0), two_prod
+//        exact products, every remainder sorted and renormalized to N terms), the
+//        operands scaled by powers of two built from their exponent bits (x_0 and y_0
+//        to [1/2, 1)) instead of ldexp to the top of the range.
 // Renormalization (renormalize_select below) is renormalize_terms of renormalize.hpp with
-// its emission branch, its tail index and its fix-up loop done by selects and K fixed
-// passes: bit-identical to renormalize_terms on the same input (tests/test_expansion_fixed.cpp
-// checks it, and checks each kernel against MPFR with the bound of docs/expansions.md).
+// its emission branch, its tail index and its fix-up loop done by exact 0/1 arithmetic,
+// selects and K fixed passes: bit-identical to renormalize_terms on the same input.
+// tests/test_expansion_fixed.cpp checks both identities, and every kernel against MPFR
+// with the bound of docs/expansions.md (float; double in test_expansion.cpp).
 #pragma once
 
 #include <cstdint>
@@ -30,10 +34,10 @@
 // Every loop here has a fixed trip count; complete unrolling before the vectorizer runs
 // is what lets a loop over expansions vectorize (GCC's early unroller alone stops at the
 // nested loops of the renormalization).
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#define FLOATLAB_FIXED_UNROLL _Pragma("GCC unroll 64")
-#elif defined(__clang__) || defined(__CUDACC__)
+#if defined(__CUDA_ARCH__) || (defined(__clang__) && !defined(__CUDACC__))
 #define FLOATLAB_FIXED_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__) && !defined(__CUDACC__)
+#define FLOATLAB_FIXED_UNROLL _Pragma("GCC unroll 64")
 #else
 #define FLOATLAB_FIXED_UNROLL
 #endif
@@ -340,10 +344,12 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_div(const T (&x)
       e[3 * i + 1] = p.hi;
       e[3 * i + 2] = p.lo;
     }
+    sort_magnitude_network<3 * N>(e);  // as gen_div's sort (gaps in y disorder the terms)
     renormalize_select<N>(e, rem);
   }
   q[D - 1] = ops::div(rem[0], yy[0]);
   T s[N] = {};
+  sort_magnitude_network<D>(q);
   renormalize_select<N>(q, s);
   const int k = sy - sx;
   const int k1 = k / 2;
@@ -352,7 +358,7 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_div(const T (&x)
   // Special operands and results, as gen_div followed by expansion's special() give them:
   // a zero x_0 gives zero digits; an infinite or NaN operand, a zero y_0 or an overflowing
   // quotient give an infinite or NaN term, and then the result is x_0 / y_0 alone. One
-  // comparison decides (|t| <= max fails for inf and NaN): expansion's operator/ does not
+  // comparison decides (t - t = 0 fails for inf and NaN): expansion's operator/ does not
   // call special() on this path, whose isfinite test next to the scaling above GCC turned
   // into a branch.
   T v[N] = {};
@@ -362,10 +368,9 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_div(const T (&x)
   T t = v[N - 1];
   FLOATLAB_FIXED_UNROLL
   for (int i = N - 2; i >= 0; --i) t = t + v[i];
-  t = abs(t);
+  const T finite = t - t;  // 0 for finite t, NaN for inf and NaN
   FLOATLAB_FIXED_UNROLL
-  for (int i = 0; i < N; ++i)
-    r[i] = t <= std::numeric_limits<T>::max() ? v[i] : (i == 0 ? plain : ops::zero());
+  for (int i = 0; i < N; ++i) r[i] = finite == ops::zero() ? v[i] : (i == 0 ? plain : ops::zero());
 }
 
 }  // namespace detail
