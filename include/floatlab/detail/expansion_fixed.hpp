@@ -90,19 +90,25 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void renormalize_select(T (
   hot[0] = one;
   T eps = e[0];
   T tail = zero;  // suffix[i] where the generic sweep stops (suffix[M] = 0 if it never does)
+  // Before step i, j <= i - 1: hot[k] is known to be 0 for k >= i, and the updates that
+  // could only add zeros are left out (the compiler cannot: 0 * x is not 0 for inf/NaN).
   FLOATLAB_FIXED_UNROLL
   for (int i = 1; i < M; ++i) {
     const eft_result<T> q = ordered_two_sum(eps, e[i]);
-    const T open = one - hot[K - 1];  // the generic loop runs while j < K - 1
+    const T open = i >= K ? one - hot[K - 1] : one;  // the generic loop runs while j < K - 1
     const T emit = open * (q.lo != zero ? one : zero);
+    T eh[K] = {};  // emit * hot[k]: this step writes slot k
     FLOATLAB_FIXED_UNROLL
-    for (int k = 0; k + 1 < K && k < i; ++k) r[k] = r[k] + emit * hot[k] * q.hi;  // j < i
-    tail = tail + emit * hot[K - 2] * suffix[i + 1];  // the step that makes j = K - 1
+    for (int k = 0; k < K && k < i; ++k) eh[k] = emit * hot[k];
+    FLOATLAB_FIXED_UNROLL
+    for (int k = 0; k + 1 < K && k < i; ++k) r[k] = r[k] + eh[k] * q.hi;
+    if (K - 2 < i) tail = tail + eh[K - 2] * suffix[i + 1];  // the step that makes j = K - 1
     const T next = q.lo != zero ? q.lo : q.hi;
-    eps = hot[K - 1] == zero ? next : eps;
+    eps = i >= K ? (hot[K - 1] == zero ? next : eps) : next;
     FLOATLAB_FIXED_UNROLL
-    for (int k = K - 1; k >= 1; --k) hot[k] = hot[k] + emit * (hot[k - 1] - hot[k]);
-    hot[0] = hot[0] - emit * hot[0];
+    for (int k = K - 1; k >= 1; --k)
+      if (k <= i) hot[k] = hot[k] + (eh[k - 1] - (k < i ? eh[k] : zero));
+    hot[0] = hot[0] - eh[0];
   }
   const T last = eps + tail;
   FLOATLAB_FIXED_UNROLL
