@@ -48,8 +48,8 @@ long renormalize_mismatches(long count, std::uint64_t seed) {
     for (T& v : e) v = random_term<T>(g);
     const int pattern = static_cast<int>(n % 5);
     if (pattern == 1) floatlab::sort_by_magnitude(e);
-    if (pattern == 2) e[M - 1] = -e[0];                    // exact cancellation
-    if (pattern == 3) e[1] = -e[0] + e[0] * T(0x1p-20);   // partial cancellation
+    if (pattern == 2) e[M - 1] = -e[0];                  // exact cancellation
+    if (pattern == 3) e[1] = -e[0] + e[0] * T(0x1p-20);  // partial cancellation
     if (pattern == 4 && n % 50 == 4) e[g() % M] = std::numeric_limits<T>::infinity();
     T a[M] = {};
     T b[M] = {};

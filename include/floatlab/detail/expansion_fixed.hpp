@@ -117,13 +117,14 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void renormalize_select(T (
   // unconditional pass equals the generic conditional one, and a pass that changes
   // nothing is followed by passes that change nothing.
   FLOATLAB_FIXED_UNROLL
-  for (int pass = 0; pass < K; ++pass)
+  for (int pass = 0; pass < K; ++pass) {
     FLOATLAB_FIXED_UNROLL
     for (int k = 0; k + 1 < K; ++k) {
       const eft_result<T> q = two_sum(r[k], r[k + 1]);
       r[k] = q.hi;
       r[k + 1] = q.lo;
     }
+  }
 }
 
 // Compare-exchange by magnitude, the larger first (a strict comparison, as in the merge).
@@ -138,7 +139,8 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void cex_magnitude(T& a, T&
 
 // Batcher's odd-even merge sort for M inputs (the formulation for any M: comparator
 // (a, a + k) when a and a + k lie in the same block of 2p), as a table built at compile
-// time; 63 compare-exchanges for M = 16, 25 for M = 9. With fill = false it only counts.
+// time (32 compare-exchanges for M = 10, 42 for M = 12, 9 for M = 5). Built twice: with
+// C = 0 it only counts, so that the table has exactly its size.
 template <int M, int C>
 struct sorting_network {
   int count = 0;
@@ -190,7 +192,8 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void sort_magnitude_network
 }
 
 template <int N, class T>
-FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_add(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
+FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_add(const T (&x)[N], const T (&y)[N],
+                                                                    T (&r)[N]) noexcept {
   static_assert(N == 3 || N == 4, "fixed_add: N = 3 or 4");
   T e[2 * N] = {};
   if constexpr (N == 4) {
@@ -228,7 +231,8 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_add(const T (&x)
 }
 
 template <int N, class T>
-FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_mul(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
+FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_mul(const T (&x)[N], const T (&y)[N],
+                                                                    T (&r)[N]) noexcept {
   static_assert(N == 3 || N == 4, "fixed_mul: N = 3 or 4");
   using ops = fp_ops<T>;
   // Levels 0..N-2 exactly as gen_mul collects them: level k holds the products x_i y_(k-i)
@@ -307,7 +311,8 @@ struct fixed_bits {
 };
 
 template <int N, class T>
-FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_div(const T (&x)[N], const T (&y)[N], T (&r)[N]) noexcept {
+FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_div(const T (&x)[N], const T (&y)[N],
+                                                                    T (&r)[N]) noexcept {
   static_assert(N == 3 || N == 4, "fixed_div: N = 3 or 4");
   using ops = fp_ops<T>;
   using bits = fixed_bits<T>;
