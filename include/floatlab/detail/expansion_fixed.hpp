@@ -50,8 +50,7 @@
 #define FLOATLAB_FIXED_INLINE
 #endif
 
-namespace floatlab {
-namespace detail {
+namespace floatlab::detail {
 
 template <class T>
 struct fixed_kernel_ok : std::bool_constant<std::is_same_v<T, double> || std::is_same_v<T, float>> {};
@@ -369,7 +368,7 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_div(const T (&x)
   // Special operands and results, as gen_div followed by expansion's special() give them:
   // a zero x_0 gives zero digits; an infinite or NaN operand, a zero y_0 or an overflowing
   // quotient give an infinite or NaN term, and then the result is x_0 / y_0 alone. One
-  // comparison decides (t - t = 0 fails for inf and NaN): expansion's operator/ does not
+  // comparison decides (t * 0 = 0 fails for inf and NaN): expansion's operator/ does not
   // call special() on this path, whose isfinite test next to the scaling above GCC turned
   // into a branch.
   T v[N] = {};
@@ -379,12 +378,11 @@ FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE constexpr void fixed_div(const T (&x)
   T t = v[N - 1];
   FLOATLAB_FIXED_UNROLL
   for (int i = N - 2; i >= 0; --i) t = t + v[i];
-  const T finite = t - t;  // 0 for finite t, NaN for inf and NaN
+  const T finite = ops::mul(t, ops::zero());  // 0 for finite t, NaN for inf and NaN
   FLOATLAB_FIXED_UNROLL
   for (int i = 0; i < N; ++i) r[i] = finite == ops::zero() ? v[i] : (i == 0 ? plain : ops::zero());
 }
 
-}  // namespace detail
-}  // namespace floatlab
+}  // namespace floatlab::detail
 
 #undef FLOATLAB_FIXED_UNROLL
