@@ -216,6 +216,10 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_
   add_test(NAME vectorize_block_quantize
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/vectorize/check_block.sh ${CMAKE_CXX_COMPILER} ${PROJECT_SOURCE_DIR}/include)
   set_tests_properties(vectorize_block_quantize PROPERTIES LABELS "ci;compile")
+  # expansion<3/4, double/float> loops vectorize at x86-64-v4 (tests/vectorize/check_expansion.sh).
+  add_test(NAME vectorize_expansion_loops
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/vectorize/check_expansion.sh ${CMAKE_CXX_COMPILER} ${PROJECT_SOURCE_DIR}/include)
+  set_tests_properties(vectorize_expansion_loops PROPERTIES LABELS "ci;compile")
 endif()
 
 # Tensor SIMD lanes (tensor/simd.hpp): tensor_simd_check.cpp built for AVX2 + FMA (8 lanes) and,

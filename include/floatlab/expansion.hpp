@@ -30,6 +30,12 @@
 //           for + - * / sqrt, derived in docs/expansions.md: the final rounding of the
 //           last term (about u^N |x|), plus the neglected partial products (mul), plus
 //           the quotient/root digits not computed (div, sqrt).
+//   N = 3, 4 over float and double: + - * / take the branch-free kernels of
+//           detail/expansion_fixed.hpp (a loop over expansions vectorizes): addition and
+//           the renormalization are the generic arithmetic (tested equal), mul sums level
+//           N-1 with Sum2 and sorts by a network, div scales by bit-built powers of two;
+//           the same bound, tested against MPFR (docs/expansions.md, "Specialized
+//           kernels").
 //
 // No heap, no exceptions; every function is FLOATLAB_HOST_DEVICE and constexpr where the
 // base type's operations are.
@@ -330,6 +336,13 @@ FLOATLAB_HOST_DEVICE constexpr void gen_sqrt(const T (&x)[N], T (&r)[N]) noexcep
 }
 
 }  // namespace detail
+}  // namespace floatlab
+
+#undef FLOATLAB_FIXED_INLINE
+
+#include "detail/expansion_fixed.hpp"
+
+namespace floatlab {
 
 template <int N, class T>
 class expansion {
@@ -405,7 +418,7 @@ class expansion {
     return r;
   }
 
-  FLOATLAB_HOST_DEVICE friend constexpr expansion operator+(const expansion& x,
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE friend constexpr expansion operator+(const expansion& x,
                                                             const expansion& y) noexcept {
     expansion r;
     if constexpr (N == 1) {
@@ -413,11 +426,15 @@ class expansion {
     } else if constexpr (N == 2) {
       r = pair(detail::dw_add(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
-      detail::gen_add<N>(x.t_, y.t_, r.t_);
+      if constexpr ((N == 3 || N == 4) && detail::fixed_kernel_ok<T>::value) {
+        detail::fixed_add<N>(x.t_, y.t_, r.t_);
+      } else {
+        detail::gen_add<N>(x.t_, y.t_, r.t_);
+      }
     }
     return special(r, [&] { return x.t_[0] + y.t_[0]; });
   }
-  FLOATLAB_HOST_DEVICE friend constexpr expansion operator-(const expansion& x,
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE friend constexpr expansion operator-(const expansion& x,
                                                             const expansion& y) noexcept {
     return x + (-y);
   }
@@ -435,7 +452,7 @@ class expansion {
     return x + (-y);
   }
 
-  FLOATLAB_HOST_DEVICE friend constexpr expansion operator*(const expansion& x,
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE friend constexpr expansion operator*(const expansion& x,
                                                             const expansion& y) noexcept {
     expansion r;
     if constexpr (N == 1) {
@@ -443,7 +460,11 @@ class expansion {
     } else if constexpr (N == 2) {
       r = pair(detail::dw_mul(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
-      detail::gen_mul<N>(x.t_, y.t_, r.t_);
+      if constexpr ((N == 3 || N == 4) && detail::fixed_kernel_ok<T>::value) {
+        detail::fixed_mul<N>(x.t_, y.t_, r.t_);
+      } else {
+        detail::gen_mul<N>(x.t_, y.t_, r.t_);
+      }
     }
     return special(r, [&] { return ops::mul(x.t_[0], y.t_[0]); });
   }
@@ -458,7 +479,7 @@ class expansion {
     return x * y;
   }
 
-  FLOATLAB_HOST_DEVICE friend constexpr expansion operator/(const expansion& x,
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE friend constexpr expansion operator/(const expansion& x,
                                                             const expansion& y) noexcept {
     expansion r;
     if constexpr (N == 1) {
@@ -466,7 +487,12 @@ class expansion {
     } else if constexpr (N == 2) {
       r = pair(detail::dw_div(x.t_[0], x.t_[1], y.t_[0], y.t_[1]));
     } else {
-      detail::gen_div<N>(x.t_, y.t_, r.t_);
+      if constexpr ((N == 3 || N == 4) && detail::fixed_kernel_ok<T>::value) {
+        detail::fixed_div<N>(x.t_, y.t_, r.t_);  // special values handled inside
+        return r;
+      } else {
+        detail::gen_div<N>(x.t_, y.t_, r.t_);
+      }
     }
     return special(r, [&] { return ops::div(x.t_[0], y.t_[0]); });
   }
@@ -517,7 +543,7 @@ class expansion {
   // Infinite or NaN operands (or an overflowing result) make the EFTs produce NaN error
   // terms; the result is then what the base type gives for the leading terms, alone.
   template <class Plain>
-  FLOATLAB_HOST_DEVICE static constexpr expansion special(const expansion& r, Plain plain) noexcept {
+  FLOATLAB_FIXED_INLINE FLOATLAB_HOST_DEVICE static constexpr expansion special(const expansion& r, Plain plain) noexcept {
     // One test for both ends: x + y is finite iff both are (inf - inf is NaN); any NaN or
     // inf term reaches the last term through the renormalization. Selects, not branches,
     // so that loops over expansions still vectorize.
@@ -595,3 +621,5 @@ FLOATLAB_HOST_DEVICE constexpr expansion<N, T> renormalize(const expansion<N, T>
 }
 
 }  // namespace floatlab
+
+#undef FLOATLAB_FIXED_INLINE

@@ -331,6 +331,11 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //  int64 accumulation             | block.hpp block_dot        | codes <= 16 bits (exact sums)    | test_block "exact integer dot products"
 //  philox_bulk_rng::fill lanes    | random.hpp                 | the words of philox_rng          | test_block "philox_bulk_rng draws ...",
 //    (one block per SIMD lane)    |                            |                                  |   test_fast_paths_ops(_v3) "philox_bulk_rng's ..."
+//  renormalize_select (one-hot    | detail/expansion_fixed.hpp | expansion<3/4, float/double>     | test_expansion_fixed "renormalize_select is
+//    slot, K fixed fix-up passes) |                            | + - * /                          |   bit-identical to renormalize_terms"
+//  merge-network addition         | fixed_add                  | expansion<3/4, float/double> + - | test_expansion_fixed "... equal to the generic one"
+//  Sum2 + network product, sorted | fixed_mul, fixed_div       | expansion<3/4, float/double> * / | not bit-identical: the documented bound vs MPFR
+//    long division                |                            |                                  |   (test_expansion, test_expansion_fixed, [full])
 
 namespace detail {
 // (-1)^negative * (mag + sticky*eps) * 2^exponent rounded once to float in Mode, with its
