@@ -15,6 +15,7 @@
 #   SHARDS        number of shards [2]        PLAN_CORES  cores the plan packs for [16]
 #   TIME_LIMIT    seconds from the script's start after which runs are stopped [500]
 #   EPOCHS_MLP [20], EPOCHS_MLP_LONG [45] (fp32 and muppet: MuPPET's later switches),
+#   NETS [mlp cnn], CNN_SCHEMES [SCHEMES],
 #   EPOCHS_CNN [6] (SHARDS=3: 10), SEEDS ["1 2 3"], SCHEMES [the 12], TRAIN_SUBSET / TEST_SUBSET [0 = all]
 #   PREBUILT      folder with floatlab-accuracy-train-v4 / -v3 (x86-64-v4 / -v3 builds made by
 #                 examples/build_device_train.sh) [.dev/bin]; used when it runs here, else
@@ -40,6 +41,8 @@ e_cnn="${EPOCHS_CNN:-6}"
 seeds="${SEEDS:-1 2 3}"
 schemes="${SCHEMES:-fp32 bf16 fp16 fp8 bfp8 bfp12 bfp14 bfp16 muppet schedule mxfp4 nvfp4}"
 data="${DATA:-$src/.dev/fashion-mnist}"
+nets="${NETS:-mlp cnn}"               # which nets the plan holds
+cnn_schemes="${CNN_SCHEMES:-$schemes}"  # the CNN's schemes (default: the same as the MLP's)
 start=$(date +%s)
 
 # ---- the plan: every run with its cost estimate (CPU-seconds per full epoch, one thread,
@@ -56,8 +59,10 @@ cost_of() {  # net scheme -> seconds per epoch
   esac
 }
 runs_list() {  # net scheme seed epochs cost
-  for net in mlp cnn; do
-    for sc in $schemes; do
+  for net in $nets; do
+    local list=$schemes
+    [ "$net" = cnn ] && list=$cnn_schemes
+    for sc in $list; do
       for sd in $seeds; do
         if [ "$net" = mlp ]; then
           ep=$e_mlp
