@@ -326,6 +326,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //  int64 accumulation             | block.hpp block_dot        | codes <= 16 bits (exact sums)    | test_block "exact integer dot products"
 //  philox_bulk_rng::fill lanes    | random.hpp                 | the words of philox_rng          | test_block "philox_bulk_rng draws ...",
 //    (one block per SIMD lane)    |                            |                                  |   test_fast_paths_ops(_v3) "philox_bulk_rng's ..."
+//  float lanes; SIMD bits path    | tensor/lane.hpp, simd.hpp  | tensor quantize / elementwise /  | test_tensor_lane, tensor_simd_check (docs/tensor.md's
+//    (round_bits_v)               |   round_bits_v             |   GEMM / conv, formats in float  |   fast-path table: CI subset and [full] set)
 
 namespace detail {
 // (-1)^negative * (mag + sticky*eps) * 2^exponent rounded once to float in Mode, with its
