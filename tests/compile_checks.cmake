@@ -212,8 +212,8 @@ endif()
 # Tensor SIMD lanes (tensor/simd.hpp): tensor_simd_check.cpp built for AVX2 + FMA (8 lanes) and,
 # where the build machine has AVX-512, for x86-64-v4 (16 lanes). Each checks that it runs the
 # width it was built for. The scalar lanes (the x86-64 build) are what test_tensor_* check.
-# CI builds the CI subset of formats x modes (test_tensor_simd_v3 / _v4, under 1 CPU-minute of
-# compile each); FLOATLAB_FULL_TESTS=ON adds the full instantiation set (test_tensor_simd_full_v3
+# CI builds the CI subset of formats x modes (test_tensor_simd_v3 / _v4, about 1 CPU-minute of
+# compile each, 65 s measured here under load); FLOATLAB_FULL_TESTS=ON adds the full instantiation set (test_tensor_simd_full_v3
 # / _v4, -DFLOATLAB_SIMD_CHECK_FULL, ~4 CPU-minutes each, cases tagged [full]). Not repeated in
 # the sanitizer build; FLOATLAB_SIMD_TESTS=OFF skips them.
 option(FLOATLAB_SIMD_TESTS "Build the tensor SIMD checks (x86-64-v3 and, with AVX-512, v4)" ON)
