@@ -3,6 +3,12 @@
 // elementwise operations and the GEMM / conv2d lane kernels (per operation, fused, chunked),
 // every mode. 8-bit formats: every input, pair (and product pair in GEMM); 16-bit formats:
 // large random + edge sets (NaN, inf, subnormals, overflow, ties, close exponents).
+// Tiers: the full instantiation set (every format x every mode of each section) is built only
+// with FLOATLAB_FULL_TESTS=ON (test_tensor_simd_full_v3 / _v4, -DFLOATLAB_SIMD_CHECK_FULL,
+// cases tagged [full]); the CI build (test_tensor_simd_v3 / _v4) instantiates a subset in
+// which every format and every mode of each section still occurs (the lists below, "CI:"),
+// each check exhaustive over its inputs as in the full set. Compile cost: about 4 CPU-minutes
+// for the full set, about 1 for the CI subset (docs/testing.md).
 // This file is built twice (tests/compile_checks.cmake: test_tensor_simd_v3 with
 // -march=x86-64-v3, AVX2 + FMA, 8 lanes; test_tensor_simd_v4 with -march=x86-64-v4, 16 lanes,
 // where the CPU has AVX-512); FLOATLAB_EXPECT_SIMD_WIDTH checks that each runs the width it
@@ -15,6 +21,16 @@
 
 using namespace floatlab;
 namespace T = floatlab::tensor;
+
+#ifdef FLOATLAB_SIMD_CHECK_FULL
+#define SIMD_TIER "[full]"
+#define SIMD_CI(...)
+#define SIMD_FULL(...) __VA_ARGS__
+#else
+#define SIMD_TIER ""
+#define SIMD_CI(...) __VA_ARGS__
+#define SIMD_FULL(...)
+#endif
 
 namespace {
 
@@ -82,23 +98,35 @@ std::size_t check_quantize_flags(const std::vector<float>& in, std::uint64_t see
   return bad;
 }
 
-template <class TT>
-void quantize_all_modes(std::uint64_t stride) {
+// The modes of a section, as a type list.
+template <class... M>
+struct modes {};
+using rn = round::nearest_even;
+using ra = round::nearest_away;
+using rz = round::toward_zero;
+using ru = round::upward;
+using rd = round::downward;
+using ro = round::odd;
+using sr8 = round::stochastic<8>;
+using sr13 = round::stochastic<13>;
+using all_quantize_modes = modes<rn, ra, rz, ru, rd, ro, sr8, sr13>;
+using all_modes = modes<rn, ra, rz, ru, rd, ro, sr8>;
+
+// Values and flags in each mode of Ms; flags also in each mode of Fs.
+template <class TT, class... Ms, class... Fs>
+void quantize_modes(std::uint64_t stride, modes<Ms...>, modes<Fs...>) {
   using F = typename TT::format_type;
   const auto in = quantize_inputs<F>(stride);
   std::size_t bad = 0;
-  bad += check_quantize<TT, round::nearest_even>(in, 1);
-  bad += check_quantize<TT, round::nearest_away>(in, 2);
-  bad += check_quantize<TT, round::toward_zero>(in, 3);
-  bad += check_quantize<TT, round::upward>(in, 4);
-  bad += check_quantize<TT, round::downward>(in, 5);
-  bad += check_quantize<TT, round::odd>(in, 6);
-  bad += check_quantize<TT, round::stochastic<8>>(in, 7);
-  bad += check_quantize<TT, round::stochastic<13>>(in, 8);
-  bad += check_quantize_flags<TT, round::nearest_even>(in, 9) + check_quantize_flags<TT, round::toward_zero>(in, 10) +
-         check_quantize_flags<TT, round::stochastic<8>>(in, 11);
-  INFO("format E" << TT::exponent_bits << "M" << TT::fraction_bits << ", " << in.size() << " inputs x 8 modes");
+  std::uint64_t seed = 1;
+  ((bad += check_quantize<TT, Ms>(in, seed++)), ...);
+  ((bad += check_quantize_flags<TT, Fs>(in, seed++)), ...);
+  INFO("format E" << TT::exponent_bits << "M" << TT::fraction_bits << ", " << in.size() << " inputs x " << sizeof...(Ms) << " modes");
   CHECK(bad == 0);
+}
+template <class TT>
+void quantize_all_modes(std::uint64_t stride) {
+  quantize_modes<TT>(stride, all_quantize_modes{}, modes<rn, rz, sr8>{});
 }
 
 // Every pattern of a 16-bit (or 8-bit) source format quantized into a smaller format.
@@ -122,7 +150,7 @@ std::size_t check_quantize_codes(std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("simd build: the width this test was built for", "[tensor][simd]") {
+TEST_CASE("simd build: the width this test was built for", "[tensor][simd]" SIMD_TIER) {
 #ifdef FLOATLAB_EXPECT_SIMD_WIDTH
   CHECK(T::detail::simd_width == FLOATLAB_EXPECT_SIMD_WIDTH);
 #endif
@@ -130,27 +158,28 @@ TEST_CASE("simd build: the width this test was built for", "[tensor][simd]") {
   CHECK((T::detail::simd_width == 1 || T::detail::simd_width == 8 || T::detail::simd_width == 16));
 }
 
-TEST_CASE("simd quantize equals convert: format values, midpoints, neighbours, float stride", "[tensor][simd]") {
+TEST_CASE("simd quantize equals convert: format values, midpoints, neighbours, float stride", "[tensor][simd]" SIMD_TIER) {
   const auto stride = static_cast<std::uint64_t>(1000003 / std::min(1.0, operands::test_scale()));
-  quantize_all_modes<binary16>(stride);
-  quantize_all_modes<bfloat16>(stride);
-  quantize_all_modes<e5m10_ftz>(stride);
-  quantize_all_modes<e4m3>(stride);
-  quantize_all_modes<e4m3_sat>(stride);
-  quantize_all_modes<e5m2>(stride);
-  quantize_all_modes<e4m3fnuz>(stride);
-  quantize_all_modes<e3m2>(stride);
-  quantize_all_modes<e2m1>(stride);
+  SIMD_FULL(quantize_all_modes<binary16>(stride); quantize_all_modes<bfloat16>(stride); quantize_all_modes<e5m10_ftz>(stride);
+            quantize_all_modes<e4m3>(stride); quantize_all_modes<e4m3_sat>(stride); quantize_all_modes<e5m2>(stride);
+            quantize_all_modes<e4m3fnuz>(stride); quantize_all_modes<e3m2>(stride); quantize_all_modes<e2m1>(stride);)
+  // CI: every format in one or two modes, every mode in two formats or more; flags in three.
+  SIMD_CI(quantize_modes<binary16>(stride, modes<rn, ru, ro, sr13>{}, modes<rn, sr8>{});
+          quantize_modes<bfloat16>(stride, modes<rn, rz>{}, modes<>{}); quantize_modes<e5m10_ftz>(stride, modes<rd>{}, modes<>{});
+          quantize_modes<e4m3>(stride, modes<rn, sr8>{}, modes<rz>{}); quantize_modes<e4m3_sat>(stride, modes<ra>{}, modes<>{});
+          quantize_modes<e5m2>(stride, modes<ru>{}, modes<>{}); quantize_modes<e4m3fnuz>(stride, modes<rz>{}, modes<>{});
+          quantize_modes<e3m2>(stride, modes<ro>{}, modes<>{}); quantize_modes<e2m1>(stride, modes<rn>{}, modes<>{});)
 }
 
-TEST_CASE("simd quantize and dequantize of codes: every source pattern", "[tensor][simd]") {
+TEST_CASE("simd quantize and dequantize of codes: every source pattern", "[tensor][simd]" SIMD_TIER) {
   CHECK(check_quantize_codes<binary16, e4m3, round::nearest_even>(1) == 0);
-  CHECK(check_quantize_codes<binary16, e5m2, round::stochastic<8>>(2) == 0);
   CHECK(check_quantize_codes<bfloat16, e4m3, round::toward_zero>(3) == 0);
-  CHECK(check_quantize_codes<bfloat16, binary16, round::nearest_even>(4) == 0);
   CHECK(check_quantize_codes<e4m3, e2m1, round::upward>(5) == 0);
   CHECK(check_quantize_codes<e5m2, e4m3fnuz, round::stochastic<8>>(6) == 0);
-  CHECK(check_quantize_codes<e4m3fnuz, e3m2, round::odd>(7) == 0);
+  // CI: the four above.
+  SIMD_FULL(CHECK(check_quantize_codes<binary16, e5m2, round::stochastic<8>>(2) == 0);
+            CHECK(check_quantize_codes<bfloat16, binary16, round::nearest_even>(4) == 0);
+            CHECK(check_quantize_codes<e4m3fnuz, e3m2, round::odd>(7) == 0);)
 }
 
 // ---- elementwise ---------------------------------------------------------------------------
@@ -210,10 +239,16 @@ std::size_t check_ew_floats(std::size_t n, std::uint64_t seed) {
 
 // Float inputs (rounded to T on the lanes first, the same round_lane_v that quantize checks)
 // in two modes; codes in every mode.
+// CI: float inputs in nearest even only.
 template <eop Op, class TT, class Mode>
 std::size_t ew_case(const std::vector<TT>& a, const std::vector<TT>& b, const std::vector<TT>& c, std::size_t nf, std::uint64_t seed) {
   std::size_t bad = check_ew_codes<Op, TT, Mode>(a, b, c, seed);
-  if constexpr (std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>) bad += check_ew_floats<Op, TT, Mode>(nf, seed + 100);
+#ifdef FLOATLAB_SIMD_CHECK_FULL
+  constexpr bool floats = std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>;
+#else
+  constexpr bool floats = std::is_same_v<Mode, round::nearest_even>;
+#endif
+  if constexpr (floats) bad += check_ew_floats<Op, TT, Mode>(nf, seed + 100);
   return bad;
 }
 
@@ -246,37 +281,65 @@ void ew_operands(std::vector<TT>& a, std::vector<TT>& b, std::vector<TT>& c, std
   }
 }
 
-template <class TT>
-void ew_all_modes(std::uint64_t seed) {
+template <class TT, class... Ms>
+void ew_modes(std::uint64_t seed, modes<Ms...> = {}) {
   std::vector<TT> a, b, c;
   ew_operands(a, b, c, seed);
   const std::size_t nf = tref::scaled(20011, 1001);
   std::size_t bad = 0;
-  bad += ew_all_ops<TT, round::nearest_even>(a, b, c, nf, seed);
-  bad += ew_all_ops<TT, round::nearest_away>(a, b, c, nf, seed + 10);
-  bad += ew_all_ops<TT, round::toward_zero>(a, b, c, nf, seed + 20);
-  bad += ew_all_ops<TT, round::upward>(a, b, c, nf, seed + 30);
-  bad += ew_all_ops<TT, round::downward>(a, b, c, nf, seed + 40);
-  bad += ew_all_ops<TT, round::odd>(a, b, c, nf, seed + 50);
-  bad += ew_all_ops<TT, round::stochastic<8>>(a, b, c, nf, seed + 60);
-  INFO("format E" << TT::exponent_bits << "M" << TT::fraction_bits << ", " << a.size() << " operand triples x 6 ops x 7 modes");
+  std::uint64_t s = seed;
+  ((bad += ew_all_ops<TT, Ms>(a, b, c, nf, s), s += 10), ...);
+  INFO("format E" << TT::exponent_bits << "M" << TT::fraction_bits << ", " << a.size() << " operand triples x 6 ops x "
+                  << sizeof...(Ms) << " modes");
   CHECK(bad == 0);
+}
+template <class TT>
+void ew_all_modes(std::uint64_t seed) {
+  ew_modes<TT>(seed, all_modes{});
+}
+
+// Normal-range operands of a 16-bit format (exponent fields 2 .. max-1, both signs): whole
+// SIMD blocks of finite values, so that the bits path of round_lane_v (simd.hpp) takes them,
+// with sums of every exponent gap (sticky bits) and cancellations.
+template <class TT, class Mode>
+std::size_t ew_normal_sums(std::uint64_t seed) {
+  using F = typename TT::format_type;
+  using S = typename F::storage;
+  std::mt19937_64 rng(seed);
+  const std::size_t n = tref::scaled(std::size_t{1} << 17, 4096);
+  std::vector<TT> a(n), b(n), c(n);
+  auto pick = [&] {
+    const auto field = static_cast<std::uint64_t>(2 + rng() % (F::field_max - 2));
+    return TT::from_bits(static_cast<S>(((rng() & 1) << (F::total_bits - 1)) | (field << F::fraction_bits) | (rng() & F::fraction_mask)));
+  };
+  for (std::size_t i = 0; i < n; ++i) a[i] = pick(), b[i] = pick(), c[i] = pick();
+  // add and fma: inexact float sums (sticky); products of two 16-bit values are exact in float.
+  return check_ew_codes<eop::add, TT, Mode>(a, b, c, seed) + check_ew_codes<eop::fma, TT, Mode>(a, b, c, seed + 2);
+}
+template <class TT, class... Ms>
+std::size_t ew_normal_modes(std::uint64_t seed, modes<Ms...>) {
+  std::size_t bad = 0;
+  ((bad += ew_normal_sums<TT, Ms>(seed++)), ...);
+  return bad;
 }
 
 }  // namespace
 
-TEST_CASE("simd elementwise equals scalar ops: every 8-bit pair", "[tensor][simd]") {
-  ew_all_modes<e4m3>(1);
-  ew_all_modes<e5m2>(2);
-  ew_all_modes<e4m3fnuz>(3);
-  ew_all_modes<e4m3_sat>(4);
-  ew_all_modes<e2m1>(6);
+TEST_CASE("simd elementwise equals scalar ops: every 8-bit pair", "[tensor][simd]" SIMD_TIER) {
+  SIMD_FULL(ew_all_modes<e4m3>(1); ew_all_modes<e5m2>(2); ew_all_modes<e4m3fnuz>(3); ew_all_modes<e4m3_sat>(4); ew_all_modes<e2m1>(6);)
+  // CI: every mode occurs over the two cases.
+  SIMD_CI(ew_modes<e4m3>(1, modes<rn, sr8>{}); ew_modes<e5m2>(2, modes<rd>{}); ew_modes<e4m3fnuz>(3, modes<ra>{});
+          ew_modes<e4m3_sat>(4, modes<rz>{}); ew_modes<e2m1>(6, modes<ro>{});)
 }
 
-TEST_CASE("simd elementwise equals scalar ops: 16-bit random and edge pairs", "[tensor][simd]") {
-  ew_all_modes<binary16>(11);
-  ew_all_modes<bfloat16>(12);
-  ew_all_modes<e5m10_ftz>(13);
+TEST_CASE("simd elementwise equals scalar ops: 16-bit random and edge pairs", "[tensor][simd]" SIMD_TIER) {
+  SIMD_FULL(ew_all_modes<binary16>(11); ew_all_modes<bfloat16>(12); ew_all_modes<e5m10_ftz>(13);)
+  SIMD_CI(ew_modes<binary16>(11, modes<rn>{}); ew_modes<bfloat16>(12, modes<sr8>{}); ew_modes<e5m10_ftz>(13, modes<ru>{});)
+}
+
+TEST_CASE("simd elementwise equals scalar ops: 16-bit normal-range blocks (bits path)", "[tensor][simd]" SIMD_TIER) {
+  SIMD_FULL(CHECK(ew_normal_modes<binary16>(21, all_modes{}) == 0); CHECK(ew_normal_modes<bfloat16>(31, all_modes{}) == 0);)
+  SIMD_CI(CHECK(ew_normal_modes<binary16>(21, modes<rn, ru, sr8>{}) == 0); CHECK(ew_normal_modes<bfloat16>(31, modes<rz>{}) == 0);)
 }
 
 // ---- GEMM and conv2d lane kernels ---------------------------------------------------------
@@ -343,8 +406,8 @@ std::size_t gemm_shapes(std::uint64_t seed) {
   return bad;
 }
 
-template <class R>
-std::size_t gemm_modes(std::uint64_t seed, bool pairs) {
+template <class R, class... Ms>
+std::size_t gemm_modes(std::uint64_t seed, bool pairs, modes<Ms...>) {
   std::size_t bad = 0;
   auto run = [&](auto mode) {
     using Mode = decltype(mode);
@@ -354,32 +417,40 @@ std::size_t gemm_modes(std::uint64_t seed, bool pairs) {
     }
     seed += 10;
   };
-  run(round::nearest_even{});
-  run(round::nearest_away{});
-  run(round::toward_zero{});
-  run(round::upward{});
-  run(round::downward{});
-  run(round::odd{});
-  run(round::stochastic<8>{});
+  (run(Ms{}), ...);
   return bad;
+}
+template <class R>
+std::size_t gemm_modes(std::uint64_t seed, bool pairs) {
+  return gemm_modes<R>(seed, pairs, all_modes{});
 }
 
 using b16 = binary16;
 
 }  // namespace
 
-TEST_CASE("simd gemm lane kernel equals the exact kernel: 8-bit product pairs, random shapes", "[tensor][simd][gemm]") {
-  CHECK(gemm_modes<T::gemm_recipe<e4m3, b16, b16>>(1, true) == 0);
-  CHECK(gemm_modes<T::gemm_recipe<e5m2, e5m2, b16>>(2, true) == 0);
-  CHECK(gemm_modes<T::gemm_recipe<e4m3, b16, bfloat16, T::fused>>(3, true) == 0);
-  CHECK(gemm_modes<T::gemm_recipe<e4m3, b16, binary32, T::chunked<4>>>(4, true) == 0);
-  CHECK(gemm_modes<T::gemm_recipe<b16, b16, b16>>(5, false) == 0);
-  CHECK(gemm_modes<T::gemm_recipe<b16, b16, b16, T::fused>>(6, false) == 0);
-  CHECK(gemm_modes<T::gemm_recipe<b16, b16, b16, T::chunked<16>>>(7, false) == 0);
-  CHECK(gemm_modes<T::gemm_recipe<b16, binary32, binary32>>(8, false) == 0);
+TEST_CASE("simd gemm lane kernel equals the exact kernel: 8-bit product pairs, random shapes", "[tensor][simd][gemm]" SIMD_TIER) {
+  SIMD_FULL(CHECK(gemm_modes<T::gemm_recipe<e4m3, b16, b16>>(1, true) == 0);
+            CHECK(gemm_modes<T::gemm_recipe<e5m2, e5m2, b16>>(2, true) == 0);
+            CHECK(gemm_modes<T::gemm_recipe<e4m3, b16, bfloat16, T::fused>>(3, true) == 0);
+            CHECK(gemm_modes<T::gemm_recipe<e4m3, b16, binary32, T::chunked<4>>>(4, true) == 0);
+            CHECK(gemm_modes<T::gemm_recipe<b16, b16, b16>>(5, false) == 0);
+            CHECK(gemm_modes<T::gemm_recipe<b16, b16, b16, T::fused>>(6, false) == 0);
+            CHECK(gemm_modes<T::gemm_recipe<b16, b16, b16, T::chunked<16>>>(7, false) == 0);
+            CHECK(gemm_modes<T::gemm_recipe<b16, binary32, binary32>>(8, false) == 0);)
+  // CI: every recipe in one mode, every mode at least once (binary32 accumulators: nearest
+  // even only; per-operation binary16 in nearest even: the conv2d case below).
+  SIMD_CI(CHECK(gemm_modes<T::gemm_recipe<e4m3, b16, b16>>(1, true, modes<sr8>{}) == 0);
+          CHECK(gemm_modes<T::gemm_recipe<e5m2, e5m2, b16>>(2, true, modes<rd>{}) == 0);
+          CHECK(gemm_modes<T::gemm_recipe<e4m3, b16, bfloat16, T::fused>>(3, true, modes<rz>{}) == 0);
+          CHECK(gemm_modes<T::gemm_recipe<e4m3, b16, binary32, T::chunked<4>>>(4, true, modes<rn>{}) == 0);
+          CHECK(gemm_modes<T::gemm_recipe<b16, b16, b16>>(5, false, modes<ro>{}) == 0);
+          CHECK(gemm_modes<T::gemm_recipe<b16, b16, b16, T::fused>>(6, false, modes<ru>{}) == 0);
+          CHECK(gemm_modes<T::gemm_recipe<b16, b16, b16, T::chunked<16>>>(7, false, modes<ra>{}) == 0);
+          CHECK(gemm_modes<T::gemm_recipe<b16, binary32, binary32>>(8, false, modes<rn>{}) == 0);)
 }
 
-TEST_CASE("simd gemm: identical for 1, 2 and 3 threads", "[tensor][simd][gemm][threads]") {
+TEST_CASE("simd gemm: identical for 1, 2 and 3 threads", "[tensor][simd][gemm][threads]" SIMD_TIER) {
   using R = T::gemm_recipe<b16, b16, b16>;
   T::gemm_shape s;
   s.m = 37, s.n = 131, s.k = 50;
@@ -398,7 +469,7 @@ TEST_CASE("simd gemm: identical for 1, 2 and 3 threads", "[tensor][simd][gemm][t
   CHECK(bad == 0);
 }
 
-TEST_CASE("simd conv2d lane kernel equals the exact kernel", "[tensor][simd][conv]") {
+TEST_CASE("simd conv2d lane kernel equals the exact kernel", "[tensor][simd][conv]" SIMD_TIER) {
   T::conv2d_shape s;
   s.n = 2, s.c = 4, s.h = 9, s.w = 11, s.oc = 6, s.kh = 3, s.kw = 3, s.pad_h = 1, s.pad_w = 1, s.stride_w = 2;
   const std::size_t nx = s.n * s.c * s.h * s.w, nw = s.oc * s.c * s.kh * s.kw, ny = s.n * s.oc * s.out_h() * s.out_w();

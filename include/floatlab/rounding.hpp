@@ -336,6 +336,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //  merge-network addition         | fixed_add                  | expansion<3/4, float/double> + - | test_expansion_fixed "... equal to the generic one"
 //  Sum2 + network product, sorted | fixed_mul, fixed_div       | expansion<3/4, float/double> * / | not bit-identical: the documented bound vs MPFR
 //    long division                |                            |                                  |   (test_expansion, test_expansion_fixed, [full])
+//  float lanes; SIMD bits path    | tensor/lane.hpp, simd.hpp  | tensor quantize / elementwise /  | test_tensor_lane, tensor_simd_check (docs/tensor.md's
+//    (round_bits_v)               |   round_bits_v             |   GEMM / conv, formats in float  |   fast-path table: CI subset and [full] set)
 
 namespace detail {
 // (-1)^negative * (mag + sticky*eps) * 2^exponent rounded once to float in Mode, with its

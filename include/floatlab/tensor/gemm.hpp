@@ -502,12 +502,27 @@ status gemm(const gemm_shape& shape, AV&& a_c, BV&& b_c, CV&& c_c, Args&&... arg
     const TB* B = b.data + bt * g.sb;
     TC* C = c.data + bt * g.sc;
     // 1. Inputs rounded to InA / InB once, into row-major panels: Aq is M x K, Bq is K x N.
+    //    Contiguous rows of float (or lane-format) inputs go through quantize's lane rounding
+    //    (quantize_run: the same roundings and words as panel_value, proven equal to convert in
+    //    tests/tensor_simd_check.cpp and tests/test_tensor_lane.cpp).
     detail::parallel_for(M, [&](std::size_t i) {
+      if constexpr (P::lane && detail::reads_as_float_v<TA>) {
+        if (g.ak == 1) {
+          detail::quantize_run<typename P::FA, typename P::MA>(A + i * g.ai, Aq.data() + i * K, K, (bt * M + i) * K, src, op_input_a);
+          return;
+        }
+      }
       for (std::size_t kk = 0; kk < K; ++kk)
         Aq[i * K + kk] = detail::panel_value<P, typename P::InA, typename P::MA>(A[i * g.ai + kk * g.ak], src,
                                                                                  (bt * M + i) * K + kk, op_input_a);
     }, 16);
     detail::parallel_for(K, [&](std::size_t kk) {
+      if constexpr (P::lane && detail::reads_as_float_v<TB>) {
+        if (g.bj == 1) {
+          detail::quantize_run<typename P::FB, typename P::MB>(B + kk * g.bk, Bq.data() + kk * N, N, (bt * K + kk) * N, src, op_input_b);
+          return;
+        }
+      }
       for (std::size_t j = 0; j < N; ++j)
         Bq[kk * N + j] = detail::panel_value<P, typename P::InB, typename P::MB>(B[kk * g.bk + j * g.bj], src,
                                                                                  (bt * K + kk) * N + j, op_input_b);
@@ -518,6 +533,14 @@ status gemm(const gemm_shape& shape, AV&& a_c, BV&& b_c, CV&& c_c, Args&&... arg
     auto init = [&](std::size_t i, std::size_t j) { return ends.init(C + i * g.ci + j * g.cj, elem(i, j)); };
     auto store = [&](std::size_t i, std::size_t j, typename P::FC::storage acc) {
       TC* cp = C + i * g.ci + j * g.cj;
+      // A float C with alpha == 1: finish is the exact conversion of an accumulator that lives
+      // in float, i.e. its lane value (NaN: the quiet NaN that both give).
+      if constexpr (P::lane && std::is_same_v<TC, float>) {
+        if (ends.alpha_one) {
+          *cp = detail::lane_decode<typename P::FC>(acc);
+          return;
+        }
+      }
       *cp = ends.finish(cp, elem(i, j), acc);
     };
     detail::parallel_for(tiles_i * tiles_j, [&](std::size_t tile) {

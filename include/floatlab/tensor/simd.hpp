@@ -12,7 +12,7 @@
 // the decision of detail::round_up<Mode> (rounding.hpp) transcribed on masks (round_up_v;
 // the stochastic carry is stochastic_carry<R>'s sum of R remainder bits and R word bits).
 // Nothing else decides. Every use is proven bit-identical to the scalar core (the exact
-// integer kernels of cfloat.hpp) by tests/test_tensor_simd.cpp: every 8-bit input or pair,
+// integer kernels of cfloat.hpp) by tests/tensor_simd_check.cpp: every 8-bit input or pair,
 // large random + edge sets (NaN, inf, subnormals, overflow, ties) of 16-bit ones; the test is
 // built three times (x86-64, x86-64-v3, x86-64-v4) so that each width is what it checks.
 // docs/tensor.md's fast-path table lists each path with its test.
@@ -54,10 +54,14 @@ typedef std::uint8_t vu8 __attribute__((vector_size(W)));
 
 inline vu U(std::uint32_t x) noexcept { return vu{} + x; }
 inline vi I(std::int32_t x) noexcept { return vi{} + x; }
-inline vf F(float x) noexcept {  // not vf{} + x: +0 + -0 would lose the sign of a zero
-  vf v;
-  for (int l = 0; l < W; ++l) v[l] = x;
-  return v;
+// A broadcast (vbroadcastss): not vf{} + x, where +0 + -0 would lose the sign of a zero, nor
+// a loop over the lanes, which GCC compiles to one masked broadcast per lane.
+inline vf F(float x) noexcept {
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+  return (vf)_mm512_set1_ps(x);
+#else
+  return (vf)_mm256_set1_ps(x);
+#endif
 }
 // Bit casts between vector types of one size (GCC and Clang define these casts as reinterpretations).
 inline vu as_u(vf x) noexcept { return (vu)x; }
@@ -74,6 +78,15 @@ inline vi iota() noexcept {
   vi r{};
   for (int l = 0; l < W; ++l) r[l] = l;
   return r;
+}
+
+// Every lane of the mask true.
+inline bool all_true(vi m) noexcept {
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+  return _mm512_test_epi32_mask((__m512i)m, (__m512i)m) == 0xFFFF;
+#else
+  return _mm256_movemask_ps((__m256)m) == 0xFF;
+#endif
 }
 
 inline vf load(const float* p) noexcept {
@@ -163,11 +176,83 @@ inline vi round_up_v(vi negative, vi kept_odd, vu rem, vi sticky, vu word) noexc
   }
 }
 
-// round_lane on lanes: x = s + e rounded to Fmt in Mode (lane.hpp), overflowed a mask.
-// status flag bits per lane (round_lane_flags), ORed into flags.
 inline vu flag_if(vi m, std::uint32_t f) noexcept { return as_u(m) & f; }
+
+// The bits path of round_lane_v (below): the same rounding, on the float's bit pattern, for
+// blocks whose lanes all hold 0 or a finite magnitude of at least two quanta of Fmt
+// (2^(emin - M + 1)), after step 1's truncation. There the format's last place lies
+// d = max(23 - M, emin - M + 150 - max(field, 1)) <= 22 bits above the float's, inside the
+// fraction field: the kept bits of the pattern (pattern >> d) differ from round_lane_v's
+// kept significand bits (sig >> d) by (field - 1) << (23 - d), an even number, so they have
+// its parity, and adding an increment below 2^d to the pattern carries exactly where
+// round_lane_v's k2 = kept + up does (a carry out of the fraction field is the next binade,
+// k2 << d = 2^24). The increment is round_up_v's decision in closed form: nearest even
+// (2^(d-1) - 1 + (kept odd | sticky)), nearest away (2^(d-1)), upward / downward (2^d - 1 +
+// sticky on their side), odd (the kept bit set when anything is lost), stochastic<R> (the
+// top R word bits aligned under the R remainder bits: a carry exactly when their sum reaches
+// 2^R). Overflow, zero and the flags are round_lane_v's tests on the result. Formats without
+// subnormals (flush after rounding) and M = 23 keep the general path. Returns false, and
+// touches nothing, when a lane is outside that range (the caller takes the general path).
 template <class Fmt, class Mode>
-inline vf round_lane_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
+inline constexpr bool bits_path_ok = lane_ok<Fmt> && Fmt::has_subnormals && Fmt::fraction_bits <= 22;
+
+template <class Fmt, class Mode>
+__attribute__((always_inline)) inline bool round_bits_v(vf s, vf e, vu word, vi overflowed, vu& flags, vf& out) noexcept {
+  constexpr int M = Fmt::fraction_bits;
+  const vu b = as_u(s);
+  const vi negative = as_i(b) < 0;
+  const vi sticky = e != 0.0f;
+  const vu mag0 = b & 0x7FFFFFFFu;
+  // round_lane_v's step 1. An infinite s (whose e may be NaN, hence "sticky") is tested on
+  // its own magnitude: the truncation would make it look finite.
+  const vu mag = mag0 - (as_u(sticky & ((as_i(as_u(e) ^ b)) < 0)) & 1u);
+  const std::uint32_t two_q = fbits(pow2f(Fmt::emin - M + 1));
+  const vi ok = (((mag - two_q) < (0x7F800000u - two_q)) & (mag0 < 0x7F800000u)) | ((mag == 0) & ~sticky);
+  if (!all_true(ok & ~overflowed)) return false;
+  const vi field = as_i(mag >> 23);
+  const vi d = vmin(vmax(I(Fmt::emin - M + 150) - vmax(field, I(1)), I(23 - M)), I(22));  // zero lanes: any d
+  const vu du = as_u(d);
+  const vu unit = U(1) << du;
+  const vu mask = unit - 1u;
+  const vu rem = mag & mask;
+  const vu st1 = as_u(sticky) & 1u;
+  vu inc;
+  if constexpr (std::is_same_v<Mode, round::nearest_even>) {
+    inc = (mask >> 1) + (((mag >> du) | st1) & 1u);
+  } else if constexpr (std::is_same_v<Mode, round::nearest_away>) {
+    inc = unit >> 1;
+  } else if constexpr (std::is_same_v<Mode, round::toward_zero> || std::is_same_v<Mode, round::odd>) {
+    inc = U(0);
+  } else if constexpr (std::is_same_v<Mode, round::upward>) {
+    inc = (mask + st1) & ~as_u(negative);
+  } else if constexpr (std::is_same_v<Mode, round::downward>) {
+    inc = (mask + st1) & as_u(negative);
+  } else {
+    constexpr int R = Mode::bits;
+    // d >= R: (word >> (32 - R)) << (d - R); d < R (and R = 32): word >> (32 - d).
+    const vu low = word >> as_u(32 - d);
+    if constexpr (R < 32) inc = sel(d >= R, (word >> (32 - R)) << as_u(vmax(d - R, I(0))), low);
+    else inc = low;
+  }
+  vu rm = (mag + inc) & ~mask;
+  const vi lost = (rem != 0) | sticky;
+  if constexpr (std::is_same_v<Mode, round::odd>) rm |= as_u(lost) & unit;
+  const vi ovf = rm > fbits(max_finite_float<Fmt>());
+  const vu sign = b & 0x80000000u;
+  vu r = sel(rm == 0, Fmt::has_negative_zero ? sign : U(0), rm | sign);
+  r = sel(ovf, sel(negative, U(fbits(overflow_value<Fmt, Mode>(true))), U(fbits(overflow_value<Fmt, Mode>(false)))), r);
+  const vi tiny = mag < fbits(pow2f(Fmt::emin));
+  flags |= flag_if(lost | ovf, status::inexact) | flag_if(lost & tiny & ~ovf, status::underflow) | flag_if(ovf, status::overflow);
+  out = as_f(r);
+  return true;
+}
+
+// round_lane on lanes: x = s + e rounded to Fmt in Mode (lane.hpp), overflowed a mask.
+// status flag bits per lane (round_lane_flags), ORed into flags. round_lane_v (below) sends
+// blocks in the range of the bits path above there (the same bits, fewer operations) and the
+// others here, out of line (code size: the kernels inline only the bits path).
+template <class Fmt, class Mode>
+inline vf round_lane_general_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
   static_assert(lane_ok<Fmt>, "round_lane_v: the format must live in float (E <= 8, p <= 24)");
   constexpr int M = Fmt::fraction_bits;
   if constexpr (lane_is_float_rn<Fmt, Mode>) {
@@ -241,6 +326,20 @@ inline vf round_lane_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
   }
 }
 template <class Fmt, class Mode>
+__attribute__((noinline)) vf round_lane_slow_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
+  return round_lane_general_v<Fmt, Mode>(s, e, word, overflowed, flags);
+}
+template <class Fmt, class Mode>
+__attribute__((always_inline)) inline vf round_lane_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
+  if constexpr (!lane_is_float_rn<Fmt, Mode> && bits_path_ok<Fmt, Mode>) {
+    vf fast;
+    if (__builtin_expect(round_bits_v<Fmt, Mode>(s, e, word, overflowed, flags, fast), 1)) return fast;
+    return round_lane_slow_v<Fmt, Mode>(s, e, word, overflowed, flags);
+  } else {
+    return round_lane_general_v<Fmt, Mode>(s, e, word, overflowed, flags);
+  }
+}
+template <class Fmt, class Mode>
 inline vf round_lane_v(vf s, vf e, vu word, vi overflowed) noexcept {
   vu flags = U(0);
   return round_lane_v<Fmt, Mode>(s, e, word, overflowed, flags);
@@ -305,7 +404,8 @@ inline vf lane_decode_v(vu bits) noexcept {
   const vu sign = sel(negative, U(0x80000000u), U(0));
   const vu normal = sign | ((field + static_cast<std::uint32_t>(127 - Fmt::bias)) << 23) | (frac << (23 - M));
   vf sub = F(0.0f);
-  if constexpr (Fmt::has_subnormals) sub = __builtin_convertvector(as_i(frac), vf) * pow2f(Fmt::emin - M);
+  // Only subnormal fractions are scaled (float subnormal products cost microcode assists).
+  if constexpr (Fmt::has_subnormals) sub = __builtin_convertvector(as_i(sel(field == 0, frac, U(0))), vf) * pow2f(Fmt::emin - M);
   sub = as_f(as_u(sub) | sign);
   vu r = sel(as_i(field) == 0, as_u(sub), normal);
   if constexpr (Fmt::has_inf)
@@ -395,10 +495,11 @@ inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t o
   return philox_word_v(seed, lo, hi, operation);
 }
 // Words of W arbitrary elements.
+typedef std::uint64_t vu64 __attribute__((vector_size(8 * W)));
 inline vu philox_word_v(std::uint64_t seed, const std::uint64_t* elems, std::uint32_t operation) noexcept {
-  vu lo, hi;
-  for (int l = 0; l < W; ++l) lo[l] = static_cast<std::uint32_t>(elems[l]), hi[l] = static_cast<std::uint32_t>(elems[l] >> 32);
-  return philox_word_v(seed, lo, hi, operation);
+  vu64 e;
+  std::memcpy(&e, elems, sizeof e);
+  return philox_word_v(seed, __builtin_convertvector(e, vu), __builtin_convertvector(e >> 32, vu), operation);
 }
 
 }  // namespace simd
@@ -430,29 +531,53 @@ inline void write_lanes(Dst* p, simd::vf r) noexcept {
   else simd::store_codes<typename Fmt::storage>(p, simd::lane_encode_v<Fmt>(r));
 }
 template <class Mode>
-inline simd::vu words_v(const counter_source& src, std::size_t first, std::uint32_t op) noexcept {
+inline simd::vu words_v(const counter_source& src, std::uint64_t first, std::uint32_t op) noexcept {
   if constexpr (is_stochastic_v<Mode>) return simd::philox_word_v(src.seed, first, op);
   else return simd::U(0);
 }
 #endif
 
-// Elements begin..end-1 of in (float, or a cfloat living in float) rounded to Fmt in Mode
-// (word (i, op)), written as floats or as To codes: quantize's fast path.
-// Returns the status flags of the roundings (round_pack_status's), ORed.
+// n elements of in (float, or a cfloat living in float) rounded to Fmt in Mode, element l
+// with the word (first + l, op), written as floats or as To codes: quantize's fast path (and
+// GEMM's input panels). Returns the status flags of the roundings (round_pack_status's), ORed.
 template <class Fmt, class Mode, class Src, class Dst>
-std::uint32_t quantize_span(const Src* in, Dst* out, std::size_t begin, std::size_t end, const counter_source& src,
-                            std::uint32_t op) noexcept {
-  std::size_t i = begin;
+std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t first, const counter_source& src,
+                           std::uint32_t op) noexcept {
+  std::size_t i = 0;
   std::uint32_t flags = 0;
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   simd::vu fv = simd::U(0);
-  for (; i + simd::W <= end; i += simd::W)
-    write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), words_v<Mode>(src, i, op), fv));
+  if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
+    // Runs of bits-path blocks in a loop without calls (its constants stay in registers); a
+    // block outside that range takes the general rounding out of line, then the run resumes.
+    while (i + simd::W <= n) {
+      for (; i + simd::W <= n; i += simd::W) {
+        simd::vf r;
+        if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), words_v<Mode>(src, first + i, op), simd::I(0), fv, r)) break;
+        write_lanes<Fmt>(out + i, r);
+      }
+      if (i + simd::W > n) break;
+      simd::vu fs = simd::U(0);
+      write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), words_v<Mode>(src, first + i, op),
+                                                                   simd::I(0), fs));
+      fv |= fs;
+      i += simd::W;
+    }
+  } else {
+    for (; i + simd::W <= n; i += simd::W)
+      write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), words_v<Mode>(src, first + i, op), fv));
+  }
   flags = simd::reduce_or(fv);
 #endif
-  for (; i < end; ++i)
-    write_lane<Fmt>(out, i, round_lane_flags<Fmt, Mode>(read_lane(in, i), 0.0f, is_stochastic_v<Mode> ? src.word(i, op) : 0, false, flags));
+  for (; i < n; ++i)
+    write_lane<Fmt>(out, i, round_lane_flags<Fmt, Mode>(read_lane(in, i), 0.0f, is_stochastic_v<Mode> ? src.word(first + i, op) : 0, false, flags));
   return flags;
+}
+// Elements begin..end-1, element i with the word (i, op).
+template <class Fmt, class Mode, class Src, class Dst>
+std::uint32_t quantize_span(const Src* in, Dst* out, std::size_t begin, std::size_t end, const counter_source& src,
+                            std::uint32_t op) noexcept {
+  return quantize_run<Fmt, Mode>(in + begin, out + begin, end - begin, begin, src, op);
 }
 
 // Codes of a format living in float -> floats (dequantize's fast path; exact).
