@@ -6,6 +6,22 @@
 
 namespace floatlab {
 
+namespace detail {
+
+// Quotient / root digits computed by the N >= 3 long division and square root: each
+// digit divides the remainder by at least 1/(5u) (the estimate r0/y0 of r/y is within
+// 5u, see docs), so D digits leave (5u)^D <= 2^-(N p + 2) of the result undetermined.
+template <int N, class T>
+FLOATLAB_HOST_DEVICE constexpr int expansion_digits() noexcept {
+  constexpr int p = std::numeric_limits<T>::digits;
+  // bits gained per digit: p - log2(5), in 1/10000 bits to stay in integers.
+  constexpr long gain = 10000L * p - 23220L;
+  constexpr long need = 10000L * (N * p + 2);
+  return static_cast<int>((need + gain - 1) / gain);
+}
+
+}  // namespace detail
+
 // Fast2Sum after ordering the operands by magnitude: exact for any a, b like two_sum, with a
 // shorter dependency chain (3 additions after a select instead of 5 additions), which is
 // what the carried error of the renormalization sweep waits on.
