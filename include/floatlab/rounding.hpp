@@ -338,6 +338,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    long division                |                            |                                  |   (test_expansion, test_expansion_fixed, [full])
 //  float lanes; SIMD bits path    | tensor/lane.hpp, simd.hpp  | tensor quantize / elementwise /  | test_tensor_lane, tensor_simd_check (docs/tensor.md's
 //    (round_bits_v)               |   round_bits_v             |   GEMM / conv, formats in float  |   fast-path table: CI subset and [full] set)
+//  power-of-two scale: quotient  | tensor/block_scaled.hpp    | block_scaled_quantize (host and  | test_tensor_block_scaled (MX vs mx.hpp, MuPPET vs
+//    by exponent shift, no div    |   exact_quotient           |   GPU), E8M0 / 2^s / any 2^k S   |   block.hpp); GPU = host: tests/cuda/block_kernels.cu
+//  GPU routes (hardware cvt, lane, paired native binary16 / bfloat16): docs/cuda.md's table, proofs in tests/cuda/
 
 namespace detail {
 // (-1)^negative * (mag + sticky*eps) * 2^exponent rounded once to float in Mode, with its
