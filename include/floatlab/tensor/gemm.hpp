@@ -7,7 +7,9 @@
 //   fused:          acc = round_Acc(acc + a*b)           (exact product, one rounding a step)
 //   chunked<L, P>:  for each chunk of L consecutive k: part = sum of the exact products,
 //                   in P = binary32 (part = RN32(part + a*b) per step, from +0) or exactly
-//                   (P = exact_partial); then acc = round_Acc(acc + part)
+//                   (P = exact_partial) or as a Hopper tensor core sums it (P = sm90_mma,
+//                   mma_model.hpp: blocks of 16 k, binary16 or bfloat16 inputs); then
+//                   acc = round_Acc(acc + part)
 //   alpha/beta: beta == 0: C is not read. alpha == 1, beta != 0: acc starts from
 //   round_Acc(beta * c) (= c rounded to Acc for beta == 1). alpha != 1: acc starts from +0,
 //   and after the k loop acc = round_Acc(round_Acc(alpha * acc) + round_Acc(beta * c))
@@ -34,6 +36,7 @@
 #include "common.hpp"
 #include "exact.hpp"
 #include "lane.hpp"
+#include "mma_model.hpp"
 #include "quantize.hpp"
 #include "simd.hpp"
 
@@ -59,8 +62,12 @@ struct exact_partial {};
 template <std::size_t L, class Partial = binary32>
 struct chunked {
   static_assert(L >= 1, "chunked<L, Partial>: chunk length L must be at least 1");
-  static_assert(std::is_same_v<Partial, binary32> || std::is_same_v<Partial, exact_partial>,
-                "chunked<L, Partial>: Partial must be floatlab::binary32 or floatlab::tensor::exact_partial");
+  static_assert(std::is_same_v<Partial, binary32> || std::is_same_v<Partial, exact_partial> ||
+                    std::is_same_v<Partial, sm90_mma>,
+                "chunked<L, Partial>: Partial must be floatlab::binary32, floatlab::tensor::exact_partial or "
+                "floatlab::tensor::sm90_mma");
+  static_assert(!std::is_same_v<Partial, sm90_mma> || L % 16 == 0,
+                "chunked<L, sm90_mma>: chunk length L must be a multiple of 16 (the tensor core's block)");
   static constexpr std::size_t length = L;
   using partial = Partial;
 };
@@ -68,6 +75,14 @@ template <class T>
 struct is_chunked : std::false_type {};
 template <std::size_t L, class P>
 struct is_chunked<chunked<L, P>> : std::true_type {};
+template <class T>
+struct chunk_partial {
+  using type = void;
+};
+template <std::size_t L, class P>
+struct chunk_partial<chunked<L, P>> {
+  using type = P;
+};
 template <class T>
 struct chunk_length : std::integral_constant<std::size_t, 1> {};
 template <std::size_t L, class P>
@@ -81,6 +96,11 @@ struct gemm_recipe {
                 "gemm_recipe: InA, InB, Prod and Acc must be floatlab::cfloat types");
   static_assert(std::is_same_v<Kind, per_operation> || std::is_same_v<Kind, fused> || is_chunked<Kind>::value,
                 "gemm_recipe: Kind must be per_operation, fused or chunked<L, Partial>");
+  static_assert(!is_chunked<Kind>::value || !std::is_same_v<typename chunk_partial<Kind>::type, sm90_mma> ||
+                    (std::is_same_v<typename InA::format_type, typename InB::format_type> &&
+                     (std::is_same_v<typename InA::format_type, typename binary16::format_type> ||
+                      std::is_same_v<typename InA::format_type, typename bfloat16::format_type>)),
+                "gemm_recipe: chunked<L, sm90_mma> needs InA = InB = binary16 or bfloat16 (the tensor core's inputs)");
   using in_a = InA;
   using in_b = InB;
   using product = Prod;
@@ -208,6 +228,8 @@ template <class Kind>
 struct chunk_lane_ok : std::true_type {};
 template <std::size_t L>
 struct chunk_lane_ok<chunked<L, exact_partial>> : std::false_type {};
+template <std::size_t L>
+struct chunk_lane_ok<chunked<L, sm90_mma>> : std::false_type {};
 
 template <class T, class Fallback, class = void>
 struct mode_or {
@@ -401,6 +423,21 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
             part = fma_to<F32, round::nearest_even>(arow[kk], bval(kk), unpack<F32>(part), 0);
             if ((k_base + kk + 1) % Kind::length == 0 || k_base + kk + 1 == k_total) {
               acc = add_to<FC, MC>(unpack<FC>(acc), unpack<F32>(part), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
+              part = 0;
+            }
+          }
+        } else if constexpr (std::is_same_v<typename Kind::partial, sm90_mma>) {
+          // The tensor core's sum of each chunk: blocks of 16 k through the model, from +0.
+          floatlab::detail::unpacked bcol[detail::mma_block];
+          std::uint32_t part = 0;
+          for (std::size_t k0 = 0; k0 < K; k0 += detail::mma_block) {
+            const std::size_t nb = std::min<std::size_t>(detail::mma_block, K - k0);
+            for (std::size_t t = 0; t < nb; ++t) bcol[t] = bval(k0 + t);
+            part = detail::sm90_mma_block<FA::fraction_bits>(arow + k0, bcol, static_cast<int>(nb), part);
+            if ((k_base + k0 + nb) % Kind::length == 0 || k_base + k0 + nb == k_total) {
+              using F32 = floatlab::detail::binary32_format;
+              acc = add_to<FC, MC>(unpack<FC>(acc), unpack<F32>(part),
+                                   is_stochastic_v<MC> ? word(2 * (k_base + k0 + nb - 1) + 2) : 0);
               part = 0;
             }
           }
