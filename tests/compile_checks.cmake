@@ -154,6 +154,14 @@ if(FLOATLAB_CUDA_TESTS AND CMAKE_CUDA_COMPILER)
   set_target_properties(cuda_block_kernels PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
   add_test(NAME cuda_block_kernels COMMAND cuda_block_kernels)
   set_tests_properties(cuda_block_kernels PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
+  # The tensor-core route (chunked<L, sm90_mma>): mma.sync vs the host model, cuda::gemm and
+  # conv2d vs tensor::gemm / conv2d_* (77 without a GPU or off compute capability 9.0).
+  add_executable(cuda_mma_kernels cuda/mma_kernels.cu)
+  target_link_libraries(cuda_mma_kernels PRIVATE floatlab::floatlab)
+  target_include_directories(cuda_mma_kernels PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  set_target_properties(cuda_mma_kernels PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
+  add_test(NAME cuda_mma_kernels COMMAND cuda_mma_kernels)
+  set_tests_properties(cuda_mma_kernels PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
 endif()
 
 # Issue 8 first impressions: mixing formats names convert<>, C++14 names C++17, and the

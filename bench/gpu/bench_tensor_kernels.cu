@@ -221,6 +221,28 @@ static void bench_gemm(int N) {
   row("bfloat16 per-operation, nearest (native route)", time_ms([&] { check(fc::gemm<RB>(s, A, B, C, 0), "g"); }, reps),
       flop);
   row("bfloat16 fused, nearest (native route)", time_ms([&] { check(fc::gemm<RBf>(s, A, B, C, 0), "g"); }, reps), flop);
+  // The tensor-core route (chunked<L, sm90_mma>: the H100 / H200 model of tensor/mma_model.hpp),
+  // float inputs rounded to bfloat16 / binary16 in the kernel, and bfloat16 arrays.
+  if (fc::detail::hopper_device()) {
+    using fl::tensor::sm90_mma;
+    using RTC = fc::gemm_recipe<fl::bfloat16, fl::binary32, fl::binary32, fc::chunked<std::size_t{1} << 30, sm90_mma>>;
+    using RTC16 = fc::gemm_recipe<fl::binary16, fl::binary32, fl::binary32, fc::chunked<std::size_t{1} << 30, sm90_mma>>;
+    using RTCb = fc::gemm_recipe<fl::bfloat16, fl::binary32, fl::bfloat16, fc::chunked<256, sm90_mma>>;
+    using RTCs = fc::gemm_recipe<fl::bfloat16, fl::binary32, fl::cfloat<8, 7, rnd::stochastic<8>>, fc::chunked<64, sm90_mma>>;
+    row("bf16 in (from float), tensor cores, one chunk, fp32 acc", time_ms([&] { check(fc::gemm<RTC>(s, A, B, C, 0), "g"); }, reps), flop);
+    row("e5m10 in (from float), tensor cores, one chunk, fp32 acc", time_ms([&] { check(fc::gemm<RTC16>(s, A, B, C, 0), "g"); }, reps), flop);
+    row("bf16 in, tensor cores, chunks of 256 into a bf16 acc", time_ms([&] { check(fc::gemm<RTCb>(s, A, B, C, 0), "g"); }, reps), flop);
+    row("bf16 in, tensor cores, chunks of 64 into bf16 stochastic<8>",
+        time_ms([&] { check(fc::gemm<RTCs>(s, A, B, C, 0, fc::counter_source{4}), "g"); }, reps), flop);
+    fl::bfloat16 *Ab, *Bb;
+    CUDA_OK(cudaMalloc(&Ab, nn * sizeof(fl::bfloat16)));
+    CUDA_OK(cudaMalloc(&Bb, nn * sizeof(fl::bfloat16)));
+    check(fc::quantize<fl::bfloat16>(A, Ab, nn, 0), "q");
+    check(fc::quantize<fl::bfloat16>(B, Bb, nn, 0), "q");
+    row("bf16 arrays, tensor cores, one chunk, fp32 acc", time_ms([&] { check(fc::gemm<RTC>(s, Ab, Bb, C, 0), "g"); }, reps), flop);
+    cudaFree(Ab);
+    cudaFree(Bb);
+  }
   // The lane route (float lanes + branch-free round_lane): directed and stochastic modes.
   using RT = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::toward_zero>>;
   using RTf = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::toward_zero>, fc::fused>;

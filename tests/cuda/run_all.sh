@@ -9,7 +9,7 @@ OUT=${OUT:-gpu-out}; mkdir -p "$OUT"; B=${B:-/tmp/floatlab-cuda}; mkdir -p "$B"
 ARCH=${ARCH:-sm_90}
 steps=${*:-build test sanitize bench probe}
 has() { [[ " $steps " == *" $1 "* ]]; }
-NVCC="nvcc -std=c++17 -O3 -arch=$ARCH -Iinclude -lineinfo"
+NVCC="nvcc -std=c++17 -O3 -arch=$ARCH -Iinclude -Itests -lineinfo"
 log() { echo "== $* ($(date +%T))"; }
 if has build; then
   log build
@@ -20,7 +20,7 @@ if has build; then
     MATH_PID=$!
   fi
   pids=()
-  for t in tests/cuda/cfloat_kernel tests/cuda/expansion_kernel tests/cuda/tensor_kernels tests/cuda/block_kernels bench/gpu/bench_tensor_kernels; do
+  for t in tests/cuda/cfloat_kernel tests/cuda/expansion_kernel tests/cuda/tensor_kernels tests/cuda/block_kernels tests/cuda/mma_kernels bench/gpu/bench_tensor_kernels; do
     $NVCC "$t.cu" -o "$B/$(basename "$t")" > "$B/$(basename "$t").build.log" 2>&1 &
     pids+=($!)
   done
@@ -30,7 +30,7 @@ if has build; then
   ls -la "$B"
 fi
 if has test; then
-  for t in cfloat_kernel expansion_kernel tensor_kernels block_kernels; do
+  for t in cfloat_kernel expansion_kernel tensor_kernels block_kernels mma_kernels; do
     log "test $t"; timeout 300 "$B/$t"; echo "rc=$?"
   done 2>&1 | tee "$OUT/tests.log"
 fi
@@ -38,6 +38,7 @@ if has sanitize; then
   for tool in memcheck racecheck; do
     log "compute-sanitizer $tool"; timeout 240 compute-sanitizer --tool $tool "$B/tensor_kernels" --quick 2>&1 | tail -15; echo "rc=$?"
     log "compute-sanitizer $tool block_kernels"; timeout 240 compute-sanitizer --tool $tool "$B/block_kernels" 2>&1 | tail -8; echo "rc=$?"
+    log "compute-sanitizer $tool mma_kernels"; timeout 240 compute-sanitizer --tool $tool "$B/mma_kernels" --quick 2>&1 | tail -4; echo "rc=$?"
   done 2>&1 | tee "$OUT/sanitize.log"
 fi
 if has bench; then

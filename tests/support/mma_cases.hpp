@@ -3,7 +3,8 @@
 // (tests/data/sm90_mma_h200.bin) and the GPU test (tests/cuda/tensor_kernels.cu) regenerate
 // the same inputs. Classes: 0 wide exponents, 1 narrow exponents with exact cancellations,
 // 2 subnormal inputs and c, 3 c = +-0, 4 sums near the top of the range (bfloat16: overflow of
-// binary32). fmt 0: binary16, 1: bfloat16.
+// binary32), 5 (GPU test only) infinities, NaNs and zeros among class 4's values. fmt 0:
+// binary16, 1: bfloat16.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -19,6 +20,14 @@ struct mma_gen {
 // fmt: 0 fp16, 1 bf16. Returns 16-bit pattern.
 inline uint16_t gen_in(mma_gen& g, int fmt, int cls) {
   uint32_t r = g.u32();
+  if (cls == 5) {  // special values among large finite ones
+    const uint32_t pick = (r >> 8) % 64;
+    const uint16_t sgn = uint16_t((r & 1u) << 15);
+    if (pick == 0) return uint16_t(sgn | (fmt == 0 ? 0x7C00 : 0x7F80));          // inf
+    if (pick == 1) return uint16_t(fmt == 0 ? 0x7E00 : 0x7FC0);                   // NaN
+    if (pick < 6) return sgn;                                                      // zero
+    cls = 4;
+  }
   uint16_t sign = uint16_t((r & 1u) << 15);
   if ((r >> 1) % 23 == 0) return sign; // zeros
   if (fmt == 0) {
@@ -45,6 +54,12 @@ inline uint16_t gen_in(mma_gen& g, int fmt, int cls) {
 inline float bits_f(uint32_t b) { float f; std::memcpy(&f, &b, 4); return f; }
 inline uint32_t gen_c(mma_gen& g, int fmt, int cls) {
   uint32_t r = g.u32();
+  if (cls == 5) {
+    const uint32_t pick = (r >> 8) % 32;
+    if (pick == 0) return ((r & 1u) << 31) | 0x7F800000u;
+    if (pick == 1) return 0x7FC00000u;
+    cls = 4;
+  }
   uint32_t sign = (r & 1u) << 31;
   int sel = (r >> 1) % 8;
   if (cls == 3 || sel == 0) return sign * ((r >> 5) & 1);  // +-0 / +0

@@ -6,7 +6,8 @@
 //     The host's own types: tensor::gemm_shape (m, n, k; row- or column-major `order`;
 //     trans_a / trans_b; leading dimensions (0: tight); strided batches; alpha, beta) and
 //     tensor::gemm_recipe<InA, Prod, Acc, Kind = per_operation, InB = InA> with Kind
-//     per_operation, fused or chunked<L> (binary32 partials; exact partials are host-only).
+//     per_operation, fused or chunked<L> (binary32 partials, or sm90_mma: the tensor cores of
+//     an H100 / H200, bit-identical to the host's model; exact partials are host-only).
 //     TA, TB: float, double or cfloat; TC: float, double or cfloat. Checked by the host's own
 //     check_gemm, plus device pointers and alignment.
 //
@@ -56,6 +57,7 @@ namespace floatlab::cuda {
 // types (tensor/gemm.hpp), so one gemm_shape and one recipe run on either side.
 using tensor::chunked;
 using tensor::exact_partial;
+using tensor::sm90_mma;
 using tensor::fused;
 using tensor::gemm_recipe;
 using tensor::gemm_shape;
@@ -101,8 +103,11 @@ struct gemm_plan {
   using Acc = pick<typename Recipe::accumulate>;
   using Out = pick<TC>;
   using Kind = typename Recipe::kind;
+  // The tensor-core route: chunked<L, sm90_mma> (binary16 / bfloat16 inputs), mma.sync.
+  static constexpr bool tensor_core =
+      is_chunked<Kind>::value && std::is_same_v<typename tensor::chunk_partial<Kind>::type, sm90_mma>;
   static_assert(
-      chunk_lane_ok<Kind>::value,
+      chunk_lane_ok<Kind>::value || tensor_core,
       "cuda::gemm: chunked<L, exact_partial> (exact partial sums) is not on the GPU yet: use binary32 partials");
   using MA = typename InA::rounding_mode;
   using MB = typename InB::rounding_mode;
@@ -128,7 +133,7 @@ struct gemm_plan {
   // accumulators held as floats, each step one float operation (TwoSum for its error) and the
   // branch-free round_lane; exact because the product of two inputs is exact in float and the
   // accumulator keeps a spare bit below its last place (R + 1 for stochastic<R>).
-  static constexpr bool lane = !native && tensor::detail::lane_ok<FA> && tensor::detail::lane_ok<FB> &&
+  static constexpr bool lane = !native && !tensor_core && tensor::detail::lane_ok<FA> && tensor::detail::lane_ok<FB> &&
                                tensor::detail::lane_product_exact2<FA, FB> && tensor::detail::lane_ok<FP> &&
                                (tensor::detail::lane_sum_ok<FC, MC> || tensor::detail::lane_is_float_rn<FC, MC>);
   template <class TA, class TB>
@@ -595,6 +600,155 @@ __global__ void __launch_bounds__(tile_threads) native_tile_kernel(Problem pr, g
     }
 }
 
+// The tensor-core route (chunked<L, sm90_mma>): mma.sync.m16n8k16 with an f32 accumulator,
+// whose sum of each block of 16 k is the host's model (tensor/mma_model.hpp, fitted and
+// checked on the H200). 128 x 128 output tiles, 8 warps as 2 x 4, each warp 64 x 32 outputs as
+// 4 x 4 mma tiles; k in shared-memory tiles of 32 (two blocks of 16), the next tile read from
+// global memory into registers while the current one is computed. At the end of each chunk
+// of L consecutive k (and at K) every output's partial is rounded into Acc on the scalar core;
+// the partials restart from +0. k beyond K multiplies zeros (no term in the model).
+inline constexpr int mma_tile = 128, mma_k = 32, mma_pad = 8;
+
+template <class FA>
+__device__ __forceinline__ void mma_16816(float (&d)[4], const std::uint32_t (&a)[4], const std::uint32_t (&b)[2]) {
+  if constexpr (is_binary16_format_v<FA>)
+    asm volatile(
+        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+        "{%0,%1,%2,%3};"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+  else
+    asm volatile(
+        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+        "{%0,%1,%2,%3};"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+// A chunk's end for one output: acc = round_Acc(acc + part).
+template <class P>
+__device__ __noinline__ typename P::SC mma_flush(typename P::SC acc, float part, std::uint64_t seed, std::uint64_t e,
+                                                 std::uint32_t op) {
+  using FC = typename P::FC;
+  using MC = typename P::MC;
+  return fd::finish<FC, MC>(
+      fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<fd::binary32_format>(__float_as_uint(part))),
+      draw(is_stochastic_v<MC>, seed, e, op));
+}
+
+template <class P, class Problem, class TC>
+__global__ void __launch_bounds__(tile_threads) mma_tile_kernel(Problem pr, gemm_ends<P> ends, std::size_t z0) {
+  using SC = typename P::SC;
+  constexpr std::uint32_t L = static_cast<std::uint32_t>(P::Kind::length);
+  __shared__ alignas(16) std::uint16_t As[mma_tile][mma_k + mma_pad];  // [i][k]
+  __shared__ alignas(16) std::uint16_t Bs[mma_tile][mma_k + mma_pad];  // [j][k]
+  const std::size_t z = z0 + blockIdx.z;
+  const int tid = threadIdx.x, lane = tid % 32, warp = tid / 32;
+  const int wm = (warp / 4) * 64, wn = (warp % 4) * 32, g = lane / 4, q = lane % 4;
+  const std::uint32_t i0 = blockIdx.y * mma_tile, j0 = blockIdx.x * mma_tile;
+  const std::uint32_t M = pr.M, N = pr.N, K = pr.K;
+  // Output (mt, nt, v) of this thread: row wm + 16 mt + g + 8 (v / 2), column wn + 8 nt + 2q + v % 2.
+  auto out_i = [&](int mt, int v) { return i0 + wm + 16 * mt + g + 8 * (v / 2); };
+  auto out_j = [&](int nt, int v) { return j0 + wn + 8 * nt + 2 * q + v % 2; };
+  SC acc[4][4][4];
+  float part[4][4][4];
+#pragma unroll
+  for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+    for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+      for (int v = 0; v < 4; ++v) {
+        const std::uint32_t i = out_i(mt, v), j = out_j(nt, v);
+        acc[mt][nt][v] = (i < M && j < N) ? tile_init(ends, pr.c_at(z, i, j), pr.elem(z, i, j))
+                                          : fd::pack_zero<typename P::FC>(false);
+        part[mt][nt][v] = 0.0f;
+      }
+  // Loads: A element t: row tid / 32 + 8 t, k tid % 32 (consecutive threads, consecutive k);
+  // B element t: k tid / 128 + 2 t, column tid % 128.
+  constexpr int per_thread = mma_tile * mma_k / tile_threads;  // 16
+  std::uint16_t ra[per_thread], rb[per_thread];
+  auto fetch = [&](std::uint32_t k0) {
+#pragma unroll
+    for (int t = 0; t < per_thread; ++t) {
+      const std::uint32_t i = i0 + tid / 32 + 8 * t, k = k0 + tid % 32;
+      ra[t] = (i < M && k < K) ? static_cast<std::uint16_t>(pr.a_bits(z, i, k)) : std::uint16_t{0};
+    }
+#pragma unroll
+    for (int t = 0; t < per_thread; ++t) {
+      const std::uint32_t j = j0 + tid % 128, k = k0 + tid / 128 + 2 * t;
+      rb[t] = (j < N && k < K) ? static_cast<std::uint16_t>(pr.b_bits(z, k, j)) : std::uint16_t{0};
+    }
+  };
+  if (K > 0) fetch(0);
+  for (std::uint32_t k0 = 0; k0 < K; k0 += mma_k) {
+#pragma unroll
+    for (int t = 0; t < per_thread; ++t) As[tid / 32 + 8 * t][tid % 32] = ra[t];
+#pragma unroll
+    for (int t = 0; t < per_thread; ++t) Bs[tid % 128][tid / 128 + 2 * t] = rb[t];
+    __syncthreads();
+    if (k0 + mma_k < K) fetch(k0 + mma_k);
+#pragma unroll
+    for (int s = 0; s < mma_k / 16; ++s) {
+      const std::uint32_t kb = k0 + 16 * s;  // this block's first k
+      if (kb >= K) break;
+      const int kk = 16 * s + 2 * q;
+      std::uint32_t af[4][4], bf[4][2];
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt) {
+        const int r = wm + 16 * mt + g;
+        af[mt][0] = *reinterpret_cast<const std::uint32_t*>(&As[r][kk]);
+        af[mt][1] = *reinterpret_cast<const std::uint32_t*>(&As[r + 8][kk]);
+        af[mt][2] = *reinterpret_cast<const std::uint32_t*>(&As[r][kk + 8]);
+        af[mt][3] = *reinterpret_cast<const std::uint32_t*>(&As[r + 8][kk + 8]);
+      }
+#pragma unroll
+      for (int nt = 0; nt < 4; ++nt) {
+        const int c = wn + 8 * nt + g;
+        bf[nt][0] = *reinterpret_cast<const std::uint32_t*>(&Bs[c][kk]);
+        bf[nt][1] = *reinterpret_cast<const std::uint32_t*>(&Bs[c][kk + 8]);
+      }
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+        for (int nt = 0; nt < 4; ++nt) mma_16816<typename P::FA>(part[mt][nt], af[mt], bf[nt]);
+      const std::uint32_t kend = kb + 16 < K ? kb + 16 : K;  // one past this block's last k
+      if (kend % L == 0 || kend == K) {
+        const std::uint32_t op = 2 * (kend - 1) + 2;
+#pragma unroll 1
+        for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+          for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+            for (int v = 0; v < 4; ++v) {
+              const std::uint32_t i = out_i(mt, v), j = out_j(nt, v);
+              const std::uint64_t e = is_stochastic_v<typename P::MC> ? pr.elem(z, i, j) : 0;
+              acc[mt][nt][v] = mma_flush<P>(acc[mt][nt][v], part[mt][nt][v], pr.seed, e, op);
+              part[mt][nt][v] = 0.0f;
+            }
+      }
+    }
+    __syncthreads();
+  }
+#pragma unroll
+  for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+    for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+      for (int v = 0; v < 4; ++v) {
+        const std::uint32_t i = out_i(mt, v), j = out_j(nt, v);
+        if (i < M && j < N) tile_store(ends, pr.c_at(z, i, j), pr.elem(z, i, j), acc[mt][nt][v]);
+      }
+}
+
+// The tensor-core route needs the Hopper tensor core the model describes (compute capability 9.0).
+inline bool hopper_device() noexcept {
+  int dev = 0, major = 0, minor = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess) return false;
+  if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess) return false;
+  if (cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, dev) != cudaSuccess) return false;
+  return major == 9 && minor == 0;
+}
+
 template <class P, class Problem, class TC, int TM, int TN, class Launch>
 status launch_grid(const Problem& pr, std::size_t problems, Launch&& launch) {
   const dim3 grid((pr.N + TN - 1) / TN, (pr.M + TM - 1) / TM, 1);
@@ -610,7 +764,15 @@ status launch_grid(const Problem& pr, std::size_t problems, Launch&& launch) {
 template <class P, class Problem, class TC>
 status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t problems, cudaStream_t stream) {
   if (pr.M == 0 || pr.N == 0 || problems == 0) return {};
-  if constexpr (P::native) {
+  if constexpr (P::tensor_core) {
+    if (!hopper_device())
+      return status::error(status::bad_argument,
+                           "cuda: chunked<L, sm90_mma> runs on compute capability 9.0 (H100 / H200) only: "
+                           "other tensor cores sum differently");
+    return launch_grid<P, Problem, TC, mma_tile, mma_tile>(pr, problems, [&](dim3 g, std::size_t z0) {
+      mma_tile_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+    });
+  } else if constexpr (P::native) {
     // 128 x 128 tiles unless they would leave most SMs idle (fewer tiles than half the SMs:
     // H200 run 6, ResNet-18 layers: 128 tiles on 132 SMs run faster large, 36 small): 32 x 32.
     const std::size_t big = ((pr.N + 127) / 128) * ((pr.M + 127) / 128) * problems;
