@@ -127,6 +127,7 @@ struct shape_case {
   fl::tensor::layout order;
   fl::tensor::op_t ta, tb;
   double alpha, beta;
+  std::size_t pad = 0;  // added to every leading dimension
 };
 
 template <class Recipe, class TA, class TC>
@@ -142,13 +143,25 @@ static void gemm_vs_host(const char* name) {
       {37, 41, 260, 3, layout::row_major, op_t::trans, op_t::trans, 1, -1},
       {256, 256, 64, 1, layout::col_major, op_t::none, op_t::trans, 1, 0},
       {3, 5, 4100, 1, layout::row_major, op_t::none, op_t::none, 1, 0},
+      // Shapes for the vector tile loads (16-bit arrays, row-major, leading dimensions and
+      // batch strides multiples of 8): tails of M, N and K, partial vectors at K and N.
+      {130, 136, 72, 2, layout::row_major, op_t::none, op_t::none, 1, 0},
+      {64, 200, 40, 1, layout::row_major, op_t::none, op_t::none, 1, 1},
+      {150, 133, 77, 2, layout::row_major, op_t::none, op_t::none, 1, 0, 3},
+      {257, 129, 1001, 1, layout::row_major, op_t::none, op_t::none, 2, 1, 7},
   };
   std::size_t total = 0;
   for (const shape_case& g : cases) {
     fl::tensor::gemm_shape s;
     s.m = g.m, s.n = g.n, s.k = g.k, s.batch = g.batch, s.order = g.order, s.trans_a = g.ta, s.trans_b = g.tb;
     s.alpha = g.alpha, s.beta = g.beta;
-    const std::size_t na = g.batch * g.m * g.k, nb = g.batch * g.k * g.n, nc = g.batch * g.m * g.n;
+    const bool row = g.order == layout::row_major;
+    const std::size_t a_rows = g.ta == op_t::trans ? g.k : g.m, a_cols = g.ta == op_t::trans ? g.m : g.k;
+    const std::size_t b_rows = g.tb == op_t::trans ? g.n : g.k, b_cols = g.tb == op_t::trans ? g.k : g.n;
+    s.lda = (row ? a_cols : a_rows) + g.pad, s.ldb = (row ? b_cols : b_rows) + g.pad;
+    s.ldc = (row ? g.n : g.m) + g.pad;
+    const std::size_t na = g.batch * s.lda * (row ? a_rows : a_cols), nb = g.batch * s.ldb * (row ? b_rows : b_cols),
+                      nc = g.batch * s.ldc * (row ? g.m : g.n);
     const std::vector<TA> a = values<TA>(na), b = values<TA>(nb);
     const std::vector<TC> c0 = values<TC>(nc);
     std::vector<TC> want = c0;
@@ -227,6 +240,8 @@ int main(int argc, char** argv) {
       "bfloat16 in, chunk 64, bfloat16 acc and C");
   gemm_vs_host<gemm_recipe<binary16, binary32, fl::cfloat<5, 10, rnd::stochastic<8>>, chunked<32, sm90_mma>>, binary16,
                float>("binary16, chunk 32, binary16 stochastic<8> acc");
+  gemm_vs_host<gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>, chunked<16, sm90_mma>>, bfloat16,
+               bfloat16>("bfloat16 arrays, chunk 16, binary32 RZ acc (core)");
   gemm_vs_host<gemm_recipe<fl::cfloat<5, 10, rnd::toward_zero>, binary32, fl::cfloat<8, 23, rnd::toward_zero>,
                            chunked<48, sm90_mma>>,
                float, float>("binary16 RZ in, chunk 48, binary32 RZ acc");

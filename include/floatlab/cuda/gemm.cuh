@@ -625,23 +625,47 @@ __device__ __forceinline__ void mma_16816(float (&d)[4], const std::uint32_t (&a
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
 }
 
-// A chunk's end for one output: acc = round_Acc(acc + part).
+// Shared-memory fragment loads (ldmatrix): four 8 x 8 matrices of A ([i][k] rows), two of B
+// ([k][j] rows, transposed into the column fragment).
+__device__ __forceinline__ void ldsm_x4(std::uint32_t (&r)[4], const void* p) {
+  const unsigned a = static_cast<unsigned>(__cvta_generic_to_shared(p));
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+               : "r"(a));
+}
+__device__ __forceinline__ void ldsm_x2_trans(std::uint32_t (&r)[2], const void* p) {
+  const unsigned a = static_cast<unsigned>(__cvta_generic_to_shared(p));
+  asm volatile("ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16 {%0,%1}, [%2];" : "=r"(r[0]), "=r"(r[1]) : "r"(a));
+}
+
+// A chunk's end for one output: acc = round_Acc(acc + part). On the float lanes where they
+// hold Acc (lane.hpp's add_lane: the chunked lane route's own step, proven there), else on
+// the scalar core.
 template <class P>
 __device__ __noinline__ typename P::SC mma_flush(typename P::SC acc, float part, std::uint64_t seed, std::uint64_t e,
                                                  std::uint32_t op) {
   using FC = typename P::FC;
   using MC = typename P::MC;
-  return fd::finish<FC, MC>(
-      fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<fd::binary32_format>(__float_as_uint(part))),
-      draw(is_stochastic_v<MC>, seed, e, op));
+  const std::uint32_t word = draw(is_stochastic_v<MC>, seed, e, op);
+  if constexpr (tensor::detail::lane_ok<FC> &&
+                (tensor::detail::lane_sum_ok<FC, MC> || tensor::detail::lane_is_float_rn<FC, MC>)) {
+    return tensor::detail::lane_encode<FC>(
+        tensor::detail::add_lane<FC, MC>(tensor::detail::lane_decode<FC>(acc), part, word));
+  } else {
+    return fd::finish<FC, MC>(
+        fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<fd::binary32_format>(__float_as_uint(part))), word);
+  }
 }
 
-template <class P, class Problem, class TC>
-__global__ void __launch_bounds__(tile_threads) mma_tile_kernel(Problem pr, gemm_ends<P> ends, std::size_t z0) {
+// Vec: the inputs are 16-bit arrays of InA / InB (used as they are), A contiguous in k and
+// B in j, 16-byte aligned rows: the tiles are read as 16-byte vectors. Otherwise element by
+// element through the problem's rounding (any layout, any input type, convolution taps).
+template <class P, class Problem, class TC, bool Vec>
+__global__ void __launch_bounds__(tile_threads, 1) mma_tile_kernel(Problem pr, gemm_ends<P> ends, std::size_t z0) {
   using SC = typename P::SC;
   constexpr std::uint32_t L = static_cast<std::uint32_t>(P::Kind::length);
   __shared__ alignas(16) std::uint16_t As[mma_tile][mma_k + mma_pad];  // [i][k]
-  __shared__ alignas(16) std::uint16_t Bs[mma_tile][mma_k + mma_pad];  // [j][k]
+  __shared__ alignas(16) std::uint16_t Bs[mma_k][mma_tile + mma_pad];  // [k][j]
   const std::size_t z = z0 + blockIdx.z;
   const int tid = threadIdx.x, lane = tid % 32, warp = tid / 32;
   const int wm = (warp / 4) * 64, wn = (warp % 4) * 32, g = lane / 4, q = lane % 4;
@@ -663,50 +687,83 @@ __global__ void __launch_bounds__(tile_threads) mma_tile_kernel(Problem pr, gemm
                                           : fd::pack_zero<typename P::FC>(false);
         part[mt][nt][v] = 0.0f;
       }
-  // Loads: A element t: row tid / 32 + 8 t, k tid % 32 (consecutive threads, consecutive k);
-  // B element t: k tid / 128 + 2 t, column tid % 128.
-  constexpr int per_thread = mma_tile * mma_k / tile_threads;  // 16
-  std::uint16_t ra[per_thread], rb[per_thread];
+  // Element loads: A element t: row tid / 32 + 8 t, k tid % 32; B element t: k tid / 128 +
+  // 2 t, column tid % 128. Vector loads: A vector u: row tid / 4 + 64 u, k 8 (tid % 4);
+  // B vector u: k tid / 16 + 16 u, columns 8 (tid % 16).
+  constexpr int per_thread = Vec ? 2 : mma_tile * mma_k / tile_threads;
+  using Reg = std::conditional_t<Vec, uint4, std::uint16_t>;
+  Reg ra[per_thread], rb[per_thread];
   auto fetch = [&](std::uint32_t k0) {
+    if constexpr (Vec) {
+      const auto* pa = reinterpret_cast<const std::uint16_t*>(pr.a) + z * pr.sa;
+      const auto* pb = reinterpret_cast<const std::uint16_t*>(pr.b) + z * pr.sb;
 #pragma unroll
-    for (int t = 0; t < per_thread; ++t) {
-      const std::uint32_t i = i0 + tid / 32 + 8 * t, k = k0 + tid % 32;
-      ra[t] = (i < M && k < K) ? static_cast<std::uint16_t>(pr.a_bits(z, i, k)) : std::uint16_t{0};
+      for (int u = 0; u < 2; ++u) {
+        const std::uint32_t i = i0 + tid / 4 + 64 * u, k = k0 + 8 * (tid % 4);
+        uint4 v = make_uint4(0, 0, 0, 0);
+        if (i < M && k + 8 <= K) {
+          v = __ldg(reinterpret_cast<const uint4*>(pa + i * pr.ai + k));
+        } else if (i < M && k < K) {
+          std::uint16_t h[8] = {};
+          for (std::uint32_t t = 0; t < 8 && k + t < K; ++t) h[t] = pa[i * pr.ai + k + t];
+          memcpy(&v, h, sizeof v);
+        }
+        ra[u] = v;
+      }
+#pragma unroll
+      for (int u = 0; u < 2; ++u) {
+        const std::uint32_t k = k0 + tid / 16 + 16 * u, j = j0 + 8 * (tid % 16);
+        uint4 v = make_uint4(0, 0, 0, 0);
+        if (k < K && j + 8 <= N) {
+          v = __ldg(reinterpret_cast<const uint4*>(pb + k * pr.bk + j));
+        } else if (k < K && j < N) {
+          std::uint16_t h[8] = {};
+          for (std::uint32_t t = 0; t < 8 && j + t < N; ++t) h[t] = pb[k * pr.bk + j + t];
+          memcpy(&v, h, sizeof v);
+        }
+        rb[u] = v;
+      }
+    } else {
+#pragma unroll
+      for (int t = 0; t < per_thread; ++t) {
+        const std::uint32_t i = i0 + tid / 32 + 8 * t, k = k0 + tid % 32;
+        ra[t] = (i < M && k < K) ? static_cast<std::uint16_t>(pr.a_bits(z, i, k)) : std::uint16_t{0};
+      }
+#pragma unroll
+      for (int t = 0; t < per_thread; ++t) {
+        const std::uint32_t j = j0 + tid % 128, k = k0 + tid / 128 + 2 * t;
+        rb[t] = (j < N && k < K) ? static_cast<std::uint16_t>(pr.b_bits(z, k, j)) : std::uint16_t{0};
+      }
     }
+  };
+  auto stash = [&] {
+    if constexpr (Vec) {
 #pragma unroll
-    for (int t = 0; t < per_thread; ++t) {
-      const std::uint32_t j = j0 + tid % 128, k = k0 + tid / 128 + 2 * t;
-      rb[t] = (j < N && k < K) ? static_cast<std::uint16_t>(pr.b_bits(z, k, j)) : std::uint16_t{0};
+      for (int u = 0; u < 2; ++u) {
+        *reinterpret_cast<uint4*>(&As[tid / 4 + 64 * u][8 * (tid % 4)]) = ra[u];
+        *reinterpret_cast<uint4*>(&Bs[tid / 16 + 16 * u][8 * (tid % 16)]) = rb[u];
+      }
+    } else {
+#pragma unroll
+      for (int t = 0; t < per_thread; ++t) As[tid / 32 + 8 * t][tid % 32] = ra[t];
+#pragma unroll
+      for (int t = 0; t < per_thread; ++t) Bs[tid / 128 + 2 * t][tid % 128] = rb[t];
     }
   };
   if (K > 0) fetch(0);
   for (std::uint32_t k0 = 0; k0 < K; k0 += mma_k) {
-#pragma unroll
-    for (int t = 0; t < per_thread; ++t) As[tid / 32 + 8 * t][tid % 32] = ra[t];
-#pragma unroll
-    for (int t = 0; t < per_thread; ++t) Bs[tid % 128][tid / 128 + 2 * t] = rb[t];
+    stash();
     __syncthreads();
-    if (k0 + mma_k < K) fetch(k0 + mma_k);
+    if (k0 + mma_k < K) fetch(k0 + mma_k);  // in flight during the blocks below
 #pragma unroll
     for (int s = 0; s < mma_k / 16; ++s) {
       const std::uint32_t kb = k0 + 16 * s;  // this block's first k
       if (kb >= K) break;
-      const int kk = 16 * s + 2 * q;
       std::uint32_t af[4][4], bf[4][2];
 #pragma unroll
-      for (int mt = 0; mt < 4; ++mt) {
-        const int r = wm + 16 * mt + g;
-        af[mt][0] = *reinterpret_cast<const std::uint32_t*>(&As[r][kk]);
-        af[mt][1] = *reinterpret_cast<const std::uint32_t*>(&As[r + 8][kk]);
-        af[mt][2] = *reinterpret_cast<const std::uint32_t*>(&As[r][kk + 8]);
-        af[mt][3] = *reinterpret_cast<const std::uint32_t*>(&As[r + 8][kk + 8]);
-      }
+      for (int mt = 0; mt < 4; ++mt) ldsm_x4(af[mt], &As[wm + 16 * mt + lane % 16][16 * s + 8 * (lane / 16)]);
 #pragma unroll
-      for (int nt = 0; nt < 4; ++nt) {
-        const int c = wn + 8 * nt + g;
-        bf[nt][0] = *reinterpret_cast<const std::uint32_t*>(&Bs[c][kk]);
-        bf[nt][1] = *reinterpret_cast<const std::uint32_t*>(&Bs[c][kk + 8]);
-      }
+      for (int nt = 0; nt < 4; ++nt) ldsm_x2_trans(bf[nt], &Bs[16 * s + lane % 16][wn + 8 * nt]);
 #pragma unroll
       for (int mt = 0; mt < 4; ++mt)
 #pragma unroll
@@ -714,7 +771,9 @@ __global__ void __launch_bounds__(tile_threads) mma_tile_kernel(Problem pr, gemm
       const std::uint32_t kend = kb + 16 < K ? kb + 16 : K;  // one past this block's last k
       if (kend % L == 0 || kend == K) {
         const std::uint32_t op = 2 * (kend - 1) + 2;
-#pragma unroll 1
+        // Unrolled: the accumulators must stay in registers (an indexed loop puts them in
+        // local memory: run 9, 77 registers, L1 81% busy, 29 TFLOP/s).
+#pragma unroll
         for (int mt = 0; mt < 4; ++mt)
 #pragma unroll
           for (int nt = 0; nt < 4; ++nt)
@@ -739,6 +798,28 @@ __global__ void __launch_bounds__(tile_threads) mma_tile_kernel(Problem pr, gemm
         if (i < M && j < N) tile_store(ends, pr.c_at(z, i, j), pr.elem(z, i, j), acc[mt][nt][v]);
       }
 }
+
+// The vector tile loads apply: 16-bit arrays of the input formats themselves, A contiguous in
+// k and B in j, every row start (and batch start) 16-byte aligned.
+template <class Pr>
+bool mma_vector_loads(const Pr&) noexcept {
+  return false;
+}
+template <class P, class TA, class TB, class TC>
+bool mma_vector_loads(const gemm_problem<P, TA, TB, TC>& pr) noexcept {
+  if constexpr (std::is_same_v<TA, typename P::InA> && std::is_same_v<TB, typename P::InB> && sizeof(TA) == 2 &&
+                sizeof(TB) == 2) {
+    return pr.ak == 1 && pr.bj == 1 && aligned(pr.a, 16) && aligned(pr.b, 16) && pr.ai % 8 == 0 && pr.bk % 8 == 0 &&
+           pr.sa % 8 == 0 && pr.sb % 8 == 0;
+  } else {
+    return false;
+  }
+}
+template <class Pr>
+inline constexpr bool mma_vector_capable = false;
+template <class P, class TA, class TB, class TC>
+inline constexpr bool mma_vector_capable<gemm_problem<P, TA, TB, TC>> =
+    std::is_same_v<TA, typename P::InA> && std::is_same_v<TB, typename P::InB> && sizeof(TA) == 2 && sizeof(TB) == 2;
 
 // The tensor-core route needs the Hopper tensor core the model describes (compute capability 9.0).
 inline bool hopper_device() noexcept {
@@ -769,8 +850,14 @@ status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t pro
       return status::error(status::bad_argument,
                            "cuda: chunked<L, sm90_mma> runs on compute capability 9.0 (H100 / H200) only: "
                            "other tensor cores sum differently");
+    if constexpr (mma_vector_capable<Problem>) {
+      if (mma_vector_loads(pr))
+        return launch_grid<P, Problem, TC, mma_tile, mma_tile>(pr, problems, [&](dim3 g, std::size_t z0) {
+          mma_tile_kernel<P, Problem, TC, true><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+        });
+    }
     return launch_grid<P, Problem, TC, mma_tile, mma_tile>(pr, problems, [&](dim3 g, std::size_t z0) {
-      mma_tile_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+      mma_tile_kernel<P, Problem, TC, false><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
     });
   } else if constexpr (P::native) {
     // 128 x 128 tiles unless they would leave most SMs idle (fewer tiles than half the SMs:
