@@ -114,7 +114,8 @@ TEST_CASE("sm90 model: special values and the rejected alignment widths", "[tens
   // 1 + 65504^2 = 4290774017 = 0xFFC00401: truncated to 24 bits (toward zero), 0xFFC00400.
   CHECK(sm90_mma_block<10>(a, b, 2, 0) == 0x4F7FC004u);
   // A NaN input, inf * 0 and inf - inf give NaN; one infinity gives it.
-  detail::unpacked inf = detail::unpack<binary16::format_type>(0x7C00), ninf = detail::unpack<binary16::format_type>(0xFC00);
+  detail::unpacked inf = detail::unpack<binary16::format_type>(0x7C00),
+                   ninf = detail::unpack<binary16::format_type>(0xFC00);
   detail::unpacked zero = u(0.0), one = u(1.0);
   detail::unpacked x1[2] = {inf, one}, y1[2] = {zero, one};
   CHECK((sm90_mma_block<10>(x1, y1, 2, 0) & 0x7FFFFFFFu) > 0x7F800000u);

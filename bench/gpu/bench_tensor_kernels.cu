@@ -226,12 +226,17 @@ static void bench_gemm(int N) {
   if (fc::detail::hopper_device()) {
     using fl::tensor::sm90_mma;
     using RTC = fc::gemm_recipe<fl::bfloat16, fl::binary32, fl::binary32, fc::chunked<std::size_t{1} << 30, sm90_mma>>;
-    using RTC16 = fc::gemm_recipe<fl::binary16, fl::binary32, fl::binary32, fc::chunked<std::size_t{1} << 30, sm90_mma>>;
+    using RTC16 =
+        fc::gemm_recipe<fl::binary16, fl::binary32, fl::binary32, fc::chunked<std::size_t{1} << 30, sm90_mma>>;
     using RTCb = fc::gemm_recipe<fl::bfloat16, fl::binary32, fl::bfloat16, fc::chunked<256, sm90_mma>>;
-    using RTCs = fc::gemm_recipe<fl::bfloat16, fl::binary32, fl::cfloat<8, 7, rnd::stochastic<8>>, fc::chunked<64, sm90_mma>>;
-    row("bf16 in (from float), tensor cores, one chunk, fp32 acc", time_ms([&] { check(fc::gemm<RTC>(s, A, B, C, 0), "g"); }, reps), flop);
-    row("e5m10 in (from float), tensor cores, one chunk, fp32 acc", time_ms([&] { check(fc::gemm<RTC16>(s, A, B, C, 0), "g"); }, reps), flop);
-    row("bf16 in, tensor cores, chunks of 256 into a bf16 acc", time_ms([&] { check(fc::gemm<RTCb>(s, A, B, C, 0), "g"); }, reps), flop);
+    using RTCs =
+        fc::gemm_recipe<fl::bfloat16, fl::binary32, fl::cfloat<8, 7, rnd::stochastic<8>>, fc::chunked<64, sm90_mma>>;
+    row("bf16 in (from float), tensor cores, one chunk, fp32 acc",
+        time_ms([&] { check(fc::gemm<RTC>(s, A, B, C, 0), "g"); }, reps), flop);
+    row("e5m10 in (from float), tensor cores, one chunk, fp32 acc",
+        time_ms([&] { check(fc::gemm<RTC16>(s, A, B, C, 0), "g"); }, reps), flop);
+    row("bf16 in, tensor cores, chunks of 256 into a bf16 acc",
+        time_ms([&] { check(fc::gemm<RTCb>(s, A, B, C, 0), "g"); }, reps), flop);
     row("bf16 in, tensor cores, chunks of 64 into bf16 stochastic<8>",
         time_ms([&] { check(fc::gemm<RTCs>(s, A, B, C, 0, fc::counter_source{4}), "g"); }, reps), flop);
     fl::bfloat16 *Ab, *Bb;
@@ -239,7 +244,8 @@ static void bench_gemm(int N) {
     CUDA_OK(cudaMalloc(&Bb, nn * sizeof(fl::bfloat16)));
     check(fc::quantize<fl::bfloat16>(A, Ab, nn, 0), "q");
     check(fc::quantize<fl::bfloat16>(B, Bb, nn, 0), "q");
-    row("bf16 arrays, tensor cores, one chunk, fp32 acc", time_ms([&] { check(fc::gemm<RTC>(s, Ab, Bb, C, 0), "g"); }, reps), flop);
+    row("bf16 arrays, tensor cores, one chunk, fp32 acc",
+        time_ms([&] { check(fc::gemm<RTC>(s, Ab, Bb, C, 0), "g"); }, reps), flop);
     cudaFree(Ab);
     cudaFree(Bb);
   }

@@ -49,8 +49,8 @@ __global__ void raw_mma(const mma_case* cases, std::uint32_t* d_out, int n) {
                               pk(t.a[g][2 * q + 8], t.a[g][2 * q + 9]),
                               pk(t.a[g + 8][2 * q + 8], t.a[g + 8][2 * q + 9])};
   const std::uint32_t b[2] = {pk(t.b[2 * q][g], t.b[2 * q + 1][g]), pk(t.b[2 * q + 8][g], t.b[2 * q + 9][g])};
-  float d[4] = {__uint_as_float(t.c[g][2 * q]), __uint_as_float(t.c[g][2 * q + 1]),
-                __uint_as_float(t.c[g + 8][2 * q]), __uint_as_float(t.c[g + 8][2 * q + 1])};
+  float d[4] = {__uint_as_float(t.c[g][2 * q]), __uint_as_float(t.c[g][2 * q + 1]), __uint_as_float(t.c[g + 8][2 * q]),
+                __uint_as_float(t.c[g + 8][2 * q + 1])};
   using F = std::conditional_t<Fmt == 0, binary16, bfloat16>;
   fc::detail::mma_16816<typename F::format_type>(d, a, b);
   std::uint32_t* o = d_out + std::size_t(w) * 128;
@@ -93,8 +93,9 @@ static void check_hardware_model(int per_class) {
       }
   long total = 0;
   for (int c = 0; c < classes; ++c) total += bad[c];
-  std::printf("mma.sync m16n8k16 %s vs the host model: %d dot products x 6 classes: %ld %ld %ld %ld %ld %ld mismatches\n",
-              Fmt ? "bfloat16" : "binary16", per_class * 128, bad[0], bad[1], bad[2], bad[3], bad[4], bad[5]);
+  std::printf(
+      "mma.sync m16n8k16 %s vs the host model: %d dot products x 6 classes: %ld %ld %ld %ld %ld %ld mismatches\n",
+      Fmt ? "bfloat16" : "binary16", per_class * 128, bad[0], bad[1], bad[2], bad[3], bad[4], bad[5]);
   expect(total == 0, "mma.sync vs model");
 }
 

@@ -57,7 +57,6 @@ namespace floatlab::cuda {
 // types (tensor/gemm.hpp), so one gemm_shape and one recipe run on either side.
 using tensor::chunked;
 using tensor::exact_partial;
-using tensor::sm90_mma;
 using tensor::fused;
 using tensor::gemm_recipe;
 using tensor::gemm_shape;
@@ -68,6 +67,7 @@ using tensor::op_input_a;
 using tensor::op_input_b;
 using tensor::op_t;
 using tensor::per_operation;
+using tensor::sm90_mma;
 
 namespace detail {
 
@@ -652,8 +652,8 @@ __device__ __noinline__ typename P::SC mma_flush(typename P::SC acc, float part,
     return tensor::detail::lane_encode<FC>(
         tensor::detail::add_lane<FC, MC>(tensor::detail::lane_decode<FC>(acc), part, word));
   } else {
-    return fd::finish<FC, MC>(
-        fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<fd::binary32_format>(__float_as_uint(part))), word);
+    return fd::finish<FC, MC>(fd::add<MC>(fd::unpack<FC>(acc), fd::unpack<fd::binary32_format>(__float_as_uint(part))),
+                              word);
   }
 }
 
@@ -819,7 +819,7 @@ template <class Pr>
 inline constexpr bool mma_vector_capable = false;
 template <class P, class TA, class TB, class TC>
 inline constexpr bool mma_vector_capable<gemm_problem<P, TA, TB, TC>> =
-    std::is_same_v<TA, typename P::InA> && std::is_same_v<TB, typename P::InB> && sizeof(TA) == 2 && sizeof(TB) == 2;
+    std::is_same_v<TA, typename P::InA>&& std::is_same_v<TB, typename P::InB> && sizeof(TA) == 2 && sizeof(TB) == 2;
 
 // The tensor-core route needs the Hopper tensor core the model describes (compute capability 9.0).
 inline bool hopper_device() noexcept {

@@ -48,8 +48,8 @@ inline constexpr int mma_block = 16;
 // FracBits fraction bits; c and d binary32 bits).
 template <int FracBits>
 FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpacked* a,
-                                                         const floatlab::detail::unpacked* b, int n,
-                                                         std::uint32_t c) noexcept {
+                                                  const floatlab::detail::unpacked* b, int n,
+                                                  std::uint32_t c) noexcept {
   using floatlab::detail::value_class;
   constexpr std::uint32_t nan_bits = 0x7FFFFFFFu;  // any NaN: the caller rounds it into Acc
   const std::uint32_t c_field = (c >> 23) & 0xFFu;
@@ -65,8 +65,10 @@ FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpack
     const auto& y = b[t];
     if (x.cls == value_class::nan || y.cls == value_class::nan) nan = true;
     if (x.cls == value_class::inf || y.cls == value_class::inf) {
-      if (x.cls == value_class::zero || y.cls == value_class::zero) nan = true;
-      else ((x.sign != y.sign) ? neg_inf : pos_inf) = true;
+      if (x.cls == value_class::zero || y.cls == value_class::zero)
+        nan = true;
+      else
+        ((x.sign != y.sign) ? neg_inf : pos_inf) = true;
       continue;
     }
     if (x.cls != value_class::finite || y.cls != value_class::finite) continue;  // zero product
@@ -76,7 +78,7 @@ FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpack
     int e = x.exp + y.exp + 2 * FracBits;
     const bool wide = p >= (std::uint64_t{2} << (2 * FracBits));
     std::uint64_t s = p << (23 - 2 * FracBits);  // 23 fraction bits
-    if (wide) s >>= 1;                            // exact: the low bits of p << 3 (or << 9) are zero
+    if (wide) s >>= 1;                           // exact: the low bits of p << 3 (or << 9) are zero
     if (e > max_prod_exp || (e == max_prod_exp && wide)) {
       if (e > max_prod_exp) max_prod_wide = false;
       max_prod_exp = e;
@@ -100,8 +102,7 @@ FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpack
     ++terms;
   }
   if (terms == 0) return c;  // no product and c = +-0: c
-  const bool extra =
-      prods > 0 && max_prod_wide && (!has_c || max_prod_exp >= ex[terms - 1]);
+  const bool extra = prods > 0 && max_prod_wide && (!has_c || max_prod_exp >= ex[terms - 1]);
   const int guard = 2 + (extra ? 1 : 0);
   int max_exp = ex[0];
   for (int t = 1; t < terms; ++t) max_exp = ex[t] > max_exp ? ex[t] : max_exp;
