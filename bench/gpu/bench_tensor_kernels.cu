@@ -17,18 +17,11 @@
 #include <floatlab/cuda/gemm.cuh>
 #include <floatlab/cuda/quantize.cuh>
 
+#include "../../tests/cuda/support.cuh"  // CUDA_OK
+
 namespace fl = floatlab;
 namespace fc = floatlab::cuda;
 namespace rnd = fl::round;
-
-#define CUDA_OK(x)                                                                         \
-  do {                                                                                     \
-    const cudaError_t e_ = (x);                                                            \
-    if (e_ != cudaSuccess) {                                                               \
-      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); \
-      std::exit(1);                                                                        \
-    }                                                                                      \
-  } while (0)
 
 static void check(const fl::status& st, const char* what) {
   if (st.rejected()) {

@@ -13,27 +13,16 @@
 
 #include <floatlab/cuda/block_scaled.cuh>
 
+#include "support.cuh"
+
 namespace fl = floatlab;
 namespace fc = floatlab::cuda;
 namespace ft = floatlab::tensor;
 namespace rnd = fl::round;
 
-static int failures = 0;
-static void expect(bool ok, const char* what) {
-  if (!ok) {
-    ++failures;
-    std::printf("FAILED: %s\n", what);
-  }
-}
-
-#define CUDA_OK(x)                                                                         \
-  do {                                                                                     \
-    const cudaError_t e_ = (x);                                                            \
-    if (e_ != cudaSuccess) {                                                               \
-      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); \
-      std::exit(1);                                                                        \
-    }                                                                                      \
-  } while (0)
+using floatlab_cuda_test::dev_buf;
+using floatlab_cuda_test::expect;
+using floatlab_cuda_test::failures;
 
 static std::uint64_t lcg = 0x2545F4914F6CDD1Dull;
 static std::uint32_t next32() {
@@ -60,24 +49,6 @@ static std::vector<float> test_data(std::size_t n, std::size_t block) {
     v[i] = x;
   }
   return v;
-}
-
-template <class T>
-struct dev_buf {
-  T* p = nullptr;
-  explicit dev_buf(std::size_t count) { CUDA_OK(cudaMalloc(&p, (count ? count : 1) * sizeof(T))); }
-  ~dev_buf() { cudaFree(p); }
-  dev_buf(const dev_buf&) = delete;
-  dev_buf& operator=(const dev_buf&) = delete;
-  std::vector<T> get(std::size_t count) const {
-    std::vector<T> v(count);
-    CUDA_OK(cudaMemcpy(v.data(), p, count * sizeof(T), cudaMemcpyDeviceToHost));
-    return v;
-  }
-};
-
-static bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 template <class Format, class... Args>

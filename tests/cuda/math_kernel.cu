@@ -14,19 +14,12 @@
 #include <floatlab/math.hpp>
 #include <floatlab/random.hpp>
 
+#include "support.cuh"
+
 namespace fl = floatlab;
 namespace rnd = fl::round;
 
-static int failures = 0;
-
-#define CUDA_OK(x)                                                                         \
-  do {                                                                                     \
-    const cudaError_t e_ = (x);                                                            \
-    if (e_ != cudaSuccess) {                                                               \
-      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); \
-      std::exit(1);                                                                        \
-    }                                                                                      \
-  } while (0)
+using floatlab_cuda_test::failures;
 
 enum fn { f_exp, f_log, f_tanh, f_logistic, f_sin, f_cos, f_gelu, f_count };
 static const char* const fn_names[f_count] = {"exp", "log", "tanh", "logistic", "sin", "cos", "gelu"};

@@ -19,6 +19,8 @@
 #include <floatlab/tensor/conv.hpp>
 #include <floatlab/tensor/gemm.hpp>
 
+#include "support.cuh"
+
 // No `using namespace floatlab` at global scope: CUDA's headers call ::round unqualified.
 namespace fl = floatlab;
 namespace fc = floatlab::cuda;
@@ -30,23 +32,12 @@ using fl::binary32;
 using fl::e4m3;
 using fl::e5m2;
 
-static int failures = 0;
+using floatlab_cuda_test::bits_of;
+using floatlab_cuda_test::dev_buf;
+using floatlab_cuda_test::expect;
+using floatlab_cuda_test::failures;
+using floatlab_cuda_test::mismatches;
 static bool quick = false;  // --quick: no exhaustive route check, smaller arrays (compute-sanitizer runs)
-static void expect(bool ok, const char* what) {
-  if (!ok) {
-    ++failures;
-    std::printf("FAILED: %s\n", what);
-  }
-}
-
-#define CUDA_OK(x)                                                                         \
-  do {                                                                                     \
-    const cudaError_t e_ = (x);                                                            \
-    if (e_ != cudaSuccess) {                                                               \
-      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); \
-      std::exit(1);                                                                        \
-    }                                                                                      \
-  } while (0)
 
 // Deterministic test data: mostly moderate values, some zeros, huge, tiny, negative, NaN, inf.
 static std::uint64_t lcg = 0x9E3779B97F4A7C15ull;
@@ -78,35 +69,6 @@ static std::vector<float> test_values(std::size_t n, bool specials) {
     v[n - 1] = -__builtin_inff();
   }
   return v;
-}
-
-template <class T>
-struct dev_buf {
-  T* p = nullptr;
-  std::size_t n = 0;
-  explicit dev_buf(std::size_t count) : n(count) { CUDA_OK(cudaMalloc(&p, (count ? count : 1) * sizeof(T))); }
-  ~dev_buf() { cudaFree(p); }
-  void put(const std::vector<T>& v) { CUDA_OK(cudaMemcpy(p, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice)); }
-  std::vector<T> get(std::size_t count) const {
-    std::vector<T> v(count);
-    CUDA_OK(cudaMemcpy(v.data(), p, count * sizeof(T), cudaMemcpyDeviceToHost));
-    return v;
-  }
-};
-
-template <class T>
-static std::uint64_t bits_of(const T& x) {
-  if constexpr (std::is_same_v<T, float>)
-    return fl::bit_cast<std::uint32_t>(x);
-  else
-    return x.bits();
-}
-
-template <class A, class B>
-static std::size_t mismatches(const std::vector<A>& got, const std::vector<B>& want) {
-  std::size_t bad = 0;
-  for (std::size_t i = 0; i < got.size(); ++i) bad += bits_of(got[i]) != bits_of(want[i]);
-  return bad;
 }
 
 // ---- 1. the native route vs the scalar core, over all pairs of binary16 and of bfloat16 ---

@@ -657,6 +657,17 @@ __device__ __noinline__ typename P::SC mma_flush(typename P::SC acc, float part,
   }
 }
 
+// Elements at..at+7 of a row of 16-bit values (16-byte aligned at multiples of 8); those at
+// or past limit read as 0 (never read from memory).
+__device__ __forceinline__ uint4 load8(const std::uint16_t* row, std::uint32_t at, std::uint32_t limit) {
+  if (at + 8 <= limit) return __ldg(reinterpret_cast<const uint4*>(row + at));
+  std::uint16_t h[8] = {};
+  for (std::uint32_t t = 0; t < 8 && at + t < limit; ++t) h[t] = row[at + t];
+  uint4 v;
+  memcpy(&v, h, sizeof v);
+  return v;
+}
+
 // Vec: the inputs are 16-bit arrays of InA / InB (used as they are), A contiguous in k and
 // B in j, 16-byte aligned rows: the tiles are read as 16-byte vectors. Otherwise element by
 // element through the problem's rounding (any layout, any input type, convolution taps).
@@ -700,28 +711,12 @@ __global__ void __launch_bounds__(tile_threads, 1) mma_tile_kernel(Problem pr, g
 #pragma unroll
       for (int u = 0; u < 2; ++u) {
         const std::uint32_t i = i0 + tid / 4 + 64 * u, k = k0 + 8 * (tid % 4);
-        uint4 v = make_uint4(0, 0, 0, 0);
-        if (i < M && k + 8 <= K) {
-          v = __ldg(reinterpret_cast<const uint4*>(pa + i * pr.ai + k));
-        } else if (i < M && k < K) {
-          std::uint16_t h[8] = {};
-          for (std::uint32_t t = 0; t < 8 && k + t < K; ++t) h[t] = pa[i * pr.ai + k + t];
-          memcpy(&v, h, sizeof v);
-        }
-        ra[u] = v;
+        ra[u] = i < M ? load8(pa + i * pr.ai, k, K) : make_uint4(0, 0, 0, 0);
       }
 #pragma unroll
       for (int u = 0; u < 2; ++u) {
         const std::uint32_t k = k0 + tid / 16 + 16 * u, j = j0 + 8 * (tid % 16);
-        uint4 v = make_uint4(0, 0, 0, 0);
-        if (k < K && j + 8 <= N) {
-          v = __ldg(reinterpret_cast<const uint4*>(pb + k * pr.bk + j));
-        } else if (k < K && j < N) {
-          std::uint16_t h[8] = {};
-          for (std::uint32_t t = 0; t < 8 && j + t < N; ++t) h[t] = pb[k * pr.bk + j + t];
-          memcpy(&v, h, sizeof v);
-        }
-        rb[u] = v;
+        rb[u] = k < K ? load8(pb + k * pr.bk, j, N) : make_uint4(0, 0, 0, 0);
       }
     } else {
 #pragma unroll
