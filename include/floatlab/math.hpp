@@ -1657,8 +1657,23 @@ FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename
   // and the lane is marked; clamping k instead makes GCC thread the constant and branch.
   const double s = r.v * pow2_lane(r.k);
   const bool ok = (be != 0) & (be != 0x7FF) & (d >= rad) & (d + rad <= cell) & in_range & (fabs_d(s) >= 0x1p-1000);
-  out = encode_from<Fmt, Mode, double>(s, 0, w);
-  return ok;
+  if constexpr (fits_hw<Fmt, float> && q <= 24) {
+    // Formats of at most 24 bits: the float encoder (32-bit lanes, twice as many, and the
+    // 32-bit shifts AVX2 has) on sf = RN_float(s) plus the sign of s - sf as its sticky
+    // direction. Every point that a q-bit rounding looks at (grid points of p + R bits and
+    // the midpoints) lies on float's grid at normal float exponents, so no such point lies
+    // strictly between sf and s, and rounding sf + tiny (sign of s - sf) is rounding s in
+    // every mode (encode_from's contract: |s - sf| below half an ulp of sf). Only where s is
+    // a normal float (2^-126 <= |s| < 2^128, where sf stays finite); else the scalar pass.
+    const auto sf = static_cast<float>(s);
+    const double sd = static_cast<double>(sf);
+    const int err = static_cast<int>(s > sd) - static_cast<int>(s < sd);
+    out = encode_from<Fmt, Mode, float>(sf, err, w);
+    return ok & (fabs_d(s) >= 0x1p-126) & (fabs_d(s) < 0x1p128);
+  } else {
+    out = encode_from<Fmt, Mode, double>(s, 0, w);
+    return ok;
+  }
 }
 
 // Per function: where the scalar function reaches its double step (NaN compares false; & not
