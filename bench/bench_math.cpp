@@ -120,6 +120,29 @@ void bm_float(benchmark::State& state, op o) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
 }
 
+// The array forms (exp, log, tanh, logistic over views): the same operands, one call per array.
+template <class T>
+void bm_array(benchmark::State& state, op o) {
+  std::vector<T> in, out(n);
+  for (float x : operands_for(o)) in.push_back(T(x));
+  const fl::array_view<const T> x(in.data(), n);
+  const fl::array_view<T> y(out.data(), n);
+  for (auto _ : state) {
+    fl::status st;
+    switch (o) {
+      case op::exp: st = fl::exp(x, y); break;
+      case op::log: st = fl::log(x, y); break;
+      case op::tanh: st = fl::tanh(x, y); break;
+      default: st = fl::logistic(x, y); break;
+    }
+    benchmark::DoNotOptimize(st);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+constexpr op array_ops[] = {op::exp, op::log, op::tanh, op::logistic};
+
 class collecting_reporter : public benchmark::ConsoleReporter {
  public:
   std::map<std::string, double> mops;
@@ -139,6 +162,8 @@ void register_format(const char* name) {
     benchmark::RegisterBenchmark((std::string(name) + "/" + op_name(o)).c_str(), bm_ours<T>, o);
     benchmark::RegisterBenchmark((std::string("float_on_") + name + "/" + op_name(o)).c_str(), bm_float<T>, o);
   }
+  for (op o : array_ops)
+    benchmark::RegisterBenchmark((std::string("array_") + name + "/" + op_name(o)).c_str(), bm_array<T>, o);
 }
 
 }  // namespace
@@ -155,6 +180,14 @@ int main(int argc, char** argv) {
   for (const char* f : {"binary16", "bfloat16", "binary32"})
     for (op o : all_ops) {
       const double ours = rep.mops[std::string(f) + "/" + op_name(o)];
+      const double peer = rep.mops[std::string("float_on_") + f + "/" + op_name(o)];
+      if (ours > 0) std::printf("%-9s %-13s %10.2f %10.2f %8.1f\n", f, op_name(o), ours, peer, peer / ours);
+    }
+  std::printf("\narray forms f(x_view, y_view), same operands; ratio = std on float (scalar loop) / array form\n");
+  std::printf("%-9s %-13s %10s %10s %8s\n", "format", "function", "array", "std float", "ratio");
+  for (const char* f : {"binary16", "bfloat16", "binary32"})
+    for (op o : array_ops) {
+      const double ours = rep.mops[std::string("array_") + f + "/" + op_name(o)];
       const double peer = rep.mops[std::string("float_on_") + f + "/" + op_name(o)];
       if (ours > 0) std::printf("%-9s %-13s %10.2f %10.2f %8.1f\n", f, op_name(o), ours, peer, peer / ours);
     }

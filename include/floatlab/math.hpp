@@ -47,6 +47,8 @@
 #include "cfloat.hpp"
 #include "detail/math_tables.hpp"
 #include "expansion.hpp"
+#include "status.hpp"
+#include "view.hpp"
 
 namespace floatlab {
 
@@ -57,6 +59,8 @@ struct math_counter_values {
   unsigned long long fast_misses = 0; // ... where the double step's test failed (double-word next)
   unsigned long long fallbacks = 0;   // ... and the double-word step's test failed (triple-double next)
   unsigned long long unresolved = 0;  // ... and the triple-double step failed too
+  unsigned long long lane_hits = 0;   // array forms: elements decided by the vector double step
+  unsigned long long lane_misses = 0; // ... and elements sent to the scalar function (outside its range or test failed)
 };
 inline math_counter_values& math_counters() noexcept {
   static thread_local math_counter_values c;
@@ -1542,6 +1546,230 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
   return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(decode_in<F>(x.bits()), w));
 }
 
+
+// ---- the array forms: f(x_view, y_view [, mode] [, rng]) -----------------------------------
+// y_i = f(x_i) for every i, bit-identical to the scalar calls in order (one random word per
+// element, drawn in order, for stochastic modes). Blocks of 64: (1) decode every element to
+// double (decode_to, branch-free); (2) on every element the function's double step (the same
+// kernel, the same proven bound eps1 as the scalar first step), with arguments outside the
+// range where the scalar function reaches that step marked (their lanes compute garbage);
+// its rounding test and the double-path encoder, all without branches (lane_round), so the
+// loop vectorizes; (3) the elements that are marked or fail the test go through the scalar
+// function. An element accepted in (2) is correctly rounded by the same argument as the
+// scalar step (fast_round): the double value v 2^k is within 2^eps1 of f and the q-bit cell
+// holding v holds f; the vector code may contract differently, which only removes
+// roundings (the bounds count plain roundings). Proven equal to the scalar calls by
+// tests/test_math_array.cpp (every input of the 16-bit and 8-bit formats, binary32 random
+// and hard sets, every mode).
+
+// Branch-free pieces (no early returns, both sides of each choice computed, indices clamped).
+FLOATLAB_MATH_HOT double pow2_lane(std::int64_t e) noexcept {  // -1022 <= e <= 1023 (callers clamp)
+  return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+}
+// c ? a : b on the bits: both operands are used unconditionally, so GCC neither sinks one
+// into a branch (it does that to the operands of a plain select and then will not
+// if-convert a division or multiplication under -ftrapping-math) nor threads a constant.
+FLOATLAB_MATH_HOT double select_lane(bool c, double a, double b) noexcept {
+  const std::uint64_t m = std::uint64_t{0} - static_cast<std::uint64_t>(c);
+  return bit_cast<double>((bit_cast<std::uint64_t>(a) & m) | (bit_cast<std::uint64_t>(b) & ~m));
+}
+struct lane_value {
+  double v;
+  std::int64_t k;  // f ~ v 2^k
+};
+FLOATLAB_MATH_HOT lane_value exp_lane(double x) noexcept {  // exp_fast, |x| <= 2000
+  // nearest_int without its opaque (an asm statement stops the vectorizer): if the compiler
+  // contracts x c + shifter into an fma, nd is the nearest integer of the exact product,
+  // which exp_fast's bound also covers (|r| <= ln2/128 + 2^-41 holds for either). n is read
+  // from the shifted value's low bits (AVX2 has no double -> int64 conversion).
+  constexpr double shifter = 0x1.8p52;
+  const double sh = x * tb::inv_ln2_64 + shifter;
+  const double nd = sh - shifter;
+  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
+  const double p = expm1_poly6(r);
+  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 0xFFFFFFFFFFFFFull) - (std::int64_t{1} << 51);
+  const std::int64_t j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return {t + t * p, (n - j) >> 6};
+}
+// 1 + v 2^k, 1 when k < -200 (logistic_fast's d): the scale's bits masked to +0 there (a
+// select with a constant arm makes GCC thread the constant through and branch).
+FLOATLAB_MATH_HOT double one_plus_lane(const lane_value& e) noexcept {
+  const std::uint64_t keep = std::uint64_t{0} - static_cast<std::uint64_t>(e.k >= -200);
+  return 1.0 + e.v * bit_cast<double>((static_cast<std::uint64_t>(e.k + 1023) << 52) & keep);
+}
+FLOATLAB_MATH_HOT lane_value logistic_lane(double x) noexcept {  // logistic_fast, 5.2u
+  const lane_value e = exp_lane(-fabs_d(x));
+  const double d = one_plus_lane(e);
+  const double pos = 1.0 / d, neg = e.v / d;
+  const std::int64_t k = e.k & (std::int64_t{0} - static_cast<std::int64_t>(x < 0));
+  return {select_lane(x >= 0, pos, neg), k};
+}
+// log_fast for x > 0 normal with <= 24 significant bits: both branches, then the choice.
+FLOATLAB_MATH_HOT double log_lane(double x) noexcept {
+  const std::uint64_t b = bit_cast<std::uint64_t>(x);
+  std::int64_t e = static_cast<std::int64_t>(b >> 52) - 1023;
+  double m = bit_cast<double>((b & 0xFFFFFFFFFFFFFull) | 0x3FF0000000000000ull);  // x 2^-e exactly
+  const bool hi = m >= 1.4375;
+  m = select_lane(hi, m * 0.5, m);
+  e = hi ? e + 1 : e;
+  const std::int64_t j = static_cast<std::int32_t>((m - 0.6875) * 64);  // in [0, 48)
+  const double t = m * tb::log_r[j] - 1.0;
+  const double t2 = t * t;
+  const double a = -0.5 + t * 0.3333333333333333;
+  const double c = (-0.16666666666666666 + t * 0.14285714285714285) - t2 * 0.125;
+  const double bb = (-0.25 + t * 0.2) + t2 * c;
+  const double lp = t + t2 * (a + t2 * bb);
+  // e as a double through the shifter (exact, |e| < 2^51; no int64 -> double conversion in
+  // AVX2); two_sum written out (eft's two_sum holds an asm barrier against contraction; here
+  // its first operand e ln2_hi is an exact product, so any contraction gives the same values).
+  const double ed = bit_cast<double>(0x4338000000000000ull + static_cast<std::uint64_t>(e)) - 0x1.8p52;
+  const double ah = ed * fast::ln2_hi, bh = tb::log_nlr[j][0];
+  const double sh = ah + bh;
+  const double bv = sh - ah;
+  const eft_result<double> h{sh, (ah - (sh - bv)) + (bh - bv)};
+  const double table = h.hi + (((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp);
+  const double near = log1p_atanh_fast(x - 1.0);
+  return select_lane(fabs_d(x - 1.0) < 0.0625, near, table);
+}
+// expm1_fast for -45 <= z <= 100, both branches.
+FLOATLAB_MATH_HOT double expm1_lane(double z) noexcept {
+  const double small = expm1_small_fast(z);
+  const lane_value e = exp_lane(z);
+  const double big = e.v * pow2_lane(e.k) - 1;  // k in [-65, 145]
+  return select_lane(fabs_d(z) < 0.0625, small, big);
+}
+
+// fast_round without branches: ok when the test passes and v 2^k is a normal double >= 2^-1000
+// (the case in which fast_round uses the same encoder on the same value).
+template <class Fmt, class Mode, int Eps>
+FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename Fmt::storage& out) noexcept {
+  constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
+  static_assert(q <= 50 && Eps >= -53, "lane_round: the double step needs q <= 50");
+  const std::uint64_t b = bit_cast<std::uint64_t>(r.v);
+  const std::uint64_t be = (b >> 52) & 0x7FF;
+  const std::uint64_t m = (b & 0xFFFFFFFFFFFFFull) | (std::uint64_t{1} << 52);
+  constexpr std::uint64_t rad = std::uint64_t{1} << (Eps + 53);
+  constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q);
+  const std::uint64_t d = m & (cell - 1);
+  const bool in_range = (r.k >= -1000) & (r.k <= 1000);
+  // Outside the range the scale is a garbage double (pow2_lane's shift is unsigned: defined)
+  // and the lane is marked; clamping k instead makes GCC thread the constant and branch.
+  const double s = r.v * pow2_lane(r.k);
+  const bool ok = (be != 0) & (be != 0x7FF) & (d >= rad) & (d + rad <= cell) & in_range & (fabs_d(s) >= 0x1p-1000);
+  if constexpr (fits_hw<Fmt, float> && q <= 24) {
+    // Formats of at most 24 bits: the float encoder (32-bit lanes, twice as many, and the
+    // 32-bit shifts AVX2 has) on sf = RN_float(s) plus the sign of s - sf as its sticky
+    // direction. Every point that a q-bit rounding looks at (grid points of p + R bits and
+    // the midpoints) lies on float's grid at normal float exponents, so no such point lies
+    // strictly between sf and s, and rounding sf + tiny (sign of s - sf) is rounding s in
+    // every mode (encode_from's contract: |s - sf| below half an ulp of sf). Only where s is
+    // a normal float (2^-126 <= |s| < 2^128, where sf stays finite); else the scalar pass.
+    const auto sf = static_cast<float>(s);
+    const double sd = static_cast<double>(sf);
+    const int err = static_cast<int>(s > sd) - static_cast<int>(s < sd);
+    out = encode_from<Fmt, Mode, float>(sf, err, w);
+    return ok & (fabs_d(s) >= 0x1p-126) & (fabs_d(s) < 0x1p128);
+  } else {
+    out = encode_from<Fmt, Mode, double>(s, 0, w);
+    return ok;
+  }
+}
+
+// Per function: where the scalar function reaches its double step (NaN compares false; & not
+// &&: GCC does not evaluate a second floating-point comparison speculatively) and the lane
+// kernel with its bound.
+struct lane_exp {
+  using fn = fn_exp;
+  static constexpr int eps = fn_exp::eps1_log2;
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (fabs_d(x) >= 0x1p-60) & (fabs_d(x) <= 2000); }
+  FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return exp_lane(x); }
+};
+struct lane_logistic {
+  using fn = fn_logistic;
+  static constexpr int eps = fn_logistic::eps1_log2;
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (fabs_d(x) >= 0x1p-41) & (x <= 42) & (x >= -1000); }
+  FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return logistic_lane(x); }
+};
+struct lane_log {
+  using fn = fn_log;
+  static constexpr int eps = fn_log::eps1_log2;
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (x >= 0x1p-1022) & (x <= 0x1.fffffffffffffp1023) & (x != 1.0); }
+  FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return {log_lane(x), 0}; }
+};
+struct lane_tanh {
+  using fn = fn_tanh;
+  static constexpr int eps = fn_tanh::eps1_log2;
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (fabs_d(x) >= 0x1p-30) & (fabs_d(x) <= 21); }
+  FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept {  // tanh_fast
+    const double em = expm1_lane(2 * fabs_d(x));
+    const double y = em / (em + 2.0);
+    return {select_lane(x < 0, -y, y), 0};
+  }
+};
+
+template <class L, class F, class Mode>
+inline constexpr bool lane_ok = fits_hw<F, double> && F::exponent_bits <= 9 && F::precision + stochastic_bits_v<Mode> + 1 <= 50;
+
+template <class L, class T, class... Args>
+FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, const char* shape_msg, const char* alias_msg,
+                 Args&&... args) noexcept {
+  static_assert(is_cfloat_v<T>, "floatlab math over views: the element type must be a cfloat");
+  constexpr int E = T::exponent_bits, M = T::fraction_bits;
+  check_format<E, M>();
+  static_assert(sizeof...(Args) <= 2, "f(x, y [, mode] [, rng])");
+  using Mode = mode_of_t<typename T::rounding_mode, Args...>;
+  using F = format<E, M, typename T::encoding_type>;
+  using S = typename F::storage;
+  if (x.size != y.size) return status::error(status::bad_shape, shape_msg);
+  if (overlaps(x, y) && x.data != y.data) return status::error(status::bad_argument, alias_msg);
+  constexpr std::size_t B = 64;
+  for (std::size_t i0 = 0; i0 < x.size; i0 += B) {
+    const std::size_t nb = x.size - i0 < B ? x.size - i0 : B;
+    S bits[B];
+    std::uint32_t w[B];
+    for (std::size_t i = 0; i < nb; ++i) {
+      bits[i] = x[i0 + i].bits();
+      w[i] = word_from<Mode>(args...);
+    }
+    if constexpr (lane_ok<L, F, Mode>) {
+      for (std::size_t i = nb; i < B; ++i) {  // a full block for the vector loops
+        bits[i] = 0;
+        w[i] = 0;
+      }
+      double xd[B];
+      for (std::size_t i = 0; i < B; ++i) xd[i] = decode_to<F, double>(bits[i]);
+      double v[B];
+      std::int64_t k[B];
+      unsigned char ok[B];
+      // Every lane runs the kernel on its own argument (a select of a harmless argument makes
+      // GCC thread the constant through and leave a branch); the kernels are free of
+      // undefined behaviour for every double (NaN, inf, 0 give garbage, marked here).
+      for (std::size_t i = 0; i < B; ++i) {
+        const lane_value r = L::eval(xd[i]);
+        v[i] = r.v;
+        k[i] = r.k;
+      }
+      for (std::size_t i = 0; i < B; ++i) ok[i] = static_cast<unsigned char>(L::domain(xd[i]));
+      S out[B];
+      for (std::size_t i = 0; i < B; ++i)
+        ok[i] &= static_cast<unsigned char>(lane_round<F, Mode, L::eps>(lane_value{v[i], k[i]}, w[i], out[i]));
+      for (std::size_t i = 0; i < nb; ++i) {
+        if (!ok[i]) {
+          FLOATLAB_MATH_COUNT(lane_misses);
+          out[i] = L::fn::template run<F, Mode>(decode_in<F>(bits[i]), w[i]);
+        } else {
+          FLOATLAB_MATH_COUNT(lane_hits);
+        }
+        y[i0 + i] = T::from_bits(out[i]);
+      }
+    } else {
+      for (std::size_t i = 0; i < nb; ++i) y[i0 + i] = T::from_bits(L::fn::template run<F, Mode>(decode_in<F>(bits[i]), w[i]));
+    }
+  }
+  return {};
+}
+
 }  // namespace detail::cr
 
 #define FLOATLAB_MATH_FUNCTION(name, kernel)                                                            \
@@ -1573,6 +1801,28 @@ FLOATLAB_MATH_FUNCTION(sin, fn_sin)
 FLOATLAB_MATH_FUNCTION(cos, fn_cos)
 
 #undef FLOATLAB_MATH_FUNCTION
+
+// The array forms (see map_unary above): y_i = f(x_i), bit-identical to the scalar calls;
+// y the same size as x (else bad_shape) and x itself or disjoint from it (else bad_argument),
+// nothing written on a rejection. Returns no value flags (the scalar functions report none).
+#define FLOATLAB_MATH_ARRAY(name, lane)                                                                  \
+  template <class T, class... Args>                                                                     \
+  FLOATLAB_HOST_DEVICE status name(array_view<const T> x, array_view<T> y, Args&&... args) noexcept {                        \
+    return detail::cr::map_unary<detail::cr::lane>(x, y, #name ": x and y must have the same size",     \
+                                                   #name ": y must be x itself or not overlap it",      \
+                                                   static_cast<Args&&>(args)...);                        \
+  }                                                                                                     \
+  template <class T, class... Args>                                                                     \
+  FLOATLAB_HOST_DEVICE status name(array_view<T> x, array_view<T> y, Args&&... args) noexcept {                              \
+    return name(array_view<const T>(x), y, static_cast<Args&&>(args)...);                               \
+  }
+
+FLOATLAB_MATH_ARRAY(exp, lane_exp)
+FLOATLAB_MATH_ARRAY(log, lane_log)
+FLOATLAB_MATH_ARRAY(tanh, lane_tanh)
+FLOATLAB_MATH_ARRAY(logistic, lane_logistic)
+FLOATLAB_MATH_ARRAY(sigmoid, lane_logistic)
+#undef FLOATLAB_MATH_ARRAY
 #undef FLOATLAB_MATH_HOT
 
 // x^y, correctly rounded; special cases of IEEE 754-2019 9.2.1 (pow(x, +-0) = 1 and

@@ -214,6 +214,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                                                                                         gelu gelu_tanh sin cos
 //                                                                                         pow logistic_grad
 //                                                                                         tanh_grad
+//   math array    math.hpp map_unary    every mode with  as math double, on vector     exp log tanh
+//                 (views; proven by     p + R + 1 <= 50  lanes; the float encoder for  logistic over
+//                 test_math_array)                       p + R + 1 <= 24              views
 //   Newton sqrt   detail/float_path.hpp every determin-  p <= 11, E <= 9 (ahead of    sqrt
 //                                       istic mode       the float and double paths)
 //   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;
