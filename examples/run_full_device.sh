@@ -59,6 +59,13 @@ start=$(date +%s)
 # measured on the project's 2-core machine under load, -march=native build; docs/accuracy.md)
 cost_of() {  # net scheme -> seconds per epoch
   if [ "$1" = cnn ] && [ -n "${COST_CNN:-}" ]; then echo "$COST_CNN"; return; fi  # measured (selftest-gpu)
+  if [ "$1" = cnn ] && [ "$cnn_channels,$cnn_fc" != "8,16,0" ]; then
+    # another width: the 8,16 cost x CNN_COST_SCALE (32,64: 12, the CPU's measured same-run
+    # ratio, docs/accuracy.md "Converged CNN"); better: COST_CNN from selftest-gpu
+    local sc="${CNN_COST_SCALE:-}"; [ -z "$sc" ] && { [ "$cnn_channels" = 32,64 ] && sc=12 || sc=1; }
+    awk -v c="$(CNN_CHANNELS=8,16 CNN_FC=0 cnn_channels=8,16 cnn_fc=0 cost_of "$1" "$2")" -v s="$sc" 'BEGIN { print c * s }'
+    return
+  fi
   if [ "$1" = mlp ] && [ -n "${COST_MLP:-}" ]; then echo "$COST_MLP"; return; fi
   case "$1:$2" in
     mlp:fp32) echo 2.3 ;; mlp:bf16) echo 3.2 ;; mlp:fp16) echo 3.5 ;; mlp:fp8) echo 3.7 ;;
