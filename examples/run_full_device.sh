@@ -23,6 +23,13 @@
 #   ARCH          g++ -march= of the build [native] (same results on every target:
 #                 docs/accuracy.md); STATIC=1 links libstdc++ statically; BUILD_JOBS [nproc]
 #   bash examples/run_full_device.sh build    # only the build (examples/build_device_train.sh)
+#   CUDA=1        build the CUDA back end too (nvcc; cudart static): the -cuda prebuilt binary
+#   BACKEND       the tool's --backend for every run [fast]: cuda / auto run the FP32-recipe
+#                 GEMMs and convolutions on the GPU (same bits: docs/accuracy.md, "GPU back end")
+#   CNN_CHANNELS [8,16], CNN_FC [0]: the CNN's --channels / --fc
+#   COST_CNN / COST_MLP  seconds per full epoch of one run, for the plan (default: the table below)
+#   OUT=... bash examples/run_full_device.sh selftest-gpu   # fast vs cuda digests on a subset
+#                 (GPU_TEST_TRAIN [1024] images, 2 epochs) and both back ends' seconds per epoch
 #
 # Writes OUT/shard<S>/: machine.txt, build.log, plan.txt, selftest.csv (digests of a tiny
 # fixed run, to compare with the expected ones below), runs.txt (each run: status, seconds),
@@ -42,12 +49,24 @@ seeds="${SEEDS:-1 2 3}"
 schemes="${SCHEMES:-fp32 bf16 fp16 fp8 bfp8 bfp12 bfp14 bfp16 muppet schedule mxfp4 nvfp4}"
 data="${DATA:-$src/.dev/fashion-mnist}"
 nets="${NETS:-mlp cnn}"               # which nets the plan holds
+backend="${BACKEND:-fast}"             # the tool's --backend (auto, fast, tensor, cuda)
+cnn_channels="${CNN_CHANNELS:-8,16}"   # the CNN's --channels
+cnn_fc="${CNN_FC:-0}"                  # the CNN's --fc (hidden linear width, 0: none)
 cnn_schemes="${CNN_SCHEMES:-$schemes}"  # the CNN's schemes (default: the same as the MLP's)
 start=$(date +%s)
 
 # ---- the plan: every run with its cost estimate (CPU-seconds per full epoch, one thread,
 # measured on the project's 2-core machine under load, -march=native build; docs/accuracy.md)
 cost_of() {  # net scheme -> seconds per epoch
+  if [ "$1" = cnn ] && [ -n "${COST_CNN:-}" ]; then echo "$COST_CNN"; return; fi  # measured (selftest-gpu)
+  if [ "$1" = cnn ] && [ "$cnn_channels,$cnn_fc" != "8,16,0" ]; then
+    # another width: the 8,16 cost x CNN_COST_SCALE (32,64: 12, the CPU's measured same-run
+    # ratio, docs/accuracy.md "Converged CNN"); better: COST_CNN from selftest-gpu
+    local sc="${CNN_COST_SCALE:-}"; [ -z "$sc" ] && { [ "$cnn_channels" = 32,64 ] && sc=12 || sc=1; }
+    awk -v c="$(CNN_CHANNELS=8,16 CNN_FC=0 cnn_channels=8,16 cnn_fc=0 cost_of "$1" "$2")" -v s="$sc" 'BEGIN { print c * s }'
+    return
+  fi
+  if [ "$1" = mlp ] && [ -n "${COST_MLP:-}" ]; then echo "$COST_MLP"; return; fi
   case "$1:$2" in
     mlp:fp32) echo 2.3 ;; mlp:bf16) echo 3.2 ;; mlp:fp16) echo 3.5 ;; mlp:fp8) echo 3.7 ;;
     mlp:bfp8) echo 6.8 ;; mlp:bfp12|mlp:bfp14|mlp:bfp16|mlp:schedule|mlp:muppet) echo 7.9 ;;
@@ -93,8 +112,8 @@ elif [ "$shard" = plan ]; then
   make_plan | sort -k1,1n -k2,2n
   exit 0
 fi
-if [ -z "$shard" ] || { [ "$shard" != all ] && [ "$shard" != build ] && ! [ "$shard" -ge 1 ] 2>/dev/null; }; then
-  sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
+if [ -z "$shard" ] || { [ "$shard" != all ] && [ "$shard" != build ] && [ "$shard" != selftest-gpu ] && ! [ "$shard" -ge 1 ] 2>/dev/null; }; then
+  sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
   exit 2
 fi
 [ "$shard" = build ] && OUT="${OUT:-${BUILD:-$src/build-device}}"
@@ -114,8 +133,11 @@ tool=""
 prebuilt="${PREBUILT:-$src/.dev/bin}"
 [ "$shard" = build ] && prebuilt=/nonexistent
 have_v4() { grep -q avx512bw /proc/cpuinfo && grep -q avx512vl /proc/cpuinfo && grep -q avx512dq /proc/cpuinfo; }
-for v in v4 v3; do
+variants="v4 v3"
+{ [ "$backend" = cuda ] || [ "$backend" = auto ] || [ "${CUDA:-0}" = 1 ]; } && variants="cuda $variants"
+for v in $variants; do
   b="$prebuilt/floatlab-accuracy-train-$v"
+  [ "$v" = cuda ] && ! grep -q avx2 /proc/cpuinfo && continue  # built for x86-64-v3
   [ "$v" = v4 ] && ! have_v4 && continue
   [ "$v" = v3 ] && ! grep -q avx2 /proc/cpuinfo && continue
   if [ -x "$b" ] && "$b" --help > /dev/null 2>&1; then tool="$b"; break; fi
@@ -128,18 +150,37 @@ if [ -z "$tool" ]; then
     zdef=""; zlib="-lz"
   fi
   flags="-O3 -DNDEBUG -ffp-contract=off -std=gnu++20 -march=${ARCH:-native} -DFLACC_NO_SWEEP $zdef -I$src/include -I$src/tools/accuracy"
-  [ "${STATIC:-0}" = 1 ] && zlib="$zlib -static-libstdc++ -static-libgcc"
-  stamp=$(cat tools/accuracy/*.cpp tools/accuracy/*.hpp $(find include -name '*.hpp' | sort) | cksum | cut -d' ' -f1)
-  stamp="$stamp $flags $zlib"
+  if [ "${STATIC:-0}" = 1 ]; then  # self-contained: zlib too where its static library is here
+    za=$(g++ -print-file-name=libz.a)
+    [ -n "$zlib" ] && [ -f "$za" ] && [ "$za" != libz.a ] && zlib="$za"
+    zlib="$zlib -static-libstdc++ -static-libgcc"
+  fi
+  gpu_src=gpu_stub; cudalib=""; nvcc=""
+  if [ "${CUDA:-0}" = 1 ]; then  # the CUDA back end, cudart linked statically (needs only the driver)
+    nvcc="${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}"
+    [ -x "$nvcc" ] || { echo "CUDA=1 but no nvcc (NVCC=...)"; exit 1; }
+    cuda_root="$(cd "$(dirname "$nvcc")/.." && pwd)"
+    gpu_src=gpu_ops; cudalib="-L$cuda_root/lib64 -L$cuda_root/targets/x86_64-linux/lib -lcudart_static -ldl -lrt"
+  fi
+  stamp=$(cat tools/accuracy/*.cpp tools/accuracy/*.hpp tools/accuracy/*.cu $(find include -name '*.hpp' -o -name '*.cuh' | sort) | cksum | cut -d' ' -f1)
+  stamp="$stamp $flags $zlib $cudalib"
   if [ ! -x "$build/floatlab-accuracy-train" ] || [ "$(cat "$build/stamp" 2>/dev/null)" != "$stamp" ]; then
     echo "building floatlab-accuracy (train only) with g++ $flags $zlib" | tee "$res/build.log"
     t0=$(date +%s); pids=(); ok=1
-    for f in formats common data train tensor_ops main; do  # formats.cpp is the long one
-      g++ $flags -c "tools/accuracy/$f.cpp" -o "$build/$f.o" >> "$res/build.log" 2>&1 & pids+=($!)
+    objs=()
+    for f in formats common data train tensor_ops main $gpu_src; do  # formats.cpp is the long one
+      if [ "$f" = gpu_ops ]; then  # CUDA=1: the CUDA back end (nvcc, sm_90 SASS + compute_80 PTX)
+        $nvcc -std=c++17 -O3 -DNDEBUG -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=compute_80 \
+          -Xcompiler -ffp-contract=off -I"$src/include" -I"$src/tools/accuracy" -c tools/accuracy/gpu_ops.cu \
+          -o "$build/$f.o" >> "$res/build.log" 2>&1 & pids+=($!)
+      else
+        g++ $flags -c "tools/accuracy/$f.cpp" -o "$build/$f.o" >> "$res/build.log" 2>&1 & pids+=($!)
+      fi
+      objs+=("$build/$f.o")
       if [ ${#pids[@]} -ge "${BUILD_JOBS:-$(nproc)}" ]; then wait "${pids[0]}" || ok=0; pids=("${pids[@]:1}"); fi
     done
     for p in "${pids[@]}"; do wait "$p" || ok=0; done
-    [ $ok = 1 ] && g++ -o "$build/floatlab-accuracy-train" "$build"/{formats,common,data,train,tensor_ops,main}.o $zlib -pthread >> "$res/build.log" 2>&1 || ok=0
+    [ $ok = 1 ] && g++ -o "$build/floatlab-accuracy-train" "${objs[@]}" $zlib $cudalib -pthread >> "$res/build.log" 2>&1 || ok=0
     if [ $ok != 1 ]; then echo "build failed: $res/build.log"; tail -30 "$res/build.log"; exit 1; fi
     echo "$stamp" > "$build/stamp"
     echo "built in $(( $(date +%s) - t0 )) s" | tee -a "$res/build.log"
@@ -167,6 +208,35 @@ if "$tool" train --model mlp --schemes fp32 --epochs 1 --train-subset 64 --test-
   data="$plain"
 fi
 rm -rf "$res/probe"
+
+# ---- selftest-gpu: the CPU (fast) and CUDA back ends on the same small runs; the weight
+# digests after each epoch must be equal (same bits), and the seconds per epoch of each
+# back end on the subset give the full run's cost (x 60000 / GPU_TEST_TRAIN for the training part).
+if [ "$shard" = selftest-gpu ]; then
+  n="${GPU_TEST_TRAIN:-1024}"; nt="${GPU_TEST_TEST:-512}"
+  vs="${GPU_TEST_VS:-cuda}"  # the back end compared with fast (tensor: a check of this script without a GPU)
+  for be in fast $vs; do
+    "$tool" train --model mlp --schemes fp32,bf16,bfp8 --epochs 2 --train-subset "$n" --test-subset "$nt" --threads 1 \
+      --backend $be --no-plots --data "$data" --out "$res/gt-mlp-$be" > "$res/logs/gt-mlp-$be.log" 2>&1 \
+      || { echo "selftest-gpu: mlp --backend $be failed:"; tail -5 "$res/logs/gt-mlp-$be.log"; }
+    "$tool" train --model cnn --channels "$cnn_channels" --fc "$cnn_fc" --schemes "${GPU_TEST_SCHEMES:-fp32,fp8,bfp8,nvfp4}" \
+      --epochs 2 --train-subset "$n" --test-subset "$nt" --threads "${GPU_TEST_THREADS:-4}" --backend $be --no-plots \
+      --data "$data" --out "$res/gt-cnn-$be" > "$res/logs/gt-cnn-$be.log" 2>&1 \
+      || { echo "selftest-gpu: cnn --backend $be failed:"; tail -5 "$res/logs/gt-cnn-$be.log"; }
+  done
+  bad=0
+  for net in mlp cnn; do
+    f="$res/gt-$net-fast/train_epochs.csv"; g="$res/gt-$net-$vs/train_epochs.csv"
+    if [ ! -s "$f" ] || [ ! -s "$g" ]; then echo "selftest-gpu $net: no CSV"; bad=1; continue; fi
+    echo "selftest-gpu $net (channels $cnn_channels, fc $cnn_fc for the cnn), $n images: scheme epoch | fast digest s/epoch | $vs digest s/epoch"
+    paste -d, <(cut -d, -f2,4,19,10 "$f") <(cut -d, -f19,10 "$g") | tail -n +2 | \
+      awk -F, '{ m = ($4 == $6) ? "same" : "DIFFERENT"; if (m != "same") bad = 1
+                 printf "  %-8s %s | %s %8.3f | %s %8.3f  %s\n", $1, $2, $4, $3, $6, $5, m } END { exit bad }' || bad=1
+  done
+  [ $bad = 0 ] && echo "selftest-gpu: fast and $vs back ends gave the same weight bits in every run and epoch" \
+    || echo "selftest-gpu: MISMATCH or failure (logs in $res/logs)"
+  exit $bad
+fi
 
 # ---- self-test: a tiny fixed run whose weight digests the project machine computed
 # (docs/accuracy.md, "Full run on the 16-core machine"): equal digests = the same arithmetic.
@@ -196,10 +266,10 @@ run_one() {  # net scheme seed epochs
   now=$(date +%s); left=$((deadline - now))
   if [ $left -le 5 ]; then echo "$net $sc $sd $ep not-started 0" >> "$res/runs.txt"; return; fi
   local extra=()
-  [ "$net" = cnn ] && extra=(--channels 8,16)
+  [ "$net" = cnn ] && extra=(--channels "$cnn_channels" --fc "$cnn_fc")
   t0=$(date +%s)
   timeout --signal=TERM --kill-after=5 "$left" "$tool" train --model "$net" --schemes "$sc" --seeds "$sd" --epochs "$ep" \
-    --threads 1 --train-subset "${TRAIN_SUBSET:-0}" --test-subset "${TEST_SUBSET:-0}" --no-plots --data "$data" \
+    --threads 1 --backend "$backend" --train-subset "${TRAIN_SUBSET:-0}" --test-subset "${TEST_SUBSET:-0}" --no-plots --data "$data" \
     "${extra[@]}" --out "$dir" > "$res/logs/$net-$sc-s$sd.log" 2>&1
   rc=$?
   status=done; [ $rc = 124 ] || [ $rc = 137 ] && status=timeout; [ $rc != 0 ] && [ $status = done ] && status="failed($rc)"

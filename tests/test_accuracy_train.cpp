@@ -12,8 +12,10 @@
 #include <random>
 
 #include "data.hpp"
+#include "gpu_ops.hpp"
 #include "muppet.hpp"
 #include "nn.hpp"
+#include "train.hpp"
 
 using namespace flacc;
 
@@ -76,6 +78,56 @@ TEST_CASE("CNN gradients match finite differences (double)", "[accuracy]") {
   // conv 5x5 pad 2 (2 ch) ReLU pool, conv 5x5 pad 2 (3 ch) ReLU pool, linear: 8x8 input
   auto net = nn::network<double>::cnn(8, 2, 3, 5);
   check_gradients(net, 64, 3, 2);
+}
+
+TEST_CASE("CNN with a hidden linear layer (--fc): gradients match finite differences (double)", "[accuracy]") {
+  auto net = nn::network<double>::cnn(8, 2, 3, 5, 6);
+  REQUIRE(net.layers.size() == 9);  // conv relu pool conv relu pool linear relu linear
+  check_gradients(net, 64, 3, 2);
+  // fc = 0 is the network without the option: the same layers and initial weights.
+  auto a = nn::network<double>::cnn(8, 2, 3, 5), b = nn::network<double>::cnn(8, 2, 3, 5, 0);
+  REQUIRE(a.layers.size() == 7);
+  REQUIRE(b.layers.size() == 7);
+  for (std::size_t i = 0; i < a.params().size(); ++i) CHECK(a.params()[i]->value == b.params()[i]->value);
+}
+
+TEST_CASE("train options: --backend selection falls back cleanly without a GPU; --fc and --backend errors", "[accuracy]") {
+  namespace tops = flacc::tops;
+  std::string err;
+  tops::backend b = tops::backend::tensor;
+  REQUIRE(tops::select_backend("fast", b, err));
+  CHECK(b == tops::backend::fast);
+  REQUIRE(tops::select_backend("tensor", b, err));
+  CHECK(b == tops::backend::tensor);
+  // auto: cuda only where this build has the CUDA back end and a device answers.
+  REQUIRE(tops::select_backend("auto", b, err));
+  CHECK(b == (tops::gpu::available() ? tops::backend::cuda : tops::backend::fast));
+  if (!tops::gpu::available()) {
+    std::string why;
+    CHECK_FALSE(tops::gpu::available(&why));
+    CHECK(!why.empty());
+    b = tops::backend::fast;
+    CHECK_FALSE(tops::select_backend("cuda", b, err));
+    CHECK(err.find("--backend cuda: ") == 0);
+    CHECK(err.size() > 20);
+    CHECK(b == tops::backend::fast);  // nothing set
+  }
+  err.clear();
+  CHECK_FALSE(tops::select_backend("gpu", b, err));
+  CHECK(err.find("auto, fast, tensor or cuda") != std::string::npos);
+  CHECK(std::string(tops::backend_name(tops::backend::cuda)) == "cuda");
+  // The command rejects bad values with status 2 before reading any data.
+  auto run = [](std::vector<std::string> args) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    return train_main(static_cast<int>(argv.size()), argv.data());
+  };
+  CHECK(run({"floatlab-accuracy", "train", "--backend", "gpu", "--data", "/nonexistent"}) == 2);
+  CHECK(run({"floatlab-accuracy", "train", "--model", "cnn", "--fc", "-3", "--data", "/nonexistent"}) == 2);
+  CHECK(run({"floatlab-accuracy", "train", "--model", "cnn", "--fc", "x", "--data", "/nonexistent"}) == 2);
+  if (!tops::gpu::available())
+    CHECK(run({"floatlab-accuracy", "train", "--backend", "cuda", "--data", "/nonexistent"}) == 2);
+  tops::set_backend(tops::backend::fast);
 }
 
 TEST_CASE("tiny FP32 training run: the loss falls below 0.05", "[accuracy]") {

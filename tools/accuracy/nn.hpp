@@ -362,8 +362,10 @@ struct network {
     n.layers.push_back(std::make_unique<linear<Real>>(prev, 10, g, tag += 4));
     return n;
   }
-  // CNN: conv(c1, 5x5, pad 2) ReLU pool2, conv(c2, 5x5, pad 2) ReLU pool2, linear -> 10.
-  static network cnn(std::size_t side, std::size_t c1, std::size_t c2, std::uint64_t seed) {
+  // CNN: conv(c1, 5x5, pad 2) ReLU pool2, conv(c2, 5x5, pad 2) ReLU pool2, [linear -> fc,
+  // ReLU,] linear -> 10 (fc = 0: no hidden layer; the network and its initial weights are then
+  // those of the versions without the fc option).
+  static network cnn(std::size_t side, std::size_t c1, std::size_t c2, std::uint64_t seed, std::size_t fc = 0) {
     network n;
     n.in_size = side * side;
     std::mt19937_64 g(seed);
@@ -376,7 +378,14 @@ struct network {
     n.layers.push_back(std::make_unique<conv2d<Real>>(b, g, 8));
     n.layers.push_back(std::make_unique<relu<Real>>(c2 * s2 * s2));
     n.layers.push_back(std::make_unique<maxpool2<Real>>(c2, s2, s2));
-    n.layers.push_back(std::make_unique<linear<Real>>(c2 * (s2 / 2) * (s2 / 2), 10, g, 12));
+    const std::size_t flat = c2 * (s2 / 2) * (s2 / 2);
+    if (fc == 0) {
+      n.layers.push_back(std::make_unique<linear<Real>>(flat, 10, g, 12));
+    } else {
+      n.layers.push_back(std::make_unique<linear<Real>>(flat, fc, g, 12));
+      n.layers.push_back(std::make_unique<relu<Real>>(fc));
+      n.layers.push_back(std::make_unique<linear<Real>>(fc, 10, g, 16));
+    }
     return n;
   }
   const std::vector<Real>& forward(const Real* x, std::size_t B, const precision& p, context& ctx) {

@@ -31,6 +31,12 @@
 //       range: 8-bit block fixed point with short k), the float kernel runs: it rounds nothing.
 //     Proven in tests/test_accuracy_ops.cpp: random shapes (with zeros, padding, stride 2)
 //     compared bit for bit with the tensor API.
+//   backend::cuda: the FP32 recipe's calls (acc_kind::fp32, and acc_kind::exact where the
+//     check above proves every partial sum exact in float: the float kernel's case) run on the
+//     GPU through floatlab's cuda::gemm / cuda::conv2d_* with gemm_recipe<binary32, binary32,
+//     binary32> (gpu_ops.hpp, gpu_ops.cu); the exact calls that need double (cuda::gemm has
+//     no exact partials yet: docs/cuda.md) run on the fast back end's double kernel, and the
+//     rest on the tensor API, as under backend::fast. Same bits as both other back ends.
 //   Threads: rows of C (blocks of 4) or images are split over threads; each output element is
 //   computed by one thread in k order, so no result depends on the thread count.
 #pragma once
@@ -41,6 +47,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -50,11 +57,16 @@
 namespace flacc::tops {
 
 enum class acc_kind { fp32, exact };
-enum class backend { fast, tensor };
+enum class backend { fast, tensor, cuda };
 
 // Process-wide settings (the tool sets them once from its options).
 backend& backend_setting();
 inline void set_backend(backend b) { backend_setting() = b; }
+// --backend NAME -> b: fast, tensor, cuda (error when the build has no CUDA or no device is
+// found), auto (cuda when the build has it and a device is found, else fast). False with the
+// reason in err (nothing set).
+bool select_backend(const std::string& name, backend& b, std::string& err);
+const char* backend_name(backend b);
 // Threads per operation (tensor::set_threads: shared with the tensor API).
 inline void set_threads(int n) { floatlab::tensor::set_threads(n); }
 inline int threads() { return floatlab::tensor::threads(); }

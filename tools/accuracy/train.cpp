@@ -131,6 +131,7 @@ struct config {
   std::string model = "mlp";
   std::vector<std::size_t> hidden{256};
   std::size_t c1 = 8, c2 = 16;  // CNN channels
+  std::size_t fc = 0;           // CNN hidden linear layer (0: none)
   int epochs = 5;
   std::size_t batch = 64, train_n = 0, test_n = 0;
   double lr = 0.01, momentum = 0.9, weight_decay = 0;
@@ -204,7 +205,7 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
                                const dataset& test, const std::function<void()>& tick,
                                const std::function<void(const epoch_row&)>& epoch_done) {
   const std::size_t px = train.rows * train.cols;
-  nn::network<float> net = c.model == "cnn" ? nn::network<float>::cnn(train.rows, c.c1, c.c2, seed)
+  nn::network<float> net = c.model == "cnn" ? nn::network<float>::cnn(train.rows, c.c1, c.c2, seed, c.fc)
                                             : nn::network<float>::mlp(px, c.hidden, seed);
   nn::context ctx;
   ctx.seed = seed * 0x9E3779B97F4A7C15ull + 17;
@@ -302,10 +303,12 @@ int train_main(int argc, char** argv) {
         "gradients); nvfp4 (NVFP4: E2M1, E4M3 scales per 16, FP32 tensor scale; stochastic gradients); custom (the formats given by --w --a --e --g --gemm)");
   o.add("model", "mlp|cnn", "mlp",
         "mlp: 784 -> hidden (ReLU) -> 10; cnn: conv 5x5 (C1 ch, pad 2) ReLU maxpool2, conv 5x5 (C2 ch, pad 2) ReLU maxpool2, "
-        "linear -> 10 (C1, C2: --channels)");
+        "[linear -> F, ReLU,] linear -> 10 (C1, C2: --channels; F: --fc)");
   o.add("hidden", "LIST", "256", "hidden layer widths of the MLP");
   o.add("channels", "C1,C2", "8,16", "CNN: output channels of its two convolutions (the cost grows about as C1 * C2; "
                                      "the data set's 91.6% benchmark network is wider)");
+  o.add("fc", "F", "0", "CNN: width of a hidden linear layer (ReLU) before the last one; 0: none (e.g. --channels 32,64 "
+                       "--fc 1024 is the conv32-conv64-fc1024 layout of the data set's benchmark CNN, without dropout)");
   o.add("epochs", "N", "5", "epochs per run (MuPPET: a level lasts at least r + gamma + 2 = 7 epochs, and the decaying "
                               "threshold lets the first switch come later, after epochs 13-17 on Fashion-MNIST subsets here: "
                               "30 or more epochs to see the switches)");
@@ -320,10 +323,12 @@ int train_main(int argc, char** argv) {
   o.add("threads", "N", std::to_string(std::max(1u, std::thread::hardware_concurrency())),
         "threads in all: min(N, runs) runs (scheme x seed) train in parallel, and each run's GEMMs and convolutions "
         "use N / (runs in parallel) threads; no result depends on N");
-  o.add("backend", "fast|tensor", "fast",
+  o.add("backend", "auto|fast|tensor|cuda", "auto",
         "GEMM and convolution kernels: fast (the tool's float/double kernels, proven bit-identical to floatlab's tensor "
-        "API in tests/test_accuracy_ops.cpp) or tensor (floatlab::tensor::gemm / conv2d_* themselves: the same "
-        "numbers; on this version about 90x slower for FP32)");
+        "API in tests/test_accuracy_ops.cpp), tensor (floatlab::tensor::gemm / conv2d_* themselves: the same "
+        "numbers; on this version about 90x slower for FP32), cuda (floatlab's CUDA kernels for the FP32-recipe "
+        "calls, the same numbers again; needs a build with CUDA and a GPU), auto (cuda when this build has it and a "
+        "GPU is found, else fast)");
   o.add("schedule", "LIST", "", "schedule scheme: the epochs (counted from 1) at which bfp12, bfp14, bfp16 and FP32 "
                                 "begin (default: the run split into five equal parts)");
   o.add("muppet-r", "N", "3", "MuPPET resolution r (epochs in the diversity window)");
@@ -349,15 +354,19 @@ int train_main(int argc, char** argv) {
     std::fprintf(stderr, "floatlab-accuracy train: %s\n", m.c_str());
     return 2;
   };
-  if (o.str("backend") == "fast") tops::set_backend(tops::backend::fast);
-  else if (o.str("backend") == "tensor") tops::set_backend(tops::backend::tensor);
-  else return fail("--backend must be fast or tensor");
+  {
+    tops::backend b = tops::backend::fast;
+    if (!tops::select_backend(o.str("backend"), b, err)) return fail(err);
+    tops::set_backend(b);
+  }
   c.model = o.str("model");
   if (c.model != "mlp" && c.model != "cnn") return fail("--model must be mlp or cnn");
   {
     const auto ch = o.list("channels");
     if (ch.size() != 2 || !parse_count(ch[0], c.c1) || !parse_count(ch[1], c.c2) || c.c1 > 1024 || c.c2 > 1024)
       return fail("--channels must be two positive channel counts, e.g. 8,16");
+    if (o.str("fc") != "0" && (!parse_count(o.str("fc"), c.fc) || c.fc > 100000))
+      return fail("--fc must be 0 (no hidden layer) or a positive width up to 100000");
   }
   c.hidden.clear();
   for (const auto& h : o.list("hidden")) {
@@ -663,8 +672,10 @@ int train_main(int argc, char** argv) {
     md << "# floatlab-accuracy train\n\nCommand: `floatlab-accuracy";
     for (int i = 1; i < argc; ++i) md << " " << argv[i];
     md << "`\n\nModel " << c.model
-       << (c.model == "cnn" ? " (channels " + std::to_string(c.c1) + ", " + std::to_string(c.c2) + ")" : std::string())
-       << ", " << c.epochs << " epochs, batch " << c.batch << ", SGD lr " << c.lr << " momentum "
+       << (c.model == "cnn" ? " (channels " + std::to_string(c.c1) + ", " + std::to_string(c.c2) +
+                                  (c.fc ? ", hidden linear " + std::to_string(c.fc) : std::string()) + ")"
+                            : std::string())
+       << ", kernels: " << tops::backend_name(tops::backend_setting()) << ", " << c.epochs << " epochs, batch " << c.batch << ", SGD lr " << c.lr << " momentum "
        << c.momentum << ", " << c.train_n << " training and " << c.test_n << " test images, seeds";
     for (auto s : seeds) md << " " << s;
     md << ".\n\n## Final accuracy\n\n" << table.str()
