@@ -10,7 +10,9 @@
 // tests/compile_checks.cmake), so the vectorized code is what is checked there.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <vector>
 
@@ -384,4 +386,58 @@ TEMPLATE_TEST_CASE("float TwoSum path: sums that overflow float (emax 127) equal
               (unsigned long long)t.mismatches);
   CHECK(t.cases > 10000);
   REQUIRE(t.mismatches == 0);
+}
+
+// ---- the float-to-format nearest encoder by bits (float_path.hpp encode_float_nearest_bits) ----
+// Against the general encoder encode_from<Fmt, nearest_even, float> (the one the other fast
+// paths use, itself proven against the integer kernels by test_fast_paths and the exhaustive
+// op tests). [full]: every float. CI: every 4099th float, and for each float exponent from
+// below the format's subnormal range to above its overflow, every leading fraction pattern
+// of the format's width with the six low-bit patterns around its rounding boundary (0, 1,
+// half - 1, half, half + 1, all ones), both signs.
+namespace {
+template <class Fmt>
+std::uint64_t bits_encoder_mismatch(std::uint32_t u) {
+  float s;
+  std::memcpy(&s, &u, sizeof s);
+  return detail::encode_float_nearest_bits<Fmt>(s) != detail::encode_from<Fmt, round::nearest_even, float>(s, 0, 0);
+}
+using e4m3_sat = cfloat<4, 3, round::nearest_even, encoding::fn_satfinite>;
+using e3m2_ieee = cfloat<3, 2>;
+using e2m1_fn = cfloat<2, 1, round::nearest_even, encoding::fn>;
+}  // namespace
+
+TEMPLATE_TEST_CASE("the float-to-format nearest encoder equals encode_from (sample and edges)", "[fast_path][encode]",
+                   binary16, bfloat16, e5m2, e4m3, (cfloat<6, 9>), e4m3_sat, e3m2_ieee, e2m1_fn) {
+  using F = typename TestType::format_type;
+  static_assert(detail::float_bits_encoder_ok<F>);
+  constexpr int M = F::fraction_bits, sh = 23 - M;
+  std::uint64_t cases = 0, bad = 0;
+  for (std::uint64_t i = 0; i < (std::uint64_t{1} << 32); i += 4099, ++cases) bad += bits_encoder_mismatch<F>(static_cast<std::uint32_t>(i));
+  const std::uint32_t half = std::uint32_t{1} << (sh - 1), low_mask = (std::uint32_t{1} << sh) - 1;
+  const std::uint32_t lows[] = {0u, 1u, half - 1, half, half + 1, low_mask};
+  const int lo_exp = std::max(0, F::emin - M - 3 + 127), hi_exp = std::min(255, F::emax + 3 + 127);
+  for (int e = lo_exp; e <= hi_exp; ++e)
+    for (std::uint32_t top = 0; top < (std::uint32_t{1} << M); ++top)
+      for (std::uint32_t low : lows)
+        for (std::uint32_t sign : {0u, 0x80000000u}) {
+          bad += bits_encoder_mismatch<F>(sign | static_cast<std::uint32_t>(e) << 23 | top << sh | low);
+          ++cases;
+        }
+  for (std::uint32_t u : {0x7F800000u, 0xFF800000u, 0x7F800001u, 0x7FC00000u, 0xFFFFFFFFu, 0u, 0x80000000u, 1u, 0x80000001u}) {
+    bad += bits_encoder_mismatch<F>(u);
+    ++cases;
+  }
+  std::printf("%s bits encoder: %llu floats, %llu mismatches\n", oracle::format_desc::of<F>().name().c_str(), (unsigned long long)cases,
+              (unsigned long long)bad);
+  REQUIRE(bad == 0);
+}
+
+TEMPLATE_TEST_CASE("the float-to-format nearest encoder equals encode_from on every float", "[fast_path][encode][full]",
+                   binary16, bfloat16, e5m2, e4m3, (cfloat<6, 9>)) {
+  using F = typename TestType::format_type;
+  std::uint64_t bad = 0;
+  for (std::uint64_t i = 0; i < (std::uint64_t{1} << 32); ++i) bad += bits_encoder_mismatch<F>(static_cast<std::uint32_t>(i));
+  std::printf("%s bits encoder: 2^32 floats, %llu mismatches\n", oracle::format_desc::of<F>().name().c_str(), (unsigned long long)bad);
+  REQUIRE(bad == 0);
 }

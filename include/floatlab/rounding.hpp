@@ -223,6 +223,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                                       needs p+R+1 <= 24) emax <= 126; * fma: emax    + - * / off
 //                                                        <= 63, 2(emin-M) >= -149; /:  nearest_even
 //                                                        see twosum_float_div_ok
+//   float bits    detail/float_path.hpp nearest_even     the float path's formats with the float path's
+//     encoder     (encode_float_nearest                  subnormals and IEEE or        final encode
+//                  _bits)                                all-ones-NaN specials         (float -> Fmt)
 //   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
 //
 // Why exact: float/nearest: RN_p(RN_q(x op y)) = RN_p(x op y) for q >= 2p + 2 (Figueroa 1995,
@@ -233,7 +236,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // Newton sqrt: y within 2^-30 of sqrt(x) lies on the same side of every rounding boundary
 // (they are > 2^-26 away from a p <= 11 root) and an exact root is recognized by squaring
 // (float_path.hpp). float TwoSum: the double path's argument in binary32 (24 >= p + 2 bits),
-// where products, TwoSum and the division residual are exact (double_path.hpp).
+// where products, TwoSum and the division residual are exact (double_path.hpp). float bits
+// encoder: the rounding-bias trick on the float's bits (normal range) and one float addition
+// onto the subnormal grid, both one correct nearest-even rounding (float_path.hpp); proven
+// equal to encode_from, not argued only.
 //
 // Proving tests (each compares the fast path with the integer kernels or MPFR bit for bit):
 //   test_exhaustive_{ieee,ieee_ftz,fn,fn_satfinite,fnuz,fnuz_satfinite,finite}: every operand
@@ -254,6 +260,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //     triples (midpoint products, far and cancelling addends, subnormals) of binary16,
 //     cfloat<6,9>, cfloat<7,10>, cfloat<7,8>, ftz, bfloat16, cfloat<4,11> in every mode;
 //     + - * / off nearest-even: 200000 edge pairs of six formats, every mode; all vs kernels.
+//   test_fast_paths_ops "the float-to-format nearest encoder ...": encode_float_nearest_bits
+//     = encode_from on every float ([full]: binary16, bfloat16, e5m2, e4m3, cfloat<6,9>; CI:
+//     every 4099th float + the rounding-boundary bits of every exponent in range, 8 formats).
 //   vectorize_cfloat_loops (ctest): the loops vectorize at -O3 -march=x86-64-v3 (+ - * / fma
 //     sqrt; nearest, directed, odd).
 // The fast paths assume the default floating-point environment (no FTZ/DAZ; round to
