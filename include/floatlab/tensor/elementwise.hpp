@@ -202,7 +202,7 @@ inline vd wide(vf x) noexcept { return __builtin_convertvector(x, vd); }
 inline vi is_finite(vf v) noexcept { return (as_u(v) & 0x7F800000u) != 0x7F800000u; }
 inline vi is_nan(vf v) noexcept { return (as_u(v) & 0x7FFFFFFFu) > 0x7F800000u; }
 }  // namespace simd
-template <ew Op, class F, class Mode>
+template <ew Op, class Fm, class Mode>
 inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, simd::vu& flags) noexcept {
   using namespace simd;
   vu f = U(0);
@@ -210,15 +210,15 @@ inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, sim
   if constexpr (Op == ew::add || Op == ew::sub) {
     const vf yy = Op == ew::sub ? -y : y;
     raw = x + yy;
-    r = add_lane_v<F, Mode>(x, yy, w, f);
+    r = add_lane_v<Fm, Mode>(x, yy, w, f);
   } else if constexpr (Op == ew::fma) {
     raw = x * y + z;
-    r = fma_lane_v<F, Mode>(x, y, z, w, f);
+    r = fma_lane_v<Fm, Mode>(x, y, z, w, f);
   } else {
     vf s, e = F(0.0f);
     if constexpr (Op == ew::mul || Op == ew::scale) {
       s = x * y;
-      if constexpr (!lane_product_exact<F>) e = error_sign_v(wide(x) * wide(y) - wide(s));
+      if constexpr (!lane_product_exact<Fm>) e = error_sign_v(wide(x) * wide(y) - wide(s));
     } else if constexpr (Op == ew::div) {
       s = x / y;
       e = error_sign_v(wide(x) - wide(s) * wide(y));
@@ -231,7 +231,7 @@ inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, sim
     if constexpr (Op == ew::div) ovf &= y != 0.0f;
     e = self(~is_finite(s) | ovf, F(0.0f), e);
     raw = s;
-    r = round_lane_v<F, Mode>(s, e, w, ovf, f);
+    r = round_lane_v<Fm, Mode>(s, e, w, ovf, f);
     if constexpr (Op == ew::div) f = sel((y == 0.0f) & is_finite(x) & (x != 0.0f), U(status::division_by_zero), f);
   }
   vi nan_in = is_nan(x);
