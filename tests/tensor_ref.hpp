@@ -63,3 +63,83 @@ inline std::size_t scaled(std::size_t n, std::size_t min = 1) {
 }
 
 }  // namespace tref
+
+namespace tref {
+
+// ---- elementwise status flags against the scalar _status forms --------------------------
+// Op 0..5: add, sub, mul, div, sqrt, fma. ew_flags_bad runs the tensor op on groups of `group`
+// consecutive elements (each call's status must be the OR of the _status forms' flags over
+// its elements, input conversions included) and on the whole array with 1, 2 and 7 threads
+// (the same status each time). Returns the number of mismatching calls.
+template <int Op, class TT, class Mode, class In>
+floatlab::status ew_flags_call(const std::vector<In>& a, const std::vector<In>& b, const std::vector<In>& c, std::size_t first,
+                               std::size_t n, const floatlab::tensor::counter_source& src) {
+  namespace T = floatlab::tensor;
+  // Views of a piece keep the element indices of the whole array only at first == 0, so the
+  // groups are copied into arrays of their own (indices 0..n-1) and compared with the same.
+  std::vector<In> pa(a.begin() + first, a.begin() + first + n), pb(b.begin() + first, b.begin() + first + n),
+      pc(c.begin() + first, c.begin() + first + n);
+  std::vector<In> out(n);
+  if constexpr (Op == 0) return T::add<TT>(pa, pb, out, Mode{}, src);
+  else if constexpr (Op == 1) return T::sub<TT>(pa, pb, out, Mode{}, src);
+  else if constexpr (Op == 2) return T::mul<TT>(pa, pb, out, Mode{}, src);
+  else if constexpr (Op == 3) return T::div<TT>(pa, pb, out, Mode{}, src);
+  else if constexpr (Op == 4) return T::sqrt<TT>(pa, out, Mode{}, src);
+  else return T::fma<TT>(pa, pb, pc, out, Mode{}, src);
+}
+template <int Op, class TT, class Mode, class In>
+std::uint32_t ew_flags_want(const std::vector<In>& a, const std::vector<In>& b, const std::vector<In>& c, std::size_t first,
+                            std::size_t n, const floatlab::tensor::counter_source& src) {
+  using namespace floatlab;
+  namespace T = floatlab::tensor;
+  std::uint32_t want = 0;
+  auto q = [&](const In& x, std::size_t i, std::uint32_t op) {
+    if constexpr (std::is_same_v<In, TT>) {
+      return x;
+    } else {
+      const auto r = convert_status<TT>(x, Mode{}, fixed_word{src.word(i, op)});
+      want |= r.flags.flags;
+      return r.value;
+    }
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const fixed_word w{src.word(i, 0)};
+    const TT x = q(a[first + i], i, T::op_input_a);
+    if constexpr (Op == 4) {
+      want |= sqrt_status(x, Mode{}, w).flags.flags;
+      continue;
+    } else {
+      const TT y = q(b[first + i], i, T::op_input_b);
+      if constexpr (Op == 0) want |= add_status(x, y, Mode{}, w).flags.flags;
+      else if constexpr (Op == 1) want |= sub_status(x, y, Mode{}, w).flags.flags;
+      else if constexpr (Op == 2) want |= mul_status(x, y, Mode{}, w).flags.flags;
+      else if constexpr (Op == 3) want |= div_status(x, y, Mode{}, w).flags.flags;
+      else want |= fma_status(x, y, q(c[first + i], i, T::op_input_c), Mode{}, w).flags.flags;
+    }
+  }
+  return want;
+}
+template <int Op, class TT, class Mode, class In>
+std::size_t ew_flags_bad(const std::vector<In>& a, const std::vector<In>& b, const std::vector<In>& c, std::size_t group,
+                         std::uint64_t seed) {
+  const floatlab::tensor::counter_source src{seed};
+  std::size_t bad = 0;
+  for (std::size_t g = 0; g + group <= a.size(); g += group)
+    bad += ew_flags_call<Op, TT, Mode>(a, b, c, g, group, src).flags != ew_flags_want<Op, TT, Mode>(a, b, c, g, group, src);
+  const std::uint32_t want = ew_flags_want<Op, TT, Mode>(a, b, c, 0, a.size(), src);
+  for (int t : {1, 2, 7}) {
+    floatlab::tensor::set_threads(t);
+    bad += ew_flags_call<Op, TT, Mode>(a, b, c, 0, a.size(), src).flags != want;
+  }
+  floatlab::tensor::set_threads(0);
+  return bad;
+}
+template <class TT, class Mode, class In>
+std::size_t ew_flags_all_ops(const std::vector<In>& a, const std::vector<In>& b, const std::vector<In>& c, std::size_t group,
+                             std::uint64_t seed) {
+  return ew_flags_bad<0, TT, Mode>(a, b, c, group, seed) + ew_flags_bad<1, TT, Mode>(a, b, c, group, seed + 1) +
+         ew_flags_bad<2, TT, Mode>(a, b, c, group, seed + 2) + ew_flags_bad<3, TT, Mode>(a, b, c, group, seed + 3) +
+         ew_flags_bad<4, TT, Mode>(a, b, c, group, seed + 4) + ew_flags_bad<5, TT, Mode>(a, b, c, group, seed + 5);
+}
+
+}  // namespace tref

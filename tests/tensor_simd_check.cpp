@@ -243,12 +243,19 @@ std::size_t check_ew_floats(std::size_t n, std::uint64_t seed) {
 template <eop Op, class TT, class Mode>
 std::size_t ew_case(const std::vector<TT>& a, const std::vector<TT>& b, const std::vector<TT>& c, std::size_t nf, std::uint64_t seed) {
   std::size_t bad = check_ew_codes<Op, TT, Mode>(a, b, c, seed);
+  // Status flags: groups of 16 (two 8-lane blocks, one 16-lane block) and whole arrays on
+  // 1, 2 and 7 threads, against the OR of the scalar _status forms' flags.
+  bad += tref::ew_flags_bad<static_cast<int>(Op), TT, Mode>(a, b, c, 16, seed + 50);
 #ifdef FLOATLAB_SIMD_CHECK_FULL
   constexpr bool floats = std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>;
 #else
   constexpr bool floats = std::is_same_v<Mode, round::nearest_even>;
 #endif
-  if constexpr (floats) bad += check_ew_floats<Op, TT, Mode>(nf, seed + 100);
+  if constexpr (floats) {
+    bad += check_ew_floats<Op, TT, Mode>(nf, seed + 100);
+    const auto fa = tref::random_floats(nf, seed + 200), fb = tref::random_floats(nf, seed + 201), fc = tref::random_floats(nf, seed + 202);
+    bad += tref::ew_flags_bad<static_cast<int>(Op), TT, Mode>(fa, fb, fc, 16, seed + 203);
+  }
   return bad;
 }
 

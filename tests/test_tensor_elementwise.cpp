@@ -226,3 +226,45 @@ TEST_CASE("axpy and norm2 equal scalar loops; flags", "[tensor][elementwise][red
   CHECK(T::axpy<binary16>(1.0, one, yo).exact());
   CHECK(T::axpy<binary16>(1.0, one, one).has(status::bad_argument));  // y overlaps x
 }
+
+namespace {
+// Codes (random + edge triples: specials, subnormals, extremes, close exponents) and random
+// floats (NaN, inf, ties, huge and tiny values), groups of 16 and whole arrays.
+template <class F, class Mode>
+std::size_t flags_case(std::uint64_t seed) {
+  using TT = with_rounding_t<F, Mode>;
+  using Fmt = typename TT::format_type;
+  using S = typename Fmt::storage;
+  operands::generator<Fmt> gen(seed);
+  const std::size_t n = tref::scaled(std::size_t{1} << 13, 512) + 5;
+  std::vector<TT> a, b, c;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t x = gen.operand();
+    a.push_back(TT::from_bits(static_cast<S>(x)));
+    b.push_back(TT::from_bits(static_cast<S>(gen.operand(x))));
+    c.push_back(TT::from_bits(static_cast<S>(gen.operand(x))));
+  }
+  std::size_t bad = tref::ew_flags_all_ops<TT, Mode>(a, b, c, 16, seed);
+  const auto fa = tref::random_floats(n, seed + 1), fb = tref::random_floats(n, seed + 2), fc = tref::random_floats(n, seed + 3);
+  bad += tref::ew_flags_all_ops<TT, Mode>(fa, fb, fc, 16, seed + 10);
+  return bad;
+}
+}  // namespace
+
+TEST_CASE("elementwise status flags equal the scalar _status forms", "[tensor][elementwise][status]") {
+  CHECK(flags_case<binary16, round::nearest_even>(1) == 0);
+  CHECK(flags_case<binary16, round::upward>(2) == 0);
+  CHECK(flags_case<bfloat16, round::nearest_even>(3) == 0);
+  CHECK(flags_case<bfloat16, round::stochastic<8>>(4) == 0);
+  CHECK(flags_case<e4m3, round::nearest_even>(5) == 0);
+  CHECK(flags_case<e5m2, round::downward>(6) == 0);
+  CHECK(flags_case<cfloat<8, 23>, round::nearest_even>(7) == 0);
+  // Flags that must appear.
+  std::vector<binary16> one{binary16(1.0)}, zero{binary16(0.0)}, big{binary16(60000.0)}, out(1);
+  CHECK(T::div<binary16>(one, zero, out).flags == status::division_by_zero);
+  CHECK(T::div<binary16>(zero, zero, out).flags == status::invalid);
+  CHECK(T::add<binary16>(big, big, out).has(status::overflow));
+  CHECK(T::add<binary16>(one, one, out).exact());
+  std::vector<binary16> third{binary16(3.0)};
+  CHECK(T::div<binary16>(one, third, out).flags == status::inexact);
+}

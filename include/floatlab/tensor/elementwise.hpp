@@ -62,6 +62,45 @@ inline T scalar_op(T a, T b, T c, std::uint32_t w) noexcept {
   }
 }
 
+// The same with the flags of the scalar _status forms (relu, min, max: exact, no flags;
+// leaky: mul_status for a negative a).
+template <ew Op, class T, class Mode>
+inline with_status<T> scalar_op_status(T a, T b, T c, std::uint32_t w) noexcept {
+  const fixed_word src{w};
+  if constexpr (Op == ew::add) return floatlab::add_status(a, b, Mode{}, src);
+  else if constexpr (Op == ew::sub) return floatlab::sub_status(a, b, Mode{}, src);
+  else if constexpr (Op == ew::mul || Op == ew::scale) return floatlab::mul_status(a, b, Mode{}, src);
+  else if constexpr (Op == ew::div) return floatlab::div_status(a, b, Mode{}, src);
+  else if constexpr (Op == ew::fma) return floatlab::fma_status(a, b, c, Mode{}, src);
+  else if constexpr (Op == ew::sqrt) return floatlab::sqrt_status(a, Mode{}, src);
+  else if constexpr (Op == ew::leaky) {
+    if (!(signbit(a) && !is_zero(a))) return {a, status{}};
+    return floatlab::mul_status(b, a, Mode{}, src);
+  } else {
+    return {scalar_op<Op, T, Mode>(a, b, c, w), status{}};
+  }
+}
+template <class T, class Mode, class X>
+inline T to_t_status(const X& x, const counter_source& src, std::uint64_t i, std::uint32_t op, std::uint32_t& flags) noexcept {
+  if constexpr (std::is_same_v<X, T>) {
+    return x;
+  } else {
+    const with_status<T> q = convert_status<T>(x, Mode{}, fixed_word{is_stochastic_v<Mode> ? src.word(i, op) : 0});
+    flags |= q.flags.flags;
+    return q.value;
+  }
+}
+template <class T, class Out>
+inline Out from_t_status(const T& v, std::uint32_t& flags) noexcept {
+  if constexpr (std::is_same_v<Out, T>) {
+    return v;
+  } else {
+    const with_status<Out> q = convert_status<Out>(v, round::nearest_even{});
+    flags |= q.flags.flags;
+    return q.value;
+  }
+}
+
 // The fast float-lane form of Op where it is exact (lane.hpp), else false: sums with a spare
 // bit (TwoSum + round_lane) or binary32 itself in nearest-even; products exact in float (or,
 // in nearest-even, the float path's innocuous double rounding: E <= 7 or p <= 8); quotients
@@ -81,61 +120,154 @@ template <class X, class T>
 inline constexpr bool lane_io_v<X, T, std::enable_if_t<is_cfloat_v<X>>> =
     std::is_same_v<typename X::format_type, typename T::format_type>;
 
-// One input of an elementwise op on the lanes: a T value, or a float rounded to T (word (i, op)).
+// One input of an elementwise op on the lanes: a T value, or a float rounded to T (word (i, op)),
+// its flags (convert_status's) ORed into flags.
 template <class T, class Mode, class X>
-inline float ew_in(const X* p, std::size_t i, std::uint32_t op, const counter_source& src) noexcept {
+inline float ew_in(const X* p, std::size_t i, std::uint32_t op, const counter_source& src, std::uint32_t& flags) noexcept {
   using F = typename T::format_type;
-  if constexpr (std::is_same_v<X, float>) return round_lane<F, Mode>(p[i], 0.0f, is_stochastic_v<Mode> ? src.word(i, op) : 0);
+  if constexpr (std::is_same_v<X, float>)
+    return round_lane_flags<F, Mode>(p[i], 0.0f, is_stochastic_v<Mode> ? src.word(i, op) : 0, false, flags);
   else return lane_decode<F>(p[i].bits());
 }
+
+// The sign of the exact error v - s of a float result s as a float (+1, -1 or 0): what
+// round_lane needs of its e argument (it reads only e != 0 and the sign of e). v - s is
+// formed in double, where v (a product of two lane values, or the quotient or root through
+// x - s*y, x - s*s) is exact.
+inline float error_sign(double d) noexcept { return d > 0 ? 1.0f : (d < 0 ? -1.0f : 0.0f); }
+
+// Op on the lanes with the status flags of the scalar _status form (finish_status): the
+// rounding's flags (round_lane_flags) from the exact value's float image (s, e): sums with
+// TwoSum, products exact in float, or (quotients, roots, bfloat16 products) the correctly
+// rounded float result with the sign of its exact error from double; a float result past
+// float's range from finite operands is passed as overflowed. invalid: a NaN from non-NaN
+// operands; division_by_zero: a finite non-zero dividend over zero (only that flag, as the
+// exact kernel's infinite result).
 template <ew Op, class F, class Mode>
-inline float ew_lane_op(float x, float y, float z, std::uint32_t w) noexcept {
-  if constexpr (Op == ew::add) return add_lane<F, Mode>(x, y, w);
-  else if constexpr (Op == ew::sub) return add_lane<F, Mode>(x, -y, w);
-  else if constexpr (Op == ew::mul || Op == ew::scale) return round_lane<F, Mode>(x * y, 0.0f, w);
-  else if constexpr (Op == ew::div) return round_lane<F, Mode>(x / y, 0.0f, w);
-  else if constexpr (Op == ew::sqrt) return round_lane<F, Mode>(floatlab::detail::sqrt_f(x), 0.0f, w);
-  else return fma_lane<F, Mode>(x, y, z, w);
+inline float ew_lane_op(float x, float y, float z, std::uint32_t w, std::uint32_t& flags) noexcept {
+  std::uint32_t f = 0;
+  float r;
+  auto finite = [](float v) { return (fbits(v) & 0x7F800000u) != 0x7F800000u; };
+  auto nan = [](float v) { return (fbits(v) & 0x7FFFFFFFu) > 0x7F800000u; };
+  float raw;
+  if constexpr (Op == ew::add || Op == ew::sub) {
+    const float yy = Op == ew::sub ? -y : y;
+    raw = x + yy;
+    r = add_lane_flags<F, Mode>(x, yy, w, f);
+  } else if constexpr (Op == ew::fma) {
+    raw = x * y + z;
+    r = add_lane_flags<F, Mode>(x * y, z, w, f);
+  } else {
+    float s, e = 0.0f;
+    if constexpr (Op == ew::mul || Op == ew::scale) {
+      s = x * y;
+      if constexpr (!lane_product_exact<F>)
+        e = error_sign(static_cast<double>(x) * static_cast<double>(y) - static_cast<double>(s));
+    } else if constexpr (Op == ew::div) {
+      s = x / y;
+      const double d = static_cast<double>(x) - static_cast<double>(s) * static_cast<double>(y);
+      e = (fbits(y) >> 31) ? -error_sign(d) : error_sign(d);
+    } else {
+      s = floatlab::detail::sqrt_f(x);
+      e = error_sign(static_cast<double>(x) - static_cast<double>(s) * static_cast<double>(s));
+    }
+    const bool ovf = !finite(s) && !nan(s) && finite(x) && finite(y) && !(Op == ew::div && y == 0.0f);
+    if (!finite(s) || ovf) e = 0.0f;
+    raw = s;
+    r = round_lane_flags<F, Mode>(s, e, w, ovf, f);
+    if constexpr (Op == ew::div)
+      if (y == 0.0f && finite(x) && x != 0.0f) f = status::division_by_zero;
+  }
+  const bool nan_in = nan(x) || ((Op != ew::sqrt) && nan(y)) || (Op == ew::fma && nan(z));
+  if (nan(raw) && !nan_in) f |= status::invalid;
+  flags |= f;
+  return r;
 }
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
 template <class T, class Mode, class X>
-inline simd::vf ew_in_v(const X* p, std::size_t i, std::uint32_t op, const counter_source& src) noexcept {
+inline simd::vf ew_in_v(const X* p, std::size_t i, std::uint32_t op, const counter_source& src, simd::vu& flags) noexcept {
   using F = typename T::format_type;
-  if constexpr (std::is_same_v<X, float>) return simd::round_lane_v<F, Mode>(simd::load(p + i), words_v<Mode>(src, i, op));
+  if constexpr (std::is_same_v<X, float>) return simd::round_lane_v<F, Mode>(simd::load(p + i), words_v<Mode>(src, i, op), flags);
   else return read_lanes(p + i);
 }
-template <ew Op, class F, class Mode>
-inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w) noexcept {
-  if constexpr (Op == ew::add) return simd::add_lane_v<F, Mode>(x, y, w);
-  else if constexpr (Op == ew::sub) return simd::add_lane_v<F, Mode>(x, -y, w);
-  else if constexpr (Op == ew::mul || Op == ew::scale) return simd::round_lane_v<F, Mode>(x * y, w);
-  else if constexpr (Op == ew::div) return simd::round_lane_v<F, Mode>(x / y, w);
-  else if constexpr (Op == ew::sqrt) return simd::round_lane_v<F, Mode>(simd::vsqrt(x), w);
-  else return simd::fma_lane_v<F, Mode>(x, y, z, w);
+namespace simd {
+typedef double vd __attribute__((vector_size(8 * W)));
+typedef std::int64_t vl __attribute__((vector_size(8 * W)));
+// error_sign on lanes: the sign of d (a double per lane) as +-1.0f or 0.
+inline vf error_sign_v(vd d) noexcept {
+  const vi pos = __builtin_convertvector((vl)(d > 0.0), vi), neg = __builtin_convertvector((vl)(d < 0.0), vi);
+  return self(pos, F(1.0f), self(neg, F(-1.0f), F(0.0f)));
+}
+inline vd wide(vf x) noexcept { return __builtin_convertvector(x, vd); }
+inline vi is_finite(vf v) noexcept { return (as_u(v) & 0x7F800000u) != 0x7F800000u; }
+inline vi is_nan(vf v) noexcept { return (as_u(v) & 0x7FFFFFFFu) > 0x7F800000u; }
+}  // namespace simd
+template <ew Op, class Fm, class Mode>
+inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, simd::vu& flags) noexcept {
+  using namespace simd;
+  vu f = U(0);
+  vf r, raw;
+  if constexpr (Op == ew::add || Op == ew::sub) {
+    const vf yy = Op == ew::sub ? -y : y;
+    raw = x + yy;
+    r = add_lane_v<Fm, Mode>(x, yy, w, f);
+  } else if constexpr (Op == ew::fma) {
+    raw = x * y + z;
+    r = fma_lane_v<Fm, Mode>(x, y, z, w, f);
+  } else {
+    vf s, e = F(0.0f);
+    if constexpr (Op == ew::mul || Op == ew::scale) {
+      s = x * y;
+      if constexpr (!lane_product_exact<Fm>) e = error_sign_v(wide(x) * wide(y) - wide(s));
+    } else if constexpr (Op == ew::div) {
+      s = x / y;
+      e = error_sign_v(wide(x) - wide(s) * wide(y));
+      e = self(as_i(y) < 0, -e, e);
+    } else {
+      s = vsqrt(x);
+      e = error_sign_v(wide(x) - wide(s) * wide(s));
+    }
+    vi ovf = ~is_finite(s) & ~is_nan(s) & is_finite(x) & is_finite(y);
+    if constexpr (Op == ew::div) ovf &= y != 0.0f;
+    e = self(~is_finite(s) | ovf, F(0.0f), e);
+    raw = s;
+    r = round_lane_v<Fm, Mode>(s, e, w, ovf, f);
+    if constexpr (Op == ew::div) f = sel((y == 0.0f) & is_finite(x) & (x != 0.0f), U(status::division_by_zero), f);
+  }
+  vi nan_in = is_nan(x);
+  if constexpr (Op != ew::sqrt) nan_in |= is_nan(y);
+  if constexpr (Op == ew::fma) nan_in |= is_nan(z);
+  flags |= f | flag_if(is_nan(raw) & ~nan_in, status::invalid);
+  return r;
 }
 #endif
 
-// Elements begin..end-1 of an elementwise op on the lanes: SIMD body, scalar tail.
+// Elements begin..end-1 of an elementwise op on the lanes: SIMD body, scalar tail. Returns
+// the status flags, ORed.
 template <ew Op, class T, class Mode, class A, class B, class C, class Out>
-void ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t begin, std::size_t end,
-             const counter_source& src) noexcept {
+std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t begin, std::size_t end,
+                      const counter_source& src) noexcept {
   using F = typename T::format_type;
   constexpr int arity = Op == ew::fma ? 3 : (Op == ew::sqrt || Op == ew::relu) ? 1 : 2;
   std::size_t i = begin;
+  std::uint32_t flags = 0;
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+  simd::vu fv = simd::U(0);
   for (; i + simd::W <= end; i += simd::W) {
-    const simd::vf x = ew_in_v<T, Mode>(a, i, op_input_a, src);
-    const simd::vf y = arity >= 2 ? ew_in_v<T, Mode>(b, i, op_input_b, src) : x;
-    const simd::vf z = arity >= 3 ? ew_in_v<T, Mode>(c, i, op_input_c, src) : x;
-    write_lanes<F>(out + i, ew_lane_op_v<Op, F, Mode>(x, y, z, words_v<Mode>(src, i, 0)));
+    const simd::vf x = ew_in_v<T, Mode>(a, i, op_input_a, src, fv);
+    const simd::vf y = arity >= 2 ? ew_in_v<T, Mode>(b, i, op_input_b, src, fv) : x;
+    const simd::vf z = arity >= 3 ? ew_in_v<T, Mode>(c, i, op_input_c, src, fv) : x;
+    write_lanes<F>(out + i, ew_lane_op_v<Op, F, Mode>(x, y, z, words_v<Mode>(src, i, 0), fv));
   }
+  flags = simd::reduce_or(fv);
 #endif
   for (; i < end; ++i) {
-    const float x = ew_in<T, Mode>(a, i, op_input_a, src);
-    const float y = arity >= 2 ? ew_in<T, Mode>(b, i, op_input_b, src) : x;
-    const float z = arity >= 3 ? ew_in<T, Mode>(c, i, op_input_c, src) : x;
-    write_lane<F>(out, i, ew_lane_op<Op, F, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(i, 0) : 0));
+    const float x = ew_in<T, Mode>(a, i, op_input_a, src, flags);
+    const float y = arity >= 2 ? ew_in<T, Mode>(b, i, op_input_b, src, flags) : x;
+    const float z = arity >= 3 ? ew_in<T, Mode>(c, i, op_input_c, src, flags) : x;
+    write_lane<F>(out, i, ew_lane_op<Op, F, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(i, 0) : 0, flags));
   }
+  return flags;
 }
 
 template <ew Op, class T, class Mode, class A, class B, class C, class Out>
@@ -154,20 +286,27 @@ status ew_run(array_view<const A> a, array_view<const B> b, array_view<const C> 
     return status::error(status::bad_argument, "elementwise: out overlaps an input (only exact in-place is allowed)");
   using F = typename T::format_type;
   constexpr std::size_t chunk = 4096;
+  std::atomic<std::uint32_t> flags{0};
   parallel_for((out.size + chunk - 1) / chunk, [&](std::size_t t) {
     const std::size_t begin = t * chunk, end = std::min(out.size, begin + chunk);
+    std::uint32_t f = 0;
     if constexpr (ew_lane<Op, F, Mode> && lane_io_v<A, T> && lane_io_v<B, T> && lane_io_v<C, T> && lane_io_v<Out, T>) {
-      ew_span<Op, T, Mode>(a.data, b.data, c.data, out.data, begin, end, src);
+      f = ew_span<Op, T, Mode>(a.data, b.data, c.data, out.data, begin, end, src);
     } else {
       for (std::size_t i = begin; i < end; ++i) {
-        const T x = to_t<T, Mode>(a.data[i], src, i, op_input_a);
-        const T y = arity >= 2 ? to_t<T, Mode>(b.data[i], src, i, op_input_b) : T{};
-        const T z = arity >= 3 ? to_t<T, Mode>(c.data[i], src, i, op_input_c) : T{};
-        out.data[i] = from_t<T, Out>(scalar_op<Op, T, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(i, 0) : 0));
+        const T x = to_t_status<T, Mode>(a.data[i], src, i, op_input_a, f);
+        const T y = arity >= 2 ? to_t_status<T, Mode>(b.data[i], src, i, op_input_b, f) : T{};
+        const T z = arity >= 3 ? to_t_status<T, Mode>(c.data[i], src, i, op_input_c, f) : T{};
+        const with_status<T> r = scalar_op_status<Op, T, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(i, 0) : 0);
+        f |= r.flags.flags;
+        out.data[i] = from_t_status<T, Out>(r.value, f);
       }
     }
+    flags.fetch_or(f, std::memory_order_relaxed);
   }, 4);
-  return {};
+  status st;
+  st.flags = flags.load();
+  return st;
 }
 
 // A scalar broadcast as a 1-element "array" view of the same length semantics.
