@@ -93,19 +93,12 @@ set_tests_properties(package_consumer PROPERTIES LABELS "ci;compile")
 # GPU: the build is the compile test and the run exits 77 (skipped).
 option(FLOATLAB_CUDA_TESTS "Build the CUDA tests when nvcc is found" ON)
 if(FLOATLAB_CUDA_TESTS)
-  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
-    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
-  endif()
-  include(CheckLanguage)
-  check_language(CUDA)
+  # Default: the whole nvcc pipeline for sm_90 (H100/H200 SASS) and the front end + NVVM for
+  # sm_80 (compute_80 PTX, embedded, JIT-compiled on an A100): both architectures the CUDA
+  # issue names compile, at the cost of one ptxas pass. -DCMAKE_CUDA_ARCHITECTURES=... overrides.
+  include(FloatlabCuda)
+  floatlab_enable_cuda("80-virtual;90-real")
   if(CMAKE_CUDA_COMPILER)
-    # Default: the whole nvcc pipeline for sm_90 (H100/H200 SASS) and the front end + NVVM for
-    # sm_80 (compute_80 PTX, embedded, JIT-compiled on an A100): both architectures the CUDA
-    # issue names compile, at the cost of one ptxas pass. -DCMAKE_CUDA_ARCHITECTURES=... overrides.
-    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "")
-      set(CMAKE_CUDA_ARCHITECTURES "80-virtual;90-real")
-    endif()
-    enable_language(CUDA)
     add_executable(cuda_cfloat_kernel cuda/cfloat_kernel.cu)
     target_link_libraries(cuda_cfloat_kernel PRIVATE floatlab::floatlab)
     set_target_properties(cuda_cfloat_kernel PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
