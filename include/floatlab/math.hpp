@@ -1682,7 +1682,7 @@ FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename
 struct lane_exp {
   using fn = fn_exp;
   static constexpr int eps = fn_exp::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (fabs_d(x) >= 0x1p-60) & (fabs_d(x) <= 2000); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-60) & static_cast<int>(fabs_d(x) <= 2000); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return exp_lane(x); }
 };
 struct lane_logistic {
@@ -1700,7 +1700,7 @@ struct lane_log {
 struct lane_tanh {
   using fn = fn_tanh;
   static constexpr int eps = fn_tanh::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (fabs_d(x) >= 0x1p-30) & (fabs_d(x) <= 21); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) <= 21); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept {  // tanh_fast
     const double em = expm1_lane(2 * fabs_d(x));
     const double y = em / (em + 2.0);
