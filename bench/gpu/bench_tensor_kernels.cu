@@ -248,6 +248,13 @@ static void bench_gemm(int N) {
   using RS = fc::gemm_recipe<fl::binary16, fl::binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>;
   using RE = fc::gemm_recipe<fl::e4m3, fl::binary16, fl::cfloat<5, 10, rnd::toward_zero>>;
   const int lreps = N <= 4096 ? 2 : 1;
+  // The FP32 recipe (binary32 inputs, products and sums, nearest): the lane route's binary32
+  // steps, __fmul_rn + __fadd_rn per step (per-operation) or __fmaf_rn (fused).
+  using R32 = fc::gemm_recipe<fl::binary32, fl::binary32, fl::binary32>;
+  using R32f = fc::gemm_recipe<fl::binary32, fl::binary32, fl::binary32, fc::fused>;
+  row("binary32 per-operation, nearest (lane route)", time_ms([&] { check(fc::gemm<R32>(s, A, B, C, 0), "g"); }, lreps),
+      flop);
+  row("binary32 fused, nearest (lane route)", time_ms([&] { check(fc::gemm<R32f>(s, A, B, C, 0), "g"); }, lreps), flop);
   row("e5m10 per-operation, toward_zero (lane route)", time_ms([&] { check(fc::gemm<RT>(s, A, B, C, 0), "g"); }, lreps),
       flop);
   row("e5m10 fused, toward_zero (lane route)", time_ms([&] { check(fc::gemm<RTf>(s, A, B, C, 0), "g"); }, lreps), flop);

@@ -50,8 +50,10 @@ static float test_value() {
   switch (r % 64) {
     case 0: return 0.0f;
     case 1: return -0.0f;
-    case 2: return 1e30f;
+    case 2: return r % 2 ? 1e30f : -1e30f;  // binary32 products overflow, both signs: inf - inf
     case 3: return -7e-8f;
+    case 6: return static_cast<float>(r % 997) * 1e-22f;  // binary32 products and sums in the subnormals
+    case 7: return r % 2 ? 3e-39f : -1.2e-38f;            // binary32 subnormal / near-minimum inputs
     case 4: return static_cast<float>(r % 1000) * 1e-6f;
     case 5: return r % 2 ? 65504.0f : 65520.0f;
     default: {
@@ -555,6 +557,7 @@ static void gemm_suite(const char* name) {
       {3, 70, 4097, 0, 1, 1, 0},   {67, 66, 19, 1, 2, 1, 1},   {67, 66, 19, 1, 1, 1, 2.5},
       {33, 95, 21, 2, 1, 0.5, 0},  {33, 95, 21, 2, 2, -3, 1},  {1, 1, 2000, 0, 1, 1, -1},
       {1600, 1500, 5, 0, 1, 1, 0},  // enough 128 x 128 tiles for the native route's large configuration
+      {700, 650, 70, 1, 1, 1, 0},   // enough 64 x 64 tiles for tile_gemm_kernel's large one (smaller: 16 x 16)
   };
   std::size_t total = 0;
   for (const gemm_case& g : cases) total += run_gemm_case<Recipe, TC>(name, g, 42, false);
@@ -853,6 +856,16 @@ int main(int argc, char** argv) {
       "bfloat16/binary32/toward_zero acc (core)");
   gemm_suite<fc::gemm_recipe<bfloat16, bfloat16, binary32, fc::chunked<8>>, bfloat16>(
       "bfloat16 chunked<8> -> bfloat16 C");
+  static_assert(fc::detail::gemm_plan<fc::gemm_recipe<binary32, binary32, binary32>, float>::lane &&
+                    !fc::detail::gemm_plan<fc::gemm_recipe<binary32, binary32, binary32>, float>::lane_exact_products,
+                "the FP32 recipe takes the lane route's binary32 steps");
+  // The lane route's binary32 steps (gemm_plan::lane_float_steps): binary32 inputs, the
+  // hardware's __fmul_rn / __fadd_rn / __fmaf_rn against the scalar core.
+  gemm_suite<fc::gemm_recipe<binary32, binary32, binary32>, float>("binary32 per_operation (lane, FP32)");
+  gemm_suite<fc::gemm_recipe<binary32, binary32, binary32, fc::fused>, float>("binary32 fused (lane, FP32)");
+  gemm_suite<fc::gemm_recipe<binary32, binary32, binary32, fc::chunked<8>>, float>("binary32 chunked<8> (lane)");
+  gemm_suite<fc::gemm_recipe<binary32, binary32, bfloat16, fc::chunked<16>>, float>(
+      "binary32 in, chunked<16> bfloat16 acc (lane)");
   check_gemm_seeds_and_rejections();
   layout_suite<fc::gemm_recipe<binary16, binary16, binary16>, float>("binary16 (native)");
   layout_suite<fc::gemm_recipe<bfloat16, bfloat16, bfloat16, fc::fused>, float>("bfloat16 fused (native)");
@@ -860,16 +873,19 @@ int main(int argc, char** argv) {
   layout_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>, bfloat16>("bf16/rz (core)");
   layout_suite<fc::gemm_recipe<e5m2, binary16, fl::cfloat<5, 10, rnd::upward>, fc::chunked<3>>, float>(
       "e5m2 chunked<3> (lane)");
+  layout_suite<fc::gemm_recipe<binary32, binary32, binary32>, float>("binary32 (lane, FP32)");
 
   conv_suite<fc::gemm_recipe<binary16, binary16, binary16>>("binary16 per_operation (native)");
   conv_suite<fc::gemm_recipe<bfloat16, bfloat16, bfloat16>>("bfloat16 per_operation (native)");
   conv_suite<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>>("e4m3/binary16/stochastic<8> acc");
   conv_suite<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>>(
       "bfloat16/binary32/rz acc (core)");
+  conv_suite<fc::gemm_recipe<binary32, binary32, binary32>>("binary32 per_operation (lane, FP32)");
   check_conv_rejections();
   conv_vs_host<fc::gemm_recipe<binary16, binary16, binary16>>("binary16 (native)");
   conv_vs_host<fc::gemm_recipe<e4m3, binary16, fl::cfloat<5, 10, rnd::stochastic<8>>>>("e4m3/stochastic (lane)");
   conv_vs_host<fc::gemm_recipe<bfloat16, binary32, fl::cfloat<8, 23, rnd::toward_zero>>>("bf16/rz (core)");
+  conv_vs_host<fc::gemm_recipe<binary32, binary32, binary32>>("binary32 (lane, FP32)");
 
   std::printf(failures ? "%d CHECKS FAILED\n" : "all GPU results equal the host references bit for bit\n", failures);
   return failures ? 1 : 0;

@@ -133,8 +133,19 @@ struct gemm_plan {
   // accumulators held as floats, each step one float operation (TwoSum for its error) and the
   // branch-free round_lane; exact because the product of two inputs is exact in float and the
   // accumulator keeps a spare bit below its last place (R + 1 for stochastic<R>).
+  //
+  // Products that are not exact in float (binary32 inputs, the FP32 recipe) still take the
+  // lane route where each step is one correctly rounded binary32 operation: a chunked
+  // partial (__fmaf_rn, as the exact product would give), a fused step into a binary32
+  // nearest-even accumulator (__fmaf_rn), a per-operation step with binary32 nearest-even
+  // products and accumulator (__fmul_rn, then an add): IEEE binary32 with subnormals, which
+  // is what the core computes (the .rn intrinsics are never contracted).
+  static constexpr bool lane_exact_products = tensor::detail::lane_product_exact2<FA, FB>;
+  static constexpr bool lane_float_steps =
+      is_chunked<Kind>::value || (is_fused && tensor::detail::lane_is_float_rn<FC, MC>) ||
+      (per_op && tensor::detail::lane_is_float_rn<FP, MP> && tensor::detail::lane_is_float_rn<FC, MC>);
   static constexpr bool lane = !native && !tensor_core && tensor::detail::lane_ok<FA> && tensor::detail::lane_ok<FB> &&
-                               tensor::detail::lane_product_exact2<FA, FB> && tensor::detail::lane_ok<FP> &&
+                               (lane_exact_products || lane_float_steps) && tensor::detail::lane_ok<FP> &&
                                (tensor::detail::lane_sum_ok<FC, MC> || tensor::detail::lane_is_float_rn<FC, MC>);
   template <class TA, class TB>
   static constexpr bool stochastic = (is_stochastic_v<MA> && !std::is_same_v<TA, InA>) ||
@@ -309,7 +320,7 @@ __device__ __noinline__ void tile_store(const gemm_ends<P> ends, TC* cp, std::ui
   *cp = ends.finish(cp, e, acc);
 }
 
-inline constexpr int tile_m = 64, tile_n = 64, tile_k = 16, thread_m = 4, thread_n = 4, tile_threads = 256;
+inline constexpr int tile_k = 16, tile_threads = 256;
 
 template <class P>
 struct smem_types {
@@ -318,10 +329,14 @@ struct smem_types {
 };
 
 // The tiled kernel for any tile problem (GEMM, implicit-GEMM convolution) on the scalar core
-// or the lane route. Grid: x over column tiles, y over row tiles, z over problems (batches,
-// images x groups) from z0.
-template <class P, class Problem, class TC>
+// or the lane route: 256 threads as 16 x 16, each thread_m x thread_n outputs (rows ty + 16r,
+// columns tx + 16q). Two configurations: 4 x 4 (64 x 64 tiles) and 1 x 1 (16 x 16 tiles, for
+// problems with too few large tiles to fill the GPU: the long-K, small-output convolution
+// weight gradients, whose k steps are one serial chain per output). Grid: x over column
+// tiles, y over row tiles, z over problems (batches, images x groups) from z0.
+template <class P, class Problem, class TC, int thread_m, int thread_n>
 __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gemm_ends<P> ends, std::size_t z0) {
+  constexpr int tile_m = 16 * thread_m, tile_n = 16 * thread_n;
   using SmA = typename smem_types<P>::A;
   using SmB = typename smem_types<P>::B;
   using SC = typename P::SC;
@@ -399,9 +414,13 @@ __global__ void __launch_bounds__(tile_threads) tile_gemm_kernel(Problem pr, gem
           for (int q = 0; q < thread_n; ++q) {
             std::uint64_t e = 0;
             if constexpr (stoch) e = pr.elem(z, i0 + ty + 16 * r, j0 + tx + 16 * q);
-            if constexpr (P::per_op) {
+            if constexpr (P::per_op && !P::lane_exact_products) {  // binary32 products and sums
+              acc[r][q] = __fadd_rn(acc[r][q], __fmul_rn(av[r], bv[q]));
+            } else if constexpr (P::per_op) {
               const float p = round_exact_float<FP, MP>(av[r] * bv[q], draw(is_stochastic_v<MP>, seed, e, 2 * k + 1));
               acc[r][q] = tensor::detail::add_lane<FC, MC>(acc[r][q], p, draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
+            } else if constexpr (P::is_fused && !P::lane_exact_products) {  // binary32 accumulator
+              acc[r][q] = __fmaf_rn(av[r], bv[q], acc[r][q]);
             } else if constexpr (P::is_fused) {
               acc[r][q] = tensor::detail::fma_lane<FC, MC>(av[r], bv[q], acc[r][q],
                                                            draw(is_stochastic_v<MC>, seed, e, 2 * k + 2));
@@ -866,8 +885,14 @@ status launch_tiles(const Problem& pr, const gemm_ends<P>& ends, std::size_t pro
       native_tile_kernel<P, Problem, TC, 2, 1><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
     });
   } else {
-    return launch_grid<P, Problem, TC, tile_m, tile_n>(pr, problems, [&](dim3 g, std::size_t z0) {
-      tile_gemm_kernel<P, Problem, TC><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+    // 64 x 64 tiles unless fewer than half the SMs would get one (as the native route): 16 x 16.
+    const std::size_t big = ((pr.N + 63) / 64) * ((pr.M + 63) / 64) * problems;
+    if (2 * big >= sm_count())
+      return launch_grid<P, Problem, TC, 64, 64>(pr, problems, [&](dim3 g, std::size_t z0) {
+        tile_gemm_kernel<P, Problem, TC, 4, 4><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
+      });
+    return launch_grid<P, Problem, TC, 16, 16>(pr, problems, [&](dim3 g, std::size_t z0) {
+      tile_gemm_kernel<P, Problem, TC, 1, 1><<<g, tile_threads, 0, stream>>>(pr, ends, z0);
     });
   }
 }
