@@ -174,6 +174,167 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_from(H s, int err_si
   return static_cast<S>(r);
 }
 
+// ---- the bits encoder: encode_from's results by the rounding-bias trick, every mode ---------
+//
+// encode_bits<Fmt, Mode, H>(s, err_sign, w) returns encode_from<Fmt, Mode, H>(s, err_sign, w)
+// (same preconditions) with fewer operations: no variable shift and no split in the normal
+// range. Let a be |s|'s bits and a' = a - t, where t = 1 when the exact x lies below |s| in
+// magnitude (err_sign against s's sign), else 0; sticky = err_sign != 0. Then |x| lies in
+// [a', a' + 1 unit of H) and equals a' only when not sticky; s has Q + 1 >= p + 2 bits, so no
+// grid point, midpoint or stochastic fraction boundary of Fmt (multiples of 2^(e - M - R)
+// in the binade of 2^e, M + R <= Q) lies strictly inside that unit, and rounding |x| is rounding a' with the
+// sticky bit (encode_from's own reduction). For a' >= 2^emin the format's fields are H's
+// fields rebiased (A = a' - ((bias_H - bias) << Q), an integer whose low sh = Q - M bits are
+// the discarded part), and each mode's rounding is one addition before the shift, the carry
+// running into the exponent by itself (magnitude, with lsb = bit sh of A):
+//   toward zero (and upward/downward on the truncating side)  A >> sh
+//   away from zero (upward/downward on the other side)        (A + 2^sh - 1 + sticky) >> sh
+//   nearest_away                                             (A + 2^(sh-1)) >> sh
+//   nearest_even                                             (A + 2^(sh-1) - 1 + (sticky | lsb)) >> sh
+//   odd                                                      (A >> sh) | (inexact)
+//   stochastic<R>                                            (A + ((w >> (32 - R)) << (sh - R))) >> sh
+// (the last is f + r >= 2^R of design.md: f, the R bits below the kept lsb, plus r carries
+// into bit sh exactly then). Below 2^emin (formats with subnormals whose emin is above H's;
+// where they are equal H's subnormal bits continue the same line and the formula above holds
+// unchanged) the grid is fixed point with quantum q = 2^(emin - M): n = RN(a' + c) - c with
+// c = 2^(emin - M + Q) is a' rounded to nearest even on that grid (the sum's ulp is q), its
+// bits less c's are n's pattern, and d = a' - n is exact (Sterbenz; |d| <= q/2); then
+//   trunc = n - (d < 0); away = n + (d > 0 | (d == 0 & sticky)); nearest_even = n +
+//   (d == q/2 & sticky); nearest_away = n + (d == q/2); odd = trunc | inexact; stochastic:
+//   trunc + ((f + r) >> R) with f = (d mod q) 2^(R - emin + M), exact, truncated to integer.
+// Overflow is a rounded magnitude above the largest finite pattern (rounding is monotone in
+// a'), resolved as pack_overflow does; flush-to-zero formats flush a rounded magnitude below
+// 2^M (rounding at full precision first, as round_pack). Choices by masks, as in
+// encode_float_nearest_bits. Tested against encode_from by test_encode_bits (every float for
+// 8- and 16-bit formats in [full]; CI: a sample and every boundary, floats and doubles).
+template <class Fmt, class H>
+inline constexpr bool bits_encoder_domain =
+    fits_hw<Fmt, H> && Fmt::fraction_bits >= 1 && Fmt::fraction_bits + 2 <= hw_traits<H>::fraction_bits;
+template <class Fmt, class Mode, class H>
+inline constexpr bool bits_encoder_ok =
+    bits_encoder_domain<Fmt, H> &&
+    (!is_stochastic_v<Mode> ||
+     (Fmt::fraction_bits + stochastic_bits_v<Mode> <= hw_traits<H>::fraction_bits &&
+      (!Fmt::has_subnormals || Fmt::emin == 1 - hw_traits<H>::bias ||
+       stochastic_bits_v<Mode> - Fmt::emin + Fmt::fraction_bits < hw_traits<H>::bias)));
+
+template <class Fmt, class Mode, class H, bool Normal = false>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_sign, std::uint32_t random_word) noexcept {
+  static_assert(bits_encoder_ok<Fmt, Mode, H>, "encode_bits: format or mode outside its domain");
+  using T = hw_traits<H>;
+  using U = typename T::word;
+  using I = typename T::sword;
+  constexpr int W = bit_width_v<U>, Q = T::fraction_bits, M = Fmt::fraction_bits, sh = Q - M;
+  constexpr U one = 1;
+  constexpr U sign_bit = one << (W - 1), h_inf = ((one << (W - 1 - Q)) - 1) << Q;
+  constexpr U low_mask = (one << sh) - 1, half = one << (sh - 1);
+  const U b = bit_cast<U>(s);
+  const U negative = b >> (W - 1);  // 0 or 1
+  const U a = b & ~sign_bit;
+  const U sticky = static_cast<U>(err_sign != 0);
+  const U t = sticky & static_cast<U>((err_sign < 0) != (negative != 0));
+  const U ap = a - t;
+  const U neg_m = U{0} - negative;  // all ones for a negative s
+  // Which side each mode rounds the magnitude to (a mask per lane for upward/downward).
+  constexpr bool is_up = std::is_same_v<Mode, round::upward>, is_down = std::is_same_v<Mode, round::downward>;
+  U away_m = 0;  // all ones where the magnitude rounds away from zero (directed modes)
+  if constexpr (is_up) away_m = ~neg_m;
+  if constexpr (is_down) away_m = neg_m;
+  // Normal range: rebiased bits (wrapping; lanes below 2^emin are replaced or flushed).
+  constexpr U rebias = static_cast<U>(static_cast<U>(T::bias - Fmt::bias) << Q);
+  const U A = ap - rebias;
+  U mag;
+  if constexpr (std::is_same_v<Mode, round::toward_zero>) {
+    mag = A >> sh;
+  } else if constexpr (is_up || is_down) {
+    mag = (A + (away_m & (low_mask + sticky))) >> sh;
+  } else if constexpr (std::is_same_v<Mode, round::nearest_away>) {
+    mag = (A + half) >> sh;
+  } else if constexpr (std::is_same_v<Mode, round::nearest_even>) {
+    mag = (A + (half - 1) + (sticky | ((A >> sh) & 1))) >> sh;
+  } else if constexpr (std::is_same_v<Mode, round::odd>) {
+    mag = (A >> sh) | sticky | static_cast<U>((A & low_mask) != 0);
+  } else {
+    constexpr int R = Mode::bits;
+    mag = (A + (static_cast<U>(random_word >> (32 - R)) << (sh - R))) >> sh;
+  }
+  constexpr bool sub_path = Fmt::has_subnormals && !Normal && Fmt::emin > 1 - T::bias;
+  // Lanes whose rebiased field went below zero: their magnitude is 0 before any rounding
+  // can reach 2^M (A + the addend <= 2^sh - 1), so they are zero (or replaced below).
+  U m_low = U{0} - static_cast<U>(static_cast<I>(A) < 0);
+  if constexpr (sub_path) {
+    constexpr U min_normal_h = static_cast<U>(static_cast<U>(Fmt::emin + T::bias) << Q);
+    const U m_sub = U{0} - static_cast<U>(ap < min_normal_h);
+    constexpr H c = hw_pow2<H>(Fmt::emin - M + Q);
+    constexpr H q = hw_pow2<H>(Fmt::emin - M), qh = hw_pow2<H>(Fmt::emin - M - 1);
+    const H af = bit_cast<H>(ap);
+    const H rn = af + c;  // every lane: no conditional floating-point operation
+    const H d = af - (rn - c);
+    const U n = bit_cast<U>(rn) - bit_cast<U>(c);
+    const U d_neg = static_cast<U>(d < 0), d_pos = static_cast<U>(d > 0), d_zero = static_cast<U>(d == 0);
+    U sm;
+    if constexpr (std::is_same_v<Mode, round::toward_zero>) {
+      sm = n - d_neg;
+    } else if constexpr (is_up || is_down) {
+      sm = n - (d_neg & ~away_m) + ((d_pos | (d_zero & sticky)) & away_m);
+    } else if constexpr (std::is_same_v<Mode, round::nearest_away>) {
+      sm = n + static_cast<U>(d == qh);
+    } else if constexpr (std::is_same_v<Mode, round::nearest_even>) {
+      sm = n + (static_cast<U>(d == qh) & sticky);
+    } else if constexpr (std::is_same_v<Mode, round::odd>) {
+      sm = (n - d_neg) | sticky | (d_zero ^ 1);
+    } else {
+      constexpr int R = Mode::bits;
+      const H rem = d + bit_cast<H>(static_cast<U>(bit_cast<U>(q) & (U{0} - d_neg)));  // d mod q, exact
+      // f < 2^R: through int32 where it fits (AVX2 converts double lanes to int32 only).
+      using FI = std::conditional_t<(R <= 31), std::int32_t, I>;
+      const U f = static_cast<U>(static_cast<FI>(rem * hw_pow2<H>(R - Fmt::emin + M)));
+      sm = (n - d_neg) + ((f + static_cast<U>(random_word >> (32 - R))) >> R);
+    }
+    mag = (mag & ~m_sub) | (sm & m_sub);
+    m_low &= ~m_sub;
+  }
+  // Results as words, chosen by masks (see encode_from and encode_float_nearest_bits).
+  const U sgn = static_cast<U>(negative << (Fmt::total_bits - 1));
+  const U zero_r = Fmt::has_negative_zero ? sgn : U{0};
+  constexpr U nan_r = static_cast<U>(Fmt::nan_bits);
+  const U inf_r = Fmt::has_inf ? static_cast<U>(sgn | Fmt::inf_bits) : Fmt::saturates ? static_cast<U>(sgn | Fmt::max_finite_bits) : nan_r;
+  U ovf_r = static_cast<U>(sgn | Fmt::max_finite_bits);
+  if constexpr (!Fmt::saturates) {
+    // pack_overflow: infinity (or NaN) where the mode rounds away from zero.
+    U to_inf_m = ~U{0};
+    if constexpr (std::is_same_v<Mode, round::toward_zero> || std::is_same_v<Mode, round::odd>) to_inf_m = 0;
+    if constexpr (is_up || is_down) to_inf_m = away_m;
+    if constexpr (Fmt::has_inf)
+      ovf_r = static_cast<U>(sgn | (Fmt::max_finite_bits + (to_inf_m & 1)));
+    else
+      ovf_r = (ovf_r & ~to_inf_m) | (nan_r & to_inf_m);
+  }
+  U m_zero = m_low;
+  if constexpr (Fmt::has_subnormals)
+    m_zero |= U{0} - static_cast<U>(mag == 0);
+  else
+    m_zero |= U{0} - static_cast<U>(mag < (U{1} << M));
+  const U m_ovf = ~m_low & (U{0} - static_cast<U>(mag > static_cast<U>(Fmt::max_finite_bits)));
+  const U m_special = U{0} - static_cast<U>(a >= h_inf);
+  const U m_nan = U{0} - static_cast<U>(a > h_inf);
+  U r = sgn | (mag & static_cast<U>(Fmt::magnitude_mask));
+  r = (r & ~m_zero) | (zero_r & m_zero);
+  r = (r & ~m_ovf) | (ovf_r & m_ovf);
+  r = (r & ~m_special) | (inf_r & m_special);
+  r = (r & ~m_nan) | (nan_r & m_nan);
+  return static_cast<typename Fmt::storage>(r);
+}
+
+// The encoder the fast paths call: encode_bits where it applies, else encode_from.
+template <class Fmt, class Mode, class H, bool Normal = false>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_fast(H s, int err_sign, std::uint32_t random_word) noexcept {
+  if constexpr (bits_encoder_ok<Fmt, Mode, H>)
+    return encode_bits<Fmt, Mode, H, Normal>(s, err_sign, random_word);
+  else
+    return encode_from<Fmt, Mode, H, Normal>(s, err_sign, random_word);
+}
+
 // ---- the float path: round::nearest_even, p <= 11, E <= 8 -----------------------------------
 
 template <class Fmt, class Mode>
