@@ -14,10 +14,14 @@
 //   [full]: every float of the formats' range (H exponents from emin - M - 3 to emax + 3,
 //   and the specials), both signs, the three error signs, in the 8 modes (stochastic with
 //   words at the carry boundary and a random word), for binary16, bfloat16, e5m2, e4m3,
-//   cfloat<6,9>, e4m3fnuz.
+//   cfloat<6,9>, e4m3fnuz; and every operand pair of binary16 and bfloat16 for + * / in
+//   toward_zero, upward, downward, nearest_away and odd through the public API against the
+//   integer kernels (30 x 2^32 cases; "one directed pair sweep" runs one of them by name).
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <cstring>
 #include <random>
 #include <tuple>
@@ -214,3 +218,71 @@ FLOATLAB_ENCODE_BITS_FULL(e5m2)
 FLOATLAB_ENCODE_BITS_FULL(e4m3)
 FLOATLAB_ENCODE_BITS_FULL(c69)
 FLOATLAB_ENCODE_BITS_FULL(e4m3fnuz)
+
+// Every operand pair of binary16 and bfloat16 through the public API (the fast paths that
+// now encode with encode_bits: the float TwoSum path, and bfloat16 * / in the double path)
+// against the integer kernels plus round_pack, in the directed modes, nearest_away and odd.
+// [full]: 2^32 pairs per format, op and mode (binary16 upward + - * / is also in
+// test_fast_paths' [full] tier).
+namespace {
+template <class T, class Mode>
+std::uint64_t all_pairs_vs_kernel(int op) {
+  using F = typename T::format_type;
+  using namespace floatlab::detail;
+  std::uint64_t bad = 0;
+  for (std::uint32_t a = 0; a < 65536; ++a) {
+    const T x = T::from_bits(static_cast<typename F::storage>(a));
+    const unpacked ua = unpack<F>(a);
+    for (std::uint32_t b = 0; b < 65536; ++b) {
+      const T y = T::from_bits(static_cast<typename F::storage>(b));
+      const unpacked ub = unpack<F>(b);
+      std::uint64_t got, want;
+      if (op == 0) {
+        got = add(x, y, Mode{}).bits();
+        want = finish<F, Mode>(floatlab::detail::add<Mode>(ua, ub), 0);
+      } else if (op == 1) {
+        got = mul(x, y, Mode{}).bits();
+        want = finish<F, Mode>(floatlab::detail::mul(ua, ub), 0);
+      } else {
+        got = div(x, y, Mode{}).bits();
+        want = finish<F, Mode>(floatlab::detail::div(ua, ub), 0);
+      }
+      bad += got != want;
+    }
+  }
+  return bad;
+}
+template <class T>
+void all_pairs_directed(const char* name) {
+  auto one = [&](auto mode_tag) {
+    using Mode = decltype(mode_tag);
+    for (int op = 0; op < 3; ++op) {
+      const std::uint64_t bad = all_pairs_vs_kernel<T, Mode>(op);
+      std::printf("%s %s op %d: 2^32 pairs, %llu mismatches\n", name, mode_name<Mode>(), op, (unsigned long long)bad);
+      CHECK(bad == 0);
+    }
+  };
+  std::apply([&](auto... modes) { (one(modes), ...); },
+             std::tuple<round::toward_zero, round::upward, round::downward, round::nearest_away, round::odd>{});
+}
+}  // namespace
+
+TEST_CASE("every pair of binary16 in the directed modes: API vs kernel", "[fast_path][encode][full]") {
+  all_pairs_directed<binary16>("binary16");
+}
+TEST_CASE("every pair of bfloat16 in the directed modes: API vs kernel", "[fast_path][encode][full]") {
+  all_pairs_directed<bfloat16>("bfloat16");
+}
+// One format, mode and op of the above by name (to run a part by hand):
+//   test_encode_bits "one directed pair sweep" with FLOATLAB_PAIRS=bf16-rz-mul etc.
+TEST_CASE("one directed pair sweep", "[fast_path][encode][full]") {
+  const char* env = std::getenv("FLOATLAB_PAIRS");
+  const std::string which = env ? env : "bf16-rz-mul";
+  std::uint64_t bad = ~std::uint64_t{0};
+  if (which == "bf16-rz-mul") bad = all_pairs_vs_kernel<bfloat16, round::toward_zero>(1);
+  if (which == "bf16-up-div") bad = all_pairs_vs_kernel<bfloat16, round::upward>(2);
+  if (which == "b16-rz-add") bad = all_pairs_vs_kernel<binary16, round::toward_zero>(0);
+  if (which == "b16-down-div") bad = all_pairs_vs_kernel<binary16, round::downward>(2);
+  std::printf("%s: 2^32 pairs, %llu mismatches\n", which.c_str(), (unsigned long long)bad);
+  CHECK(bad == 0);
+}

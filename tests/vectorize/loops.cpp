@@ -56,4 +56,7 @@ FLOATLAB_LOOP(fl::binary16, fma_down_binary16, fl::fma(a[i], b[i], c[i], fl::rou
 FLOATLAB_LOOP(fl::binary16, add_odd_binary16, fl::add(a[i], b[i], fl::round::odd{}))  // VEC
 FLOATLAB_LOOP(c69, fma_rz_c69, fl::fma(a[i], b[i], c[i], fl::round::toward_zero{}))  // VEC
 FLOATLAB_LOOP(fl::e5m2, div_up_e5m2, fl::div(a[i], b[i], fl::round::upward{}))  // VEC
+// bfloat16 * / off nearest: the double path with the bits encoder (sixth session).
+FLOATLAB_LOOP(fl::bfloat16, mul_rz_bfloat16, fl::mul(a[i], b[i], fl::round::toward_zero{}))  // VEC
+FLOATLAB_LOOP(fl::bfloat16, div_up_bfloat16, fl::div(a[i], b[i], fl::round::upward{}))  // VEC
 // clang-format on

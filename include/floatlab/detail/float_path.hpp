@@ -196,12 +196,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_from(H s, int err_si
 // (the last is f + r >= 2^R of design.md: f, the R bits below the kept lsb, plus r carries
 // into bit sh exactly then). Below 2^emin (formats with subnormals whose emin is above H's;
 // where they are equal H's subnormal bits continue the same line and the formula above holds
-// unchanged) the grid is fixed point with quantum q = 2^(emin - M): n = RN(a' + c) - c with
-// c = 2^(emin - M + Q) is a' rounded to nearest even on that grid (the sum's ulp is q), its
-// bits less c's are n's pattern, and d = a' - n is exact (Sterbenz; |d| <= q/2); then
-//   trunc = n - (d < 0); away = n + (d > 0 | (d == 0 & sticky)); nearest_even = n +
-//   (d == q/2 & sticky); nearest_away = n + (d == q/2); odd = trunc | inexact; stochastic:
-//   trunc + ((f + r) >> R) with f = (d mod q) 2^(R - emin + M), exact, truncated to integer.
+// unchanged) the place of the kept lsb varies: the significand with its hidden bit is split
+// there by variable shifts (AVX2 has them per lane) and round_up's rules are spelled on the
+// words (integer operations only; a float addition onto the subnormal grid, tried first,
+// was 5-10% slower in vectorized loops).
 // Overflow is a rounded magnitude above the largest finite pattern (rounding is monotone in
 // a'), resolved as pack_overflow does; flush-to-zero formats flush a rounded magnitude below
 // 2^M (rounding at full precision first, as round_pack). Choices by masks, as in
@@ -214,9 +212,15 @@ template <class Fmt, class Mode, class H>
 inline constexpr bool bits_encoder_ok =
     bits_encoder_domain<Fmt, H> &&
     (!is_stochastic_v<Mode> ||
-     (Fmt::fraction_bits + stochastic_bits_v<Mode> <= hw_traits<H>::fraction_bits &&
-      (!Fmt::has_subnormals || Fmt::emin == 1 - hw_traits<H>::bias ||
-       stochastic_bits_v<Mode> - Fmt::emin + Fmt::fraction_bits < hw_traits<H>::bias)));
+     Fmt::fraction_bits + stochastic_bits_v<Mode> <= hw_traits<H>::fraction_bits);
+
+// A shift count outside [0, W - 1] as W - 1, by a mask (nested selects would become branches
+// after GCC's jump threading, which its vectorizer then rejects).
+template <class I, int W>
+FLOATLAB_HOST_DEVICE constexpr I clamp_shift(I x) noexcept {
+  const I out = I{0} - static_cast<I>((x < 0) | (x > W - 1));
+  return (x & ~out) | (I{W - 1} & out);
+}
 
 template <class Fmt, class Mode, class H, bool Normal = false>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_sign, std::uint32_t random_word) noexcept {
@@ -231,8 +235,11 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_si
   const U b = bit_cast<U>(s);
   const U negative = b >> (W - 1);  // 0 or 1
   const U a = b & ~sign_bit;
-  const U sticky = static_cast<U>(err_sign != 0);
-  const U t = sticky & static_cast<U>((err_sign < 0) != (negative != 0));
+  // err_sign as a word (0, 1 or all ones): integer operations only, no comparisons of it
+  // (GCC 12 would not vectorize those mixed with the float lanes).
+  const U es = static_cast<U>(static_cast<I>(err_sign));
+  const U sticky = es & 1;
+  const U t = sticky & ((es >> (W - 1)) ^ negative);
   const U ap = a - t;
   const U neg_m = U{0} - negative;  // all ones for a negative s
   // Which side each mode rounds the magnitude to (a mask per lane for upward/downward).
@@ -263,38 +270,49 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_si
   // can reach 2^M (A + the addend <= 2^sh - 1), so they are zero (or replaced below).
   U m_low = U{0} - static_cast<U>(static_cast<I>(A) < 0);
   if constexpr (sub_path) {
-    constexpr U min_normal_h = static_cast<U>(static_cast<U>(Fmt::emin + T::bias) << Q);
-    const U m_sub = U{0} - static_cast<U>(ap < min_normal_h);
-    constexpr H c = hw_pow2<H>(Fmt::emin - M + Q);
-    constexpr H q = hw_pow2<H>(Fmt::emin - M), qh = hw_pow2<H>(Fmt::emin - M - 1);
-    const H af = bit_cast<H>(ap);
-    const H rn = af + c;  // every lane: no conditional floating-point operation
-    const H d = af - (rn - c);
-    const U n = bit_cast<U>(rn) - bit_cast<U>(c);
-    const U d_neg = static_cast<U>(d < 0), d_pos = static_cast<U>(d > 0), d_zero = static_cast<U>(d == 0);
+    // Below 2^emin: the significand with its hidden bit, sig = |a'| / 2^(e - Q), rounded at
+    // the variable place k = sh + (emin - e) (H subnormals: e of H's smallest normal, no
+    // hidden bit): round_up's decision spelled on words, as encode_from's split. Shift counts
+    // are clamped to [0, W - 1]: sig < 2^(Q+1) <= 2^(W-1), so a count of W - 1 discards all of
+    // it, as every larger count does (lanes outside this range are replaced below).
+    constexpr I min_field = Fmt::emin + T::bias;
+    const U m_sub = U{0} - static_cast<U>(static_cast<I>(ap) < (min_field << Q));
+    const I field = static_cast<I>(ap >> Q);
+    const U sig = (ap & ((one << Q) - 1)) | (static_cast<U>(field != 0) << Q);
+    const I k = sh + min_field - (field | static_cast<I>(field == 0));  // field >= 0
+    const I kc = clamp_shift<I, W>(k);
+    const U kept = sig >> kc;
+    const U rem = sig - (kept << kc);  // (not sig & ((1 << kc) - 1): GCC 12 does not vectorize a constant shifted by a 64-bit lane count)
+    const U inexact = static_cast<U>(rem != 0) | sticky;
     U sm;
     if constexpr (std::is_same_v<Mode, round::toward_zero>) {
-      sm = n - d_neg;
+      sm = kept;
     } else if constexpr (is_up || is_down) {
-      sm = n - (d_neg & ~away_m) + ((d_pos | (d_zero & sticky)) & away_m);
-    } else if constexpr (std::is_same_v<Mode, round::nearest_away>) {
-      sm = n + static_cast<U>(d == qh);
-    } else if constexpr (std::is_same_v<Mode, round::nearest_even>) {
-      sm = n + (static_cast<U>(d == qh) & sticky);
+      sm = kept + (inexact & away_m);
+    } else if constexpr (std::is_same_v<Mode, round::nearest_away> || std::is_same_v<Mode, round::nearest_even>) {
+      // The round bit (the first discarded one; k >= sh + 1 >= 1 in this range) and below it.
+      const I k1 = clamp_shift<I, W>(k - 1);
+      const U above_round = sig >> k1;
+      const U round_bit = above_round & 1;
+      if constexpr (std::is_same_v<Mode, round::nearest_away>) {
+        sm = kept + round_bit;
+      } else {
+        const U below = static_cast<U>((sig - (above_round << k1)) != 0);
+        sm = kept + (round_bit & (below | sticky | (kept & 1)));
+      }
     } else if constexpr (std::is_same_v<Mode, round::odd>) {
-      sm = (n - d_neg) | sticky | (d_zero ^ 1);
+      sm = kept | inexact;
     } else {
       constexpr int R = Mode::bits;
-      const H rem = d + bit_cast<H>(static_cast<U>(bit_cast<U>(q) & (U{0} - d_neg)));  // d mod q, exact
-      // f < 2^R: through int32 where it fits (AVX2 converts double lanes to int32 only).
-      using FI = std::conditional_t<(R <= 31), std::int32_t, I>;
-      const U f = static_cast<U>(static_cast<FI>(rem * hw_pow2<H>(R - Fmt::emin + M)));
-      sm = (n - d_neg) + ((f + static_cast<U>(random_word >> (32 - R))) >> R);
+      const U f = (sig >> clamp_shift<I, W>(k - R)) & ((one << R) - 1);  // the R bits below the kept lsb
+      sm = kept + ((f + static_cast<U>(random_word >> (32 - R))) >> R);
     }
     mag = (mag & ~m_sub) | (sm & m_sub);
     m_low &= ~m_sub;
   }
-  // Results as words, chosen by masks (see encode_from and encode_float_nearest_bits).
+  // Results as words, chosen by masks (see encode_from and encode_float_nearest_bits). The
+  // comparisons are signed (every value compared is below 2^(W-1)): AVX2 compares 64-bit
+  // lanes only as signed integers.
   const U sgn = static_cast<U>(negative << (Fmt::total_bits - 1));
   const U zero_r = Fmt::has_negative_zero ? sgn : U{0};
   constexpr U nan_r = static_cast<U>(Fmt::nan_bits);
@@ -314,10 +332,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_si
   if constexpr (Fmt::has_subnormals)
     m_zero |= U{0} - static_cast<U>(mag == 0);
   else
-    m_zero |= U{0} - static_cast<U>(mag < (U{1} << M));
-  const U m_ovf = ~m_low & (U{0} - static_cast<U>(mag > static_cast<U>(Fmt::max_finite_bits)));
-  const U m_special = U{0} - static_cast<U>(a >= h_inf);
-  const U m_nan = U{0} - static_cast<U>(a > h_inf);
+    m_zero |= U{0} - static_cast<U>(static_cast<I>(mag) < (I{1} << M));
+  const U m_ovf = ~m_low & (U{0} - static_cast<U>(static_cast<I>(mag) > static_cast<I>(Fmt::max_finite_bits)));
+  const U m_special = U{0} - static_cast<U>(static_cast<I>(a) >= static_cast<I>(h_inf));
+  const U m_nan = U{0} - static_cast<U>(static_cast<I>(a) > static_cast<I>(h_inf));
   U r = sgn | (mag & static_cast<U>(Fmt::magnitude_mask));
   r = (r & ~m_zero) | (zero_r & m_zero);
   r = (r & ~m_ovf) | (ovf_r & m_ovf);
@@ -326,10 +344,19 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_si
   return static_cast<typename Fmt::storage>(r);
 }
 
-// The encoder the fast paths call: encode_bits where it applies, else encode_from.
+// The encoder the fast paths call: encode_bits where it applies in the deterministic modes,
+// else encode_from. Why not for stochastic modes: encode_bits is branch-free, which pays where
+// a loop vectorizes (binary16 directed add 1.1-1.2x, bfloat16 toward-zero mul 1.3x in a user's
+// loop at -O3 -march=x86-64-v3), but executes every case's instructions in scalar code, where
+// GCC compiles encode_from's selects into well-predicted branches: scalar loops run 1.5-2x
+// faster with encode_from. A user's loop over stochastic operators is always scalar (the
+// words come from thread_rng() or philox_rng, whose refill is a branch), so there the scalar
+// speed is what counts. (Measured on the AVX2 machine of docs/performance.md. A split form,
+// the normal-range formula with encode_bits under a rarely taken branch, made scalar loops
+// 1.6x faster than encode_from, but vectorized loops 0.85-1.0x of this one: not taken.)
 template <class Fmt, class Mode, class H, bool Normal = false>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_fast(H s, int err_sign, std::uint32_t random_word) noexcept {
-  if constexpr (bits_encoder_ok<Fmt, Mode, H>)
+  if constexpr (bits_encoder_ok<Fmt, Mode, H> && !is_stochastic_v<Mode>)
     return encode_bits<Fmt, Mode, H, Normal>(s, err_sign, random_word);
   else
     return encode_from<Fmt, Mode, H, Normal>(s, err_sign, random_word);
@@ -571,7 +598,7 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_n(std::uint64_t a, std::uint32_t
     const U exact = U{0} - static_cast<U>(g * g == x);  // +-0 and +inf: g = y = x; NaN: false, s stays NaN
     s = bit_cast<double>(static_cast<U>((yb & ~exact) | (bit_cast<U>(g) & exact)));
   }
-  return encode_from<Fmt, Mode, double, normal>(s, 0, w);
+  return encode_fast<Fmt, Mode, double, normal>(s, 0, w);
 }
 
 }  // namespace floatlab::detail
