@@ -3,7 +3,7 @@
 // test_fast_paths, test_fast_paths_ops and the exhaustive op tests prove against the integer
 // kernels and MPFR. Both take (s, err_sign, word): s = RN(exact) in H, err_sign the sign of
 // exact - s (0 for an exact s, and for zeros and non-finite s), word the stochastic draw.
-//   CI: for H = float and H = double, 14 formats (every encoding: ieee, ieee_ftz, fn,
+//   CI: for H = float and H = double, 16 formats (every encoding: ieee, ieee_ftz, fn,
 //   fn_satfinite, fnuz, fnuz_satfinite, finite) x 8 modes (the six deterministic ones,
 //   stochastic<4> and stochastic<8>), on: for every H exponent from below the format's
 //   subnormal range to above its overflow, every leading fraction pattern of the format's
@@ -25,6 +25,7 @@
 #include <cstring>
 #include <random>
 #include <tuple>
+#include <vector>
 
 #include "floatlab/cfloat.hpp"
 
@@ -285,4 +286,35 @@ TEST_CASE("one directed pair sweep", "[fast_path][encode][full]") {
   if (which == "b16-down-div") bad = all_pairs_vs_kernel<binary16, round::downward>(2);
   std::printf("%s: 2^32 pairs, %llu mismatches\n", which.c_str(), (unsigned long long)bad);
   CHECK(bad == 0);
+}
+
+// word_stream (random.hpp) over philox_bulk_rng::fill draws philox_rng's words in its order:
+// a loop of stochastic operations gives the same bits with either source (and the
+// word_stream loop is one that vectorizes: tests/vectorize/loops.cpp).
+namespace {
+template <class T, class Mode>
+std::uint64_t stream_vs_philox(std::size_t n, int op) {
+  std::mt19937_64 gen(5);
+  std::vector<T> a(n), b(n), c1(n), c2(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = T::from_bits(static_cast<typename T::storage_type>(gen()));
+    b[i] = T::from_bits(static_cast<typename T::storage_type>(gen()));
+  }
+  philox_rng seq(77, 3);
+  for (std::size_t i = 0; i < n; ++i) c1[i] = op == 0 ? add(a[i], b[i], Mode{}, seq) : mul(a[i], b[i], Mode{}, seq);
+  philox_bulk_rng bulk(77, 3);
+  std::vector<std::uint32_t> w(n);
+  bulk.fill(w.data(), n);
+  word_stream src{w.data()};
+  for (std::size_t i = 0; i < n; ++i) c2[i] = op == 0 ? add(a[i], b[i], Mode{}, src) : mul(a[i], b[i], Mode{}, src);
+  std::uint64_t bad = 0;
+  for (std::size_t i = 0; i < n; ++i) bad += c1[i].bits() != c2[i].bits();
+  return bad + (src.next != w.data() + n);
+}
+}  // namespace
+
+TEST_CASE("word_stream over philox_bulk_rng::fill gives philox_rng's results", "[random][encode]") {
+  CHECK(stream_vs_philox<binary16, round::stochastic<8>>(100003, 0) == 0);
+  CHECK(stream_vs_philox<bfloat16, round::stochastic<16>>(100003, 1) == 0);
+  CHECK(stream_vs_philox<e4m3, round::stochastic<4>>(100003, 0) == 0);
 }
