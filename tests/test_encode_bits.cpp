@@ -33,8 +33,8 @@ using namespace floatlab;
 
 namespace {
 
-using all_modes = std::tuple<round::nearest_even, round::nearest_away, round::toward_zero, round::upward, round::downward,
-                             round::odd, round::stochastic<4>, round::stochastic<8>>;
+using all_modes = std::tuple<round::nearest_even, round::nearest_away, round::toward_zero, round::upward,
+                             round::downward, round::odd, round::stochastic<4>, round::stochastic<8>>;
 
 template <class H>
 struct bits_of;
@@ -71,7 +71,8 @@ std::uint64_t check_one(typename bits_of<H>::U u, std::uint32_t salt, std::uint6
       // f from the bits of a' (normal range; in the subnormal range these are just words).
       const U ap = a - static_cast<U>(err != 0 && ((err < 0) != ((u >> (W - 1)) != 0)));
       const auto f = static_cast<std::uint32_t>((ap >> (sh - R)) & ((U{1} << R) - 1));
-      const std::uint32_t r0 = ((std::uint32_t{1} << R) - f) & ((std::uint32_t{1} << R) - 1);  // f + r0 = 2^R (or f = 0)
+      const std::uint32_t r0 =
+          ((std::uint32_t{1} << R) - f) & ((std::uint32_t{1} << R) - 1);  // f + r0 = 2^R (or f = 0)
       const std::uint32_t words[] = {0u, 0xFFFFFFFFu, (r0 << (32 - R)), ((r0 - 1) << (32 - R)) | ((1u << (32 - R)) - 1),
                                      static_cast<std::uint32_t>(u * 2654435761u) ^ salt};
       for (std::uint32_t w : words) {
@@ -94,7 +95,8 @@ std::uint64_t check_edges(std::uint64_t& cases) {
   constexpr int Q = T::fraction_bits, M = Fmt::fraction_bits, sh = Q - M;
   constexpr int R = is_stochastic_v<Mode> ? stochastic_bits_v<Mode> : 1;
   const U half = U{1} << (sh - 1), low_mask = (U{1} << sh) - 1, rstep = U{1} << (sh - R);
-  const U lows[] = {0, 1, half - 1, half, half + 1, low_mask, rstep - 1, rstep, rstep + 1, low_mask - rstep, low_mask - rstep + 1};
+  const U lows[] = {
+      0, 1, half - 1, half, half + 1, low_mask, rstep - 1, rstep, rstep + 1, low_mask - rstep, low_mask - rstep + 1};
   const int lo_exp = std::max(0, Fmt::emin - M - 3 + T::bias), hi_exp = std::min(2 * T::bias, Fmt::emax + 3 + T::bias);
   const U tops = U{1} << M, step = tops > 128 ? tops / 128 + 1 : 1;
   std::uint64_t bad = 0;
@@ -102,12 +104,19 @@ std::uint64_t check_edges(std::uint64_t& cases) {
     for (U top = 0; top < tops; top = (top + step < tops || top == tops - 1) ? top + step : tops - 1) {
       for (U low : lows)
         for (U sign : {U{0}, U{1} << (8 * sizeof(U) - 1)})
-          bad += check_one<Fmt, Mode, H>(sign | static_cast<U>(static_cast<U>(e) << Q) | top << sh | (low & low_mask), 0, cases);
+          bad += check_one<Fmt, Mode, H>(sign | static_cast<U>(static_cast<U>(e) << Q) | top << sh | (low & low_mask),
+                                         0, cases);
       if (top == tops - 1) break;
     }
   // H's subnormals, zeros, infinities, NaNs.
-  const U specials[] = {0, 1, 2, (U{1} << Q) - 1, U{1} << Q, ((U{1} << (8 * sizeof(U) - 1 - Q)) - 1) << Q,
-                        (((U{1} << (8 * sizeof(U) - 1 - Q)) - 1) << Q) | 1, ~U{0} >> 1};
+  const U specials[] = {0,
+                        1,
+                        2,
+                        (U{1} << Q) - 1,
+                        U{1} << Q,
+                        ((U{1} << (8 * sizeof(U) - 1 - Q)) - 1) << Q,
+                        (((U{1} << (8 * sizeof(U) - 1 - Q)) - 1) << Q) | 1,
+                        ~U{0} >> 1};
   for (U x : specials)
     for (U sign : {U{0}, U{1} << (8 * sizeof(U) - 1)}) bad += check_one<Fmt, Mode, H>(sign | x, 0, cases);
   return bad;
@@ -115,14 +124,22 @@ std::uint64_t check_edges(std::uint64_t& cases) {
 
 template <class Mode>
 const char* mode_name() {
-  if constexpr (std::is_same_v<Mode, round::nearest_even>) return "nearest_even";
-  else if constexpr (std::is_same_v<Mode, round::nearest_away>) return "nearest_away";
-  else if constexpr (std::is_same_v<Mode, round::toward_zero>) return "toward_zero";
-  else if constexpr (std::is_same_v<Mode, round::upward>) return "upward";
-  else if constexpr (std::is_same_v<Mode, round::downward>) return "downward";
-  else if constexpr (std::is_same_v<Mode, round::odd>) return "odd";
-  else if constexpr (std::is_same_v<Mode, round::stochastic<4>>) return "stochastic<4>";
-  else return "stochastic<8>";
+  if constexpr (std::is_same_v<Mode, round::nearest_even>)
+    return "nearest_even";
+  else if constexpr (std::is_same_v<Mode, round::nearest_away>)
+    return "nearest_away";
+  else if constexpr (std::is_same_v<Mode, round::toward_zero>)
+    return "toward_zero";
+  else if constexpr (std::is_same_v<Mode, round::upward>)
+    return "upward";
+  else if constexpr (std::is_same_v<Mode, round::downward>)
+    return "downward";
+  else if constexpr (std::is_same_v<Mode, round::odd>)
+    return "odd";
+  else if constexpr (std::is_same_v<Mode, round::stochastic<4>>)
+    return "stochastic<4>";
+  else
+    return "stochastic<8>";
 }
 
 template <class Fmt, class Mode>
@@ -173,7 +190,8 @@ void check_every_float(const char* name) {
     const std::uint32_t hi = static_cast<std::uint32_t>(std::min(254, F::emax + 3 + 127) + 1) << 23;
     for (std::uint32_t sign : {0u, 0x80000000u}) {
       for (std::uint32_t a = lo; a < hi; ++a) bad += check_one<F, Mode, float>(sign | a, a, cases);
-      for (std::uint32_t a : {0u, 1u, 0x7F800000u, 0x7F800001u, 0x7FC00000u}) bad += check_one<F, Mode, float>(sign | a, a, cases);
+      for (std::uint32_t a : {0u, 1u, 0x7F800000u, 0x7F800001u, 0x7FC00000u})
+        bad += check_one<F, Mode, float>(sign | a, a, cases);
     }
     std::printf("%s %s every float: %llu cases, %llu mismatches\n", name, mode_name<Mode>(), (unsigned long long)cases,
                 (unsigned long long)bad);
@@ -211,8 +229,10 @@ FLOATLAB_ENCODE_BITS_CASE(c32)
 FLOATLAB_ENCODE_BITS_CASE(c21fn)
 FLOATLAB_ENCODE_BITS_CASE(e2m1)
 
-#define FLOATLAB_ENCODE_BITS_FULL(T) \
-  TEST_CASE("encode_bits equals encode_from on every float: " #T, "[fast_path][encode][full]") { check_every_float<T>(#T); }
+#define FLOATLAB_ENCODE_BITS_FULL(T)                                                             \
+  TEST_CASE("encode_bits equals encode_from on every float: " #T, "[fast_path][encode][full]") { \
+    check_every_float<T>(#T);                                                                    \
+  }
 FLOATLAB_ENCODE_BITS_FULL(binary16)
 FLOATLAB_ENCODE_BITS_FULL(bfloat16)
 FLOATLAB_ENCODE_BITS_FULL(e5m2)
