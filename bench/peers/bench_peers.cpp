@@ -218,9 +218,40 @@ void format_rows(table& t, const std::string& name, std::map<int, double> (*boos
   }
 }
 
+// Stochastic rounding in a user's loop that vectorizes: the words of philox_rng drawn ahead by
+// philox_bulk_rng::fill (timed with the loop) and read through a word_stream (random.hpp).
+// Same operands; fma and sqrt as above.
+template <class T>
+std::map<int, double> run_floatlab_stream(const std::vector<double>& da, const std::vector<double>& db, const std::vector<double>& dc) {
+  std::vector<T> a(kN), b(kN), c(kN), out(kN);
+  for (std::size_t i = 0; i < kN; ++i) {
+    a[i] = T{da[i]};
+    b[i] = T{db[i]};
+    c[i] = T{dc[i]};
+  }
+  using Mode = typename T::rounding_mode;
+  std::vector<std::uint32_t> w(kN);
+  fl::philox_bulk_rng g(1);
+  std::map<int, double> r;
+  auto body = [&](auto op) {
+    return time_loop(out, [&] {
+      g.fill(w.data(), kN);
+      fl::word_stream src{w.data()};
+      for (std::size_t i = 0; i < kN; ++i) out[i] = op(a[i], b[i], c[i], src);
+    });
+  };
+  r[op_add] = body([](T x, T y, T, fl::word_stream& s) { return fl::add(x, y, Mode{}, s); });
+  r[op_mul] = body([](T x, T y, T, fl::word_stream& s) { return fl::mul(x, y, Mode{}, s); });
+  r[op_div] = body([](T x, T y, T, fl::word_stream& s) { return fl::div(x, y, Mode{}, s); });
+  r[op_fma] = body([](T x, T y, T z, fl::word_stream& s) { return fl::fma(x, y, z, Mode{}, s); });
+  r[op_sqrt] = body([](T x, T, T, fl::word_stream& s) { return fl::sqrt(x, Mode{}, s); });
+  return r;
+}
+
 // floatlab in the other rounding modes, the mode in the type (what a user writes: the
 // operators round in the type's mode; stochastic types draw from thread_rng()). Same operands
-// as the format's nearest-even row; the ratio table below divides by that row.
+// as the format's nearest-even row; the ratio table below divides by that row. The
+// "stochastic<8> word_stream" row draws the same kind of words ahead (run_floatlab_stream).
 template <int E, int M, class Enc, class Mode>
 void mode_row(table& t, const std::string& name, const std::string& mode_name) {
   using T = fl::cfloat<E, M, Mode, Enc>;
@@ -232,12 +263,19 @@ template <int E, int M, class Enc = fl::encoding::ieee>
 void mode_rows(table& t, const std::string& name) {
   mode_row<E, M, Enc, fl::round::toward_zero>(t, name, "toward_zero");
   mode_row<E, M, Enc, fl::round::upward>(t, name, "upward");
+  mode_row<E, M, Enc, fl::round::downward>(t, name, "downward");
   mode_row<E, M, Enc, fl::round::nearest_away>(t, name, "nearest_away");
   mode_row<E, M, Enc, fl::round::odd>(t, name, "odd");
   mode_row<E, M, Enc, fl::round::stochastic<8>>(t, name, "stochastic<8>");
   mode_row<E, M, Enc, fl::round::stochastic<16>>(t, name, "stochastic<16>");
+  {
+    using N = fl::cfloat<E, M, fl::round::nearest_even, Enc>;
+    const auto a = operands<N>(0), b = operands<N>(1), c = operands<N>(2);
+    t["floatlab " + name + " stochastic<8> word_stream"] = run_floatlab_stream<fl::cfloat<E, M, fl::round::stochastic<8>, Enc>>(a, b, c);
+  }
 }
-const char* const mode_names[] = {"toward_zero", "upward", "nearest_away", "odd", "stochastic<8>", "stochastic<16>"};
+const char* const mode_names[] = {"toward_zero",   "upward",         "downward", "nearest_away", "odd", "stochastic<8>",
+                                  "stochastic<16>", "stochastic<8> word_stream"};
 
 template <int E, int M>
 constexpr auto floatx_or_null() {

@@ -8,6 +8,7 @@
 //   philox_rng       sequential words of one (seed, stream);
 //   philox_bulk_rng  the same words, with a vectorized fill() for bulk quantizers;
 //   fixed_word, no_random  a constant word (tests), no words (deterministic modes);
+//   word_stream      words read from memory (filled by philox_bulk_rng::fill): vectorizes;
 //   thread_rng()     the implicit per-thread engine that the operators of stochastic
 //                    cfloat types use in host code; seed it with seed_thread_rng().
 #pragma once
@@ -138,6 +139,19 @@ class philox_bulk_rng : public philox_rng {
 struct fixed_word {
   std::uint32_t word;
   FLOATLAB_HOST_DEVICE constexpr std::uint32_t operator()() const noexcept { return word; }
+};
+
+// Words read in order from memory: with philox_bulk_rng::fill, the words of philox_rng(seed,
+// stream) drawn ahead in bulk, so that a user's loop of stochastic operations draws without a
+// branch and vectorizes (the operators' thread_rng() and philox_rng refill a block every
+// fourth word, a branch that keeps any loop around them scalar):
+//   philox_bulk_rng g(seed); std::vector<std::uint32_t> w(n); g.fill(w.data(), n);
+//   word_stream src{w.data()};
+//   for (i...) c[i] = add(a[i], b[i], round::stochastic<8>{}, src);  // = the same loop with philox_rng(seed)
+// One word per stochastic operation, as every source; the caller provides enough of them.
+struct word_stream {
+  const std::uint32_t* next;
+  FLOATLAB_HOST_DEVICE constexpr std::uint32_t operator()() noexcept { return *next++; }
 };
 
 // For modes that draw nothing.

@@ -226,6 +226,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //   float bits    detail/float_path.hpp nearest_even     the float path's formats with the float path's
 //     encoder     (encode_float_nearest                  subnormals and IEEE or        final encode
 //                  _bits)                                all-ones-NaN specials         (float -> Fmt)
+//   bits encoder  detail/float_path.hpp every determin-  fits_hw, 1 <= M <= Q - 2     the double and float
+//     (all modes) (encode_bits, through istic mode       (every encoding)              TwoSum paths' and
+//                  encode_fast)                                                        Newton sqrt's encode
 //   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
 //
 // Why exact: float/nearest: RN_p(RN_q(x op y)) = RN_p(x op y) for q >= 2p + 2 (Figueroa 1995,
@@ -239,7 +242,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // where products, TwoSum and the division residual are exact (double_path.hpp). float bits
 // encoder: the rounding-bias trick on the float's bits (normal range) and one float addition
 // onto the subnormal grid, both one correct nearest-even rounding (float_path.hpp); proven
-// equal to encode_from, not argued only.
+// equal to encode_from, not argued only. bits encoder (all modes): the same trick with each
+// mode's addend before the shift, a' = |s| - (exact below |s|) and the sticky bit standing for
+// the exact value (encode_from's reduction), round_up's rules on variable shifts below
+// 2^emin; proven equal to encode_from (test_encode_bits).
 //
 // Proving tests (each compares the fast path with the integer kernels or MPFR bit for bit):
 //   test_exhaustive_{ieee,ieee_ftz,fn,fn_satfinite,fnuz,fnuz_satfinite,finite}: every operand
@@ -263,6 +269,11 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //   test_fast_paths_ops "the float-to-format nearest encoder ...": encode_float_nearest_bits
 //     = encode_from on every float ([full]: binary16, bfloat16, e5m2, e4m3, cfloat<6,9>; CI:
 //     every 4099th float + the rounding-boundary bits of every exponent in range, 8 formats).
+//   test_encode_bits: encode_bits = encode_from for 16 formats (every encoding) x 8 modes in
+//     float and double on every rounding boundary of every exponent in range, both signs,
+//     the three error signs, stochastic words at the carry; [full]: every float of five
+//     formats' range, and every operand pair of binary16 / bfloat16 for + * / in five modes
+//     through the public API vs the integer kernels.
 //   vectorize_cfloat_loops (ctest): the loops vectorize at -O3 -march=x86-64-v3 (+ - * / fma
 //     sqrt; nearest, directed, odd).
 // The fast paths assume the default floating-point environment (no FTZ/DAZ; round to

@@ -56,4 +56,13 @@ FLOATLAB_LOOP(fl::binary16, fma_down_binary16, fl::fma(a[i], b[i], c[i], fl::rou
 FLOATLAB_LOOP(fl::binary16, add_odd_binary16, fl::add(a[i], b[i], fl::round::odd{}))  // VEC
 FLOATLAB_LOOP(c69, fma_rz_c69, fl::fma(a[i], b[i], c[i], fl::round::toward_zero{}))  // VEC
 FLOATLAB_LOOP(fl::e5m2, div_up_e5m2, fl::div(a[i], b[i], fl::round::upward{}))  // VEC
+#define FLOATLAB_LOOP_SRC(T, NAME, EXPR) \
+  void NAME(const T* __restrict a, const T* __restrict b, T* __restrict c, const std::uint32_t* __restrict w, std::size_t n) { \
+    fl::word_stream src{w}; for (std::size_t i = 0; i < n; ++i) c[i] = EXPR; }
+// Stochastic rounding drawing from a word_stream (random.hpp): no refill branch (sixth session).
+FLOATLAB_LOOP_SRC(fl::binary16, sr8_stream_binary16, fl::add(a[i], b[i], fl::round::stochastic<8>{}, src))  // VEC
+FLOATLAB_LOOP_SRC(fl::bfloat16, sr16_stream_bfloat16, fl::mul(a[i], b[i], fl::round::stochastic<16>{}, src))  // VEC
+// bfloat16 * / off nearest: the double path with the bits encoder (sixth session).
+FLOATLAB_LOOP(fl::bfloat16, mul_rz_bfloat16, fl::mul(a[i], b[i], fl::round::toward_zero{}))  // VEC
+FLOATLAB_LOOP(fl::bfloat16, div_up_bfloat16, fl::div(a[i], b[i], fl::round::upward{}))  // VEC
 // clang-format on

@@ -145,7 +145,7 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const H bv = s - x;
   const H e = (x - (s - bv)) + (y - bv);
-  return encode_from<Fmt, Mode, H>(s, sign_of(e), w);
+  return encode_fast<Fmt, Mode, H>(s, sign_of(e), w);
 }
 
 template <class Fmt, class Mode, class H = double>
@@ -158,7 +158,7 @@ template <class Fmt, class Mode, class H = double>
 FLOATLAB_HOST_DEVICE typename Fmt::storage mul_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
   const H s = decode_to<Fmt, H>(xb) * decode_to<Fmt, H>(yb);  // exact
-  return encode_from<Fmt, Mode, H>(s, 0, w);
+  return encode_fast<Fmt, Mode, H>(s, 0, w);
 }
 
 template <class Fmt, class Mode, class H = double>
@@ -169,14 +169,14 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_d(std::uint64_t xb, std::uint64_t
   // x/y - q = r/y with r = x - q*y exact; r is NaN or 0 for the special and zero quotients,
   // whose error sign is 0 (sign_of of a NaN is 0).
   const H r = fma_h(-q, y, x);
-  return encode_from<Fmt, Mode, H>(q, sign_of(r) * sign_of(y), w);
+  return encode_fast<Fmt, Mode, H>(q, sign_of(r) * sign_of(y), w);
 }
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_t w) noexcept {
   const double x = decode_to<Fmt, double>(xb);
   const double q = sqrt_d(x);
-  return encode_from<Fmt, Mode, double>(q, sign_of(fma_d(-q, q, x)), w);
+  return encode_fast<Fmt, Mode, double>(q, sign_of(fma_d(-q, q, x)), w);
 }
 
 template <class Fmt, class Mode, class H = double>

@@ -174,6 +174,194 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_from(H s, int err_si
   return static_cast<S>(r);
 }
 
+// ---- the bits encoder: encode_from's results by the rounding-bias trick, every mode ---------
+//
+// encode_bits<Fmt, Mode, H>(s, err_sign, w) returns encode_from<Fmt, Mode, H>(s, err_sign, w)
+// (same preconditions) with fewer operations: no variable shift and no split in the normal
+// range. Let a be |s|'s bits and a' = a - t, where t = 1 when the exact x lies below |s| in
+// magnitude (err_sign against s's sign), else 0; sticky = err_sign != 0. Then |x| lies in
+// [a', a' + 1 unit of H) and equals a' only when not sticky; s has Q + 1 >= p + 2 bits, so no
+// grid point, midpoint or stochastic fraction boundary of Fmt (multiples of 2^(e - M - R)
+// in the binade of 2^e, M + R <= Q) lies strictly inside that unit, and rounding |x| is rounding a' with the
+// sticky bit (encode_from's own reduction). For a' >= 2^emin the format's fields are H's
+// fields rebiased (A = a' - ((bias_H - bias) << Q), an integer whose low sh = Q - M bits are
+// the discarded part), and each mode's rounding is one addition before the shift, the carry
+// running into the exponent by itself (magnitude, with lsb = bit sh of A):
+//   toward zero (and upward/downward on the truncating side)  A >> sh
+//   away from zero (upward/downward on the other side)        (A + 2^sh - 1 + sticky) >> sh
+//   nearest_away                                             (A + 2^(sh-1)) >> sh
+//   nearest_even                                             (A + 2^(sh-1) - 1 + (sticky | lsb)) >> sh
+//   odd                                                      (A >> sh) | (inexact)
+//   stochastic<R>                                            (A + ((w >> (32 - R)) << (sh - R))) >> sh
+// (the last is f + r >= 2^R of design.md: f, the R bits below the kept lsb, plus r carries
+// into bit sh exactly then). Below 2^emin (formats with subnormals whose emin is above H's;
+// where they are equal H's subnormal bits continue the same line and the formula above holds
+// unchanged) the place of the kept lsb varies: the significand with its hidden bit is split
+// there by variable shifts (AVX2 has them per lane) and round_up's rules are spelled on the
+// words (integer operations only; a float addition onto the subnormal grid, tried first,
+// was 5-10% slower in vectorized loops).
+// Overflow is a rounded magnitude above the largest finite pattern (rounding is monotone in
+// a'), resolved as pack_overflow does; flush-to-zero formats flush a rounded magnitude below
+// 2^M (rounding at full precision first, as round_pack). Choices by masks, as in
+// encode_float_nearest_bits. Tested against encode_from by test_encode_bits (every float for
+// 8- and 16-bit formats in [full]; CI: a sample and every boundary, floats and doubles).
+template <class Fmt, class H>
+inline constexpr bool bits_encoder_domain =
+    fits_hw<Fmt, H> && Fmt::fraction_bits >= 1 && Fmt::fraction_bits + 2 <= hw_traits<H>::fraction_bits;
+template <class Fmt, class Mode, class H>
+inline constexpr bool bits_encoder_ok =
+    bits_encoder_domain<Fmt, H> &&
+    (!is_stochastic_v<Mode> ||
+     Fmt::fraction_bits + stochastic_bits_v<Mode> <= hw_traits<H>::fraction_bits);
+
+// A shift count outside [0, W - 1] as W - 1, by a mask (nested selects would become branches
+// after GCC's jump threading, which its vectorizer then rejects).
+template <class I, int W>
+FLOATLAB_HOST_DEVICE constexpr I clamp_shift(I x) noexcept {
+  const I out = I{0} - static_cast<I>((x < 0) | (x > W - 1));
+  return (x & ~out) | (I{W - 1} & out);
+}
+
+template <class Fmt, class Mode, class H, bool Normal = false>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_sign, std::uint32_t random_word) noexcept {
+  static_assert(bits_encoder_ok<Fmt, Mode, H>, "encode_bits: format or mode outside its domain");
+  using T = hw_traits<H>;
+  using U = typename T::word;
+  using I = typename T::sword;
+  constexpr int W = bit_width_v<U>, Q = T::fraction_bits, M = Fmt::fraction_bits, sh = Q - M;
+  constexpr U one = 1;
+  constexpr U sign_bit = one << (W - 1), h_inf = ((one << (W - 1 - Q)) - 1) << Q;
+  constexpr U low_mask = (one << sh) - 1, half = one << (sh - 1);
+  const U b = bit_cast<U>(s);
+  const U negative = b >> (W - 1);  // 0 or 1
+  const U a = b & ~sign_bit;
+  // err_sign as a word (0, 1 or all ones): integer operations only, no comparisons of it
+  // (GCC 12 would not vectorize those mixed with the float lanes).
+  const U es = static_cast<U>(static_cast<I>(err_sign));
+  const U sticky = es & 1;
+  const U t = sticky & ((es >> (W - 1)) ^ negative);
+  const U ap = a - t;
+  const U neg_m = U{0} - negative;  // all ones for a negative s
+  // Which side each mode rounds the magnitude to (a mask per lane for upward/downward).
+  constexpr bool is_up = std::is_same_v<Mode, round::upward>, is_down = std::is_same_v<Mode, round::downward>;
+  U away_m = 0;  // all ones where the magnitude rounds away from zero (directed modes)
+  if constexpr (is_up) away_m = ~neg_m;
+  if constexpr (is_down) away_m = neg_m;
+  // Normal range: rebiased bits (wrapping; lanes below 2^emin are replaced or flushed).
+  constexpr U rebias = static_cast<U>(static_cast<U>(T::bias - Fmt::bias) << Q);
+  const U A = ap - rebias;
+  U mag;
+  if constexpr (std::is_same_v<Mode, round::toward_zero>) {
+    mag = A >> sh;
+  } else if constexpr (is_up || is_down) {
+    mag = (A + (away_m & (low_mask + sticky))) >> sh;
+  } else if constexpr (std::is_same_v<Mode, round::nearest_away>) {
+    mag = (A + half) >> sh;
+  } else if constexpr (std::is_same_v<Mode, round::nearest_even>) {
+    mag = (A + (half - 1) + (sticky | ((A >> sh) & 1))) >> sh;
+  } else if constexpr (std::is_same_v<Mode, round::odd>) {
+    mag = (A >> sh) | sticky | static_cast<U>((A & low_mask) != 0);
+  } else {
+    constexpr int R = Mode::bits;
+    mag = (A + (static_cast<U>(random_word >> (32 - R)) << (sh - R))) >> sh;
+  }
+  constexpr bool sub_path = Fmt::has_subnormals && !Normal && Fmt::emin > 1 - T::bias;
+  // Lanes whose rebiased field went below zero: their magnitude is 0 before any rounding
+  // can reach 2^M (A + the addend <= 2^sh - 1), so they are zero (or replaced below).
+  U m_low = U{0} - static_cast<U>(static_cast<I>(A) < 0);
+  if constexpr (sub_path) {
+    // Below 2^emin: the significand with its hidden bit, sig = |a'| / 2^(e - Q), rounded at
+    // the variable place k = sh + (emin - e) (H subnormals: e of H's smallest normal, no
+    // hidden bit): round_up's decision spelled on words, as encode_from's split. Shift counts
+    // are clamped to [0, W - 1]: sig < 2^(Q+1) <= 2^(W-1), so a count of W - 1 discards all of
+    // it, as every larger count does (lanes outside this range are replaced below).
+    constexpr I min_field = Fmt::emin + T::bias;
+    const U m_sub = U{0} - static_cast<U>(static_cast<I>(ap) < (min_field << Q));
+    const I field = static_cast<I>(ap >> Q);
+    const U sig = (ap & ((one << Q) - 1)) | (static_cast<U>(field != 0) << Q);
+    const I k = sh + min_field - (field | static_cast<I>(field == 0));  // field >= 0
+    const I kc = clamp_shift<I, W>(k);
+    const U kept = sig >> kc;
+    const U rem = sig - (kept << kc);  // (not sig & ((1 << kc) - 1): GCC 12 does not vectorize a constant shifted by a 64-bit lane count)
+    const U inexact = static_cast<U>(rem != 0) | sticky;
+    U sm;
+    if constexpr (std::is_same_v<Mode, round::toward_zero>) {
+      sm = kept;
+    } else if constexpr (is_up || is_down) {
+      sm = kept + (inexact & away_m);
+    } else if constexpr (std::is_same_v<Mode, round::nearest_away> || std::is_same_v<Mode, round::nearest_even>) {
+      // The round bit (the first discarded one; k >= sh + 1 >= 1 in this range) and below it.
+      const I k1 = clamp_shift<I, W>(k - 1);
+      const U above_round = sig >> k1;
+      const U round_bit = above_round & 1;
+      if constexpr (std::is_same_v<Mode, round::nearest_away>) {
+        sm = kept + round_bit;
+      } else {
+        const U below = static_cast<U>((sig - (above_round << k1)) != 0);
+        sm = kept + (round_bit & (below | sticky | (kept & 1)));
+      }
+    } else if constexpr (std::is_same_v<Mode, round::odd>) {
+      sm = kept | inexact;
+    } else {
+      constexpr int R = Mode::bits;
+      const U f = (sig >> clamp_shift<I, W>(k - R)) & ((one << R) - 1);  // the R bits below the kept lsb
+      sm = kept + ((f + static_cast<U>(random_word >> (32 - R))) >> R);
+    }
+    mag = (mag & ~m_sub) | (sm & m_sub);
+    m_low &= ~m_sub;
+  }
+  // Results as words, chosen by masks (see encode_from and encode_float_nearest_bits). The
+  // comparisons are signed (every value compared is below 2^(W-1)): AVX2 compares 64-bit
+  // lanes only as signed integers.
+  const U sgn = static_cast<U>(negative << (Fmt::total_bits - 1));
+  const U zero_r = Fmt::has_negative_zero ? sgn : U{0};
+  constexpr U nan_r = static_cast<U>(Fmt::nan_bits);
+  const U inf_r = Fmt::has_inf ? static_cast<U>(sgn | Fmt::inf_bits) : Fmt::saturates ? static_cast<U>(sgn | Fmt::max_finite_bits) : nan_r;
+  U ovf_r = static_cast<U>(sgn | Fmt::max_finite_bits);
+  if constexpr (!Fmt::saturates) {
+    // pack_overflow: infinity (or NaN) where the mode rounds away from zero.
+    U to_inf_m = ~U{0};
+    if constexpr (std::is_same_v<Mode, round::toward_zero> || std::is_same_v<Mode, round::odd>) to_inf_m = 0;
+    if constexpr (is_up || is_down) to_inf_m = away_m;
+    if constexpr (Fmt::has_inf)
+      ovf_r = static_cast<U>(sgn | (Fmt::max_finite_bits + (to_inf_m & 1)));
+    else
+      ovf_r = (ovf_r & ~to_inf_m) | (nan_r & to_inf_m);
+  }
+  U m_zero = m_low;
+  if constexpr (Fmt::has_subnormals)
+    m_zero |= U{0} - static_cast<U>(mag == 0);
+  else
+    m_zero |= U{0} - static_cast<U>(static_cast<I>(mag) < (I{1} << M));
+  const U m_ovf = ~m_low & (U{0} - static_cast<U>(static_cast<I>(mag) > static_cast<I>(Fmt::max_finite_bits)));
+  const U m_special = U{0} - static_cast<U>(static_cast<I>(a) >= static_cast<I>(h_inf));
+  const U m_nan = U{0} - static_cast<U>(static_cast<I>(a) > static_cast<I>(h_inf));
+  U r = sgn | (mag & static_cast<U>(Fmt::magnitude_mask));
+  r = (r & ~m_zero) | (zero_r & m_zero);
+  r = (r & ~m_ovf) | (ovf_r & m_ovf);
+  r = (r & ~m_special) | (inf_r & m_special);
+  r = (r & ~m_nan) | (nan_r & m_nan);
+  return static_cast<typename Fmt::storage>(r);
+}
+
+// The encoder the fast paths call: encode_bits where it applies in the deterministic modes,
+// else encode_from. Why not for stochastic modes: encode_bits is branch-free, which pays where
+// a loop vectorizes (binary16 directed add 1.1-1.2x, bfloat16 toward-zero mul 1.3x in a user's
+// loop at -O3 -march=x86-64-v3), but executes every case's instructions in scalar code, where
+// GCC compiles encode_from's selects into well-predicted branches: scalar loops run 1.5-2x
+// faster with encode_from. A user's loop over stochastic operators is always scalar (the
+// words come from thread_rng() or philox_rng, whose refill is a branch), so there the scalar
+// speed is what counts. (Measured on the AVX2 machine of docs/performance.md. A split form,
+// the normal-range formula with encode_bits under a rarely taken branch, made scalar loops
+// 1.6x faster than encode_from, but vectorized loops 0.85-1.0x of this one: not taken.)
+template <class Fmt, class Mode, class H, bool Normal = false>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_fast(H s, int err_sign, std::uint32_t random_word) noexcept {
+  if constexpr (bits_encoder_ok<Fmt, Mode, H> && !is_stochastic_v<Mode>)
+    return encode_bits<Fmt, Mode, H, Normal>(s, err_sign, random_word);
+  else
+    return encode_from<Fmt, Mode, H, Normal>(s, err_sign, random_word);
+}
+
 // ---- the float path: round::nearest_even, p <= 11, E <= 8 -----------------------------------
 
 template <class Fmt, class Mode>
@@ -410,7 +598,7 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_n(std::uint64_t a, std::uint32_t
     const U exact = U{0} - static_cast<U>(g * g == x);  // +-0 and +inf: g = y = x; NaN: false, s stays NaN
     s = bit_cast<double>(static_cast<U>((yb & ~exact) | (bit_cast<U>(g) & exact)));
   }
-  return encode_from<Fmt, Mode, double, normal>(s, 0, w);
+  return encode_fast<Fmt, Mode, double, normal>(s, 0, w);
 }
 
 }  // namespace floatlab::detail
