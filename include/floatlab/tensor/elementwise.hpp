@@ -199,8 +199,6 @@ inline vf error_sign_v(vd d) noexcept {
   return self(pos, F(1.0f), self(neg, F(-1.0f), F(0.0f)));
 }
 inline vd wide(vf x) noexcept { return __builtin_convertvector(x, vd); }
-inline vi is_finite(vf v) noexcept { return (as_u(v) & 0x7F800000u) != 0x7F800000u; }
-inline vi is_nan(vf v) noexcept { return (as_u(v) & 0x7FFFFFFFu) > 0x7F800000u; }
 }  // namespace simd
 template <ew Op, class Fm, class Mode>
 inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, simd::vu& flags) noexcept {
