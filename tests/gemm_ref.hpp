@@ -14,6 +14,51 @@ namespace T = floatlab::tensor;
 // every step is one scalar cfloat operation on converted (exact) operands, in its _status form:
 // run() returns the OR of every rounding's flags (inputs, alpha and beta, beta*c, the steps,
 // alpha*acc, the output conversion), what the GEMM's status must hold.
+// The exact sum of a binary16 accumulator and binary16 products, for the exact_partial reference.
+struct exact_sum {
+  __int128 sum = 0;
+  bool nan_in = false, made_nan = false, pinf = false, ninf = false, nonzero = false, zneg = false;
+  bool zneg_downward = false;
+  static __int128 units(double v) {  // v * 2^48: an integer below 2^100 for these values
+    return static_cast<__int128>(std::ldexp(v, 48));
+  }
+  template <class A>
+  void begin(A acc) {
+    *this = exact_sum{};
+    zneg = signbit(acc);
+    const double v = static_cast<double>(acc);
+    if (v != v) nan_in = true;
+    else if (std::isinf(v)) (v > 0 ? pinf : ninf) = true;
+    else if (v != 0) sum += units(v), nonzero = true;
+  }
+  template <class X>
+  void term(X a, X b) {
+    const double x = static_cast<double>(a), y = static_cast<double>(b);
+    if (x != x || y != y) nan_in = true;
+    else if ((std::isinf(x) && y == 0) || (std::isinf(y) && x == 0)) made_nan = true;
+    else if (std::isinf(x) || std::isinf(y)) ((std::signbit(x) != std::signbit(y)) ? ninf : pinf) = true;
+    else if (x != 0 && y != 0) sum += units(x * y), nonzero = true;
+    const bool ts = std::signbit(x) != std::signbit(y);
+    zneg = zneg_downward ? (zneg || ts) : (zneg && ts);
+  }
+  template <class Acc, class MC>
+  Acc end(std::uint32_t word, std::uint32_t& flags) const {
+    using F = typename Acc::format_type;
+    if (nan_in) return Acc::from_bits(floatlab::detail::pack_nan<F>());
+    if (made_nan || (pinf && ninf)) {
+      flags |= status::invalid;
+      return Acc::from_bits(floatlab::detail::pack_nan<F>());
+    }
+    if (pinf || ninf) return Acc::from_bits(floatlab::detail::pack_inf<F>(ninf));
+    if (sum == 0) return Acc::from_bits(floatlab::detail::pack_zero<F>(nonzero ? std::is_same_v<MC, round::downward> : zneg));
+    const bool neg = sum < 0;
+    const auto mag = static_cast<unsigned __int128>(neg ? -sum : sum);
+    const auto r = round_pack_status<F, MC>(neg, -48, mag, false, word);
+    flags |= r.flags;
+    return Acc::from_bits(r.bits);
+  }
+};
+
 template <class InA, class InB, class Prod, class Acc, class Kind, class TC, class MOut>
 struct reference {
   const T::gemm_shape& s;
@@ -72,6 +117,7 @@ struct reference {
           Acc part32_dummy{};
           (void)part32_dummy;
           binary32 part = binary32(0.0f);
+          exact_sum xs;
           for (std::size_t k = 0; k < K; ++k) {
             const InA a = in_value<InA>(A[bt * sa + (ta ? at(k, i, lda) : at(i, k, lda))], (bt * M + i) * K + k, T::op_input_a);
             const InB b = in_value<InB>(B[bt * sb + (tb ? at(j, k, ldb) : at(k, j, ldb))], (bt * K + k) * N + j, T::op_input_b);
@@ -81,6 +127,21 @@ struct reference {
               acc = st(add_status(acc, convert<Acc>(p, round::nearest_even{}), MC{}, fixed_word{w(e, op_a)}));
             } else if constexpr (std::is_same_v<Kind, T::fused>) {
               acc = st(fma_status(convert<Acc>(a, round::nearest_even{}), convert<Acc>(b, round::nearest_even{}), acc, MC{}, fixed_word{w(e, op_a)}));
+            } else if constexpr (std::is_same_v<typename Kind::partial, T::exact_partial>) {
+              // chunked<L, exact_partial>, binary16 only: acc + the chunk's products summed
+              // exactly as an integer of 2^-48 units (every binary16 product is one), then one
+              // rounding by the core (round_pack_status: its flags). Specials: a NaN operand gives
+              // NaN; inf * 0 or infinities of both signs NaN and invalid; else the infinity.
+              static_assert(std::is_same_v<typename InA::format_type, binary16::format_type> &&
+                                std::is_same_v<typename InB::format_type, binary16::format_type> &&
+                                std::is_same_v<typename Acc::format_type, binary16::format_type>,
+                            "the exact_partial reference is written for binary16");
+              if (k % Kind::length == 0) {
+                xs.begin(acc);
+                xs.zneg_downward = std::is_same_v<MC, round::downward>;
+              }
+              xs.term(a, b);
+              if ((k + 1) % Kind::length == 0 || k + 1 == K) acc = xs.template end<Acc, MC>(w(e, op_a), flags);
             } else {
               // chunked<L, binary32>: part = RN32(part + a*b); at the chunk's end acc + part
               // rounded once to Acc (binary64 round-to-odd then Acc: exact for p_Acc + R + 2 <= 53).

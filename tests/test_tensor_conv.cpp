@@ -171,9 +171,9 @@ void all_modes(int count, std::uint64_t seed) {
   // every flag occurs in some pass and is absent in another (over the five modes).
   std::uint32_t some = 0, all = ~0u;
   const int threads[] = {1, 2, 7};
+  int t = 0;  // continues over the modes, so that every scenario occurs
   auto run = [&](auto mode) {
     std::size_t bad = 0;
-    int t = 0;
     for (const auto& s : shapes(seed, count)) {
       T::set_threads(threads[t % 3]);
       bad += check<Recipe, decltype(mode)>(s, seed++, t++ % tref::flag_scenarios, &some, &all);

@@ -213,6 +213,10 @@ TEST_CASE("gemm chunked mode with binary32 partial sums", "[tensor][gemm]" GEMM_
   all_modes<570, T::gemm_recipe<bfloat16, bfloat16, bfloat16, T::chunked<8>>>(static_cast<int>(tref::scaled(6, 3)));
 }
 
+TEST_CASE("gemm chunked mode with exact partial sums", "[tensor][gemm]" GEMM_TIER) {
+  all_modes<580, T::gemm_recipe<b16, b16, b16, T::chunked<16, T::exact_partial>>>(static_cast<int>(tref::scaled(8, 3)));
+}
+
 // A binary32 accumulator in nearest-even runs on the float lanes (float addition is its
 // rounding); every result equals the scalar reference loop (the exact kernel's semantics).
 TEST_CASE("gemm binary32 nearest-even accumulator on the lane kernel", "[tensor][gemm]" GEMM_TIER) {

@@ -12,7 +12,8 @@
 // stochastic words: the output's flat NCHW (or OIHW for dw) index; op numbers as in gemm with
 // k the position in the order above. Inputs: the first factor (w, w, dy for the three
 // passes) is rounded with its flat index and op_input_a, the second (x, dy, x) with op_input_b. Panels are built per image (forward, backward data) or per
-// block of k (backward weights): never an im2col of the whole batch.
+// block of k (backward weights): never an im2col of the whole batch. Status: the IEEE flags of
+// every rounding, as gemm's.
 #pragma once
 
 #include "gemm.hpp"

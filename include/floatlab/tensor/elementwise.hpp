@@ -440,7 +440,7 @@ status sum_compensated(XV&& x_c, Acc& out, Args&&... args) {
   return {};
 }
 
-// dot(x, y) as the 1 x 1 x n GEMM of Recipe; the result in TC.
+// dot(x, y) as the 1 x 1 x n GEMM of Recipe; the result in TC; status: the GEMM's flags.
 template <class Recipe, class XV, class YV, class TC, class... Args>
 status dot(XV&& x_c, YV&& y_c, TC& out, Args&&... args) {
   const auto x = detail::as_const(detail::as_view(x_c));
@@ -509,7 +509,7 @@ status axpy(double alpha, XV&& x_c, YV&& y_c, Args&&... args) {
 // norm2: round_Acc(sqrt(dot<Recipe>(x, x))): the dot product of Recipe (the 1 x 1 x n GEMM, its
 // words) kept in Acc, then one correctly rounded square root in Acc's mode (word (0, 2n + 4)),
 // written to out (float, double or a cfloat; nearest even when out is not Acc). Status: the
-// flags of the square root and of the conversion to out.
+// flags of the dot product (gemm's), of the square root and of the conversion to out.
 template <class Recipe, class XV, class Out, class... Args>
 status norm2(XV&& x_c, Out& out, Args&&... args) {
   using P = detail::gemm_plan<Recipe, Out, Args...>;

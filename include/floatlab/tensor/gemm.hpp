@@ -21,6 +21,9 @@
 //   chunk, its last k), 2K + 1 (alpha * acc), 2K + 2 (+ beta c), 2K + 3 (conversion to TC);
 //   input roundings: A element (batch, i, k) e = (batch * M + i) * K + k, op 0xFFFFFFF0;
 //   B element (batch, k, j) e = (batch * K + k) * N + j, op 0xFFFFFFF1.
+//   Status: the IEEE flags of every rounding above (inputs, alpha / beta to Acc where used,
+//   beta * c, each step, alpha * acc, + beta * c, the conversion to TC), each as its scalar
+//   _status form raises it, ORed over threads (docs/tensor.md "GEMM: status").
 //
 // Fast path: when the input formats, the product and the accumulator live in float and every
 // product of two inputs is exact in float (lane.hpp), the kernel runs on float lanes with
@@ -562,22 +565,21 @@ std::uint32_t gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const 
     };
     [[maybe_unused]] std::uint32_t have = known | f;
     bool light = false;
-    for (std::size_t kk = 0; kk < K; ++kk) {
+    std::size_t kk = 0;
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
-      have |= f | simd::reduce_or(fv);
-      if (have & status::inexact) {
-        if (!light) {
-          light = true;
-          rp = simd::bits_range_for<FP>(have), rc = simd::bits_range_for<FC>(have);
-        } else if ((have & (status::underflow | status::overflow)) != 0) {
-          rp = simd::bits_range_for<FP>(have), rc = simd::bits_range_for<FC>(have);
-        }
-        step(std::false_type{}, kk);
-        continue;
-      }
-#endif
+    // Full steps until the call's inexact flag is known, then light ones (their range fixed for
+    // the tile: a narrower one is only slower, never wrong; no per-step reduction of the flags).
+    for (; kk < K && !(have & status::inexact); ++kk) {
       step(std::true_type{}, kk);
+      have |= f | simd::reduce_or(fv);
     }
+    if (kk < K) {
+      light = true;
+      rp = simd::bits_range_for<FP>(have), rc = simd::bits_range_for<FC>(have);
+      for (; kk < K; ++kk) step(std::false_type{}, kk);
+    }
+#endif
+    for (; kk < K; ++kk) step(std::true_type{}, kk);
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
     if constexpr (traced) {
       constexpr std::uint32_t ovf_inv = std::uint32_t{status::overflow} | status::invalid;

@@ -54,8 +54,8 @@ inline constexpr int mma_block = 16;
 // invalid when the NaN comes from no NaN input (inf * 0, infinities of both signs).
 template <int FracBits>
 FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpacked* a,
-                                                  const floatlab::detail::unpacked* b, int n,
-                                                  std::uint32_t c, std::uint32_t* flags = nullptr) noexcept {
+                                                  const floatlab::detail::unpacked* b, int n, std::uint32_t c,
+                                                  std::uint32_t* flags = nullptr) noexcept {
   using floatlab::detail::value_class;
   constexpr std::uint32_t nan_bits = 0x7FFFFFFFu;  // any NaN: the caller rounds it into Acc
   const std::uint32_t c_field = (c >> 23) & 0xFFu;
@@ -126,7 +126,8 @@ FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpack
   }
   auto report = [&](std::uint32_t d) {
     if (flags && lost)
-      *flags |= std::uint32_t{status::inexact} | ((d & 0x7FFFFFFFu) < 0x00800000u ? std::uint32_t{status::underflow} : 0u);
+      *flags |=
+          std::uint32_t{status::inexact} | ((d & 0x7FFFFFFFu) < 0x00800000u ? std::uint32_t{status::underflow} : 0u);
     return d;
   };
   if (sum == 0) return report(0);
