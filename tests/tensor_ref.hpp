@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -53,6 +54,35 @@ inline std::vector<float> random_floats(std::size_t n, std::uint64_t seed, float
     else if (r == 5) x = std::ldexp(static_cast<float>(static_cast<int>(rng() % 64) - 32), -4);  // short: ties
     else x = nd(rng);
   }
+  return v;
+}
+
+// Inputs for the IEEE flag checks of GEMM and convolution: scenario 0 values -1, 0, 1 (every
+// product and sum exact: no flag), 1 N(0, 1) (inexact), 2 a few large values (+-200..400:
+// products and sums overflow binary16), 3 tiny values (N(0, 1) * 2^-9: binary16 products
+// underflow), 4 a few infinities and zeros (inf * 0, inf - inf: invalid), 5 one NaN (no
+// invalid), 6 random_floats with its specials. The special values sit at random positions, so
+// that they meet the light steps of the lane kernel (after inexact is known) as well.
+inline constexpr int flag_scenarios = 7;
+inline std::vector<float> scenario_floats(std::size_t n, std::uint64_t seed, int scenario) {
+  if (scenario == 6) return random_floats(n, seed);
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> nd(0.0f, 1.0f);
+  std::vector<float> v(n);
+  for (auto& x : v) {
+    if (scenario == 0) x = static_cast<float>(static_cast<int>(rng() % 3) - 1);
+    else if (scenario == 3) x = std::ldexp(nd(rng), -9);
+    else x = nd(rng);
+  }
+  if (n == 0) return v;
+  const std::size_t events = 1 + n / 64;
+  for (std::size_t t = 0; t < events; ++t) {
+    const std::size_t at = rng() % n;
+    const float sign = rng() % 2 ? -1.0f : 1.0f;
+    if (scenario == 2) v[at] = sign * static_cast<float>(200 + rng() % 201);
+    if (scenario == 4) v[at] = rng() % 2 ? sign * std::numeric_limits<float>::infinity() : 0.0f;
+  }
+  if (scenario == 5 && rng() % 2) v[rng() % n] = std::numeric_limits<float>::quiet_NaN();
   return v;
 }
 

@@ -17,7 +17,7 @@
 // kernel on unpacked values (a recipe with force_exact_kernel).
 #include <catch2/catch.hpp>
 
-#include "tensor_ref.hpp"
+#include "gemm_ref.hpp"
 
 using namespace floatlab;
 namespace T = floatlab::tensor;
@@ -367,10 +367,59 @@ std::size_t check_gemm(const T::gemm_shape& s, const std::vector<TA>& A, const s
   static_assert(!T::detail::gemm_plan<exact_kernel<R>, float, Mode, T::counter_source>::lane, "forced exact");
   const T::counter_source src{seed};
   std::vector<float> got = C0, want = C0;
-  REQUIRE_FALSE(T::gemm<R>(s, A, B, got, Mode{}, src).rejected());
-  REQUIRE_FALSE(T::gemm<exact_kernel<R>>(s, A, B, want, Mode{}, src).rejected());
-  std::size_t bad = 0;
+  const status sg = T::gemm<R>(s, A, B, got, Mode{}, src);
+  const status sw = T::gemm<exact_kernel<R>>(s, A, B, want, Mode{}, src);
+  REQUIRE_FALSE(sg.rejected());
+  REQUIRE_FALSE(sw.rejected());
+  std::size_t bad = sg.flags != sw.flags;  // the IEEE flags too
   for (std::size_t i = 0; i < got.size(); ++i) bad += !tref::same(got[i], want[i]);
+  return bad;
+}
+
+// The lane kernel's IEEE flags (and values) against the reference loop of the _status forms
+// (gemm_ref.hpp) on tref::scenario_floats inputs (exact, inexact, overflow, underflow, inf * 0,
+// NaN), long K so that the events meet the light steps, 1, 2 and 7 threads in turn. Every flag
+// that the formats can raise must occur in some call and be absent in another.
+template <class R, class Mode>
+std::size_t gemm_flag_scenarios(std::uint64_t seed) {
+  using P = T::detail::gemm_plan<R, float, Mode, T::counter_source>;
+  std::mt19937_64 rng(seed);
+  const std::size_t dims[] = {1, 5, 8, 16, 17, 33, 64, 71};
+  const int threads[] = {1, 2, 7};
+  std::size_t bad = 0;
+  std::uint32_t some = 0, all = ~0u;
+  const int count = static_cast<int>(tref::scaled(3, 2));
+  for (int t = 0; t < count; ++t)
+    for (int sc = 0; sc < tref::flag_scenarios; ++sc) {
+      T::gemm_shape s;
+      s.m = dims[rng() % 8], s.n = dims[rng() % 8] + 64 * (rng() % 2), s.k = rng() % 3 ? dims[rng() % 8] : 150 + rng() % 100;
+      const int ab = static_cast<int>(rng() % 4);
+      if (ab == 1) s.beta = 1;
+      if (ab == 2) s.alpha = 0.5, s.beta = -2;
+      const std::uint64_t sd = seed * 1000 + static_cast<std::uint64_t>(t * 16 + sc);
+      const auto A = tref::scenario_floats(s.m * s.k, sd, sc), B = tref::scenario_floats(s.k * s.n, sd + 1, sc);
+      const auto C0f = tref::scenario_floats(s.m * s.n, sd + 2, sc == 0 ? 0 : 1);
+      std::vector<float> got(C0f.size()), want(C0f.size());
+      for (std::size_t i = 0; i < got.size(); ++i) got[i] = want[i] = convert<float>(convert<typename P::Acc>(C0f[i]));
+      const T::counter_source src{sd};
+      T::set_threads(threads[(t + sc) % 3]);
+      const status st = T::gemm<R>(s, A, B, got, Mode{}, src);
+      const std::uint32_t wf =
+          gref::reference<typename P::InA, typename P::InB, typename P::Prod, typename P::Acc, typename P::Kind, float, typename P::MOut>{s, src}
+              .run(A, B, want);
+      std::size_t b = st.flags != wf;
+      for (std::size_t i = 0; i < got.size(); ++i) b += !tref::same(got[i], want[i]);
+      if (b) WARN("scenario " << sc << " m" << s.m << " n" << s.n << " k" << s.k << ": flags " << st.flags << " want " << wf << ", " << b << " bad");
+      bad += b;
+      some |= st.flags, all &= st.flags;
+    }
+  T::set_threads(0);
+  INFO(__PRETTY_FUNCTION__ << ": flags seen in some call " << some << ", in every call " << all);
+  CHECK((some & status::inexact) != 0);
+  CHECK((some & status::invalid) != 0);
+  CHECK((all & (status::inexact | status::invalid | status::overflow | status::underflow)) == 0);
+  if constexpr (P::FC::emax <= 15) CHECK((some & status::overflow) != 0);
+  if constexpr (P::FC::emax <= 15 && P::FP::emax <= 15) CHECK((some & status::underflow) != 0);
   return bad;
 }
 
@@ -421,6 +470,7 @@ std::size_t gemm_modes(std::uint64_t seed, bool pairs, modes<Ms...>) {
     if constexpr (T::detail::gemm_plan<R, float, Mode, T::counter_source>::lane) {
       if (pairs) bad += gemm_all_pairs<R, Mode>(seed);
       bad += gemm_shapes<R, Mode>(seed + 1);
+      bad += gemm_flag_scenarios<R, Mode>(seed + 2);
     }
     seed += 10;
   };
@@ -486,13 +536,12 @@ TEST_CASE("simd conv2d lane kernel equals the exact kernel", "[tensor][simd][con
     using Mode = decltype(mode);
     const T::counter_source src{5};
     std::vector<float> y1(ny), y2(ny), dx1(nx), dx2(nx), dw1(nw), dw2(nw);
-    REQUIRE_FALSE(T::conv2d_forward<R>(s, x, w, y1, Mode{}, src).rejected());
-    REQUIRE_FALSE(T::conv2d_forward<exact_kernel<R>>(s, x, w, y2, Mode{}, src).rejected());
-    REQUIRE_FALSE(T::conv2d_backward_data<R>(s, dy, w, dx1, Mode{}, src).rejected());
-    REQUIRE_FALSE(T::conv2d_backward_data<exact_kernel<R>>(s, dy, w, dx2, Mode{}, src).rejected());
-    REQUIRE_FALSE(T::conv2d_backward_weights<R>(s, x, dy, dw1, Mode{}, src).rejected());
-    REQUIRE_FALSE(T::conv2d_backward_weights<exact_kernel<R>>(s, x, dy, dw2, Mode{}, src).rejected());
-    std::size_t bad = 0;
+    std::size_t bad = 0;  // values, and the IEEE flags of each pass
+    bad += T::conv2d_forward<R>(s, x, w, y1, Mode{}, src).flags != T::conv2d_forward<exact_kernel<R>>(s, x, w, y2, Mode{}, src).flags;
+    bad += T::conv2d_backward_data<R>(s, dy, w, dx1, Mode{}, src).flags !=
+           T::conv2d_backward_data<exact_kernel<R>>(s, dy, w, dx2, Mode{}, src).flags;
+    bad += T::conv2d_backward_weights<R>(s, x, dy, dw1, Mode{}, src).flags !=
+           T::conv2d_backward_weights<exact_kernel<R>>(s, x, dy, dw2, Mode{}, src).flags;
     for (std::size_t i = 0; i < ny; ++i) bad += !tref::same(y1[i], y2[i]);
     for (std::size_t i = 0; i < nx; ++i) bad += !tref::same(dx1[i], dx2[i]);
     for (std::size_t i = 0; i < nw; ++i) bad += !tref::same(dw1[i], dw2[i]);

@@ -11,10 +11,17 @@ namespace {
 
 constexpr std::size_t npos = ~std::size_t{0};
 
-// One reduction as the documented sum: acc = +0; per k: per-op or fused step.
+// One reduction as the documented sum: acc = +0; per k: per-op or fused step, each in its
+// _status form: flags collects the OR of every rounding's flags (inputs, steps, output).
 template <class InA, class InB, class Prod, class Acc, class Kind>
 struct stepper {
   T::counter_source src;
+  mutable std::uint32_t flags = 0;
+  template <class X>
+  X st(const with_status<X>& r) const {
+    flags |= r.flags.flags;
+    return r.value;
+  }
   template <class F>
   float sum(std::size_t K, std::uint64_t e, F&& factors) const {
     using MC = typename Acc::rounding_mode;
@@ -25,34 +32,47 @@ struct stepper {
       InB b;
       factors(k, a, b);
       if constexpr (std::is_same_v<Kind, T::per_operation>) {
-        const Prod p = mul(convert<Prod>(a, round::nearest_even{}), convert<Prod>(b, round::nearest_even{}), MP{},
-                           fixed_word{src.word(e, static_cast<std::uint32_t>(2 * k + 1))});
-        acc = add(acc, convert<Acc>(p, round::nearest_even{}), MC{}, fixed_word{src.word(e, static_cast<std::uint32_t>(2 * k + 2))});
+        const Prod p = st(mul_status(convert<Prod>(a, round::nearest_even{}), convert<Prod>(b, round::nearest_even{}), MP{},
+                                     fixed_word{src.word(e, static_cast<std::uint32_t>(2 * k + 1))}));
+        acc = st(add_status(acc, convert<Acc>(p, round::nearest_even{}), MC{}, fixed_word{src.word(e, static_cast<std::uint32_t>(2 * k + 2))}));
       } else {
-        acc = fma(convert<Acc>(a, round::nearest_even{}), convert<Acc>(b, round::nearest_even{}), acc, MC{},
-                  fixed_word{src.word(e, static_cast<std::uint32_t>(2 * k + 2))});
+        acc = st(fma_status(convert<Acc>(a, round::nearest_even{}), convert<Acc>(b, round::nearest_even{}), acc, MC{},
+                            fixed_word{src.word(e, static_cast<std::uint32_t>(2 * k + 2))}));
       }
     }
-    return convert<float>(acc, round::nearest_even{});
+    return st(convert_status<float>(acc, round::nearest_even{}));
   }
   template <class In>
   In q(const std::vector<float>& v, std::size_t at, std::uint32_t op) const {
     if (at == npos) return convert<In>(0.0, round::nearest_even{});
-    return convert<In>(v[at], typename In::rounding_mode{}, fixed_word{src.word(at, op)});
+    return st(convert_status<In>(v[at], typename In::rounding_mode{}, fixed_word{src.word(at, op)}));
   }
 };
 
+// Values and IEEE flags of the three passes against the stepper's loops; scenario >= 0: the
+// inputs of tref::scenario_floats (else random_floats); seen: ORs each pass's flags in (some)
+// and ANDs them (all).
 template <class Recipe, class Mode>
-std::size_t check(const T::conv2d_shape& s, std::uint64_t seed) {
+std::size_t check(const T::conv2d_shape& s, std::uint64_t seed, int scenario = -1, std::uint32_t* some = nullptr,
+                  std::uint32_t* all = nullptr) {
   using Plan = T::detail::gemm_plan<Recipe, float, Mode, T::counter_source>;
   using InA = typename Plan::InA;
   using InB = typename Plan::InB;
   const T::counter_source src{seed};
   const stepper<InA, InB, typename Plan::Prod, typename Plan::Acc, typename Plan::Kind> ref{src};
   const std::size_t OH = s.out_h(), OW = s.out_w(), G = s.groups, Cg = s.c / G, OCg = s.oc / G, KH = s.kh, KW = s.kw;
-  const auto x = tref::random_floats(s.n * s.c * s.h * s.w, seed + 1);
-  const auto w = tref::random_floats(s.oc * Cg * KH * KW, seed + 2);
-  const auto dy = tref::random_floats(s.n * s.oc * OH * OW, seed + 3);
+  auto gen = [&](std::size_t n, std::uint64_t sd) { return scenario >= 0 ? tref::scenario_floats(n, sd, scenario) : tref::random_floats(n, sd); };
+  const auto x = gen(s.n * s.c * s.h * s.w, seed + 1);
+  const auto w = gen(s.oc * Cg * KH * KW, seed + 2);
+  const auto dy = gen(s.n * s.oc * OH * OW, seed + 3);
+  auto flags_check = [&](const status& got) {
+    if (some) *some |= got.flags;
+    if (all) *all &= got.flags;
+    const std::size_t b = got.flags != ref.flags;
+    if (b) WARN("conv flags " << got.flags << " want " << ref.flags << " scenario " << scenario);
+    ref.flags = 0;
+    return b;
+  };
   auto xat = [&](std::size_t n, std::size_t c, std::size_t p, std::size_t q, std::size_t r, std::size_t t) -> std::size_t {
     const long hh = static_cast<long>(p * s.stride_h + r * s.dil_h) - static_cast<long>(s.pad_h);
     const long ww = static_cast<long>(q * s.stride_w + t * s.dil_w) - static_cast<long>(s.pad_w);
@@ -62,7 +82,8 @@ std::size_t check(const T::conv2d_shape& s, std::uint64_t seed) {
   std::size_t bad = 0;
   // forward
   std::vector<float> y(s.n * s.oc * OH * OW), yr(y.size());
-  REQUIRE_FALSE(T::conv2d_forward<Recipe>(s, x, w, y, Mode{}, src).rejected());
+  const status sf = T::conv2d_forward<Recipe>(s, x, w, y, Mode{}, src);
+  REQUIRE_FALSE(sf.rejected());
   for (std::size_t n = 0; n < s.n; ++n)
     for (std::size_t o = 0; o < s.oc; ++o)
       for (std::size_t p = 0; p < OH; ++p)
@@ -75,9 +96,11 @@ std::size_t check(const T::conv2d_shape& s, std::uint64_t seed) {
           });
         }
   for (std::size_t i = 0; i < y.size(); ++i) bad += !tref::same(y[i], yr[i]);
+  bad += flags_check(sf);
   // backward data
   std::vector<float> dx(x.size()), dxr(x.size());
-  REQUIRE_FALSE(T::conv2d_backward_data<Recipe>(s, dy, w, dx, Mode{}, src).rejected());
+  const status sd = T::conv2d_backward_data<Recipe>(s, dy, w, dx, Mode{}, src);
+  REQUIRE_FALSE(sd.rejected());
   for (std::size_t n = 0; n < s.n; ++n)
     for (std::size_t c = 0; c < s.c; ++c)
       for (std::size_t h = 0; h < s.h; ++h)
@@ -97,9 +120,11 @@ std::size_t check(const T::conv2d_shape& s, std::uint64_t seed) {
           });
         }
   for (std::size_t i = 0; i < dx.size(); ++i) bad += !tref::same(dx[i], dxr[i]);
+  bad += flags_check(sd);
   // backward weights
   std::vector<float> dw(w.size()), dwr(w.size());
-  REQUIRE_FALSE(T::conv2d_backward_weights<Recipe>(s, x, dy, dw, Mode{}, src).rejected());
+  const status sw = T::conv2d_backward_weights<Recipe>(s, x, dy, dw, Mode{}, src);
+  REQUIRE_FALSE(sw.rejected());
   for (std::size_t o = 0; o < s.oc; ++o)
     for (std::size_t c = 0; c < Cg; ++c)
       for (std::size_t r = 0; r < KH; ++r)
@@ -112,6 +137,7 @@ std::size_t check(const T::conv2d_shape& s, std::uint64_t seed) {
           });
         }
   for (std::size_t i = 0; i < dw.size(); ++i) bad += !tref::same(dw[i], dwr[i]);
+  bad += flags_check(sw);
   return bad;
 }
 
@@ -141,9 +167,18 @@ std::vector<T::conv2d_shape> shapes(std::uint64_t seed, int count) {
 
 template <class Recipe>
 void all_modes(int count, std::uint64_t seed) {
+  // The shapes rotate over the flag scenarios (tref::scenario_floats) and 1, 2, 7 threads;
+  // every flag occurs in some pass and is absent in another (over the five modes).
+  std::uint32_t some = 0, all = ~0u;
+  const int threads[] = {1, 2, 7};
+  int t = 0;  // continues over the modes, so that every scenario occurs
   auto run = [&](auto mode) {
     std::size_t bad = 0;
-    for (const auto& s : shapes(seed, count)) bad += check<Recipe, decltype(mode)>(s, seed++);
+    for (const auto& s : shapes(seed, count)) {
+      T::set_threads(threads[t % 3]);
+      bad += check<Recipe, decltype(mode)>(s, seed++, t++ % tref::flag_scenarios, &some, &all);
+    }
+    T::set_threads(0);
     CHECK(bad == 0);
   };
   run(round::nearest_even{});
@@ -151,6 +186,11 @@ void all_modes(int count, std::uint64_t seed) {
   run(round::upward{});
   run(round::odd{});
   run(round::stochastic<8>{});
+  INFO("flags seen in some pass " << some << ", in every pass " << all);
+  CHECK((some & status::inexact) != 0);
+  CHECK((some & status::invalid) != 0);
+  CHECK((all & (status::inexact | status::invalid | status::overflow | status::underflow)) == 0);
+  if constexpr (T::detail::gemm_plan<Recipe, float>::FC::emax <= 15) CHECK((some & status::overflow) != 0);
 }
 
 }  // namespace

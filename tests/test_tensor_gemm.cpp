@@ -4,7 +4,7 @@
 // seeds, a statistical check of stochastic rounding, rejections, and the peers' known faults.
 #include <catch2/catch.hpp>
 
-#include "tensor_ref.hpp"
+#include "gemm_ref.hpp"
 
 using namespace floatlab;
 namespace T = floatlab::tensor;
@@ -23,89 +23,8 @@ double as_double(X x) {
   else return static_cast<double>(x);
 }
 
-// The reference: formats nest (InA, InB inside Prod inside Acc, or inside Acc for fused), so
-// every step is one scalar cfloat operation on converted (exact) operands.
-template <class InA, class InB, class Prod, class Acc, class Kind, class TC, class MOut>
-struct reference {
-  const T::gemm_shape& s;
-  T::counter_source src;
-  std::uint32_t w(std::uint64_t e, std::uint32_t op) const { return src.word(e, op); }
-
-  template <class In, class X>
-  In in_value(X x, std::uint64_t e, std::uint32_t op) const {
-    if constexpr (std::is_same_v<X, In>) return x;
-    else return convert<In>(x, typename In::rounding_mode{}, fixed_word{w(e, op)});
-  }
-
-  template <class TA, class TB>
-  void run(const std::vector<TA>& A, const std::vector<TB>& B, std::vector<TC>& C) const {
-    const bool row = s.order == T::layout::row_major;
-    const bool ta = s.trans_a == T::op_t::trans, tb = s.trans_b == T::op_t::trans;
-    const std::size_t M = s.m, N = s.n, K = s.k;
-    auto line = [&](std::size_t r, std::size_t c) { return row ? c : r; };
-    const std::size_t lda = s.lda ? s.lda : line(ta ? K : M, ta ? M : K);
-    const std::size_t ldb = s.ldb ? s.ldb : line(tb ? N : K, tb ? K : N);
-    const std::size_t ldc = s.ldc ? s.ldc : line(M, N);
-    auto at = [&](std::size_t r, std::size_t c, std::size_t ld) { return row ? r * ld + c : r + c * ld; };
-    auto ea = [&](std::size_t rows, std::size_t cols, std::size_t ld) {
-      if (rows == 0 || cols == 0) return std::size_t{0};
-      return row ? (rows - 1) * ld + cols : (cols - 1) * ld + rows;
-    };
-    const std::size_t sa = s.stride_a ? s.stride_a : ea(ta ? K : M, ta ? M : K, lda);
-    const std::size_t sb = s.stride_b ? s.stride_b : ea(tb ? N : K, tb ? K : N, ldb);
-    const std::size_t sc = s.stride_c ? s.stride_c : ea(M, N, ldc);
-    using MC = typename Acc::rounding_mode;
-    using MP = typename Prod::rounding_mode;
-    const Acc alpha = convert<Acc>(s.alpha, round::nearest_even{});
-    const Acc beta = convert<Acc>(s.beta, round::nearest_even{});
-    for (std::size_t bt = 0; bt < s.batch; ++bt)
-      for (std::size_t i = 0; i < M; ++i)
-        for (std::size_t j = 0; j < N; ++j) {
-          const std::uint64_t e = (bt * M + i) * N + j;
-          TC& c = C[bt * sc + at(i, j, ldc)];
-          auto beta_c = [&] {
-            if (s.beta == 1.0) return convert<Acc>(c, MC{}, fixed_word{w(e, 0)});
-            return mul(beta, convert<Acc>(c, round::odd{}) /* exact: C's type fits Acc in these tests */, MC{}, fixed_word{w(e, 0)});
-          };
-          Acc acc = convert<Acc>(0.0, round::nearest_even{});
-          if (s.beta != 0 && s.alpha == 1.0) acc = beta_c();
-          Acc part32_dummy{};
-          (void)part32_dummy;
-          binary32 part = binary32(0.0f);
-          for (std::size_t k = 0; k < K; ++k) {
-            const InA a = in_value<InA>(A[bt * sa + (ta ? at(k, i, lda) : at(i, k, lda))], (bt * M + i) * K + k, T::op_input_a);
-            const InB b = in_value<InB>(B[bt * sb + (tb ? at(j, k, ldb) : at(k, j, ldb))], (bt * K + k) * N + j, T::op_input_b);
-            const auto op_p = static_cast<std::uint32_t>(2 * k + 1), op_a = static_cast<std::uint32_t>(2 * k + 2);
-            if constexpr (std::is_same_v<Kind, T::per_operation>) {
-              const Prod p = mul(convert<Prod>(a, round::nearest_even{}), convert<Prod>(b, round::nearest_even{}), MP{}, fixed_word{w(e, op_p)});
-              acc = add(acc, convert<Acc>(p, round::nearest_even{}), MC{}, fixed_word{w(e, op_a)});
-            } else if constexpr (std::is_same_v<Kind, T::fused>) {
-              acc = fma(convert<Acc>(a, round::nearest_even{}), convert<Acc>(b, round::nearest_even{}), acc, MC{}, fixed_word{w(e, op_a)});
-            } else {
-              // chunked<L, binary32>: part = RN32(part + a*b); at the chunk's end acc + part
-              // rounded once to Acc (binary64 round-to-odd then Acc: exact for p_Acc + R + 2 <= 53).
-              part = fma(convert<binary32>(a, round::nearest_even{}), convert<binary32>(b, round::nearest_even{}), part);
-              if ((k + 1) % Kind::length == 0 || k + 1 == K) {
-                const binary64 acc64 = convert<binary64>(acc, round::nearest_even{}), part64 = convert<binary64>(part, round::nearest_even{});
-                const binary64 s64 = add(acc64, part64, round::odd{});
-                acc = convert<Acc>(s64, MC{}, fixed_word{w(e, op_a)});
-                if (is_zero(s64)) {  // exact zero: IEEE's sign rule in the accumulator's mode
-                  using ZM = std::conditional_t<std::is_same_v<MC, round::downward>, round::downward, round::nearest_even>;
-                  acc = convert<Acc>(add(acc64, part64, ZM{}), round::nearest_even{});
-                }
-                part = binary32(0.0f);
-              }
-            }
-          }
-          if (s.alpha != 1.0) {
-            acc = mul(alpha, acc, MC{}, fixed_word{w(e, static_cast<std::uint32_t>(2 * K + 1))});
-            if (s.beta != 0) acc = add(acc, beta_c(), MC{}, fixed_word{w(e, static_cast<std::uint32_t>(2 * K + 2))});
-          }
-          if constexpr (is_cfloat_v<TC>) c = convert<TC>(acc, MOut{}, fixed_word{w(e, static_cast<std::uint32_t>(2 * K + 3))});
-          else c = convert<TC>(acc, round::nearest_even{});
-        }
-  }
-};
+using gref::reference;
+using gref::sizes;
 
 template <class V>
 std::size_t mismatches(const V& x, const V& y) {
@@ -114,37 +33,35 @@ std::size_t mismatches(const V& x, const V& y) {
   return bad;
 }
 
-// Storage sizes for a shape.
-inline void sizes(const T::gemm_shape& s, std::size_t& na, std::size_t& nb, std::size_t& nc) {
-  const bool row = s.order == T::layout::row_major;
-  const bool ta = s.trans_a == T::op_t::trans, tb = s.trans_b == T::op_t::trans;
-  auto ext = [&](std::size_t r, std::size_t c, std::size_t ld) -> std::size_t {
-    if (r == 0 || c == 0) return 0;
-    const std::size_t l = ld ? ld : (row ? c : r);
-    return row ? (r - 1) * l + c : (c - 1) * l + r;
-  };
-  const std::size_t ea = ext(ta ? s.k : s.m, ta ? s.m : s.k, s.lda), eb = ext(tb ? s.n : s.k, tb ? s.k : s.n, s.ldb),
-                    ec = ext(s.m, s.n, s.ldc);
-  auto tot = [&](std::size_t e, std::size_t st) { return s.batch == 0 || e == 0 ? 0 : (s.batch - 1) * (st ? st : e) + e; };
-  na = tot(ea, s.stride_a), nb = tot(eb, s.stride_b), nc = tot(ec, s.stride_c);
-}
 
+// scenario >= 0: the inputs (and C) of tref::scenario_floats; the call's flags go to *seen.
 template <class Recipe, class Mode, class TC = float>
-std::size_t compare(const T::gemm_shape& s, std::uint64_t seed, float scale = 1.0f, bool specials = true) {
+std::size_t compare(const T::gemm_shape& s, std::uint64_t seed, float scale = 1.0f, bool specials = true, int scenario = -1,
+                    std::uint32_t* seen = nullptr) {
   using Plan = T::detail::gemm_plan<Recipe, TC, Mode, T::counter_source>;
   std::size_t na, nb, nc;
   sizes(s, na, nb, nc);
-  const auto A = tref::random_floats(na, seed, scale, specials), B = tref::random_floats(nb, seed + 1, scale, specials);
-  const auto C0f = tref::random_floats(nc, seed + 2, scale, false);
+  auto gen = [&](std::size_t n, std::uint64_t sd, bool sp) {
+    return scenario >= 0 ? tref::scenario_floats(n, sd, sp ? scenario : (scenario == 0 ? 0 : 1)) : tref::random_floats(n, sd, scale, sp);
+  };
+  const auto A = gen(na, seed, specials), B = gen(nb, seed + 1, specials);
+  const auto C0f = gen(nc, seed + 2, false);
   std::vector<TC> C0(nc);
   for (std::size_t i = 0; i < nc; ++i) C0[i] = convert<TC>(convert<typename Plan::Acc>(C0f[i]), round::nearest_even{});
   std::vector<TC> got = C0, want = C0;
   const T::counter_source src{seed * 7 + 1};
   const status st = T::gemm<Recipe>(s, A, B, got, Mode{}, src);
   REQUIRE_FALSE(st.rejected());
-  reference<typename Plan::InA, typename Plan::InB, typename Plan::Prod, typename Plan::Acc, typename Plan::Kind, TC, typename Plan::MOut>{s, src}
-      .run(A, B, want);
-  const std::size_t bad = mismatches(got, want);
+  const std::uint32_t want_flags =
+      reference<typename Plan::InA, typename Plan::InB, typename Plan::Prod, typename Plan::Acc, typename Plan::Kind, TC, typename Plan::MOut>{s, src}
+          .run(A, B, want);
+  std::size_t bad = mismatches(got, want);
+  if (seen) *seen = st.flags;
+  if (st.flags != want_flags) {
+    WARN(__PRETTY_FUNCTION__ << " shape m" << s.m << " n" << s.n << " k" << s.k << " batch " << s.batch << ": flags " << st.flags
+                             << " want " << want_flags);
+    ++bad;
+  }
   if (bad) {
     for (std::size_t i = 0; i < got.size(); ++i)
       if (!tref::same(got[i], want[i])) {
@@ -199,6 +116,42 @@ std::vector<T::gemm_shape> shapes(std::uint64_t seed, int count) {
   return v;
 }
 
+// The IEEE flags on the inputs of tref::scenario_floats (each call's status against the
+// reference's _status forms, in compare), on 1, 2 and 7 threads in turn. The check can fail
+// both ways: every flag of inexact, underflow, overflow and invalid must occur in some call and
+// be absent in another (for the recipes whose formats can raise it).
+template <class Recipe, class Mode, class TC>
+void flag_scenarios(std::uint64_t seed, int count) {
+  using Plan = T::detail::gemm_plan<Recipe, TC, Mode, T::counter_source>;
+  std::mt19937_64 rng(seed * 31 + 5);
+  const std::size_t dims[] = {1, 3, 8, 9, 16, 17, 24, 40, 64, 67};
+  std::size_t bad = 0;
+  std::uint32_t some = 0, all = ~0u;
+  const int threads[] = {1, 2, 7};
+  for (int t = 0; t < count; ++t)
+    for (int sc = 0; sc < tref::flag_scenarios; ++sc) {
+      T::gemm_shape s;
+      s.m = dims[rng() % 10], s.n = dims[rng() % 10] + (rng() % 2 ? 64 : 0), s.k = dims[rng() % 10];
+      if (rng() % 4 == 0) s.trans_a = T::op_t::trans;
+      const int ab = static_cast<int>(rng() % 5);
+      if (ab == 1) s.beta = 1;
+      if (ab == 2) s.alpha = 0.5, s.beta = -2;
+      if (ab == 3 && sc != 0) s.alpha = 0.1;  // alpha rounds inexactly to Acc
+      T::set_threads(threads[(t + sc) % 3]);
+      std::uint32_t f = 0;
+      bad += compare<Recipe, Mode, TC>(s, seed * 1000 + static_cast<std::uint64_t>(t * 16 + sc), 1.0f, true, sc, &f);
+      some |= f, all &= f;
+    }
+  T::set_threads(0);
+  CHECK(bad == 0);
+  INFO(__PRETTY_FUNCTION__ << " flags seen in some call " << some << ", in every call " << all);
+  CHECK((some & status::inexact) != 0);
+  CHECK((some & status::invalid) != 0);
+  CHECK((all & (status::inexact | status::invalid | status::overflow | status::underflow)) == 0);
+  if constexpr (Plan::FC::emax <= 15) CHECK((some & status::overflow) != 0);
+  if constexpr (Plan::FC::emax <= 15 && Plan::FP::emax <= 15) CHECK((some & status::underflow) != 0);
+}
+
 // CI runs each recipe in nearest even, stochastic<8> and one directed mode (rotating with the
 // seed, so that every mode occurs); FLOATLAB_FULL_TESTS=ON builds test_tensor_gemm_full
 // (-DFLOATLAB_GEMM_CHECK_FULL), which runs every recipe in all 7 modes, tagged [full].
@@ -211,6 +164,7 @@ void all_modes(int count) {
     std::size_t bad = 0;
     for (const auto& s : shapes(seed, count)) bad += compare<Recipe, Mode, TC>(s, seed++);
     CHECK(bad == 0);
+    flag_scenarios<Recipe, Mode, TC>(seed, (count + 1) / 2);
   };
   run(round::nearest_even{});
   run(round::stochastic<8>{});
@@ -257,6 +211,10 @@ TEST_CASE("gemm chunked mode with binary32 partial sums", "[tensor][gemm]" GEMM_
   all_modes<500, T::gemm_recipe<e4m3, b16, b16, T::chunked<4>>>(static_cast<int>(tref::scaled(12, 4)));
   all_modes<550, T::gemm_recipe<b16, b16, b16, T::chunked<16>>>(static_cast<int>(tref::scaled(12, 4)));
   all_modes<570, T::gemm_recipe<bfloat16, bfloat16, bfloat16, T::chunked<8>>>(static_cast<int>(tref::scaled(6, 3)));
+}
+
+TEST_CASE("gemm chunked mode with exact partial sums", "[tensor][gemm]" GEMM_TIER) {
+  all_modes<580, T::gemm_recipe<b16, b16, b16, T::chunked<16, T::exact_partial>>>(static_cast<int>(tref::scaled(8, 3)));
 }
 
 // A binary32 accumulator in nearest-even runs on the float lanes (float addition is its

@@ -12,7 +12,8 @@
 // stochastic words: the output's flat NCHW (or OIHW for dw) index; op numbers as in gemm with
 // k the position in the order above. Inputs: the first factor (w, w, dy for the three
 // passes) is rounded with its flat index and op_input_a, the second (x, dy, x) with op_input_b. Panels are built per image (forward, backward data) or per
-// block of k (backward weights): never an im2col of the whole batch.
+// block of k (backward weights): never an im2col of the whole batch. Status: the IEEE flags of
+// every rounding, as gemm's.
 #pragma once
 
 #include "gemm.hpp"
@@ -79,6 +80,8 @@ status conv2d_run(const conv2d_shape& s, XV&& x_c, WV&& w_c, YV&& y_c, double al
   if (status st = check_conv(s, nx, nw, ny, null_view(v1), null_view(v2), null_view(vo)); st.rejected()) return st;
   if (overlaps(v1, vo) || overlaps(v2, vo)) return status::error(status::bad_argument, "conv2d: the output overlaps an input");
   const counter_source src = source_of(args...);
+  // IEEE flags of every rounding, ORed over threads (order-free, so deterministic).
+  std::atomic<std::uint32_t> flags{0};
   using Q = typename P::panel_t;
   using SC = typename P::FC::storage;
   const gemm_ends<P, TO> ends(alpha, beta, 0, src);  // op numbers set per pass below
@@ -96,12 +99,15 @@ status conv2d_run(const conv2d_shape& s, XV&& x_c, WV&& w_c, YV&& y_c, double al
   auto run = [&](std::size_t M, std::size_t N, std::size_t K, auto a_src, auto a_at, auto b_src, auto b_at, auto out_at) {
     constexpr std::size_t npos = ~std::size_t{0};
     gemm_ends<P, TO> e2(alpha, beta, K, src);
+    flags.fetch_or(e2.scalar_flags, std::memory_order_relaxed);
     std::vector<Q> Aq(M * K);
     parallel_for(M, [&](std::size_t i) {
+      std::uint32_t f = 0;
       for (std::size_t k = 0; k < K; ++k) {
         const std::size_t at = a_at(i, k);
-        Aq[i * K + k] = at == npos ? panel_zero<P>() : panel_value<P, InA, MA>(a_src[at], src, at, op_input_a);
+        Aq[i * K + k] = at == npos ? panel_zero<P>() : panel_value<P, InA, MA>(a_src[at], src, at, op_input_a, f);
       }
+      flags.fetch_or(f, std::memory_order_relaxed);
     }, 8);
     // k blocks: a multiple of the chunk length, about 2^16 panel elements.
     std::size_t KB = std::max<std::size_t>(1, (std::size_t{1} << 16) / std::max<std::size_t>(N, 1));
@@ -114,23 +120,26 @@ status conv2d_run(const conv2d_shape& s, XV&& x_c, WV&& w_c, YV&& y_c, double al
     for (std::size_t k0 = 0; k0 < K || (K == 0 && k0 == 0); k0 += KB) {
       const std::size_t kb = K == 0 ? 0 : std::min(KB, K - k0);
       parallel_for(kb, [&](std::size_t k) {
+        std::uint32_t f = 0;
         for (std::size_t j = 0; j < N; ++j) {
           const std::size_t at = b_at(k0 + k, j);
-          Bq[k * N + j] = at == npos ? panel_zero<P>() : panel_value<P, InB, MB>(b_src[at], src, at, op_input_b);
+          Bq[k * N + j] = at == npos ? panel_zero<P>() : panel_value<P, InB, MB>(b_src[at], src, at, op_input_b, f);
         }
+        flags.fetch_or(f, std::memory_order_relaxed);
       }, 8);
       const bool first = k0 == 0, last = k0 + kb >= K;
-      auto init = [&](std::size_t i, std::size_t j) -> SC {
-        return first ? e2.init(vo.data + out_at(i, j), out_at(i, j)) : accs[i * N + j];
+      auto init = [&](std::size_t i, std::size_t j, std::uint32_t& f) -> SC {
+        return first ? e2.init(vo.data + out_at(i, j), out_at(i, j), f) : accs[i * N + j];
       };
-      auto store = [&](std::size_t i, std::size_t j, SC acc) {
-        if (last) vo.data[out_at(i, j)] = e2.finish(vo.data + out_at(i, j), out_at(i, j), acc);
+      auto store = [&](std::size_t i, std::size_t j, SC acc, std::uint32_t& f) {
+        if (last) vo.data[out_at(i, j)] = e2.finish(vo.data + out_at(i, j), out_at(i, j), acc, f);
         else accs[i * N + j] = acc;
       };
       parallel_for(tiles_i * tiles_j, [&](std::size_t tile) {
         const std::size_t i0 = (tile / tiles_j) * tile_i, j0 = (tile % tiles_j) * tile_j;
-        gemm_tile<P>(Aq.data() + k0, K, Bq.data(), N, i0, std::min(tile_i, M - i0), j0, std::min(tile_j, N - j0), kb, src,
-                     elem, init, store, k0, K);
+        const std::uint32_t f = gemm_tile<P>(Aq.data() + k0, K, Bq.data(), N, i0, std::min(tile_i, M - i0), j0, std::min(tile_j, N - j0),
+                                             kb, src, elem, init, store, k0, K, flags.load(std::memory_order_relaxed));
+        flags.fetch_or(f, std::memory_order_relaxed);
       });
       if (K == 0) break;
     }
@@ -188,7 +197,9 @@ status conv2d_run(const conv2d_shape& s, XV&& x_c, WV&& w_c, YV&& y_c, double al
           [&](std::size_t i, std::size_t j) { return (g * OCg + i) * Cg * KHW + j; });
     }
   }
-  return {};
+  status st;
+  st.flags = flags.load();
+  return st;
 }
 
 }  // namespace detail

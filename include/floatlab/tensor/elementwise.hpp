@@ -199,8 +199,6 @@ inline vf error_sign_v(vd d) noexcept {
   return self(pos, F(1.0f), self(neg, F(-1.0f), F(0.0f)));
 }
 inline vd wide(vf x) noexcept { return __builtin_convertvector(x, vd); }
-inline vi is_finite(vf v) noexcept { return (as_u(v) & 0x7F800000u) != 0x7F800000u; }
-inline vi is_nan(vf v) noexcept { return (as_u(v) & 0x7FFFFFFFu) > 0x7F800000u; }
 }  // namespace simd
 template <ew Op, class Fm, class Mode>
 inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, simd::vu& flags) noexcept {
@@ -442,7 +440,7 @@ status sum_compensated(XV&& x_c, Acc& out, Args&&... args) {
   return {};
 }
 
-// dot(x, y) as the 1 x 1 x n GEMM of Recipe; the result in TC.
+// dot(x, y) as the 1 x 1 x n GEMM of Recipe; the result in TC; status: the GEMM's flags.
 template <class Recipe, class XV, class YV, class TC, class... Args>
 status dot(XV&& x_c, YV&& y_c, TC& out, Args&&... args) {
   const auto x = detail::as_const(detail::as_view(x_c));
@@ -511,7 +509,7 @@ status axpy(double alpha, XV&& x_c, YV&& y_c, Args&&... args) {
 // norm2: round_Acc(sqrt(dot<Recipe>(x, x))): the dot product of Recipe (the 1 x 1 x n GEMM, its
 // words) kept in Acc, then one correctly rounded square root in Acc's mode (word (0, 2n + 4)),
 // written to out (float, double or a cfloat; nearest even when out is not Acc). Status: the
-// flags of the square root and of the conversion to out.
+// flags of the dot product (gemm's), of the square root and of the conversion to out.
 template <class Recipe, class XV, class Out, class... Args>
 status norm2(XV&& x_c, Out& out, Args&&... args) {
   using P = detail::gemm_plan<Recipe, Out, Args...>;

@@ -21,6 +21,9 @@
 //   chunk, its last k), 2K + 1 (alpha * acc), 2K + 2 (+ beta c), 2K + 3 (conversion to TC);
 //   input roundings: A element (batch, i, k) e = (batch * M + i) * K + k, op 0xFFFFFFF0;
 //   B element (batch, k, j) e = (batch * K + k) * N + j, op 0xFFFFFFF1.
+//   Status: the IEEE flags of every rounding above (inputs, alpha / beta to Acc where used,
+//   beta * c, each step, alpha * acc, + beta * c, the conversion to TC), each as its scalar
+//   _status form raises it, ORed over threads (docs/tensor.md "GEMM: status").
 //
 // Fast path: when the input formats, the product and the accumulator live in float and every
 // product of two inputs is exact in float (lane.hpp), the kernel runs on float lanes with
@@ -286,13 +289,20 @@ struct gemm_plan {
       (is_stochastic_v<MOut> && is_cfloat_v<Out>);
 };
 
-// One input element rounded to In (mode M) and stored in the panel type.
+// One input element rounded to In (mode M) and stored in the panel type; the rounding's flags
+// (convert_status's) ORed into flags.
 template <class P, class In, class M, class T>
-inline typename P::panel_t panel_value(const T& x, const counter_source& src, std::uint64_t e, std::uint32_t op) noexcept {
+inline typename P::panel_t panel_value(const T& x, const counter_source& src, std::uint64_t e, std::uint32_t op,
+                                       std::uint32_t& flags) noexcept {
   using F = typename In::format_type;
   typename F::storage q;
-  if constexpr (std::is_same_v<T, In>) q = x.bits();
-  else q = round_one<In, M>(x, is_stochastic_v<M> ? src.word(e, op) : 0).bits();
+  if constexpr (std::is_same_v<T, In>) {
+    q = x.bits();
+  } else {
+    const with_status<In> r = round_one_status<In, M>(x, is_stochastic_v<M> ? src.word(e, op) : 0);
+    flags |= r.flags.flags;
+    q = r.value.bits();
+  }
   if constexpr (P::lane) return lane_decode<F>(q);
   else return floatlab::detail::unpack<F>(q);
 }
@@ -304,14 +314,149 @@ inline typename P::panel_t panel_zero() noexcept {
 
 inline constexpr std::size_t tile_i = 4, tile_j = 64;
 
+// An exact result rounded to Fmt with finish_status's flags (the scalar _status forms' rule)
+// ORed into flags; ops: the operands (for invalid: a NaN from no NaN operand).
+template <class Fmt, class Mode, class... U>
+inline typename Fmt::storage finish_flags(const floatlab::detail::exact_result& r, std::uint32_t w, std::uint32_t& flags,
+                                          const U&... ops) noexcept {
+  const auto q = floatlab::detail::finish_status<Fmt, Mode>(r, w, ops...);
+  flags |= q.flags.flags;
+  return q.value;
+}
+
+// ---- the lane kernel's roundings with their flags ------------------------------------------
+// The flags of a GEMM are an OR over the whole call, so a flag needs finding once. A tile runs
+// its k steps "full" (every flag of every rounding) until the call's inexact flag is known
+// (usually after the first step), then "light": the SIMD bits path runs in a range
+// (simd::bits_range_for) where a rounding can raise nothing but inexact, so only what leaves
+// it (tiny lanes while underflow is unknown, lanes near the largest finite value while overflow
+// is unknown, infinities, NaNs) takes the general path, which computes every flag; the binary32
+// nearest-even sums (accumulator, product, chunk partials), which have no such path, compute no
+// flag in the light steps: a sum of two floats that is tiny is exact (no underflow), and their
+// overflow or invalid leaves an infinity or a NaN in the partial or the accumulator, so a tile
+// that ends with one is run again, full (the trace re-run; the values are the same).
+// Scalar lanes (the columns that do not fill a SIMD block, and builds without SIMD) are always
+// full. Tested in test_tensor_gemm "gemm status flags ..." and tensor_simd_check.
+
+// A rounding of an operation's float result s (+ e) with finish_status's flags; nan_in: any
+// operand was a NaN.
+template <class Fmt, class Mode>
+inline float op_round_s(float s, float e, std::uint32_t w, bool ovf, std::uint32_t& flags, bool nan_in) noexcept {
+  const float r = round_lane_flags<Fmt, Mode, false>(s, e, w, ovf, flags);
+  if (s != s && !nan_in) flags |= status::invalid;
+  return r;
+}
+template <class Fmt, class Mode>
+inline float add_op_s(float a, float b, std::uint32_t w, std::uint32_t& flags, bool nan_in) noexcept {
+  const float r = add_lane_flags<Fmt, Mode, false>(a, b, w, flags);
+  const float s = a + b;
+  if (s != s && !nan_in) flags |= status::invalid;
+  return r;
+}
+// part + a*b in binary32 nearest even (a*b exact in float), with its flags.
+inline float part_step_s(float a, float b, float part, std::uint32_t& flags) noexcept {
+  const float p = a * b;
+  const float s = p + part;
+  const float bv = s - p;
+  const float e = (p - (s - bv)) + (part - bv);
+  const bool fin_s = (fbits(s) & 0x7F800000u) != 0x7F800000u;
+  const bool fin_in = (fbits(p) & 0x7F800000u) != 0x7F800000u && (fbits(part) & 0x7F800000u) != 0x7F800000u;
+  const bool ovf = fin_in && !fin_s;
+  if ((fin_s && e != 0.0f) || ovf) flags |= status::inexact;
+  if (ovf) flags |= status::overflow;
+  if (s != s && !(a != a || b != b || part != part)) flags |= status::invalid;
+  return s;
+}
+
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+// op_round_s on lanes. Full: every flag; else (inexact known) the bits path in range raises
+// none, the general path every one, and binary32 nearest even none (see above).
+template <class Fmt, class Mode, bool Full, class NanIn>
+__attribute__((always_inline)) inline simd::vf op_round_v(simd::vf s, simd::vf e, simd::vu word, simd::vi ovf, simd::vu& flags,
+                                                          simd::bits_range range, NanIn&& nan_in) noexcept {
+  using namespace simd;
+  if constexpr (lane_is_float_rn<Fmt, Mode>) {
+    if constexpr (Full) {
+      round_lane_general_v<Fmt, Mode, false>(s, e, word, ovf, flags);
+      flags |= flag_if(is_nan(s) & ~nan_in(), status::invalid);
+    }
+    (void)range, (void)nan_in;
+    return s;
+  } else if constexpr (bits_path_ok<Fmt, Mode>) {
+    vf out;
+    vu fb = U(0);
+    if (__builtin_expect(round_bits_v<Fmt, Mode>(s, e, word, ovf, fb, out, range), 1)) {
+      if constexpr (Full) flags |= fb;
+      return out;
+    }
+    vu fs = U(0);
+    out = round_lane_slow_v<Fmt, Mode, false>(s, e, word, ovf, fs);
+    flags |= fs | flag_if(is_nan(s) & ~nan_in(), status::invalid);
+    return out;
+  } else {
+    (void)range;
+    const vf out = round_lane_general_v<Fmt, Mode, false>(s, e, word, ovf, flags);
+    flags |= flag_if(is_nan(s) & ~nan_in(), status::invalid);
+    return out;
+  }
+}
+// a + b rounded to Fmt (add_lane_v) with op_round_v's flags.
+template <class Fmt, class Mode, bool Full, class NanIn>
+__attribute__((always_inline)) inline simd::vf add_op_v(simd::vf a, simd::vf b, simd::vu word, simd::vu& flags, simd::bits_range range,
+                                                        NanIn&& nan_in) noexcept {
+  using namespace simd;
+  const vf s = a + b;
+  if constexpr (lane_is_float_rn<Fmt, Mode> && !Full) {
+    (void)word, (void)flags, (void)range, (void)nan_in;
+    return s;
+  } else {
+    const vf bv = s - a;
+    const vf e = (a - (s - bv)) + (b - bv);
+    const vi finite_in = is_finite(a) & is_finite(b);
+    const vi ovf = finite_in & ~is_finite(s);
+    const vf ee = self(ovf, F(0.0f), e);
+    const vf r = op_round_v<Fmt, Mode, Full>(s, ee, word, ovf, flags, range, nan_in);
+    if constexpr (lane_is_float_rn<Fmt, Mode>) {
+      return s;
+    } else {
+      const vi sa = as_i(a) < 0, sb = as_i(b) < 0;
+      const vi zs = std::is_same_v<Mode, round::downward> ? (sa | sb) : (sa & sb);
+      const vf zero = self(zs, F(zero_value<Fmt>(true)), F(zero_value<Fmt>(false)));
+      return self(s == 0.0f, zero, r);
+    }
+  }
+}
+// part + a*b in binary32 nearest even on lanes; Full: its flags.
+template <bool Full>
+__attribute__((always_inline)) inline simd::vf part_step_v(simd::vf a, simd::vf b, simd::vf part, simd::vu& flags) noexcept {
+  using namespace simd;
+  const vf p = a * b;
+  const vf s = p + part;
+  if constexpr (Full) {
+    const vf bv = s - p;
+    const vf e = (p - (s - bv)) + (part - bv);
+    const vi fin_s = is_finite(s);
+    const vi ovf = is_finite(p) & is_finite(part) & ~fin_s;
+    flags |= flag_if(((e != 0.0f) & fin_s) | ovf, status::inexact) | flag_if(ovf, status::overflow) |
+             flag_if(is_nan(s) & ~(is_nan(a) | is_nan(b) | is_nan(part)), status::invalid);
+  } else {
+    (void)flags;
+  }
+  return s;
+}
+#endif
+
 // The k loops of one output tile (rows i0..i0+ni, columns j0..j0+nj). Aq: row-major panel
 // with row length lda_q (A(i, k) = Aq[i * lda_q + k]); Bq: B(k, j) = Bq[k * ldb_q + j].
-// elem(i, j): the stochastic element index; init(i, j) gives the first accumulator (bits of
-// FC); store(i, j, acc) takes the last.
+// elem(i, j): the stochastic element index; init(i, j, flags) gives the first accumulator
+// (bits of FC); store(i, j, acc, flags) takes the last; both OR their roundings' flags into
+// flags. known: flags the call has already found (they need not be found again). Returns the
+// flags of the tile's roundings (init and store included), ORed.
 template <class P, class Elem, class Init, class Store>
-void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename P::panel_t* Bq, std::size_t ldb_q,
-               std::size_t i0, std::size_t ni, std::size_t j0, std::size_t nj, std::size_t K, const counter_source& src,
-               Elem&& elem, Init&& init, Store&& store, std::size_t k_base = 0, std::size_t k_total = 0) {
+std::uint32_t gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename P::panel_t* Bq, std::size_t ldb_q,
+                        std::size_t i0, std::size_t ni, std::size_t j0, std::size_t nj, std::size_t K, const counter_source& src,
+                        Elem&& elem, Init&& init, Store&& store, std::size_t k_base = 0, std::size_t k_total = 0,
+                        std::uint32_t known = 0) {
   // k_base / k_total: this call runs steps k_base .. k_base + K - 1 of a sum of k_total steps
   // (convolution passes split k into blocks; k_base is a multiple of the chunk length).
   if (k_total == 0) k_total = K;
@@ -322,36 +467,49 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
   using Kind = typename P::Kind;
   using SC = typename FC::storage;
   constexpr std::size_t TI = tile_i, TJ = tile_j;
+  std::uint32_t f = 0;  // flags of the scalar lanes, init, store
   if constexpr (P::lane) {
     // Columns q of a row run in SIMD blocks of simd_width (simd.hpp; the same steps as the
     // scalar lanes, which take the columns that do not fill a block).
     constexpr bool sp = is_stochastic_v<MP> && std::is_same_v<Kind, per_operation>;
     constexpr bool sc = is_stochastic_v<MC>;
+    constexpr bool chunk = is_chunked<Kind>::value;
+    // The light steps leave these to the trace re-run (see above).
+    constexpr bool traced = lane_is_float_rn<FC, MC> || chunk || (std::is_same_v<Kind, per_operation> && lane_is_float_rn<FP, MP>);
     alignas(64) float acc[TI][TJ];
+    alignas(64) float acc0[TI][TJ];
     alignas(64) float part[TI][TJ];
     alignas(64) std::uint64_t el[TI][TJ];  // stochastic element indices
     for (std::size_t r = 0; r < TI; ++r)
       for (std::size_t q = 0; q < TJ; ++q) acc[r][q] = 0.0f, part[r][q] = 0.0f;
     for (std::size_t r = 0; r < ni; ++r)
       for (std::size_t q = 0; q < nj; ++q) {
-        acc[r][q] = lane_decode<FC>(init(i0 + r, j0 + q));
+        acc[r][q] = lane_decode<FC>(init(i0 + r, j0 + q, f));
         if constexpr (sp || sc) el[r][q] = elem(i0 + r, j0 + q);
       }
+    if constexpr (traced) std::memcpy(acc0, acc, sizeof acc);
     const std::size_t nv = simd_width > 1 ? nj / simd_width * simd_width : 0;  // columns in SIMD blocks
     auto wd = [&](std::size_t r, std::size_t q, std::size_t op) -> std::uint32_t {
       return src.word(el[r][q], static_cast<std::uint32_t>(op));
     };
+    auto nanf = [](float x) { return x != x; };
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
     using simd::vf;
+    using simd::vi;
     using simd::vu;
     auto wv = [&](std::size_t r, std::size_t q, std::size_t op) -> vu {
       return simd::philox_word_v(src.seed, &el[r][q], static_cast<std::uint32_t>(op));
     };
+    vu fv = simd::U(0);
+    vi cnf = simd::I(0);  // light steps: a chunk partial ended non-finite
+    simd::bits_range rp = simd::bits_range_wide<FP>(), rc = simd::bits_range_wide<FC>();
 #endif
-    for (std::size_t kk = 0; kk < K; ++kk) {
+    // One k step of every row; Full: every flag (see above).
+    auto step = [&](auto full_c, std::size_t kk) {
+      [[maybe_unused]] constexpr bool Full = decltype(full_c)::value;
       const float* brow = Bq + kk * ldb_q + j0;
       const std::size_t op_p = 2 * (k_base + kk) + 1, op_c = 2 * (k_base + kk) + 2;
-      const bool chunk_end = is_chunked<Kind>::value && ((k_base + kk + 1) % chunk_length<Kind>::value == 0 || k_base + kk + 1 == k_total);
+      const bool chunk_end = chunk && ((k_base + kk + 1) % chunk_length<Kind>::value == 0 || k_base + kk + 1 == k_total);
       for (std::size_t r = 0; r < ni; ++r) {
         const float av = Aq[(i0 + r) * lda_q + kk];
         float* ar = acc[r];
@@ -362,82 +520,145 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
         for (; q < nv; q += simd::W) {
           const vf bv = simd::load(brow + q);
           if constexpr (std::is_same_v<Kind, per_operation>) {
-            const vf p = simd::round_lane_v<FP, MP>(avv * bv, sp ? wv(r, q, op_p) : simd::U(0));
-            simd::store(ar + q, simd::add_lane_v<FC, MC>(simd::load(ar + q), p, sc ? wv(r, q, op_c) : simd::U(0)));
+            auto nan_ab = [&] { return simd::is_nan(avv) | simd::is_nan(bv); };
+            const vf prod = avv * bv;
+            const vf p = op_round_v<FP, MP, Full>(prod, simd::F(0.0f), sp ? wv(r, q, op_p) : simd::U(0), simd::I(0), fv, rp, nan_ab);
+            if constexpr (!Full && lane_is_float_rn<FP, MP> && !FC::has_nan)  // no NaN to leave a trace
+              fv |= simd::flag_if(simd::is_nan(prod) & ~nan_ab(), status::invalid);
+            const vf a0 = simd::load(ar + q);
+            simd::store(ar + q, add_op_v<FC, MC, Full>(a0, p, sc ? wv(r, q, op_c) : simd::U(0), fv, rc,
+                                                       [&] { return simd::is_nan(a0) | simd::is_nan(p); }));
           } else if constexpr (std::is_same_v<Kind, fused>) {
-            simd::store(ar + q, simd::fma_lane_v<FC, MC>(avv, bv, simd::load(ar + q), sc ? wv(r, q, op_c) : simd::U(0)));
+            const vf a0 = simd::load(ar + q);
+            simd::store(ar + q, add_op_v<FC, MC, Full>(avv * bv, a0, sc ? wv(r, q, op_c) : simd::U(0), fv, rc,
+                                                       [&] { return simd::is_nan(avv) | simd::is_nan(bv) | simd::is_nan(a0); }));
           } else {  // chunked, binary32 partials: exact products, one RN32 per step
-            simd::store(pr + q, avv * bv + simd::load(pr + q));
+            const vf pv = part_step_v<Full>(avv, bv, simd::load(pr + q), fv);
+            simd::store(pr + q, pv);
             if (chunk_end) {
-              simd::store(ar + q, simd::add_lane_v<FC, MC>(simd::load(ar + q), simd::load(pr + q), sc ? wv(r, q, op_c) : simd::U(0)));
+              if constexpr (!Full) cnf |= ~simd::is_finite(pv);
+              const vf a0 = simd::load(ar + q);
+              simd::store(ar + q, add_op_v<FC, MC, Full>(a0, pv, sc ? wv(r, q, op_c) : simd::U(0), fv, rc,
+                                                         [&] { return simd::is_nan(a0) | simd::is_nan(pv); }));
               simd::store(pr + q, simd::F(0.0f));
             }
           }
         }
 #endif
-        for (; q < nj; ++q) {
+        for (; q < nj; ++q) {  // scalar lanes: every flag
           if constexpr (std::is_same_v<Kind, per_operation>) {
-            const float p = round_lane<FP, MP>(av * brow[q], 0.0f, sp ? wd(r, q, op_p) : 0);
-            ar[q] = add_lane<FC, MC>(ar[q], p, sc ? wd(r, q, op_c) : 0);
+            const float b = brow[q];
+            const float p = op_round_s<FP, MP>(av * b, 0.0f, sp ? wd(r, q, op_p) : 0, false, f, nanf(av) || nanf(b));
+            ar[q] = add_op_s<FC, MC>(ar[q], p, sc ? wd(r, q, op_c) : 0, f, nanf(ar[q]) || nanf(p));
           } else if constexpr (std::is_same_v<Kind, fused>) {
-            ar[q] = fma_lane<FC, MC>(av, brow[q], ar[q], sc ? wd(r, q, op_c) : 0);
+            const float b = brow[q];
+            ar[q] = add_op_s<FC, MC>(av * b, ar[q], sc ? wd(r, q, op_c) : 0, f, nanf(av) || nanf(b) || nanf(ar[q]));
           } else {
-            pr[q] = av * brow[q] + pr[q];
+            pr[q] = part_step_s(av, brow[q], pr[q], f);
             if (chunk_end) {
-              ar[q] = add_lane<FC, MC>(ar[q], pr[q], sc ? wd(r, q, op_c) : 0);
+              ar[q] = add_op_s<FC, MC>(ar[q], pr[q], sc ? wd(r, q, op_c) : 0, f, nanf(ar[q]) || nanf(pr[q]));
               pr[q] = 0.0f;
             }
           }
         }
       }
+    };
+    [[maybe_unused]] std::uint32_t have = known | f;
+    bool light = false;
+    std::size_t kk = 0;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    // Full steps until the call's inexact flag is known, then light ones (their range fixed for
+    // the tile: a narrower one is only slower, never wrong; no per-step reduction of the flags).
+    for (; kk < K && !(have & status::inexact); ++kk) {
+      step(std::true_type{}, kk);
+      have |= f | simd::reduce_or(fv);
     }
-    (void)nv, (void)wd;
+    if (kk < K) {
+      light = true;
+      rp = simd::bits_range_for<FP>(have), rc = simd::bits_range_for<FC>(have);
+      for (; kk < K; ++kk) step(std::false_type{}, kk);
+    }
+#endif
+    for (; kk < K; ++kk) step(std::true_type{}, kk);
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    if constexpr (traced) {
+      constexpr std::uint32_t ovf_inv = std::uint32_t{status::overflow} | status::invalid;
+      if (light && ((have | simd::reduce_or(fv)) & ovf_inv) != ovf_inv) {
+        bool nonfinite = !simd::all_true(~cnf);
+        for (std::size_t r = 0; r < ni && !nonfinite; ++r)
+          for (std::size_t q = 0; q < nv; ++q) nonfinite = nonfinite || (fbits(acc[r][q]) & 0x7F800000u) == 0x7F800000u;
+        if (nonfinite) {  // the trace re-run: the same values, every flag
+          std::memcpy(acc, acc0, sizeof acc);
+          for (std::size_t r = 0; r < TI; ++r)
+            for (std::size_t q = 0; q < TJ; ++q) part[r][q] = 0.0f;
+          for (std::size_t kk = 0; kk < K; ++kk) step(std::true_type{}, kk);
+        }
+      }
+    }
+    f |= simd::reduce_or(fv);
+#endif
+    (void)nv, (void)wd, (void)light, (void)acc0;
     for (std::size_t r = 0; r < ni; ++r)
-      for (std::size_t q = 0; q < nj; ++q) store(i0 + r, j0 + q, lane_encode<FC>(acc[r][q]));
+      for (std::size_t q = 0; q < nj; ++q) store(i0 + r, j0 + q, lane_encode<FC>(acc[r][q]), f);
   } else {
     using FA = typename P::FA;
     using FB = typename P::FB;
     using X = exact_range_for<FA, FB, FC>;
     using floatlab::detail::unpack;
+    using floatlab::detail::unpacked;
     using floatlab::detail::value_class;
+    (void)known;
     for (std::size_t r = 0; r < ni; ++r)
       for (std::size_t q = 0; q < nj; ++q) {
         const std::size_t i = i0 + r, j = j0 + q;
         const std::uint64_t e = elem(i, j);
-        SC acc = init(i, j);
-        const floatlab::detail::unpacked* arow = Aq + i * lda_q;
-        auto bval = [&](std::size_t kk) -> const floatlab::detail::unpacked& { return Bq[kk * ldb_q + j]; };
+        SC acc = init(i, j, f);
+        const unpacked* arow = Aq + i * lda_q;
+        auto bval = [&](std::size_t kk) -> const unpacked& { return Bq[kk * ldb_q + j]; };
         auto word = [&](std::size_t op) -> std::uint32_t { return src.word(e, static_cast<std::uint32_t>(op)); };
         if constexpr (std::is_same_v<Kind, per_operation>) {
           for (std::size_t kk = 0; kk < K; ++kk) {
-            const auto p = mul_to<FP, MP>(arow[kk], bval(kk), is_stochastic_v<MP> ? word(2 * (k_base + kk) + 1) : 0);
-            acc = add_to<FC, MC>(unpack<FC>(acc), unpack<FP>(p), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
+            const unpacked& a = arow[kk];
+            const unpacked& b = bval(kk);
+            const unpacked pu = unpack<FP>(
+                finish_flags<FP, MP>(floatlab::detail::mul(a, b), is_stochastic_v<MP> ? word(2 * (k_base + kk) + 1) : 0, f, a, b));
+            const unpacked au = unpack<FC>(acc);
+            acc = finish_flags<FC, MC>(floatlab::detail::add<MC>(au, pu), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0, f, au, pu);
           }
         } else if constexpr (std::is_same_v<Kind, fused>) {
-          for (std::size_t kk = 0; kk < K; ++kk)
-            acc = fma_to<FC, MC>(arow[kk], bval(kk), unpack<FC>(acc), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
+          for (std::size_t kk = 0; kk < K; ++kk) {
+            const unpacked& a = arow[kk];
+            const unpacked& b = bval(kk);
+            const unpacked au = unpack<FC>(acc);
+            acc = finish_flags<FC, MC>(floatlab::detail::fma<MC>(a, b, au), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0, f, a, b, au);
+          }
         } else if constexpr (std::is_same_v<typename Kind::partial, binary32>) {
           using F32 = floatlab::detail::binary32_format;
           std::uint32_t part = 0;
           for (std::size_t kk = 0; kk < K; ++kk) {
-            part = fma_to<F32, round::nearest_even>(arow[kk], bval(kk), unpack<F32>(part), 0);
+            const unpacked& a = arow[kk];
+            const unpacked& b = bval(kk);
+            const unpacked pu = unpack<F32>(part);
+            part = finish_flags<F32, round::nearest_even>(floatlab::detail::fma<round::nearest_even>(a, b, pu), 0, f, a, b, pu);
             if ((k_base + kk + 1) % Kind::length == 0 || k_base + kk + 1 == k_total) {
-              acc = add_to<FC, MC>(unpack<FC>(acc), unpack<F32>(part), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0);
+              const unpacked au = unpack<FC>(acc), qu = unpack<F32>(part);
+              acc = finish_flags<FC, MC>(floatlab::detail::add<MC>(au, qu), is_stochastic_v<MC> ? word(2 * (k_base + kk) + 2) : 0, f, au, qu);
               part = 0;
             }
           }
         } else if constexpr (std::is_same_v<typename Kind::partial, sm90_mma>) {
           // The tensor core's sum of each chunk: blocks of 16 k through the model, from +0.
-          floatlab::detail::unpacked bcol[detail::mma_block];
+          unpacked bcol[detail::mma_block];
           std::uint32_t part = 0;
           for (std::size_t k0 = 0; k0 < K; k0 += detail::mma_block) {
             const std::size_t nb = std::min<std::size_t>(detail::mma_block, K - k0);
             for (std::size_t t = 0; t < nb; ++t) bcol[t] = bval(k0 + t);
-            part = detail::sm90_mma_block<FA::fraction_bits>(arow + k0, bcol, static_cast<int>(nb), part);
+            part = detail::sm90_mma_block<FA::fraction_bits>(arow + k0, bcol, static_cast<int>(nb), part, &f);
             if ((k_base + k0 + nb) % Kind::length == 0 || k_base + k0 + nb == k_total) {
               using F32 = floatlab::detail::binary32_format;
-              acc = add_to<FC, MC>(unpack<FC>(acc), unpack<F32>(part),
-                                   is_stochastic_v<MC> ? word(2 * (k_base + k0 + nb - 1) + 2) : 0);
+              const unpacked au = unpack<FC>(acc), qu = unpack<F32>(part);
+              acc = finish_flags<FC, MC>(floatlab::detail::add<MC>(au, qu),
+                                         is_stochastic_v<MC> ? word(2 * (k_base + k0 + nb - 1) + 2) : 0, f, au, qu);
               part = 0;
             }
           }
@@ -448,24 +669,34 @@ void gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const typename 
             const auto au = unpack<FC>(acc);
             x.add(au);
             bool any_nonzero = au.cls != value_class::zero, sgn = au.sign;
+            // The classes finish_status reads of the operands: a NaN among them, else an infinity.
+            unpacked special{value_class::zero, false, 0, 0};
             for (std::size_t kk = k0; kk < k1; ++kk) {
-              x.add_product(arow[kk], bval(kk));
-              if (arow[kk].cls != value_class::zero && bval(kk).cls != value_class::zero) any_nonzero = true;
-              sgn = floatlab::detail::zero_sum_sign<MC>(sgn, arow[kk].sign != bval(kk).sign);
+              const unpacked& a = arow[kk];
+              const unpacked& b = bval(kk);
+              x.add_product(a, b);
+              if (a.cls != value_class::zero && b.cls != value_class::zero) any_nonzero = true;
+              sgn = floatlab::detail::zero_sum_sign<MC>(sgn, a.sign != b.sign);
+              for (const unpacked* u : {&a, &b})
+                if (u->cls == value_class::nan || (u->cls == value_class::inf && special.cls != value_class::nan)) special.cls = u->cls;
             }
             const auto v = x.value();
             if (v.cls == value_class::zero)
               acc = floatlab::detail::pack_zero<FC>(any_nonzero ? std::is_same_v<MC, round::downward> : sgn);
             else
-              acc = floatlab::detail::finish<FC, MC>(v, is_stochastic_v<MC> ? word(2 * (k_base + k1 - 1) + 2) : 0);
+              acc = finish_flags<FC, MC>(v, is_stochastic_v<MC> ? word(2 * (k_base + k1 - 1) + 2) : 0, f, au, special);
           }
         }
-        store(i, j, acc);
+        store(i, j, acc, f);
       }
   }
+  return f;
 }
 
-// The prologue and epilogue of one output element (alpha, beta, conversion to TC).
+// The prologue and epilogue of one output element (alpha, beta, conversion to TC), each
+// rounding's flags (the scalar _status forms') ORed into the flags argument. scalar_flags:
+// those of rounding alpha (when alpha != 1) and beta (when beta != 0) to Acc, which the call
+// reports once.
 template <class P, class TC>
 struct gemm_ends {
   using FC = typename P::FC;
@@ -475,37 +706,59 @@ struct gemm_ends {
   floatlab::detail::unpacked alpha_u, beta_u;
   std::uint32_t op_alpha, op_beta, op_out;
   counter_source src;
+  std::uint32_t scalar_flags = 0;
 
-  static floatlab::detail::unpacked scalar(double x) noexcept {
-    return floatlab::detail::unpack<FC>(
-        floatlab::detail::convert_bits<FC, floatlab::detail::binary64_format, round::nearest_even>(bit_cast<std::uint64_t>(x), 0));
+  static floatlab::detail::unpacked scalar(double x, std::uint32_t& flags) noexcept {
+    const auto q = convert_status<typename P::Acc>(x, round::nearest_even{});
+    flags |= q.flags.flags;
+    return floatlab::detail::unpack<FC>(q.value.bits());
   }
   gemm_ends(double alpha, double beta, std::size_t K, counter_source s) noexcept
-      : alpha_one(alpha == 1.0), beta_zero(beta == 0.0), beta_one(beta == 1.0), alpha_u(scalar(alpha)), beta_u(scalar(beta)),
+      : alpha_one(alpha == 1.0), beta_zero(beta == 0.0), beta_one(beta == 1.0),
         op_alpha(static_cast<std::uint32_t>(2 * K + 1)), op_beta(static_cast<std::uint32_t>(2 * K + 2)),
-        op_out(static_cast<std::uint32_t>(2 * K + 3)), src(s) {}
+        op_out(static_cast<std::uint32_t>(2 * K + 3)), src(s) {
+    std::uint32_t fa = 0, fb = 0;
+    alpha_u = scalar(alpha, fa);
+    beta_u = scalar(beta, fb);
+    scalar_flags = (alpha_one ? 0u : fa) | (beta_zero ? 0u : fb);
+  }
 
   std::uint32_t w(std::uint64_t e, std::uint32_t op) const noexcept { return is_stochastic_v<MC> ? src.word(e, op) : 0; }
-  SC beta_c(const TC& cv, std::uint64_t e) const noexcept {
+  SC beta_c(const TC& cv, std::uint64_t e, std::uint32_t& flags) const noexcept {
+    if (beta_one) {  // c rounded to Acc: a conversion
+      const auto q = convert_status<typename P::Acc>(cv, MC{}, fixed_word{w(e, 0)});
+      flags |= q.flags.flags;
+      return q.value.bits();
+    }
     const auto cu = unpack_any(cv);
-    if (beta_one) return floatlab::detail::finish<FC, MC>({cu.cls, cu.sign, cu.exp, cu.sig, false}, w(e, 0));
-    return mul_to<FC, MC>(beta_u, cu, w(e, 0));
+    return finish_flags<FC, MC>(floatlab::detail::mul(beta_u, cu), w(e, 0), flags, beta_u, cu);
   }
-  SC init(const TC* cp, std::uint64_t e) const noexcept {
+  SC init(const TC* cp, std::uint64_t e, std::uint32_t& flags) const noexcept {
     if (beta_zero || !alpha_one) return floatlab::detail::pack_zero<FC>(false);
-    return beta_c(*cp, e);
+    return beta_c(*cp, e, flags);
   }
-  TC finish(const TC* cp, std::uint64_t e, SC acc) const noexcept {
+  TC finish(const TC* cp, std::uint64_t e, SC acc, std::uint32_t& flags) const noexcept {
     if (!alpha_one) {
-      acc = mul_to<FC, MC>(alpha_u, floatlab::detail::unpack<FC>(acc), w(e, op_alpha));
-      if (!beta_zero)
-        acc = add_to<FC, MC>(floatlab::detail::unpack<FC>(acc), floatlab::detail::unpack<FC>(beta_c(*cp, e)), w(e, op_beta));
+      const auto au = floatlab::detail::unpack<FC>(acc);
+      acc = finish_flags<FC, MC>(floatlab::detail::mul(alpha_u, au), w(e, op_alpha), flags, alpha_u, au);
+      if (!beta_zero) {
+        const auto xu = floatlab::detail::unpack<FC>(acc), yu = floatlab::detail::unpack<FC>(beta_c(*cp, e, flags));
+        acc = finish_flags<FC, MC>(floatlab::detail::add<MC>(xu, yu), w(e, op_beta), flags, xu, yu);
+      }
     }
     using MOut = typename P::MOut;
-    return write_out<TC, FC, MOut>(acc, is_stochastic_v<MOut> ? src.word(e, op_out) : 0);
+    const typename P::Acc av = P::Acc::from_bits(acc);
+    if constexpr (is_cfloat_v<TC>) {
+      const auto q = convert_status<TC>(av, MOut{}, fixed_word{is_stochastic_v<MOut> ? src.word(e, op_out) : 0});
+      flags |= q.flags.flags;
+      return q.value;
+    } else {
+      const auto q = convert_status<TC>(av, round::nearest_even{});
+      flags |= q.flags.flags;
+      return q.value;
+    }
   }
 };
-
 }  // namespace detail
 
 // GEMM: see the top of the file. TA, TB: float, double or cfloat arrays; TC: float, double
@@ -531,6 +784,8 @@ status gemm(const gemm_shape& shape, AV&& a_c, BV&& b_c, CV&& c_c, Args&&... arg
   const counter_source src = detail::source_of(args...);
   const std::size_t M = g.m, N = g.n, K = g.k;
   const detail::gemm_ends<P, TC> ends(shape.alpha, shape.beta, K, src);
+  // IEEE flags of every rounding, ORed over threads (order-free, so deterministic).
+  std::atomic<std::uint32_t> flags{ends.scalar_flags};
   // Small matrices in a batch: threads over the batch (each GEMM serial), else over tiles.
   const bool small = M * N * (K + 1) < (std::size_t{1} << 16);
   auto one = [&](std::size_t bt) {
@@ -543,32 +798,38 @@ status gemm(const gemm_shape& shape, AV&& a_c, BV&& b_c, CV&& c_c, Args&&... arg
     //    (quantize_run: the same roundings and words as panel_value, proven equal to convert in
     //    tests/tensor_simd_check.cpp and tests/test_tensor_lane.cpp).
     detail::parallel_for(M, [&](std::size_t i) {
+      std::uint32_t f = 0;
       if constexpr (P::lane && detail::reads_as_float_v<TA>) {
         if (g.ak == 1) {
-          detail::quantize_run<typename P::FA, typename P::MA>(A + i * g.ai, Aq.data() + i * K, K, (bt * M + i) * K, src, op_input_a);
+          f = detail::quantize_run<typename P::FA, typename P::MA>(A + i * g.ai, Aq.data() + i * K, K, (bt * M + i) * K, src, op_input_a);
+          flags.fetch_or(f, std::memory_order_relaxed);
           return;
         }
       }
       for (std::size_t kk = 0; kk < K; ++kk)
         Aq[i * K + kk] = detail::panel_value<P, typename P::InA, typename P::MA>(A[i * g.ai + kk * g.ak], src,
-                                                                                 (bt * M + i) * K + kk, op_input_a);
+                                                                                 (bt * M + i) * K + kk, op_input_a, f);
+      flags.fetch_or(f, std::memory_order_relaxed);
     }, 16);
     detail::parallel_for(K, [&](std::size_t kk) {
+      std::uint32_t f = 0;
       if constexpr (P::lane && detail::reads_as_float_v<TB>) {
         if (g.bj == 1) {
-          detail::quantize_run<typename P::FB, typename P::MB>(B + kk * g.bk, Bq.data() + kk * N, N, (bt * K + kk) * N, src, op_input_b);
+          f = detail::quantize_run<typename P::FB, typename P::MB>(B + kk * g.bk, Bq.data() + kk * N, N, (bt * K + kk) * N, src, op_input_b);
+          flags.fetch_or(f, std::memory_order_relaxed);
           return;
         }
       }
       for (std::size_t j = 0; j < N; ++j)
         Bq[kk * N + j] = detail::panel_value<P, typename P::InB, typename P::MB>(B[kk * g.bk + j * g.bj], src,
-                                                                                 (bt * K + kk) * N + j, op_input_b);
+                                                                                 (bt * K + kk) * N + j, op_input_b, f);
+      flags.fetch_or(f, std::memory_order_relaxed);
     }, 16);
     // 2. Output tiles, threads over tiles.
     const std::size_t tiles_i = (M + detail::tile_i - 1) / detail::tile_i, tiles_j = (N + detail::tile_j - 1) / detail::tile_j;
     auto elem = [&](std::size_t i, std::size_t j) -> std::uint64_t { return (bt * M + i) * N + j; };
-    auto init = [&](std::size_t i, std::size_t j) { return ends.init(C + i * g.ci + j * g.cj, elem(i, j)); };
-    auto store = [&](std::size_t i, std::size_t j, typename P::FC::storage acc) {
+    auto init = [&](std::size_t i, std::size_t j, std::uint32_t& f) { return ends.init(C + i * g.ci + j * g.cj, elem(i, j), f); };
+    auto store = [&](std::size_t i, std::size_t j, typename P::FC::storage acc, std::uint32_t& f) {
       TC* cp = C + i * g.ci + j * g.cj;
       // A float C with alpha == 1: finish is the exact conversion of an accumulator that lives
       // in float, i.e. its lane value (NaN: the quiet NaN that both give).
@@ -578,17 +839,21 @@ status gemm(const gemm_shape& shape, AV&& a_c, BV&& b_c, CV&& c_c, Args&&... arg
           return;
         }
       }
-      *cp = ends.finish(cp, elem(i, j), acc);
+      *cp = ends.finish(cp, elem(i, j), acc, f);
     };
     detail::parallel_for(tiles_i * tiles_j, [&](std::size_t tile) {
       const std::size_t i0 = (tile / tiles_j) * detail::tile_i, j0 = (tile % tiles_j) * detail::tile_j;
-      detail::gemm_tile<P>(Aq.data(), K, Bq.data(), N, i0, std::min(detail::tile_i, M - i0), j0,
-                           std::min(detail::tile_j, N - j0), K, src, elem, init, store);
+      const std::uint32_t f = detail::gemm_tile<P>(Aq.data(), K, Bq.data(), N, i0, std::min(detail::tile_i, M - i0), j0,
+                                                   std::min(detail::tile_j, N - j0), K, src, elem, init, store, 0, 0,
+                                                   flags.load(std::memory_order_relaxed));
+      flags.fetch_or(f, std::memory_order_relaxed);
     });
   };
   if (small && g.batch > 1) detail::parallel_for(g.batch, one, 64);
   else for (std::size_t bt = 0; bt < g.batch; ++bt) one(bt);
-  return {};
+  status st;
+  st.flags = flags.load();
+  return st;
 }
 
 }  // namespace floatlab::tensor

@@ -118,14 +118,17 @@ FLOATLAB_HOST_DEVICE float zero_value(bool negative) noexcept {
 // flags: round_pack_status's flags of this rounding are ORed in (inexact, underflow: tiny
 // before rounding and inexact, overflow); an infinite or NaN s adds invalid where Fmt has no
 // infinity / NaN (convert_status's rule), else nothing.
-template <class Fmt, class Mode>
+// Conv = false: the flags of an arithmetic result (finish_status's rule: an exact infinity or a
+// NaN raises nothing here; the caller flags a NaN made from non-NaN operands).
+template <class Fmt, class Mode, bool Conv = true>
 FLOATLAB_HOST_DEVICE float round_lane_flags(float s, float e, std::uint32_t word, bool overflowed, std::uint32_t& flags) noexcept {
   static_assert(lane_ok<Fmt>, "round_lane: the format must live in float (E <= 8, p <= 24)");
   constexpr int M = Fmt::fraction_bits;
   if constexpr (lane_is_float_rn<Fmt, Mode>) {
     (void)word;
     // binary32 itself: s is the rounding; e != 0 is its inexactness.
-    const bool inexact = (e != 0.0f) | overflowed;
+    // e != 0 only for a finite s (TwoSum of an infinite operand gives a NaN e).
+    const bool inexact = ((e != 0.0f) & ((fbits(s) & 0x7F800000u) != 0x7F800000u)) | overflowed;
     const bool tiny = (fbits(s) & 0x7FFFFFFFu) < 0x00800000u;
     flags |= (inexact ? std::uint32_t{status::inexact} : 0u) | ((inexact && tiny) ? std::uint32_t{status::underflow} : 0u) |
              (overflowed ? std::uint32_t{status::overflow} : 0u);
@@ -191,7 +194,7 @@ FLOATLAB_HOST_DEVICE float round_lane_flags(float s, float e, std::uint32_t word
     flags |= finite ? (ovf ? std::uint32_t{status::overflow} | status::inexact : f) : 0u;
     // An infinity or NaN without an image in Fmt (convert_status's rule).
     const bool no_image = (!Fmt::has_inf && is_inf && !overflowed) || (!Fmt::has_nan && is_nan);
-    flags |= no_image ? std::uint32_t{status::invalid} : 0u;
+    flags |= (Conv && no_image) ? std::uint32_t{status::invalid} : 0u;
     return ffrom(r);
   }
 }
@@ -203,7 +206,8 @@ FLOATLAB_HOST_DEVICE float round_lane(float s, float e, std::uint32_t word, bool
 
 // a + b for Fmt values a, b held as floats, rounded to Fmt in Mode: one float addition and
 // TwoSum (Knuth) for its exact error; the zero-sum sign of IEEE 754 6.3 for the mode.
-template <class Fmt, class Mode>
+// Conv: as round_lane_flags (false: an arithmetic result's flags, finish_status's rule).
+template <class Fmt, class Mode, bool Conv = true>
 FLOATLAB_HOST_DEVICE float add_lane_flags(float a, float b, std::uint32_t word, std::uint32_t& flags) noexcept {
   const float s = a + b;
   if constexpr (lane_is_float_rn<Fmt, Mode>) {
@@ -212,7 +216,7 @@ FLOATLAB_HOST_DEVICE float add_lane_flags(float a, float b, std::uint32_t word, 
     const bool finite_in = (static_cast<unsigned>((fbits(a) & 0x7F800000u) != 0x7F800000u) &
                             static_cast<unsigned>((fbits(b) & 0x7F800000u) != 0x7F800000u)) != 0;
     const bool ovf = finite_in & ((fbits(s) & 0x7FFFFFFFu) == 0x7F800000u);
-    round_lane_flags<Fmt, Mode>(s, ovf ? 0.0f : e, word, ovf, flags);
+    round_lane_flags<Fmt, Mode, Conv>(s, ovf ? 0.0f : e, word, ovf, flags);
     return s;
   } else {
     const float bv = s - a;
@@ -221,7 +225,7 @@ FLOATLAB_HOST_DEVICE float add_lane_flags(float a, float b, std::uint32_t word, 
                             static_cast<unsigned>((fbits(b) & 0x7F800000u) != 0x7F800000u)) != 0;  // no branch
     const bool ovf = finite_in & ((fbits(s) & 0x7FFFFFFFu) == 0x7F800000u);
     const float ee = ovf ? 0.0f : e;  // TwoSum is meaningless past overflow
-    float r = round_lane_flags<Fmt, Mode>(s, ee, word, ovf, flags);
+    float r = round_lane_flags<Fmt, Mode, Conv>(s, ee, word, ovf, flags);
     const bool zs = floatlab::detail::zero_sum_sign<Mode>((fbits(a) >> 31) != 0, (fbits(b) >> 31) != 0);
     r = s == 0.0f ? zero_value<Fmt>(zs) : r;
     return r;

@@ -32,6 +32,7 @@
 
 #include "../detail/unpacked.hpp"
 #include "../config.hpp"
+#include "../status.hpp"
 
 namespace floatlab::tensor {
 
@@ -46,15 +47,21 @@ inline constexpr int mma_block = 16;
 
 // d = c + sum a[t] * b[t], t < n <= 16 (unpacked inputs of one binary16 or bfloat16 format with
 // FracBits fraction bits; c and d binary32 bits).
+// flags (host GEMMs; null on the device): the model's IEEE flags are ORed in (the hardware
+// raises none; these are the semantics of chunked<L, sm90_mma>'s status, docs/tensor.md):
+// inexact when a nonzero bit is dropped (in the alignment or the final truncation), underflow
+// when inexact and |d| < 2^-126, overflow (with inexact) when finite terms give an infinity,
+// invalid when the NaN comes from no NaN input (inf * 0, infinities of both signs).
 template <int FracBits>
 FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpacked* a,
-                                                  const floatlab::detail::unpacked* b, int n,
-                                                  std::uint32_t c) noexcept {
+                                                  const floatlab::detail::unpacked* b, int n, std::uint32_t c,
+                                                  std::uint32_t* flags = nullptr) noexcept {
   using floatlab::detail::value_class;
   constexpr std::uint32_t nan_bits = 0x7FFFFFFFu;  // any NaN: the caller rounds it into Acc
   const std::uint32_t c_field = (c >> 23) & 0xFFu;
   const bool c_nan = c_field == 0xFFu && (c & 0x7FFFFFu) != 0, c_inf = c_field == 0xFFu && !c_nan;
   bool nan = c_nan, pos_inf = c_inf && !(c >> 31), neg_inf = c_inf && (c >> 31);
+  bool nan_in = c_nan;
   std::int64_t sig[mma_block + 1];
   int ex[mma_block + 1];
   bool neg[mma_block + 1];
@@ -63,7 +70,7 @@ FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpack
   for (int t = 0; t < n; ++t) {
     const auto& x = a[t];
     const auto& y = b[t];
-    if (x.cls == value_class::nan || y.cls == value_class::nan) nan = true;
+    if (x.cls == value_class::nan || y.cls == value_class::nan) nan = nan_in = true;
     if (x.cls == value_class::inf || y.cls == value_class::inf) {
       if (x.cls == value_class::zero || y.cls == value_class::zero)
         nan = true;
@@ -89,7 +96,10 @@ FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpack
     neg[terms] = x.sign != y.sign;
     ++terms;
   }
-  if (nan || (pos_inf && neg_inf)) return nan_bits;
+  if (nan || (pos_inf && neg_inf)) {
+    if (flags && !nan_in) *flags |= status::invalid;
+    return nan_bits;
+  }
   if (pos_inf) return 0x7F800000u;
   if (neg_inf) return 0xFF800000u;
   const bool has_c = (c & 0x7FFFFFFFu) != 0;
@@ -107,12 +117,20 @@ FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpack
   int max_exp = ex[0];
   for (int t = 1; t < terms; ++t) max_exp = ex[t] > max_exp ? ex[t] : max_exp;
   std::int64_t sum = 0;
+  bool lost = false;
   for (int t = 0; t < terms; ++t) {
     const int shift = max_exp - ex[t];
     const std::int64_t aligned = shift > 40 ? 0 : ((sig[t] << guard) >> shift);
+    lost = lost || (shift > 40 ? sig[t] != 0 : (aligned << shift) != (sig[t] << guard));
     sum += neg[t] ? -aligned : aligned;
   }
-  if (sum == 0) return 0;
+  auto report = [&](std::uint32_t d) {
+    if (flags && lost)
+      *flags |=
+          std::uint32_t{status::inexact} | ((d & 0x7FFFFFFFu) < 0x00800000u ? std::uint32_t{status::underflow} : 0u);
+    return d;
+  };
+  if (sum == 0) return report(0);
   const bool negative = sum < 0;
   std::uint64_t u = static_cast<std::uint64_t>(negative ? -sum : sum);
   int lsb = max_exp - 23 - guard;  // value = u * 2^lsb
@@ -123,19 +141,24 @@ FLOATLAB_HOST_DEVICE std::uint32_t sm90_mma_block(const floatlab::detail::unpack
   if (keep < -149) keep = -149;
   if (keep > lsb) {
     const int drop = keep - lsb;
-    u = drop > 63 ? 0 : (u >> drop);
+    const std::uint64_t kept = drop > 63 ? 0 : (u >> drop);
+    lost = lost || (drop > 63 ? u != 0 : (kept << drop) != u);
+    u = kept;
     lsb = keep;
   }
-  if (u == 0) return 0;
+  if (u == 0) return report(0);
   const std::uint32_t sign = negative ? 0x80000000u : 0u;
-  if (value_exp >= 128) return sign | 0x7F800000u;
+  if (value_exp >= 128) {
+    if (flags) *flags |= std::uint32_t{status::overflow} | status::inexact;
+    return sign | 0x7F800000u;
+  }
   // u < 2^24 now, value u * 2^lsb: encode.
   int top2 = 23;
   while (top2 > 0 && !((u >> top2) & 1u)) --top2;
   const int e2 = top2 + lsb;
-  if (e2 < -126) return sign | static_cast<std::uint32_t>(u << (lsb + 149));  // subnormal: lsb = -149
+  if (e2 < -126) return report(sign | static_cast<std::uint32_t>(u << (lsb + 149)));  // subnormal: lsb = -149
   const std::uint32_t frac = static_cast<std::uint32_t>((u << (23 - top2)) & 0x7FFFFFu);
-  return sign | (static_cast<std::uint32_t>(e2 + 127) << 23) | frac;
+  return report(sign | (static_cast<std::uint32_t>(e2 + 127) << 23) | frac);
 }
 
 }  // namespace detail

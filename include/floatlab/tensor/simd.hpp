@@ -177,6 +177,8 @@ inline vi round_up_v(vi negative, vi kept_odd, vu rem, vi sticky, vu word) noexc
 }
 
 inline vu flag_if(vi m, std::uint32_t f) noexcept { return as_u(m) & f; }
+inline vi is_finite(vf v) noexcept { return (as_u(v) & 0x7F800000u) != 0x7F800000u; }
+inline vi is_nan(vf v) noexcept { return (as_u(v) & 0x7FFFFFFFu) > 0x7F800000u; }
 
 // The bits path of round_lane_v (below): the same rounding, on the float's bit pattern, for
 // blocks whose lanes all hold 0 or a finite magnitude of at least two quanta of Fmt
@@ -196,8 +198,32 @@ inline vu flag_if(vi m, std::uint32_t f) noexcept { return as_u(m) & f; }
 template <class Fmt, class Mode>
 inline constexpr bool bits_path_ok = lane_ok<Fmt> && Fmt::has_subnormals && Fmt::fraction_bits <= 22;
 
+// The range of the bits path as magnitude patterns [lo, lo + span): the widest one
+// (bits_range_wide: two quanta up to infinity) and, for GEMM's lane kernel while the call's
+// underflow / overflow flags are not yet known, narrower ones (bits_range below).
+struct bits_range {
+  std::uint32_t lo, span;
+};
+template <class Fmt>
+inline bits_range bits_range_wide() noexcept {
+  const std::uint32_t two_q = fbits(pow2f(Fmt::emin - Fmt::fraction_bits + 1));
+  return {two_q, 0x7F800000u - two_q};
+}
+// Without tiny lanes (magnitude >= 2^emin) unless underflow is known, without lanes whose
+// truncation reaches the largest finite value unless overflow is known: inside, a rounding can
+// raise inexact only (it cannot overflow: a truncation below the largest finite value M and
+// an exact value below the next float, so below or at M, rounds to at most M).
+template <class Fmt>
+inline bits_range bits_range_for(std::uint32_t known) noexcept {
+  const bits_range w = bits_range_wide<Fmt>();
+  const std::uint32_t lo = (known & status::underflow) ? w.lo : fbits(pow2f(Fmt::emin));
+  const std::uint32_t hi = (known & status::overflow) ? 0x7F800000u : fbits(max_finite_float<Fmt>());
+  return {lo, hi - lo};
+}
+
 template <class Fmt, class Mode>
-__attribute__((always_inline)) inline bool round_bits_v(vf s, vf e, vu word, vi overflowed, vu& flags, vf& out) noexcept {
+__attribute__((always_inline)) inline bool round_bits_v(vf s, vf e, vu word, vi overflowed, vu& flags, vf& out,
+                                                        bits_range range) noexcept {
   constexpr int M = Fmt::fraction_bits;
   const vu b = as_u(s);
   const vi negative = as_i(b) < 0;
@@ -206,8 +232,7 @@ __attribute__((always_inline)) inline bool round_bits_v(vf s, vf e, vu word, vi 
   // round_lane_v's step 1. An infinite s (whose e may be NaN, hence "sticky") is tested on
   // its own magnitude: the truncation would make it look finite.
   const vu mag = mag0 - (as_u(sticky & ((as_i(as_u(e) ^ b)) < 0)) & 1u);
-  const std::uint32_t two_q = fbits(pow2f(Fmt::emin - M + 1));
-  const vi ok = (((mag - two_q) < (0x7F800000u - two_q)) & (mag0 < 0x7F800000u)) | ((mag == 0) & ~sticky);
+  const vi ok = (((mag - range.lo) < range.span) & (mag0 < 0x7F800000u)) | ((mag == 0) & ~sticky);
   if (!all_true(ok & ~overflowed)) return false;
   const vi field = as_i(mag >> 23);
   const vi d = vmin(vmax(I(Fmt::emin - M + 150) - vmax(field, I(1)), I(23 - M)), I(22));  // zero lanes: any d
@@ -246,18 +271,26 @@ __attribute__((always_inline)) inline bool round_bits_v(vf s, vf e, vu word, vi 
   out = as_f(r);
   return true;
 }
+template <class Fmt, class Mode>
+__attribute__((always_inline)) inline bool round_bits_v(vf s, vf e, vu word, vi overflowed, vu& flags, vf& out) noexcept {
+  return round_bits_v<Fmt, Mode>(s, e, word, overflowed, flags, out, bits_range_wide<Fmt>());
+}
 
 // round_lane on lanes: x = s + e rounded to Fmt in Mode (lane.hpp), overflowed a mask.
 // status flag bits per lane (round_lane_flags), ORed into flags. round_lane_v (below) sends
 // blocks in the range of the bits path above there (the same bits, fewer operations) and the
 // others here, out of line (code size: the kernels inline only the bits path).
-template <class Fmt, class Mode>
+// Conv: the flags of a conversion (convert_status: an infinity or NaN without an image in Fmt
+// is invalid); false: of an arithmetic result (finish_status: no flag for an exact infinity or
+// a NaN; the caller flags a NaN made from non-NaN operands).
+template <class Fmt, class Mode, bool Conv = true>
 inline vf round_lane_general_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
   static_assert(lane_ok<Fmt>, "round_lane_v: the format must live in float (E <= 8, p <= 24)");
   constexpr int M = Fmt::fraction_bits;
   if constexpr (lane_is_float_rn<Fmt, Mode>) {
     (void)word;
-    const vi inexact = (e != 0.0f) | overflowed;
+    // e != 0 only for a finite s (TwoSum of an infinite operand gives a NaN e).
+    const vi inexact = ((e != 0.0f) & ((as_u(s) & 0x7F800000u) != 0x7F800000u)) | overflowed;
     const vi tiny = (as_u(s) & 0x7FFFFFFFu) < 0x00800000u;
     flags |= flag_if(inexact, status::inexact) | flag_if(inexact & tiny, status::underflow) | flag_if(overflowed, status::overflow);
     return s;
@@ -318,16 +351,18 @@ inline vf round_lane_general_v(vf s, vf e, vu word, vi overflowed, vu& flags) no
     const vu f = flag_if(lost_any | flushed | ovf_m, status::inexact) | flag_if(((lost_any & tiny) | flushed) & ~ovf_m, status::underflow) |
                  flag_if(ovf_m, status::overflow);
     flags |= as_u(finite) & f;
-    vi no_image = I(0);
-    if constexpr (!Fmt::has_inf) no_image = no_image | (is_inf & ~overflowed);
-    if constexpr (!Fmt::has_nan) no_image = no_image | is_nan;
-    flags |= flag_if(no_image, status::invalid);
+    if constexpr (Conv) {
+      vi no_image = I(0);
+      if constexpr (!Fmt::has_inf) no_image = no_image | (is_inf & ~overflowed);
+      if constexpr (!Fmt::has_nan) no_image = no_image | is_nan;
+      flags |= flag_if(no_image, status::invalid);
+    }
     return as_f(r);
   }
 }
-template <class Fmt, class Mode>
+template <class Fmt, class Mode, bool Conv = true>
 __attribute__((noinline)) vf round_lane_slow_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
-  return round_lane_general_v<Fmt, Mode>(s, e, word, overflowed, flags);
+  return round_lane_general_v<Fmt, Mode, Conv>(s, e, word, overflowed, flags);
 }
 template <class Fmt, class Mode>
 __attribute__((always_inline)) inline vf round_lane_v(vf s, vf e, vu word, vi overflowed, vu& flags) noexcept {
