@@ -1642,14 +1642,14 @@ FLOATLAB_MATH_HOT double expm1_lane(double z) noexcept {
 
 // fast_round without branches: ok when the test passes and v 2^k is a normal double >= 2^-1000
 // (the case in which fast_round uses the same encoder on the same value).
-template <class Fmt, class Mode, int Eps>
-FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename Fmt::storage& out) noexcept {
+// rad: 2^(eps1 + 53), the bound in units of v's last place (a constant, or pow's run-time one).
+template <class Fmt, class Mode>
+FLOATLAB_MATH_HOT bool lane_round_rad(const lane_value& r, std::uint64_t rad, std::uint32_t w, typename Fmt::storage& out) noexcept {
   constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
-  static_assert(q <= 50 && Eps >= -53, "lane_round: the double step needs q <= 50");
+  static_assert(q <= 50, "lane_round: the double step needs q <= 50");
   const std::uint64_t b = bit_cast<std::uint64_t>(r.v);
   const std::uint64_t be = (b >> 52) & 0x7FF;
   const std::uint64_t m = (b & 0xFFFFFFFFFFFFFull) | (std::uint64_t{1} << 52);
-  constexpr std::uint64_t rad = std::uint64_t{1} << (Eps + 53);
   constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q);
   const std::uint64_t d = m & (cell - 1);
   const bool in_range = (r.k >= -1000) & (r.k <= 1000);
@@ -1674,6 +1674,11 @@ FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename
     out = encode_from<Fmt, Mode, double>(s, 0, w);
     return ok;
   }
+}
+template <class Fmt, class Mode, int Eps>
+FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename Fmt::storage& out) noexcept {
+  static_assert(Eps >= -53, "lane_round: eps1 >= -53");
+  return lane_round_rad<Fmt, Mode>(r, std::uint64_t{1} << (Eps + 53), w, out);
 }
 
 // Per function: where the scalar function reaches its double step (NaN compares false; & not
@@ -1706,6 +1711,45 @@ struct lane_tanh {
     const double y = em / (em + 2.0);
     return {select_lane(x < 0, -y, y), 0};
   }
+};
+
+// sincos_fast's Cody-Waite branch on lanes, for 2^-30 <= |x| < 2^21 (session 6): n from the
+// shifted product's low bits (n < 2^26; an fma contraction gives the nearest integer of the
+// exact product, which sincos_fast's bound covers: "n may be the other neighbour"; the three
+// reduction steps stay exact or lose a rounding under contraction), both combinations
+// computed and chosen on the bits. j = 0 needs no case: S_0 = 0 and C_0 = S_32 = 1 exactly,
+// so S cr + C sr = sr and C cr - S sr = cr exactly (with or without an fma). Where sincos_fast
+// would go to Payne-Hanek (|r| < 2^-30 after the reduction) the lane returns NaN, which
+// lane_round rejects: the scalar pass takes it.
+FLOATLAB_MATH_HOT double sincos_lane(double x, int shift) noexcept {
+  const double ax = fabs_d(x);
+  constexpr double shifter = 0x1.8p52;
+  const double sh = ax * tb::inv_pi_64 + shifter;
+  const double nd = sh - shifter;
+  const double a = (ax - nd * tb::pi_64_cw[0]) - nd * tb::pi_64_cw[1];
+  const double r = a - nd * tb::pi_64_cw[2];
+  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 127);
+  const double r2 = r * r;
+  const double sr = r + r * r2 * (-tb::inv_fact[3][0] + r2 * (tb::inv_fact[5][0] - r2 * tb::inv_fact[7][0]));
+  const double cr = 1.0 + r2 * (-0.5 + r2 * (tb::inv_fact[4][0] - r2 * tb::inv_fact[6][0]));
+  const std::int64_t q = (n + shift) & 127, Q = q >> 5, j = q & 31;
+  const double S = tb::sin_pi64[j][0], C = tb::sin_pi64[32 - j][0];
+  const double v = select_lane((Q & 1) != 0, C * cr - S * sr, S * cr + C * sr);
+  const std::uint64_t flip = static_cast<std::uint64_t>((Q >> 1) ^ static_cast<std::int64_t>(shift == 0 && x < 0)) << 63;
+  const double sv = bit_cast<double>(bit_cast<std::uint64_t>(v) ^ flip);
+  return select_lane(fabs_d(r) >= 0x1p-30, sv, bit_cast<double>(0x7FF8000000000000ull));
+}
+struct lane_sin {
+  using fn = fn_sin;
+  static constexpr int eps = fn_sin::eps1_log2;
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21); }
+  FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return {sincos_lane(x, 0), 0}; }
+};
+struct lane_cos {
+  using fn = fn_cos;
+  static constexpr int eps = fn_cos::eps1_log2;
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21); }
+  FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return {sincos_lane(x, 32), 0}; }
 };
 
 template <class L, class F, class Mode>
@@ -1770,6 +1814,90 @@ FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, co
   return {};
 }
 
+// pow's double step on lanes (session 6): x^y = e^t, t = RN(log_lane(x) y), for x > 0 normal
+// and finite nonzero y with 2^-60 <= |t| <= 1000 (where pow_run reaches its double step after
+// its special and exact cases; an exact result that lies on the q-bit grid fails the test,
+// which is strict, and goes to the scalar pass), e^t by exp_lane, and pow_run's run-time bound
+// (2.1 + 4.2 |t|) u as rad = 2^(exponent of (2.1 + 4.2 |t| (1 + 2^-40)) + 1), pow_eps_log2's
+// value. x < 0 (odd or even integer y) always takes the scalar pass.
+struct lane_pow {
+  FLOATLAB_MATH_HOT static bool domain(double x, double y, double t) noexcept {
+    return static_cast<int>(x >= 0x1p-1022) & static_cast<int>(x <= 0x1.fffffffffffffp1023) &
+           static_cast<int>(fabs_d(y) <= 0x1.fffffffffffffp1023) & static_cast<int>(fabs_d(t) >= 0x1p-60) &
+           static_cast<int>(fabs_d(t) <= 1000);
+  }
+  FLOATLAB_MATH_HOT static double arg(double x, double y) noexcept { return log_lane(x) * y; }
+  FLOATLAB_MATH_HOT static std::uint64_t rad(double t) noexcept {
+    const double c = 2.1 + 4.2 * fabs_d(t) * (1 + 0x1p-40);
+    const std::uint64_t e = ((bit_cast<std::uint64_t>(c) >> 52) & 0x7FF) - 1023 + 1;  // >= 2 for c >= 2.1
+    return std::uint64_t{1} << (e & 63);  // garbage lanes (t inf or NaN) are marked by domain
+  }
+};
+
+// pow over views: z_i = pow(x_i, y_i), as map_unary (one word per element, in order).
+template <class T, class... Args>
+FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y, array_view<T> z, Args&&... args) noexcept {
+  static_assert(is_cfloat_v<T>, "floatlab math over views: the element type must be a cfloat");
+  constexpr int E = T::exponent_bits, M = T::fraction_bits;
+  check_format<E, M>();
+  static_assert(sizeof...(Args) <= 2, "pow(x, y, z [, mode] [, rng])");
+  using Mode = mode_of_t<typename T::rounding_mode, Args...>;
+  using F = format<E, M, typename T::encoding_type>;
+  using S = typename F::storage;
+  if (x.size != z.size || y.size != z.size) return status::error(status::bad_shape, "pow: x, y and z must have the same size");
+  if ((overlaps(x, z) && x.data != z.data) || (overlaps(y, z) && y.data != z.data))
+    return status::error(status::bad_argument, "pow: z must be x or y itself or not overlap them");
+  constexpr std::size_t B = 64;
+  for (std::size_t i0 = 0; i0 < z.size; i0 += B) {
+    const std::size_t nb = z.size - i0 < B ? z.size - i0 : B;
+    S xb[B], yb[B];
+    std::uint32_t w[B];
+    for (std::size_t i = 0; i < nb; ++i) {
+      xb[i] = x[i0 + i].bits();
+      yb[i] = y[i0 + i].bits();
+      w[i] = word_from<Mode>(args...);
+    }
+    if constexpr (lane_ok<lane_pow, F, Mode>) {
+      for (std::size_t i = nb; i < B; ++i) {
+        xb[i] = 0;
+        yb[i] = 0;
+        w[i] = 0;
+      }
+      double xd[B], yd[B], t[B];
+      for (std::size_t i = 0; i < B; ++i) {
+        xd[i] = decode_to<F, double>(xb[i]);
+        yd[i] = decode_to<F, double>(yb[i]);
+      }
+      for (std::size_t i = 0; i < B; ++i) t[i] = lane_pow::arg(xd[i], yd[i]);
+      double v[B];
+      std::int64_t k[B];
+      for (std::size_t i = 0; i < B; ++i) {
+        const lane_value r = exp_lane(t[i]);
+        v[i] = r.v;
+        k[i] = r.k;
+      }
+      unsigned char ok[B];
+      for (std::size_t i = 0; i < B; ++i) ok[i] = static_cast<unsigned char>(lane_pow::domain(xd[i], yd[i], t[i]));
+      S out[B];
+      for (std::size_t i = 0; i < B; ++i)
+        ok[i] &= static_cast<unsigned char>(lane_round_rad<F, Mode>(lane_value{v[i], k[i]}, lane_pow::rad(t[i]), w[i], out[i]));
+      for (std::size_t i = 0; i < nb; ++i) {
+        if (!ok[i]) {
+          FLOATLAB_MATH_COUNT(lane_misses);
+          out[i] = pow_run<F, Mode>(decode_in<F>(xb[i]), decode_in<F>(yb[i]), w[i]);
+        } else {
+          FLOATLAB_MATH_COUNT(lane_hits);
+        }
+        z[i0 + i] = T::from_bits(out[i]);
+      }
+    } else {
+      for (std::size_t i = 0; i < nb; ++i)
+        z[i0 + i] = T::from_bits(pow_run<F, Mode>(decode_in<F>(xb[i]), decode_in<F>(yb[i]), w[i]));
+    }
+  }
+  return {};
+}
+
 }  // namespace detail::cr
 
 #define FLOATLAB_MATH_FUNCTION(name, kernel)                                                            \
@@ -1822,6 +1950,8 @@ FLOATLAB_MATH_ARRAY(log, lane_log)
 FLOATLAB_MATH_ARRAY(tanh, lane_tanh)
 FLOATLAB_MATH_ARRAY(logistic, lane_logistic)
 FLOATLAB_MATH_ARRAY(sigmoid, lane_logistic)
+FLOATLAB_MATH_ARRAY(sin, lane_sin)
+FLOATLAB_MATH_ARRAY(cos, lane_cos)
 #undef FLOATLAB_MATH_ARRAY
 #undef FLOATLAB_MATH_HOT
 
@@ -1836,6 +1966,16 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> pow(cfloat<E, M, R, Enc> x, cfloat<E, 
   const std::uint32_t w = detail::word_from<Mode>(args...);
   return cfloat<E, M, R, Enc>::from_bits(
       detail::cr::pow_run<F, Mode>(detail::cr::decode_in<F>(x.bits()), detail::cr::decode_in<F>(y.bits()), w));
+}
+
+// pow over views (session 6): z_i = pow(x_i, y_i), bit-identical to the scalar calls in order;
+// x, y, z of one size (else bad_shape), z equal to x or y or disjoint from both (else
+// bad_argument), nothing written on a rejection. Views of T or const T.
+template <class X, class Y, class T, class... Args,
+          class = std::enable_if_t<std::is_same_v<std::remove_const_t<X>, T> && std::is_same_v<std::remove_const_t<Y>, T> &&
+                                   !std::is_const_v<T>>>
+FLOATLAB_HOST_DEVICE status pow(array_view<X> x, array_view<Y> y, array_view<T> z, Args&&... args) noexcept {
+  return detail::cr::map_pow<T>(array_view<const T>(x), array_view<const T>(y), z, static_cast<Args&&>(args)...);
 }
 
 }  // namespace floatlab
