@@ -120,12 +120,14 @@ void bm_float(benchmark::State& state, op o) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
 }
 
-// The array forms (exp, log, tanh, logistic over views): the same operands, one call per array.
+// The array forms (exp, log, tanh, logistic, sin, cos over views; pow over two): the same
+// operands, one call per array.
 template <class T>
 void bm_array(benchmark::State& state, op o) {
-  std::vector<T> in, out(n);
+  std::vector<T> in, in2, out(n);
   for (float x : operands_for(o)) in.push_back(T(x));
-  const fl::array_view<const T> x(in.data(), n);
+  for (float x : operands_for(o, 1)) in2.push_back(T(x));
+  const fl::array_view<const T> x(in.data(), n), x2(in2.data(), n);
   const fl::array_view<T> y(out.data(), n);
   for (auto _ : state) {
     fl::status st;
@@ -133,6 +135,9 @@ void bm_array(benchmark::State& state, op o) {
       case op::exp: st = fl::exp(x, y); break;
       case op::log: st = fl::log(x, y); break;
       case op::tanh: st = fl::tanh(x, y); break;
+      case op::sin: st = fl::sin(x, y); break;
+      case op::cos: st = fl::cos(x, y); break;
+      case op::pow: st = fl::pow(x, x2, y); break;
       default: st = fl::logistic(x, y); break;
     }
     benchmark::DoNotOptimize(st);
@@ -141,7 +146,7 @@ void bm_array(benchmark::State& state, op o) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
 }
-constexpr op array_ops[] = {op::exp, op::log, op::tanh, op::logistic};
+constexpr op array_ops[] = {op::exp, op::log, op::tanh, op::logistic, op::sin, op::cos, op::pow};
 
 class collecting_reporter : public benchmark::ConsoleReporter {
  public:

@@ -278,6 +278,66 @@ TEST_CASE("math arrays: sin and cos, every 257th binary32 pattern in nearest-eve
 }
 #endif
 
+namespace {
+// encode_direct (math.hpp, the double step's encoder in the format's normal range) against
+// encode_from on doubles off the (p + 1)-bit grid (its precondition, which the rounding test
+// gives): random doubles within each format's range and next to its ends, both signs.
+template <class T, class Mode>
+std::size_t direct_encoder_check(std::mt19937_64& rng, std::size_t n, std::size_t& taken) {
+  using F = typename T::format_type;
+  constexpr int q = F::precision + 1;
+  std::uniform_real_distribution<double> u(0, 1);
+  const double lo = std::ldexp(1.0, F::emin), hi = static_cast<double>(T::from_bits(F::max_finite_bits));
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double s;
+    const int kind = static_cast<int>(i % 4);
+    if (kind == 0) s = std::ldexp(1 + u(rng), F::emin + static_cast<int>(rng() % static_cast<unsigned>(F::emax - F::emin + 1)));
+    else if (kind == 1) s = lo * (1 + (u(rng) - 0.5) * 0x1p-8);
+    else if (kind == 2) s = hi * (1 + (u(rng) - 0.5) * 0x1p-8);
+    else s = std::ldexp(1 + u(rng), F::emin - 3 + static_cast<int>(rng() % static_cast<unsigned>(F::emax - F::emin + 7)));
+    std::uint64_t b = fl::bit_cast<std::uint64_t>(s);
+    if ((b & ((std::uint64_t{1} << (53 - q)) - 1)) == 0) b |= 1;  // off the q-bit grid
+    s = fl::bit_cast<double>(b);
+    if (rng() & 1) s = -s;
+    typename F::storage got{};
+    if (!fl::detail::cr::encode_direct<F, Mode>(s, got)) {
+      if (std::fabs(s) >= lo && std::fabs(s) <= hi) ++bad;  // inside the range: must be taken
+      continue;
+    }
+    ++taken;
+    if (std::fabs(s) < lo || std::fabs(s) > hi) ++bad;  // outside: must be declined
+    if (got != fl::detail::encode_from<F, Mode, double>(s, 0, 0)) ++bad;
+  }
+  return bad;
+}
+template <class T>
+void direct_encoder_all_modes(const char* name, std::mt19937_64& rng) {
+  std::size_t taken = 0, bad = 0;
+  bad += direct_encoder_check<T, r::nearest_even>(rng, 20000, taken);
+  bad += direct_encoder_check<T, r::nearest_away>(rng, 20000, taken);
+  bad += direct_encoder_check<T, r::toward_zero>(rng, 20000, taken);
+  bad += direct_encoder_check<T, r::upward>(rng, 20000, taken);
+  bad += direct_encoder_check<T, r::downward>(rng, 20000, taken);
+  bad += direct_encoder_check<T, r::odd>(rng, 20000, taken);
+  std::printf("direct encoder %s: 6 modes x 20000 doubles, %zu in range, %zu mismatches\n", name, taken, bad);
+  CHECK(bad == 0);
+  CHECK(taken > 60000);
+}
+}  // namespace
+
+TEST_CASE("math: the double step's direct encoder equals encode_from off the (p+1)-bit grid", "[math]") {
+  std::mt19937_64 rng(2026);
+  direct_encoder_all_modes<fl::binary16>("binary16", rng);
+  direct_encoder_all_modes<fl::bfloat16>("bfloat16", rng);
+  direct_encoder_all_modes<fl::binary32>("binary32", rng);
+  direct_encoder_all_modes<fl::cfloat<6, 9>>("cfloat<6,9>", rng);
+  direct_encoder_all_modes<fl::e4m3>("e4m3", rng);
+  direct_encoder_all_modes<fl::e5m2>("e5m2", rng);
+  direct_encoder_all_modes<fl::e4m3fnuz>("e4m3fnuz", rng);
+  direct_encoder_all_modes<fl::cfloat<5, 10, fl::round::nearest_even, fl::encoding::ieee_ftz>>("binary16 ftz", rng);
+}
+
 TEST_CASE("math arrays: sin in place, pow in place and its rejections write nothing", TRIG_TAG) {
   using T = fl::binary16;
   std::vector<T> x, y, want, wantp;

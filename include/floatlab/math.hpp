@@ -105,7 +105,12 @@ FLOATLAB_HOST_DEVICE constexpr double scale2(double v, int e) noexcept {
 FLOATLAB_HOST_DEVICE constexpr int exponent_of(double v) noexcept {
   return static_cast<int>((bit_cast<std::uint64_t>(v) >> 52) & 0x7FF) - 1023;
 }
-FLOATLAB_HOST_DEVICE constexpr double fabs_d(double v) noexcept { return v < 0 ? -v : v; }
+// |v| by clearing the sign bit (session 6): v < 0 ? -v : v differs from it at -0 and NaN, so GCC
+// kept it a branch on the sign, mispredicted on every other call over mixed signs. Every use
+// here is a comparison or the magnitude of a nonzero value, where the two agree.
+FLOATLAB_HOST_DEVICE constexpr double fabs_d(double v) noexcept {
+  return bit_cast<double>(bit_cast<std::uint64_t>(v) & 0x7FFFFFFFFFFFFFFFull);
+}
 // Nearest integer (ties either way) of |t| < 2^50, by the 1.5 * 2^52 shifter.
 FLOATLAB_HOST_DEVICE double nearest_int(double t) noexcept {
   constexpr double shifter = 0x1.8p52;
@@ -535,10 +540,11 @@ template <bool Wide>
 FLOATLAB_MATH_HOT double log_table_fast(double x, double extra) noexcept {
   int e = exponent_of(x);
   double m = x * pow2(-e);
-  if (m >= 1.4375) {
-    m *= 0.5;
-    ++e;
-  }
+  // m >= 1.4375: m/2 and e + 1, by a scale of 1 or 1/2 (a branch here was mispredicted on a
+  // third of the calls).
+  const bool hi = m >= 1.4375;
+  m *= bit_cast<double>(0x3FF0000000000000ull - (static_cast<std::uint64_t>(hi) << 52));
+  e += static_cast<int>(hi);
   const int j = static_cast<int>((m - 0.6875) * 64);
   double t;
   if constexpr (Wide) {
@@ -592,11 +598,14 @@ FLOATLAB_MATH_HOT fast_value tanh_fast(double x) noexcept {
 }
 // logistic: x >= 0: 1/(1 + E), E = e^-x (2.1u; 1 + E: u + 2.1u E/(1 + E); 1/: u): 4.2u;
 // x < 0: E/(1 + E) with E = e^x: 5.2u. 1 + E is 1 when E < 2^-200 (relative 2^-200).
+// The sign's two cases share one division, chosen by selects (session 6: the branch on the
+// sign was a misprediction on every other call over mixed signs).
 FLOATLAB_MATH_HOT fast_value logistic_fast(double x) noexcept {
-  const fast_value e = exp_fast(x >= 0 ? -x : x);
+  const fast_value e = exp_fast(-fabs_d(x));
   const double d = e.k < -200 ? 1.0 : 1.0 + e.v * pow2(e.k);
-  if (x >= 0) return {1.0 / d, 0};
-  return {e.v / d, e.k};
+  const std::uint64_t pos = std::uint64_t{0} - static_cast<std::uint64_t>(x >= 0);  // all ones for x >= 0
+  const double num = bit_cast<double>((0x3FF0000000000000ull & pos) | (bit_cast<std::uint64_t>(e.v) & ~pos));  // 1 or E
+  return {num / d, e.k & ~static_cast<int>(pos)};
 }
 
 // log(1 + t) for any double t > -1, t != 0 (session 4: log1p, softplus). |t| < 1/16: s =
@@ -672,6 +681,115 @@ FLOATLAB_MATH_HOT double erf_fast(double z) noexcept {
   return row[0] + q * h;
 }
 
+// ---- branch-free pieces: the array forms' lanes, and the scalar double steps of logistic, sin, cos ----
+// Branch-free pieces (no early returns, both sides of each choice computed, indices clamped).
+FLOATLAB_MATH_HOT double pow2_lane(std::int64_t e) noexcept {  // -1022 <= e <= 1023 (callers clamp)
+  return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+}
+// c ? a : b on the bits: both operands are used unconditionally, so GCC neither sinks one
+// into a branch (it does that to the operands of a plain select and then will not
+// if-convert a division or multiplication under -ftrapping-math) nor threads a constant.
+FLOATLAB_MATH_HOT double select_lane(bool c, double a, double b) noexcept {
+  const std::uint64_t m = std::uint64_t{0} - static_cast<std::uint64_t>(c);
+  return bit_cast<double>((bit_cast<std::uint64_t>(a) & m) | (bit_cast<std::uint64_t>(b) & ~m));
+}
+struct lane_value {
+  double v;
+  std::int64_t k;  // f ~ v 2^k
+};
+FLOATLAB_MATH_HOT lane_value exp_lane(double x) noexcept {  // exp_fast, |x| <= 2000
+  // nearest_int without its opaque (an asm statement stops the vectorizer): if the compiler
+  // contracts x c + shifter into an fma, nd is the nearest integer of the exact product,
+  // which exp_fast's bound also covers (|r| <= ln2/128 + 2^-41 holds for either). n is read
+  // from the shifted value's low bits (AVX2 has no double -> int64 conversion).
+  constexpr double shifter = 0x1.8p52;
+  const double sh = x * tb::inv_ln2_64 + shifter;
+  const double nd = sh - shifter;
+  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
+  const double p = expm1_poly6(r);
+  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 0xFFFFFFFFFFFFFull) - (std::int64_t{1} << 51);
+  const std::int64_t j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return {t + t * p, (n - j) >> 6};
+}
+// 1 + v 2^k, 1 when k < -200 (logistic_fast's d): the scale's bits masked to +0 there (a
+// select with a constant arm makes GCC thread the constant through and branch).
+FLOATLAB_MATH_HOT double one_plus_lane(const lane_value& e) noexcept {
+  const std::uint64_t keep = std::uint64_t{0} - static_cast<std::uint64_t>(e.k >= -200);
+  return 1.0 + e.v * bit_cast<double>((static_cast<std::uint64_t>(e.k + 1023) << 52) & keep);
+}
+FLOATLAB_MATH_HOT lane_value logistic_lane(double x) noexcept {  // logistic_fast, 5.2u
+  const lane_value e = exp_lane(-fabs_d(x));
+  const double d = one_plus_lane(e);
+  const double pos = 1.0 / d, neg = e.v / d;
+  const std::int64_t k = e.k & (std::int64_t{0} - static_cast<std::int64_t>(x < 0));
+  return {select_lane(x >= 0, pos, neg), k};
+}
+// sincos_fast's Cody-Waite branch on lanes, for 2^-30 <= |x| < 2^21 (session 6): n from the
+// shifted product's low bits (n < 2^26; an fma contraction gives the nearest integer of the
+// exact product, which sincos_fast's bound covers: "n may be the other neighbour"; the three
+// reduction steps stay exact or lose a rounding under contraction), both combinations
+// computed and chosen on the bits. j = 0 needs no case: S_0 = 0 and C_0 = S_32 = 1 exactly,
+// so S cr + C sr = sr and C cr - S sr = cr exactly (with or without an fma). Where sincos_fast
+// would go to Payne-Hanek (|r| < 2^-30 after the reduction) the lane returns NaN, which
+// lane_round rejects: the scalar pass takes it.
+FLOATLAB_MATH_HOT double sincos_lane(double x, int shift) noexcept {
+  const double ax = fabs_d(x);
+  constexpr double shifter = 0x1.8p52;
+  const double sh = ax * tb::inv_pi_64 + shifter;
+  const double nd = sh - shifter;
+  const double a = (ax - nd * tb::pi_64_cw[0]) - nd * tb::pi_64_cw[1];
+  const double r = a - nd * tb::pi_64_cw[2];
+  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 127);
+  const double r2 = r * r;
+  const double sr = r + r * r2 * (-tb::inv_fact[3][0] + r2 * (tb::inv_fact[5][0] - r2 * tb::inv_fact[7][0]));
+  const double cr = 1.0 + r2 * (-0.5 + r2 * (tb::inv_fact[4][0] - r2 * tb::inv_fact[6][0]));
+  const std::int64_t q = (n + shift) & 127, Q = q >> 5, j = q & 31;
+  const double S = tb::sin_pi64[j][0], C = tb::sin_pi64[32 - j][0];
+  const double v = select_lane((Q & 1) != 0, C * cr - S * sr, S * cr + C * sr);
+  const std::uint64_t flip = static_cast<std::uint64_t>((Q >> 1) ^ static_cast<std::int64_t>(shift == 0 && x < 0)) << 63;
+  const double sv = bit_cast<double>(bit_cast<std::uint64_t>(v) ^ flip);
+  return select_lane(fabs_d(r) >= 0x1p-30, sv, bit_cast<double>(0x7FF8000000000000ull));
+}
+// The double step's results in the format's normal range without the general encoder (session
+// 6). After the rounding test, s = v 2^k (a normal double) is no point of the q-bit grid (its
+// significand is not a multiple of 2^(53 - q)), so neither a point of the format (p bits) nor a
+// midpoint (p + 1 bits): s is inexact and no tie. For 2^emin <= |s| <= the largest finite
+// value, with sh = 52 - M and the double's exponent field rebiased to the format's, t = (|s|'s
+// bits - rebias) >> sh is the pattern of the truncation of |s| (the fields concatenate), and
+// every deterministic mode is t or t + 1: nearest (even or away: no tie) adds half a unit of
+// the format's last place before the shift; toward zero t; upward t + 1 for s > 0, downward
+// t + 1 for s < 0; odd t | 1 (s is inexact). A carry out of the fraction moves into the
+// exponent field by itself, and t + 1 stays at most the largest finite pattern (|s| below the
+// largest finite value, which is on the grid). Stochastic modes, other ranges: the encoder.
+// Tested through every caller in every mode (test_math, test_math_trig: every 16-bit input
+// against MPFR; test_math_array(_trig)) and directly against encode_from on random doubles
+// off the q-bit grid (test_math_array_trig "the double step's direct encoder").
+template <class Fmt, class Mode>
+inline constexpr bool direct_encode_ok = fits_hw<Fmt, double> && !is_stochastic_v<Mode> && Fmt::fraction_bits >= 1;
+template <class Fmt, class Mode>
+FLOATLAB_MATH_HOT bool encode_direct(double s, typename Fmt::storage& out) noexcept {
+  constexpr int M = Fmt::fraction_bits, sh = 52 - M;
+  constexpr std::uint64_t rebias = static_cast<std::uint64_t>(1023 - Fmt::bias) << 52;
+  constexpr std::uint64_t lo = static_cast<std::uint64_t>(Fmt::emin + 1023) << 52;  // 2^emin
+  constexpr std::uint64_t hi = ((Fmt::max_finite_bits >> M) << 52 | (Fmt::max_finite_bits & Fmt::fraction_mask) << sh) + rebias;
+  const std::uint64_t b = bit_cast<std::uint64_t>(s);
+  const std::uint64_t mag = b & 0x7FFFFFFFFFFFFFFFull;
+  const bool neg = (b >> 63) != 0;
+  if (mag - lo > hi - lo) return false;  // outside [2^emin, largest finite]
+  std::uint64_t t;
+  if constexpr (std::is_same_v<Mode, round::nearest_even> || std::is_same_v<Mode, round::nearest_away>) {
+    t = (mag - rebias + (std::uint64_t{1} << (sh - 1))) >> sh;
+  } else {
+    t = (mag - rebias) >> sh;
+    if constexpr (std::is_same_v<Mode, round::upward>) t += static_cast<std::uint64_t>(!neg);
+    if constexpr (std::is_same_v<Mode, round::downward>) t += static_cast<std::uint64_t>(neg);
+    if constexpr (std::is_same_v<Mode, round::odd>) t |= 1;
+  }
+  out = static_cast<typename Fmt::storage>(t | static_cast<std::uint64_t>(neg) << (Fmt::total_bits - 1));
+  return true;
+}
+
 // The rounding test of the double step. v has the 53-bit significand m and |f - v 2^k| <=
 // 2^eps |v 2^k| < 2^(eps + 53) units of m's last place =: rad. With d = m mod 2^(53 - q), the
 // q-bit cell [C, C + 2^(53-q)) holding v: rad <= d and d + rad <= 2^(53-q) put f and v both
@@ -692,6 +810,9 @@ FLOATLAB_MATH_HOT bool fast_round(const fast_value& r, int eps_log2, std::uint32
   constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q);
   const std::uint64_t d = m & (cell - 1);
   if (d < rad || d + rad > cell) return false;
+  if constexpr (direct_encode_ok<Fmt, Mode>) {
+    if (r.k >= -1000 && r.k <= 1000 && encode_direct<Fmt, Mode>(r.v * pow2(r.k), out)) return true;
+  }
   if constexpr (fits_hw<Fmt, double> && Fmt::exponent_bits <= 9) {
     // The branch-free encoder of the double path (float_path.hpp, its domain E <= 9: proven
     // the same as round_pack) on v 2^k, when that is a normal double.
@@ -749,6 +870,8 @@ struct in {
 struct fn_exp {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 5u^2, 6u^3 (exp_core)
   static constexpr int eps1_log2 = -51;  // 2.05u (exp_fast)
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-60) & static_cast<int>(fabs_d(x) <= 2000); }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp_core<N>(X<N>(x)); }
@@ -812,6 +935,8 @@ struct fn_expm1 {
 struct fn_log {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 133u^2, 200u^3
   static constexpr int eps1_log2 = -51;  // 3.1u (log_fast)
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(x >= 0x1p-1022) & static_cast<int>(x <= 0x1.fffffffffffffp1023) & static_cast<int>(x != 1.0); }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x), 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return {log_core<N>(X<N>(x)), 0}; }
@@ -874,6 +999,8 @@ struct fn_log1p {
 struct fn_tanh {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 2 * 86u^2 + 12.8u^2; 214u^3
   static constexpr int eps1_log2 = -47;  // 38u (tanh_fast)
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) <= 21); }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return tanh_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -934,6 +1061,8 @@ FLOATLAB_HOST_DEVICE scaled<N> logistic_core(double x) noexcept {
 struct fn_logistic {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 23u^2, 24u^3
   static constexpr int eps1_log2 = -50;  // 5.2u (logistic_fast)
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-41) & static_cast<int>(x <= 42) & static_cast<int>(x >= -1000); }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return logistic_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return logistic_core<N>(x); }
@@ -1346,7 +1475,11 @@ FLOATLAB_MATH_HOT fast_value sincos_fast(double x, int shift) noexcept {
 struct fn_sin {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 76u^2, 94u^3 (sincos_core)
   static constexpr int eps1_log2 = -48;                    // 16.03u (sincos_fast)
-  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return sincos_fast(x, 0); }
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21); }
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {  // sincos_lane: no branch on n (session 6)
+    return fabs_d(x) < 0x1p21 ? fast_value{sincos_lane(x, 0), 0} : sincos_fast(x, 0);
+  }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 0); }
   template <class Fmt, class Mode>
@@ -1362,7 +1495,11 @@ struct fn_sin {
 struct fn_cos {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;
   static constexpr int eps1_log2 = -48;
-  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return sincos_fast(x, 32); }
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21); }
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
+    return fabs_d(x) < 0x1p21 ? fast_value{sincos_lane(x, 32), 0} : sincos_fast(x, 32);
+  }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 32); }
   template <class Fmt, class Mode>
@@ -1535,6 +1672,11 @@ FLOATLAB_HOST_DEVICE constexpr void check_format() noexcept {
   static_assert(E <= 10, "floatlab math functions: exponent bits E must be at most 10 (double range)");
 }
 
+template <class Fn, class = void>
+struct has_hot : std::false_type {};
+template <class Fn>
+struct has_hot<Fn, std::void_t<decltype(Fn::hot(0.0))>> : std::true_type {};
+
 // Decode x, dispatch.
 template <class Fn, int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
@@ -1543,6 +1685,12 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
   using Mode = mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
   const std::uint32_t w = word_from<Mode>(args...);
+  if constexpr (has_hot<Fn>::value && fits_hw<F, double>) {
+    // The common range first (session 6): one combined test instead of the class and range
+    // tests of decode_in and run(), which hot() replaces exactly there.
+    const double d = decode_to<F, double>(x.bits());
+    if (Fn::hot(d)) return cfloat<E, M, R, Enc>::from_bits(ziv<F, Mode, Fn>(d, w));
+  }
   return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(decode_in<F>(x.bits()), w));
 }
 
@@ -1562,49 +1710,6 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
 // tests/test_math_array.cpp (every input of the 16-bit and 8-bit formats, binary32 random
 // and hard sets, every mode).
 
-// Branch-free pieces (no early returns, both sides of each choice computed, indices clamped).
-FLOATLAB_MATH_HOT double pow2_lane(std::int64_t e) noexcept {  // -1022 <= e <= 1023 (callers clamp)
-  return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
-}
-// c ? a : b on the bits: both operands are used unconditionally, so GCC neither sinks one
-// into a branch (it does that to the operands of a plain select and then will not
-// if-convert a division or multiplication under -ftrapping-math) nor threads a constant.
-FLOATLAB_MATH_HOT double select_lane(bool c, double a, double b) noexcept {
-  const std::uint64_t m = std::uint64_t{0} - static_cast<std::uint64_t>(c);
-  return bit_cast<double>((bit_cast<std::uint64_t>(a) & m) | (bit_cast<std::uint64_t>(b) & ~m));
-}
-struct lane_value {
-  double v;
-  std::int64_t k;  // f ~ v 2^k
-};
-FLOATLAB_MATH_HOT lane_value exp_lane(double x) noexcept {  // exp_fast, |x| <= 2000
-  // nearest_int without its opaque (an asm statement stops the vectorizer): if the compiler
-  // contracts x c + shifter into an fma, nd is the nearest integer of the exact product,
-  // which exp_fast's bound also covers (|r| <= ln2/128 + 2^-41 holds for either). n is read
-  // from the shifted value's low bits (AVX2 has no double -> int64 conversion).
-  constexpr double shifter = 0x1.8p52;
-  const double sh = x * tb::inv_ln2_64 + shifter;
-  const double nd = sh - shifter;
-  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
-  const double p = expm1_poly6(r);
-  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 0xFFFFFFFFFFFFFull) - (std::int64_t{1} << 51);
-  const std::int64_t j = n & 63;
-  const double t = tb::exp2_64[j][0];
-  return {t + t * p, (n - j) >> 6};
-}
-// 1 + v 2^k, 1 when k < -200 (logistic_fast's d): the scale's bits masked to +0 there (a
-// select with a constant arm makes GCC thread the constant through and branch).
-FLOATLAB_MATH_HOT double one_plus_lane(const lane_value& e) noexcept {
-  const std::uint64_t keep = std::uint64_t{0} - static_cast<std::uint64_t>(e.k >= -200);
-  return 1.0 + e.v * bit_cast<double>((static_cast<std::uint64_t>(e.k + 1023) << 52) & keep);
-}
-FLOATLAB_MATH_HOT lane_value logistic_lane(double x) noexcept {  // logistic_fast, 5.2u
-  const lane_value e = exp_lane(-fabs_d(x));
-  const double d = one_plus_lane(e);
-  const double pos = 1.0 / d, neg = e.v / d;
-  const std::int64_t k = e.k & (std::int64_t{0} - static_cast<std::int64_t>(x < 0));
-  return {select_lane(x >= 0, pos, neg), k};
-}
 // log_fast for x > 0 normal with <= 24 significant bits: both branches, then the choice.
 FLOATLAB_MATH_HOT double log_lane(double x) noexcept {
   const std::uint64_t b = bit_cast<std::uint64_t>(x);
@@ -1687,25 +1792,25 @@ FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename
 struct lane_exp {
   using fn = fn_exp;
   static constexpr int eps = fn_exp::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-60) & static_cast<int>(fabs_d(x) <= 2000); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return exp_lane(x); }
 };
 struct lane_logistic {
   using fn = fn_logistic;
   static constexpr int eps = fn_logistic::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (fabs_d(x) >= 0x1p-41) & (x <= 42) & (x >= -1000); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return logistic_lane(x); }
 };
 struct lane_log {
   using fn = fn_log;
   static constexpr int eps = fn_log::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (x >= 0x1p-1022) & (x <= 0x1.fffffffffffffp1023) & (x != 1.0); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return {log_lane(x), 0}; }
 };
 struct lane_tanh {
   using fn = fn_tanh;
   static constexpr int eps = fn_tanh::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) <= 21); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept {  // tanh_fast
     const double em = expm1_lane(2 * fabs_d(x));
     const double y = em / (em + 2.0);
@@ -1713,42 +1818,16 @@ struct lane_tanh {
   }
 };
 
-// sincos_fast's Cody-Waite branch on lanes, for 2^-30 <= |x| < 2^21 (session 6): n from the
-// shifted product's low bits (n < 2^26; an fma contraction gives the nearest integer of the
-// exact product, which sincos_fast's bound covers: "n may be the other neighbour"; the three
-// reduction steps stay exact or lose a rounding under contraction), both combinations
-// computed and chosen on the bits. j = 0 needs no case: S_0 = 0 and C_0 = S_32 = 1 exactly,
-// so S cr + C sr = sr and C cr - S sr = cr exactly (with or without an fma). Where sincos_fast
-// would go to Payne-Hanek (|r| < 2^-30 after the reduction) the lane returns NaN, which
-// lane_round rejects: the scalar pass takes it.
-FLOATLAB_MATH_HOT double sincos_lane(double x, int shift) noexcept {
-  const double ax = fabs_d(x);
-  constexpr double shifter = 0x1.8p52;
-  const double sh = ax * tb::inv_pi_64 + shifter;
-  const double nd = sh - shifter;
-  const double a = (ax - nd * tb::pi_64_cw[0]) - nd * tb::pi_64_cw[1];
-  const double r = a - nd * tb::pi_64_cw[2];
-  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 127);
-  const double r2 = r * r;
-  const double sr = r + r * r2 * (-tb::inv_fact[3][0] + r2 * (tb::inv_fact[5][0] - r2 * tb::inv_fact[7][0]));
-  const double cr = 1.0 + r2 * (-0.5 + r2 * (tb::inv_fact[4][0] - r2 * tb::inv_fact[6][0]));
-  const std::int64_t q = (n + shift) & 127, Q = q >> 5, j = q & 31;
-  const double S = tb::sin_pi64[j][0], C = tb::sin_pi64[32 - j][0];
-  const double v = select_lane((Q & 1) != 0, C * cr - S * sr, S * cr + C * sr);
-  const std::uint64_t flip = static_cast<std::uint64_t>((Q >> 1) ^ static_cast<std::int64_t>(shift == 0 && x < 0)) << 63;
-  const double sv = bit_cast<double>(bit_cast<std::uint64_t>(v) ^ flip);
-  return select_lane(fabs_d(r) >= 0x1p-30, sv, bit_cast<double>(0x7FF8000000000000ull));
-}
 struct lane_sin {
   using fn = fn_sin;
   static constexpr int eps = fn_sin::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return {sincos_lane(x, 0), 0}; }
 };
 struct lane_cos {
   using fn = fn_cos;
   static constexpr int eps = fn_cos::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return {sincos_lane(x, 32), 0}; }
 };
 
