@@ -20,11 +20,28 @@ namespace {
 
 constexpr std::size_t n = 4096;
 
-enum class op { exp, log, tanh, logistic, sin, cos, pow, log1p, softplus, erf, gelu, gelu_tanh, silu, logistic_grad, tanh_grad };
-constexpr op all_ops[] = {op::exp,   op::log,      op::tanh, op::logistic, op::sin,       op::cos,           op::pow,      op::log1p,
-                          op::softplus, op::erf, op::gelu, op::gelu_tanh, op::silu, op::logistic_grad, op::tanh_grad};
+enum class op {
+  exp,
+  log,
+  tanh,
+  logistic,
+  sin,
+  cos,
+  pow,
+  log1p,
+  softplus,
+  erf,
+  gelu,
+  gelu_tanh,
+  silu,
+  logistic_grad,
+  tanh_grad
+};
+constexpr op all_ops[] = {op::exp,  op::log,       op::tanh,  op::logistic,      op::sin,
+                          op::cos,  op::pow,       op::log1p, op::softplus,      op::erf,
+                          op::gelu, op::gelu_tanh, op::silu,  op::logistic_grad, op::tanh_grad};
 const char* op_name(op o) {
-  static const char* names[] = {"exp",  "log", "tanh", "logistic",  "sin",  "cos",           "pow",      "log1p",
+  static const char* names[] = {"exp",      "log", "tanh", "logistic",  "sin",  "cos",           "pow",      "log1p",
                                 "softplus", "erf", "gelu", "gelu_tanh", "silu", "logistic_grad", "tanh_grad"};
   return names[static_cast<int>(o)];
 }
@@ -43,7 +60,9 @@ std::vector<float> operands_for(op o, int which = 0) {
   const bool positive = o == op::log || o == op::log1p || (o == op::pow && which == 0);
   std::uniform_real_distribution<float> u(positive ? 1e-3f : -1.0f, 1.0f);
   std::vector<float> v(n);
-  const float scale = o == op::log || o == op::log1p ? 100.0f : o == op::tanh || o == op::pow ? (which ? 4.0f : 10.0f) : 10.0f;
+  const float scale = o == op::log || o == op::log1p  ? 100.0f
+                      : o == op::tanh || o == op::pow ? (which ? 4.0f : 10.0f)
+                                                      : 10.0f;
   for (auto& x : v) x = u(rng) * scale;
   return v;
 }

@@ -81,8 +81,8 @@ void every_input(const char* name) {
     lane_tally lt;
     std::size_t bad = 0;
     ((bad += compare<T, Modes>(f, all, lt)), ...);
-    std::printf("array %s %s: %zu inputs x %zu modes, %zu mismatches; vector step decided %llu, scalar pass %llu\n", name,
-                tf_name(f), all.size(), sizeof...(Modes), bad, lt.hits, lt.misses);
+    std::printf("array %s %s: %zu inputs x %zu modes, %zu mismatches; vector step decided %llu, scalar pass %llu\n",
+                name, tf_name(f), all.size(), sizeof...(Modes), bad, lt.hits, lt.misses);
     CHECK(bad == 0);
     if (T::format_type::total_bits == 16) CHECK(lt.hits > 0);  // the vector step ran
   }
@@ -118,8 +118,8 @@ std::vector<std::uint32_t> binary32_trig_set(std::size_t n, std::uint64_t seed) 
 
 // pow: array against scalar over the pairs, one mode.
 template <class T, class Mode>
-std::size_t compare_pow(const std::vector<typename T::storage_type>& xs, const std::vector<typename T::storage_type>& ys,
-                        lane_tally& lt) {
+std::size_t compare_pow(const std::vector<typename T::storage_type>& xs,
+                        const std::vector<typename T::storage_type>& ys, lane_tally& lt) {
   std::vector<T> x, y, z(xs.size()), want;
   for (auto b : xs) x.push_back(T::from_bits(b));
   for (auto b : ys) y.push_back(T::from_bits(b));
@@ -163,18 +163,19 @@ void pow_pairs(std::size_t n, std::uint64_t seed, std::vector<typename T::storag
   for (std::size_t i = 0; i < n; ++i) add(16 * u(rng) + 1e-3, 16 * u(rng) - 8);
   for (std::size_t i = 0; i < n / 4; ++i) {
     const double x = std::floor(1 + 40 * u(rng));
-    add(x, std::floor(-12 + 25 * u(rng)));                            // integer y
-    add(x * x, 0.5);                                                  // perfect squares
-    add(x * x * x * x, (rng() % 2 ? -0.25 : 0.75));                   // fourth powers
-    add(1 + (u(rng) - 0.5) * 0x1p-6, (u(rng) - 0.5) * 4000);          // x near 1, large y
+    add(x, std::floor(-12 + 25 * u(rng)));                                    // integer y
+    add(x * x, 0.5);                                                          // perfect squares
+    add(x * x * x * x, (rng() % 2 ? -0.25 : 0.75));                           // fourth powers
+    add(1 + (u(rng) - 0.5) * 0x1p-6, (u(rng) - 0.5) * 4000);                  // x near 1, large y
     add(std::ldexp(1.0, static_cast<int>(rng() % 60) - 30), 8 * u(rng) - 4);  // powers of two
-    add(-x, std::floor(-6 + 13 * u(rng)));                            // negative x, integer y
-    add(2 + u(rng), (u(rng) < 0.5 ? 1 : -1) * (100 + 40 * u(rng)));   // over / underflow region
+    add(-x, std::floor(-6 + 13 * u(rng)));                                    // negative x, integer y
+    add(2 + u(rng), (u(rng) < 0.5 ? 1 : -1) * (100 + 40 * u(rng)));           // over / underflow region
   }
 }
 
 template <class T, class... Modes>
-void pow_check(const char* name, const std::vector<typename T::storage_type>& xs, const std::vector<typename T::storage_type>& ys) {
+void pow_check(const char* name, const std::vector<typename T::storage_type>& xs,
+               const std::vector<typename T::storage_type>& ys) {
   lane_tally lt;
   std::size_t bad = 0;
   ((bad += compare_pow<T, Modes>(xs, ys, lt)), ...);
@@ -218,8 +219,8 @@ TEST_CASE("math arrays: sin and cos, binary32 random and hard inputs, equal to t
     bad += compare<fl::binary32, r::stochastic<5>>(f, set, lt);
     bad += compare<fl::binary32, r::stochastic<32>>(f, set, lt);  // q = 57 > 50: the scalar path throughout
 #endif
-    std::printf("array binary32 %s: %zu inputs, %zu mismatches; vector step decided %llu, scalar pass %llu\n", tf_name(f),
-                set.size(), bad, lt.hits, lt.misses);
+    std::printf("array binary32 %s: %zu inputs, %zu mismatches; vector step decided %llu, scalar pass %llu\n",
+                tf_name(f), set.size(), bad, lt.hits, lt.misses);
     CHECK(bad == 0);
     CHECK(lt.hits > 0);
   }
@@ -292,10 +293,14 @@ std::size_t direct_encoder_check(std::mt19937_64& rng, std::size_t n, std::size_
   for (std::size_t i = 0; i < n; ++i) {
     double s;
     const int kind = static_cast<int>(i % 4);
-    if (kind == 0) s = std::ldexp(1 + u(rng), F::emin + static_cast<int>(rng() % static_cast<unsigned>(F::emax - F::emin + 1)));
-    else if (kind == 1) s = lo * (1 + (u(rng) - 0.5) * 0x1p-8);
-    else if (kind == 2) s = hi * (1 + (u(rng) - 0.5) * 0x1p-8);
-    else s = std::ldexp(1 + u(rng), F::emin - 3 + static_cast<int>(rng() % static_cast<unsigned>(F::emax - F::emin + 7)));
+    if (kind == 0)
+      s = std::ldexp(1 + u(rng), F::emin + static_cast<int>(rng() % static_cast<unsigned>(F::emax - F::emin + 1)));
+    else if (kind == 1)
+      s = lo * (1 + (u(rng) - 0.5) * 0x1p-8);
+    else if (kind == 2)
+      s = hi * (1 + (u(rng) - 0.5) * 0x1p-8);
+    else
+      s = std::ldexp(1 + u(rng), F::emin - 3 + static_cast<int>(rng() % static_cast<unsigned>(F::emax - F::emin + 7)));
     std::uint64_t b = fl::bit_cast<std::uint64_t>(s);
     if ((b & ((std::uint64_t{1} << (53 - q)) - 1)) == 0) b |= 1;  // off the q-bit grid
     s = fl::bit_cast<double>(b);

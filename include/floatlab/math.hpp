@@ -55,12 +55,13 @@ namespace floatlab {
 #if defined(FLOATLAB_MATH_COUNTERS) && !FLOATLAB_DEVICE_PASS
 // Test hook: how often the double-word step could not decide the rounding.
 struct math_counter_values {
-  unsigned long long calls = 0;       // evaluations that reached the rounding test
-  unsigned long long fast_misses = 0; // ... where the double step's test failed (double-word next)
-  unsigned long long fallbacks = 0;   // ... and the double-word step's test failed (triple-double next)
-  unsigned long long unresolved = 0;  // ... and the triple-double step failed too
-  unsigned long long lane_hits = 0;   // array forms: elements decided by the vector double step
-  unsigned long long lane_misses = 0; // ... and elements sent to the scalar function (outside its range or test failed)
+  unsigned long long calls = 0;        // evaluations that reached the rounding test
+  unsigned long long fast_misses = 0;  // ... where the double step's test failed (double-word next)
+  unsigned long long fallbacks = 0;    // ... and the double-word step's test failed (triple-double next)
+  unsigned long long unresolved = 0;   // ... and the triple-double step failed too
+  unsigned long long lane_hits = 0;    // array forms: elements decided by the vector double step
+  unsigned long long lane_misses =
+      0;  // ... and elements sent to the scalar function (outside its range or test failed)
 };
 inline math_counter_values& math_counters() noexcept {
   static thread_local math_counter_values c;
@@ -349,7 +350,7 @@ FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v_signed, int k, int q, int eps
   const i128 lo = acc - rad, hi = acc + N + rad;
   const i128 top = static_cast<i128>(1) << 124;
   const int up_shift = 125 - q, low_shift = 124 - q;  // grid spacing above / below 2^124 units
-  i128 g;  // the grid point in [lo, hi], if any
+  i128 g;                                             // the grid point in [lo, hi], if any
   if (lo < top && hi >= top) {
     g = top;
   } else {
@@ -367,8 +368,8 @@ FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v_signed, int k, int q, int eps
   const int gs = g >= top ? up_shift : low_shift;  // G is a multiple of 2^gs (top: of 2^up_shift)
   const auto gi = static_cast<std::uint64_t>(g >> gs);
   const double unit = pow2(e0 - 124 + gs);
-  const eft_result<double> gx = two_sum(static_cast<double>(gi & ~std::uint64_t{63}) * unit,
-                                        static_cast<double>(gi & 63) * unit);
+  const eft_result<double> gx =
+      two_sum(static_cast<double>(gi & ~std::uint64_t{63}) * unit, static_cast<double>(gi & 63) * unit);
   X<N> gv = X<N>(gx.hi);
   gv = gv + gx.lo;
   const X<N> d = v - gv;
@@ -457,8 +458,9 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage ziv_kernel(const K& kernel, int eps2,
 // Before the double-word step, the functions below run a double kernel (u = 2^-53) with its
 // own proven bound |v 2^k - f| <= 2^eps1 |v 2^k|, and a rounding test on the double's bits:
 // fast_round below. log_fast and exp2_fast rely on the argument having at most 24
-// significant bits (every cfloat of up to 32 bits), which makes their reductions exact. The bounds count plain roundings (a compiler that contracts
-// a * b + c into an fma only removes roundings; the exactness claims hold for fma too).
+// significant bits (every cfloat of up to 32 bits), which makes their reductions exact. The bounds count plain
+// roundings (a compiler that contracts a * b + c into an fma only removes roundings; the exactness claims hold for fma
+// too).
 
 // The double step is small: inlined into each function (the call overhead was a third of it).
 #if defined(__GNUC__) && !FLOATLAB_CUDA
@@ -476,9 +478,9 @@ struct fast_value {
 // e^x for a double |x| <= 2000: x = (64 n' + j) ln2/64 + r. Cody-Waite with C1 = ln2/64 cut
 // to 35 bits: n C1 is exact (|n| < 2^18) and so is x - n C1 (for n != 0, |x| >= 2^-8: both
 // are multiples of 2^-60 and the difference is below 2^-7, 53 bits; for n = 0 it is x). r = that - n C2 (C2 the next 53
-// bits; |r| <= ln2/128 + 2^-41, n from a rounded product): error <= u|r| + 2^-75. e^r - 1 by Horner of degree 6 (truncation
-// |r|^7/7! e^|r| <= 2^-65): 2.01u relative. v = T_j + T_j p with T_j = RN(2^(j/64)): T_j u,
-// T_j p 2^-7.5 u, the sum u, p's error 2^-59 absolute: |v - e^x 2^-k| <= 2.05u |v| (2^-52).
+// bits; |r| <= ln2/128 + 2^-41, n from a rounded product): error <= u|r| + 2^-75. e^r - 1 by Horner of degree 6
+// (truncation |r|^7/7! e^|r| <= 2^-65): 2.01u relative. v = T_j + T_j p with T_j = RN(2^(j/64)): T_j u, T_j p 2^-7.5 u,
+// the sum u, p's error 2^-59 absolute: |v - e^x 2^-k| <= 2.05u |v| (2^-52).
 namespace fast {
 FLOATLAB_HOST_DEVICE constexpr double cut(double v, int low_bits) noexcept {  // clear low significand bits
   return bit_cast<double>(bit_cast<std::uint64_t>(v) & ~((std::uint64_t{1} << low_bits) - 1));
@@ -747,7 +749,8 @@ FLOATLAB_MATH_HOT double sincos_lane(double x, int shift) noexcept {
   const std::int64_t q = (n + shift) & 127, Q = q >> 5, j = q & 31;
   const double S = tb::sin_pi64[j][0], C = tb::sin_pi64[32 - j][0];
   const double v = select_lane((Q & 1) != 0, C * cr - S * sr, S * cr + C * sr);
-  const std::uint64_t flip = static_cast<std::uint64_t>((Q >> 1) ^ static_cast<std::int64_t>(shift == 0 && x < 0)) << 63;
+  const std::uint64_t flip = static_cast<std::uint64_t>((Q >> 1) ^ static_cast<std::int64_t>(shift == 0 && x < 0))
+                             << 63;
   const double sv = bit_cast<double>(bit_cast<std::uint64_t>(v) ^ flip);
   return select_lane(fabs_d(r) >= 0x1p-30, sv, bit_cast<double>(0x7FF8000000000000ull));
 }
@@ -772,7 +775,8 @@ FLOATLAB_MATH_HOT bool encode_direct(double s, typename Fmt::storage& out) noexc
   constexpr int M = Fmt::fraction_bits, sh = 52 - M;
   constexpr std::uint64_t rebias = static_cast<std::uint64_t>(1023 - Fmt::bias) << 52;
   constexpr std::uint64_t lo = static_cast<std::uint64_t>(Fmt::emin + 1023) << 52;  // 2^emin
-  constexpr std::uint64_t hi = ((Fmt::max_finite_bits >> M) << 52 | (Fmt::max_finite_bits & Fmt::fraction_mask) << sh) + rebias;
+  constexpr std::uint64_t hi =
+      ((Fmt::max_finite_bits >> M) << 52 | (Fmt::max_finite_bits & Fmt::fraction_mask) << sh) + rebias;
   const std::uint64_t b = bit_cast<std::uint64_t>(s);
   const std::uint64_t mag = b & 0x7FFFFFFFFFFFFFFFull;
   const bool neg = (b >> 63) != 0;
@@ -799,7 +803,7 @@ FLOATLAB_MATH_HOT bool encode_direct(double s, typename Fmt::storage& out) noexc
 // units); v zero, subnormal, infinite or NaN fails the test.
 template <class Fmt, class Mode>
 FLOATLAB_MATH_HOT bool fast_round(const fast_value& r, int eps_log2, std::uint32_t w,
-                                     typename Fmt::storage& out) noexcept {
+                                  typename Fmt::storage& out) noexcept {
   constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
   static_assert(q <= 50, "fast_round: the double step needs q <= 50");
   const std::uint64_t b = bit_cast<std::uint64_t>(r.v);
@@ -832,7 +836,9 @@ template <class Fn>
 struct unary_kernel {
   double x;
   template <int N>
-  FLOATLAB_HOST_DEVICE scaled<N> eval() const noexcept { return Fn::template eval<N>(x); }
+  FLOATLAB_HOST_DEVICE scaled<N> eval() const noexcept {
+    return Fn::template eval<N>(x);
+  }
 };
 template <class Fn, class = void>
 struct has_fast_step : std::false_type {};
@@ -869,12 +875,16 @@ struct in {
 
 struct fn_exp {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 5u^2, 6u^3 (exp_core)
-  static constexpr int eps1_log2 = -51;  // 2.05u (exp_fast)
+  static constexpr int eps1_log2 = -51;                     // 2.05u (exp_fast)
   // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
-  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-60) & static_cast<int>(fabs_d(x) <= 2000); }
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-60) & static_cast<int>(fabs_d(x) <= 2000);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp_fast(x); }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp_core<N>(X<N>(x)); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return exp_core<N>(X<N>(x));
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -889,10 +899,12 @@ struct fn_exp {
 
 struct fn_exp2 {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // as exp_core
-  static constexpr int eps1_log2 = -51;  // 2.1u (exp2_fast)
+  static constexpr int eps1_log2 = -51;                     // 2.1u (exp2_fast)
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp2_fast(x); }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp2_core<N>(x); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return exp2_core<N>(x);
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -908,7 +920,7 @@ struct fn_exp2 {
 
 struct fn_expm1 {
   static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // 86u^2, 103u^3
-  static constexpr int eps1_log2 = -47;  // 36u (expm1_fast); e^x alone above 100: 2.05u
+  static constexpr int eps1_log2 = -47;                    // 36u (expm1_fast); e^x alone above 100: 2.05u
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
     if (x > 100) return exp_fast(x);
     return {expm1_fast(x), 0};
@@ -934,12 +946,17 @@ struct fn_expm1 {
 
 struct fn_log {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 133u^2, 200u^3
-  static constexpr int eps1_log2 = -51;  // 3.1u (log_fast)
+  static constexpr int eps1_log2 = -51;                    // 3.1u (log_fast)
   // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
-  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(x >= 0x1p-1022) & static_cast<int>(x <= 0x1.fffffffffffffp1023) & static_cast<int>(x != 1.0); }
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(x >= 0x1p-1022) & static_cast<int>(x <= 0x1.fffffffffffffp1023) &
+           static_cast<int>(x != 1.0);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x), 0}; }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return {log_core<N>(X<N>(x)), 0}; }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return {log_core<N>(X<N>(x)), 0};
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -953,7 +970,7 @@ struct fn_log {
 
 struct fn_log2 {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // log_core + 6u^2
-  static constexpr int eps1_log2 = -50;  // 3.1u + u + u/2 (the constant)
+  static constexpr int eps1_log2 = -50;                    // 3.1u + u + u/2 (the constant)
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x) * tb::inv_ln2[0], 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -998,9 +1015,11 @@ struct fn_log1p {
 
 struct fn_tanh {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 2 * 86u^2 + 12.8u^2; 214u^3
-  static constexpr int eps1_log2 = -47;  // 38u (tanh_fast)
+  static constexpr int eps1_log2 = -47;                    // 38u (tanh_fast)
   // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
-  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) <= 21); }
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) <= 21);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return tanh_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -1014,7 +1033,7 @@ struct fn_tanh {
     if (a.cls == value_class::inf) return exact_value<Fmt, Mode>(a.neg, 1.0, 0, w);
     if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
     if (fabs_d(a.x) < 0x1p-30) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x), -1, w);  // x - x^3/3
-    if (fabs_d(a.x) > 21) return near_value<Fmt, Mode>(a.neg, 1.0, -1, w);  // 1 - 2e^-2|x|
+    if (fabs_d(a.x) > 21) return near_value<Fmt, Mode>(a.neg, 1.0, -1, w);               // 1 - 2e^-2|x|
     return ziv<Fmt, Mode, fn_tanh>(a.x, w);
   }
 };
@@ -1060,12 +1079,16 @@ FLOATLAB_HOST_DEVICE scaled<N> logistic_core(double x) noexcept {
 
 struct fn_logistic {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 23u^2, 24u^3
-  static constexpr int eps1_log2 = -50;  // 5.2u (logistic_fast)
+  static constexpr int eps1_log2 = -50;                     // 5.2u (logistic_fast)
   // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
-  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-41) & static_cast<int>(x <= 42) & static_cast<int>(x >= -1000); }
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-41) & static_cast<int>(x <= 42) & static_cast<int>(x >= -1000);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return logistic_fast(x); }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return logistic_core<N>(x); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return logistic_core<N>(x);
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -1083,7 +1106,7 @@ struct fn_logistic {
 
 struct fn_silu {
   static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // logistic + 5u^2
-  static constexpr int eps1_log2 = -50;  // 5.2u + u
+  static constexpr int eps1_log2 = -50;                    // 5.2u + u
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
     const fast_value s = logistic_fast(x);
     return {s.v * x, s.k};
@@ -1159,7 +1182,7 @@ struct fn_gelu_tanh {
     // x/2 + sqrt(2/pi) x^2/2 + ...: larger in magnitude for x > 0, smaller for x < 0.
     if (fabs_d(a.x) < 0x1p-61) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x) * 0.5, a.neg ? -1 : 1, w);
     if (a.x > 7.5) return near_value<Fmt, Mode>(false, a.x, -1, w);  // x (1 - e^-2u), 2u > 42
-    if (a.x < -20) return tiny_value<Fmt, Mode>(true, w);           // |x| e^2u < 2^-860
+    if (a.x < -20) return tiny_value<Fmt, Mode>(true, w);            // |x| e^2u < 2^-860
     return ziv<Fmt, Mode, fn_gelu_tanh>(a.x, w);
   }
 };
@@ -1235,7 +1258,9 @@ struct fn_logistic_grad {
   static constexpr int eps1_log2 = -49;  // 8.1u (bell_fast)
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return bell_fast(fabs_d(x)); }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return bell_core<N>(fabs_d(x)); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return bell_core<N>(fabs_d(x));
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -1307,7 +1332,7 @@ FLOATLAB_HOST_DEVICE constexpr std::uint64_t bits_at(const std::uint64_t (&p)[6]
 
 FLOATLAB_HOST_DEVICE trig_reduced payne_hanek(double ax) noexcept {  // ax >= 2^-6, finite
   const std::uint64_t m = (bit_cast<std::uint64_t>(ax) & 0xFFFFFFFFFFFFFull) | (std::uint64_t{1} << 52);
-  const int e = exponent_of(ax) - 52;  // ax = m 2^e
+  const int e = exponent_of(ax) - 52;   // ax = m 2^e
   const int E = e + 5;                  // x 64/pi = m 2^E (2/pi)
   const int s = E - 6 > 1 ? E - 6 : 1;  // first bit of 2/pi that matters mod 128
   const int w = (s - 1) / 64, off = (s - 1) % 64;
@@ -1476,12 +1501,16 @@ struct fn_sin {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 76u^2, 94u^3 (sincos_core)
   static constexpr int eps1_log2 = -48;                    // 16.03u (sincos_fast)
   // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
-  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21); }
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {  // sincos_lane: no branch on n (session 6)
     return fabs_d(x) < 0x1p21 ? fast_value{sincos_lane(x, 0), 0} : sincos_fast(x, 0);
   }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 0); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return sincos_core<N>(x, 0);
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -1496,12 +1525,16 @@ struct fn_cos {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;
   static constexpr int eps1_log2 = -48;
   // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
-  FLOATLAB_MATH_HOT static bool hot(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21); }
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
     return fabs_d(x) < 0x1p21 ? fast_value{sincos_lane(x, 32), 0} : sincos_fast(x, 32);
   }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 32); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return sincos_core<N>(x, 32);
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -1541,7 +1574,7 @@ FLOATLAB_HOST_DEVICE constexpr odd_split split_odd(double v) noexcept {
   const double a = fabs_d(v);
   const int ea = exponent_of(a);
   const auto m = static_cast<std::uint64_t>(a * pow2(52 - ea));  // 53-bit integer, exact
-  const int tz = msb(m & (~m + 1));                               // trailing zeros
+  const int tz = msb(m & (~m + 1));                              // trailing zeros
   return {m >> tz, ea - 52 + tz};
 }
 FLOATLAB_HOST_DEVICE constexpr std::uint64_t isqrt64(std::uint64_t v) noexcept {  // floor(sqrt v)
@@ -1562,10 +1595,11 @@ FLOATLAB_HOST_DEVICE constexpr std::uint64_t isqrt64(std::uint64_t v) noexcept {
 // point of the <= 57-bit grid or are counted by the Ziv steps as unresolved (never seen).
 // Returns false when x^y is not handled here.
 template <class Fmt, class Mode>
-FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t w, typename Fmt::storage& out) noexcept {
+FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t w,
+                                    typename Fmt::storage& out) noexcept {
   odd_split xs = split_odd(ax);
   const odd_split ys = split_odd(y);
-  if (ys.e < 0) {  // y = k/2^s: take s square roots of x exactly, or give up
+  if (ys.e < 0) {                  // y = k/2^s: take s square roots of x exactly, or give up
     if (-ys.e > 60) return false;  // x = 1 is handled before; otherwise no 2^61-th power
     for (int i = 0; i < -ys.e; ++i) {
       if ((xs.e & 1) != 0 || (xs.m & 7) != 1) return false;  // odd squares are 1 mod 8
@@ -1579,9 +1613,12 @@ FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t
   const double Y = ys.e < 0 ? (y < 0 ? -1.0 : 1.0) * static_cast<double>(ys.m) : y;
   if (xs.m == 1) {  // a power of two: 2^(ex Y)
     const double k = Y * xs.e;
-    if (k > 5000) out = huge_value<Fmt, Mode>(neg, w);
-    else if (k < -5000) out = tiny_value<Fmt, Mode>(neg, w);
-    else out = exact_value<Fmt, Mode>(neg, 1.0, static_cast<int>(k), w);
+    if (k > 5000)
+      out = huge_value<Fmt, Mode>(neg, w);
+    else if (k < -5000)
+      out = tiny_value<Fmt, Mode>(neg, w);
+    else
+      out = exact_value<Fmt, Mode>(neg, 1.0, static_cast<int>(k), w);
     return true;
   }
   if (Y < 0 || Y > 127) return false;  // 1/odd^k is not dyadic; odd^128 has > 127 bits
@@ -1602,7 +1639,8 @@ FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage pow_run(in a, in b, std::uint32_t w) noexcept {
   if (b.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(x, +-0) = 1, even NaN x
-  if (a.cls == value_class::finite && a.x == 1.0) return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(+1, y), even NaN y
+  if (a.cls == value_class::finite && a.x == 1.0)
+    return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(+1, y), even NaN y
   if (a.cls == value_class::nan || b.cls == value_class::nan) return pack_nan<Fmt>();
   const double ay = fabs_d(b.x);
   const bool y_int = b.cls == value_class::finite && (ay >= 0x1p52 || nearest_int(ay) == ay);
@@ -1694,7 +1732,6 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
   return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(decode_in<F>(x.bits()), w));
 }
 
-
 // ---- the array forms: f(x_view, y_view [, mode] [, rng]) -----------------------------------
 // y_i = f(x_i) for every i, bit-identical to the scalar calls in order (one random word per
 // element, drawn in order, for stochastic modes). Blocks of 64: (1) decode every element to
@@ -1749,7 +1786,8 @@ FLOATLAB_MATH_HOT double expm1_lane(double z) noexcept {
 // (the case in which fast_round uses the same encoder on the same value).
 // rad: 2^(eps1 + 53), the bound in units of v's last place (a constant, or pow's run-time one).
 template <class Fmt, class Mode>
-FLOATLAB_MATH_HOT bool lane_round_rad(const lane_value& r, std::uint64_t rad, std::uint32_t w, typename Fmt::storage& out) noexcept {
+FLOATLAB_MATH_HOT bool lane_round_rad(const lane_value& r, std::uint64_t rad, std::uint32_t w,
+                                      typename Fmt::storage& out) noexcept {
   constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
   static_assert(q <= 50, "lane_round: the double step needs q <= 50");
   const std::uint64_t b = bit_cast<std::uint64_t>(r.v);
@@ -1832,11 +1870,12 @@ struct lane_cos {
 };
 
 template <class L, class F, class Mode>
-inline constexpr bool lane_ok = fits_hw<F, double> && F::exponent_bits <= 9 && F::precision + stochastic_bits_v<Mode> + 1 <= 50;
+inline constexpr bool lane_ok =
+    fits_hw<F, double>&& F::exponent_bits <= 9 && F::precision + stochastic_bits_v<Mode> + 1 <= 50;
 
 template <class L, class T, class... Args>
-FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, const char* shape_msg, const char* alias_msg,
-                 Args&&... args) noexcept {
+FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, const char* shape_msg,
+                                      const char* alias_msg, Args&&... args) noexcept {
   static_assert(is_cfloat_v<T>, "floatlab math over views: the element type must be a cfloat");
   constexpr int E = T::exponent_bits, M = T::fraction_bits;
   check_format<E, M>();
@@ -1887,7 +1926,8 @@ FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, co
         y[i0 + i] = T::from_bits(out[i]);
       }
     } else {
-      for (std::size_t i = 0; i < nb; ++i) y[i0 + i] = T::from_bits(L::fn::template run<F, Mode>(decode_in<F>(bits[i]), w[i]));
+      for (std::size_t i = 0; i < nb; ++i)
+        y[i0 + i] = T::from_bits(L::fn::template run<F, Mode>(decode_in<F>(bits[i]), w[i]));
     }
   }
   return {};
@@ -1915,7 +1955,8 @@ struct lane_pow {
 
 // pow over views: z_i = pow(x_i, y_i), as map_unary (one word per element, in order).
 template <class T, class... Args>
-FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y, array_view<T> z, Args&&... args) noexcept {
+FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y, array_view<T> z,
+                                    Args&&... args) noexcept {
   static_assert(is_cfloat_v<T>, "floatlab math over views: the element type must be a cfloat");
   constexpr int E = T::exponent_bits, M = T::fraction_bits;
   check_format<E, M>();
@@ -1923,7 +1964,8 @@ FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y
   using Mode = mode_of_t<typename T::rounding_mode, Args...>;
   using F = format<E, M, typename T::encoding_type>;
   using S = typename F::storage;
-  if (x.size != z.size || y.size != z.size) return status::error(status::bad_shape, "pow: x, y and z must have the same size");
+  if (x.size != z.size || y.size != z.size)
+    return status::error(status::bad_shape, "pow: x, y and z must have the same size");
   if ((overlaps(x, z) && x.data != z.data) || (overlaps(y, z) && y.data != z.data))
     return status::error(status::bad_argument, "pow: z must be x or y itself or not overlap them");
   constexpr std::size_t B = 64;
@@ -1959,7 +2001,8 @@ FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y
       for (std::size_t i = 0; i < B; ++i) ok[i] = static_cast<unsigned char>(lane_pow::domain(xd[i], yd[i], t[i]));
       S out[B];
       for (std::size_t i = 0; i < B; ++i)
-        ok[i] &= static_cast<unsigned char>(lane_round_rad<F, Mode>(lane_value{v[i], k[i]}, lane_pow::rad(t[i]), w[i], out[i]));
+        ok[i] &= static_cast<unsigned char>(
+            lane_round_rad<F, Mode>(lane_value{v[i], k[i]}, lane_pow::rad(t[i]), w[i], out[i]));
       for (std::size_t i = 0; i < nb; ++i) {
         if (!ok[i]) {
           FLOATLAB_MATH_COUNT(lane_misses);
@@ -1979,10 +2022,10 @@ FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y
 
 }  // namespace detail::cr
 
-#define FLOATLAB_MATH_FUNCTION(name, kernel)                                                            \
-  template <int E, int M, class R, class Enc, class... Args>                                           \
-  FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> name(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {    \
-    return detail::cr::call<detail::cr::kernel>(x, static_cast<Args&&>(args)...);                      \
+#define FLOATLAB_MATH_FUNCTION(name, kernel)                                                        \
+  template <int E, int M, class R, class Enc, class... Args>                                        \
+  FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> name(cfloat<E, M, R, Enc> x, Args&&... args) noexcept { \
+    return detail::cr::call<detail::cr::kernel>(x, static_cast<Args&&>(args)...);                   \
   }
 
 FLOATLAB_MATH_FUNCTION(exp, fn_exp)
@@ -2001,8 +2044,8 @@ FLOATLAB_MATH_FUNCTION(gelu, fn_gelu)
 FLOATLAB_MATH_FUNCTION(gelu_tanh, fn_gelu_tanh)
 FLOATLAB_MATH_FUNCTION(logistic_grad, fn_logistic_grad)  // logistic'(x) = s (1 - s)
 FLOATLAB_MATH_FUNCTION(sigmoid_grad, fn_logistic_grad)
-FLOATLAB_MATH_FUNCTION(softplus_grad, fn_logistic)       // softplus' = logistic
-FLOATLAB_MATH_FUNCTION(tanh_grad, fn_tanh_grad)          // tanh'(x) = 1 - tanh^2
+FLOATLAB_MATH_FUNCTION(softplus_grad, fn_logistic)  // softplus' = logistic
+FLOATLAB_MATH_FUNCTION(tanh_grad, fn_tanh_grad)     // tanh'(x) = 1 - tanh^2
 
 FLOATLAB_MATH_FUNCTION(sin, fn_sin)
 FLOATLAB_MATH_FUNCTION(cos, fn_cos)
@@ -2012,16 +2055,16 @@ FLOATLAB_MATH_FUNCTION(cos, fn_cos)
 // The array forms (see map_unary above): y_i = f(x_i), bit-identical to the scalar calls;
 // y the same size as x (else bad_shape) and x itself or disjoint from it (else bad_argument),
 // nothing written on a rejection. Returns no value flags (the scalar functions report none).
-#define FLOATLAB_MATH_ARRAY(name, lane)                                                                  \
-  template <class T, class... Args>                                                                     \
-  FLOATLAB_HOST_DEVICE status name(array_view<const T> x, array_view<T> y, Args&&... args) noexcept {                        \
-    return detail::cr::map_unary<detail::cr::lane>(x, y, #name ": x and y must have the same size",     \
-                                                   #name ": y must be x itself or not overlap it",      \
-                                                   static_cast<Args&&>(args)...);                        \
-  }                                                                                                     \
-  template <class T, class... Args>                                                                     \
-  FLOATLAB_HOST_DEVICE status name(array_view<T> x, array_view<T> y, Args&&... args) noexcept {                              \
-    return name(array_view<const T>(x), y, static_cast<Args&&>(args)...);                               \
+#define FLOATLAB_MATH_ARRAY(name, lane)                                                               \
+  template <class T, class... Args>                                                                   \
+  FLOATLAB_HOST_DEVICE status name(array_view<const T> x, array_view<T> y, Args&&... args) noexcept { \
+    return detail::cr::map_unary<detail::cr::lane>(x, y, #name ": x and y must have the same size",   \
+                                                   #name ": y must be x itself or not overlap it",    \
+                                                   static_cast<Args&&>(args)...);                     \
+  }                                                                                                   \
+  template <class T, class... Args>                                                                   \
+  FLOATLAB_HOST_DEVICE status name(array_view<T> x, array_view<T> y, Args&&... args) noexcept {       \
+    return name(array_view<const T>(x), y, static_cast<Args&&>(args)...);                             \
   }
 
 FLOATLAB_MATH_ARRAY(exp, lane_exp)
@@ -2051,8 +2094,8 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> pow(cfloat<E, M, R, Enc> x, cfloat<E, 
 // x, y, z of one size (else bad_shape), z equal to x or y or disjoint from both (else
 // bad_argument), nothing written on a rejection. Views of T or const T.
 template <class X, class Y, class T, class... Args,
-          class = std::enable_if_t<std::is_same_v<std::remove_const_t<X>, T> && std::is_same_v<std::remove_const_t<Y>, T> &&
-                                   !std::is_const_v<T>>>
+          class = std::enable_if_t<std::is_same_v<std::remove_const_t<X>, T> &&
+                                   std::is_same_v<std::remove_const_t<Y>, T> && !std::is_const_v<T>>>
 FLOATLAB_HOST_DEVICE status pow(array_view<X> x, array_view<Y> y, array_view<T> z, Args&&... args) noexcept {
   return detail::cr::map_pow<T>(array_view<const T>(x), array_view<const T>(y), z, static_cast<Args&&>(args)...);
 }
