@@ -20,11 +20,28 @@ namespace {
 
 constexpr std::size_t n = 4096;
 
-enum class op { exp, log, tanh, logistic, sin, cos, pow, log1p, softplus, erf, gelu, gelu_tanh, silu, logistic_grad, tanh_grad };
-constexpr op all_ops[] = {op::exp,   op::log,      op::tanh, op::logistic, op::sin,       op::cos,           op::pow,      op::log1p,
-                          op::softplus, op::erf, op::gelu, op::gelu_tanh, op::silu, op::logistic_grad, op::tanh_grad};
+enum class op {
+  exp,
+  log,
+  tanh,
+  logistic,
+  sin,
+  cos,
+  pow,
+  log1p,
+  softplus,
+  erf,
+  gelu,
+  gelu_tanh,
+  silu,
+  logistic_grad,
+  tanh_grad
+};
+constexpr op all_ops[] = {op::exp,  op::log,       op::tanh,  op::logistic,      op::sin,
+                          op::cos,  op::pow,       op::log1p, op::softplus,      op::erf,
+                          op::gelu, op::gelu_tanh, op::silu,  op::logistic_grad, op::tanh_grad};
 const char* op_name(op o) {
-  static const char* names[] = {"exp",  "log", "tanh", "logistic",  "sin",  "cos",           "pow",      "log1p",
+  static const char* names[] = {"exp",      "log", "tanh", "logistic",  "sin",  "cos",           "pow",      "log1p",
                                 "softplus", "erf", "gelu", "gelu_tanh", "silu", "logistic_grad", "tanh_grad"};
   return names[static_cast<int>(o)];
 }
@@ -43,7 +60,9 @@ std::vector<float> operands_for(op o, int which = 0) {
   const bool positive = o == op::log || o == op::log1p || (o == op::pow && which == 0);
   std::uniform_real_distribution<float> u(positive ? 1e-3f : -1.0f, 1.0f);
   std::vector<float> v(n);
-  const float scale = o == op::log || o == op::log1p ? 100.0f : o == op::tanh || o == op::pow ? (which ? 4.0f : 10.0f) : 10.0f;
+  const float scale = o == op::log || o == op::log1p  ? 100.0f
+                      : o == op::tanh || o == op::pow ? (which ? 4.0f : 10.0f)
+                                                      : 10.0f;
   for (auto& x : v) x = u(rng) * scale;
   return v;
 }
@@ -120,12 +139,14 @@ void bm_float(benchmark::State& state, op o) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
 }
 
-// The array forms (exp, log, tanh, logistic over views): the same operands, one call per array.
+// The array forms (exp, log, tanh, logistic, sin, cos over views; pow over two): the same
+// operands, one call per array.
 template <class T>
 void bm_array(benchmark::State& state, op o) {
-  std::vector<T> in, out(n);
+  std::vector<T> in, in2, out(n);
   for (float x : operands_for(o)) in.push_back(T(x));
-  const fl::array_view<const T> x(in.data(), n);
+  for (float x : operands_for(o, 1)) in2.push_back(T(x));
+  const fl::array_view<const T> x(in.data(), n), x2(in2.data(), n);
   const fl::array_view<T> y(out.data(), n);
   for (auto _ : state) {
     fl::status st;
@@ -133,6 +154,9 @@ void bm_array(benchmark::State& state, op o) {
       case op::exp: st = fl::exp(x, y); break;
       case op::log: st = fl::log(x, y); break;
       case op::tanh: st = fl::tanh(x, y); break;
+      case op::sin: st = fl::sin(x, y); break;
+      case op::cos: st = fl::cos(x, y); break;
+      case op::pow: st = fl::pow(x, x2, y); break;
       default: st = fl::logistic(x, y); break;
     }
     benchmark::DoNotOptimize(st);
@@ -141,7 +165,7 @@ void bm_array(benchmark::State& state, op o) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
 }
-constexpr op array_ops[] = {op::exp, op::log, op::tanh, op::logistic};
+constexpr op array_ops[] = {op::exp, op::log, op::tanh, op::logistic, op::sin, op::cos, op::pow};
 
 class collecting_reporter : public benchmark::ConsoleReporter {
  public:

@@ -55,12 +55,13 @@ namespace floatlab {
 #if defined(FLOATLAB_MATH_COUNTERS) && !FLOATLAB_DEVICE_PASS
 // Test hook: how often the double-word step could not decide the rounding.
 struct math_counter_values {
-  unsigned long long calls = 0;       // evaluations that reached the rounding test
-  unsigned long long fast_misses = 0; // ... where the double step's test failed (double-word next)
-  unsigned long long fallbacks = 0;   // ... and the double-word step's test failed (triple-double next)
-  unsigned long long unresolved = 0;  // ... and the triple-double step failed too
-  unsigned long long lane_hits = 0;   // array forms: elements decided by the vector double step
-  unsigned long long lane_misses = 0; // ... and elements sent to the scalar function (outside its range or test failed)
+  unsigned long long calls = 0;        // evaluations that reached the rounding test
+  unsigned long long fast_misses = 0;  // ... where the double step's test failed (double-word next)
+  unsigned long long fallbacks = 0;    // ... and the double-word step's test failed (triple-double next)
+  unsigned long long unresolved = 0;   // ... and the triple-double step failed too
+  unsigned long long lane_hits = 0;    // array forms: elements decided by the vector double step
+  unsigned long long lane_misses =
+      0;  // ... and elements sent to the scalar function (outside its range or test failed)
 };
 inline math_counter_values& math_counters() noexcept {
   static thread_local math_counter_values c;
@@ -105,7 +106,12 @@ FLOATLAB_HOST_DEVICE constexpr double scale2(double v, int e) noexcept {
 FLOATLAB_HOST_DEVICE constexpr int exponent_of(double v) noexcept {
   return static_cast<int>((bit_cast<std::uint64_t>(v) >> 52) & 0x7FF) - 1023;
 }
-FLOATLAB_HOST_DEVICE constexpr double fabs_d(double v) noexcept { return v < 0 ? -v : v; }
+// |v| by clearing the sign bit (session 6): v < 0 ? -v : v differs from it at -0 and NaN, so GCC
+// kept it a branch on the sign, mispredicted on every other call over mixed signs. Every use
+// here is a comparison or the magnitude of a nonzero value, where the two agree.
+FLOATLAB_HOST_DEVICE constexpr double fabs_d(double v) noexcept {
+  return bit_cast<double>(bit_cast<std::uint64_t>(v) & 0x7FFFFFFFFFFFFFFFull);
+}
 // Nearest integer (ties either way) of |t| < 2^50, by the 1.5 * 2^52 shifter.
 FLOATLAB_HOST_DEVICE double nearest_int(double t) noexcept {
   constexpr double shifter = 0x1.8p52;
@@ -344,7 +350,7 @@ FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v_signed, int k, int q, int eps
   const i128 lo = acc - rad, hi = acc + N + rad;
   const i128 top = static_cast<i128>(1) << 124;
   const int up_shift = 125 - q, low_shift = 124 - q;  // grid spacing above / below 2^124 units
-  i128 g;  // the grid point in [lo, hi], if any
+  i128 g;                                             // the grid point in [lo, hi], if any
   if (lo < top && hi >= top) {
     g = top;
   } else {
@@ -362,8 +368,8 @@ FLOATLAB_HOST_DEVICE cell round_cell(const X<N>& v_signed, int k, int q, int eps
   const int gs = g >= top ? up_shift : low_shift;  // G is a multiple of 2^gs (top: of 2^up_shift)
   const auto gi = static_cast<std::uint64_t>(g >> gs);
   const double unit = pow2(e0 - 124 + gs);
-  const eft_result<double> gx = two_sum(static_cast<double>(gi & ~std::uint64_t{63}) * unit,
-                                        static_cast<double>(gi & 63) * unit);
+  const eft_result<double> gx =
+      two_sum(static_cast<double>(gi & ~std::uint64_t{63}) * unit, static_cast<double>(gi & 63) * unit);
   X<N> gv = X<N>(gx.hi);
   gv = gv + gx.lo;
   const X<N> d = v - gv;
@@ -452,8 +458,9 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage ziv_kernel(const K& kernel, int eps2,
 // Before the double-word step, the functions below run a double kernel (u = 2^-53) with its
 // own proven bound |v 2^k - f| <= 2^eps1 |v 2^k|, and a rounding test on the double's bits:
 // fast_round below. log_fast and exp2_fast rely on the argument having at most 24
-// significant bits (every cfloat of up to 32 bits), which makes their reductions exact. The bounds count plain roundings (a compiler that contracts
-// a * b + c into an fma only removes roundings; the exactness claims hold for fma too).
+// significant bits (every cfloat of up to 32 bits), which makes their reductions exact. The bounds count plain
+// roundings (a compiler that contracts a * b + c into an fma only removes roundings; the exactness claims hold for fma
+// too).
 
 // The double step is small: inlined into each function (the call overhead was a third of it).
 #if defined(__GNUC__) && !FLOATLAB_CUDA
@@ -471,9 +478,9 @@ struct fast_value {
 // e^x for a double |x| <= 2000: x = (64 n' + j) ln2/64 + r. Cody-Waite with C1 = ln2/64 cut
 // to 35 bits: n C1 is exact (|n| < 2^18) and so is x - n C1 (for n != 0, |x| >= 2^-8: both
 // are multiples of 2^-60 and the difference is below 2^-7, 53 bits; for n = 0 it is x). r = that - n C2 (C2 the next 53
-// bits; |r| <= ln2/128 + 2^-41, n from a rounded product): error <= u|r| + 2^-75. e^r - 1 by Horner of degree 6 (truncation
-// |r|^7/7! e^|r| <= 2^-65): 2.01u relative. v = T_j + T_j p with T_j = RN(2^(j/64)): T_j u,
-// T_j p 2^-7.5 u, the sum u, p's error 2^-59 absolute: |v - e^x 2^-k| <= 2.05u |v| (2^-52).
+// bits; |r| <= ln2/128 + 2^-41, n from a rounded product): error <= u|r| + 2^-75. e^r - 1 by Horner of degree 6
+// (truncation |r|^7/7! e^|r| <= 2^-65): 2.01u relative. v = T_j + T_j p with T_j = RN(2^(j/64)): T_j u, T_j p 2^-7.5 u,
+// the sum u, p's error 2^-59 absolute: |v - e^x 2^-k| <= 2.05u |v| (2^-52).
 namespace fast {
 FLOATLAB_HOST_DEVICE constexpr double cut(double v, int low_bits) noexcept {  // clear low significand bits
   return bit_cast<double>(bit_cast<std::uint64_t>(v) & ~((std::uint64_t{1} << low_bits) - 1));
@@ -535,10 +542,11 @@ template <bool Wide>
 FLOATLAB_MATH_HOT double log_table_fast(double x, double extra) noexcept {
   int e = exponent_of(x);
   double m = x * pow2(-e);
-  if (m >= 1.4375) {
-    m *= 0.5;
-    ++e;
-  }
+  // m >= 1.4375: m/2 and e + 1, by a scale of 1 or 1/2 (a branch here was mispredicted on a
+  // third of the calls).
+  const bool hi = m >= 1.4375;
+  m *= bit_cast<double>(0x3FF0000000000000ull - (static_cast<std::uint64_t>(hi) << 52));
+  e += static_cast<int>(hi);
   const int j = static_cast<int>((m - 0.6875) * 64);
   double t;
   if constexpr (Wide) {
@@ -592,11 +600,14 @@ FLOATLAB_MATH_HOT fast_value tanh_fast(double x) noexcept {
 }
 // logistic: x >= 0: 1/(1 + E), E = e^-x (2.1u; 1 + E: u + 2.1u E/(1 + E); 1/: u): 4.2u;
 // x < 0: E/(1 + E) with E = e^x: 5.2u. 1 + E is 1 when E < 2^-200 (relative 2^-200).
+// The sign's two cases share one division, chosen by selects (session 6: the branch on the
+// sign was a misprediction on every other call over mixed signs).
 FLOATLAB_MATH_HOT fast_value logistic_fast(double x) noexcept {
-  const fast_value e = exp_fast(x >= 0 ? -x : x);
+  const fast_value e = exp_fast(-fabs_d(x));
   const double d = e.k < -200 ? 1.0 : 1.0 + e.v * pow2(e.k);
-  if (x >= 0) return {1.0 / d, 0};
-  return {e.v / d, e.k};
+  const std::uint64_t pos = std::uint64_t{0} - static_cast<std::uint64_t>(x >= 0);  // all ones for x >= 0
+  const double num = bit_cast<double>((0x3FF0000000000000ull & pos) | (bit_cast<std::uint64_t>(e.v) & ~pos));  // 1 or E
+  return {num / d, e.k & ~static_cast<int>(pos)};
 }
 
 // log(1 + t) for any double t > -1, t != 0 (session 4: log1p, softplus). |t| < 1/16: s =
@@ -672,6 +683,117 @@ FLOATLAB_MATH_HOT double erf_fast(double z) noexcept {
   return row[0] + q * h;
 }
 
+// ---- branch-free pieces: the array forms' lanes, and the scalar double steps of logistic, sin, cos ----
+// Branch-free pieces (no early returns, both sides of each choice computed, indices clamped).
+FLOATLAB_MATH_HOT double pow2_lane(std::int64_t e) noexcept {  // -1022 <= e <= 1023 (callers clamp)
+  return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+}
+// c ? a : b on the bits: both operands are used unconditionally, so GCC neither sinks one
+// into a branch (it does that to the operands of a plain select and then will not
+// if-convert a division or multiplication under -ftrapping-math) nor threads a constant.
+FLOATLAB_MATH_HOT double select_lane(bool c, double a, double b) noexcept {
+  const std::uint64_t m = std::uint64_t{0} - static_cast<std::uint64_t>(c);
+  return bit_cast<double>((bit_cast<std::uint64_t>(a) & m) | (bit_cast<std::uint64_t>(b) & ~m));
+}
+struct lane_value {
+  double v;
+  std::int64_t k;  // f ~ v 2^k
+};
+FLOATLAB_MATH_HOT lane_value exp_lane(double x) noexcept {  // exp_fast, |x| <= 2000
+  // nearest_int without its opaque (an asm statement stops the vectorizer): if the compiler
+  // contracts x c + shifter into an fma, nd is the nearest integer of the exact product,
+  // which exp_fast's bound also covers (|r| <= ln2/128 + 2^-41 holds for either). n is read
+  // from the shifted value's low bits (AVX2 has no double -> int64 conversion).
+  constexpr double shifter = 0x1.8p52;
+  const double sh = x * tb::inv_ln2_64 + shifter;
+  const double nd = sh - shifter;
+  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
+  const double p = expm1_poly6(r);
+  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 0xFFFFFFFFFFFFFull) - (std::int64_t{1} << 51);
+  const std::int64_t j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return {t + t * p, (n - j) >> 6};
+}
+// 1 + v 2^k, 1 when k < -200 (logistic_fast's d): the scale's bits masked to +0 there (a
+// select with a constant arm makes GCC thread the constant through and branch).
+FLOATLAB_MATH_HOT double one_plus_lane(const lane_value& e) noexcept {
+  const std::uint64_t keep = std::uint64_t{0} - static_cast<std::uint64_t>(e.k >= -200);
+  return 1.0 + e.v * bit_cast<double>((static_cast<std::uint64_t>(e.k + 1023) << 52) & keep);
+}
+FLOATLAB_MATH_HOT lane_value logistic_lane(double x) noexcept {  // logistic_fast, 5.2u
+  const lane_value e = exp_lane(-fabs_d(x));
+  const double d = one_plus_lane(e);
+  const double pos = 1.0 / d, neg = e.v / d;
+  const std::int64_t k = e.k & (std::int64_t{0} - static_cast<std::int64_t>(x < 0));
+  return {select_lane(x >= 0, pos, neg), k};
+}
+// sincos_fast's Cody-Waite branch on lanes, for 2^-30 <= |x| < 2^21 (session 6): n from the
+// shifted product's low bits (n < 2^26; an fma contraction gives the nearest integer of the
+// exact product, which sincos_fast's bound covers: "n may be the other neighbour"; the three
+// reduction steps stay exact or lose a rounding under contraction), both combinations
+// computed and chosen on the bits. j = 0 needs no case: S_0 = 0 and C_0 = S_32 = 1 exactly,
+// so S cr + C sr = sr and C cr - S sr = cr exactly (with or without an fma). Where sincos_fast
+// would go to Payne-Hanek (|r| < 2^-30 after the reduction) the lane returns NaN, which
+// lane_round rejects: the scalar pass takes it.
+FLOATLAB_MATH_HOT double sincos_lane(double x, int shift) noexcept {
+  const double ax = fabs_d(x);
+  constexpr double shifter = 0x1.8p52;
+  const double sh = ax * tb::inv_pi_64 + shifter;
+  const double nd = sh - shifter;
+  const double a = (ax - nd * tb::pi_64_cw[0]) - nd * tb::pi_64_cw[1];
+  const double r = a - nd * tb::pi_64_cw[2];
+  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 127);
+  const double r2 = r * r;
+  const double sr = r + r * r2 * (-tb::inv_fact[3][0] + r2 * (tb::inv_fact[5][0] - r2 * tb::inv_fact[7][0]));
+  const double cr = 1.0 + r2 * (-0.5 + r2 * (tb::inv_fact[4][0] - r2 * tb::inv_fact[6][0]));
+  const std::int64_t q = (n + shift) & 127, Q = q >> 5, j = q & 31;
+  const double S = tb::sin_pi64[j][0], C = tb::sin_pi64[32 - j][0];
+  const double v = select_lane((Q & 1) != 0, C * cr - S * sr, S * cr + C * sr);
+  const std::uint64_t flip = static_cast<std::uint64_t>((Q >> 1) ^ static_cast<std::int64_t>(shift == 0 && x < 0))
+                             << 63;
+  const double sv = bit_cast<double>(bit_cast<std::uint64_t>(v) ^ flip);
+  return select_lane(fabs_d(r) >= 0x1p-30, sv, bit_cast<double>(0x7FF8000000000000ull));
+}
+// The double step's results in the format's normal range without the general encoder (session
+// 6). After the rounding test, s = v 2^k (a normal double) is no point of the q-bit grid (its
+// significand is not a multiple of 2^(53 - q)), so neither a point of the format (p bits) nor a
+// midpoint (p + 1 bits): s is inexact and no tie. For 2^emin <= |s| <= the largest finite
+// value, with sh = 52 - M and the double's exponent field rebiased to the format's, t = (|s|'s
+// bits - rebias) >> sh is the pattern of the truncation of |s| (the fields concatenate), and
+// every deterministic mode is t or t + 1: nearest (even or away: no tie) adds half a unit of
+// the format's last place before the shift; toward zero t; upward t + 1 for s > 0, downward
+// t + 1 for s < 0; odd t | 1 (s is inexact). A carry out of the fraction moves into the
+// exponent field by itself, and t + 1 stays at most the largest finite pattern (|s| below the
+// largest finite value, which is on the grid). Stochastic modes, other ranges: the encoder.
+// Tested through every caller in every mode (test_math, test_math_trig: every 16-bit input
+// against MPFR; test_math_array(_trig)) and directly against encode_from on random doubles
+// off the q-bit grid (test_math_array_trig "the double step's direct encoder").
+template <class Fmt, class Mode>
+inline constexpr bool direct_encode_ok = fits_hw<Fmt, double> && !is_stochastic_v<Mode> && Fmt::fraction_bits >= 1;
+template <class Fmt, class Mode>
+FLOATLAB_MATH_HOT bool encode_direct(double s, typename Fmt::storage& out) noexcept {
+  constexpr int M = Fmt::fraction_bits, sh = 52 - M;
+  constexpr std::uint64_t rebias = static_cast<std::uint64_t>(1023 - Fmt::bias) << 52;
+  constexpr std::uint64_t lo = static_cast<std::uint64_t>(Fmt::emin + 1023) << 52;  // 2^emin
+  constexpr std::uint64_t hi =
+      ((Fmt::max_finite_bits >> M) << 52 | (Fmt::max_finite_bits & Fmt::fraction_mask) << sh) + rebias;
+  const std::uint64_t b = bit_cast<std::uint64_t>(s);
+  const std::uint64_t mag = b & 0x7FFFFFFFFFFFFFFFull;
+  const bool neg = (b >> 63) != 0;
+  if (mag - lo > hi - lo) return false;  // outside [2^emin, largest finite]
+  std::uint64_t t;
+  if constexpr (std::is_same_v<Mode, round::nearest_even> || std::is_same_v<Mode, round::nearest_away>) {
+    t = (mag - rebias + (std::uint64_t{1} << (sh - 1))) >> sh;
+  } else {
+    t = (mag - rebias) >> sh;
+    if constexpr (std::is_same_v<Mode, round::upward>) t += static_cast<std::uint64_t>(!neg);
+    if constexpr (std::is_same_v<Mode, round::downward>) t += static_cast<std::uint64_t>(neg);
+    if constexpr (std::is_same_v<Mode, round::odd>) t |= 1;
+  }
+  out = static_cast<typename Fmt::storage>(t | static_cast<std::uint64_t>(neg) << (Fmt::total_bits - 1));
+  return true;
+}
+
 // The rounding test of the double step. v has the 53-bit significand m and |f - v 2^k| <=
 // 2^eps |v 2^k| < 2^(eps + 53) units of m's last place =: rad. With d = m mod 2^(53 - q), the
 // q-bit cell [C, C + 2^(53-q)) holding v: rad <= d and d + rad <= 2^(53-q) put f and v both
@@ -681,7 +803,7 @@ FLOATLAB_MATH_HOT double erf_fast(double z) noexcept {
 // units); v zero, subnormal, infinite or NaN fails the test.
 template <class Fmt, class Mode>
 FLOATLAB_MATH_HOT bool fast_round(const fast_value& r, int eps_log2, std::uint32_t w,
-                                     typename Fmt::storage& out) noexcept {
+                                  typename Fmt::storage& out) noexcept {
   constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
   static_assert(q <= 50, "fast_round: the double step needs q <= 50");
   const std::uint64_t b = bit_cast<std::uint64_t>(r.v);
@@ -692,6 +814,9 @@ FLOATLAB_MATH_HOT bool fast_round(const fast_value& r, int eps_log2, std::uint32
   constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q);
   const std::uint64_t d = m & (cell - 1);
   if (d < rad || d + rad > cell) return false;
+  if constexpr (direct_encode_ok<Fmt, Mode>) {
+    if (r.k >= -1000 && r.k <= 1000 && encode_direct<Fmt, Mode>(r.v * pow2(r.k), out)) return true;
+  }
   if constexpr (fits_hw<Fmt, double> && Fmt::exponent_bits <= 9) {
     // The branch-free encoder of the double path (float_path.hpp, its domain E <= 9: proven
     // the same as round_pack) on v 2^k, when that is a normal double.
@@ -711,7 +836,9 @@ template <class Fn>
 struct unary_kernel {
   double x;
   template <int N>
-  FLOATLAB_HOST_DEVICE scaled<N> eval() const noexcept { return Fn::template eval<N>(x); }
+  FLOATLAB_HOST_DEVICE scaled<N> eval() const noexcept {
+    return Fn::template eval<N>(x);
+  }
 };
 template <class Fn, class = void>
 struct has_fast_step : std::false_type {};
@@ -748,10 +875,16 @@ struct in {
 
 struct fn_exp {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 5u^2, 6u^3 (exp_core)
-  static constexpr int eps1_log2 = -51;  // 2.05u (exp_fast)
+  static constexpr int eps1_log2 = -51;                     // 2.05u (exp_fast)
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-60) & static_cast<int>(fabs_d(x) <= 2000);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp_fast(x); }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp_core<N>(X<N>(x)); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return exp_core<N>(X<N>(x));
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -766,10 +899,12 @@ struct fn_exp {
 
 struct fn_exp2 {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // as exp_core
-  static constexpr int eps1_log2 = -51;  // 2.1u (exp2_fast)
+  static constexpr int eps1_log2 = -51;                     // 2.1u (exp2_fast)
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp2_fast(x); }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return exp2_core<N>(x); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return exp2_core<N>(x);
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -785,7 +920,7 @@ struct fn_exp2 {
 
 struct fn_expm1 {
   static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // 86u^2, 103u^3
-  static constexpr int eps1_log2 = -47;  // 36u (expm1_fast); e^x alone above 100: 2.05u
+  static constexpr int eps1_log2 = -47;                    // 36u (expm1_fast); e^x alone above 100: 2.05u
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
     if (x > 100) return exp_fast(x);
     return {expm1_fast(x), 0};
@@ -811,10 +946,17 @@ struct fn_expm1 {
 
 struct fn_log {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 133u^2, 200u^3
-  static constexpr int eps1_log2 = -51;  // 3.1u (log_fast)
+  static constexpr int eps1_log2 = -51;                    // 3.1u (log_fast)
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(x >= 0x1p-1022) & static_cast<int>(x <= 0x1.fffffffffffffp1023) &
+           static_cast<int>(x != 1.0);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x), 0}; }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return {log_core<N>(X<N>(x)), 0}; }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return {log_core<N>(X<N>(x)), 0};
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -828,7 +970,7 @@ struct fn_log {
 
 struct fn_log2 {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // log_core + 6u^2
-  static constexpr int eps1_log2 = -50;  // 3.1u + u + u/2 (the constant)
+  static constexpr int eps1_log2 = -50;                    // 3.1u + u + u/2 (the constant)
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x) * tb::inv_ln2[0], 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -873,7 +1015,11 @@ struct fn_log1p {
 
 struct fn_tanh {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 2 * 86u^2 + 12.8u^2; 214u^3
-  static constexpr int eps1_log2 = -47;  // 38u (tanh_fast)
+  static constexpr int eps1_log2 = -47;                    // 38u (tanh_fast)
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) <= 21);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return tanh_fast(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -887,7 +1033,7 @@ struct fn_tanh {
     if (a.cls == value_class::inf) return exact_value<Fmt, Mode>(a.neg, 1.0, 0, w);
     if (a.cls == value_class::zero) return pack_zero<Fmt>(a.neg);
     if (fabs_d(a.x) < 0x1p-30) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x), -1, w);  // x - x^3/3
-    if (fabs_d(a.x) > 21) return near_value<Fmt, Mode>(a.neg, 1.0, -1, w);  // 1 - 2e^-2|x|
+    if (fabs_d(a.x) > 21) return near_value<Fmt, Mode>(a.neg, 1.0, -1, w);               // 1 - 2e^-2|x|
     return ziv<Fmt, Mode, fn_tanh>(a.x, w);
   }
 };
@@ -933,10 +1079,16 @@ FLOATLAB_HOST_DEVICE scaled<N> logistic_core(double x) noexcept {
 
 struct fn_logistic {
   static constexpr int eps2_log2 = -100, eps3_log2 = -150;  // 23u^2, 24u^3
-  static constexpr int eps1_log2 = -50;  // 5.2u (logistic_fast)
+  static constexpr int eps1_log2 = -50;                     // 5.2u (logistic_fast)
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-41) & static_cast<int>(x <= 42) & static_cast<int>(x >= -1000);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return logistic_fast(x); }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return logistic_core<N>(x); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return logistic_core<N>(x);
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -954,7 +1106,7 @@ struct fn_logistic {
 
 struct fn_silu {
   static constexpr int eps2_log2 = -99, eps3_log2 = -150;  // logistic + 5u^2
-  static constexpr int eps1_log2 = -50;  // 5.2u + u
+  static constexpr int eps1_log2 = -50;                    // 5.2u + u
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
     const fast_value s = logistic_fast(x);
     return {s.v * x, s.k};
@@ -1030,7 +1182,7 @@ struct fn_gelu_tanh {
     // x/2 + sqrt(2/pi) x^2/2 + ...: larger in magnitude for x > 0, smaller for x < 0.
     if (fabs_d(a.x) < 0x1p-61) return near_value<Fmt, Mode>(a.neg, fabs_d(a.x) * 0.5, a.neg ? -1 : 1, w);
     if (a.x > 7.5) return near_value<Fmt, Mode>(false, a.x, -1, w);  // x (1 - e^-2u), 2u > 42
-    if (a.x < -20) return tiny_value<Fmt, Mode>(true, w);           // |x| e^2u < 2^-860
+    if (a.x < -20) return tiny_value<Fmt, Mode>(true, w);            // |x| e^2u < 2^-860
     return ziv<Fmt, Mode, fn_gelu_tanh>(a.x, w);
   }
 };
@@ -1106,7 +1258,9 @@ struct fn_logistic_grad {
   static constexpr int eps1_log2 = -49;  // 8.1u (bell_fast)
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return bell_fast(fabs_d(x)); }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return bell_core<N>(fabs_d(x)); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return bell_core<N>(fabs_d(x));
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -1178,7 +1332,7 @@ FLOATLAB_HOST_DEVICE constexpr std::uint64_t bits_at(const std::uint64_t (&p)[6]
 
 FLOATLAB_HOST_DEVICE trig_reduced payne_hanek(double ax) noexcept {  // ax >= 2^-6, finite
   const std::uint64_t m = (bit_cast<std::uint64_t>(ax) & 0xFFFFFFFFFFFFFull) | (std::uint64_t{1} << 52);
-  const int e = exponent_of(ax) - 52;  // ax = m 2^e
+  const int e = exponent_of(ax) - 52;   // ax = m 2^e
   const int E = e + 5;                  // x 64/pi = m 2^E (2/pi)
   const int s = E - 6 > 1 ? E - 6 : 1;  // first bit of 2/pi that matters mod 128
   const int w = (s - 1) / 64, off = (s - 1) % 64;
@@ -1346,9 +1500,17 @@ FLOATLAB_MATH_HOT fast_value sincos_fast(double x, int shift) noexcept {
 struct fn_sin {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;  // 76u^2, 94u^3 (sincos_core)
   static constexpr int eps1_log2 = -48;                    // 16.03u (sincos_fast)
-  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return sincos_fast(x, 0); }
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21);
+  }
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {  // sincos_lane: no branch on n (session 6)
+    return fabs_d(x) < 0x1p21 ? fast_value{sincos_lane(x, 0), 0} : sincos_fast(x, 0);
+  }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 0); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return sincos_core<N>(x, 0);
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -1362,9 +1524,17 @@ struct fn_sin {
 struct fn_cos {
   static constexpr int eps2_log2 = -98, eps3_log2 = -150;
   static constexpr int eps1_log2 = -48;
-  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return sincos_fast(x, 32); }
+  // Where run() goes straight to ziv (call() tests it first; the array form's lane domain).
+  FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
+    return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21);
+  }
+  FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
+    return fabs_d(x) < 0x1p21 ? fast_value{sincos_lane(x, 32), 0} : sincos_fast(x, 32);
+  }
   template <int N>
-  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept { return sincos_core<N>(x, 32); }
+  FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
+    return sincos_core<N>(x, 32);
+  }
   template <class Fmt, class Mode>
   FLOATLAB_HOST_DEVICE static typename Fmt::storage run(in a, std::uint32_t w) noexcept {
     FLOATLAB_MATH_SPECIALS_NAN
@@ -1404,7 +1574,7 @@ FLOATLAB_HOST_DEVICE constexpr odd_split split_odd(double v) noexcept {
   const double a = fabs_d(v);
   const int ea = exponent_of(a);
   const auto m = static_cast<std::uint64_t>(a * pow2(52 - ea));  // 53-bit integer, exact
-  const int tz = msb(m & (~m + 1));                               // trailing zeros
+  const int tz = msb(m & (~m + 1));                              // trailing zeros
   return {m >> tz, ea - 52 + tz};
 }
 FLOATLAB_HOST_DEVICE constexpr std::uint64_t isqrt64(std::uint64_t v) noexcept {  // floor(sqrt v)
@@ -1425,10 +1595,11 @@ FLOATLAB_HOST_DEVICE constexpr std::uint64_t isqrt64(std::uint64_t v) noexcept {
 // point of the <= 57-bit grid or are counted by the Ziv steps as unresolved (never seen).
 // Returns false when x^y is not handled here.
 template <class Fmt, class Mode>
-FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t w, typename Fmt::storage& out) noexcept {
+FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t w,
+                                    typename Fmt::storage& out) noexcept {
   odd_split xs = split_odd(ax);
   const odd_split ys = split_odd(y);
-  if (ys.e < 0) {  // y = k/2^s: take s square roots of x exactly, or give up
+  if (ys.e < 0) {                  // y = k/2^s: take s square roots of x exactly, or give up
     if (-ys.e > 60) return false;  // x = 1 is handled before; otherwise no 2^61-th power
     for (int i = 0; i < -ys.e; ++i) {
       if ((xs.e & 1) != 0 || (xs.m & 7) != 1) return false;  // odd squares are 1 mod 8
@@ -1442,9 +1613,12 @@ FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t
   const double Y = ys.e < 0 ? (y < 0 ? -1.0 : 1.0) * static_cast<double>(ys.m) : y;
   if (xs.m == 1) {  // a power of two: 2^(ex Y)
     const double k = Y * xs.e;
-    if (k > 5000) out = huge_value<Fmt, Mode>(neg, w);
-    else if (k < -5000) out = tiny_value<Fmt, Mode>(neg, w);
-    else out = exact_value<Fmt, Mode>(neg, 1.0, static_cast<int>(k), w);
+    if (k > 5000)
+      out = huge_value<Fmt, Mode>(neg, w);
+    else if (k < -5000)
+      out = tiny_value<Fmt, Mode>(neg, w);
+    else
+      out = exact_value<Fmt, Mode>(neg, 1.0, static_cast<int>(k), w);
     return true;
   }
   if (Y < 0 || Y > 127) return false;  // 1/odd^k is not dyadic; odd^128 has > 127 bits
@@ -1465,7 +1639,8 @@ FLOATLAB_HOST_DEVICE bool pow_exact(double ax, double y, bool neg, std::uint32_t
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage pow_run(in a, in b, std::uint32_t w) noexcept {
   if (b.cls == value_class::zero) return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(x, +-0) = 1, even NaN x
-  if (a.cls == value_class::finite && a.x == 1.0) return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(+1, y), even NaN y
+  if (a.cls == value_class::finite && a.x == 1.0)
+    return exact_value<Fmt, Mode>(false, 1.0, 0, w);  // pow(+1, y), even NaN y
   if (a.cls == value_class::nan || b.cls == value_class::nan) return pack_nan<Fmt>();
   const double ay = fabs_d(b.x);
   const bool y_int = b.cls == value_class::finite && (ay >= 0x1p52 || nearest_int(ay) == ay);
@@ -1535,6 +1710,11 @@ FLOATLAB_HOST_DEVICE constexpr void check_format() noexcept {
   static_assert(E <= 10, "floatlab math functions: exponent bits E must be at most 10 (double range)");
 }
 
+template <class Fn, class = void>
+struct has_hot : std::false_type {};
+template <class Fn>
+struct has_hot<Fn, std::void_t<decltype(Fn::hot(0.0))>> : std::true_type {};
+
 // Decode x, dispatch.
 template <class Fn, int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
@@ -1543,9 +1723,14 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
   using Mode = mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
   const std::uint32_t w = word_from<Mode>(args...);
+  if constexpr (has_hot<Fn>::value && fits_hw<F, double>) {
+    // The common range first (session 6): one combined test instead of the class and range
+    // tests of decode_in and run(), which hot() replaces exactly there.
+    const double d = decode_to<F, double>(x.bits());
+    if (Fn::hot(d)) return cfloat<E, M, R, Enc>::from_bits(ziv<F, Mode, Fn>(d, w));
+  }
   return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(decode_in<F>(x.bits()), w));
 }
-
 
 // ---- the array forms: f(x_view, y_view [, mode] [, rng]) -----------------------------------
 // y_i = f(x_i) for every i, bit-identical to the scalar calls in order (one random word per
@@ -1562,49 +1747,6 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
 // tests/test_math_array.cpp (every input of the 16-bit and 8-bit formats, binary32 random
 // and hard sets, every mode).
 
-// Branch-free pieces (no early returns, both sides of each choice computed, indices clamped).
-FLOATLAB_MATH_HOT double pow2_lane(std::int64_t e) noexcept {  // -1022 <= e <= 1023 (callers clamp)
-  return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
-}
-// c ? a : b on the bits: both operands are used unconditionally, so GCC neither sinks one
-// into a branch (it does that to the operands of a plain select and then will not
-// if-convert a division or multiplication under -ftrapping-math) nor threads a constant.
-FLOATLAB_MATH_HOT double select_lane(bool c, double a, double b) noexcept {
-  const std::uint64_t m = std::uint64_t{0} - static_cast<std::uint64_t>(c);
-  return bit_cast<double>((bit_cast<std::uint64_t>(a) & m) | (bit_cast<std::uint64_t>(b) & ~m));
-}
-struct lane_value {
-  double v;
-  std::int64_t k;  // f ~ v 2^k
-};
-FLOATLAB_MATH_HOT lane_value exp_lane(double x) noexcept {  // exp_fast, |x| <= 2000
-  // nearest_int without its opaque (an asm statement stops the vectorizer): if the compiler
-  // contracts x c + shifter into an fma, nd is the nearest integer of the exact product,
-  // which exp_fast's bound also covers (|r| <= ln2/128 + 2^-41 holds for either). n is read
-  // from the shifted value's low bits (AVX2 has no double -> int64 conversion).
-  constexpr double shifter = 0x1.8p52;
-  const double sh = x * tb::inv_ln2_64 + shifter;
-  const double nd = sh - shifter;
-  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
-  const double p = expm1_poly6(r);
-  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 0xFFFFFFFFFFFFFull) - (std::int64_t{1} << 51);
-  const std::int64_t j = n & 63;
-  const double t = tb::exp2_64[j][0];
-  return {t + t * p, (n - j) >> 6};
-}
-// 1 + v 2^k, 1 when k < -200 (logistic_fast's d): the scale's bits masked to +0 there (a
-// select with a constant arm makes GCC thread the constant through and branch).
-FLOATLAB_MATH_HOT double one_plus_lane(const lane_value& e) noexcept {
-  const std::uint64_t keep = std::uint64_t{0} - static_cast<std::uint64_t>(e.k >= -200);
-  return 1.0 + e.v * bit_cast<double>((static_cast<std::uint64_t>(e.k + 1023) << 52) & keep);
-}
-FLOATLAB_MATH_HOT lane_value logistic_lane(double x) noexcept {  // logistic_fast, 5.2u
-  const lane_value e = exp_lane(-fabs_d(x));
-  const double d = one_plus_lane(e);
-  const double pos = 1.0 / d, neg = e.v / d;
-  const std::int64_t k = e.k & (std::int64_t{0} - static_cast<std::int64_t>(x < 0));
-  return {select_lane(x >= 0, pos, neg), k};
-}
 // log_fast for x > 0 normal with <= 24 significant bits: both branches, then the choice.
 FLOATLAB_MATH_HOT double log_lane(double x) noexcept {
   const std::uint64_t b = bit_cast<std::uint64_t>(x);
@@ -1642,14 +1784,15 @@ FLOATLAB_MATH_HOT double expm1_lane(double z) noexcept {
 
 // fast_round without branches: ok when the test passes and v 2^k is a normal double >= 2^-1000
 // (the case in which fast_round uses the same encoder on the same value).
-template <class Fmt, class Mode, int Eps>
-FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename Fmt::storage& out) noexcept {
+// rad: 2^(eps1 + 53), the bound in units of v's last place (a constant, or pow's run-time one).
+template <class Fmt, class Mode>
+FLOATLAB_MATH_HOT bool lane_round_rad(const lane_value& r, std::uint64_t rad, std::uint32_t w,
+                                      typename Fmt::storage& out) noexcept {
   constexpr int q = Fmt::precision + stochastic_bits_v<Mode> + 1;
-  static_assert(q <= 50 && Eps >= -53, "lane_round: the double step needs q <= 50");
+  static_assert(q <= 50, "lane_round: the double step needs q <= 50");
   const std::uint64_t b = bit_cast<std::uint64_t>(r.v);
   const std::uint64_t be = (b >> 52) & 0x7FF;
   const std::uint64_t m = (b & 0xFFFFFFFFFFFFFull) | (std::uint64_t{1} << 52);
-  constexpr std::uint64_t rad = std::uint64_t{1} << (Eps + 53);
   constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q);
   const std::uint64_t d = m & (cell - 1);
   const bool in_range = (r.k >= -1000) & (r.k <= 1000);
@@ -1675,6 +1818,11 @@ FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename
     return ok;
   }
 }
+template <class Fmt, class Mode, int Eps>
+FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename Fmt::storage& out) noexcept {
+  static_assert(Eps >= -53, "lane_round: eps1 >= -53");
+  return lane_round_rad<Fmt, Mode>(r, std::uint64_t{1} << (Eps + 53), w, out);
+}
 
 // Per function: where the scalar function reaches its double step (NaN compares false; & not
 // &&: GCC does not evaluate a second floating-point comparison speculatively) and the lane
@@ -1682,25 +1830,25 @@ FLOATLAB_MATH_HOT bool lane_round(const lane_value& r, std::uint32_t w, typename
 struct lane_exp {
   using fn = fn_exp;
   static constexpr int eps = fn_exp::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-60) & static_cast<int>(fabs_d(x) <= 2000); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return exp_lane(x); }
 };
 struct lane_logistic {
   using fn = fn_logistic;
   static constexpr int eps = fn_logistic::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (fabs_d(x) >= 0x1p-41) & (x <= 42) & (x >= -1000); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return logistic_lane(x); }
 };
 struct lane_log {
   using fn = fn_log;
   static constexpr int eps = fn_log::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return (x >= 0x1p-1022) & (x <= 0x1.fffffffffffffp1023) & (x != 1.0); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return {log_lane(x), 0}; }
 };
 struct lane_tanh {
   using fn = fn_tanh;
   static constexpr int eps = fn_tanh::eps1_log2;
-  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) <= 21); }
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
   FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept {  // tanh_fast
     const double em = expm1_lane(2 * fabs_d(x));
     const double y = em / (em + 2.0);
@@ -1708,12 +1856,26 @@ struct lane_tanh {
   }
 };
 
+struct lane_sin {
+  using fn = fn_sin;
+  static constexpr int eps = fn_sin::eps1_log2;
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
+  FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return {sincos_lane(x, 0), 0}; }
+};
+struct lane_cos {
+  using fn = fn_cos;
+  static constexpr int eps = fn_cos::eps1_log2;
+  FLOATLAB_MATH_HOT static bool domain(double x) noexcept { return fn::hot(x); }
+  FLOATLAB_MATH_HOT static lane_value eval(double x) noexcept { return {sincos_lane(x, 32), 0}; }
+};
+
 template <class L, class F, class Mode>
-inline constexpr bool lane_ok = fits_hw<F, double> && F::exponent_bits <= 9 && F::precision + stochastic_bits_v<Mode> + 1 <= 50;
+inline constexpr bool lane_ok =
+    fits_hw<F, double>&& F::exponent_bits <= 9 && F::precision + stochastic_bits_v<Mode> + 1 <= 50;
 
 template <class L, class T, class... Args>
-FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, const char* shape_msg, const char* alias_msg,
-                 Args&&... args) noexcept {
+FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, const char* shape_msg,
+                                      const char* alias_msg, Args&&... args) noexcept {
   static_assert(is_cfloat_v<T>, "floatlab math over views: the element type must be a cfloat");
   constexpr int E = T::exponent_bits, M = T::fraction_bits;
   check_format<E, M>();
@@ -1764,7 +1926,95 @@ FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, co
         y[i0 + i] = T::from_bits(out[i]);
       }
     } else {
-      for (std::size_t i = 0; i < nb; ++i) y[i0 + i] = T::from_bits(L::fn::template run<F, Mode>(decode_in<F>(bits[i]), w[i]));
+      for (std::size_t i = 0; i < nb; ++i)
+        y[i0 + i] = T::from_bits(L::fn::template run<F, Mode>(decode_in<F>(bits[i]), w[i]));
+    }
+  }
+  return {};
+}
+
+// pow's double step on lanes (session 6): x^y = e^t, t = RN(log_lane(x) y), for x > 0 normal
+// and finite nonzero y with 2^-60 <= |t| <= 1000 (where pow_run reaches its double step after
+// its special and exact cases; an exact result that lies on the q-bit grid fails the test,
+// which is strict, and goes to the scalar pass), e^t by exp_lane, and pow_run's run-time bound
+// (2.1 + 4.2 |t|) u as rad = 2^(exponent of (2.1 + 4.2 |t| (1 + 2^-40)) + 1), pow_eps_log2's
+// value. x < 0 (odd or even integer y) always takes the scalar pass.
+struct lane_pow {
+  FLOATLAB_MATH_HOT static bool domain(double x, double y, double t) noexcept {
+    return static_cast<int>(x >= 0x1p-1022) & static_cast<int>(x <= 0x1.fffffffffffffp1023) &
+           static_cast<int>(fabs_d(y) <= 0x1.fffffffffffffp1023) & static_cast<int>(fabs_d(t) >= 0x1p-60) &
+           static_cast<int>(fabs_d(t) <= 1000);
+  }
+  FLOATLAB_MATH_HOT static double arg(double x, double y) noexcept { return log_lane(x) * y; }
+  FLOATLAB_MATH_HOT static std::uint64_t rad(double t) noexcept {
+    const double c = 2.1 + 4.2 * fabs_d(t) * (1 + 0x1p-40);
+    const std::uint64_t e = ((bit_cast<std::uint64_t>(c) >> 52) & 0x7FF) - 1023 + 1;  // >= 2 for c >= 2.1
+    return std::uint64_t{1} << (e & 63);  // garbage lanes (t inf or NaN) are marked by domain
+  }
+};
+
+// pow over views: z_i = pow(x_i, y_i), as map_unary (one word per element, in order).
+template <class T, class... Args>
+FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y, array_view<T> z,
+                                    Args&&... args) noexcept {
+  static_assert(is_cfloat_v<T>, "floatlab math over views: the element type must be a cfloat");
+  constexpr int E = T::exponent_bits, M = T::fraction_bits;
+  check_format<E, M>();
+  static_assert(sizeof...(Args) <= 2, "pow(x, y, z [, mode] [, rng])");
+  using Mode = mode_of_t<typename T::rounding_mode, Args...>;
+  using F = format<E, M, typename T::encoding_type>;
+  using S = typename F::storage;
+  if (x.size != z.size || y.size != z.size)
+    return status::error(status::bad_shape, "pow: x, y and z must have the same size");
+  if ((overlaps(x, z) && x.data != z.data) || (overlaps(y, z) && y.data != z.data))
+    return status::error(status::bad_argument, "pow: z must be x or y itself or not overlap them");
+  constexpr std::size_t B = 64;
+  for (std::size_t i0 = 0; i0 < z.size; i0 += B) {
+    const std::size_t nb = z.size - i0 < B ? z.size - i0 : B;
+    S xb[B], yb[B];
+    std::uint32_t w[B];
+    for (std::size_t i = 0; i < nb; ++i) {
+      xb[i] = x[i0 + i].bits();
+      yb[i] = y[i0 + i].bits();
+      w[i] = word_from<Mode>(args...);
+    }
+    if constexpr (lane_ok<lane_pow, F, Mode>) {
+      for (std::size_t i = nb; i < B; ++i) {
+        xb[i] = 0;
+        yb[i] = 0;
+        w[i] = 0;
+      }
+      double xd[B], yd[B], t[B];
+      for (std::size_t i = 0; i < B; ++i) {
+        xd[i] = decode_to<F, double>(xb[i]);
+        yd[i] = decode_to<F, double>(yb[i]);
+      }
+      for (std::size_t i = 0; i < B; ++i) t[i] = lane_pow::arg(xd[i], yd[i]);
+      double v[B];
+      std::int64_t k[B];
+      for (std::size_t i = 0; i < B; ++i) {
+        const lane_value r = exp_lane(t[i]);
+        v[i] = r.v;
+        k[i] = r.k;
+      }
+      unsigned char ok[B];
+      for (std::size_t i = 0; i < B; ++i) ok[i] = static_cast<unsigned char>(lane_pow::domain(xd[i], yd[i], t[i]));
+      S out[B];
+      for (std::size_t i = 0; i < B; ++i)
+        ok[i] &= static_cast<unsigned char>(
+            lane_round_rad<F, Mode>(lane_value{v[i], k[i]}, lane_pow::rad(t[i]), w[i], out[i]));
+      for (std::size_t i = 0; i < nb; ++i) {
+        if (!ok[i]) {
+          FLOATLAB_MATH_COUNT(lane_misses);
+          out[i] = pow_run<F, Mode>(decode_in<F>(xb[i]), decode_in<F>(yb[i]), w[i]);
+        } else {
+          FLOATLAB_MATH_COUNT(lane_hits);
+        }
+        z[i0 + i] = T::from_bits(out[i]);
+      }
+    } else {
+      for (std::size_t i = 0; i < nb; ++i)
+        z[i0 + i] = T::from_bits(pow_run<F, Mode>(decode_in<F>(xb[i]), decode_in<F>(yb[i]), w[i]));
     }
   }
   return {};
@@ -1772,10 +2022,10 @@ FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, co
 
 }  // namespace detail::cr
 
-#define FLOATLAB_MATH_FUNCTION(name, kernel)                                                            \
-  template <int E, int M, class R, class Enc, class... Args>                                           \
-  FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> name(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {    \
-    return detail::cr::call<detail::cr::kernel>(x, static_cast<Args&&>(args)...);                      \
+#define FLOATLAB_MATH_FUNCTION(name, kernel)                                                        \
+  template <int E, int M, class R, class Enc, class... Args>                                        \
+  FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> name(cfloat<E, M, R, Enc> x, Args&&... args) noexcept { \
+    return detail::cr::call<detail::cr::kernel>(x, static_cast<Args&&>(args)...);                   \
   }
 
 FLOATLAB_MATH_FUNCTION(exp, fn_exp)
@@ -1794,8 +2044,8 @@ FLOATLAB_MATH_FUNCTION(gelu, fn_gelu)
 FLOATLAB_MATH_FUNCTION(gelu_tanh, fn_gelu_tanh)
 FLOATLAB_MATH_FUNCTION(logistic_grad, fn_logistic_grad)  // logistic'(x) = s (1 - s)
 FLOATLAB_MATH_FUNCTION(sigmoid_grad, fn_logistic_grad)
-FLOATLAB_MATH_FUNCTION(softplus_grad, fn_logistic)       // softplus' = logistic
-FLOATLAB_MATH_FUNCTION(tanh_grad, fn_tanh_grad)          // tanh'(x) = 1 - tanh^2
+FLOATLAB_MATH_FUNCTION(softplus_grad, fn_logistic)  // softplus' = logistic
+FLOATLAB_MATH_FUNCTION(tanh_grad, fn_tanh_grad)     // tanh'(x) = 1 - tanh^2
 
 FLOATLAB_MATH_FUNCTION(sin, fn_sin)
 FLOATLAB_MATH_FUNCTION(cos, fn_cos)
@@ -1805,16 +2055,16 @@ FLOATLAB_MATH_FUNCTION(cos, fn_cos)
 // The array forms (see map_unary above): y_i = f(x_i), bit-identical to the scalar calls;
 // y the same size as x (else bad_shape) and x itself or disjoint from it (else bad_argument),
 // nothing written on a rejection. Returns no value flags (the scalar functions report none).
-#define FLOATLAB_MATH_ARRAY(name, lane)                                                                  \
-  template <class T, class... Args>                                                                     \
-  FLOATLAB_HOST_DEVICE status name(array_view<const T> x, array_view<T> y, Args&&... args) noexcept {                        \
-    return detail::cr::map_unary<detail::cr::lane>(x, y, #name ": x and y must have the same size",     \
-                                                   #name ": y must be x itself or not overlap it",      \
-                                                   static_cast<Args&&>(args)...);                        \
-  }                                                                                                     \
-  template <class T, class... Args>                                                                     \
-  FLOATLAB_HOST_DEVICE status name(array_view<T> x, array_view<T> y, Args&&... args) noexcept {                              \
-    return name(array_view<const T>(x), y, static_cast<Args&&>(args)...);                               \
+#define FLOATLAB_MATH_ARRAY(name, lane)                                                               \
+  template <class T, class... Args>                                                                   \
+  FLOATLAB_HOST_DEVICE status name(array_view<const T> x, array_view<T> y, Args&&... args) noexcept { \
+    return detail::cr::map_unary<detail::cr::lane>(x, y, #name ": x and y must have the same size",   \
+                                                   #name ": y must be x itself or not overlap it",    \
+                                                   static_cast<Args&&>(args)...);                     \
+  }                                                                                                   \
+  template <class T, class... Args>                                                                   \
+  FLOATLAB_HOST_DEVICE status name(array_view<T> x, array_view<T> y, Args&&... args) noexcept {       \
+    return name(array_view<const T>(x), y, static_cast<Args&&>(args)...);                             \
   }
 
 FLOATLAB_MATH_ARRAY(exp, lane_exp)
@@ -1822,6 +2072,8 @@ FLOATLAB_MATH_ARRAY(log, lane_log)
 FLOATLAB_MATH_ARRAY(tanh, lane_tanh)
 FLOATLAB_MATH_ARRAY(logistic, lane_logistic)
 FLOATLAB_MATH_ARRAY(sigmoid, lane_logistic)
+FLOATLAB_MATH_ARRAY(sin, lane_sin)
+FLOATLAB_MATH_ARRAY(cos, lane_cos)
 #undef FLOATLAB_MATH_ARRAY
 #undef FLOATLAB_MATH_HOT
 
@@ -1836,6 +2088,16 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> pow(cfloat<E, M, R, Enc> x, cfloat<E, 
   const std::uint32_t w = detail::word_from<Mode>(args...);
   return cfloat<E, M, R, Enc>::from_bits(
       detail::cr::pow_run<F, Mode>(detail::cr::decode_in<F>(x.bits()), detail::cr::decode_in<F>(y.bits()), w));
+}
+
+// pow over views (session 6): z_i = pow(x_i, y_i), bit-identical to the scalar calls in order;
+// x, y, z of one size (else bad_shape), z equal to x or y or disjoint from both (else
+// bad_argument), nothing written on a rejection. Views of T or const T.
+template <class X, class Y, class T, class... Args,
+          class = std::enable_if_t<std::is_same_v<std::remove_const_t<X>, T> &&
+                                   std::is_same_v<std::remove_const_t<Y>, T> && !std::is_const_v<T>>>
+FLOATLAB_HOST_DEVICE status pow(array_view<X> x, array_view<Y> y, array_view<T> z, Args&&... args) noexcept {
+  return detail::cr::map_pow<T>(array_view<const T>(x), array_view<const T>(y), z, static_cast<Args&&>(args)...);
 }
 
 }  // namespace floatlab
