@@ -364,6 +364,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //  power-of-two scale: quotient  | tensor/block_scaled.hpp    | block_scaled_quantize (host and  | test_tensor_block_scaled (MX vs mx.hpp, MuPPET vs
 //    by exponent shift, no div    |   exact_quotient           |   GPU), E8M0 / 2^s / any 2^k S   |   block.hpp); GPU = host: tests/cuda/block_kernels.cu
 //  GPU routes (hardware cvt, lane, paired native binary16 / bfloat16): docs/cuda.md's table, proofs in tests/cuda/
+//  GPU lane route, binary32 steps (__fmul_rn + __fadd_rn, __fmaf_rn; the FP32 recipe): tests/cuda/tensor_kernels.cu
 
 namespace detail {
 // (-1)^negative * (mag + sticky*eps) * 2^exponent rounded once to float in Mode, with its
