@@ -38,4 +38,16 @@ struct conv_dims {
 };
 void conv_fp32(int pass, const conv_dims& s, const float* in1, const float* in2, float* out);
 
+// The exact recipe (acc_kind::exact: the exact sum of the exact products, rounded once to
+// binary32) for operands that tensor_ops.hpp's exact_in() has proven exact in double: every
+// product of two floats is exact in double, and the check bounds every sum of any subset of
+// the K products below 2^53 quanta, so double sums in ANY order (tiles, split-K atomics) are
+// the exact sum; one __double2float_rn rounds it (nearest even, as the host's double
+// kernel and the tensor API do). An exact zero is +0 everywhere: sums start from +0 and a
+// nearest-even sum is -0 only when both addends are. Precondition unchecked here: call
+// only after exact_in(...).in_double (tensor_ops.cpp does). Same argument and layout as
+// gemm_fp32 / conv_fp32.
+void gemm_exact(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K);
+void conv_exact(int pass, const conv_dims& s, const float* in1, const float* in2, float* out);
+
 }  // namespace flacc::tops::gpu

@@ -21,5 +21,7 @@ namespace {
 }  // namespace
 void gemm_fp32(const float*, const float*, float*, std::size_t, std::size_t, std::size_t) { unreachable(); }
 void conv_fp32(int, const conv_dims&, const float*, const float*, float*) { unreachable(); }
+void gemm_exact(const float*, const float*, float*, std::size_t, std::size_t, std::size_t) { unreachable(); }
+void conv_exact(int, const conv_dims&, const float*, const float*, float*) { unreachable(); }
 
 }  // namespace flacc::tops::gpu

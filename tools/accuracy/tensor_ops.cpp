@@ -92,34 +92,34 @@ bool pick(acc_kind& kind, const float* a, std::size_t na, const float* b, std::s
   return e.in_double;
 }
 
-bool on_gpu(acc_kind run) { return run == acc_kind::fp32 && backend_setting() == backend::cuda; }
+bool on_gpu() { return backend_setting() == backend::cuda; }
 gpu::conv_dims dims(const conv_shape& s) { return {s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.stride, s.pad}; }
 }  // namespace
 
 void gemm(acc_kind kind, const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
   acc_kind run = kind;
   if (!pick(run, A, M * K, B, K * N, K)) return gemm_tensor(kind, A, B, C, M, N, K);
-  if (on_gpu(run)) return gpu::gemm_fp32(A, B, C, M, N, K);
+  if (on_gpu()) return run == acc_kind::fp32 ? gpu::gemm_fp32(A, B, C, M, N, K) : gpu::gemm_exact(A, B, C, M, N, K);
   gemm_fast<float>(run, A, B, C, M, N, K);
 }
 
 void conv_forward(acc_kind kind, const conv_shape& s, const float* x, const float* w, float* y) {
   acc_kind run = kind;
   if (!pick(run, w, s.oc * s.k(), x, s.n * s.in_size(), s.k())) return conv_tensor(0, kind, s, x, w, y);
-  if (on_gpu(run)) return gpu::conv_fp32(0, dims(s), x, w, y);
+  if (on_gpu()) return run == acc_kind::fp32 ? gpu::conv_fp32(0, dims(s), x, w, y) : gpu::conv_exact(0, dims(s), x, w, y);
   conv_forward_fast<float>(run, s, x, w, y);
 }
 void conv_backward_data(acc_kind kind, const conv_shape& s, const float* dy, const float* w, float* dx) {
   acc_kind run = kind;
   if (!pick(run, w, s.oc * s.k(), dy, s.n * s.out_size(), s.oc * s.kh * s.kw)) return conv_tensor(1, kind, s, dy, w, dx);
-  if (on_gpu(run)) return gpu::conv_fp32(1, dims(s), dy, w, dx);
+  if (on_gpu()) return run == acc_kind::fp32 ? gpu::conv_fp32(1, dims(s), dy, w, dx) : gpu::conv_exact(1, dims(s), dy, w, dx);
   conv_backward_data_fast<float>(run, s, dy, w, dx);
 }
 void conv_backward_weights(acc_kind kind, const conv_shape& s, const float* x, const float* dy, float* dw) {
   acc_kind run = kind;
   if (!pick(run, dy, s.n * s.out_size(), x, s.n * s.in_size(), s.n * s.out_h() * s.out_w()))
     return conv_tensor(2, kind, s, x, dy, dw);
-  if (on_gpu(run)) return gpu::conv_fp32(2, dims(s), x, dy, dw);
+  if (on_gpu()) return run == acc_kind::fp32 ? gpu::conv_fp32(2, dims(s), x, dy, dw) : gpu::conv_exact(2, dims(s), x, dy, dw);
   conv_backward_weights_fast<float>(run, s, x, dy, dw);
 }
 

@@ -34,9 +34,11 @@
 //   backend::cuda: the FP32 recipe's calls (acc_kind::fp32, and acc_kind::exact where the
 //     check above proves every partial sum exact in float: the float kernel's case) run on the
 //     GPU through floatlab's cuda::gemm / cuda::conv2d_* with gemm_recipe<binary32, binary32,
-//     binary32> (gpu_ops.hpp, gpu_ops.cu); the exact calls that need double (cuda::gemm has
-//     no exact partials yet: docs/cuda.md) run on the fast back end's double kernel, and the
-//     rest on the tensor API, as under backend::fast. Same bits as both other back ends.
+//     binary32>; the exact calls that need double (proven exact in double by the same check)
+//     run on gpu_ops.cu's double kernels (gemm_exact / conv_exact: any summation order gives
+//     the exact sum, so tiles and split-K atomics give the same double; one rounding to
+//     float), and the rest on the tensor API, as under backend::fast. Same bits as both other
+//     back ends (examples/run_full_device.sh selftest-gpu compares the weight digests).
 //   Threads: rows of C (blocks of 4) or images are split over threads; each output element is
 //   computed by one thread in k order, so no result depends on the thread count.
 #pragma once
