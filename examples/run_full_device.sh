@@ -27,6 +27,9 @@
 #   BACKEND       the tool's --backend for every run [fast]: cuda / auto run the FP32-recipe
 #                 GEMMs and convolutions on the GPU (same bits: docs/accuracy.md, "GPU back end")
 #   CNN_CHANNELS [8,16], CNN_FC [0]: the CNN's --channels / --fc
+#   LR_SCHEDULE   the tool's --lr-schedule for every run [constant] (cosine: converges in fewer epochs)
+#   MPS=1         start the CUDA Multi-Process Service first, so that the runs' kernels share
+#                 the GPU concurrently instead of time-slicing it (stopped at the end)
 #   COST_CNN / COST_MLP  seconds per full epoch of one run, for the plan (default: the table below)
 #   OUT=... bash examples/run_full_device.sh selftest-gpu   # fast vs cuda digests on a subset
 #                 (GPU_TEST_TRAIN [1024] images, 2 epochs) and both back ends' seconds per epoch
@@ -269,12 +272,17 @@ run_one() {  # net scheme seed epochs
   [ "$net" = cnn ] && extra=(--channels "$cnn_channels" --fc "$cnn_fc")
   t0=$(date +%s)
   timeout --signal=TERM --kill-after=5 "$left" "$tool" train --model "$net" --schemes "$sc" --seeds "$sd" --epochs "$ep" \
-    --threads 1 --backend "$backend" --train-subset "${TRAIN_SUBSET:-0}" --test-subset "${TEST_SUBSET:-0}" --no-plots --data "$data" \
+    --threads 1 --backend "$backend" --lr-schedule "${LR_SCHEDULE:-constant}" --train-subset "${TRAIN_SUBSET:-0}" --test-subset "${TEST_SUBSET:-0}" --no-plots --data "$data" \
     "${extra[@]}" --out "$dir" > "$res/logs/$net-$sc-s$sd.log" 2>&1
   rc=$?
   status=done; [ $rc = 124 ] || [ $rc = 137 ] && status=timeout; [ $rc != 0 ] && [ $status = done ] && status="failed($rc)"
   echo "$net $sc $sd $ep $status $(( $(date +%s) - t0 ))" >> "$res/runs.txt"
 }
+if [ "${MPS:-0}" = 1 ]; then
+  export CUDA_MPS_PIPE_DIRECTORY="$res/mps-pipe" CUDA_MPS_LOG_DIRECTORY="$res/mps-log"
+  mkdir -p "$CUDA_MPS_PIPE_DIRECTORY" "$CUDA_MPS_LOG_DIRECTORY"
+  nvidia-cuda-mps-control -d && echo "MPS: started" >> "$res/machine.txt" || echo "MPS: could not start" >> "$res/machine.txt"
+fi
 workers=$(cut -d' ' -f2 "$res/plan.txt" | sort -un)
 for w in $workers; do
   (
@@ -282,6 +290,7 @@ for w in $workers; do
   ) &
 done
 wait
+[ "${MPS:-0}" = 1 ] && { echo quit | nvidia-cuda-mps-control 2>/dev/null || true; }
 echo "shard $shard: $(grep -c ' done ' "$res/runs.txt") runs done, $(grep -vc ' done ' "$res/runs.txt") stopped or not started;" \
   "$(( $(date +%s) - start )) s in all" | tee -a "$res/machine.txt"
 cat "$res/runs.txt" | sort

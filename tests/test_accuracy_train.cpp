@@ -6,10 +6,13 @@
 #include <zlib.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
+
+#include <unistd.h>
 
 #include "data.hpp"
 #include "gpu_ops.hpp"
@@ -116,17 +119,33 @@ TEST_CASE("train options: --backend selection falls back cleanly without a GPU; 
   CHECK_FALSE(tops::select_backend("gpu", b, err));
   CHECK(err.find("auto, fast, tensor or cuda") != std::string::npos);
   CHECK(std::string(tops::backend_name(tops::backend::cuda)) == "cuda");
-  // The command rejects bad values with status 2 before reading any data.
-  auto run = [](std::vector<std::string> args) {
+  // The command rejects bad values with status 2 and a message that names the option, before
+  // reading any data (a missing data folder would also give 2, so the message is checked).
+  auto run = [](std::vector<std::string> args, const char* expect) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
-    return train_main(static_cast<int>(argv.size()), argv.data());
+    std::fflush(stderr);
+    const std::string log = (std::filesystem::temp_directory_path() / "floatlab_train_opts.log").string();
+    const int saved = dup(2);
+    FILE* f = std::fopen(log.c_str(), "w");
+    dup2(fileno(f), 2);
+    const int rc = train_main(static_cast<int>(argv.size()), argv.data());
+    std::fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    std::fclose(f);
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO(text);
+    CHECK(rc == 2);
+    CHECK(text.find(expect) != std::string::npos);
   };
-  CHECK(run({"floatlab-accuracy", "train", "--backend", "gpu", "--data", "/nonexistent"}) == 2);
-  CHECK(run({"floatlab-accuracy", "train", "--model", "cnn", "--fc", "-3", "--data", "/nonexistent"}) == 2);
-  CHECK(run({"floatlab-accuracy", "train", "--model", "cnn", "--fc", "x", "--data", "/nonexistent"}) == 2);
+  run({"floatlab-accuracy", "train", "--backend", "gpu", "--data", "/nonexistent"}, "auto, fast, tensor or cuda");
+  run({"floatlab-accuracy", "train", "--model", "cnn", "--fc", "-3", "--data", "/nonexistent"}, "--fc must be");
+  run({"floatlab-accuracy", "train", "--model", "cnn", "--fc", "x", "--data", "/nonexistent"}, "--fc must be");
+  run({"floatlab-accuracy", "train", "--lr-schedule", "step", "--data", "/nonexistent"}, "--lr-schedule must be");
   if (!tops::gpu::available())
-    CHECK(run({"floatlab-accuracy", "train", "--backend", "cuda", "--data", "/nonexistent"}) == 2);
+    run({"floatlab-accuracy", "train", "--backend", "cuda", "--data", "/nonexistent"}, "--backend cuda: ");
   tops::set_backend(tops::backend::fast);
 }
 

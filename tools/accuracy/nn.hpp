@@ -214,14 +214,15 @@ struct conv2d final : layer<Real> {
     dyq = dout;
     quantize(dyq.data(), dyq.size(), p.e, ctx, tag + 2);
     const std::size_t K = s.k(), Pn = P();
-    din.assign(B * in_size(), Real(0));
     std::fill(b.grad.begin(), b.grad.end(), Real(0));
     if (std::is_same_v<Real, double> || p.gemm != gemm_kind::formats) {
+      din.resize(B * in_size());  // conv_backward_data writes every element (or none is read)
       const auto t = shape(B);
       tops::conv_backward_weights(acc_of(p), t, xq.data(), dyq.data(), W.grad.data());
       if (this->input_grad) tops::conv_backward_data(acc_of(p), t, dyq.data(), wq.data(), din.data());
     } else {
       // dW = sum over images of dY col^T (each image's GEMM, then summed in FP32); dX by col2im.
+      din.assign(B * in_size(), Real(0));
       std::fill(W.grad.begin(), W.grad.end(), Real(0));
       wt.resize(K * s.cout);
       transpose(wq.data(), wt.data(), s.cout, K);
@@ -266,19 +267,20 @@ struct conv2d final : layer<Real> {
 template <class Real>
 struct relu final : layer<Real> {
   std::size_t n;
-  std::vector<Real> mask;
+  std::vector<std::uint8_t> mask;  // in > 0 (bytes: a quarter of a float mask's memory traffic)
   explicit relu(std::size_t size) : n(size) {}
   void forward(const std::vector<Real>& in, std::vector<Real>& out, std::size_t, const precision&, context&) override {
     out.resize(in.size());
     mask.resize(in.size());
     for (std::size_t i = 0; i < in.size(); ++i) {
-      mask[i] = in[i] > 0 ? Real(1) : Real(0);
+      mask[i] = in[i] > 0;
       out[i] = in[i] > 0 ? in[i] : Real(0);
     }
   }
   void backward(const std::vector<Real>& dout, std::vector<Real>& din, std::size_t, const precision&, context&) override {
     din.resize(dout.size());
-    for (std::size_t i = 0; i < dout.size(); ++i) din[i] = dout[i] * mask[i];
+    // dout * 1 or dout * 0, as with a float mask (the product keeps -0 and NaN alike).
+    for (std::size_t i = 0; i < dout.size(); ++i) din[i] = mask[i] ? dout[i] : dout[i] * Real(0);
   }
   std::size_t out_size() const override { return n; }
 };
@@ -287,31 +289,51 @@ struct relu final : layer<Real> {
 template <class Real>
 struct maxpool2 final : layer<Real> {
   std::size_t c, h, w;
-  std::vector<std::size_t> arg;
+  std::vector<std::uint8_t> arg;  // which of the window's 4 inputs (dy * 2 + dx) is the maximum
   maxpool2(std::size_t c_, std::size_t h_, std::size_t w_) : c(c_), h(h_), w(w_) {}
   std::size_t out_size() const override { return c * (h / 2) * (w / 2); }
   void forward(const std::vector<Real>& in, std::vector<Real>& out, std::size_t B, const precision&, context&) override {
-    const std::size_t oh = h / 2, ow = w / 2, isz = c * h * w;
+    const std::size_t oh = h / 2, ow = w / 2, planes = B * c;
     out.resize(B * out_size());
     arg.resize(out.size());
-    for (std::size_t n = 0; n < B; ++n)
-      for (std::size_t ch = 0; ch < c; ++ch)
-        for (std::size_t y = 0; y < oh; ++y)
-          for (std::size_t x = 0; x < ow; ++x) {
-            std::size_t best = n * isz + (ch * h + 2 * y) * w + 2 * x;
-            for (std::size_t dy = 0; dy < 2; ++dy)
-              for (std::size_t dx = 0; dx < 2; ++dx) {
-                const std::size_t i = n * isz + (ch * h + 2 * y + dy) * w + 2 * x + dx;
-                if (in[i] > in[best]) best = i;
-              }
-            const std::size_t o = n * out_size() + (ch * oh + y) * ow + x;
-            out[o] = in[best];
-            arg[o] = best;
-          }
+    for (std::size_t pl = 0; pl < planes; ++pl)
+      for (std::size_t y = 0; y < oh; ++y) {
+        const Real* r0 = in.data() + (pl * h + 2 * y) * w;
+        const Real* r1 = r0 + w;
+        Real* o = out.data() + (pl * oh + y) * ow;
+        std::uint8_t* a = arg.data() + (pl * oh + y) * ow;
+        for (std::size_t x = 0; x < ow; ++x) {
+          // The first strict maximum in the order (0,0) (0,1) (1,0) (1,1).
+          Real best = r0[2 * x];
+          std::uint8_t k = 0;
+          if (r0[2 * x + 1] > best) best = r0[2 * x + 1], k = 1;
+          if (r1[2 * x] > best) best = r1[2 * x], k = 2;
+          if (r1[2 * x + 1] > best) best = r1[2 * x + 1], k = 3;
+          o[x] = best;
+          a[x] = k;
+        }
+      }
   }
   void backward(const std::vector<Real>& dout, std::vector<Real>& din, std::size_t B, const precision&, context&) override {
-    din.assign(B * c * h * w, Real(0));
-    for (std::size_t o = 0; o < dout.size(); ++o) din[arg[o]] += dout[o];
+    const std::size_t oh = h / 2, ow = w / 2, planes = B * c;
+    din.resize(B * c * h * w);
+    if ((h | w) & 1) std::fill(din.begin(), din.end(), Real(0));  // an odd side's last row / column: no window
+    for (std::size_t pl = 0; pl < planes; ++pl)
+      for (std::size_t y = 0; y < oh; ++y) {
+        Real* r0 = din.data() + (pl * h + 2 * y) * w;
+        Real* r1 = r0 + w;
+        const Real* d = dout.data() + (pl * oh + y) * ow;
+        const std::uint8_t* a = arg.data() + (pl * oh + y) * ow;
+        for (std::size_t x = 0; x < ow; ++x) {
+          // Every input is in one window (h, w even): 0 + dout at the maximum (as a sum into
+          // zeros: -0 becomes +0), 0 elsewhere.
+          const Real g = Real(0) + d[x];
+          r0[2 * x] = a[x] == 0 ? g : Real(0);
+          r0[2 * x + 1] = a[x] == 1 ? g : Real(0);
+          r1[2 * x] = a[x] == 2 ? g : Real(0);
+          r1[2 * x + 1] = a[x] == 3 ? g : Real(0);
+        }
+      }
   }
 };
 

@@ -135,7 +135,13 @@ struct config {
   int epochs = 5;
   std::size_t batch = 64, train_n = 0, test_n = 0;
   double lr = 0.01, momentum = 0.9, weight_decay = 0;
+  bool cosine = false;  // --lr-schedule cosine
   muppet_params mp;
+  // The learning rate of epoch ep (0-based): constant, or cosine decay from lr towards 0 over
+  // the run, one value per epoch (Loshchilov and Hutter, SGDR, ICLR 2017, without restarts).
+  double lr_at(int ep) const {
+    return cosine ? lr * 0.5 * (1.0 + std::cos(3.14159265358979323846 * double(ep) / double(epochs))) : lr;
+  }
 };
 
 struct epoch_row {
@@ -227,6 +233,7 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
       lvl = std::min(lvl, s.levels.size() - 1);
     }
     const nn::precision& p = s.levels[lvl];
+    const double lr = c.lr_at(ep);
     const auto t0 = std::chrono::steady_clock::now();
     std::shuffle(order.begin(), order.end(), shuffle);
     double loss_sum = 0;
@@ -243,7 +250,7 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
       const auto& logits = net.forward(x.data(), b, p, ctx);
       const double loss = nn::softmax_xent(logits, y.data(), b, 10, dl, scale, &correct);
       net.backward(dl, b, p, ctx);
-      const bool ok = std::isfinite(loss) && net.sgd_step(c.lr, c.momentum, c.weight_decay, 1.0 / scale);
+      const bool ok = std::isfinite(loss) && net.sgd_step(lr, c.momentum, c.weight_decay, 1.0 / scale);
       if (!ok) ++skipped;
       if (s.loss_scaling) {
         if (!ok) {
@@ -313,7 +320,10 @@ int train_main(int argc, char** argv) {
                               "threshold lets the first switch come later, after epochs 13-17 on Fashion-MNIST subsets here: "
                               "30 or more epochs to see the switches)");
   o.add("batch", "N", "64", "minibatch size");
-  o.add("lr", "X", "0.01", "SGD learning rate (constant)");
+  o.add("lr", "X", "0.01", "SGD learning rate (of the first epoch with --lr-schedule cosine)");
+  o.add("lr-schedule", "constant|cosine", "constant",
+        "constant: --lr in every epoch; cosine: lr * (1 + cos(pi * e / epochs)) / 2 in epoch e = 0, 1, ... (decays "
+        "towards 0 by the last epoch: converges in fewer epochs)");
   o.add("momentum", "X", "0.9", "SGD momentum");
   o.add("weight-decay", "X", "0", "L2 weight decay");
   o.add("train-subset", "N", "0", "use the first N training images (0: all 60000)");
@@ -381,6 +391,8 @@ int train_main(int argc, char** argv) {
   c.lr = o.num("lr");
   c.momentum = o.num("momentum");
   c.weight_decay = o.num("weight-decay");
+  if (o.str("lr-schedule") == "cosine") c.cosine = true;
+  else if (o.str("lr-schedule") != "constant") return fail("--lr-schedule must be constant or cosine");
   if (!(c.lr > 0) || !(c.momentum >= 0 && c.momentum < 1)) return fail("--lr must be > 0 and --momentum in [0, 1)");
   c.train_n = static_cast<std::size_t>(std::max(0L, o.integer("train-subset")));
   c.test_n = static_cast<std::size_t>(std::max(0L, o.integer("test-subset")));
@@ -675,7 +687,7 @@ int train_main(int argc, char** argv) {
        << (c.model == "cnn" ? " (channels " + std::to_string(c.c1) + ", " + std::to_string(c.c2) +
                                   (c.fc ? ", hidden linear " + std::to_string(c.fc) : std::string()) + ")"
                             : std::string())
-       << ", kernels: " << tops::backend_name(tops::backend_setting()) << ", " << c.epochs << " epochs, batch " << c.batch << ", SGD lr " << c.lr << " momentum "
+       << ", kernels: " << tops::backend_name(tops::backend_setting()) << ", " << c.epochs << " epochs, batch " << c.batch << ", SGD lr " << c.lr << (c.cosine ? " (cosine decay)" : "") << " momentum "
        << c.momentum << ", " << c.train_n << " training and " << c.test_n << " test images, seeds";
     for (auto s : seeds) md << " " << s;
     md << ".\n\n## Final accuracy\n\n" << table.str()
