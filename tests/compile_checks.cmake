@@ -155,6 +155,15 @@ if(FLOATLAB_CUDA_TESTS AND CMAKE_CUDA_COMPILER)
   set_target_properties(cuda_mma_kernels PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
   add_test(NAME cuda_mma_kernels COMMAND cuda_mma_kernels)
   set_tests_properties(cuda_mma_kernels PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
+  # floatlab-accuracy's CUDA back end compiles (its build is off by default: the device
+  # binary comes from examples/build_device_train.sh; its digests are checked on the GPU by
+  # examples/run_full_device.sh selftest-gpu). Compile only: an object library.
+  if(NOT FLOATLAB_ACCURACY_CUDA)
+    add_library(cuda_compile_accuracy_gpu_ops OBJECT ${PROJECT_SOURCE_DIR}/tools/accuracy/gpu_ops.cu)
+    target_link_libraries(cuda_compile_accuracy_gpu_ops PRIVATE floatlab::floatlab)
+    target_include_directories(cuda_compile_accuracy_gpu_ops PRIVATE ${PROJECT_SOURCE_DIR}/tools/accuracy)
+    set_target_properties(cuda_compile_accuracy_gpu_ops PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
+  endif()
 endif()
 
 # Issue 8 first impressions: mixing formats names convert<>, C++14 names C++17, and the

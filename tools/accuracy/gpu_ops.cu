@@ -49,45 +49,29 @@ long long ns_since(clock_type::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - t).count();
 }
 
-// One host thread's device state: a stream and three buffers that only grow.
-struct buffer {
-  float* p = nullptr;
+// One host thread's device state: a stream and buffers that only grow.
+template <class T>
+struct device_buffer {
+  T* p = nullptr;
   std::size_t cap = 0;
-  float* get(std::size_t n) {
+  T* get(std::size_t n) {
     if (n <= cap) return p;
     if (p) cuda_ok(cudaFree(p), "cudaFree");
     p = nullptr;
     std::size_t c = cap ? cap : 1024;
     while (c < n) c *= 2;
-    cuda_ok(cudaMalloc(&p, c * sizeof(float)), "cudaMalloc");
+    cuda_ok(cudaMalloc(&p, c * sizeof(T)), "cudaMalloc");
     cap = c;
     return p;
   }
-  ~buffer() {
+  ~device_buffer() {
     if (p) (void)cudaFree(p);  // at thread exit; nothing to report then
-  }
-};
-struct dbuffer {  // doubles: the split-K sums of conv_exact's weight gradients
-  double* p = nullptr;
-  std::size_t cap = 0;
-  double* get(std::size_t n) {
-    if (n <= cap) return p;
-    if (p) cuda_ok(cudaFree(p), "cudaFree");
-    p = nullptr;
-    std::size_t c = cap ? cap : 1024;
-    while (c < n) c *= 2;
-    cuda_ok(cudaMalloc(&p, c * sizeof(double)), "cudaMalloc");
-    cap = c;
-    return p;
-  }
-  ~dbuffer() {
-    if (p) (void)cudaFree(p);
   }
 };
 struct state {
   cudaStream_t stream = nullptr;
-  buffer buf[3];
-  dbuffer sums;
+  device_buffer<float> buf[3];
+  device_buffer<double> sums;  // the split-K sums of conv_exact's weight gradients
   state() { cuda_ok(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate"); }
   ~state() {
     if (stream) (void)cudaStreamDestroy(stream);
