@@ -6,11 +6,15 @@
 # that it outlives the device call, with the epochs chosen from a calibration run to fit a
 # time budget.
 #   OUT=/dir bash examples/run_cnn_gpu.sh start   # calibrate, start in the background, return
-#   OUT=/dir bash examples/run_cnn_gpu.sh wait S  # wait up to S s; pack the CSVs into OUT
+#   OUT=/dir bash examples/run_cnn_gpu.sh wait S  # wait up to S s; pack CSVs + checkpoints into OUT
+# Every run checkpoints after each epoch (train --checkpoint) and begins no epoch after
+# BUDGET s (--time-limit), so a run the lease cuts short goes on in a later lease or session:
+#   RESUME=path/to/cnn-run.tgz (a packed run, carried) + the same SEEDS / EPOCHS: --resume.
 # Environment: BUDGET (seconds the run may take [1150]), EPOCHS (fixed epoch count instead of
 # the calibrated one), MAX_EPOCHS [10], SCHEMES, SEEDS [1,2,3], TOOL (a floatlab-accuracy with
 # the CUDA back end [.dev/bin/floatlab-accuracy-train-cuda]), DATA [.dev/fashion-mnist],
-# WORK (where the run lives on the machine [/tmp/flacc-cnn]), BACKEND [cuda].
+# WORK (where the run lives on the machine [/tmp/flacc-cnn]), BACKEND [cuda], EXTRA (more
+# options of the tool, e.g. "--train-subset 512 --test-subset 128" for a check of this script).
 set -uo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
 tool="${TOOL:-$src/.dev/bin/floatlab-accuracy-train-cuda}"
@@ -21,7 +25,7 @@ seeds="${SEEDS:-1,2,3}"
 mkdir -p "$OUT" "$work"
 runs=$(( $(echo "$schemes" | tr ',' '\n' | wc -l) * $(echo "$seeds" | tr ',' '\n' | wc -l) ))
 common=(train --model cnn --channels 32,64 --schemes "$schemes" --seeds "$seeds" --threads "$runs" --backend "${BACKEND:-cuda}"
-        --lr-schedule cosine --no-plots)
+        --lr-schedule cosine --no-plots ${EXTRA:-})
 case "${1:-}" in
 start)
   data="$work/data"; mkdir -p "$data"  # plain IDX (a build without zlib reads those too)
@@ -41,13 +45,18 @@ start)
        "budget ${BUDGET:-1150} s -> $epochs epochs" | tee "$OUT/start.txt"
   echo "$epochs" > "$work/epochs"
   date +%s > "$work/started"
-  setsid nohup "$tool" "${common[@]}" --epochs "$epochs" --data "$data" --out "$work/run" > "$work/run.log" 2>&1 < /dev/null &
+  resume=()
+  if [ -n "${RESUME:-}" ]; then  # the checkpoints of a packed run (its ckpt/ folder)
+    tar xzf "$RESUME" -C "$work" ckpt && resume=(--resume) || { echo "RESUME=$RESUME: no ckpt/ in it"; exit 1; }
+  fi
+  setsid nohup "$tool" "${common[@]}" --epochs "$epochs" --checkpoint "$work/ckpt" "${resume[@]}" \
+    --time-limit "${BUDGET:-1150}" --data "$data" --out "$work/run" > "$work/run.log" 2>&1 < /dev/null &
   echo "started: pid $!, $(nproc) cores, $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null)" | tee -a "$OUT/start.txt"
   ;;
 wait)
   limit="${2:-540}"; t0=$(date +%s)
   pack() {
-    tar czf "$OUT/cnn-run.tgz" -C "$work" run calib.log run.log epochs started 2>/dev/null
+    tar czf "$OUT/cnn-run.tgz" -C "$work" run ckpt calib.log run.log epochs started 2>/dev/null
     { echo "at $(( $(date +%s) - $(cat "$work/started") )) s of the run:"
       wc -l "$work"/run/train_epochs*.csv 2>/dev/null; tail -c 400 "$work/run.log" | tr '\r' '\n' | tail -3; } > "$OUT/progress.txt"
   }

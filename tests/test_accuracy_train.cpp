@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
+#include <algorithm>
 
 #include <unistd.h>
 
@@ -436,4 +438,102 @@ TEST_CASE("the first layer's skipped input gradient changes no weight gradient (
       }
       CHECK(norm > 0);
     }
+}
+
+namespace {
+// train_main on argv; status and what it printed to stderr.
+int run_train(std::vector<std::string> args, std::string* err_text = nullptr) {
+  args.insert(args.begin(), {"floatlab-accuracy", "train"});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  const fs::path log = fs::temp_directory_path() / ("flacc_train_" + std::to_string(::getpid()) + ".log");
+  std::fflush(stdout), std::fflush(stderr);
+  const int out = dup(1), err = dup(2);
+  FILE* f = std::fopen(log.string().c_str(), "w");
+  dup2(fileno(f), 1), dup2(fileno(f), 2);
+  const int rc = train_main(static_cast<int>(argv.size()), argv.data());
+  std::fflush(stdout), std::fflush(stderr);
+  dup2(out, 1), dup2(err, 2), close(out), close(err);
+  std::fclose(f);
+  if (err_text) {
+    const auto b = read_raw(log);
+    err_text->assign(b.begin(), b.end());
+  }
+  return rc;
+}
+// train_epochs.csv without its seconds column (10th), sorted: the rows two runs must share.
+std::vector<std::string> epoch_rows(const fs::path& dir) {
+  std::ifstream f(dir / "train_epochs.csv");
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(f, line);) {
+    std::string kept, cell;
+    std::istringstream in(line);
+    for (int col = 1; std::getline(in, cell, ','); ++col)
+      if (col != 10) kept += cell + ",";
+    rows.push_back(kept);
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+}  // namespace
+
+TEST_CASE("train --checkpoint / --resume: 2 epochs + a resumed 2 equal 4 in one go, bit for bit", "[accuracy]") {
+  const fs::path dir = fs::temp_directory_path() / ("flacc_ckpt_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const fs::path data = dir / "data";
+  fs::create_directories(data);
+  write_gz(data / "train-images-idx3-ubyte.gz", idx_images(256, 28, 28));
+  write_gz(data / "train-labels-idx1-ubyte.gz", idx_labels(256));
+  write_gz(data / "t10k-images-idx3-ubyte.gz", idx_images(64, 28, 28));
+  write_gz(data / "t10k-labels-idx1-ubyte.gz", idx_labels(64));
+  // Every piece of state: loss scaling (fp16), stochastic words (bfp8), the schedule's levels,
+  // MuPPET's memory (threshold 0 and gamma 0: a switch at its first ratio, after epoch 3, from
+  // gradients stored before the resume), cosine learning rates, two seeds, two threads.
+  const std::vector<std::string> common = {"--model", "mlp", "--hidden", "16", "--schemes", "fp32,fp16,bfp8,muppet,schedule",
+                                           "--seeds", "1,2", "--epochs", "4", "--batch", "32", "--muppet-r", "1",
+                                           "--muppet-gamma", "0", "--muppet-alpha", "0", "--muppet-beta", "0",
+                                           "--lr-schedule", "cosine", "--threads", "2", "--no-plots", "--data", data.string()};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = common;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const std::string ck = (dir / "ck").string();
+  REQUIRE(run_train(with({"--out", (dir / "straight").string()})) == 0);
+  REQUIRE(run_train(with({"--checkpoint", ck, "--stop-after", "2", "--out", (dir / "first").string()})) == 0);
+  CHECK(epoch_rows(dir / "first").size() == 1 + 10 * 2);  // header + 10 runs x 2 epochs
+  REQUIRE(run_train(with({"--checkpoint", ck, "--resume", "--out", (dir / "resumed").string()})) == 0);
+  const auto straight = epoch_rows(dir / "straight"), resumed = epoch_rows(dir / "resumed");
+  REQUIRE(straight.size() == 1 + 10 * 4);
+  CHECK(resumed == straight);
+  // The MuPPET runs did switch after the resume point (so its restored memory mattered).
+  std::size_t switched_late = 0;
+  for (const auto& r : straight) {
+    std::istringstream in(r);
+    std::vector<std::string> cells;
+    for (std::string c; std::getline(in, c, ',');) cells.push_back(c);
+    REQUIRE(cells.size() == 18);  // 19 columns less seconds
+    // scheme, epoch (1-based), muppet_switch
+    if (cells[1] == "muppet" && cells[16] == "1" && std::stoi(cells[3]) >= 3) ++switched_late;
+  }
+  CHECK(switched_late == 2);
+
+  // Bad checkpoints: other options, a truncated file, garbage; each a clear error, status 2.
+  std::string msg;
+  auto other = with({"--checkpoint", ck, "--resume", "--out", (dir / "x").string()});
+  other[std::find(other.begin(), other.end(), "--batch") - other.begin() + 1] = "16";
+  CHECK(run_train(other, &msg) == 2);
+  CHECK(msg.find("made with other options") != std::string::npos);
+  const fs::path one = fs::path(ck) / "fp16-s2.ckpt";
+  REQUIRE(fs::exists(one));
+  auto bytes = read_raw(one);
+  write_raw(one, std::vector<unsigned char>(bytes.begin(), bytes.begin() + static_cast<long>(bytes.size() * 2 / 3)));
+  CHECK(run_train(with({"--checkpoint", ck, "--resume", "--out", (dir / "y").string()}), &msg) == 2);
+  CHECK(msg.find("fp16-s2.ckpt: truncated or corrupt") != std::string::npos);
+  write_raw(one, std::vector<unsigned char>(100, 7));
+  CHECK(run_train(with({"--checkpoint", ck, "--resume", "--out", (dir / "z").string()}), &msg) == 2);
+  CHECK(msg.find("is not a floatlab-accuracy checkpoint") != std::string::npos);
+  CHECK(run_train(with({"--resume", "--out", (dir / "w").string()}), &msg) == 2);
+  CHECK(msg.find("--resume needs --checkpoint") != std::string::npos);
+  fs::remove_all(dir);
 }

@@ -18,6 +18,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace flacc {
@@ -86,6 +87,18 @@ class muppet_policy {
       reset();
     }
     return out;
+  }
+  // The policy's memory (train --checkpoint saves it, --resume restores it).
+  struct state {
+    std::vector<std::vector<std::vector<float>>> history;  // per stored epoch, per layer
+    std::vector<double> diversities;
+    int violations = 0;
+  };
+  state saved() const { return {history_, diversities_, violations_}; }
+  void restore(state s) {
+    history_ = std::move(s.history);
+    diversities_ = std::move(s.diversities);
+    violations_ = s.violations;
   }
   void reset() {
     history_.clear();

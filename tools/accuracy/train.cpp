@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "checkpoint.hpp"
 #include "common.hpp"
 #include "muppet.hpp"
 
@@ -136,6 +137,10 @@ struct config {
   std::size_t batch = 64, train_n = 0, test_n = 0;
   double lr = 0.01, momentum = 0.9, weight_decay = 0;
   bool cosine = false;  // --lr-schedule cosine
+  std::string checkpoint;  // --checkpoint DIR ("" none)
+  bool resume = false;     // --resume
+  int stop_after = 0;      // --stop-after N epochs in this call (0: no limit)
+  double time_limit = 0;   // --time-limit S: no epoch begins after S seconds (0: none)
   muppet_params mp;
   // The learning rate of epoch ep (0-based): constant, or cosine decay from lr towards 0 over
   // the run, one value per epoch (Loshchilov and Hutter, SGDR, ICLR 2017, without restarts).
@@ -207,25 +212,153 @@ double evaluate(nn::network<float>& net, const dataset& d, std::size_t n, const 
   return double(correct) / double(n);
 }
 
-std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config& c, const dataset& train,
-                               const dataset& test, const std::function<void()>& tick,
-                               const std::function<void(const epoch_row&)>& epoch_done) {
-  const std::size_t px = train.rows * train.cols;
-  nn::network<float> net = c.model == "cnn" ? nn::network<float>::cnn(train.rows, c.c1, c.c2, seed, c.fc)
-                                            : nn::network<float>::mlp(px, c.hidden, seed);
+// Everything a run carries from one epoch to the next: what --checkpoint saves after every
+// epoch and --resume restores, so that E epochs in one go and E1 + a resumed E - E1 give the
+// same bits (tests/test_accuracy_train.cpp).
+struct run_state {
+  nn::network<float> net;
   nn::context ctx;
-  ctx.seed = seed * 0x9E3779B97F4A7C15ull + 17;
-  std::mt19937_64 shuffle(seed + 101);
-  std::vector<std::size_t> order(c.train_n);
-  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 shuffle;
+  std::vector<std::size_t> order;  // the training images' order, shuffled again every epoch
+  std::size_t lvl = 0;             // precision level (MuPPET, schedule)
+  double scale = 1;                // loss scale
+  std::size_t good = 0;            // finite steps since the last change of the loss scale
+  muppet_policy policy;
+  std::vector<epoch_row> rows;     // the epochs done
+};
+
+run_state fresh_state(const scheme& s, std::uint64_t seed, const config& c, const dataset& train) {
+  run_state st;
+  st.net = c.model == "cnn" ? nn::network<float>::cnn(train.rows, c.c1, c.c2, seed, c.fc)
+                            : nn::network<float>::mlp(train.rows * train.cols, c.hidden, seed);
+  st.ctx.seed = seed * 0x9E3779B97F4A7C15ull + 17;
+  st.shuffle.seed(seed + 101);
+  st.order.resize(c.train_n);
+  std::iota(st.order.begin(), st.order.end(), 0);
+  st.policy = muppet_policy(c.mp);
+  st.scale = s.loss_scaling ? 4096.0 : 1.0;
+  return st;
+}
+
+// What a checkpoint must match to be resumed: every option that changes the arithmetic.
+std::string fingerprint(const scheme& s, std::uint64_t seed, const config& c) {
+  std::ostringstream f;
+  f.precision(17);
+  f << c.model << " c" << c.c1 << "," << c.c2 << " fc" << c.fc << " h";
+  for (auto h : c.hidden) f << h << ",";
+  f << " e" << c.epochs << " b" << c.batch << " lr" << c.lr << (c.cosine ? " cosine" : "") << " m" << c.momentum << " wd"
+    << c.weight_decay << " n" << c.train_n << "," << c.test_n << " mu" << c.mp.r << "," << c.mp.gamma << "," << c.mp.lambda
+    << "," << c.mp.alpha << "," << c.mp.beta << " | " << s.name << ": " << s.description << " | seed " << seed;
+  return f.str();
+}
+
+std::filesystem::path checkpoint_path(const config& c, const scheme& s, std::uint64_t seed) {
+  return std::filesystem::path(c.checkpoint) / (s.name + "-s" + std::to_string(seed) + ".ckpt");
+}
+
+void put_row(ckpt::writer& w, const epoch_row& r) {
+  w.put(r.scheme), w.put(r.level), w.put(r.seed), w.put(r.epoch);
+  w.put(r.train_loss), w.put(r.train_acc), w.put(r.test_loss), w.put(r.test_acc), w.put(r.seconds), w.put(r.loss_scale);
+  w.put(std::uint64_t(r.skipped)), w.put(std::uint64_t(r.non_finite)), w.put(r.mu), w.put(r.has_mu), w.put(r.digest);
+}
+bool get_row(ckpt::reader& rd, epoch_row& r) {
+  std::uint64_t skipped = 0, non_finite = 0;
+  const bool ok = rd.get(r.scheme) && rd.get(r.level) && rd.get(r.seed) && rd.get(r.epoch) && rd.get(r.train_loss) &&
+                  rd.get(r.train_acc) && rd.get(r.test_loss) && rd.get(r.test_acc) && rd.get(r.seconds) &&
+                  rd.get(r.loss_scale) && rd.get(skipped) && rd.get(non_finite) && rd.get(r.mu) && rd.get(r.has_mu) &&
+                  rd.get(r.digest);
+  r.skipped = skipped, r.non_finite = non_finite;
+  return ok;
+}
+
+bool save_state(run_state& st, const std::string& print, const std::filesystem::path& path, std::string& err) {
+  ckpt::writer w;
+  w.put(print);
+  for (auto* q : st.net.params()) w.put(q->value), w.put(q->velocity);
+  w.put(st.ctx.step), w.put(std::uint64_t(st.ctx.non_finite));
+  std::ostringstream rng;
+  rng << st.shuffle;
+  w.put(rng.str());
+  w.put(std::vector<std::uint32_t>(st.order.begin(), st.order.end()));  // < 2^32 images
+  w.put(std::uint64_t(st.lvl)), w.put(st.scale), w.put(std::uint64_t(st.good));
+  const auto mu = st.policy.saved();
+  w.put(std::uint64_t(mu.history.size()));
+  for (const auto& epoch : mu.history) {
+    w.put(std::uint64_t(epoch.size()));
+    for (const auto& layer : epoch) w.put(layer);
+  }
+  w.put(mu.diversities), w.put(mu.violations);
+  w.put(std::uint64_t(st.rows.size()));
+  for (const auto& r : st.rows) put_row(w, r);
+  return w.save(path, err);
+}
+
+// st holds the fresh state of the same run (shapes); false with the reason in err.
+bool load_state(run_state& st, const std::string& print, const std::filesystem::path& path, std::string& err) {
+  ckpt::reader rd;
+  if (!rd.open(path, err)) return false;
+  auto bad = [&](const std::string& why) {
+    err = path.string() + ": " + (rd.truncated() ? "truncated or corrupt" : why);
+    return false;
+  };
+  std::string saved_print;
+  if (!rd.get(saved_print)) return bad("truncated");
+  if (saved_print != print)
+    return bad("made with other options (" + saved_print + "), not resumable with these (" + print + ")");
+  for (auto* q : st.net.params()) {
+    const std::size_t n = q->value.size();
+    if (!rd.get(q->value) || !rd.get(q->velocity) || q->value.size() != n || q->velocity.size() != n)
+      return bad("parameter shapes differ");
+  }
+  std::uint64_t non_finite = 0, lvl = 0, good = 0, epochs = 0, layers = 0;
+  std::string rng;
+  std::vector<std::uint32_t> order;
+  if (!rd.get(st.ctx.step) || !rd.get(non_finite) || !rd.get(rng) || !rd.get(order) || !rd.get(lvl) || !rd.get(st.scale) ||
+      !rd.get(good) || !rd.get(epochs))
+    return bad("truncated");
+  if (order.size() != st.order.size()) return bad("the training set size differs");
+  std::istringstream in(rng);
+  in >> st.shuffle;
+  if (!in) return bad("bad shuffle state");
+  st.ctx.non_finite = non_finite, st.lvl = lvl, st.good = good;
+  st.order.assign(order.begin(), order.end());
+  muppet_policy::state mu;
+  mu.history.resize(epochs);
+  for (auto& epoch : mu.history) {
+    if (!rd.get(layers) || layers > 1000) return bad("truncated");
+    epoch.resize(layers);
+    for (auto& layer : epoch)
+      if (!rd.get(layer)) return bad("truncated");
+  }
+  std::uint64_t nrows = 0;
+  if (!rd.get(mu.diversities) || !rd.get(mu.violations) || !rd.get(nrows) || nrows > 100000) return bad("truncated");
+  st.policy.restore(std::move(mu));
+  st.rows.resize(nrows);
+  for (auto& r : st.rows)
+    if (!get_row(rd, r)) return bad("truncated");
+  if (!rd.at_end()) return bad("trailing bytes");
+  return true;
+}
+
+// Trains st from its next epoch to c.epochs, or fewer: --stop-after epochs in this call, or
+// none begun after --time-limit (from `start`). With --checkpoint, saves st after each epoch.
+void run_one(run_state& st, const scheme& s, std::uint64_t seed, const config& c, const dataset& train,
+             const dataset& test, std::chrono::steady_clock::time_point start, const std::function<void()>& tick,
+             const std::function<void(const epoch_row&)>& epoch_done, std::string& error) {
+  const std::size_t px = train.rows * train.cols;
   std::vector<float> x, dl;
   std::vector<std::uint8_t> y;
-  std::size_t lvl = 0;
-  muppet_policy policy(c.mp);
-  double scale = s.loss_scaling ? 4096.0 : 1.0;
-  std::size_t good = 0;
-  std::vector<epoch_row> rows;
-  for (int ep = 0; ep < c.epochs; ++ep) {
+  const std::string print = c.checkpoint.empty() ? "" : fingerprint(s, seed, c);
+  nn::network<float>& net = st.net;
+  nn::context& ctx = st.ctx;
+  std::size_t& lvl = st.lvl;
+  double& scale = st.scale;
+  int trained = 0;
+  for (int ep = int(st.rows.size()); ep < c.epochs; ++ep) {
+    if (c.stop_after > 0 && trained >= c.stop_after) break;
+    if (c.time_limit > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= c.time_limit)
+      break;
+    ++trained;
     if (s.kind == scheme::schedule) {
       lvl = 0;
       for (int e : s.switch_epochs)  // 1-based epochs, as everything the user sees
@@ -235,7 +368,7 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
     const nn::precision& p = s.levels[lvl];
     const double lr = c.lr_at(ep);
     const auto t0 = std::chrono::steady_clock::now();
-    std::shuffle(order.begin(), order.end(), shuffle);
+    std::shuffle(st.order.begin(), st.order.end(), st.shuffle);
     double loss_sum = 0;
     std::size_t correct = 0, skipped = 0, seen = 0;
     const std::size_t nf0 = ctx.non_finite;
@@ -244,8 +377,8 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
       x.resize(b * px);
       y.resize(b);
       for (std::size_t k = 0; k < b; ++k) {
-        std::copy_n(train.images.data() + order[i + k] * px, px, x.data() + k * px);
-        y[k] = train.labels[order[i + k]];
+        std::copy_n(train.images.data() + st.order[i + k] * px, px, x.data() + k * px);
+        y[k] = train.labels[st.order[i + k]];
       }
       const auto& logits = net.forward(x.data(), b, p, ctx);
       const double loss = nn::softmax_xent(logits, y.data(), b, 10, dl, scale, &correct);
@@ -255,8 +388,8 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
       if (s.loss_scaling) {
         if (!ok) {
           scale = std::max(1.0, scale / 2);
-          good = 0;
-        } else if (++good % 500 == 0) {
+          st.good = 0;
+        } else if (++st.good % 500 == 0) {
           scale = std::min(scale * 2, 16777216.0);
         }
       }
@@ -281,15 +414,15 @@ std::vector<epoch_row> run_one(const scheme& s, std::uint64_t seed, const config
     if (s.kind == scheme::muppet) {
       std::vector<std::vector<float>> grads;
       for (auto* w : net.weights()) grads.push_back(w->grad);  // the epoch's last minibatch gradient
-      r.mu = policy.end_epoch(ep, grads);
+      r.mu = st.policy.end_epoch(ep, grads);
       r.has_mu = true;
       if (r.mu.switched && lvl + 1 < s.levels.size()) ++lvl;
       else if (r.mu.switched) r.mu.switched = false;  // already at FP32: nothing to switch to
     }
-    rows.push_back(r);
+    st.rows.push_back(r);
     epoch_done(r);
+    if (!c.checkpoint.empty() && !save_state(st, print, checkpoint_path(c, s, seed), error)) return;
   }
-  return rows;
 }
 
 double mean(const std::vector<double>& v) { return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
@@ -325,6 +458,14 @@ int train_main(int argc, char** argv) {
         "constant: --lr in every epoch; cosine: lr * (1 + cos(pi * e / epochs)) / 2 in epoch e = 0, 1, ... (decays "
         "towards 0 by the last epoch: converges in fewer epochs)");
   o.add("momentum", "X", "0.9", "SGD momentum");
+  o.add("checkpoint", "DIR", "", "after every epoch, save each run's whole state (weights, momenta, data order, random "
+                                 "streams' position, loss scale, MuPPET's memory, the epochs' rows) to DIR/<scheme>-s<seed>.ckpt");
+  o.flag("resume", "with --checkpoint: continue each run from its checkpoint where one exists (same options, checked), "
+                   "with the same bits as an uninterrupted run; runs without one start afresh");
+  o.add("stop-after", "N", "0", "train at most N epochs of each run in this call (0: all); with --checkpoint, --resume "
+                                "continues later");
+  o.add("time-limit", "S", "0", "begin no epoch after S seconds from the start (0: no limit); with --checkpoint, "
+                                "--resume continues later");
   o.add("weight-decay", "X", "0", "L2 weight decay");
   o.add("train-subset", "N", "0", "use the first N training images (0: all 60000)");
   o.add("test-subset", "N", "0", "use the first N test images (0: all 10000)");
@@ -391,6 +532,12 @@ int train_main(int argc, char** argv) {
   c.lr = o.num("lr");
   c.momentum = o.num("momentum");
   c.weight_decay = o.num("weight-decay");
+  c.checkpoint = o.str("checkpoint");
+  c.resume = o.on("resume");
+  if (c.resume && c.checkpoint.empty()) return fail("--resume needs --checkpoint DIR");
+  c.stop_after = static_cast<int>(o.integer("stop-after"));
+  c.time_limit = o.num("time-limit");
+  if (c.stop_after < 0 || !(c.time_limit >= 0)) return fail("--stop-after and --time-limit must be >= 0");
   if (o.str("lr-schedule") == "cosine") c.cosine = true;
   else if (o.str("lr-schedule") != "constant") return fail("--lr-schedule must be constant or cosine");
   if (!(c.lr > 0) || !(c.momentum >= 0 && c.momentum < 1)) return fail("--lr must be > 0 and --momentum in [0, 1)");
@@ -485,11 +632,33 @@ int train_main(int argc, char** argv) {
   std::vector<job> jobs;
   for (std::size_t s = 0; s < schemes.size(); ++s)
     for (auto sd : seeds) jobs.push_back({s, sd});
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<run_state> states;
+  states.reserve(jobs.size());
+  if (!c.checkpoint.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(c.checkpoint, ec);
+    if (ec) return fail("--checkpoint " + c.checkpoint + ": " + ec.message());
+  }
+  std::size_t resumed = 0, to_train = 0;
+  for (const auto& jb : jobs) {
+    states.push_back(fresh_state(schemes[jb.scheme], jb.seed, c, train));
+    const auto path = c.checkpoint.empty() ? std::filesystem::path() : checkpoint_path(c, schemes[jb.scheme], jb.seed);
+    if (c.resume && std::filesystem::exists(path)) {
+      if (!load_state(states.back(), fingerprint(schemes[jb.scheme], jb.seed, c), path, err)) return fail(err);
+      ++resumed;
+    }
+    std::size_t left = std::size_t(c.epochs) - std::min(std::size_t(c.epochs), states.back().rows.size());
+    if (c.stop_after > 0) left = std::min(left, std::size_t(c.stop_after));
+    to_train += left;
+  }
+  if (resumed) std::printf("resumed %zu of %zu runs from %s\n", resumed, jobs.size(), c.checkpoint.c_str());
   const std::size_t batches = (c.train_n + c.batch - 1) / c.batch;
-  progress bar("train (minibatches)", double(jobs.size() * batches * std::size_t(c.epochs)));
+  progress bar("train (minibatches)", double(std::max<std::size_t>(1, to_train * batches)));
   std::mutex mu;
   std::atomic<std::size_t> next{0}, done{0};
   std::vector<std::vector<epoch_row>> results(jobs.size());
+  std::vector<std::string> errors(jobs.size());
   auto tick = [&] {
     const std::size_t d = ++done;
     if (d % 8 == 0) {
@@ -504,7 +673,10 @@ int train_main(int argc, char** argv) {
   // train_epochs.partial.csv has train_epochs.csv's columns, one flushed row per finished
   // epoch: a run that is stopped (or times out) leaves its complete epochs there.
   std::ofstream live(dir / "train_epochs.partial.csv");
-  live << epoch_csv_header << std::flush;
+  live << epoch_csv_header;
+  for (const auto& st : states)
+    for (const auto& r : st.rows) write_epoch_row(live, c.model, r);  // resumed epochs
+  live.flush();
   auto epoch_done = [&](const epoch_row& r) {
     std::lock_guard<std::mutex> lock(mu);
     write_epoch_row(live, c.model, r);
@@ -517,13 +689,22 @@ int train_main(int argc, char** argv) {
         for (;;) {
           const std::size_t j = next++;
           if (j >= jobs.size()) return;
-          results[j] = run_one(schemes[jobs[j].scheme], jobs[j].seed, c, train, test, tick, epoch_done);
+          run_one(states[j], schemes[jobs[j].scheme], jobs[j].seed, c, train, test, start, tick, epoch_done, errors[j]);
+          results[j] = std::move(states[j].rows);
+          states[j] = run_state();  // its memory goes now
         }
       });
     for (auto& t : pool) t.join();
   }
   bar.finish();
   live.close();
+  for (const auto& e : errors)
+    if (!e.empty()) return std::fprintf(stderr, "floatlab-accuracy train: %s\n", e.c_str()), 1;
+  std::size_t short_runs = 0;
+  for (const auto& rs : results) short_runs += rs.size() < std::size_t(c.epochs);
+  if (short_runs)
+    std::printf("%zu of %zu runs stopped before epoch %d (--stop-after / --time-limit)%s\n", short_runs, results.size(),
+                c.epochs, c.checkpoint.empty() ? "" : ": continue them with --resume");
 
   // ---- per-epoch CSV (then the partial file goes)
   {
@@ -537,6 +718,7 @@ int train_main(int argc, char** argv) {
   struct fin {
     std::vector<double> acc, diff, loss;
     std::string switches;
+    std::size_t epochs = 0;  // the fewest epochs of its runs (all of them, unless stopped)
   };
   std::map<std::uint64_t, double> fp32_final;
   for (std::size_t j = 0; j < jobs.size(); ++j)
@@ -546,6 +728,7 @@ int train_main(int argc, char** argv) {
     if (results[j].empty()) continue;
     fin& f = finals[jobs[j].scheme];
     const auto& last = results[j].back();
+    f.epochs = f.acc.empty() ? results[j].size() : std::min(f.epochs, results[j].size());
     f.acc.push_back(last.test_acc);
     f.loss.push_back(last.test_loss);
     if (fp32_final.count(jobs[j].seed)) f.diff.push_back(last.test_acc - fp32_final[jobs[j].seed]);
@@ -575,7 +758,7 @@ int train_main(int argc, char** argv) {
       const fin& x = finals[s];
       if (x.acc.empty()) continue;
       auto [lo, hi] = std::minmax_element(x.acc.begin(), x.acc.end());
-      f << c.model << "," << schemes[s].name << "," << c.epochs << "," << x.acc.size() << "," << fmt_g(mean(x.acc)) << ","
+      f << c.model << "," << schemes[s].name << "," << x.epochs << "," << x.acc.size() << "," << fmt_g(mean(x.acc)) << ","
         << fmt_g(*lo) << "," << fmt_g(*hi) << ",";
       if (!x.diff.empty()) {
         auto [dl, dh] = std::minmax_element(x.diff.begin(), x.diff.end());
