@@ -155,6 +155,14 @@ if(FLOATLAB_CUDA_TESTS AND CMAKE_CUDA_COMPILER)
   set_target_properties(cuda_mma_kernels PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
   add_test(NAME cuda_mma_kernels COMMAND cuda_mma_kernels)
   set_tests_properties(cuda_mma_kernels PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
+  # math.hpp in device code: CI compiles tests/cuda/math_kernel.cu with one instantiation
+  # (binary16 nearest even, every function; about a CPU-minute of nvcc) and no benchmark; the
+  # whole test (four instantiations, about 6 CPU-minutes to compile) runs on the GPU machine
+  # (tests/cuda/run_all.sh).
+  add_library(cuda_compile_math_kernel OBJECT cuda/math_kernel.cu)
+  target_link_libraries(cuda_compile_math_kernel PRIVATE floatlab::floatlab)
+  target_compile_definitions(cuda_compile_math_kernel PRIVATE FLOATLAB_MATH_KERNEL_CI)
+  set_target_properties(cuda_compile_math_kernel PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
   # floatlab-accuracy's CUDA back end compiles (its build is off by default: the device
   # binary comes from examples/build_device_train.sh; its digests are checked on the GPU by
   # examples/run_full_device.sh selftest-gpu). Compile only: an object library.
