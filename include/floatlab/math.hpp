@@ -906,8 +906,8 @@ FLOATLAB_MATH_HOT fast_value logistic_short(double x) noexcept {
   const double num = x >= 0 ? 1.0 : E;  // E is needed for the sum anyway: GCC keeps this a blend
   return {num / (1.0 + E), 0};
 }
-// log x for x > 0 normal with <= 12 significant bits, |x| < 2^128, x >= 2^-134 (|e| <= 134:
-// bfloat16's subnormals), x != 1; no branch near 1 and no two_sum (log_fast has both). m in [0.6875, 1.4375), cell j,
+// log x for x > 0 normal with <= 12 significant bits, 2^-137 <= x < 2^128 (|e| <= 137: the
+// subnormals of E = 8, M <= 11), x != 1; no branch near 1 and no two_sum (log_fast has both). m in [0.6875, 1.4375), cell j,
 // t = m r_j - 1 exact (12 + 9 bits, then Sterbenz), |t| <= 0.0118; log1p t by degree 6 (Estrin;
 // truncation |t|^7/7/(1 - |t|) <= 2^-47.6, evaluation 2u|t| <= 2^-58.4); S = RN(e ln2_0 +
 // nlr_j) (one fma; ln2_0 = RN(ln2): |e| u ln2 off; nlr_j = RN(-log r_j): u |nlr_j| <= 2^-54.5);
@@ -1917,9 +1917,10 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage pow_run(in a, in b, std::uint32_t w) 
 // |t| < 93; outside, pow_run's huge / tiny cases). None of pow_run's special cases applies
 // there; its exact cases need no test first: an exact result on the q-bit grid fails the
 // rounding test (strict), one off the grid is rounded correctly by it. log_short's absolute
-// error, with |e| <= 128 (normal x, E <= 8): 2^-47.5 + u (4 |e| ln2 + 0.76) <= 2^-44.37; t is
-// then off by |y| 2^-44.37 (1 + u) + u |t| <= 2^-36.37 + 2^-46 <= 2^-36.36, e^t by e^|dt| - 1
-// <= 2^-36.35 relative, exp_short adds 2^-44.4: < 2^-36.3. Bound 2^-35 (a bit to spare).
+// error, with |e| <= 128 (normal x, E <= 8): 4.65e-15 (truncation, evaluation, nlr_j) + u (4 |e|
+// ln2 + 0.74) (ln2_0, the product, S and R) <= 4.42e-14 = 2^-44.36; t is then off by |y|
+// 2^-44.36 (1 + u) + u |t| <= 2^-36.36 + 2^-46 = 1.132e-11, e^t by e^|dt| - 1 <= 2^-36.36
+// relative, exp_short adds 2^-44.5: < 2^-36.3. Bound 2^-35 (a bit to spare).
 template <class Fmt, class Mode>
 FLOATLAB_MATH_HOT bool pow_short(std::uint64_t bx, std::uint64_t by, std::uint32_t w,
                                  typename Fmt::storage& out) noexcept {
@@ -2236,7 +2237,9 @@ FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, co
   const array_view<const T> in[1] = {x};
   map_blocks<lane_ok<L, F, Mode>, T, 1, Mode>(
       in, y,
-      [](const S(&bits)[1][B], const std::uint32_t(&w)[B], S(&out)[B], unsigned char(&ok)[B]) {
+      // Generic lambdas: their bodies are instantiated only where map_blocks calls them
+      // (Lanes), so lane_round is not instantiated for the modes without lanes (q > 50).
+      [](const auto& bits, const auto& w, auto& out, auto& ok) {
         double xd[B];
         for (std::size_t i = 0; i < B; ++i) xd[i] = decode_to<F, double>(bits[0][i]);
         double v[B];
@@ -2312,7 +2315,7 @@ FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y
   const array_view<const T> in[2] = {x, y};
   map_blocks<lane_ok<lane_pow, F, Mode>, T, 2, Mode>(
       in, z,
-      [](const S(&bits)[2][B], const std::uint32_t(&w)[B], S(&out)[B], unsigned char(&ok)[B]) {
+      [](const auto& bits, const auto& w, auto& out, auto& ok) {  // generic: as map_unary's
         double xd[B], yd[B], t[B], v[B];
         std::int64_t k[B];
         for (std::size_t i = 0; i < B; ++i) {
