@@ -2332,8 +2332,9 @@ FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y
             k[i] = r.k;
           }
           for (std::size_t i = 0; i < B; ++i)
-            ok[i] = static_cast<unsigned char>(L::domain(xd[i], yd[i], t[i]) &
-                                               lane_round<F, Mode, L::eps>(lane_value{v[i], k[i]}, w[i], out[i]));
+            ok[i] = static_cast<unsigned char>(
+                static_cast<int>(L::domain(xd[i], yd[i], t[i])) &
+                static_cast<int>(lane_round<F, Mode, L::eps>(lane_value{v[i], k[i]}, w[i], out[i])));
         } else {
           for (std::size_t i = 0; i < B; ++i) t[i] = lane_pow::arg(xd[i], yd[i]);
           for (std::size_t i = 0; i < B; ++i) {
