@@ -116,10 +116,12 @@ void exhaustive(const char* label, std::uint64_t sample = 1) {
       ++t.inputs;
     }
     const auto c = fl::math_counters();
-    std::printf("math %-10s %-9s inputs %7llu checks %8llu mismatches %llu  rounding tests %llu fallbacks %llu unresolved %llu\n",
+    std::printf("math %-10s %-9s inputs %7llu checks %8llu mismatches %llu  rounding tests %llu short misses %llu "
+                "double misses %llu fallbacks %llu unresolved %llu\n",
                 label, mathref::name(f), static_cast<unsigned long long>(t.inputs),
                 static_cast<unsigned long long>(t.checks), static_cast<unsigned long long>(t.mismatches),
-                static_cast<unsigned long long>(c.calls), static_cast<unsigned long long>(c.fallbacks),
+                static_cast<unsigned long long>(c.calls), static_cast<unsigned long long>(c.short_misses),
+                static_cast<unsigned long long>(c.fast_misses), static_cast<unsigned long long>(c.fallbacks),
                 static_cast<unsigned long long>(c.unresolved));
     INFO(label << " " << mathref::name(f));
     CHECK(t.mismatches == 0);

@@ -48,28 +48,50 @@ void report(const char* what, std::size_t i, T x, T y, T got, T want) {
               static_cast<unsigned long long>(got.bits()), static_cast<unsigned long long>(want.bits()));
 }
 
-// sin / cos over the patterns in one mode, array against scalar; returns the mismatch count.
-template <class T, class Mode>
-std::size_t compare(tf f, const std::vector<typename T::storage_type>& patterns, lane_tally& lt) {
-  std::vector<T> x, y(patterns.size()), want;
-  for (auto b : patterns) x.push_back(T::from_bits(b));
+// The array call against the scalar calls in one mode (session 8: the sin/cos and pow compares
+// shared this loop): want_i = scalar(i, mode [, rng]) for every i, then array(mode [, rng]),
+// which writes got; stochastic modes give both the same Philox stream (seed), so the array
+// form must draw one word per element in order. Tallies the lane counters; returns the
+// mismatch count, reporting the first five (x_i, y_i: the inputs).
+template <class T, class Mode, class Scalar, class Array>
+std::size_t array_vs_scalar(const char* what, std::uint64_t seed, const std::vector<T>& x, const std::vector<T>& y,
+                            const std::vector<T>& got, Scalar&& scalar, Array&& array, lane_tally& lt) {
+  std::vector<T> want;
   fl::math_counters() = {};
-  const fl::array_view<const T> xv(x.data(), x.size());
-  const fl::array_view<T> yv(y.data(), y.size());
   if constexpr (fl::is_stochastic_v<Mode>) {
-    fl::philox_rng r1(99), r2(99);
-    for (const T& v : x) want.push_back(f == tf::sin ? fl::sin(v, Mode{}, r1) : fl::cos(v, Mode{}, r1));
-    CHECK((f == tf::sin ? fl::sin(xv, yv, Mode{}, r2) : fl::cos(xv, yv, Mode{}, r2)).ok());
+    fl::philox_rng r1(seed), r2(seed);
+    for (std::size_t i = 0; i < x.size(); ++i) want.push_back(scalar(i, Mode{}, r1));
+    CHECK(array(Mode{}, r2).ok());
   } else {
-    for (const T& v : x) want.push_back(f == tf::sin ? fl::sin(v, Mode{}) : fl::cos(v, Mode{}));
-    CHECK((f == tf::sin ? fl::sin(xv, yv, Mode{}) : fl::cos(xv, yv, Mode{})).ok());
+    for (std::size_t i = 0; i < x.size(); ++i) want.push_back(scalar(i, Mode{}));
+    CHECK(array(Mode{}).ok());
   }
   lt.hits += fl::math_counters().lane_hits;
   lt.misses += fl::math_counters().lane_misses;
   std::size_t bad = 0;
   for (std::size_t i = 0; i < x.size(); ++i)
-    if (y[i].bits() != want[i].bits() && ++bad <= 5) report(tf_name(f), i, x[i], x[i], y[i], want[i]);
+    if (got[i].bits() != want[i].bits() && ++bad <= 5) report(what, i, x[i], y[i], got[i], want[i]);
   return bad;
+}
+
+// sin / cos over the patterns in one mode, array against scalar; returns the mismatch count.
+template <class T, class Mode>
+std::size_t compare(tf f, const std::vector<typename T::storage_type>& patterns, lane_tally& lt) {
+  std::vector<T> x, y(patterns.size());
+  for (auto b : patterns) x.push_back(T::from_bits(b));
+  const fl::array_view<const T> xv(x.data(), x.size());
+  const fl::array_view<T> yv(y.data(), y.size());
+  return array_vs_scalar<T, Mode>(
+      tf_name(f), 99, x, x, y,
+      [&](std::size_t i, auto&&... m) {  // m: the mode and, for stochastic modes, the rng (by reference)
+        return f == tf::sin ? fl::sin(x[i], static_cast<decltype(m)&&>(m)...)
+                            : fl::cos(x[i], static_cast<decltype(m)&&>(m)...);
+      },
+      [&](auto&&... m) {
+        return f == tf::sin ? fl::sin(xv, yv, static_cast<decltype(m)&&>(m)...)
+                            : fl::cos(xv, yv, static_cast<decltype(m)&&>(m)...);
+      },
+      lt);
 }
 
 template <class T, class... Modes>
@@ -120,26 +142,15 @@ std::vector<std::uint32_t> binary32_trig_set(std::size_t n, std::uint64_t seed) 
 template <class T, class Mode>
 std::size_t compare_pow(const std::vector<typename T::storage_type>& xs,
                         const std::vector<typename T::storage_type>& ys, lane_tally& lt) {
-  std::vector<T> x, y, z(xs.size()), want;
+  std::vector<T> x, y, z(xs.size());
   for (auto b : xs) x.push_back(T::from_bits(b));
   for (auto b : ys) y.push_back(T::from_bits(b));
-  fl::math_counters() = {};
   const fl::array_view<const T> xv(x.data(), x.size()), yv(y.data(), y.size());
   const fl::array_view<T> zv(z.data(), z.size());
-  if constexpr (fl::is_stochastic_v<Mode>) {
-    fl::philox_rng r1(5), r2(5);
-    for (std::size_t i = 0; i < x.size(); ++i) want.push_back(fl::pow(x[i], y[i], Mode{}, r1));
-    CHECK(fl::pow(xv, yv, zv, Mode{}, r2).ok());
-  } else {
-    for (std::size_t i = 0; i < x.size(); ++i) want.push_back(fl::pow(x[i], y[i], Mode{}));
-    CHECK(fl::pow(xv, yv, zv, Mode{}).ok());
-  }
-  lt.hits += fl::math_counters().lane_hits;
-  lt.misses += fl::math_counters().lane_misses;
-  std::size_t bad = 0;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (z[i].bits() != want[i].bits() && ++bad <= 5) report("pow", i, x[i], y[i], z[i], want[i]);
-  return bad;
+  return array_vs_scalar<T, Mode>(
+      "pow", 5, x, y, z,
+      [&](std::size_t i, auto&&... m) { return fl::pow(x[i], y[i], static_cast<decltype(m)&&>(m)...); },
+      [&](auto&&... m) { return fl::pow(xv, yv, zv, static_cast<decltype(m)&&>(m)...); }, lt);
 }
 
 // Random pattern pairs, random x in (0, 16] with y in [-8, 8], and the structured pairs of
@@ -341,6 +352,68 @@ TEST_CASE("math: the double step's direct encoder equals encode_from off the (p+
   direct_encoder_all_modes<fl::e5m2>("e5m2", rng);
   direct_encoder_all_modes<fl::e4m3fnuz>("e4m3fnuz", rng);
   direct_encoder_all_modes<fl::cfloat<5, 10, fl::round::nearest_even, fl::encoding::ieee_ftz>>("binary16 ftz", rng);
+}
+
+namespace {
+// Session 8: the scalar calls' pattern decode (decode_normal on normal_pattern) equals
+// decode_to, and each function's hot_bits equals its hot, on every pattern of F (or every
+// stride-th), on the decoded values and on doubles next to each threshold.
+template <class Fn>
+std::size_t hot_check(double d) {
+  return fl::detail::cr::hot_of<Fn>(d) != Fn::hot(d) ? 1 : 0;
+}
+std::size_t hot_all(double d) {
+  namespace cr = fl::detail::cr;
+  return hot_check<cr::fn_exp>(d) + hot_check<cr::fn_log>(d) + hot_check<cr::fn_logistic>(d) +
+         hot_check<cr::fn_sin>(d) + hot_check<cr::fn_cos>(d);
+}
+template <class T>
+void decode_check(const char* name, std::uint64_t stride, std::size_t& bad, std::size_t& normals) {
+  using F = typename T::format_type;
+  const std::uint64_t count = std::uint64_t{1} << F::total_bits;
+  std::size_t b0 = bad, n0 = normals;
+  for (std::uint64_t b = 0; b < count; b += stride) {
+    if (!fl::detail::cr::normal_pattern<F>(b)) continue;
+    ++normals;
+    const double d = fl::detail::cr::decode_normal<F>(b), want = fl::detail::decode_to<F, double>(b);
+    if (fl::bit_cast<std::uint64_t>(d) != fl::bit_cast<std::uint64_t>(want) || !(want == want) || std::isinf(want) ||
+        std::fabs(want) < std::ldexp(1.0, F::emin)) {
+      if (++bad - b0 <= 5) std::printf("  decode mismatch %s 0x%llx\n", name, static_cast<unsigned long long>(b));
+    }
+    bad += hot_all(d);
+  }
+  std::printf("normal decode %s: %zu normal patterns (stride %llu), %zu mismatches\n", name, normals - n0,
+              static_cast<unsigned long long>(stride), bad - b0);
+}
+}  // namespace
+
+TEST_CASE("math: the scalar calls' pattern decode and hot tests equal decode_to and hot", "[math]") {
+  std::size_t bad = 0, normals = 0;
+  decode_check<fl::binary16>("binary16", 1, bad, normals);
+  decode_check<fl::bfloat16>("bfloat16", 1, bad, normals);
+  decode_check<fl::cfloat<6, 9>>("cfloat<6,9>", 1, bad, normals);
+  decode_check<fl::cfloat<5, 10, fl::round::nearest_even, fl::encoding::ieee_ftz>>("binary16 ftz", 1, bad, normals);
+  decode_check<fl::e4m3>("e4m3", 1, bad, normals);
+  decode_check<fl::e3m2>("e3m2", 1, bad, normals);
+  decode_check<fl::e5m2>("e5m2", 1, bad, normals);
+  decode_check<fl::e4m3fnuz>("e4m3fnuz", 1, bad, normals);
+  decode_check<fl::e2m1>("e2m1", 1, bad, normals);
+  decode_check<fl::binary32>("binary32", 4099, bad, normals);
+  // hot_bits against hot next to every threshold (64 doubles each side, both signs), and on
+  // random doubles of every exponent, NaNs and infinities.
+  std::size_t hb = 0, hn = 0;
+  for (double t : {0x1p-60, 2000.0, 0x1p-1022, 0x1.fffffffffffffp1023, 1.0, 0x1p-41, 42.0, 1000.0, 0x1p-30, 0x1p21})
+    for (int sgn = 0; sgn < 2; ++sgn) {
+      const std::uint64_t c = fl::bit_cast<std::uint64_t>(sgn ? -t : t);
+      for (int k = -64; k <= 64; ++k, ++hn) hb += hot_all(fl::bit_cast<double>(c + static_cast<std::uint64_t>(k)));
+    }
+  std::mt19937_64 rng(8);
+  for (int i = 0; i < 200000; ++i, ++hn) hb += hot_all(fl::bit_cast<double>(rng()));
+  for (double v : {0.0, -0.0, HUGE_VAL, -HUGE_VAL, std::nan(""), -std::nan("")}) hb += hot_all(v), ++hn;
+  std::printf("hot_bits = hot: %zu doubles x 5 functions, %zu mismatches\n", hn, hb);
+  CHECK(bad == 0);
+  CHECK(hb == 0);
+  CHECK(normals > 200000);
 }
 
 TEST_CASE("math arrays: sin in place, pow in place and its rejections write nothing", TRIG_TAG) {

@@ -56,10 +56,10 @@ void check_modes(const char* what, F f, oracle::reference& ref, tally& t, std::u
 
 void print_tally(const char* label, const char* fn, const tally& t) {
   const auto c = fl::math_counters();
-  std::printf("math %-10s %-4s inputs %8llu checks %9llu mismatches %llu  rounding tests %llu double misses %llu fallbacks %llu unresolved %llu\n",
+  std::printf("math %-10s %-4s inputs %8llu checks %9llu mismatches %llu  rounding tests %llu short misses %llu double misses %llu fallbacks %llu unresolved %llu\n",
               label, fn, static_cast<unsigned long long>(t.inputs), static_cast<unsigned long long>(t.checks),
               static_cast<unsigned long long>(t.mismatches), static_cast<unsigned long long>(c.calls),
-              static_cast<unsigned long long>(c.fast_misses), static_cast<unsigned long long>(c.fallbacks),
+              static_cast<unsigned long long>(c.short_misses), static_cast<unsigned long long>(c.fast_misses), static_cast<unsigned long long>(c.fallbacks),
               static_cast<unsigned long long>(c.unresolved));
   INFO(label << " " << fn);
   CHECK(t.inputs > 0);

@@ -56,6 +56,7 @@ namespace floatlab {
 // Test hook: how often the double-word step could not decide the rounding.
 struct math_counter_values {
   unsigned long long calls = 0;        // evaluations that reached the rounding test
+  unsigned long long short_misses = 0; // 16-bit formats (session 8): the short step declined or its test failed
   unsigned long long fast_misses = 0;  // ... where the double step's test failed (double-word next)
   unsigned long long fallbacks = 0;    // ... and the double-word step's test failed (triple-double next)
   unsigned long long unresolved = 0;   // ... and the triple-double step failed too
@@ -832,6 +833,186 @@ FLOATLAB_MATH_HOT bool fast_round(const fast_value& r, int eps_log2, std::uint32
   return true;
 }
 
+// The normal patterns of F (exponent field neither 0 nor all ones: every encoding's normal
+// numbers, leaving out only fn's finite top binade, whose patterns take decode_in) decoded to
+// double from the bits alone (session 8): the magnitude moved into double's fields reads as
+// 2^(1023 - bias) times the value, and the rebias is one integer addition. Equal to decode_to
+// on every such pattern (test_math_array_trig "normal decode": every pattern of the 16-bit and
+// 8-bit formats, binary32 in strides).
+template <class F>
+FLOATLAB_MATH_HOT bool normal_pattern(std::uint64_t b) noexcept {
+  constexpr std::uint64_t top = (std::uint64_t{1} << F::exponent_bits) - 1;
+  return ((b >> F::fraction_bits) & top) - 1 < top - 1;
+}
+template <class F>
+FLOATLAB_MATH_HOT double decode_normal(std::uint64_t b) noexcept {
+  constexpr std::uint64_t rebias = static_cast<std::uint64_t>(1023 - F::bias) << 52;
+  const std::uint64_t mag = (b & F::magnitude_mask) << (52 - F::fraction_bits);
+  const std::uint64_t sign = (b >> (F::total_bits - 1) & 1) << 63;
+  return bit_cast<double>((mag + rebias) | sign);
+}
+
+// ---- the short step (session 8): formats of at most 12 significant bits --------------------
+// For a format with p <= 12 and E <= 8 (binary16, bfloat16, cfloat<6,9>, the 8-bit formats) in
+// the deterministic modes (q = p + 1 <= 13), ziv() first runs a shorter double kernel with a
+// looser proven bound eps_s (2^-44 .. 2^-35; table in docs/math.md) and the same rounding test
+// (fast_round's: rad = 2^(eps_s + 53) units, a cell of 2^(53 - q) units, so the test fails for
+// at most 2^(eps_s + q + 1) of the values v, 2^-21 at worst); results in the format's normal
+// range are encoded from the double's bits (encode_direct), subnormal and overflowing ones by
+// the double path's encoder; the kernels' clamped or NaN values (beyond 2^+-1000) are declined.
+// A declined or failed step falls through to the double step (eval1) and then to Ziv's steps,
+// so the short step only has to be right when it answers: |f - v| < rad units, proven below,
+// and the test. `math_counters().short_misses` counts what it declines. The inputs have <= 12
+// significant bits and |x| < 2^128.
+template <class Fmt, class Mode>
+inline constexpr bool short_ok = fits_hw<Fmt, double> && Fmt::precision <= 12 && Fmt::exponent_bits <= 8 &&
+                                 direct_encode_ok<Fmt, Mode>;
+
+// e^r - 1 of degree 4 for |r| <= ln2/128 + 2^-41 (exp_fast's reduction): r + r^2 (1/2 + r/6 +
+// r^2/24); truncation |r|^5/5! e^|r| <= 2^-44.5 (|r| <= 0.005416), relative to e^r >= 0.994.
+FLOATLAB_MATH_HOT double expm1_poly4(double r) noexcept {
+  const double r2 = r * r;
+  return r + r2 * ((0.5 + r * tb::inv_fact[3][0]) + r2 * tb::inv_fact[4][0]);
+}
+// exp_fast's reduction (exact for any double |x| <= 2000, r off by u|r| + 2^-75) and table,
+// the degree-4 polynomial: T_j (1 + p) with T_j = RN(2^(j/64)) (u), p off by 2^-44.5 (e^r) +
+// 2u |p|, the two roundings of T_j + T_j p (u): |v - e^x 2^-k| <= (2^-44.5 + 2.1u) |v| < 2^-44.4
+// |v|. Bound 2^-44.
+FLOATLAB_MATH_HOT fast_value exp_short(double x) noexcept {
+  const double nd = nearest_int(x * tb::inv_ln2_64);
+  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
+  const double p = expm1_poly4(r);
+  const int n = static_cast<int>(nd);
+  const int j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return {t + t * p, (n - j) >> 6};  // n - j a multiple of 64: the shift is the exact quotient
+}
+// exp_short scaled (k = 0): x clamped to [-700, 700] (min/max), then v 2^k (|k| <= 1010: 2^k
+// and v 2^k normal doubles, the product exact). Where the clamp
+// acts, v 2^k ~ 2^+-1010 is no value of the format's range (|x| <= 96 holds every result of
+// a format with E <= 8), so short_round declines it.
+// (Clamp = false: the caller guarantees |x| <= 700; pow_short's |t| <= 128.)
+template <bool Clamp = true>
+FLOATLAB_MATH_HOT fast_value exp_short_scaled(double x) noexcept {
+  const double xc = !Clamp ? x : x < -700 ? -700.0 : x > 700 ? 700.0 : x;
+  const fast_value e = exp_short(xc);
+  return {e.v * pow2_lane(e.k), 0};
+}
+// logistic as logistic_fast, E = e^-|x| by exp_short (eps_E = 2^-44), scaled (|x| <= 700: E
+// normal, exact; below -700 the clamped E gives logistic ~ 2^-1010, declined): x >= 0: 1/(1 + E): eps_E E/(1 + E) + u (the sum) + u
+// (the quotient); x < 0: E/(1 + E): 2 eps_E + 2u: < 2^-42.9. Bound 2^-42.
+FLOATLAB_MATH_HOT fast_value logistic_short(double x) noexcept {
+  const double E = exp_short_scaled(-fabs_d(x)).v;
+  const double num = x >= 0 ? 1.0 : E;  // E is needed for the sum anyway: GCC keeps this a blend
+  return {num / (1.0 + E), 0};
+}
+// log x for x > 0 normal with <= 12 significant bits, 2^-137 <= x < 2^128 (|e| <= 137: the
+// subnormals of E = 8, M <= 11), x != 1; no branch near 1 and no two_sum (log_fast has both). m in [0.6875, 1.4375), cell j,
+// t = m r_j - 1 exact (12 + 9 bits, then Sterbenz), |t| <= 0.0118; log1p t by degree 6 (Estrin;
+// truncation |t|^7/7/(1 - |t|) <= 2^-47.6, evaluation 2u|t| <= 2^-58.4); S = RN(e ln2_0 +
+// nlr_j) (one fma; ln2_0 = RN(ln2): |e| u ln2 off; nlr_j = RN(-log r_j): u |nlr_j| <= 2^-54.5);
+// R = RN(S + p) (u |R|). Absolute error <= 2^-47.6 + 2^-58.4 + 2^-54.5 + u (2 |e| ln2 + |S| +
+// |R|) (the second u |e| ln2 where e ln2_0 + nlr_j is not contracted into an fma).
+// e = 0: |S| <= 0.363, |R| <= 0.376 and |log x| >= 2^-12 (the neighbours of 1 with 12 bits
+// are 1 - 2^-12 and 1 + 2^-11): <= 4.72e-15 absolute, 2^-35.6 relative. e != 0: |log x| >=
+// |e| ln2 - 0.376 >= 0.318, |e| ln2 <= 2.18 |log x|, |S| <= 3.3 |log x|: 2^-45.9 relative.
+// Bound 2^-35 (pow uses the absolute form, pow_short).
+FLOATLAB_MATH_HOT double log_short(double x) noexcept {
+  const std::uint64_t b = bit_cast<std::uint64_t>(x);
+  const bool hi = (b & 0xFFFFFFFFFFFFFull) >= 0x7000000000000ull;  // m >= 1.4375: m/2, e + 1
+  const double m = bit_cast<double>((b & 0xFFFFFFFFFFFFFull) | (0x3FF0000000000000ull - (static_cast<std::uint64_t>(hi) << 52)));
+  const int e = static_cast<int>(b >> 52) - 1023 + static_cast<int>(hi);
+  const int j = static_cast<int>((m - 0.6875) * 64);
+  const double t = m * tb::log_r[j] - 1.0;
+  const double t2 = t * t;
+  const double a = -0.5 + t * 0.3333333333333333;
+  const double c = (-0.25 + t * 0.2) - t2 * 0.16666666666666666;
+  const double lp = t + t2 * (a + t2 * c);
+  const double S = static_cast<double>(e) * tb::ln2[0] + tb::log_nlr[j][0];
+  return S + lp;
+}
+// sin/cos as sincos_lane (Cody-Waite, 2^-30 <= |r|, |x| < 2^21) with sin r of degree 5 and cos
+// r of degree 4: truncation |r|^6/7! relative to sin r (2^-44.4) and r^6/6! relative to cos r
+// >= 0.9997 (2^-41.6), |r| <= pi/128 (1 + 2^-26); the combination S_j cos r + C_j sin r
+// cancels by at most 2.998 (sincos_fast), so those become <= 2^-40.01 besides sincos_fast's
+// 16.03u: < 2^-40. Bound 2^-39.
+// sin(q pi/64) for q = 0 .. 127 from sin_pi64 (exact: a sign and an index), so that
+// sin(q pi/64 + r) = T_q cos r + T_(q+32) sin r needs no choice on the octant: the same
+// products and sums as sincos_lane's two combinations, up to exact negations.
+struct sin_q_table {
+  double v[128];
+};
+FLOATLAB_HOST_DEVICE constexpr sin_q_table make_sin_q_table() noexcept {
+  sin_q_table t{};
+  for (int q = 0; q < 128; ++q) {
+    const int Q = q >> 5, j = q & 31;
+    const double m = (Q & 1) != 0 ? tb::sin_pi64[32 - j][0] : tb::sin_pi64[j][0];
+    t.v[q] = (Q & 2) != 0 ? -m : m;
+  }
+  return t;
+}
+#if defined(__CUDA_ARCH__)
+__device__ constexpr sin_q_table sin_q = make_sin_q_table();
+#else
+inline constexpr sin_q_table sin_q = make_sin_q_table();
+#endif
+FLOATLAB_MATH_HOT double sincos_short(double x, int shift) noexcept {
+  const double ax = fabs_d(x);
+  constexpr double shifter = 0x1.8p52;
+  const double sh = ax * tb::inv_pi_64 + shifter;
+  const double nd = sh - shifter;
+  const double a = (ax - nd * tb::pi_64_cw[0]) - nd * tb::pi_64_cw[1];
+  const double r = a - nd * tb::pi_64_cw[2];
+  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 127);
+  const double r2 = r * r;
+  const double sr = r + r * r2 * (-tb::inv_fact[3][0] + r2 * tb::inv_fact[5][0]);
+  const double cr = 1.0 + r2 * (-0.5 + r2 * tb::inv_fact[4][0]);
+  const std::int64_t q = (n + shift) & 127;
+  const double v = sin_q.v[q] * cr + sin_q.v[(q + 32) & 127] * sr;
+  const std::uint64_t flip = shift == 0 ? bit_cast<std::uint64_t>(x) & 0x8000000000000000ull : 0;  // sin(-x) = -sin x
+  const double sv = bit_cast<double>(bit_cast<std::uint64_t>(v) ^ flip);
+  // NaN (declined) where sincos_fast would use Payne-Hanek: |r| < 2^-30, or |x| >= 2^21 (run()
+  // reaches ziv there for bfloat16).
+  return select_lane((fabs_d(r) >= 0x1p-30) & (ax < 0x1p21), sv, bit_cast<double>(0x7FF8000000000000ull));
+}
+
+// The short step's rounding: s = v 2^k (k clamped to double's exponents: a clamped s lies far
+// outside the format's range, |v| in [2^-2, 4]); in the format's normal range (which implies s
+// normal, so the scaling was exact and s has v's significand) fast_round's cell test on s's low
+// bits and encode_direct's encoding; outside it, between 2^-1000 and 2^1000, the double path's
+// encoder; beyond, declined.
+template <class Fmt, class Mode, int Eps>
+FLOATLAB_MATH_HOT bool short_round(const fast_value& r, std::uint32_t w, typename Fmt::storage& out) noexcept {
+  if constexpr (direct_encode_ok<Fmt, Mode>) {
+    constexpr int q = Fmt::precision + 1;
+    constexpr int M = Fmt::fraction_bits, sh = 52 - M;
+    constexpr std::uint64_t rebias = static_cast<std::uint64_t>(1023 - Fmt::bias) << 52;
+    constexpr std::uint64_t lo = static_cast<std::uint64_t>(Fmt::emin + 1023) << 52;
+    constexpr std::uint64_t hi =
+        ((Fmt::max_finite_bits >> M) << 52 | (Fmt::max_finite_bits & Fmt::fraction_mask) << sh) + rebias;
+    constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q), rad = std::uint64_t{1} << (Eps + 53);
+    static_assert(rad < cell / 4, "short_round: the bound must leave room in the cell");
+    const int k = r.k < -1022 ? -1022 : r.k > 1023 ? 1023 : r.k;
+    const double s = r.v * pow2_lane(k);
+    const std::uint64_t b = bit_cast<std::uint64_t>(s);
+    const std::uint64_t mag = b & 0x7FFFFFFFFFFFFFFFull;
+    const std::uint64_t d = b & (cell - 1);
+    if (d - rad > cell - 2 * rad) return false;  // d < rad or d + rad > cell (unsigned)
+    if (mag - lo > hi - lo) {                    // outside [2^emin, largest finite]
+      // Subnormal and overflowing results, 2^-1000 <= |s| <= 2^1000 (the clamped values lie
+      // outside): the double path's encoder, as fast_round (every subnormal grid point and
+      // midpoint, and the overflow threshold, are points of the q-bit grid at s's binade).
+      constexpr std::uint64_t lo2 = 0x0170000000000000ull, hi2 = 0x7E70000000000000ull;  // 2^-1000, 2^1000
+      if (mag - lo2 > hi2 - lo2) return false;
+      out = encode_from<Fmt, Mode, double>(s, 0, w);
+      return true;
+    }
+    return encode_direct<Fmt, Mode>(s, out);  // true: s is in its range
+  } else {
+    return false;
+  }
+}
+
 template <class Fn>
 struct unary_kernel {
   double x;
@@ -841,14 +1022,19 @@ struct unary_kernel {
   }
 };
 template <class Fn, class = void>
+struct has_short_step : std::false_type {};
+template <class Fn>
+struct has_short_step<Fn, std::void_t<decltype(Fn::eval_short(0.0))>> : std::true_type {};
+template <class Fn, class = void>
 struct has_fast_step : std::false_type {};
 template <class Fn>
 struct has_fast_step<Fn, std::void_t<decltype(Fn::eval1(0.0))>> : std::true_type {};
 
-// The double step first where the function has one (Fn::eval1, bound Fn::eps1_log2) and the
-// rounding needs q <= 50 bits, then double-word and triple-double.
+// The short step for formats of <= 12 bits where the function has one (Fn::eval_short, bound
+// Fn::eps_short_log2, short_ok), the double step where the function has one (Fn::eval1, bound
+// Fn::eps1_log2) and the rounding needs q <= 50 bits, then double-word and triple-double.
 template <class Fmt, class Mode, class Fn>
-FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexcept {
+FLOATLAB_HOST_DEVICE typename Fmt::storage ziv_double(double x, std::uint32_t w) noexcept {
   if constexpr (has_fast_step<Fn>::value && Fmt::precision + stochastic_bits_v<Mode> + 1 <= 50) {
     typename Fmt::storage out{};
     const fast_value r = Fn::eval1(x);
@@ -859,6 +1045,20 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage ziv(double x, std::uint32_t w) noexce
     FLOATLAB_MATH_COUNT(fast_misses);
   }
   return ziv_kernel<Fmt, Mode>(unary_kernel<Fn>{x}, Fn::eps2_log2, Fn::eps3_log2, w);
+}
+// The short step inlined into the caller (its constants then stay in registers over a loop),
+// the rest a call.
+template <class Fmt, class Mode, class Fn>
+FLOATLAB_MATH_HOT typename Fmt::storage ziv(double x, std::uint32_t w) noexcept {
+  if constexpr (has_short_step<Fn>::value && short_ok<Fmt, Mode>) {  // session 8
+    typename Fmt::storage out{};
+    if (short_round<Fmt, Mode, Fn::eps_short_log2>(Fn::eval_short(x), w, out)) {
+      FLOATLAB_MATH_COUNT(calls);
+      return out;
+    }
+    FLOATLAB_MATH_COUNT(short_misses);
+  }
+  return ziv_double<Fmt, Mode, Fn>(x, w);
 }
 
 // ---- the functions: special values, exact and asymptotic cases, then ziv ------------------
@@ -880,7 +1080,13 @@ struct fn_exp {
   FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
     return static_cast<int>(fabs_d(x) >= 0x1p-60) & static_cast<int>(fabs_d(x) <= 2000);
   }
+  // The same set on the double's bits (call(); session 8: integer compares, no domain crossing).
+  FLOATLAB_MATH_HOT static bool hot_bits(std::uint64_t b) noexcept {
+    return (b & 0x7FFFFFFFFFFFFFFFull) - 0x3C30000000000000ull <= 0x409F400000000000ull - 0x3C30000000000000ull;  // [2^-60, 2000]
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return exp_fast(x); }
+  static constexpr int eps_short_log2 = -44;  // exp_short
+  FLOATLAB_HOST_DEVICE static fast_value eval_short(double x) noexcept { return exp_short_scaled(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     return exp_core<N>(X<N>(x));
@@ -952,7 +1158,13 @@ struct fn_log {
     return static_cast<int>(x >= 0x1p-1022) & static_cast<int>(x <= 0x1.fffffffffffffp1023) &
            static_cast<int>(x != 1.0);
   }
+  FLOATLAB_MATH_HOT static bool hot_bits(std::uint64_t b) noexcept {  // [2^-1022, max], not 1
+    return static_cast<int>(b - 0x0010000000000000ull <= 0x7FEFFFFFFFFFFFFFull - 0x0010000000000000ull) &
+           static_cast<int>(b != 0x3FF0000000000000ull);
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return {log_fast(x), 0}; }
+  static constexpr int eps_short_log2 = -35;  // log_short (x != 1: hot)
+  FLOATLAB_HOST_DEVICE static fast_value eval_short(double x) noexcept { return {log_short(x), 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     return {log_core<N>(X<N>(x)), 0};
@@ -1084,7 +1296,13 @@ struct fn_logistic {
   FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
     return static_cast<int>(fabs_d(x) >= 0x1p-41) & static_cast<int>(x <= 42) & static_cast<int>(x >= -1000);
   }
+  FLOATLAB_MATH_HOT static bool hot_bits(std::uint64_t b) noexcept {  // |x| >= 2^-41, -1000 <= x <= 42
+    const std::uint64_t top = (b >> 63) != 0 ? 0x408F400000000000ull : 0x4045000000000000ull;
+    return (b & 0x7FFFFFFFFFFFFFFFull) - 0x3D60000000000000ull <= top - 0x3D60000000000000ull;
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept { return logistic_fast(x); }
+  static constexpr int eps_short_log2 = -42;  // logistic_short
+  FLOATLAB_HOST_DEVICE static fast_value eval_short(double x) noexcept { return logistic_short(x); }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     return logistic_core<N>(x);
@@ -1504,9 +1722,14 @@ struct fn_sin {
   FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
     return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21);
   }
+  FLOATLAB_MATH_HOT static bool hot_bits(std::uint64_t b) noexcept {  // 2^-30 <= |x| < 2^21
+    return (b & 0x7FFFFFFFFFFFFFFFull) - 0x3E10000000000000ull < 0x4140000000000000ull - 0x3E10000000000000ull;
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {  // sincos_lane: no branch on n (session 6)
     return fabs_d(x) < 0x1p21 ? fast_value{sincos_lane(x, 0), 0} : sincos_fast(x, 0);
   }
+  static constexpr int eps_short_log2 = -39;  // sincos_short, |x| < 2^21 (hot)
+  FLOATLAB_HOST_DEVICE static fast_value eval_short(double x) noexcept { return {sincos_short(x, 0), 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     return sincos_core<N>(x, 0);
@@ -1528,9 +1751,14 @@ struct fn_cos {
   FLOATLAB_MATH_HOT static bool hot(double x) noexcept {
     return static_cast<int>(fabs_d(x) >= 0x1p-30) & static_cast<int>(fabs_d(x) < 0x1p21);
   }
+  FLOATLAB_MATH_HOT static bool hot_bits(std::uint64_t b) noexcept {  // 2^-30 <= |x| < 2^21
+    return (b & 0x7FFFFFFFFFFFFFFFull) - 0x3E10000000000000ull < 0x4140000000000000ull - 0x3E10000000000000ull;
+  }
   FLOATLAB_HOST_DEVICE static fast_value eval1(double x) noexcept {
     return fabs_d(x) < 0x1p21 ? fast_value{sincos_lane(x, 32), 0} : sincos_fast(x, 32);
   }
+  static constexpr int eps_short_log2 = -39;
+  FLOATLAB_HOST_DEVICE static fast_value eval_short(double x) noexcept { return {sincos_short(x, 32), 0}; }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
     return sincos_core<N>(x, 32);
@@ -1684,6 +1912,33 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage pow_run(in a, in b, std::uint32_t w) 
 
 #undef FLOATLAB_MATH_SPECIALS_NAN
 
+// pow's short step (session 8, formats with short_ok): x, y normal patterns, x > 0, x != 1,
+// |y| < 2^8, |t| <= 128 for t = RN(y log_short(x)) (every result of such a format's range has
+// |t| < 93; outside, pow_run's huge / tiny cases). None of pow_run's special cases applies
+// there; its exact cases need no test first: an exact result on the q-bit grid fails the
+// rounding test (strict), one off the grid is rounded correctly by it. log_short's absolute
+// error, with |e| <= 128 (normal x, E <= 8): 4.65e-15 (truncation, evaluation, nlr_j) + u (4 |e|
+// ln2 + 0.74) (ln2_0, the product, S and R) <= 4.42e-14 = 2^-44.36; t is then off by |y|
+// 2^-44.36 (1 + u) + u |t| <= 2^-36.36 + 2^-46 = 1.132e-11, e^t by e^|dt| - 1 <= 2^-36.36
+// relative, exp_short adds 2^-44.5: < 2^-36.3. Bound 2^-35 (a bit to spare).
+template <class Fmt, class Mode>
+FLOATLAB_MATH_HOT bool pow_short(std::uint64_t bx, std::uint64_t by, std::uint32_t w,
+                                 typename Fmt::storage& out) noexcept {
+  // The tests on the patterns: x positive normal, not 1; y normal with |y| < 2^8.
+  constexpr int M = Fmt::fraction_bits;
+  constexpr std::uint64_t top = (std::uint64_t{1} << Fmt::exponent_bits) - 1;
+  constexpr std::uint64_t lo_n = std::uint64_t{1} << M, hi_n = (top << M) - 1;  // normal magnitudes
+  constexpr std::uint64_t one = static_cast<std::uint64_t>(Fmt::bias) << M;
+  constexpr std::uint64_t y_lim = static_cast<std::uint64_t>(8 + Fmt::bias) << M;  // the pattern of 2^8 (or beyond)
+  constexpr std::uint64_t y_end = y_lim < hi_n + 1 ? y_lim : hi_n + 1;
+  const std::uint64_t my = by & Fmt::magnitude_mask;
+  if (!((bx - lo_n <= hi_n - lo_n) & (bx != one) & (my - lo_n < y_end - lo_n))) return false;
+  const double x = decode_normal<Fmt>(bx), y = decode_normal<Fmt>(by);
+  const double t = log_short(x) * y;
+  if (!(fabs_d(t) <= 128)) return false;
+  return short_round<Fmt, Mode, -35>(exp_short_scaled<false>(t), w, out);
+}
+
 // Decode x exactly to a double.
 template <class F>
 FLOATLAB_HOST_DEVICE in decode_in(typename F::storage bits) noexcept {
@@ -1711,6 +1966,18 @@ FLOATLAB_HOST_DEVICE constexpr void check_format() noexcept {
 }
 
 template <class Fn, class = void>
+struct has_hot_bits : std::false_type {};
+template <class Fn>
+struct has_hot_bits<Fn, std::void_t<decltype(Fn::hot_bits(0ull))>> : std::true_type {};
+template <class Fn>
+FLOATLAB_MATH_HOT bool hot_of(double d) noexcept {
+  if constexpr (has_hot_bits<Fn>::value) {
+    return Fn::hot_bits(bit_cast<std::uint64_t>(d));
+  } else {
+    return Fn::hot(d);
+  }
+}
+template <class Fn, class = void>
 struct has_hot : std::false_type {};
 template <class Fn>
 struct has_hot<Fn, std::void_t<decltype(Fn::hot(0.0))>> : std::true_type {};
@@ -1726,8 +1993,13 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
   if constexpr (has_hot<Fn>::value && fits_hw<F, double>) {
     // The common range first (session 6): one combined test instead of the class and range
     // tests of decode_in and run(), which hot() replaces exactly there.
-    const double d = decode_to<F, double>(x.bits());
-    if (Fn::hot(d)) return cfloat<E, M, R, Enc>::from_bits(ziv<F, Mode, Fn>(d, w));
+    // Session 8: normal patterns decoded from the bits (decode_normal); the others (zeros,
+    // subnormals, inf, NaN) through decode_in and run(), which handle every pattern.
+    const std::uint64_t b = x.bits();
+    if (normal_pattern<F>(b)) {
+      const double d = decode_normal<F>(b);
+      if (hot_of<Fn>(d)) return cfloat<E, M, R, Enc>::from_bits(ziv<F, Mode, Fn>(d, w));
+    }
   }
   return cfloat<E, M, R, Enc>::from_bits(Fn::template run<F, Mode>(decode_in<F>(x.bits()), w));
 }
@@ -1773,6 +2045,37 @@ FLOATLAB_MATH_HOT double log_lane(double x) noexcept {
   const double table = h.hi + (((ed * fast::ln2_lo + tb::log_nlr[j][1]) + h.lo) + lp);
   const double near = log1p_atanh_fast(x - 1.0);
   return select_lane(fabs_d(x - 1.0) < 0.0625, near, table);
+}
+// log_short on lanes (session 8; the same operations, so the same bound): m and e from the bits
+// with a double compare for the scale, e as a double through the shifter (as log_lane).
+FLOATLAB_MATH_HOT double log_short_lane(double x) noexcept {
+  const std::uint64_t b = bit_cast<std::uint64_t>(x);
+  const std::int64_t e0 = static_cast<std::int64_t>(b >> 52) - 1023;
+  const double m0 = bit_cast<double>((b & 0xFFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
+  const bool hi = m0 >= 1.4375;
+  const double m = select_lane(hi, m0 * 0.5, m0);
+  const std::int64_t e = hi ? e0 + 1 : e0;
+  const std::int64_t j = static_cast<std::int32_t>((m - 0.6875) * 64);  // in [0, 48)
+  const double t = m * tb::log_r[j] - 1.0;
+  const double t2 = t * t;
+  const double a = -0.5 + t * 0.3333333333333333;
+  const double c = (-0.25 + t * 0.2) - t2 * 0.16666666666666666;
+  const double lp = t + t2 * (a + t2 * c);
+  const double ed = bit_cast<double>(0x4338000000000000ull + static_cast<std::uint64_t>(e)) - 0x1.8p52;
+  return (ed * tb::ln2[0] + tb::log_nlr[j][0]) + lp;
+}
+// exp_short on lanes: exp_lane's reduction (the shifter; an fma contraction gives the nearest
+// integer of the exact product, which the bound covers) with the degree-4 polynomial.
+FLOATLAB_MATH_HOT lane_value exp_short_lane(double x) noexcept {  // |x| <= 2000
+  constexpr double shifter = 0x1.8p52;
+  const double sh = x * tb::inv_ln2_64 + shifter;
+  const double nd = sh - shifter;
+  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
+  const double p = expm1_poly4(r);
+  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 0xFFFFFFFFFFFFFull) - (std::int64_t{1} << 51);
+  const std::int64_t j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return {t + t * p, (n - j) >> 6};
 }
 // expm1_fast for -45 <= z <= 100, both branches.
 FLOATLAB_MATH_HOT double expm1_lane(double z) noexcept {
@@ -1873,6 +2176,51 @@ template <class L, class F, class Mode>
 inline constexpr bool lane_ok =
     fits_hw<F, double>&& F::exponent_bits <= 9 && F::precision + stochastic_bits_v<Mode> + 1 <= 50;
 
+// The block driver shared by the array forms (session 8: map_unary and map_pow had each their
+// own copy). For each block of up to B = 64 elements: the inputs' patterns (Ar views) and one
+// random word per element, drawn in order; where the lanes apply (Lanes), the padding of the
+// block with zero patterns and words (the vector loops run on full blocks), lanes(bits, w, out,
+// ok) for the whole block, then scalar(i, bits, w) for each element whose ok is 0 (outside
+// the lanes' domain or its rounding test failed), counted; otherwise scalar for every element.
+// The output view is written element by element after its block is read, so it may be one of
+// the inputs (the callers check the aliasing).
+constexpr std::size_t map_block = 64;
+template <bool Lanes, class T, std::size_t Ar, class Mode, class LaneStep, class Scalar, class... Args>
+FLOATLAB_HOST_DEVICE void map_blocks(const array_view<const T> (&in)[Ar], array_view<T> out, LaneStep&& lanes,
+                                     Scalar&& scalar, Args&&... args) noexcept {
+  using S = typename T::storage_type;
+  constexpr std::size_t B = map_block;
+  for (std::size_t i0 = 0; i0 < out.size; i0 += B) {
+    const std::size_t nb = out.size - i0 < B ? out.size - i0 : B;
+    S bits[Ar][B];
+    std::uint32_t w[B];
+    for (std::size_t i = 0; i < nb; ++i) {
+      for (std::size_t a = 0; a < Ar; ++a) bits[a][i] = in[a][i0 + i].bits();
+      w[i] = word_from<Mode>(args...);
+    }
+    if constexpr (Lanes) {
+      for (std::size_t i = nb; i < B; ++i) {  // a full block for the vector loops
+        for (std::size_t a = 0; a < Ar; ++a) bits[a][i] = 0;
+        w[i] = 0;
+      }
+      S res[B];
+      unsigned char ok[B];
+      lanes(bits, w, res, ok);
+      for (std::size_t i = 0; i < nb; ++i) {
+        if (!ok[i]) {
+          FLOATLAB_MATH_COUNT(lane_misses);
+          res[i] = scalar(bits, i, w[i]);
+        } else {
+          FLOATLAB_MATH_COUNT(lane_hits);
+        }
+        out[i0 + i] = T::from_bits(res[i]);
+      }
+    } else {
+      for (std::size_t i = 0; i < nb; ++i) out[i0 + i] = T::from_bits(scalar(bits, i, w[i]));
+    }
+  }
+}
+
 template <class L, class T, class... Args>
 FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, const char* shape_msg,
                                       const char* alias_msg, Args&&... args) noexcept {
@@ -1883,53 +2231,35 @@ FLOATLAB_HOST_DEVICE status map_unary(array_view<const T> x, array_view<T> y, co
   using Mode = mode_of_t<typename T::rounding_mode, Args...>;
   using F = format<E, M, typename T::encoding_type>;
   using S = typename F::storage;
+  constexpr std::size_t B = map_block;
   if (x.size != y.size) return status::error(status::bad_shape, shape_msg);
   if (overlaps(x, y) && x.data != y.data) return status::error(status::bad_argument, alias_msg);
-  constexpr std::size_t B = 64;
-  for (std::size_t i0 = 0; i0 < x.size; i0 += B) {
-    const std::size_t nb = x.size - i0 < B ? x.size - i0 : B;
-    S bits[B];
-    std::uint32_t w[B];
-    for (std::size_t i = 0; i < nb; ++i) {
-      bits[i] = x[i0 + i].bits();
-      w[i] = word_from<Mode>(args...);
-    }
-    if constexpr (lane_ok<L, F, Mode>) {
-      for (std::size_t i = nb; i < B; ++i) {  // a full block for the vector loops
-        bits[i] = 0;
-        w[i] = 0;
-      }
-      double xd[B];
-      for (std::size_t i = 0; i < B; ++i) xd[i] = decode_to<F, double>(bits[i]);
-      double v[B];
-      std::int64_t k[B];
-      unsigned char ok[B];
-      // Every lane runs the kernel on its own argument (a select of a harmless argument makes
-      // GCC thread the constant through and leave a branch); the kernels are free of
-      // undefined behaviour for every double (NaN, inf, 0 give garbage, marked here).
-      for (std::size_t i = 0; i < B; ++i) {
-        const lane_value r = L::eval(xd[i]);
-        v[i] = r.v;
-        k[i] = r.k;
-      }
-      for (std::size_t i = 0; i < B; ++i) ok[i] = static_cast<unsigned char>(L::domain(xd[i]));
-      S out[B];
-      for (std::size_t i = 0; i < B; ++i)
-        ok[i] &= static_cast<unsigned char>(lane_round<F, Mode, L::eps>(lane_value{v[i], k[i]}, w[i], out[i]));
-      for (std::size_t i = 0; i < nb; ++i) {
-        if (!ok[i]) {
-          FLOATLAB_MATH_COUNT(lane_misses);
-          out[i] = L::fn::template run<F, Mode>(decode_in<F>(bits[i]), w[i]);
-        } else {
-          FLOATLAB_MATH_COUNT(lane_hits);
+  const array_view<const T> in[1] = {x};
+  map_blocks<lane_ok<L, F, Mode>, T, 1, Mode>(
+      in, y,
+      // Generic lambdas: their bodies are instantiated only where map_blocks calls them
+      // (Lanes), so lane_round is not instantiated for the modes without lanes (q > 50).
+      [](const auto& bits, const auto& w, auto& out, auto& ok) {
+        double xd[B];
+        for (std::size_t i = 0; i < B; ++i) xd[i] = decode_to<F, double>(bits[0][i]);
+        double v[B];
+        std::int64_t k[B];
+        // Every lane runs the kernel on its own argument (a select of a harmless argument makes
+        // GCC thread the constant through and leave a branch); the kernels are free of
+        // undefined behaviour for every double (NaN, inf, 0 give garbage, marked here).
+        for (std::size_t i = 0; i < B; ++i) {
+          const lane_value r = L::eval(xd[i]);
+          v[i] = r.v;
+          k[i] = r.k;
         }
-        y[i0 + i] = T::from_bits(out[i]);
-      }
-    } else {
-      for (std::size_t i = 0; i < nb; ++i)
-        y[i0 + i] = T::from_bits(L::fn::template run<F, Mode>(decode_in<F>(bits[i]), w[i]));
-    }
-  }
+        for (std::size_t i = 0; i < B; ++i) ok[i] = static_cast<unsigned char>(L::domain(xd[i]));
+        for (std::size_t i = 0; i < B; ++i)
+          ok[i] &= static_cast<unsigned char>(lane_round<F, Mode, L::eps>(lane_value{v[i], k[i]}, w[i], out[i]));
+      },
+      [](const S(&bits)[1][B], std::size_t i, std::uint32_t w) {
+        return L::fn::template run<F, Mode>(decode_in<F>(bits[0][i]), w);
+      },
+      static_cast<Args&&>(args)...);
   return {};
 }
 
@@ -1953,6 +2283,19 @@ struct lane_pow {
   }
 };
 
+// pow_short on lanes (session 8, formats with short_ok): x normal in the format (2^emin <= x,
+// so |e| <= 128 as pow_short's bound assumes), x != 1, |y| < 2^8 (any y: 0 gives t = 0 and v =
+// 1, a grid point the test rejects; NaN fails the compares), |t| <= 128; pow_short's bound 2^-35.
+template <class F>
+struct lane_pow_short {
+  FLOATLAB_MATH_HOT static bool domain(double x, double y, double t) noexcept {
+    constexpr double min_normal = bit_cast<double>(static_cast<std::uint64_t>(F::emin + 1023) << 52);  // 2^emin
+    return static_cast<int>(x >= min_normal) & static_cast<int>(x <= 0x1.fffffffffffffp1023) &
+           static_cast<int>(x != 1.0) & static_cast<int>(fabs_d(y) < 256) & static_cast<int>(fabs_d(t) <= 128);
+  }
+  static constexpr int eps = -35;
+};
+
 // pow over views: z_i = pow(x_i, y_i), as map_unary (one word per element, in order).
 template <class T, class... Args>
 FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y, array_view<T> z,
@@ -1964,59 +2307,51 @@ FLOATLAB_HOST_DEVICE status map_pow(array_view<const T> x, array_view<const T> y
   using Mode = mode_of_t<typename T::rounding_mode, Args...>;
   using F = format<E, M, typename T::encoding_type>;
   using S = typename F::storage;
+  constexpr std::size_t B = map_block;
   if (x.size != z.size || y.size != z.size)
     return status::error(status::bad_shape, "pow: x, y and z must have the same size");
   if ((overlaps(x, z) && x.data != z.data) || (overlaps(y, z) && y.data != z.data))
     return status::error(status::bad_argument, "pow: z must be x or y itself or not overlap them");
-  constexpr std::size_t B = 64;
-  for (std::size_t i0 = 0; i0 < z.size; i0 += B) {
-    const std::size_t nb = z.size - i0 < B ? z.size - i0 : B;
-    S xb[B], yb[B];
-    std::uint32_t w[B];
-    for (std::size_t i = 0; i < nb; ++i) {
-      xb[i] = x[i0 + i].bits();
-      yb[i] = y[i0 + i].bits();
-      w[i] = word_from<Mode>(args...);
-    }
-    if constexpr (lane_ok<lane_pow, F, Mode>) {
-      for (std::size_t i = nb; i < B; ++i) {
-        xb[i] = 0;
-        yb[i] = 0;
-        w[i] = 0;
-      }
-      double xd[B], yd[B], t[B];
-      for (std::size_t i = 0; i < B; ++i) {
-        xd[i] = decode_to<F, double>(xb[i]);
-        yd[i] = decode_to<F, double>(yb[i]);
-      }
-      for (std::size_t i = 0; i < B; ++i) t[i] = lane_pow::arg(xd[i], yd[i]);
-      double v[B];
-      std::int64_t k[B];
-      for (std::size_t i = 0; i < B; ++i) {
-        const lane_value r = exp_lane(t[i]);
-        v[i] = r.v;
-        k[i] = r.k;
-      }
-      unsigned char ok[B];
-      for (std::size_t i = 0; i < B; ++i) ok[i] = static_cast<unsigned char>(lane_pow::domain(xd[i], yd[i], t[i]));
-      S out[B];
-      for (std::size_t i = 0; i < B; ++i)
-        ok[i] &= static_cast<unsigned char>(
-            lane_round_rad<F, Mode>(lane_value{v[i], k[i]}, lane_pow::rad(t[i]), w[i], out[i]));
-      for (std::size_t i = 0; i < nb; ++i) {
-        if (!ok[i]) {
-          FLOATLAB_MATH_COUNT(lane_misses);
-          out[i] = pow_run<F, Mode>(decode_in<F>(xb[i]), decode_in<F>(yb[i]), w[i]);
-        } else {
-          FLOATLAB_MATH_COUNT(lane_hits);
+  const array_view<const T> in[2] = {x, y};
+  map_blocks<lane_ok<lane_pow, F, Mode>, T, 2, Mode>(
+      in, z,
+      [](const auto& bits, const auto& w, auto& out, auto& ok) {  // generic: as map_unary's
+        double xd[B], yd[B], t[B], v[B];
+        std::int64_t k[B];
+        for (std::size_t i = 0; i < B; ++i) {
+          xd[i] = decode_to<F, double>(bits[0][i]);
+          yd[i] = decode_to<F, double>(bits[1][i]);
         }
-        z[i0 + i] = T::from_bits(out[i]);
-      }
-    } else {
-      for (std::size_t i = 0; i < nb; ++i)
-        z[i0 + i] = T::from_bits(pow_run<F, Mode>(decode_in<F>(xb[i]), decode_in<F>(yb[i]), w[i]));
-    }
-  }
+        if constexpr (short_ok<F, Mode>) {
+          // Session 8: the short step on lanes (a constant bound, so the rounding loop vectorizes).
+          using L = lane_pow_short<F>;
+          for (std::size_t i = 0; i < B; ++i) t[i] = log_short_lane(xd[i]) * yd[i];
+          for (std::size_t i = 0; i < B; ++i) {
+            const lane_value r = exp_short_lane(t[i]);
+            v[i] = r.v;
+            k[i] = r.k;
+          }
+          for (std::size_t i = 0; i < B; ++i)
+            ok[i] = static_cast<unsigned char>(
+                static_cast<int>(L::domain(xd[i], yd[i], t[i])) &
+                static_cast<int>(lane_round<F, Mode, L::eps>(lane_value{v[i], k[i]}, w[i], out[i])));
+        } else {
+          for (std::size_t i = 0; i < B; ++i) t[i] = lane_pow::arg(xd[i], yd[i]);
+          for (std::size_t i = 0; i < B; ++i) {
+            const lane_value r = exp_lane(t[i]);
+            v[i] = r.v;
+            k[i] = r.k;
+          }
+          for (std::size_t i = 0; i < B; ++i) ok[i] = static_cast<unsigned char>(lane_pow::domain(xd[i], yd[i], t[i]));
+          for (std::size_t i = 0; i < B; ++i)
+            ok[i] &= static_cast<unsigned char>(
+                lane_round_rad<F, Mode>(lane_value{v[i], k[i]}, lane_pow::rad(t[i]), w[i], out[i]));
+        }
+      },
+      [](const S(&bits)[2][B], std::size_t i, std::uint32_t w) {
+        return pow_run<F, Mode>(decode_in<F>(bits[0][i]), decode_in<F>(bits[1][i]), w);
+      },
+      static_cast<Args&&>(args)...);
   return {};
 }
 
@@ -2086,6 +2421,14 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> pow(cfloat<E, M, R, Enc> x, cfloat<E, 
   using Mode = detail::mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
   const std::uint32_t w = detail::word_from<Mode>(args...);
+  if constexpr (detail::cr::short_ok<F, Mode>) {
+    typename F::storage out{};
+    if (detail::cr::pow_short<F, Mode>(x.bits(), y.bits(), w, out)) {
+      FLOATLAB_MATH_COUNT(calls);
+      return cfloat<E, M, R, Enc>::from_bits(out);
+    }
+    FLOATLAB_MATH_COUNT(short_misses);
+  }
   return cfloat<E, M, R, Enc>::from_bits(
       detail::cr::pow_run<F, Mode>(detail::cr::decode_in<F>(x.bits()), detail::cr::decode_in<F>(y.bits()), w));
 }

@@ -217,6 +217,12 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //   math array    math.hpp map_unary    every mode with  as math double, on vector     exp log tanh
 //                 (views; proven by     p + R + 1 <= 50  lanes; the float encoder for  logistic over
 //                 test_math_array)                       p + R + 1 <= 24              views
+//   math short    math.hpp short_round  every determin-  p <= 12, E <= 8 (binary16,   exp log logistic
+//                 (session 8; shorter   istic mode       bfloat16, cfloat<6,9>, 8-bit) sin cos pow, scalar;
+//                  kernels, bounds                       looser proven bounds: exp     pow over views
+//                  2^-44 .. 2^-35)                       2^-44, logistic 2^-42, sin    (lane forms)
+//                                                        cos 2^-39, log pow 2^-35;
+//                                                        declines -> math double
 //   Newton sqrt   detail/float_path.hpp every determin-  p <= 11, E <= 9 (ahead of    sqrt
 //                                       istic mode       the float and double paths)
 //   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;
@@ -259,6 +265,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //     7th + the edge binades) and the 8-bit formats, 9 modes, vs MPFR; binary32 random + hard),
 //     test_math_trig (sin cos pow; "fast step": the double kernels' bounds vs MPFR, the test's
 //     miss rate), tools/math_sweep32 (every binary32 input of exp log tanh logistic).
+//   math short: the same test_math / test_math_trig cases (they run first in the deterministic
+//     modes, so every 16-bit and 8-bit input vs MPFR proves them; pow: every 8-bit pair, 16-bit
+//     random + hard pairs), test_math_array_trig (pow arrays = scalar; the pattern decode and
+//     integer hot tests = decode_to and hot on every 16- and 8-bit pattern).
 //   test_fast_paths_ops (and _v3): Newton sqrt: its 2^-30 bound on every significand of up
 //     to 11 bits, then every pattern of 16 formats of its domain in every deterministic mode
 //     (one call and vectorized loops); fma: every (a, b) pair of e4m3, e5m2, cfloat<3,4>,
