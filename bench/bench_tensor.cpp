@@ -62,6 +62,24 @@ void bm_quantize(benchmark::State& st) {
   }
 }
 
+// Block-scaled quantize (codes and scales) of the same 2^20 floats: MX (E8M0 per 32), block
+// fixed point (MuPPET int8, 2^s per row of a 1024 x 1024 matrix), NVFP4 (E4M3 per 16 and an FP32
+// tensor scale: the exact per-element path).
+template <class Fmt, class Mode, int Layout>
+void bm_block_scaled(benchmark::State& st) {
+  T::set_threads(1);
+  const auto in = rnd(QN, 1);
+  T::block_scaled_tensor<Fmt> q;
+  const T::block_layout layout = Layout == 0   ? T::mx_layout()
+                                 : Layout == 1 ? T::block_layout::per_row(1024, QN / 1024)
+                                               : T::nvfp4_layout();
+  for (auto _ : st) {
+    if constexpr (fl::is_stochastic_v<Mode>) T::block_scaled_quantize<Fmt>(layout, in, q, Mode{}, T::counter_source{7});
+    else T::block_scaled_quantize<Fmt>(layout, in, q, Mode{});
+    benchmark::DoNotOptimize(q.codes.data());
+  }
+}
+
 constexpr std::size_t EN = std::size_t{1} << 16;
 void bm_f16_add(benchmark::State& st) {
   const auto a0 = rnd(EN, 2), b0 = rnd(EN, 3);
@@ -237,6 +255,12 @@ BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, SR)->Name("quantize e4m3 SR8");
 BENCHMARK_TEMPLATE(bm_quantize_codes, h, RN)->Name("quantize e5m10 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, RN)->Name("quantize e4m3 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, SR)->Name("quantize e4m3 SR8 codes");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e4m3>, RN, 0)->Name("block-scaled mxfp8 e4m3 RN");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e4m3>, SR, 0)->Name("block-scaled mxfp8 e4m3 SR8");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e2m1>, SR, 0)->Name("block-scaled mxfp4 e2m1 SR8");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::muppet_bfp<8>, RN, 1)->Name("block-scaled bfp int8 per-row RN");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::muppet_bfp<8>, SR, 1)->Name("block-scaled bfp int8 per-row SR8");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::nvfp4, SR, 2)->Name("block-scaled nvfp4 SR8");
 BENCHMARK(bm_f16_add)->Name("_Float16 add");
 BENCHMARK(bm_f16_mul)->Name("_Float16 mul");
 BENCHMARK(bm_f16_fma)->Name("_Float16 fma");
@@ -299,6 +323,9 @@ int main(int argc, char** argv) {
   std::printf("\nspeed relative to the reference (reference time / time; > 1 is faster)\n");
   for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8"}) ratio(q, "memcpy 4MiB");
   for (const char* q : {"quantize e5m10 RN codes", "quantize e4m3 RN codes", "quantize e4m3 SR8 codes"}) ratio(q, "memcpy 4MiB");
+  for (const char* q : {"block-scaled mxfp8 e4m3 RN", "block-scaled mxfp8 e4m3 SR8", "block-scaled mxfp4 e2m1 SR8",
+                        "block-scaled bfp int8 per-row RN", "block-scaled bfp int8 per-row SR8", "block-scaled nvfp4 SR8"})
+    ratio(q, "memcpy 4MiB");
   ratio("e5m10 add", "_Float16 add");
   ratio("e5m10 mul", "_Float16 mul");
   ratio("e5m10 fma", "_Float16 fma");

@@ -363,6 +363,12 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    (round_bits_v)               |   round_bits_v             |   GEMM / conv, formats in float  |   fast-path table: CI subset and [full] set)
 //  power-of-two scale: quotient  | tensor/block_scaled.hpp    | block_scaled_quantize (host and  | test_tensor_block_scaled (MX vs mx.hpp, MuPPET vs
 //    by exponent shift, no div    |   exact_quotient           |   GPU), E8M0 / 2^s / any 2^k S   |   block.hpp); GPU = host: tests/cuda/block_kernels.cu
+//  block-scaled lanes: y = x 2^-k | tensor/block_scaled.hpp    | float in, E8M0 (no tensor scale) | test_tensor_block_scaled_lanes (+ _v4 / _v3:
+//    in float, quantize_run (cfloat|   bs_quantize_lanes        |   or 2^s, blocks: tensor, B      |   SIMD) "... equal the exact path over every
+//    elements) or block.hpp's run |                            |   consecutive, rows; lane-format |   16-bit pattern" (vs double input: codes,
+//    (int <= 16 bits), Philox on  |                            |   elements any mode, int <= 16   |   scales, flags; 14 format x mode pairs,
+//    lanes; exact per element     |                            |   bits nearest / stochastic      |   1/2/7 threads)
+//    where |y| < 2^-126           |                            |                                  |
 //  GPU routes (hardware cvt, lane, paired native binary16 / bfloat16): docs/cuda.md's table, proofs in tests/cuda/
 //  GPU lane route, binary32 steps (__fmul_rn + __fadd_rn, __fmaf_rn; the FP32 recipe): tests/cuda/tensor_kernels.cu
 
