@@ -4,7 +4,8 @@
 // path): codes, scales, tensor scale and status flags, exhaustively over two 16-bit sources
 // (every binary16 and every bfloat16 bit pattern as a float: NaN and inf blocks, float
 // subnormals, values 2^40 below their block's maximum), in order (blocks of neighbouring
-// values) and shuffled (blocks mixing every magnitude), with 1, 2 and 7 threads.
+// values) and shuffled (blocks mixing every magnitude), with 1, 2 and 7 threads. And the
+// Philox lanes (simd::philox_word_v, the SIMD builds) against philox_word.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -115,3 +116,33 @@ TEST_CASE("block-scaled quantize lanes equal the exact path over every 16-bit pa
   CHECK((t.flags_some & (status::inexact | status::overflow | status::invalid)) ==
         (status::inexact | status::overflow | status::invalid));
 }
+
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+TEST_CASE("philox_word_v equals philox_word lane by lane", "[tensor][simd][random]") {
+  namespace S = T::detail::simd;
+  std::mt19937_64 rng(99);
+  const std::uint64_t firsts[] = {0, 5, (std::uint64_t{1} << 32) - 7, (std::uint64_t{1} << 32) - 16, (std::uint64_t{1} << 33) + 3,
+                                  ~std::uint64_t{0} - 20, ~std::uint64_t{0} - 3};
+  long words = 0, bad = 0;
+  for (int t = 0; t < 4000; ++t) {
+    const std::uint64_t seed = t < 3 ? std::uint64_t(t) * 0xFFFFFFFFull : rng();
+    const std::uint64_t first = t % 3 == 0 ? firsts[(t / 3) % 7] : rng() >> (rng() % 64);
+    const std::uint32_t op = t % 5 == 0 ? 0xFFFFFFF0u - static_cast<std::uint32_t>(t % 2) : static_cast<std::uint32_t>(rng() % (t % 2 ? 1000 : ~0u));
+    std::uint64_t elems[S::W];
+    S::vu lo, hi;
+    for (int l = 0; l < S::W; ++l) {
+      elems[l] = rng() % 4 ? first + static_cast<std::uint64_t>(l) : rng();
+      lo[l] = static_cast<std::uint32_t>(elems[l]), hi[l] = static_cast<std::uint32_t>(elems[l] >> 32);
+    }
+    const S::vu a = S::philox_word_v(seed, first, op), b = S::philox_word_v(seed, elems, op), c = S::philox_word_v(seed, lo, hi, op);
+    for (int l = 0; l < S::W; ++l, words += 3) {
+      bad += a[l] != philox_word(seed, first + static_cast<std::uint64_t>(l), op);
+      bad += b[l] != philox_word(seed, elems[l], op);
+      bad += c[l] != philox_word(seed, elems[l], op);
+    }
+  }
+  INFO("words compared " << words);
+  CHECK(words == 3L * 4000 * S::W);
+  CHECK(bad == 0);
+}
+#endif

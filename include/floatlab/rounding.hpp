@@ -363,6 +363,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    (round_bits_v)               |   round_bits_v             |   GEMM / conv, formats in float  |   fast-path table: CI subset and [full] set)
 //  power-of-two scale: quotient  | tensor/block_scaled.hpp    | block_scaled_quantize (host and  | test_tensor_block_scaled (MX vs mx.hpp, MuPPET vs
 //    by exponent shift, no div    |   exact_quotient           |   GPU), E8M0 / 2^s / any 2^k S   |   block.hpp); GPU = host: tests/cuda/block_kernels.cu
+//  philox_word_v on 64-bit lanes | tensor/simd.hpp philox_q2   | the words philox_word(seed, e,  | test_tensor_block_scaled_lanes_v4 "philox_word_v
+//    (AVX-512; round 0's uniform  |                            |   op) of 16 elements: consecutive|   equals philox_word lane by lane" (192,000
+//    product scalar, the last     |                            |   or arbitrary (GEMM)            |   words, 2^32 carries); tensor_simd_check (every
+//    round's unused one skipped)  |                            |                                  |   stochastic lane check)
 //  block-scaled lanes: y = x 2^-k | tensor/block_scaled.hpp    | float in, E8M0 (no tensor scale) | test_tensor_block_scaled_lanes (+ _v4 / _v3:
 //    in float, quantize_run (cfloat|   bs_quantize_lanes        |   or 2^s, blocks: tensor, B      |   SIMD) "... equal the exact path over every
 //    elements) or block.hpp's run |                            |   consecutive, rows; lane-format |   16-bit pattern" (vs double input: codes,
