@@ -189,6 +189,26 @@ void bm_float_gemm(benchmark::State& st) {
   }
   st.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
+// Block fixed point int8 GEMM (block.hpp block_gemm: one exponent per matrix, MuPPET's 32-bit
+// saturating integer accumulator, one rounding to float per output).
+void bm_bfp_gemm(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto A = rnd(n * n, 5), B = rnd(n * n, 6);
+  std::vector<std::int8_t> qa(n * n), qb(n * n);
+  int ea = 0, eb = 0;
+  fl::block_quantize(fl::array_view<const float>(A.data(), A.size()), fl::array_view<std::int8_t>(qa.data(), qa.size()),
+                     fl::array_view<int>(&ea, 1), fl::block_shape::whole(), 8);
+  fl::block_quantize(fl::array_view<const float>(B.data(), B.size()), fl::array_view<std::int8_t>(qb.data(), qb.size()),
+                     fl::array_view<int>(&eb, 1), fl::block_shape::whole(), 8);
+  std::vector<float> C(n * n);
+  for (auto _ : st) {
+    fl::block_gemm<32, fl::overflow::saturate>(fl::array_view<const std::int8_t>(qa.data(), qa.size()), fl::array_view<const int>(&ea, 1),
+                                               fl::array_view<const std::int8_t>(qb.data(), qb.size()), fl::array_view<const int>(&eb, 1), n, n, n,
+                                               fl::array_view<float>(C.data(), C.size()));
+    benchmark::DoNotOptimize(C.data());
+  }
+  st.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
 template <class R, class Mode, int Threads>
 void bm_gemm(benchmark::State& st) {
   T::set_threads(Threads);
@@ -292,6 +312,7 @@ BENCHMARK_TEMPLATE(bm_gemm, R8, RN, 1)->Arg(256)->Name("gemm e4m3xe4m3->e5m10 RN
 BENCHMARK_TEMPLATE(bm_gemm, R8c, RN, 1)->Arg(256)->Name("gemm e4m3 chunked32 FP32 256");
 BENCHMARK_TEMPLATE(bm_gemm, Rq32, RN, 1)->Arg(256)->Name("gemm e5m10 in, FP32 acc 256");
 BENCHMARK_TEMPLATE(bm_gemm, Rbf, RN, 1)->Arg(256)->Name("gemm bf16 per-op (exact kernel) 256");
+BENCHMARK(bm_bfp_gemm)->Arg(256)->Name("bfp int8 gemm (block_gemm, acc32 sat) 256");
 BENCHMARK(bm_float_gemm_conv)->Name("float gemm conv shape");
 BENCHMARK_TEMPLATE(bm_conv, 0)->Name("conv fwd e5m10");
 BENCHMARK_TEMPLATE(bm_conv, 1)->Name("conv bwd data e5m10");
@@ -340,7 +361,7 @@ int main(int argc, char** argv) {
   ratio("e5m10 add", "float add");
   for (const char* g : {"gemm e5m10 per-op RN 256", "gemm e5m10 per-op RN 256 t2", "gemm e5m10 fused RN 256", "gemm e5m10 per-op SR8 256",
                         "gemm e4m3xe4m3->e5m10 RN 256", "gemm e4m3 chunked32 FP32 256", "gemm e5m10 in, FP32 acc 256",
-                        "gemm bf16 per-op (exact kernel) 256"})
+                        "gemm bf16 per-op (exact kernel) 256", "bfp int8 gemm (block_gemm, acc32 sat) 256"})
     ratio(std::string(g) + "/256", "float gemm 256/256"), ratio(std::string(g) + "/256", "float gemm naive 256/256");
   for (const char* g : {"gemm e5m10 per-op RN 512", "gemm e5m10 per-op RN 512 t2", "gemm e5m10 fused RN 512"})
     ratio(std::string(g) + "/512", "float gemm 512/512"), ratio(std::string(g) + "/512", "float gemm naive 512/512");

@@ -352,6 +352,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //  exact double product, hardware | block_dequantize,          | nearest_even, |code| < 2^31,     | test_convention "dequantize fast paths"
 //    double -> float conversion   | mx::dequantize             | -1022 <= s <= 960; MX exact      |   (every int8 code x exponent; MX x scale)
 //  int64 accumulation             | block.hpp block_dot        | codes <= 16 bits (exact sums)    | test_block "exact integer dot products"
+//  int32 tiles, int16 products    | block.hpp block_gemm       | int8 codes, exact or >= 32-bit   | test_block "block_gemm's int8 fast path equals
+//    (i, k, j; k unrolled by 4)   |                            |   accumulator, k <= 131071       |   the accumulator loop" (sums at the 2^31 bound)
 //  philox_bulk_rng::fill lanes    | random.hpp                 | the words of philox_rng          | test_block "philox_bulk_rng draws ...",
 //    (one block per SIMD lane)    |                            |                                  |   test_fast_paths_ops(_v3) "philox_bulk_rng's ..."
 //  renormalize_select (one-hot    | detail/expansion_fixed.hpp | expansion<3/4, float/double>     | test_expansion_fixed "renormalize_select is
