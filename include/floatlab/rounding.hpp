@@ -365,6 +365,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    (round_bits_v)               |   round_bits_v             |   GEMM / conv, formats in float  |   fast-path table: CI subset and [full] set)
 //  power-of-two scale: quotient  | tensor/block_scaled.hpp    | block_scaled_quantize (host and  | test_tensor_block_scaled (MX vs mx.hpp, MuPPET vs
 //    by exponent shift, no div    |   exact_quotient           |   GPU), E8M0 / 2^s / any 2^k S   |   block.hpp); GPU = host: tests/cuda/block_kernels.cu
+//  range-checked fma lanes        | tensor/elementwise.hpp     | tensor::fma of bfloat16 (formats | tensor_simd_check ew fma (bfloat16: CI sr8 codes and
+//    (lane_product_checked): the  |   ew_span                  |   with 2p <= 24 whose products   |   flags, every mode in [full]; breaking the check fails
+//    float product exact where    |                            |   can leave float's range)       |   2 of its cases), test_tensor_elementwise (scalar
+//    >= 2^-126; else fma_status   |                            |                                  |   lanes: bfloat16 modes and flags)
 //  philox_word_v on 64-bit lanes | tensor/simd.hpp philox_q2   | the words philox_word(seed, e,  | test_tensor_block_scaled_lanes_v4 "philox_word_v
 //    (AVX-512; round 0's uniform  |                            |   op) of 16 elements: consecutive|   equals philox_word lane by lane" (192,000
 //    product scalar, the last     |                            |   or arbitrary (GEMM)            |   words, 2^32 carries); tensor_simd_check (every
