@@ -62,6 +62,24 @@ void bm_quantize(benchmark::State& st) {
   }
 }
 
+// Block-scaled quantize (codes and scales) of the same 2^20 floats: MX (E8M0 per 32), block
+// fixed point (MuPPET int8, 2^s per row of a 1024 x 1024 matrix), NVFP4 (E4M3 per 16 and an FP32
+// tensor scale: the exact per-element path).
+template <class Fmt, class Mode, int Layout>
+void bm_block_scaled(benchmark::State& st) {
+  T::set_threads(1);
+  const auto in = rnd(QN, 1);
+  T::block_scaled_tensor<Fmt> q;
+  const T::block_layout layout = Layout == 0   ? T::mx_layout()
+                                 : Layout == 1 ? T::block_layout::per_row(1024, QN / 1024)
+                                               : T::nvfp4_layout();
+  for (auto _ : st) {
+    if constexpr (fl::is_stochastic_v<Mode>) T::block_scaled_quantize<Fmt>(layout, in, q, Mode{}, T::counter_source{7});
+    else T::block_scaled_quantize<Fmt>(layout, in, q, Mode{});
+    benchmark::DoNotOptimize(q.codes.data());
+  }
+}
+
 constexpr std::size_t EN = std::size_t{1} << 16;
 void bm_f16_add(benchmark::State& st) {
   const auto a0 = rnd(EN, 2), b0 = rnd(EN, 3);
@@ -171,6 +189,26 @@ void bm_float_gemm(benchmark::State& st) {
   }
   st.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
+// Block fixed point int8 GEMM (block.hpp block_gemm: one exponent per matrix, MuPPET's 32-bit
+// saturating integer accumulator, one rounding to float per output).
+void bm_bfp_gemm(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto A = rnd(n * n, 5), B = rnd(n * n, 6);
+  std::vector<std::int8_t> qa(n * n), qb(n * n);
+  int ea = 0, eb = 0;
+  fl::block_quantize(fl::array_view<const float>(A.data(), A.size()), fl::array_view<std::int8_t>(qa.data(), qa.size()),
+                     fl::array_view<int>(&ea, 1), fl::block_shape::whole(), 8);
+  fl::block_quantize(fl::array_view<const float>(B.data(), B.size()), fl::array_view<std::int8_t>(qb.data(), qb.size()),
+                     fl::array_view<int>(&eb, 1), fl::block_shape::whole(), 8);
+  std::vector<float> C(n * n);
+  for (auto _ : st) {
+    fl::block_gemm<32, fl::overflow::saturate>(fl::array_view<const std::int8_t>(qa.data(), qa.size()), fl::array_view<const int>(&ea, 1),
+                                               fl::array_view<const std::int8_t>(qb.data(), qb.size()), fl::array_view<const int>(&eb, 1), n, n, n,
+                                               fl::array_view<float>(C.data(), C.size()));
+    benchmark::DoNotOptimize(C.data());
+  }
+  st.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
 template <class R, class Mode, int Threads>
 void bm_gemm(benchmark::State& st) {
   T::set_threads(Threads);
@@ -237,6 +275,12 @@ BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, SR)->Name("quantize e4m3 SR8");
 BENCHMARK_TEMPLATE(bm_quantize_codes, h, RN)->Name("quantize e5m10 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, RN)->Name("quantize e4m3 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, SR)->Name("quantize e4m3 SR8 codes");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e4m3>, RN, 0)->Name("block-scaled mxfp8 e4m3 RN");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e4m3>, SR, 0)->Name("block-scaled mxfp8 e4m3 SR8");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e2m1>, SR, 0)->Name("block-scaled mxfp4 e2m1 SR8");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::muppet_bfp<8>, RN, 1)->Name("block-scaled bfp int8 per-row RN");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::muppet_bfp<8>, SR, 1)->Name("block-scaled bfp int8 per-row SR8");
+BENCHMARK_TEMPLATE(bm_block_scaled, T::nvfp4, SR, 2)->Name("block-scaled nvfp4 SR8");
 BENCHMARK(bm_f16_add)->Name("_Float16 add");
 BENCHMARK(bm_f16_mul)->Name("_Float16 mul");
 BENCHMARK(bm_f16_fma)->Name("_Float16 fma");
@@ -268,6 +312,7 @@ BENCHMARK_TEMPLATE(bm_gemm, R8, RN, 1)->Arg(256)->Name("gemm e4m3xe4m3->e5m10 RN
 BENCHMARK_TEMPLATE(bm_gemm, R8c, RN, 1)->Arg(256)->Name("gemm e4m3 chunked32 FP32 256");
 BENCHMARK_TEMPLATE(bm_gemm, Rq32, RN, 1)->Arg(256)->Name("gemm e5m10 in, FP32 acc 256");
 BENCHMARK_TEMPLATE(bm_gemm, Rbf, RN, 1)->Arg(256)->Name("gemm bf16 per-op (exact kernel) 256");
+BENCHMARK(bm_bfp_gemm)->Arg(256)->Name("bfp int8 gemm (block_gemm, acc32 sat) 256");
 BENCHMARK(bm_float_gemm_conv)->Name("float gemm conv shape");
 BENCHMARK_TEMPLATE(bm_conv, 0)->Name("conv fwd e5m10");
 BENCHMARK_TEMPLATE(bm_conv, 1)->Name("conv bwd data e5m10");
@@ -299,6 +344,9 @@ int main(int argc, char** argv) {
   std::printf("\nspeed relative to the reference (reference time / time; > 1 is faster)\n");
   for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8"}) ratio(q, "memcpy 4MiB");
   for (const char* q : {"quantize e5m10 RN codes", "quantize e4m3 RN codes", "quantize e4m3 SR8 codes"}) ratio(q, "memcpy 4MiB");
+  for (const char* q : {"block-scaled mxfp8 e4m3 RN", "block-scaled mxfp8 e4m3 SR8", "block-scaled mxfp4 e2m1 SR8",
+                        "block-scaled bfp int8 per-row RN", "block-scaled bfp int8 per-row SR8", "block-scaled nvfp4 SR8"})
+    ratio(q, "memcpy 4MiB");
   ratio("e5m10 add", "_Float16 add");
   ratio("e5m10 mul", "_Float16 mul");
   ratio("e5m10 fma", "_Float16 fma");
@@ -313,7 +361,7 @@ int main(int argc, char** argv) {
   ratio("e5m10 add", "float add");
   for (const char* g : {"gemm e5m10 per-op RN 256", "gemm e5m10 per-op RN 256 t2", "gemm e5m10 fused RN 256", "gemm e5m10 per-op SR8 256",
                         "gemm e4m3xe4m3->e5m10 RN 256", "gemm e4m3 chunked32 FP32 256", "gemm e5m10 in, FP32 acc 256",
-                        "gemm bf16 per-op (exact kernel) 256"})
+                        "gemm bf16 per-op (exact kernel) 256", "bfp int8 gemm (block_gemm, acc32 sat) 256"})
     ratio(std::string(g) + "/256", "float gemm 256/256"), ratio(std::string(g) + "/256", "float gemm naive 256/256");
   for (const char* g : {"gemm e5m10 per-op RN 512", "gemm e5m10 per-op RN 512 t2", "gemm e5m10 fused RN 512"})
     ratio(std::string(g) + "/512", "float gemm 512/512"), ratio(std::string(g) + "/512", "float gemm naive 512/512");

@@ -288,5 +288,13 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64" AND FLOATLAB_SIMD_TESTS AND NOT
         set_tests_properties(${name} PROPERTIES LABELS ci)
       endif()
     endforeach()
+    # The lane path of block_scaled_quantize at this width (its scalar lanes: the x86-64
+    # test_tensor_block_scaled_lanes); ~10 s of compile, 0.3 s of run.
+    set(name test_tensor_block_scaled_lanes_${level})
+    add_executable(${name} ${CMAKE_CURRENT_SOURCE_DIR}/test_tensor_block_scaled_lanes.cpp $<TARGET_OBJECTS:floatlab_test_main>)
+    target_link_libraries(${name} PRIVATE floatlab_test_support)
+    target_compile_options(${name} PRIVATE -march=x86-64-${level} -DFLOATLAB_EXPECT_SIMD_WIDTH=${floatlab_simd_width_${level}})
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS ci)
   endforeach()
 endif()

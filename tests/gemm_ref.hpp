@@ -3,6 +3,9 @@
 // tensor_simd_check (SIMD lanes).
 #pragma once
 
+#include <algorithm>
+#include <climits>
+
 #include "tensor_ref.hpp"
 
 namespace gref {
@@ -58,6 +61,79 @@ struct exact_sum {
     return Acc::from_bits(r.bits);
   }
 };
+
+// The sm90_mma model (tensor/mma_model.hpp, docs/tensor.md) restated in binary64 arithmetic, to
+// check the model's flags without its integer code: every product of two binary16 / bfloat16
+// values and every sum below is exact in binary64 (at most 33 significant bits, exponents within
+// [-300, 300]). Term exponents: a product's is E(a) + E(b), E(x) = max(ilogb x, the input
+// format's emin), plus 1 when |a b| >= 2^(E(a)+E(b)+1) ("wide"); c's is max(ilogb c, -126).
+// Guard bits: 2, plus 1 when the products of the largest E(a) + E(b) include a wide one and c is
+// absent or its exponent is not larger than that E(a) + E(b). q = 2^(max exponent - 23 - guard);
+// each term is truncated toward zero to a multiple of q (fmod: drops bits when nonzero); T, the
+// exact sum; d = T truncated toward zero to binary32 (subnormals included), +0 for zero.
+// Flags: inexact when a term dropped bits or d != T, underflow when inexact and |d| < 2^-126,
+// overflow and inexact when |T| >= 2^128 (d = the infinity); invalid for inf * 0 or infinities
+// of both signs (c included) when no input is a NaN. No nonzero term: d = c.
+struct mma_out {
+  float d;
+  std::uint32_t flags;
+};
+template <class In>
+mma_out mma_block_ref(const In* a, const In* b, int n, float c) {
+  constexpr int emin = In::format_type::emin;
+  const double inf = std::numeric_limits<double>::infinity();
+  bool nan_in = c != c, made_nan = false, pinf = c == inf, ninf = c == -inf;
+  double v[17];
+  int ex[17];
+  int terms = 0, top_e = INT_MIN;
+  bool top_wide = false;
+  for (int t = 0; t < n; ++t) {
+    const double x = static_cast<double>(a[t]), y = static_cast<double>(b[t]);
+    if (x != x || y != y) {
+      nan_in = true;
+      continue;
+    }
+    if (std::isinf(x) || std::isinf(y)) {
+      if (x == 0 || y == 0) made_nan = true;
+      else (std::signbit(x) != std::signbit(y) ? ninf : pinf) = true;
+      continue;
+    }
+    if (x == 0 || y == 0) continue;
+    const int e = std::max(std::ilogb(x), emin) + std::max(std::ilogb(y), emin);
+    const double p = x * y;
+    const bool wide = std::fabs(p) >= std::ldexp(1.0, e + 1);
+    if (e > top_e) top_e = e, top_wide = false;
+    if (e == top_e) top_wide = top_wide || wide;
+    v[terms] = p, ex[terms] = e + (wide ? 1 : 0), ++terms;
+  }
+  if (nan_in || made_nan || (pinf && ninf))
+    return {std::numeric_limits<float>::quiet_NaN(), nan_in ? 0u : std::uint32_t{status::invalid}};
+  if (pinf || ninf) return {static_cast<float>(pinf ? inf : -inf), 0u};
+  const bool prods = terms > 0, has_c = c != 0;
+  if (has_c) v[terms] = c, ex[terms] = std::max(std::ilogb(static_cast<double>(c)), -126), ++terms;
+  if (terms == 0) return {c, 0u};
+  const int guard = 2 + (prods && top_wide && (!has_c || ex[terms - 1] <= top_e) ? 1 : 0);
+  const int top = *std::max_element(ex, ex + terms);
+  const double q = std::ldexp(1.0, top - 23 - guard);
+  double sum = 0;
+  bool lost = false;
+  for (int t = 0; t < terms; ++t) {
+    const double r = std::fmod(std::fabs(v[t]), q);
+    lost = lost || r != 0;
+    sum += std::copysign(std::fabs(v[t]) - r, v[t]);
+  }
+  if (std::fabs(sum) >= std::ldexp(1.0, 128))
+    return {static_cast<float>(sum > 0 ? inf : -inf), std::uint32_t{status::overflow} | status::inexact};
+  double d = 0;
+  if (sum != 0) {
+    const double ulp = std::ldexp(1.0, std::max(std::ilogb(sum), -126) - 23);
+    d = std::copysign(std::fabs(sum) - std::fmod(std::fabs(sum), ulp), sum);
+    lost = lost || d != sum;
+  }
+  std::uint32_t flags = 0;
+  if (lost) flags = status::inexact | (std::fabs(d) < std::ldexp(1.0, -126) ? status::underflow : 0u);
+  return {d == 0 ? 0.0f : static_cast<float>(d), flags};
+}
 
 template <class InA, class InB, class Prod, class Acc, class Kind, class TC, class MOut>
 struct reference {
@@ -118,6 +194,22 @@ struct reference {
           (void)part32_dummy;
           binary32 part = binary32(0.0f);
           exact_sum xs;
+          [[maybe_unused]] InA blk_a[16];
+          [[maybe_unused]] InB blk_b[16];
+          // acc = round_Acc(acc + part) at a chunk's end (binary64 round-to-odd then Acc: exact for
+          // p_Acc + R + 2 <= 53). Flags: the binary64 sum's (exact, or inexact and then so is the
+          // rounding to Acc; invalid for inf - inf), then the conversion's (round to odd keeps the
+          // binade).
+          [[maybe_unused]] auto chunk_end = [&](std::uint32_t word) {
+            const binary64 acc64 = convert<binary64>(acc, round::nearest_even{}), part64 = convert<binary64>(part, round::nearest_even{});
+            const binary64 s64 = st(add_status(acc64, part64, round::odd{}));
+            acc = st(convert_status<Acc>(s64, MC{}, fixed_word{word}));
+            if (is_zero(s64)) {  // exact zero: IEEE's sign rule in the accumulator's mode
+              using ZM = std::conditional_t<std::is_same_v<MC, round::downward>, round::downward, round::nearest_even>;
+              acc = convert<Acc>(add(acc64, part64, ZM{}), round::nearest_even{});
+            }
+            part = binary32(0.0f);
+          };
           for (std::size_t k = 0; k < K; ++k) {
             const InA a = in_value<InA>(A[bt * sa + (ta ? at(k, i, lda) : at(i, k, lda))], (bt * M + i) * K + k, T::op_input_a);
             const InB b = in_value<InB>(B[bt * sb + (tb ? at(j, k, ldb) : at(k, j, ldb))], (bt * K + k) * N + j, T::op_input_b);
@@ -142,22 +234,22 @@ struct reference {
               }
               xs.term(a, b);
               if ((k + 1) % Kind::length == 0 || k + 1 == K) acc = xs.template end<Acc, MC>(w(e, op_a), flags);
+            } else if constexpr (std::is_same_v<typename Kind::partial, T::sm90_mma>) {
+              // chunked<L, sm90_mma>: blocks of 16 k (from k = 0; the last of K may be shorter)
+              // through mma_block_ref from part = +0, its flags; at the chunk's end acc + part as
+              // chunked<L, binary32> below.
+              blk_a[k % 16] = a, blk_b[k % 16] = b;
+              if ((k + 1) % 16 == 0 || k + 1 == K) {
+                const mma_out r = mma_block_ref(blk_a, blk_b, static_cast<int>(k % 16 + 1), float(part));
+                flags |= r.flags;
+                part = binary32(r.d);
+              }
+              if ((k + 1) % Kind::length == 0 || k + 1 == K) chunk_end(w(e, op_a));
             } else {
               // chunked<L, binary32>: part = RN32(part + a*b); at the chunk's end acc + part
-              // rounded once to Acc (binary64 round-to-odd then Acc: exact for p_Acc + R + 2 <= 53).
-              // Flags: the binary64 sum's (exact, or inexact and then so is the rounding to Acc;
-              // invalid for inf - inf), then the conversion's (round to odd keeps the binade).
+              // rounded once to Acc (chunk_end).
               part = st(fma_status(convert<binary32>(a, round::nearest_even{}), convert<binary32>(b, round::nearest_even{}), part));
-              if ((k + 1) % Kind::length == 0 || k + 1 == K) {
-                const binary64 acc64 = convert<binary64>(acc, round::nearest_even{}), part64 = convert<binary64>(part, round::nearest_even{});
-                const binary64 s64 = st(add_status(acc64, part64, round::odd{}));
-                acc = st(convert_status<Acc>(s64, MC{}, fixed_word{w(e, op_a)}));
-                if (is_zero(s64)) {  // exact zero: IEEE's sign rule in the accumulator's mode
-                  using ZM = std::conditional_t<std::is_same_v<MC, round::downward>, round::downward, round::nearest_even>;
-                  acc = convert<Acc>(add(acc64, part64, ZM{}), round::nearest_even{});
-                }
-                part = binary32(0.0f);
-              }
+              if ((k + 1) % Kind::length == 0 || k + 1 == K) chunk_end(w(e, op_a));
             }
           }
           if (s.alpha != 1.0) {

@@ -399,3 +399,65 @@ TEST_CASE("block: philox_bulk_rng draws philox_rng's words, in order, through fi
     CHECK(a == b);
   }
 }
+
+// block_gemm's int8 fast path (exact or >= 32-bit accumulators, k <= 131071: int32 tiles)
+// against the accumulator loop of its exact path written out here (block_accumulator per
+// element, round_scaled_to_float with the words in row-major order): every code -128..127, shapes
+// with a column tail past the 256-wide tile, k = 0, 1, 3 (below the unroll of 4) and long k with
+// sums near 2^31, NaN exponents, nearest and stochastic, bit for bit (NaN: NaN).
+TEST_CASE("block: block_gemm's int8 fast path equals the accumulator loop", "[block]") {
+  std::mt19937_64 g(2026);
+  struct shape {
+    std::size_t m, n, k;
+  };
+  const shape shapes[] = {{3, 5, 0}, {2, 7, 1}, {4, 3, 3}, {3, 300, 37}, {5, 513, 9}, {2, 17, 131071}, {1, 2, 131072}};
+  long bad = 0, compared = 0;
+  for (const auto& sh : shapes) {
+    std::vector<std::int8_t> A(sh.m * sh.k), B(sh.k * sh.n);
+    const bool extreme = sh.k > 100000;  // every product +-2^14: sums reach the 2^31 bound
+    for (auto& x : A) x = extreme ? std::int8_t{-128} : static_cast<std::int8_t>(g());
+    for (auto& x : B) x = extreme ? std::int8_t{-128} : static_cast<std::int8_t>(g());
+    std::vector<int> ea(sh.m), eb(sh.n);
+    for (auto& e : ea) e = static_cast<int>(g() % 41) - 20;
+    for (auto& e : eb) e = static_cast<int>(g() % 41) - 20;
+    if (sh.m > 2) ea[1] = fl::block_nan_exponent;
+    if (sh.n > 4) eb[3] = fl::block_nan_exponent;
+    auto check = [&](auto acc_bits, auto mode, auto make_rng) {
+      constexpr int AccBits = decltype(acc_bits)::value;
+      using Mode = decltype(mode);
+      std::vector<float> C(sh.m * sh.n);
+      const fl::status st = fl::block_gemm<AccBits, fl::overflow::saturate>(cview(A), cview(ea), cview(B), cview(eb), sh.m, sh.n, sh.k,
+                                                                            view(C), Mode{}, make_rng());
+      auto words = make_rng();
+      std::uint32_t want_flags = 0;
+      for (std::size_t i = 0; i < sh.m; ++i)
+        for (std::size_t j = 0; j < sh.n; ++j, ++compared) {
+          const std::uint32_t w = fl::is_stochastic_v<Mode> ? words() : 0u;
+          float want;
+          if (ea[i] == fl::block_nan_exponent || eb[j] == fl::block_nan_exponent) {
+            want = std::numeric_limits<float>::quiet_NaN();
+            want_flags |= fl::status::invalid;
+          } else {
+            fl::block_accumulator<AccBits, fl::overflow::saturate> acc;
+            for (std::size_t t = 0; t < sh.k; ++t) acc.add(static_cast<std::int64_t>(A[i * sh.k + t]) * B[t * sh.n + j]);
+            if (acc.overflowed) want_flags |= fl::status::overflow;
+            want = fl::detail::round_scaled_to_float<Mode>(acc.value, ea[i] + eb[j], w);
+          }
+          const float got = C[i * sh.n + j];
+          bad += !(got == want || (got != got && want != want)) || std::signbit(got) != std::signbit(want);
+        }
+      bad += st.flags != want_flags;
+    };
+    using ne = fl::round::nearest_even;
+    using sr = fl::round::stochastic<8>;
+    auto none = [] { return fl::no_random{}; };
+    auto philox = [] { return fl::philox_rng(11); };
+    check(std::integral_constant<int, 32>{}, ne{}, none);
+    check(std::integral_constant<int, 0>{}, sr{}, philox);
+    check(std::integral_constant<int, 40>{}, sr{}, philox);
+    if (sh.k > 100000) check(std::integral_constant<int, 8>{}, ne{}, none);  // the exact path: saturates
+  }
+  INFO("outputs compared " << compared);
+  CHECK(compared > 4000);
+  CHECK(bad == 0);
+}

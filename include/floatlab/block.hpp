@@ -430,6 +430,49 @@ status block_gemm(array_view<const Int> a, array_view<const int> exps_a, array_v
   if (overlaps(c, a) || overlaps(c, b) || overlaps(c, exps_a) || overlaps(c, exps_b))
     return status::error(status::bad_argument, "block_gemm: c must not overlap an input");
   status result;
+  // Fast path (rounding.hpp's table): int8 codes, an exact or >= 32-bit accumulator and
+  // k <= 131071: every partial sum is at most k * 2^14 < 2^31 in magnitude (|a b| <= 2^14), so no
+  // accumulator saturates or wraps and int32 sums are the exact ones (in any order); the loops
+  // run i, k, j over up to 256 columns of int32 accumulators (vectorized), and the rounding and
+  // the words (one per element, row-major) are those of the loop below. test_block "block_gemm's
+  // int8 fast path equals the accumulator loop".
+  if constexpr (sizeof(Int) == 1 && (AccBits == 0 || AccBits >= 32)) {
+    if (k <= 131071) {
+      constexpr std::size_t tile = 256;
+      std::int32_t acc[tile];
+      for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j0 = 0; j0 < n; j0 += tile) {  // row-major: the words stay in order
+          const std::size_t nj = n - j0 < tile ? n - j0 : tile;
+          for (std::size_t j = 0; j < nj; ++j) acc[j] = 0;
+          // Four k per pass over the accumulators; each product of two int8 fits int16.
+          std::size_t t = 0;
+          for (; t + 4 <= k; t += 4) {
+            const Int* b0 = b.data + t * n + j0;
+            const Int *b1 = b0 + n, *b2 = b1 + n, *b3 = b2 + n;
+            const std::int16_t x0 = a[i * k + t], x1 = a[i * k + t + 1], x2 = a[i * k + t + 2], x3 = a[i * k + t + 3];
+            for (std::size_t j = 0; j < nj; ++j)
+              acc[j] += static_cast<std::int32_t>(static_cast<std::int16_t>(x0 * b0[j])) + static_cast<std::int16_t>(x1 * b1[j]) +
+                        static_cast<std::int16_t>(x2 * b2[j]) + static_cast<std::int16_t>(x3 * b3[j]);
+          }
+          for (; t < k; ++t) {
+            const std::int16_t x = a[i * k + t];
+            const Int* brow = b.data + t * n + j0;
+            for (std::size_t j = 0; j < nj; ++j) acc[j] += static_cast<std::int16_t>(x * brow[j]);
+          }
+          for (std::size_t j = 0; j < nj; ++j) {
+            const int ea = exps_a[exps_a.size == 1 ? 0 : i], eb = exps_b[exps_b.size == 1 ? 0 : j0 + j];
+            const std::uint32_t w = detail::draw_word<Mode>(rng);
+            if (ea == block_nan_exponent || eb == block_nan_exponent) {
+              c[i * n + j0 + j] = std::numeric_limits<float>::quiet_NaN();
+              result |= status::invalid;
+              continue;
+            }
+            c[i * n + j0 + j] = detail::round_scaled_to_float<Mode>(acc[j], ea + eb, w);
+          }
+        }
+      return result;
+    }
+  }
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       const int ea = exps_a[exps_a.size == 1 ? 0 : i], eb = exps_b[exps_b.size == 1 ? 0 : j];

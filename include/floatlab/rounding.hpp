@@ -362,6 +362,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //  exact double product, hardware | block_dequantize,          | nearest_even, |code| < 2^31,     | test_convention "dequantize fast paths"
 //    double -> float conversion   | mx::dequantize             | -1022 <= s <= 960; MX exact      |   (every int8 code x exponent; MX x scale)
 //  int64 accumulation             | block.hpp block_dot        | codes <= 16 bits (exact sums)    | test_block "exact integer dot products"
+//  int32 tiles, int16 products    | block.hpp block_gemm       | int8 codes, exact or >= 32-bit   | test_block "block_gemm's int8 fast path equals
+//    (i, k, j; k unrolled by 4)   |                            |   accumulator, k <= 131071       |   the accumulator loop" (sums at the 2^31 bound)
 //  philox_bulk_rng::fill lanes    | random.hpp                 | the words of philox_rng          | test_block "philox_bulk_rng draws ...",
 //    (one block per SIMD lane)    |                            |                                  |   test_fast_paths_ops(_v3) "philox_bulk_rng's ..."
 //  renormalize_select (one-hot    | detail/expansion_fixed.hpp | expansion<3/4, float/double>     | test_expansion_fixed "renormalize_select is
@@ -373,6 +375,20 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    (round_bits_v)               |   round_bits_v             |   GEMM / conv, formats in float  |   fast-path table: CI subset and [full] set)
 //  power-of-two scale: quotient  | tensor/block_scaled.hpp    | block_scaled_quantize (host and  | test_tensor_block_scaled (MX vs mx.hpp, MuPPET vs
 //    by exponent shift, no div    |   exact_quotient           |   GPU), E8M0 / 2^s / any 2^k S   |   block.hpp); GPU = host: tests/cuda/block_kernels.cu
+//  range-checked fma lanes        | tensor/elementwise.hpp     | tensor::fma of bfloat16 (formats | tensor_simd_check ew fma (bfloat16: CI sr8 codes and
+//    (lane_product_checked): the  |   ew_span                  |   with 2p <= 24 whose products   |   flags, every mode in [full]; breaking the check fails
+//    float product exact where    |                            |   can leave float's range)       |   2 of its cases), test_tensor_elementwise (scalar
+//    >= 2^-126; else fma_status   |                            |                                  |   lanes: bfloat16 modes and flags)
+//  philox_word_v on 64-bit lanes | tensor/simd.hpp philox_q2   | the words philox_word(seed, e,  | test_tensor_block_scaled_lanes_v4 "philox_word_v
+//    (AVX-512; round 0's uniform  |                            |   op) of 16 elements: consecutive|   equals philox_word lane by lane" (192,000
+//    product scalar, the last     |                            |   or arbitrary (GEMM)            |   words, 2^32 carries); tensor_simd_check (every
+//    round's unused one skipped)  |                            |                                  |   stochastic lane check)
+//  block-scaled lanes: y = x 2^-k | tensor/block_scaled.hpp    | float in, E8M0 (no tensor scale) | test_tensor_block_scaled_lanes (+ _v4 / _v3:
+//    in float, quantize_run (cfloat|   bs_quantize_lanes        |   or 2^s, blocks: tensor, B      |   SIMD) "... equal the exact path over every
+//    elements) or block.hpp's run |                            |   consecutive, rows; lane-format |   16-bit pattern" (vs double input: codes,
+//    (int <= 16 bits), Philox on  |                            |   elements any mode, int <= 16   |   scales, flags; 14 format x mode pairs,
+//    lanes; exact per element     |                            |   bits nearest / stochastic      |   1/2/7 threads)
+//    where |y| < 2^-126           |                            |                                  |
 //  GPU routes (hardware cvt, lane, paired native binary16 / bfloat16): docs/cuda.md's table, proofs in tests/cuda/
 //  GPU lane route, binary32 steps (__fmul_rn + __fadd_rn, __fmaf_rn; the FP32 recipe): tests/cuda/tensor_kernels.cu
 

@@ -33,6 +33,8 @@
 // whose S_eff is 0 (all zero, or a scale that rounded to 0) gets zero codes (sign kept).
 // Status flags: invalid (NaN scale), inexact (an element or the scale rounded), overflow (an
 // element saturated).
+// Fast path (rounding.hpp's table): float input with power-of-two scales and run layouts takes
+// bs_quantize_lanes (below): the same codes, scales and flags.
 //
 // GEMM (block_scaled_gemm): C (M x N) = A (M x K) B (K x N), A and B row-major block-scaled
 // tensors (any layouts; MX / NVFP4 GEMMs use per_row(M, K, 32 or 16) for A and
@@ -50,9 +52,12 @@
 #include <limits>
 #include <vector>
 
+#include "../block.hpp"
 #include "../mx.hpp"
 #include "elementwise.hpp"
 #include "gemm.hpp"
+#include "quantize.hpp"
+#include "simd.hpp"
 
 namespace floatlab::tensor {
 
@@ -210,6 +215,7 @@ struct elem_info<cfloat<E, M, R, Enc>> {
   using T = cfloat<E, M, R, Enc>;
   using F = typename T::format_type;
   using sat_format = format<E, M, typename mx::detail::saturating_encoding<Enc>::type>;
+  using sat_type = cfloat<E, M, R, typename mx::detail::saturating_encoding<Enc>::type>;
   static constexpr int emax = F::emax;
   static constexpr int precision = F::precision;
   using default_mode = R;
@@ -379,6 +385,163 @@ FLOATLAB_HOST_DEVICE double as_double_exact(const X& x) noexcept {
   else return static_cast<double>(x);
 }
 
+// ---- the lane path of block_scaled_quantize (rounding.hpp's fast-path table) -------------
+// Float input, a power-of-two S_eff = 2^k (E8M0 without a tensor scale, or 2^s), blocks that
+// are runs of consecutive elements (per tensor, B consecutive, rows whole or in pieces), and
+//   a cfloat element living in float: y = x * 2^-k in float is exact where |y| >= 2^-126 (or
+//     x = 0), and it is the exact quotient that exact_quotient gives, so quantize's lane
+//     rounding (quantize_run: proven equal to round_pack_status, bits and flags) of y to the
+//     element's saturating format, in the mode, with the word (i, 0), gives quantize_elem's code
+//     and flags (inexact, overflow; underflow is not reported);
+//   an int_element<WL <= 16> in nearest even or stochastic<R>: block.hpp's float run
+//     (floatlab::detail::quantize_run, proven against round_to_integer, which quantize_elem
+//     runs), words (i, 0) drawn 16 / 8 at a time (simd::philox_word_v); inexact where y is no
+//     integer; no overflow (the scale rule keeps |y| <= 2^(WL-1) - 1).
+// Spans of 256 values (blocks of different scales side by side) with a y outside that range,
+// or a block whose 2^-k is no normal float, run quantize_elem per element. The element loop is threaded over spans of 4096 (each element
+// has its own word: the same codes for any thread count). Equal to the exact path (double
+// input) in tests/test_tensor_block_scaled.cpp, exhaustively over 16-bit sources.
+template <class Elem, class Mode>
+struct bs_elem_lane : std::false_type {};
+template <int E, int M, class R, class Enc, class Mode>
+struct bs_elem_lane<cfloat<E, M, R, Enc>, Mode>
+    : std::bool_constant<lane_ok<typename elem_info<cfloat<E, M, R, Enc>>::sat_format>> {};
+template <int WL, class Mode>
+struct bs_elem_lane<int_element<WL>, Mode>
+    : std::bool_constant<(WL <= 16) && (std::is_same_v<Mode, round::nearest_even> || is_stochastic_v<Mode>)> {};
+template <class Format, class Mode>
+inline constexpr bool bs_lane_ok =
+    ((Format::scale_kind == 0 && !Format::has_tensor_scale) || Format::scale_kind == 3) &&
+    bs_elem_lane<typename Format::element, Mode>::value;
+
+inline bool bs_lane_layout(const block_layout& l) noexcept {
+  return l.kind == block_layout::axis::tensor || l.kind == block_layout::axis::consecutive || l.kind == block_layout::axis::rows;
+}
+// The end of the run of one block that starts at or holds i (bs_lane_layout's layouts).
+inline std::size_t bs_run_end(const block_layout& l, std::size_t i, std::size_t n) noexcept {
+  if (l.kind == block_layout::axis::consecutive) return std::min(n, (i / l.length + 1) * l.length);
+  if (l.kind == block_layout::axis::rows) {
+    const std::size_t row = i / l.cols, c = i % l.cols;
+    return row * l.cols + (l.length ? std::min(l.cols, (c / l.length + 1) * l.length) : l.cols);
+  }
+  return n;
+}
+
+// Elements [a, b) (at most bs_span, blocks of S_eff s_eff[block]: a power of two, or -1 for a
+// block with NaN or inf, whose codes stay 0), codes into out; flags ORed.
+inline constexpr std::size_t bs_span = 256;
+template <class Format, class Mode>
+void bs_lane_span(const block_layout& layout, const float* in, std::int32_t* out, std::size_t a, std::size_t b, std::size_t n,
+                  const double* s_eff, const counter_source& src, std::uint32_t& flags) noexcept {
+  using Elem = typename Format::element;
+  auto exact = [&](std::size_t i, std::size_t j, double s) {
+    for (std::size_t t = i; t < j; ++t)
+      out[t] = quantize_elem<Format, Mode>(static_cast<double>(in[t]), s, is_stochastic_v<Mode> ? src.word(t, quantize_operation) : 0,
+                                           flags);
+  };
+  // 2^-k per element (k of each block's S_eff = 2^k), when every block here has a normal one.
+  float mul[bs_span], y[bs_span];
+  bool lanes = true;
+  for (std::size_t i = a; i < b && lanes;) {
+    const std::size_t j = std::min(b, bs_run_end(layout, i, n));
+    const double s = s_eff[layout.block_of(i)];
+    const int k = s > 0 ? ilogb_finite(s) : 0;
+    lanes = s > 0 && -k >= -126 && -k <= 127;
+    const float m = floatlab::detail::pow2_float(-k);
+    for (std::size_t t = i; t < j; ++t) mul[t - a] = m;
+    i = j;
+  }
+  const std::size_t len = b - a;
+  std::uint32_t bad = 0;
+  if (lanes)
+    for (std::size_t t = 0; t < len; ++t) {
+      y[t] = in[a + t] * mul[t];
+      const std::uint32_t my = fbits(y[t]) & 0x7FFFFFFFu, mx = fbits(in[a + t]) & 0x7FFFFFFFu;
+      bad |= static_cast<std::uint32_t>(my < 0x00800000u) & static_cast<std::uint32_t>(mx != 0);
+    }
+  if (!lanes || bad) {  // per element, block by block (NaN blocks keep their zero codes)
+    for (std::size_t i = a; i < b;) {
+      const std::size_t j = std::min(b, bs_run_end(layout, i, n));
+      const double s = s_eff[layout.block_of(i)];
+      if (s >= 0) exact(i, j, s);
+      i = j;
+    }
+    return;
+  }
+  if constexpr (is_cfloat_v<Elem>) {
+    using Sat = typename elem_info<Elem>::sat_type;
+    Sat q[bs_span];
+    flags |= quantize_run<typename Sat::format_type, Mode>(y, q, len, a, src, quantize_operation) &
+             (std::uint32_t{status::inexact} | status::overflow);
+    for (std::size_t t = 0; t < len; ++t) out[a + t] = static_cast<std::int32_t>(q[t].bits());
+  } else {
+    std::uint32_t words[bs_span];
+    if constexpr (is_stochastic_v<Mode>) {
+      std::size_t t = 0;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+      for (; t + simd::W <= len; t += simd::W) {
+        const simd::vu w = simd::philox_word_v(src.seed, a + t, quantize_operation);
+        std::memcpy(words + t, &w, sizeof w);
+      }
+#endif
+      for (; t < len; ++t) words[t] = src.word(a + t, quantize_operation);
+    }
+    floatlab::detail::quantize_run<Mode, float>(in + a, out + a, len, static_cast<const float*>(mul), words);
+    std::uint32_t inexact = 0;
+    for (std::size_t t = 0; t < len; ++t) inexact |= static_cast<std::uint32_t>(y[t] != static_cast<float>(static_cast<std::int32_t>(y[t])));
+    if (inexact) flags |= status::inexact;
+  }
+}
+
+template <class Format, class Mode>
+status bs_quantize_lanes(const block_layout& layout, array_view<const float> in, block_scaled_tensor<Format>& out,
+                         const counter_source& src) {
+  using S = scale_ops<Format>;
+  const std::size_t n = in.size, nb = layout.count(n);
+  // 1. max |x| per block as magnitude bits (monotone for finite values; inf and NaN above).
+  std::vector<std::uint32_t> amax(nb, 0);
+  for (std::size_t i = 0; i < n;) {
+    const std::size_t j = bs_run_end(layout, i, n);
+    std::uint32_t m = 0;
+    for (std::size_t t = i; t < j; ++t) {
+      const std::uint32_t a = fbits(in.data[t]) & 0x7FFFFFFFu;
+      m = a > m ? a : m;
+    }
+    std::uint32_t& am = amax[layout.block_of(i)];
+    am = m > am ? m : am;
+    i = j;
+  }
+  // 2. Scales: the rule of block_scaled_quantize (ts = 1).
+  std::uint32_t flags = 0;
+  out.layout = layout;
+  out.tensor_scale = 1.0f;
+  out.scales.assign(nb, 0);
+  out.codes.assign(n, 0);
+  std::vector<double> s_eff(nb, -1.0);  // -1: a block with NaN or inf (zero codes)
+  for (std::size_t b = 0; b < nb; ++b) {
+    if (amax[b] >= 0x7F800000u) {
+      out.scales[b] = S::nan_code();
+      flags |= status::invalid;
+      continue;
+    }
+    out.scales[b] = S::code(static_cast<double>(ffrom(amax[b])), 1.0f, flags);
+    s_eff[b] = S::effective(out.scales[b], 1.0f);
+  }
+  // 3. Codes.
+  constexpr std::size_t chunk = 16 * bs_span;
+  std::atomic<std::uint32_t> all{flags};
+  parallel_for((n + chunk - 1) / chunk, [&](std::size_t task) {
+    const std::size_t end = std::min(n, (task + 1) * chunk);
+    std::uint32_t f = 0;
+    for (std::size_t i = task * chunk; i < end; i += bs_span)
+      bs_lane_span<Format, Mode>(layout, in.data, out.codes.data(), i, std::min(end, i + bs_span), n, s_eff.data(), src, f);
+    all.fetch_or(f, std::memory_order_relaxed);
+  }, 4);
+  status st;
+  st.flags = all.load();
+  return st;
+}
+
 }  // namespace detail
 
 // Quantizes in (float, double or cfloat values; n of them) into out (codes and scales).
@@ -394,6 +557,10 @@ status block_scaled_quantize(const block_layout& layout, InV&& in_c, block_scale
   if (!layout.valid_for(in.size)) return status::error(status::bad_shape, "block_scaled_quantize: the block layout does not fit the tensor's size");
   using S = detail::scale_ops<Format>;
   const counter_source src = detail::source_of(args...);
+  if constexpr (std::is_same_v<std::remove_const_t<std::remove_pointer_t<decltype(in.data)>>, float> &&
+                detail::bs_lane_ok<Format, Mode>) {
+    if (detail::bs_lane_layout(layout)) return detail::bs_quantize_lanes<Format, Mode>(layout, in, out, src);
+  }
   const std::size_t n = in.size, nb = layout.count(n);
   std::vector<double> x(n);
   std::vector<double> amax(nb, 0.0);

@@ -105,11 +105,24 @@ inline Out from_t_status(const T& v, std::uint32_t& flags) noexcept {
 // bit (TwoSum + round_lane) or binary32 itself in nearest-even; products exact in float (or,
 // in nearest-even, the float path's innocuous double rounding: E <= 7 or p <= 8); quotients
 // and square roots on the float path (nearest-even, p <= 11: float_path.hpp).
+// Formats whose products are exact in float only inside float's range (bfloat16; 2p <= 24 but
+// E too wide): fma runs on the lanes where every lane's float product is 0 from a zero factor,
+// comes from an infinite or NaN factor, or is finite and at least 2^-126 (then it is exact), and
+// runs the exact scalar kernel (fma_status) on the other SIMD blocks and tail elements.
+template <class F>
+inline constexpr bool lane_product_checked = lane_ok<F> && 2 * F::precision <= 24 && !lane_product_exact<F>;
+inline bool lane_product_in_range(float x, float y) noexcept {
+  const float p = x * y;
+  const std::uint32_t mp = fbits(p) & 0x7FFFFFFFu;
+  const bool special = (fbits(x) & 0x7F800000u) == 0x7F800000u || (fbits(y) & 0x7F800000u) == 0x7F800000u;
+  return x == 0.0f || y == 0.0f || special || (mp >= 0x00800000u && mp < 0x7F800000u);
+}
+
 template <ew Op, class F, class Mode>
 inline constexpr bool ew_lane =
     (Op == ew::add || Op == ew::sub) ? (lane_sum_ok<F, Mode> || lane_is_float_rn<F, Mode>)
     : (Op == ew::mul || Op == ew::scale) ? (lane_product_exact<F> || floatlab::detail::float_mul_ok<F, Mode>)
-    : (Op == ew::fma) ? (lane_product_exact<F> && lane_sum_ok<F, Mode>)
+    : (Op == ew::fma) ? ((lane_product_exact<F> || lane_product_checked<F>) && lane_sum_ok<F, Mode>)
     : (Op == ew::div || Op == ew::sqrt) ? (lane_ok<F> && floatlab::detail::float_path_ok<F, Mode>)
                                         : false;
 
@@ -240,6 +253,18 @@ inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, sim
 }
 #endif
 
+// Op by the exact scalar kernel (the _status form) on lane values (T values as floats), as a
+// float; its flags ORed into flags.
+template <ew Op, class T, class Mode>
+inline float ew_exact_lane(float x, float y, float z, const counter_source& src, std::size_t i, std::uint32_t& flags) noexcept {
+  using F = typename T::format_type;
+  const T a = T::from_bits(static_cast<typename F::storage>(lane_encode<F>(x))), b = T::from_bits(static_cast<typename F::storage>(lane_encode<F>(y))),
+          c = T::from_bits(static_cast<typename F::storage>(lane_encode<F>(z)));
+  const with_status<T> r = scalar_op_status<Op, T, Mode>(a, b, c, is_stochastic_v<Mode> ? src.word(i, 0) : 0);
+  flags |= r.flags.flags;
+  return lane_decode<F>(r.value.bits());
+}
+
 // Elements begin..end-1 of an elementwise op on the lanes: SIMD body, scalar tail. Returns
 // the status flags, ORed.
 template <ew Op, class T, class Mode, class A, class B, class C, class Out>
@@ -255,14 +280,30 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
     const simd::vf x = ew_in_v<T, Mode>(a, i, op_input_a, src, fv);
     const simd::vf y = arity >= 2 ? ew_in_v<T, Mode>(b, i, op_input_b, src, fv) : x;
     const simd::vf z = arity >= 3 ? ew_in_v<T, Mode>(c, i, op_input_c, src, fv) : x;
+    if constexpr (Op == ew::fma && lane_product_checked<F>) {
+      using namespace simd;
+      const vf p = x * y;
+      const vu mp = as_u(p) & 0x7FFFFFFFu;
+      const vi ok = (x == 0.0f) | (y == 0.0f) | ~is_finite(x) | ~is_finite(y) | ((mp >= 0x00800000u) & (mp < 0x7F800000u));
+      if (!all_true(ok)) {  // the exact kernel for this block
+        for (int l = 0; l < W; ++l) write_lane<F>(out, i + l, ew_exact_lane<Op, T, Mode>(x[l], y[l], z[l], src, i + l, flags));
+        continue;
+      }
+    }
     write_lanes<F>(out + i, ew_lane_op_v<Op, F, Mode>(x, y, z, words_v<Mode>(src, i, 0), fv));
   }
-  flags = simd::reduce_or(fv);
+  flags |= simd::reduce_or(fv);
 #endif
   for (; i < end; ++i) {
     const float x = ew_in<T, Mode>(a, i, op_input_a, src, flags);
     const float y = arity >= 2 ? ew_in<T, Mode>(b, i, op_input_b, src, flags) : x;
     const float z = arity >= 3 ? ew_in<T, Mode>(c, i, op_input_c, src, flags) : x;
+    if constexpr (Op == ew::fma && lane_product_checked<F>) {
+      if (!lane_product_in_range(x, y)) {
+        write_lane<F>(out, i, ew_exact_lane<Op, T, Mode>(x, y, z, src, i, flags));
+        continue;
+      }
+    }
     write_lane<F>(out, i, ew_lane_op<Op, F, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(i, 0) : 0, flags));
   }
   return flags;

@@ -503,6 +503,75 @@ inline void mul_hilo(vu c, std::uint32_t m, vu& hi, vu& lo) noexcept {
   hi = (vu)h;
 }
 
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+// Philox-4x32-10 on 64-bit lanes (AVX-512: two halves of 8 elements, interleaved): each lane
+// keeps its 32-bit word in the low half, which is all vpmuludq reads, so a product needs no
+// shuffles or blends (the 32-bit-lane form's mul_hilo: 7 instructions) and its high word is one
+// shift; the three-way xors are vpternlogq; the high halves hold garbage that never reaches a
+// low half, and the result is the low halves (vpmovqd). The same function as philox4x32: in
+// round 0, c2 = operation and c3 = "flab" are the same in every lane, so the product c2 * m1 is a
+// scalar; the last round's c0 * m0 feeds only words that philox_word does not return. 18 of the
+// 20 lane products remain (tests/test_tensor_block_scaled_lanes.cpp: = philox_word).
+__attribute__((always_inline)) inline void philox_q2(std::uint64_t seed, __m512i (&c0)[2], const __m512i (&hi)[2],
+                                                     std::uint32_t operation) noexcept {
+  const __m512i m0 = _mm512_set1_epi64(0xD2511F53u), m1 = _mm512_set1_epi64(0xCD9E8D57u);
+  auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  const std::uint64_t q1 = std::uint64_t{0xCD9E8D57u} * operation;
+  __m512i c1[2], c2[2], c3[2];
+  for (int h = 0; h < 2; ++h) {  // round 0
+    const __m512i p0 = _mm512_maskz_mul_epu32(0xFF, c0[h], m0);
+    c0[h] = _mm512_xor_si512(hi[h], _mm512_set1_epi64(static_cast<std::uint32_t>(q1 >> 32) ^ k0));
+    c1[h] = _mm512_set1_epi64(static_cast<std::uint32_t>(q1));
+    c2[h] = _mm512_xor_si512(_mm512_maskz_srli_epi64(0xFF, p0, 32), _mm512_set1_epi64(0x666c6162u ^ k1));
+    c3[h] = p0;
+  }
+  for (int round = 1; round < 9; ++round) {
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+    const __m512i kk0 = _mm512_set1_epi64(k0), kk1 = _mm512_set1_epi64(k1);
+    for (int h = 0; h < 2; ++h) {
+      const __m512i p0 = _mm512_maskz_mul_epu32(0xFF, c0[h], m0), p1 = _mm512_maskz_mul_epu32(0xFF, c2[h], m1);
+      c0[h] = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(0xFF, p1, 32), c1[h], kk0, 0x96);
+      c2[h] = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(0xFF, p0, 32), c3[h], kk1, 0x96);
+      c1[h] = p1;
+      c3[h] = p0;
+    }
+  }
+  k0 += 0x9E3779B9u;
+  const __m512i kk0 = _mm512_set1_epi64(k0);
+  for (int h = 0; h < 2; ++h) {  // round 9: c0 only
+    const __m512i p1 = _mm512_maskz_mul_epu32(0xFF, c2[h], m1);
+    c0[h] = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(0xFF, p1, 32), c1[h], kk0, 0x96);
+  }
+}
+inline vu philox_q2_words(const __m512i (&c0)[2]) noexcept {
+  return (vu)_mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(c0[0])), _mm512_cvtepi64_epi32(c0[1]), 1);
+}
+// philox_word(seed, element, operation) for W elements (lo and hi words of each index).
+inline vu philox_word_v(std::uint64_t seed, vu e_lo, vu e_hi, std::uint32_t operation) noexcept {
+  const __m512i lo = (__m512i)e_lo, hv = (__m512i)e_hi;
+  __m512i c0[2] = {_mm512_cvtepu32_epi64(_mm512_castsi512_si256(lo)), _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(lo, 1))};
+  const __m512i hi[2] = {_mm512_cvtepu32_epi64(_mm512_castsi512_si256(hv)), _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(hv, 1))};
+  philox_q2(seed, c0, hi, operation);
+  return philox_q2_words(c0);
+}
+// Words of the W consecutive elements first, first + 1, ...
+inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation) noexcept {
+  const __m512i iota8 = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  __m512i c0[2] = {_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first)), iota8),
+                   _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first + 8)), iota8)};
+  const __m512i hi[2] = {_mm512_maskz_srli_epi64(0xFF, c0[0], 32), _mm512_maskz_srli_epi64(0xFF, c0[1], 32)};
+  philox_q2(seed, c0, hi, operation);
+  return philox_q2_words(c0);
+}
+// Words of W arbitrary elements.
+inline vu philox_word_v(std::uint64_t seed, const std::uint64_t* elems, std::uint32_t operation) noexcept {
+  __m512i c0[2] = {_mm512_loadu_si512(elems), _mm512_loadu_si512(elems + 8)};
+  const __m512i hi[2] = {_mm512_maskz_srli_epi64(0xFF, c0[0], 32), _mm512_maskz_srli_epi64(0xFF, c0[1], 32)};
+  philox_q2(seed, c0, hi, operation);
+  return philox_q2_words(c0);
+}
+#else
 // philox_word(seed, element, operation) for W elements (lo and hi words of each index).
 inline vu philox_word_v(std::uint64_t seed, vu e_lo, vu e_hi, std::uint32_t operation) noexcept {
   constexpr std::uint32_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;
@@ -536,6 +605,8 @@ inline vu philox_word_v(std::uint64_t seed, const std::uint64_t* elems, std::uin
   std::memcpy(&e, elems, sizeof e);
   return philox_word_v(seed, __builtin_convertvector(e, vu), __builtin_convertvector(e >> 32, vu), operation);
 }
+
+#endif
 
 }  // namespace simd
 #endif
