@@ -79,6 +79,69 @@ FLOATLAB_HOST_DEVICE float fma_h(float a, float b, float c) noexcept {
 }
 FLOATLAB_HOST_DEVICE double fma_h(double a, double b, double c) noexcept { return fma_d(a, b, c); }
 
+// Narrowing into the float domain. s = RN_H(x) for the exact result x and err_sign = sign(x -
+// s) (0 where s is exact, zero or not finite), H = float or double, with s a finite value
+// below 2^(emax + 2) in magnitude or an exact infinity/NaN, |x| in the same range. Then
+//   f = RN24(s 2^k) (for H = double: s 2^k exactly, then converted; f = +-FLT_MAX where that
+//       overflows from a finite s, f = +-2^-149 where a nonzero s rounds to zero),
+//   d = s - f 2^-k (f 2^-k exact in H; d exact for H = float (a difference of two floats
+//       within one unit of f's grid scaled: representable, gradual underflow), RN53 of it for
+//       H = double, sign kept),
+//   err' = sign(d) where d != 0, else err_sign,
+// and err' = sign(x 2^k - f), and |x 2^k - f| < one unit of f's last place (binary32's, the
+// subnormal quantum 2^-149 below 2^-126): when d != 0, d is a nonzero multiple of the H grid
+// spacing at s (f 2^-k lies on that grid: it has fewer bits, and RN24 does not leave s's
+// binade downward), larger than |x - s| <= half of it; the substitutions at 0 and FLT_MAX keep
+// x on the side of f that d says (|x| < 2^-150 scaled, resp. > FLT_MAX; stochastic modes:
+// see the word's substitution there). That is the bits
+// encoder's and encode_from's precondition for f (a' = |f| - (x below |f|) and the sticky bit
+// stand for x: no grid point, midpoint or stochastic boundary of the format, multiples of
+// 2^(e - M - R) with M + R <= 23, lies strictly inside that unit). The results of
+// encode_fast<float_domain<Fmt>, Mode, float>(f, err', w) are then Fmt's patterns for x.
+// Proven through the public API against the integer kernels on every operand pair / sampled
+// triples (test_float_domain).
+template <class Fmt, class Mode, class H>
+FLOATLAB_HOST_DEVICE typename Fmt::storage encode_narrow(H s, int err_sign, std::uint32_t w) noexcept {
+  using FD = float_domain<Fmt>;
+  using U = typename hw_traits<H>::word;
+  constexpr int k = Fmt::bias - 127;
+  static_assert(k <= 0 && fits_hw<FD, float>, "encode_narrow: the format's float domain must fit binary32");
+  constexpr U h_sign = U{1} << (bit_width_v<U> - 1);
+  const H sc = s * hw_pow2<H>(k);  // H = float: RN24, the narrowing itself; H = double: exact
+  std::uint32_t fb = bit_cast<std::uint32_t>(static_cast<float>(sc));
+  const U sb = bit_cast<U>(s);
+  const bool s_nonzero = (sb & ~h_sign) != 0;
+  // A nonzero s that rounds to zero: the smallest subnormal of its sign (the sign bit is kept).
+  fb |= static_cast<std::uint32_t>(s_nonzero & ((fb & 0x7FFFFFFFu) == 0));
+  if constexpr (FD::emax == 127) {
+    // Overflow of a finite s (E = 8 formats from the double path): +-FLT_MAX, x beyond it.
+    constexpr U h_inf = ((U{1} << (bit_width_v<U> - 1 - hw_traits<H>::fraction_bits)) - 1) << hw_traits<H>::fraction_bits;
+    const bool s_finite = (sb & ~h_sign) < h_inf;
+    fb -= static_cast<std::uint32_t>(s_finite & ((fb & 0x7FFFFFFFu) == 0x7F800000u));
+    if constexpr (is_stochastic_v<Mode>) {
+      // FLT_MAX's bits below the format's last place are all ones, as those of every x in
+      // (FLT_MAX, 2^128): the word decides alike. From 2^128 on (s >= 2^128: RN53 is
+      // monotone) the exact result always overflows: an all-ones word makes the carry certain.
+      const U two128 = static_cast<U>(static_cast<U>(hw_traits<H>::bias + 128) << hw_traits<H>::fraction_bits);
+      w |= std::uint32_t{0} - static_cast<std::uint32_t>(s_finite & ((sb & ~h_sign) >= two128));
+    }
+  }
+  const float f = bit_cast<float>(fb);
+  const H d = s - static_cast<H>(f) * hw_pow2<H>(-k);
+  const int sd = sign_of(d);  // 0 for d = 0 and for NaN (s infinite or NaN)
+  const int err = sd | (err_sign & -static_cast<int>(sd == 0));
+  return encode_fast<FD, Mode, float>(f, err, w);
+}
+
+// The paths' final encode: encode_fast in Fmt, or (Narrow) encode_narrow into the float domain.
+template <class Fmt, class Mode, class H, bool Narrow>
+FLOATLAB_HOST_DEVICE typename Fmt::storage encode_out(H s, int err_sign, std::uint32_t w) noexcept {
+  if constexpr (Narrow)
+    return encode_narrow<Fmt, Mode, H>(s, err_sign, w);
+  else
+    return encode_fast<Fmt, Mode, H>(s, err_sign, w);
+}
+
 // ---- the float TwoSum path: the double path's argument in binary32 ---------------------------
 // s = RN24(exact) and the exact sign of exact - s form an exact truncation with sticky as long
 // as s has 24 >= p + 2 bits (stochastic<R>: p + R + 1 <= 24, so that the R bits below the last
@@ -119,7 +182,7 @@ inline constexpr bool twosum_float_div_ok =
     2 * (Fmt::emin - Fmt::fraction_bits) - Fmt::emax - 24 >= -149;
 
 // x + y for exact H values x, y (the operands of add, or fma's exact product and addend).
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noexcept {
   using U = typename hw_traits<H>::word;
   // IEEE 754 6.3: an exact zero sum is +0 unless both operands are -0 (the hardware's RN sum
@@ -145,7 +208,7 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const H bv = s - x;
   const H e = (x - (s - bv)) + (y - bv);
-  return encode_fast<Fmt, Mode, H>(s, sign_of(e), w);
+  return encode_out<Fmt, Mode, H, Narrow>(s, sign_of(e), w);
 }
 
 template <class Fmt, class Mode, class H = double>
@@ -154,14 +217,14 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t
   return sum_d<Fmt, Mode, H>(decode_to<Fmt, H>(xb), decode_to<Fmt, H>(yb), w);
 }
 
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage mul_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
   const H s = decode_to<Fmt, H>(xb) * decode_to<Fmt, H>(yb);  // exact
-  return encode_fast<Fmt, Mode, H>(s, 0, w);
+  return encode_out<Fmt, Mode, H, Narrow>(s, 0, w);
 }
 
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
   const H x = decode_to<Fmt, H>(xb), y = decode_to<Fmt, H>(yb);
@@ -169,7 +232,7 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_d(std::uint64_t xb, std::uint64_t
   // x/y - q = r/y with r = x - q*y exact; r is NaN or 0 for the special and zero quotients,
   // whose error sign is 0 (sign_of of a NaN is 0).
   const H r = fma_h(-q, y, x);
-  return encode_fast<Fmt, Mode, H>(q, sign_of(r) * sign_of(y), w);
+  return encode_out<Fmt, Mode, H, Narrow>(q, sign_of(r) * sign_of(y), w);
 }
 
 template <class Fmt, class Mode>
@@ -179,11 +242,32 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_
   return encode_fast<Fmt, Mode, double>(q, sign_of(fma_d(-q, q, x)), w);
 }
 
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t bb, std::uint64_t cb,
                                                           std::uint32_t w) noexcept {
   const H p = decode_to<Fmt, H>(ab) * decode_to<Fmt, H>(bb);  // exact
-  return sum_d<Fmt, Mode, H>(p, decode_to<Fmt, H>(cb), w);
+  return sum_d<Fmt, Mode, H, Narrow>(p, decode_to<Fmt, H>(cb), w);
 }
+
+// ---- the float-domain paths (float_path.hpp: float_domain; encode_narrow above) ---------------
+// add: the float TwoSum path on the float domain's values (E <= 7: no subnormal split, no
+//   rebias, decode without a multiplication).
+// * / fma: the float TwoSum path's steps unscaled (exact where twosum_float_*_ok says so),
+//   narrowed into the float domain (E <= 7).
+// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's * / fma, E = 7
+//   quotients): the double path's steps, narrowed into binary32 lanes (no 64-bit encoder);
+//   stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
+// Deterministic and stochastic modes alike (the narrowing's argument does not depend on the
+// mode). Proven by test_float_domain (every operand pair / sampled triples vs the kernels).
+template <class Fmt, class Mode>
+inline constexpr bool fd_add_ok = float_domain_ok<Fmt> && twosum_float_add_ok<float_domain<Fmt>, Mode>;
+template <class Fmt, class Mode>
+inline constexpr bool fd_mul_ok = float_domain_ok<Fmt> && twosum_float_mul_ok<Fmt, Mode>;
+template <class Fmt, class Mode>
+inline constexpr bool fd_div_ok = float_domain_ok<Fmt> && twosum_float_div_ok<Fmt, Mode>;
+template <class Fmt, class Mode>
+inline constexpr bool narrow_double_ok = Fmt::bias <= 127 && fits_hw<Fmt, float> && fits_hw<float_domain<Fmt>, float> &&
+                                         bits_encoder_domain<Fmt, float> && twosum_float_ok<Fmt, Mode> &&
+                                         double_path_ok<Fmt, Mode>;
 
 }  // namespace floatlab::detail
