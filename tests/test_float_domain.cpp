@@ -8,11 +8,15 @@
 //   CI: per format, op and mode, every a against a stride of b values (pair index stepped by
 //   an odd stride over all 2^32 pairs, FLOATLAB_TEST_SCALE scales the count), plus every a
 //   against the edge values (zeros, smallest subnormals, largest finite, infinities, NaN,
-//   one); fma: random triples plus products at the subnormal and overflow edges.
-//   [full]: every pair (2^32) per format, op and mode; fma 2^28 random triples.
+//   one); bfloat16 * /: every 1021st a (FLOATLAB_FD_EDGE_STRIDE) against every b whose result lies at binary32's range
+//   ends; fma: random triples plus products at the subnormal and overflow edges.
+//   [full]: every pair (2^32) per format, op and mode (and every a at the range ends); fma
+//   2^28 random triples.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <tuple>
 #include <vector>
@@ -160,6 +164,34 @@ std::uint64_t check_fma(std::uint64_t count, std::uint64_t& cases) {
   return bad;
 }
 
+// Products and quotients whose exact value lies at the ends of binary32's range, where the
+// paths substitute or scale (bfloat16: E = 8): every a (stride a_stride) against every b
+// whose exponent field puts a*b (or a/b) within 2^12 of binary32's smallest normal or beyond
+// its subnormals, or near and beyond FLT_MAX.
+template <class T, class Mode>
+std::uint64_t check_range_edges(int op, std::uint64_t a_stride, std::uint64_t& cases) {
+  using F = typename T::format_type;
+  constexpr int n = F::total_bits, M = F::fraction_bits;
+  const std::uint64_t mask = (std::uint64_t{1} << n) - 1;
+  std::uint64_t bad = 0;
+  for (std::uint64_t a = 0; a <= mask; a += a_stride) {
+    const int ea = static_cast<int>((a >> M) & F::field_max);
+    for (std::uint64_t b = 0; b <= mask; ++b) {
+      const int eb = static_cast<int>((b >> M) & F::field_max);
+      const int e = op == op_div ? ea - eb : ea + eb - 2 * F::bias;  // about the result's exponent
+      if (!((e >= -165 && e <= -114) || e >= 120)) continue;
+      bad += one<T, Mode>(op, a, b, 0);
+      ++cases;
+    }
+  }
+  return bad;
+}
+
+std::uint64_t edge_stride() {
+  const char* e = std::getenv("FLOATLAB_FD_EDGE_STRIDE");
+  return e ? std::max<std::uint64_t>(1, std::strtoull(e, nullptr, 10)) : 1021;
+}
+
 template <class T, class Modes = fd_modes>
 void check_format(const char* name, bool full) {
   const double scale = operands::test_scale();
@@ -176,6 +208,8 @@ void check_format(const char* name, bool full) {
         const std::uint64_t stride = full ? 1 : (static_cast<std::uint64_t>(32768 / (scale > 0 ? scale : 1.0)) | 1);
         bad = check_pairs<T, Mode>(op, stride, cases);
       }
+      if constexpr (T::format_type::exponent_bits == 8)
+        if (op == op_mul || op == op_div) bad += check_range_edges<T, Mode>(op, full ? 1 : edge_stride(), cases);
       std::printf("%s %s %s: %llu cases, %llu mismatches\n", name, mode_name<Mode>(), op_names[op], (unsigned long long)cases,
                   (unsigned long long)bad);
       CHECK(cases > 0);

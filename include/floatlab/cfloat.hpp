@@ -52,6 +52,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage add_bits(std::uint64_t a, s
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) + decode_nearest<Fmt>(b));
       else if constexpr (fd_add_ok<Fmt, Mode>) return add_d<float_domain<Fmt>, Mode, float>(a, b, w);
       else if constexpr (twosum_float_add_ok<Fmt, Mode>) return add_d<Fmt, Mode, float>(a, b, w);
+      else if constexpr (narrow_double_ok<Fmt, Mode>) return add_d<Fmt, Mode, double, true>(a, b, w);
       else return add_d<Fmt, Mode>(a, b, w);
     }
   }
@@ -65,6 +66,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_bits(std::uint64_t a, s
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) * decode_nearest<Fmt>(b));
       else if constexpr (fd_mul_ok<Fmt, Mode>) return mul_d<Fmt, Mode, float, true>(a, b, w);
       else if constexpr (twosum_float_mul_ok<Fmt, Mode>) return mul_d<Fmt, Mode, float>(a, b, w);
+      else if constexpr (float_mul_e8_ok<Fmt, Mode>) return mul_e8<Fmt, Mode>(a, b, w);
       else if constexpr (narrow_double_ok<Fmt, Mode>) return mul_d<Fmt, Mode, double, true>(a, b, w);
       else return mul_d<Fmt, Mode>(a, b, w);
     }

@@ -133,6 +133,16 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage encode_narrow(H s, int err_sign, std:
   return encode_fast<FD, Mode, float>(f, err, w);
 }
 
+// Operands of the paths: exact as H. The narrowed double path (formats inside binary32)
+// decodes into binary32 lanes and widens (exact), fewer 64-bit lane operations.
+template <class Fmt, class H, bool Narrow>
+FLOATLAB_HOST_DEVICE H decode_in(std::uint64_t bits) noexcept {
+  if constexpr (Narrow && std::is_same_v<H, double>)
+    return static_cast<double>(decode_to<Fmt, float>(bits));
+  else
+    return decode_to<Fmt, H>(bits);
+}
+
 // The paths' final encode: encode_fast in Fmt, or (Narrow) encode_narrow into the float domain.
 template <class Fmt, class Mode, class H, bool Narrow>
 FLOATLAB_HOST_DEVICE typename Fmt::storage encode_out(H s, int err_sign, std::uint32_t w) noexcept {
@@ -211,23 +221,23 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
   return encode_out<Fmt, Mode, H, Narrow>(s, sign_of(e), w);
 }
 
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  return sum_d<Fmt, Mode, H>(decode_to<Fmt, H>(xb), decode_to<Fmt, H>(yb), w);
+  return sum_d<Fmt, Mode, H, Narrow>(decode_in<Fmt, H, Narrow>(xb), decode_in<Fmt, H, Narrow>(yb), w);
 }
 
 template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage mul_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  const H s = decode_to<Fmt, H>(xb) * decode_to<Fmt, H>(yb);  // exact
+  const H s = decode_in<Fmt, H, Narrow>(xb) * decode_in<Fmt, H, Narrow>(yb);  // exact
   return encode_out<Fmt, Mode, H, Narrow>(s, 0, w);
 }
 
 template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  const H x = decode_to<Fmt, H>(xb), y = decode_to<Fmt, H>(yb);
+  const H x = decode_in<Fmt, H, Narrow>(xb), y = decode_in<Fmt, H, Narrow>(yb);
   const H q = x / y;
   // x/y - q = r/y with r = x - q*y exact; r is NaN or 0 for the special and zero quotients,
   // whose error sign is 0 (sign_of of a NaN is 0).
@@ -245,8 +255,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_
 template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t bb, std::uint64_t cb,
                                                           std::uint32_t w) noexcept {
-  const H p = decode_to<Fmt, H>(ab) * decode_to<Fmt, H>(bb);  // exact
-  return sum_d<Fmt, Mode, H, Narrow>(p, decode_to<Fmt, H>(cb), w);
+  const H p = decode_in<Fmt, H, Narrow>(ab) * decode_in<Fmt, H, Narrow>(bb);  // exact
+  return sum_d<Fmt, Mode, H, Narrow>(p, decode_in<Fmt, H, Narrow>(cb), w);
 }
 
 // ---- the float-domain paths (float_path.hpp: float_domain; encode_narrow above) ---------------
@@ -269,5 +279,47 @@ template <class Fmt, class Mode>
 inline constexpr bool narrow_double_ok = Fmt::bias <= 127 && fits_hw<Fmt, float> && fits_hw<float_domain<Fmt>, float> &&
                                          bits_encoder_domain<Fmt, float> && twosum_float_ok<Fmt, Mode> &&
                                          double_path_ok<Fmt, Mode>;
+
+// ---- E = 8 products in binary32 (bfloat16): a scaled residual for the underflowing ones ------
+// For p <= 8, E = 8, binary32's bias (bfloat16): the exact product x y has <= 16 bits, so
+// f = RN24(x y) is exact unless it overflows or underflows:
+//   overflow: f = inf from finite operands exactly when x y >= 2^128 (the 16-bit values next
+//     below 2^128 are <= 2^128 - 2^112 < FLT_MAX): f = +-FLT_MAX with the error sign of f
+//     (every deterministic mode rounds FLT_MAX-plus-sticky like x y: both exceed the largest
+//     finite value plus half an ulp), and for stochastic modes an all-ones word (x y >= 2^128
+//     always overflows; encode_narrow's argument);
+//   |f| <= 2^-126: x y is a multiple of 2^(2(emin - M)) = 2^-266, so r = (x 2^117) y - f 2^117
+//     is exact in one fma (a multiple of 2^-149, below 2^-9 in magnitude), and its sign is
+//     that of x y - f; there |x| <= 2^-126 (1 + 2^-24) / 2^-133 < 2^8, so x 2^117 < 2^125 does
+//     not overflow. A nonzero x y that rounds to zero becomes +-2^-149 first (encode_narrow).
+// f and that sign are the bits encoder's inputs (|x y - f| < one unit of f's last place).
+// Proven by test_float_domain (bfloat16, every mode) and test_encode_bits' [full] pairs.
+template <class Fmt, class Mode>
+inline constexpr bool float_mul_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 127 && Fmt::precision <= 8 &&
+                                        fits_hw<Fmt, float> && bits_encoder_domain<Fmt, float> &&
+                                        twosum_float_ok<Fmt, Mode>;
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
+  static_assert(float_mul_e8_ok<Fmt, Mode>, "mul_e8: E = 8, bias 127, p <= 8");
+  const float x = decode_to<Fmt, float>(xb), y = decode_to<Fmt, float>(yb);
+  std::uint32_t fb = bit_cast<std::uint32_t>(x * y);
+  const std::uint32_t xa = bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
+  const std::uint32_t fa = fb & 0x7FFFFFFFu;
+  const bool finite_ops = (xa < 0x7F800000u) & (ya < 0x7F800000u);
+  const bool nonzero_ops = (xa != 0) & (ya != 0);
+  const std::uint32_t over = std::uint32_t{0} - static_cast<std::uint32_t>(finite_ops & (fa == 0x7F800000u));
+  fb -= over & 1u;                                                  // +-inf -> +-FLT_MAX
+  fb |= static_cast<std::uint32_t>(nonzero_ops & (fa == 0));       // a nonzero product below 2^-150
+  if constexpr (is_stochastic_v<Mode>) w |= over;
+  const float f = bit_cast<float>(fb);
+  constexpr float k117 = hw_pow2<float>(117);
+  const float r = fma_h(x * k117, y, -(f * k117));
+  const std::uint32_t small = std::uint32_t{0} - static_cast<std::uint32_t>((fb & 0x7FFFFFFFu) <= 0x00800000u);
+  // The error sign as a word: sign_of(r) in the small lanes, f's sign (+-1) in the overflow lanes.
+  const std::uint32_t es_small = static_cast<std::uint32_t>(sign_of(r)) & small;
+  const std::uint32_t es_over = (static_cast<std::uint32_t>((fb >> 31) != 0 ? -1 : 1)) & over;
+  return encode_fast<Fmt, Mode, float>(f, static_cast<int>(es_small | es_over), w);
+}
 
 }  // namespace floatlab::detail
