@@ -64,7 +64,6 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_bits(std::uint64_t a, s
     if (!is_constant_evaluated()) {
       if constexpr (float_mul_ok<Fmt, Mode>) return mul_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) * decode_nearest<Fmt>(b));
-      else if constexpr (fd_mul_ok<Fmt, Mode>) return mul_d<Fmt, Mode, float, true>(a, b, w);
       else if constexpr (twosum_float_mul_ok<Fmt, Mode>) return mul_d<Fmt, Mode, float>(a, b, w);
       else if constexpr (float_mul_e8_ok<Fmt, Mode>) return mul_e8<Fmt, Mode>(a, b, w);
       else if constexpr (narrow_double_ok<Fmt, Mode>) return mul_d<Fmt, Mode, double, true>(a, b, w);
@@ -79,7 +78,6 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, s
     if (!is_constant_evaluated()) {
       if constexpr (float_path_ok<Fmt, Mode>) return div_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) / decode_nearest<Fmt>(b));
-      else if constexpr (fd_div_ok<Fmt, Mode>) return div_d<Fmt, Mode, float, true>(a, b, w);
       else if constexpr (twosum_float_div_ok<Fmt, Mode>) return div_d<Fmt, Mode, float>(a, b, w);
       else if constexpr (narrow_double_ok<Fmt, Mode>) return div_d<Fmt, Mode, double, true>(a, b, w);
       else return div_d<Fmt, Mode>(a, b, w);
@@ -104,7 +102,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage fma_bits(std::uint64_t a, s
                                                              std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
-      if constexpr (fd_mul_ok<Fmt, Mode>) return fma_d<Fmt, Mode, float, true>(a, b, c, w);
+      if constexpr (fd_fma_ok<Fmt, Mode>) return fma_d<Fmt, Mode, float, true>(a, b, c, w);
       else if constexpr (twosum_float_mul_ok<Fmt, Mode>) return fma_d<Fmt, Mode, float>(a, b, c, w);
       else if constexpr (narrow_double_ok<Fmt, Mode>) return fma_d<Fmt, Mode, double, true>(a, b, c, w);
       else return fma_d<Fmt, Mode>(a, b, c, w);

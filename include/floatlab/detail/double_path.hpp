@@ -196,16 +196,14 @@ template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noexcept {
   using U = typename hw_traits<H>::word;
   // IEEE 754 6.3: an exact zero sum is +0 unless both operands are -0 (the hardware's RN sum
-  // does that), or -0 when rounding downward and either operand is negative: that sign bit is
-  // ORed into the pattern. Not a select on the zero: GCC would merge it into the encoder's sign
-  // and select booleans, which its vectorizer rejects. (Sign bits read from the patterns:
-  // std::signbit does not vectorize.)
-  const H s0 = x + y;
-  H s = s0;
+  // does that), or -0 when rounding downward unless both are +0. Not a select on the zero:
+  // GCC would merge it into the encoder's sign and select booleans, which its vectorizer
+  // rejects (GCC keeps the negations: signed zeros are honoured by default).
+  H s = x + y;
   if constexpr (std::is_same_v<Mode, round::downward>) {
-    constexpr U sign_bit = U{1} << (bit_width_v<U> - 1);
-    const U sign_either = (bit_cast<U>(x) | bit_cast<U>(y)) & sign_bit;
-    s = bit_cast<H>(static_cast<U>(bit_cast<U>(s0) | (s0 == 0 ? sign_either : U{0})));
+    // -((-x) + (-y)): the same nonzero sum (RN is symmetric), and for an exact zero -0 unless
+    // both operands are +0, which is the downward rule (three sign flips, no select).
+    s = -((-x) + (-y));
   }
   if constexpr (std::is_same_v<H, float> && Fmt::emax > 126) {
     // Overflow of finite operands (see twosum_float_add_ok): FLT_MAX with the sum's sign.
@@ -241,8 +239,12 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_d(std::uint64_t xb, std::uint64_t
   const H q = x / y;
   // x/y - q = r/y with r = x - q*y exact; r is NaN or 0 for the special and zero quotients,
   // whose error sign is 0 (sign_of of a NaN is 0).
+  // The sign of r/y: r with y's sign bit XORed in (no integer multiplication of two signs).
+  using U = typename hw_traits<H>::word;
+  constexpr U sign_bit = U{1} << (bit_width_v<U> - 1);
   const H r = fma_h(-q, y, x);
-  return encode_out<Fmt, Mode, H, Narrow>(q, sign_of(r) * sign_of(y), w);
+  const H ry = bit_cast<H>(static_cast<U>(bit_cast<U>(r) ^ (bit_cast<U>(y) & sign_bit)));
+  return encode_out<Fmt, Mode, H, Narrow>(q, sign_of(ry), w);
 }
 
 template <class Fmt, class Mode>
@@ -260,21 +262,20 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t
 }
 
 // ---- the float-domain paths (float_path.hpp: float_domain; encode_narrow above) ---------------
-// add: the float TwoSum path on the float domain's values (E <= 7: no subnormal split, no
+// add: the float TwoSum path on the float domain's values (2 <= E <= 7: no subnormal split, no
 //   rebias, decode without a multiplication).
-// * / fma: the float TwoSum path's steps unscaled (exact where twosum_float_*_ok says so),
-//   narrowed into the float domain (E <= 7).
-// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's * / fma, E = 7
-//   quotients): the double path's steps, narrowed into binary32 lanes (no 64-bit encoder);
-//   stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
+// fma: the float TwoSum path's steps unscaled (exact where twosum_float_mul_ok says so),
+//   narrowed into the float domain (2 <= E <= 7). (* and / narrowed the same way measured no
+//   faster than the bits encoder's subnormal split on an exact product / quotient: not taken.)
+// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's / and fma, its
+//   + in stochastic modes, E = 7 quotients): the double path's steps, narrowed into binary32
+//   lanes (no 64-bit encoder); stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
 // Deterministic and stochastic modes alike (the narrowing's argument does not depend on the
-// mode). Proven by test_float_domain (every operand pair / sampled triples vs the kernels).
+// mode). Proven by test_float_domain (strided / every operand pair, triples, vs the kernels).
 template <class Fmt, class Mode>
 inline constexpr bool fd_add_ok = float_domain_ok<Fmt> && twosum_float_add_ok<float_domain<Fmt>, Mode>;
 template <class Fmt, class Mode>
-inline constexpr bool fd_mul_ok = float_domain_ok<Fmt> && twosum_float_mul_ok<Fmt, Mode>;
-template <class Fmt, class Mode>
-inline constexpr bool fd_div_ok = float_domain_ok<Fmt> && twosum_float_div_ok<Fmt, Mode>;
+inline constexpr bool fd_fma_ok = float_domain_ok<Fmt> && twosum_float_mul_ok<Fmt, Mode>;
 template <class Fmt, class Mode>
 inline constexpr bool narrow_double_ok = Fmt::bias <= 127 && fits_hw<Fmt, float> && fits_hw<float_domain<Fmt>, float> &&
                                          bits_encoder_domain<Fmt, float> && twosum_float_ok<Fmt, Mode> &&
