@@ -33,13 +33,20 @@ using fd_modes = std::tuple<round::toward_zero, round::upward, round::downward, 
 
 template <class Mode>
 const char* mode_name() {
-  if constexpr (std::is_same_v<Mode, round::nearest_away>) return "nearest_away";
-  else if constexpr (std::is_same_v<Mode, round::toward_zero>) return "toward_zero";
-  else if constexpr (std::is_same_v<Mode, round::upward>) return "upward";
-  else if constexpr (std::is_same_v<Mode, round::downward>) return "downward";
-  else if constexpr (std::is_same_v<Mode, round::odd>) return "odd";
-  else if constexpr (std::is_same_v<Mode, round::stochastic<4>>) return "stochastic<4>";
-  else return "stochastic<8>";
+  if constexpr (std::is_same_v<Mode, round::nearest_away>)
+    return "nearest_away";
+  else if constexpr (std::is_same_v<Mode, round::toward_zero>)
+    return "toward_zero";
+  else if constexpr (std::is_same_v<Mode, round::upward>)
+    return "upward";
+  else if constexpr (std::is_same_v<Mode, round::downward>)
+    return "downward";
+  else if constexpr (std::is_same_v<Mode, round::odd>)
+    return "odd";
+  else if constexpr (std::is_same_v<Mode, round::stochastic<4>>)
+    return "stochastic<4>";
+  else
+    return "stochastic<8>";
 }
 
 enum op_t { op_add, op_sub, op_mul, op_div, op_fma };
@@ -91,9 +98,9 @@ bool one(int op, std::uint64_t a, std::uint64_t b, std::uint64_t c) {
   if (got != want) {
     static int shown = 0;
     if (shown++ < 8)
-      std::printf("  mismatch %s %s a=%#llx b=%#llx c=%#llx w=%#x: got %#llx want %#llx\n", op_names[op], mode_name<Mode>(),
-                  (unsigned long long)a, (unsigned long long)b, (unsigned long long)c, w, (unsigned long long)got,
-                  (unsigned long long)want);
+      std::printf("  mismatch %s %s a=%#llx b=%#llx c=%#llx w=%#x: got %#llx want %#llx\n", op_names[op],
+                  mode_name<Mode>(), (unsigned long long)a, (unsigned long long)b, (unsigned long long)c, w,
+                  (unsigned long long)got, (unsigned long long)want);
     return true;
   }
   return false;
@@ -146,8 +153,8 @@ std::uint64_t check_fma(std::uint64_t count, std::uint64_t& cases) {
     std::uint64_t c = g() & mask;
     if ((i & 3) == 1) {
       // c = -RN(a * b) with its last bits perturbed: cancellation
-      const T p = mul(T::from_bits(static_cast<typename F::storage>(a)), T::from_bits(static_cast<typename F::storage>(b)),
-                      round::nearest_even{});
+      const T p = mul(T::from_bits(static_cast<typename F::storage>(a)),
+                      T::from_bits(static_cast<typename F::storage>(b)), round::nearest_even{});
       c = (p.bits() ^ F::sign_mask ^ (g() & 3)) & mask;
     } else if ((i & 3) == 2) {
       c = (g() & (F::fraction_mask | F::sign_mask)) | (g() & 1 ? 0 : F::min_normal_bits);  // subnormal addends
@@ -210,8 +217,8 @@ void check_format(const char* name, bool full) {
       }
       if constexpr (T::format_type::exponent_bits == 8)
         if (op == op_mul || op == op_div) bad += check_range_edges<T, Mode>(op, full ? 1 : edge_stride(), cases);
-      std::printf("%s %s %s: %llu cases, %llu mismatches\n", name, mode_name<Mode>(), op_names[op], (unsigned long long)cases,
-                  (unsigned long long)bad);
+      std::printf("%s %s %s: %llu cases, %llu mismatches\n", name, mode_name<Mode>(), op_names[op],
+                  (unsigned long long)cases, (unsigned long long)bad);
       CHECK(cases > 0);
       CHECK(bad == 0);
     }
@@ -233,10 +240,18 @@ static_assert(detail::narrow_double_ok<bfloat16::format_type, round::stochastic<
 
 }  // namespace
 
-TEST_CASE("float domain paths vs kernels: binary16", "[fast_path][float_domain]") { check_format<binary16>("binary16", false); }
-TEST_CASE("float domain paths vs kernels: bfloat16", "[fast_path][float_domain]") { check_format<bfloat16>("bfloat16", false); }
-TEST_CASE("float domain paths vs kernels: cfloat<6,9>", "[fast_path][float_domain]") { check_format<c69>("cfloat<6,9>", false); }
-TEST_CASE("float domain paths vs kernels: cfloat<7,8>", "[fast_path][float_domain]") { check_format<c78>("cfloat<7,8>", false); }
+TEST_CASE("float domain paths vs kernels: binary16", "[fast_path][float_domain]") {
+  check_format<binary16>("binary16", false);
+}
+TEST_CASE("float domain paths vs kernels: bfloat16", "[fast_path][float_domain]") {
+  check_format<bfloat16>("bfloat16", false);
+}
+TEST_CASE("float domain paths vs kernels: cfloat<6,9>", "[fast_path][float_domain]") {
+  check_format<c69>("cfloat<6,9>", false);
+}
+TEST_CASE("float domain paths vs kernels: cfloat<7,8>", "[fast_path][float_domain]") {
+  check_format<c78>("cfloat<7,8>", false);
+}
 
 // [full]: every pair. binary16 and bfloat16 in the stochastic modes (their deterministic modes'
 // every pair of + * / is test_encode_bits' [full] tier, through the same public API);

@@ -41,6 +41,10 @@ namespace detail {
 //   Newton sqrt  deterministic modes, p <= 11, E <= 9    sqrt, ahead of the above (float_path.hpp)
 //   float TwoSum the double path in binary32 lanes: p <= 11 (stochastic p + R + 1 <= 24), range
 //                conditions per op (double_path.hpp): fma in every mode, + - * / off nearest_even
+//   float domain + - on the format's fields with binary32's bias (2 <= E <= 7), fma narrowed into
+//                it (float_path.hpp float_domain, double_path.hpp encode_narrow)
+//   narrowed     the double path's results narrowed into binary32 lanes (bfloat16 / fma, E = 7 /)
+//   E = 8 mul    bfloat16 * off nearest in binary32 (double_path.hpp mul_e8)
 //   integer kernels: everything else, and constant evaluation (clang does not fold every fma
 //   and sqrt), with the same bits.
 
