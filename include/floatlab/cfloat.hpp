@@ -43,6 +43,7 @@ namespace detail {
 //                conditions per op (double_path.hpp): fma in every mode, + - * / off nearest_even
 //   float domain + - on the format's fields with binary32's bias (2 <= E <= 7), fma narrowed into
 //                it (float_path.hpp float_domain, double_path.hpp encode_narrow)
+//                and / in it (emin - M >= -24: double_path.hpp div_fd)
 //   narrowed     the double path's results narrowed into binary32 lanes (bfloat16 / fma, E = 7 /)
 //   E = 8 mul    bfloat16 * off nearest in binary32 (double_path.hpp mul_e8)
 //   integer kernels: everything else, and constant evaluation (clang does not fold every fma
@@ -82,6 +83,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, s
     if (!is_constant_evaluated()) {
       if constexpr (float_path_ok<Fmt, Mode>) return div_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) / decode_nearest<Fmt>(b));
+      else if constexpr (fd_div_ok<Fmt, Mode>) return div_fd<Fmt, Mode>(a, b, w);
       else if constexpr (twosum_float_div_ok<Fmt, Mode>) return div_d<Fmt, Mode, float>(a, b, w);
       else if constexpr (narrow_double_ok<Fmt, Mode>) return div_d<Fmt, Mode, double, true>(a, b, w);
       else return div_d<Fmt, Mode>(a, b, w);

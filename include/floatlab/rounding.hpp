@@ -235,6 +235,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //     (fma)       encode_narrow         needs p+R+1 <= 24) twosum_float_mul_ok            TwoSum steps, narrowed)
 //   narrowed      detail/double_path    every mode (stoch. p <= 11, bias <= 127, inside    bfloat16 / fma and
 //     double      encode_narrow         needs p+R+1 <= 24) binary32 with its float domain stochastic +; E = 7 /
+//   float domain  detail/double_path    every mode (stoch. the float domain's formats     / off nearest_even
+//     (/)         div_fd                needs p+R+1 <= 24) with emin - M >= -24 (binary16,
+//                                                          the 8-bit formats)
 //   E = 8 mul     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 8         * off nearest_even
 //                 mul_e8                needs p+R+1 <= 24) (bfloat16)
 //   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
@@ -261,7 +264,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // of s - f: f and that sign bracket the exact value within one unit of f, the encoders'
 // precondition (encode_narrow, double_path.hpp). E = 8 mul: the product is exact in binary32
 // except at overflow (FLT_MAX substitute) and underflow (a 2^117-scaled fma residual gives
-// the error sign exactly; mul_e8).
+// the error sign exactly; mul_e8). float-domain /: q = RN24(x 2^k / y) and the residual
+// x 2^k - q y scaled by 2^24, exact in one fma (every term a multiple of 2^-149; div_fd).
 //
 // Proving tests (each compares the fast path with the integer kernels or MPFR bit for bit):
 //   test_exhaustive_{ieee,ieee_ftz,fn,fn_satfinite,fnuz,fnuz_satfinite,finite}: every operand

@@ -323,4 +323,35 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_
   return encode_fast<Fmt, Mode, float>(f, static_cast<int>(es_small | es_over), w);
 }
 
+// ---- quotients in the float domain (2 <= E <= 7) -------------------------------------------
+// x' = x 2^k (the float-domain decode, no multiplication), y unscaled: q = RN24(x' / y) =
+// RN24(x/y 2^k), the quotient's float-domain value rounded once (binary32's subnormals hold the
+// format's subnormal range). Its error sign is that of r = x' - q y, computed as r 2^24 =
+// fma(-(q 2^24), y, x' 2^24) exactly: x' 2^24 and q 2^24 y are multiples of 2^-149 (ulp(x')
+// >= 2^-149 and ulp(q) ulp(y) 2^24 >= 2^(-149 + emin - M + 24) >= 2^-149 for emin - M >= -24,
+// fd_div_ok), and |r| < ulp(q) |y| (q is a correct rounding, subnormal or not), so r 2^24 has
+// fewer than 2^p units of that grid: one fma computes it exactly (Boldo-Muller 2011), and
+// nothing overflows (the float domain lies below 2^(emax + 1 + k) <= 2^1, 2^24 of it below
+// 2^25). A nonzero quotient that rounds to zero (|x/y| 2^k < 2^-150) becomes +-2^-149 first;
+// then |r| < ulp(q) |y| still holds (0 < |x'/y| < q) and the sign says x'/y lies below it.
+// Quotients x'/inf = 0, 0/y, x'/0 = inf and NaNs are exact (error sign 0; r is 0 or NaN).
+template <class Fmt, class Mode>
+inline constexpr bool fd_div_ok = float_domain_ok<Fmt> && twosum_float_ok<Fmt, Mode> &&
+                                  Fmt::emin - Fmt::fraction_bits >= -24 && twosum_float_div_ok<Fmt, Mode>;
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage div_fd(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
+  using FD = float_domain<Fmt>;
+  const float xs = decode_to<FD, float>(xb), y = decode_to<Fmt, float>(yb);
+  std::uint32_t qb = bit_cast<std::uint32_t>(xs / y);
+  const std::uint32_t xa = bit_cast<std::uint32_t>(xs) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
+  const bool nonzero_quotient = (xa != 0) & (xa < 0x7F800000u) & (ya < 0x7F800000u);
+  qb |= static_cast<std::uint32_t>(nonzero_quotient & ((qb & 0x7FFFFFFFu) == 0));
+  const float q = bit_cast<float>(qb);
+  constexpr float k24 = hw_pow2<float>(24);
+  const float r = fma_h(-(q * k24), y, xs * k24);
+  const float ry = bit_cast<float>(static_cast<std::uint32_t>(bit_cast<std::uint32_t>(r) ^ (bit_cast<std::uint32_t>(y) & 0x80000000u)));
+  return encode_fast<FD, Mode, float>(q, sign_of(ry), w);
+}
+
 }  // namespace floatlab::detail
