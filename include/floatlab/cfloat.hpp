@@ -44,8 +44,9 @@ namespace detail {
 //   float domain + - on the format's fields with binary32's bias (2 <= E <= 7), fma narrowed into
 //                it (float_path.hpp float_domain, double_path.hpp encode_narrow)
 //                and / in it (emin - M >= -24: double_path.hpp div_fd)
-//   narrowed     the double path's results narrowed into binary32 lanes (bfloat16 / fma, E = 7 /)
-//   E = 8 mul    bfloat16 * off nearest in binary32 (double_path.hpp mul_e8)
+//   narrowed     the double path's results narrowed into binary32 lanes (bfloat16 fma, E = 7 /)
+//   E = 8 mul    bfloat16 * off nearest in binary32 (double_path.hpp mul_e8), / with a double
+//                residual (div_e8)
 //   integer kernels: everything else, and constant evaluation (clang does not fold every fma
 //   and sqrt), with the same bits.
 
@@ -85,6 +86,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, s
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) / decode_nearest<Fmt>(b));
       else if constexpr (fd_div_ok<Fmt, Mode>) return div_fd<Fmt, Mode>(a, b, w);
       else if constexpr (twosum_float_div_ok<Fmt, Mode>) return div_d<Fmt, Mode, float>(a, b, w);
+      else if constexpr (float_div_e8_ok<Fmt, Mode>) return div_e8<Fmt, Mode>(a, b, w);
       else if constexpr (narrow_double_ok<Fmt, Mode>) return div_d<Fmt, Mode, double, true>(a, b, w);
       else return div_d<Fmt, Mode>(a, b, w);
     }

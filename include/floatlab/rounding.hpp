@@ -233,13 +233,15 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //     (+ -)       float_domain          needs p+R+1 <= 24) p <= 11, inside binary32       the format's fields)
 //   float domain  detail/double_path    every mode (stoch. the float domain's formats,   fma (the float
 //     (fma)       encode_narrow         needs p+R+1 <= 24) twosum_float_mul_ok            TwoSum steps, narrowed)
-//   narrowed      detail/double_path    every mode (stoch. p <= 11, bias <= 127, inside    bfloat16 / fma and
+//   narrowed      detail/double_path    every mode (stoch. p <= 11, bias <= 127, inside    bfloat16 fma and
 //     double      encode_narrow         needs p+R+1 <= 24) binary32 with its float domain stochastic +; E = 7 /
 //   float domain  detail/double_path    every mode (stoch. the float domain's formats     / off nearest_even
 //     (/)         div_fd                needs p+R+1 <= 24) with emin - M >= -24 (binary16,
 //                                                          the 8-bit formats)
 //   E = 8 mul     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 8         * off nearest_even
 //                 mul_e8                needs p+R+1 <= 24) (bfloat16)
+//   E = 8 div     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 11        / off nearest_even
+//                 div_e8                needs p+R+1 <= 24) (bfloat16)
 //   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
 //
 // Why exact: float/nearest: RN_p(RN_q(x op y)) = RN_p(x op y) for q >= 2p + 2 (Figueroa 1995,
@@ -266,6 +268,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // except at overflow (FLT_MAX substitute) and underflow (a 2^117-scaled fma residual gives
 // the error sign exactly; mul_e8). float-domain /: q = RN24(x 2^k / y) and the residual
 // x 2^k - q y scaled by 2^24, exact in one fma (every term a multiple of 2^-149; div_fd).
+// E = 8 div: q = RN24(x / y) in binary32 and the residual x - q y exact in one double fma, with
+// encode_narrow's substitutes at the ends (div_e8).
 //
 // Proving tests (each compares the fast path with the integer kernels or MPFR bit for bit):
 //   test_exhaustive_{ieee,ieee_ftz,fn,fn_satfinite,fnuz,fnuz_satfinite,finite}: every operand

@@ -354,4 +354,46 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_fd(std::uint64_t xb, std::uint64_
   return encode_fast<FD, Mode, float>(q, sign_of(ry), w);
 }
 
+// ---- E = 8 quotients in binary32 with a double residual (bfloat16) ---------------------------
+// q = RN24(x / y) in binary32 (x, y, q floats: q normal, subnormal, 0 or inf), then the sign of
+// x/y - q from r = x - q y in double, exact in one fma: q y has <= 24 + p bits, and r is a
+// multiple of min(ulp(x), ulp(q) ulp(y)) >= 2^-282 of magnitude < ulp(q) |y| (q a correct
+// rounding), fewer than 2^(p + 1) units of that grid, inside double's range. The ends, as in
+// encode_narrow: a nonzero finite quotient that rounds to zero becomes +-2^-149 (r then still
+// gives the side), one that overflows becomes +-FLT_MAX with the quotient's sign as the error
+// sign (every value beyond rounds like FLT_MAX plus a sticky bit in the deterministic modes);
+// stochastic modes: x/y >= 2^128 (|x| >= 2^128 |y| in double, exact) takes an all-ones word.
+template <class Fmt, class Mode>
+inline constexpr bool float_div_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 127 && fits_hw<Fmt, float> &&
+                                        bits_encoder_domain<Fmt, float> && twosum_float_ok<Fmt, Mode> &&
+                                        double_path_ok<Fmt, Mode>;
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage div_e8(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
+  const float x = decode_to<Fmt, float>(xb), y = decode_to<Fmt, float>(yb);
+  std::uint32_t qb = bit_cast<std::uint32_t>(x / y);
+  const std::uint32_t xa = bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
+  const std::uint32_t qa = qb & 0x7FFFFFFFu;
+  const bool finite_ops = (xa < 0x7F800000u) & (ya < 0x7F800000u);
+  const bool nonzero_quotient = (xa != 0) & finite_ops;
+  const std::uint32_t over = std::uint32_t{0} - static_cast<std::uint32_t>(finite_ops & (ya != 0) & (qa == 0x7F800000u));
+  qb -= over & 1u;                                                       // +-inf -> +-FLT_MAX
+  qb |= static_cast<std::uint32_t>(nonzero_quotient & (qa == 0));       // below 2^-150 -> +-2^-149
+  const float q = bit_cast<float>(qb);
+  const double xd = x, yd = y;
+  const double r = fma_d(-static_cast<double>(q), yd, xd);
+  using U = std::uint64_t;
+  const double ry = bit_cast<double>(static_cast<U>(bit_cast<U>(r) ^ (bit_cast<U>(yd) & (U{1} << 63))));
+  if constexpr (is_stochastic_v<Mode>) {
+    constexpr double two128 = 340282366920938463463374607431768211456.0;
+    const bool huge = (xa < 0x7F800000u) & (__builtin_fabs(xd) >= two128 * __builtin_fabs(yd));
+    w |= over & (std::uint32_t{0} - static_cast<std::uint32_t>(huge));
+  }
+  // The error sign: r's in every lane but the overflowing ones (there r is x - FLT_MAX y, of the
+  // wrong magnitude but not always of the right sign), where it is the quotient's sign.
+  const std::uint32_t es = (static_cast<std::uint32_t>(sign_of(ry)) & ~over) |
+                           (static_cast<std::uint32_t>((qb >> 31) != 0 ? -1 : 1) & over);
+  return encode_fast<Fmt, Mode, float>(q, static_cast<int>(es), w);
+}
+
 }  // namespace floatlab::detail
