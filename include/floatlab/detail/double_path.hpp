@@ -265,9 +265,10 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t
 // add: the float TwoSum path on the float domain's values (2 <= E <= 7: no subnormal split, no
 //   rebias, decode without a multiplication).
 // fma: the float TwoSum path's steps unscaled (exact where twosum_float_mul_ok says so),
-//   narrowed into the float domain (2 <= E <= 7). (* and / narrowed the same way measured no
-//   faster than the bits encoder's subnormal split on an exact product / quotient: not taken.)
-// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's / and fma, its
+//   narrowed into the float domain (2 <= E <= 7). (* narrowed the same way measured no faster
+//   than the bits encoder's subnormal split on the exact product: not taken; / of formats with
+//   emin - M >= -24 computes its quotient in the float domain itself: div_fd below.)
+// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, its
 //   + in stochastic modes, E = 7 quotients): the double path's steps, narrowed into binary32
 //   lanes (no 64-bit encoder); stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
 // Deterministic and stochastic modes alike (the narrowing's argument does not depend on the
