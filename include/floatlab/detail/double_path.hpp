@@ -387,7 +387,9 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_e8(std::uint64_t xb, std::uint64_
   const double ry = bit_cast<double>(static_cast<U>(bit_cast<U>(r) ^ (bit_cast<U>(yd) & (U{1} << 63))));
   if constexpr (is_stochastic_v<Mode>) {
     constexpr double two128 = 340282366920938463463374607431768211456.0;
-    const bool huge = (xa < 0x7F800000u) & (__builtin_fabs(xd) >= two128 * __builtin_fabs(yd));
+    const double ax = bit_cast<double>(static_cast<U>(bit_cast<U>(xd) & ~(U{1} << 63)));
+    const double ay = bit_cast<double>(static_cast<U>(bit_cast<U>(yd) & ~(U{1} << 63)));
+    const bool huge = (xa < 0x7F800000u) & (ax >= two128 * ay);
     w |= over & (std::uint32_t{0} - static_cast<std::uint32_t>(huge));
   }
   // The error sign: r's in every lane but the overflowing ones (there r is x - FLT_MAX y, of the
