@@ -80,8 +80,9 @@ FLOATLAB_HOST_DEVICE float fma_h(float a, float b, float c) noexcept {
 FLOATLAB_HOST_DEVICE double fma_h(double a, double b, double c) noexcept { return fma_d(a, b, c); }
 
 // Narrowing into the float domain. s = RN_H(x) for the exact result x and err_sign = sign(x -
-// s) (0 where s is exact, zero or not finite), H = float or double, with s a finite value
-// below 2^(emax + 2) in magnitude or an exact infinity/NaN, |x| in the same range. Then
+// s) (0 where s is exact, zero or not finite), H = float or double, with s finite (for E <= 7
+// below 2^(emax + 2) in magnitude, |x| too; for E = 8 any double, the FLT_MAX substitute
+// below taking the rest) or an exact infinity/NaN. Then
 //   f = RN24(s 2^k) (for H = double: s 2^k exactly, then converted; f = +-FLT_MAX where that
 //       overflows from a finite s, f = +-2^-149 where a nonzero s rounds to zero),
 //   d = s - f 2^-k (f 2^-k exact in H; d exact for H = float (a difference of two floats
