@@ -197,14 +197,18 @@ template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noexcept {
   using U = typename hw_traits<H>::word;
   // IEEE 754 6.3: an exact zero sum is +0 unless both operands are -0 (the hardware's RN sum
-  // does that), or -0 when rounding downward unless both are +0. Not a select on the zero:
-  // GCC would merge it into the encoder's sign and select booleans, which its vectorizer
-  // rejects (GCC keeps the negations: signed zeros are honoured by default).
-  H s = x + y;
+  // does that), or -0 when rounding downward and either operand is negative: that sign bit is
+  // ORed into the pattern. Not a select on the zero: GCC would merge it into the encoder's sign
+  // and select booleans, which its vectorizer rejects. (Sign bits read from the patterns:
+  // std::signbit does not vectorize.) -((-x) + (-y)) gives the same sign without the OR in
+  // round-to-nearest, but not when the hardware itself rounds downward (test_hardware_agreement
+  // runs the paths under every fesetround mode): not used.
+  const H s0 = x + y;
+  H s = s0;
   if constexpr (std::is_same_v<Mode, round::downward>) {
-    // -((-x) + (-y)): the same nonzero sum (RN is symmetric), and for an exact zero -0 unless
-    // both operands are +0, which is the downward rule (three sign flips, no select).
-    s = -((-x) + (-y));
+    constexpr U sign_bit = U{1} << (bit_width_v<U> - 1);
+    const U sign_either = (bit_cast<U>(x) | bit_cast<U>(y)) & sign_bit;
+    s = bit_cast<H>(static_cast<U>(bit_cast<U>(s0) | (s0 == 0 ? sign_either : U{0})));
   }
   if constexpr (std::is_same_v<H, float> && Fmt::emax > 126) {
     // Overflow of finite operands (see twosum_float_add_ok): FLT_MAX with the sum's sign.
