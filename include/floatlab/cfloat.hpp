@@ -41,6 +41,12 @@ namespace detail {
 //   Newton sqrt  deterministic modes, p <= 11, E <= 9    sqrt, ahead of the above (float_path.hpp)
 //   float TwoSum the double path in binary32 lanes: p <= 11 (stochastic p + R + 1 <= 24), range
 //                conditions per op (double_path.hpp): fma in every mode, + - * / off nearest_even
+//   float domain + - on the format's fields with binary32's bias (2 <= E <= 7), fma narrowed into
+//                it (float_path.hpp float_domain, double_path.hpp encode_narrow)
+//                and / in it (emin - M >= -24: double_path.hpp div_fd)
+//   narrowed     the double path's results narrowed into binary32 lanes (bfloat16 fma, E = 7 /)
+//   E = 8 mul    bfloat16 * off nearest in binary32 (double_path.hpp mul_e8), / with a double
+//                residual (div_e8)
 //   integer kernels: everything else, and constant evaluation (clang does not fold every fma
 //   and sqrt), with the same bits.
 
@@ -50,7 +56,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage add_bits(std::uint64_t a, s
     if (!is_constant_evaluated()) {
       if constexpr (float_path_ok<Fmt, Mode>) return add_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) + decode_nearest<Fmt>(b));
+      else if constexpr (fd_add_ok<Fmt, Mode>) return add_d<float_domain<Fmt>, Mode, float>(a, b, w);
       else if constexpr (twosum_float_add_ok<Fmt, Mode>) return add_d<Fmt, Mode, float>(a, b, w);
+      else if constexpr (narrow_double_ok<Fmt, Mode>) return add_d<Fmt, Mode, double, true>(a, b, w);
       else return add_d<Fmt, Mode>(a, b, w);
     }
   }
@@ -63,6 +71,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_bits(std::uint64_t a, s
       if constexpr (float_mul_ok<Fmt, Mode>) return mul_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) * decode_nearest<Fmt>(b));
       else if constexpr (twosum_float_mul_ok<Fmt, Mode>) return mul_d<Fmt, Mode, float>(a, b, w);
+      else if constexpr (float_mul_e8_ok<Fmt, Mode>) return mul_e8<Fmt, Mode>(a, b, w);
+      else if constexpr (narrow_double_ok<Fmt, Mode>) return mul_d<Fmt, Mode, double, true>(a, b, w);
       else return mul_d<Fmt, Mode>(a, b, w);
     }
   }
@@ -74,7 +84,10 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, s
     if (!is_constant_evaluated()) {
       if constexpr (float_path_ok<Fmt, Mode>) return div_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) / decode_nearest<Fmt>(b));
+      else if constexpr (fd_div_ok<Fmt, Mode>) return div_fd<Fmt, Mode>(a, b, w);
       else if constexpr (twosum_float_div_ok<Fmt, Mode>) return div_d<Fmt, Mode, float>(a, b, w);
+      else if constexpr (float_div_e8_ok<Fmt, Mode>) return div_e8<Fmt, Mode>(a, b, w);
+      else if constexpr (narrow_double_ok<Fmt, Mode>) return div_d<Fmt, Mode, double, true>(a, b, w);
       else return div_d<Fmt, Mode>(a, b, w);
     }
   }
@@ -97,7 +110,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage fma_bits(std::uint64_t a, s
                                                              std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
-      if constexpr (twosum_float_mul_ok<Fmt, Mode>) return fma_d<Fmt, Mode, float>(a, b, c, w);
+      if constexpr (fd_fma_ok<Fmt, Mode>) return fma_d<Fmt, Mode, float, true>(a, b, c, w);
+      else if constexpr (twosum_float_mul_ok<Fmt, Mode>) return fma_d<Fmt, Mode, float>(a, b, c, w);
+      else if constexpr (narrow_double_ok<Fmt, Mode>) return fma_d<Fmt, Mode, double, true>(a, b, c, w);
       else return fma_d<Fmt, Mode>(a, b, c, w);
     }
   }

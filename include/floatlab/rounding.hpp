@@ -235,6 +235,19 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //   bits encoder  detail/float_path.hpp every determin-  fits_hw, 1 <= M <= Q - 2     the double and float
 //     (all modes) (encode_bits, through istic mode       (every encoding)              TwoSum paths' and
 //                  encode_fast)                                                        Newton sqrt's encode
+//   float domain  detail/float_path.hpp every mode (stoch. 2 <= E <= 7, subnormals,      + - (float TwoSum on
+//     (+ -)       float_domain          needs p+R+1 <= 24) p <= 11, inside binary32       the format's fields)
+//   float domain  detail/double_path    every mode (stoch. the float domain's formats,   fma (the float
+//     (fma)       encode_narrow         needs p+R+1 <= 24) twosum_float_mul_ok            TwoSum steps, narrowed)
+//   narrowed      detail/double_path    every mode (stoch. p <= 11, bias <= 127, inside    bfloat16 fma and
+//     double      encode_narrow         needs p+R+1 <= 24) binary32 with its float domain stochastic +; E = 7 /
+//   float domain  detail/double_path    every mode (stoch. the float domain's formats     / off nearest_even
+//     (/)         div_fd                needs p+R+1 <= 24) with emin - M >= -24 (binary16,
+//                                                          the 8-bit formats)
+//   E = 8 mul     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 8         * off nearest_even
+//                 mul_e8                needs p+R+1 <= 24) (bfloat16)
+//   E = 8 div     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 11        / off nearest_even
+//                 div_e8                needs p+R+1 <= 24) (bfloat16)
 //   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
 //
 // Why exact: float/nearest: RN_p(RN_q(x op y)) = RN_p(x op y) for q >= 2p + 2 (Figueroa 1995,
@@ -251,7 +264,18 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // equal to encode_from, not argued only. bits encoder (all modes): the same trick with each
 // mode's addend before the shift, a' = |s| - (exact below |s|) and the sticky bit standing for
 // the exact value (encode_from's reduction), round_up's rules on variable shifts below
-// 2^emin; proven equal to encode_from (test_encode_bits).
+// 2^emin; proven equal to encode_from (test_encode_bits). float domain: the format with
+// binary32's bias (the same patterns, values scaled by 2^(bias - 127)); rounding commutes with
+// that scaling, and there the format's subnormals are binary32's, so the bits encoder needs no
+// variable shifts (float_path.hpp). narrowed: s = RN_H(exact) and its error sign rounded once
+// more into binary32 (RN24, with +-FLT_MAX and +-2^-149 substitutes at the ends) plus the sign
+// of s - f: f and that sign bracket the exact value within one unit of f, the encoders'
+// precondition (encode_narrow, double_path.hpp). E = 8 mul: the product is exact in binary32
+// except at overflow (FLT_MAX substitute) and underflow (a 2^117-scaled fma residual gives
+// the error sign exactly; mul_e8). float-domain /: q = RN24(x 2^k / y) and the residual
+// x 2^k - q y scaled by 2^24, exact in one fma (every term a multiple of 2^-149; div_fd).
+// E = 8 div: q = RN24(x / y) in binary32 and the residual x - q y exact in one double fma, with
+// encode_narrow's substitutes at the ends (div_e8).
 //
 // Proving tests (each compares the fast path with the integer kernels or MPFR bit for bit):
 //   test_exhaustive_{ieee,ieee_ftz,fn,fn_satfinite,fnuz,fnuz_satfinite,finite}: every operand
@@ -284,8 +308,17 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //     the three error signs, stochastic words at the carry; [full]: every float of five
 //     formats' range, and every operand pair of binary16 / bfloat16 for + * / in five modes
 //     through the public API vs the integer kernels.
+//   test_float_domain: the float-domain, narrowed and E = 8 mul paths through the public API
+//     vs the integer kernels, + - * / fma, 7 modes (directed, nearest_away, odd, stochastic<4>
+//     and <8> with words at the carry), binary16, bfloat16, cfloat<6,9>, cfloat<7,8>: CI
+//     2^17 strided pairs + every pattern against 24 edge values (every 7th), bfloat16 * / at
+//     binary32's range ends (every 1021st a x every b there), fma 60000 triples (cancelling,
+//     subnormal addends) + edges; [full]: every pair (cfloat<6,9> all 7 modes, binary16 and
+//     bfloat16 stochastic; their deterministic pairs are test_encode_bits' [full] tier), 2^28
+//     triples. The 8-bit formats take the same paths in test_exhaustive_* (every pair, every
+//     mode, vs MPFR).
 //   vectorize_cfloat_loops (ctest): the loops vectorize at -O3 -march=x86-64-v3 (+ - * / fma
-//     sqrt; nearest, directed, odd).
+//     sqrt; nearest, directed, odd; the float-domain and narrowed paths).
 // The fast paths assume the default floating-point environment (no FTZ/DAZ; round to
 // nearest, except that the directed modes also agree when the hardware rounds that way).
 

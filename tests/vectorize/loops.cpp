@@ -65,4 +65,14 @@ FLOATLAB_LOOP_SRC(fl::bfloat16, sr16_stream_bfloat16, fl::mul(a[i], b[i], fl::ro
 // bfloat16 * / off nearest: the double path with the bits encoder (sixth session).
 FLOATLAB_LOOP(fl::bfloat16, mul_rz_bfloat16, fl::mul(a[i], b[i], fl::round::toward_zero{}))  // VEC
 FLOATLAB_LOOP(fl::bfloat16, div_up_bfloat16, fl::div(a[i], b[i], fl::round::upward{}))  // VEC
+// The float-domain paths (eighth session): + of E <= 7 formats in the float domain, fma narrowed
+// into it, bfloat16 * / in binary32 lanes (mul_e8, div_e8), bfloat16 fma and stochastic + narrowed from
+// the double path.
+FLOATLAB_LOOP(fl::e4m3, add_dn_e4m3, fl::add(a[i], b[i], fl::round::downward{}))  // VEC
+FLOATLAB_LOOP(c69, sub_rz_c69, fl::sub(a[i], b[i], fl::round::toward_zero{}))  // VEC
+FLOATLAB_LOOP(fl::binary16, fma_odd_binary16, fl::fma(a[i], b[i], c[i], fl::round::odd{}))  // VEC
+FLOATLAB_LOOP(fl::bfloat16, mul_up_bfloat16, fl::mul(a[i], b[i], fl::round::upward{}))  // VEC
+FLOATLAB_LOOP(fl::bfloat16, fma_up_bfloat16, fl::fma(a[i], b[i], c[i], fl::round::upward{}))  // VEC
+FLOATLAB_LOOP_SRC(fl::bfloat16, sr8_stream_add_bfloat16, fl::add(a[i], b[i], fl::round::stochastic<8>{}, src))  // VEC
+FLOATLAB_LOOP_SRC(fl::binary16, sr8_stream_fma_binary16, fl::fma(a[i], b[i], c[i], fl::round::stochastic<8>{}, src))  // VEC
 // clang-format on

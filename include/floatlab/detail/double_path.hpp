@@ -79,6 +79,80 @@ FLOATLAB_HOST_DEVICE float fma_h(float a, float b, float c) noexcept {
 }
 FLOATLAB_HOST_DEVICE double fma_h(double a, double b, double c) noexcept { return fma_d(a, b, c); }
 
+// Narrowing into the float domain. s = RN_H(x) for the exact result x and err_sign = sign(x -
+// s) (0 where s is exact, zero or not finite), H = float or double, with s finite (for E <= 7
+// below 2^(emax + 2) in magnitude, |x| too; for E = 8 any double, the FLT_MAX substitute
+// below taking the rest) or an exact infinity/NaN. Then
+//   f = RN24(s 2^k) (for H = double: s 2^k exactly, then converted; f = +-FLT_MAX where that
+//       overflows from a finite s, f = +-2^-149 where a nonzero s rounds to zero),
+//   d = s - f 2^-k (f 2^-k exact in H; d exact for H = float (a difference of two floats
+//       within one unit of f's grid scaled: representable, gradual underflow), RN53 of it for
+//       H = double, sign kept),
+//   err' = sign(d) where d != 0, else err_sign,
+// and err' = sign(x 2^k - f), and |x 2^k - f| < one unit of f's last place (binary32's, the
+// subnormal quantum 2^-149 below 2^-126): when d != 0, d is a nonzero multiple of the H grid
+// spacing at s (f 2^-k lies on that grid: it has fewer bits, and RN24 does not leave s's
+// binade downward), larger than |x - s| <= half of it; the substitutions at 0 and FLT_MAX keep
+// x on the side of f that d says (|x| < 2^-150 scaled, resp. > FLT_MAX; stochastic modes:
+// see the word's substitution there). That is the bits
+// encoder's and encode_from's precondition for f (a' = |f| - (x below |f|) and the sticky bit
+// stand for x: no grid point, midpoint or stochastic boundary of the format, multiples of
+// 2^(e - M - R) with M + R <= 23, lies strictly inside that unit). The results of
+// encode_fast<float_domain<Fmt>, Mode, float>(f, err', w) are then Fmt's patterns for x.
+// Proven through the public API against the integer kernels on every operand pair / sampled
+// triples (test_float_domain).
+template <class Fmt, class Mode, class H>
+FLOATLAB_HOST_DEVICE typename Fmt::storage encode_narrow(H s, int err_sign, std::uint32_t w) noexcept {
+  using FD = float_domain<Fmt>;
+  using U = typename hw_traits<H>::word;
+  constexpr int k = Fmt::bias - 127;
+  static_assert(k <= 0 && fits_hw<FD, float>, "encode_narrow: the format's float domain must fit binary32");
+  constexpr U h_sign = U{1} << (bit_width_v<U> - 1);
+  const H sc = s * hw_pow2<H>(k);  // H = float: RN24, the narrowing itself; H = double: exact
+  std::uint32_t fb = bit_cast<std::uint32_t>(static_cast<float>(sc));
+  const U sb = bit_cast<U>(s);
+  const bool s_nonzero = (sb & ~h_sign) != 0;
+  // A nonzero s that rounds to zero: the smallest subnormal of its sign (the sign bit is kept).
+  fb |= static_cast<std::uint32_t>(s_nonzero & ((fb & 0x7FFFFFFFu) == 0));
+  if constexpr (FD::emax == 127) {
+    // Overflow of a finite s (E = 8 formats from the double path): +-FLT_MAX, x beyond it.
+    constexpr U h_inf = ((U{1} << (bit_width_v<U> - 1 - hw_traits<H>::fraction_bits)) - 1) << hw_traits<H>::fraction_bits;
+    const bool s_finite = (sb & ~h_sign) < h_inf;
+    fb -= static_cast<std::uint32_t>(s_finite & ((fb & 0x7FFFFFFFu) == 0x7F800000u));
+    if constexpr (is_stochastic_v<Mode>) {
+      // FLT_MAX's bits below the format's last place are all ones, as those of every x in
+      // (FLT_MAX, 2^128): the word decides alike. From 2^128 on (s >= 2^128: RN53 is
+      // monotone) the exact result always overflows: an all-ones word makes the carry certain.
+      const U two128 = static_cast<U>(static_cast<U>(hw_traits<H>::bias + 128) << hw_traits<H>::fraction_bits);
+      w |= std::uint32_t{0} - static_cast<std::uint32_t>(s_finite & ((sb & ~h_sign) >= two128));
+    }
+  }
+  const float f = bit_cast<float>(fb);
+  const H d = s - static_cast<H>(f) * hw_pow2<H>(-k);
+  const int sd = sign_of(d);  // 0 for d = 0 and for NaN (s infinite or NaN)
+  const int err = sd | (err_sign & -static_cast<int>(sd == 0));
+  return encode_fast<FD, Mode, float>(f, err, w);
+}
+
+// Operands of the paths: exact as H. The narrowed double path (formats inside binary32)
+// decodes into binary32 lanes and widens (exact), fewer 64-bit lane operations.
+template <class Fmt, class H, bool Narrow>
+FLOATLAB_HOST_DEVICE H decode_in(std::uint64_t bits) noexcept {
+  if constexpr (Narrow && std::is_same_v<H, double>)
+    return static_cast<double>(decode_to<Fmt, float>(bits));
+  else
+    return decode_to<Fmt, H>(bits);
+}
+
+// The paths' final encode: encode_fast in Fmt, or (Narrow) encode_narrow into the float domain.
+template <class Fmt, class Mode, class H, bool Narrow>
+FLOATLAB_HOST_DEVICE typename Fmt::storage encode_out(H s, int err_sign, std::uint32_t w) noexcept {
+  if constexpr (Narrow)
+    return encode_narrow<Fmt, Mode, H>(s, err_sign, w);
+  else
+    return encode_fast<Fmt, Mode, H>(s, err_sign, w);
+}
+
 // ---- the float TwoSum path: the double path's argument in binary32 ---------------------------
 // s = RN24(exact) and the exact sign of exact - s form an exact truncation with sticky as long
 // as s has 24 >= p + 2 bits (stochastic<R>: p + R + 1 <= 24, so that the R bits below the last
@@ -119,14 +193,16 @@ inline constexpr bool twosum_float_div_ok =
     2 * (Fmt::emin - Fmt::fraction_bits) - Fmt::emax - 24 >= -149;
 
 // x + y for exact H values x, y (the operands of add, or fma's exact product and addend).
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noexcept {
   using U = typename hw_traits<H>::word;
   // IEEE 754 6.3: an exact zero sum is +0 unless both operands are -0 (the hardware's RN sum
   // does that), or -0 when rounding downward and either operand is negative: that sign bit is
   // ORed into the pattern. Not a select on the zero: GCC would merge it into the encoder's sign
   // and select booleans, which its vectorizer rejects. (Sign bits read from the patterns:
-  // std::signbit does not vectorize.)
+  // std::signbit does not vectorize.) -((-x) + (-y)) gives the same sign without the OR in
+  // round-to-nearest, but not when the hardware itself rounds downward (test_hardware_agreement
+  // runs the paths under every fesetround mode): not used.
   const H s0 = x + y;
   H s = s0;
   if constexpr (std::is_same_v<Mode, round::downward>) {
@@ -145,31 +221,35 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const H bv = s - x;
   const H e = (x - (s - bv)) + (y - bv);
-  return encode_fast<Fmt, Mode, H>(s, sign_of(e), w);
+  return encode_out<Fmt, Mode, H, Narrow>(s, sign_of(e), w);
 }
 
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  return sum_d<Fmt, Mode, H>(decode_to<Fmt, H>(xb), decode_to<Fmt, H>(yb), w);
+  return sum_d<Fmt, Mode, H, Narrow>(decode_in<Fmt, H, Narrow>(xb), decode_in<Fmt, H, Narrow>(yb), w);
 }
 
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage mul_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  const H s = decode_to<Fmt, H>(xb) * decode_to<Fmt, H>(yb);  // exact
-  return encode_fast<Fmt, Mode, H>(s, 0, w);
+  const H s = decode_in<Fmt, H, Narrow>(xb) * decode_in<Fmt, H, Narrow>(yb);  // exact
+  return encode_out<Fmt, Mode, H, Narrow>(s, 0, w);
 }
 
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  const H x = decode_to<Fmt, H>(xb), y = decode_to<Fmt, H>(yb);
+  const H x = decode_in<Fmt, H, Narrow>(xb), y = decode_in<Fmt, H, Narrow>(yb);
   const H q = x / y;
   // x/y - q = r/y with r = x - q*y exact; r is NaN or 0 for the special and zero quotients,
   // whose error sign is 0 (sign_of of a NaN is 0).
+  // The sign of r/y: r with y's sign bit XORed in (no integer multiplication of two signs).
+  using U = typename hw_traits<H>::word;
+  constexpr U sign_bit = U{1} << (bit_width_v<U> - 1);
   const H r = fma_h(-q, y, x);
-  return encode_fast<Fmt, Mode, H>(q, sign_of(r) * sign_of(y), w);
+  const H ry = bit_cast<H>(static_cast<U>(bit_cast<U>(r) ^ (bit_cast<U>(y) & sign_bit)));
+  return encode_out<Fmt, Mode, H, Narrow>(q, sign_of(ry), w);
 }
 
 template <class Fmt, class Mode>
@@ -179,11 +259,149 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_
   return encode_fast<Fmt, Mode, double>(q, sign_of(fma_d(-q, q, x)), w);
 }
 
-template <class Fmt, class Mode, class H = double>
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t bb, std::uint64_t cb,
                                                           std::uint32_t w) noexcept {
-  const H p = decode_to<Fmt, H>(ab) * decode_to<Fmt, H>(bb);  // exact
-  return sum_d<Fmt, Mode, H>(p, decode_to<Fmt, H>(cb), w);
+  const H p = decode_in<Fmt, H, Narrow>(ab) * decode_in<Fmt, H, Narrow>(bb);  // exact
+  return sum_d<Fmt, Mode, H, Narrow>(p, decode_in<Fmt, H, Narrow>(cb), w);
+}
+
+// ---- the float-domain paths (float_path.hpp: float_domain; encode_narrow above) ---------------
+// add: the float TwoSum path on the float domain's values (2 <= E <= 7: no subnormal split, no
+//   rebias, decode without a multiplication).
+// fma: the float TwoSum path's steps unscaled (exact where twosum_float_mul_ok says so),
+//   narrowed into the float domain (2 <= E <= 7). (* narrowed the same way measured no faster
+//   than the bits encoder's subnormal split on the exact product: not taken; / of formats with
+//   emin - M >= -24 computes its quotient in the float domain itself: div_fd below.)
+// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, its
+//   + in stochastic modes, E = 7 quotients): the double path's steps, narrowed into binary32
+//   lanes (no 64-bit encoder); stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
+// Deterministic and stochastic modes alike (the narrowing's argument does not depend on the
+// mode). Proven by test_float_domain (strided / every operand pair, triples, vs the kernels).
+template <class Fmt, class Mode>
+inline constexpr bool fd_add_ok = float_domain_ok<Fmt> && twosum_float_add_ok<float_domain<Fmt>, Mode>;
+template <class Fmt, class Mode>
+inline constexpr bool fd_fma_ok = float_domain_ok<Fmt> && twosum_float_mul_ok<Fmt, Mode>;
+template <class Fmt, class Mode>
+inline constexpr bool narrow_double_ok = Fmt::bias <= 127 && fits_hw<Fmt, float> && fits_hw<float_domain<Fmt>, float> &&
+                                         bits_encoder_domain<Fmt, float> && twosum_float_ok<Fmt, Mode> &&
+                                         double_path_ok<Fmt, Mode>;
+
+// ---- E = 8 products in binary32 (bfloat16): a scaled residual for the underflowing ones ------
+// For p <= 8, E = 8, binary32's bias (bfloat16): the exact product x y has <= 16 bits, so
+// f = RN24(x y) is exact unless it overflows or underflows:
+//   overflow: f = inf from finite operands exactly when x y >= 2^128 (the 16-bit values next
+//     below 2^128 are <= 2^128 - 2^112 < FLT_MAX): f = +-FLT_MAX with the error sign of f
+//     (every deterministic mode rounds FLT_MAX-plus-sticky like x y: both exceed the largest
+//     finite value plus half an ulp), and for stochastic modes an all-ones word (x y >= 2^128
+//     always overflows; encode_narrow's argument);
+//   |f| <= 2^-126: x y is a multiple of 2^(2(emin - M)) = 2^-266, so r = (x 2^117) y - f 2^117
+//     is exact in one fma (a multiple of 2^-149, below 2^-9 in magnitude), and its sign is
+//     that of x y - f; there |x| <= 2^-126 (1 + 2^-24) / 2^-133 < 2^8, so x 2^117 < 2^125 does
+//     not overflow. A nonzero x y that rounds to zero becomes +-2^-149 first (encode_narrow).
+// f and that sign are the bits encoder's inputs (|x y - f| < one unit of f's last place).
+// Proven by test_float_domain (bfloat16, every mode) and test_encode_bits' [full] pairs.
+template <class Fmt, class Mode>
+inline constexpr bool float_mul_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 127 && Fmt::precision <= 8 &&
+                                        fits_hw<Fmt, float> && bits_encoder_domain<Fmt, float> &&
+                                        twosum_float_ok<Fmt, Mode>;
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
+  static_assert(float_mul_e8_ok<Fmt, Mode>, "mul_e8: E = 8, bias 127, p <= 8");
+  const float x = decode_to<Fmt, float>(xb), y = decode_to<Fmt, float>(yb);
+  std::uint32_t fb = bit_cast<std::uint32_t>(x * y);
+  const std::uint32_t xa = bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
+  const std::uint32_t fa = fb & 0x7FFFFFFFu;
+  const bool finite_ops = (xa < 0x7F800000u) & (ya < 0x7F800000u);
+  const bool nonzero_ops = (xa != 0) & (ya != 0);
+  const std::uint32_t over = std::uint32_t{0} - static_cast<std::uint32_t>(finite_ops & (fa == 0x7F800000u));
+  fb -= over & 1u;                                                  // +-inf -> +-FLT_MAX
+  fb |= static_cast<std::uint32_t>(nonzero_ops & (fa == 0));       // a nonzero product below 2^-150
+  if constexpr (is_stochastic_v<Mode>) w |= over;
+  const float f = bit_cast<float>(fb);
+  constexpr float k117 = hw_pow2<float>(117);
+  const float r = fma_h(x * k117, y, -(f * k117));
+  const std::uint32_t small = std::uint32_t{0} - static_cast<std::uint32_t>((fb & 0x7FFFFFFFu) <= 0x00800000u);
+  // The error sign as a word: sign_of(r) in the small lanes, f's sign (+-1) in the overflow lanes.
+  const std::uint32_t es_small = static_cast<std::uint32_t>(sign_of(r)) & small;
+  const std::uint32_t es_over = (static_cast<std::uint32_t>((fb >> 31) != 0 ? -1 : 1)) & over;
+  return encode_fast<Fmt, Mode, float>(f, static_cast<int>(es_small | es_over), w);
+}
+
+// ---- quotients in the float domain (2 <= E <= 7) -------------------------------------------
+// x' = x 2^k (the float-domain decode, no multiplication), y unscaled: q = RN24(x' / y) =
+// RN24(x/y 2^k), the quotient's float-domain value rounded once (binary32's subnormals hold the
+// format's subnormal range). Its error sign is that of r = x' - q y, computed as r 2^24 =
+// fma(-(q 2^24), y, x' 2^24) exactly: x' 2^24 and q 2^24 y are multiples of 2^-149 (ulp(x')
+// >= 2^-149 and ulp(q) ulp(y) 2^24 >= 2^(-149 + emin - M + 24) >= 2^-149 for emin - M >= -24,
+// fd_div_ok), and |r| < ulp(q) |y| (q is a correct rounding, subnormal or not), so r 2^24 has
+// fewer than 2^p units of that grid: one fma computes it exactly (Boldo-Muller 2011), and
+// nothing overflows (the float domain lies below 2^(emax + 1 + k) <= 2^1, 2^24 of it below
+// 2^25). A nonzero quotient that rounds to zero (|x/y| 2^k < 2^-150) becomes +-2^-149 first;
+// then |r| < ulp(q) |y| still holds (0 < |x'/y| < q) and the sign says x'/y lies below it.
+// Quotients x'/inf = 0, 0/y, x'/0 = inf and NaNs are exact (error sign 0; r is 0 or NaN).
+template <class Fmt, class Mode>
+inline constexpr bool fd_div_ok = float_domain_ok<Fmt> && twosum_float_ok<Fmt, Mode> &&
+                                  Fmt::emin - Fmt::fraction_bits >= -24 && twosum_float_div_ok<Fmt, Mode>;
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage div_fd(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
+  using FD = float_domain<Fmt>;
+  const float xs = decode_to<FD, float>(xb), y = decode_to<Fmt, float>(yb);
+  std::uint32_t qb = bit_cast<std::uint32_t>(xs / y);
+  const std::uint32_t xa = bit_cast<std::uint32_t>(xs) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
+  const bool nonzero_quotient = (xa != 0) & (xa < 0x7F800000u) & (ya < 0x7F800000u);
+  qb |= static_cast<std::uint32_t>(nonzero_quotient & ((qb & 0x7FFFFFFFu) == 0));
+  const float q = bit_cast<float>(qb);
+  constexpr float k24 = hw_pow2<float>(24);
+  const float r = fma_h(-(q * k24), y, xs * k24);
+  const float ry = bit_cast<float>(static_cast<std::uint32_t>(bit_cast<std::uint32_t>(r) ^ (bit_cast<std::uint32_t>(y) & 0x80000000u)));
+  return encode_fast<FD, Mode, float>(q, sign_of(ry), w);
+}
+
+// ---- E = 8 quotients in binary32 with a double residual (bfloat16) ---------------------------
+// q = RN24(x / y) in binary32 (x, y, q floats: q normal, subnormal, 0 or inf), then the sign of
+// x/y - q from r = x - q y in double, exact in one fma: q y has <= 24 + p bits, and r is a
+// multiple of min(ulp(x), ulp(q) ulp(y)) >= 2^-282 of magnitude < ulp(q) |y| (q a correct
+// rounding), fewer than 2^(p + 1) units of that grid, inside double's range. The ends, as in
+// encode_narrow: a nonzero finite quotient that rounds to zero becomes +-2^-149 (r then still
+// gives the side), one that overflows becomes +-FLT_MAX with the quotient's sign as the error
+// sign (every value beyond rounds like FLT_MAX plus a sticky bit in the deterministic modes);
+// stochastic modes: x/y >= 2^128 (|x| >= 2^128 |y| in double, exact) takes an all-ones word.
+template <class Fmt, class Mode>
+inline constexpr bool float_div_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 127 && fits_hw<Fmt, float> &&
+                                        bits_encoder_domain<Fmt, float> && twosum_float_ok<Fmt, Mode> &&
+                                        double_path_ok<Fmt, Mode>;
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage div_e8(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
+  const float x = decode_to<Fmt, float>(xb), y = decode_to<Fmt, float>(yb);
+  std::uint32_t qb = bit_cast<std::uint32_t>(x / y);
+  const std::uint32_t xa = bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
+  const std::uint32_t qa = qb & 0x7FFFFFFFu;
+  const bool finite_ops = (xa < 0x7F800000u) & (ya < 0x7F800000u);
+  const bool nonzero_quotient = (xa != 0) & finite_ops;
+  const std::uint32_t over = std::uint32_t{0} - static_cast<std::uint32_t>(finite_ops & (ya != 0) & (qa == 0x7F800000u));
+  qb -= over & 1u;                                                       // +-inf -> +-FLT_MAX
+  qb |= static_cast<std::uint32_t>(nonzero_quotient & (qa == 0));       // below 2^-150 -> +-2^-149
+  const float q = bit_cast<float>(qb);
+  const double xd = x, yd = y;
+  const double r = fma_d(-static_cast<double>(q), yd, xd);
+  using U = std::uint64_t;
+  const double ry = bit_cast<double>(static_cast<U>(bit_cast<U>(r) ^ (bit_cast<U>(yd) & (U{1} << 63))));
+  if constexpr (is_stochastic_v<Mode>) {
+    constexpr double two128 = 340282366920938463463374607431768211456.0;
+    const double ax = bit_cast<double>(static_cast<U>(bit_cast<U>(xd) & ~(U{1} << 63)));
+    const double ay = bit_cast<double>(static_cast<U>(bit_cast<U>(yd) & ~(U{1} << 63)));
+    const bool huge = (xa < 0x7F800000u) & (ax >= two128 * ay);
+    w |= over & (std::uint32_t{0} - static_cast<std::uint32_t>(huge));
+  }
+  // The error sign: r's in every lane but the overflowing ones (there r is x - FLT_MAX y, of the
+  // wrong magnitude but not always of the right sign), where it is the quotient's sign.
+  const std::uint32_t es = (static_cast<std::uint32_t>(sign_of(ry)) & ~over) |
+                           (static_cast<std::uint32_t>((qb >> 31) != 0 ? -1 : 1) & over);
+  return encode_fast<Fmt, Mode, float>(q, static_cast<int>(es), w);
 }
 
 }  // namespace floatlab::detail

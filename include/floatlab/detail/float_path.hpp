@@ -362,6 +362,36 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_fast(H s, int err_si
     return encode_from<Fmt, Mode, H, Normal>(s, err_sign, random_word);
 }
 
+// ---- the float domain: a format's own fields in binary32's ---------------------------------
+//
+// float_domain<Fmt> is Fmt with binary32's bias (127): the same bit patterns, every value
+// scaled by 2^k, k = Fmt::bias - 127 (k <= 0 for E <= 8). Rounding in any mode commutes
+// with that scaling (every grid point, midpoint, stochastic fraction boundary, the subnormal
+// quantum and the overflow threshold scale alike), so round_Fmt(x) and round_FD(x 2^k) are
+// the same pattern. In the float domain the format's subnormal range is binary32's (emin =
+// -126): the bits encoder needs no variable shifts there (sub_path below) and no rebias, and
+// decode_to is the pattern moved into binary32's fields (its scale factor is 1).
+//   add: the float TwoSum path on float-domain operands (add_d<float_domain<Fmt>, Mode,
+//     float>): sums of float-domain values never overflow (|x + y| < 2^(emax + 2 + k) <=
+//     2^1) and TwoSum is exact with gradual underflow, so twosum_float_add_ok holds for
+//     the float domain of every format in fits_hw<Fmt, float> with E <= 7.
+//   * / fma sqrt: computed unscaled (the float TwoSum / double path's argument), then s and the
+//     sign of the error narrowed into the float domain by encode_narrow below.
+template <class Fmt>
+struct float_domain : Fmt {
+  static constexpr int bias = 127;
+  static constexpr int emin = 1 - bias;
+  static constexpr int emax = (Fmt::max_finite_bits >> Fmt::fraction_bits) == 0
+                                  ? emin - 1
+                                  : static_cast<int>(Fmt::max_finite_bits >> Fmt::fraction_bits) - bias;
+};
+// Where the float domain differs from the format and pays: 2 <= E <= 7 (bias < 127; E = 1 has
+// k = -127, and 2^k is no normal binary32), subnormals
+// (ftz formats have no sub_path to remove), and the bits encoder's domain.
+template <class Fmt>
+inline constexpr bool float_domain_ok = Fmt::has_subnormals && Fmt::exponent_bits >= 2 && Fmt::exponent_bits <= 7 && fits_hw<Fmt, float> &&
+                                        fits_hw<float_domain<Fmt>, float> && bits_encoder_domain<Fmt, float>;
+
 // ---- the float path: round::nearest_even, p <= 11, E <= 8 -----------------------------------
 
 template <class Fmt, class Mode>

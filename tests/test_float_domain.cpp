@@ -1,0 +1,270 @@
+// The float-domain paths (detail/float_path.hpp float_domain, detail/double_path.hpp
+// encode_narrow; rounding.hpp's fast-path table): + - * / fma through the public API
+// against the integer kernels plus round_pack, bit for bit, in every mode they serve
+// (toward_zero, upward, downward, nearest_away, odd, stochastic<4>/<8> with words at and
+// around the carry boundary), for binary16, cfloat<6,9>, cfloat<7,8> (E <= 7: the float
+// domain; cfloat<7,8>'s quotients and) bfloat16 (E = 8): the double path narrowed into binary32 lanes. The 8-bit
+// formats take the same paths and are proven on every pair by test_exhaustive_*.
+//   CI: per format, op and mode, every a against a stride of b values (pair index stepped by
+//   an odd stride over all 2^32 pairs, FLOATLAB_TEST_SCALE scales the count), plus every a
+//   against the edge values (zeros, smallest subnormals, largest finite, infinities, NaN,
+//   one); bfloat16 * /: every 1021st a (FLOATLAB_FD_EDGE_STRIDE) against every b whose result lies at binary32's range
+//   ends; fma: random triples plus products at the subnormal and overflow edges.
+//   [full]: every pair (2^32) per format, op and mode (and every a at the range ends); fma
+//   2^28 random triples.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "floatlab/cfloat.hpp"
+#include "support/operands.hpp"
+
+using namespace floatlab;
+
+namespace {
+
+using fd_modes = std::tuple<round::toward_zero, round::upward, round::downward, round::nearest_away, round::odd,
+                            round::stochastic<4>, round::stochastic<8>>;
+
+template <class Mode>
+const char* mode_name() {
+  if constexpr (std::is_same_v<Mode, round::nearest_away>)
+    return "nearest_away";
+  else if constexpr (std::is_same_v<Mode, round::toward_zero>)
+    return "toward_zero";
+  else if constexpr (std::is_same_v<Mode, round::upward>)
+    return "upward";
+  else if constexpr (std::is_same_v<Mode, round::downward>)
+    return "downward";
+  else if constexpr (std::is_same_v<Mode, round::odd>)
+    return "odd";
+  else if constexpr (std::is_same_v<Mode, round::stochastic<4>>)
+    return "stochastic<4>";
+  else
+    return "stochastic<8>";
+}
+
+enum op_t { op_add, op_sub, op_mul, op_div, op_fma };
+const char* const op_names[] = {"add", "sub", "mul", "div", "fma"};
+
+// A word per case for stochastic modes: a hash of the operands, with its top bits forced
+// around the carry boundary in one case of four (the R bits 0, all ones, and a middle).
+inline std::uint32_t word_for(std::uint64_t a, std::uint64_t b) {
+  std::uint32_t w = static_cast<std::uint32_t>((a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) >> 17);
+  switch (w & 3) {
+    case 0: return w & 0x0FFFFFFFu;
+    case 1: return w | 0xF0000000u;
+    default: return w;
+  }
+}
+
+template <class T, class Mode>
+bool one(int op, std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+  using F = typename T::format_type;
+  const std::uint32_t w = is_stochastic_v<Mode> ? word_for(a ^ (c << 40), b) : 0;
+  const T x = T::from_bits(static_cast<typename F::storage>(a));
+  const T y = T::from_bits(static_cast<typename F::storage>(b));
+  const auto ua = detail::unpack<F>(a), ub = detail::unpack<F>(b);
+  std::uint64_t got = 0, want = 0;
+  auto src = fixed_word{w};
+  switch (op) {
+    case op_add:
+      got = add(x, y, Mode{}, src).bits();
+      want = detail::finish<F, Mode>(detail::add<Mode>(ua, ub), w);
+      break;
+    case op_sub:
+      got = sub(x, y, Mode{}, src).bits();
+      want = detail::finish<F, Mode>(detail::add<Mode>(ua, detail::unpack<F>((-y).bits())), w);
+      break;
+    case op_mul:
+      got = mul(x, y, Mode{}, src).bits();
+      want = detail::finish<F, Mode>(detail::mul(ua, ub), w);
+      break;
+    case op_div:
+      got = div(x, y, Mode{}, src).bits();
+      want = detail::finish<F, Mode>(detail::div(ua, ub), w);
+      break;
+    default: {
+      const T z = T::from_bits(static_cast<typename F::storage>(c));
+      got = fma(x, y, z, Mode{}, src).bits();
+      want = detail::finish<F, Mode>(detail::fma<Mode>(ua, ub, detail::unpack<F>(c)), w);
+    }
+  }
+  if (got != want) {
+    static int shown = 0;
+    if (shown++ < 8)
+      std::printf("  mismatch %s %s a=%#llx b=%#llx c=%#llx w=%#x: got %#llx want %#llx\n", op_names[op],
+                  mode_name<Mode>(), (unsigned long long)a, (unsigned long long)b, (unsigned long long)c, w,
+                  (unsigned long long)got, (unsigned long long)want);
+    return true;
+  }
+  return false;
+}
+
+// Edge values of a format's patterns (both signs).
+template <class F>
+std::vector<std::uint64_t> edges() {
+  std::vector<std::uint64_t> v;
+  const std::uint64_t one_bits = static_cast<std::uint64_t>(F::bias) << F::fraction_bits;
+  for (std::uint64_t m : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{2}, F::fraction_mask, F::min_normal_bits,
+                          F::min_normal_bits + 1, F::max_finite_bits, F::max_finite_bits - 1, F::inf_bits, F::nan_bits,
+                          one_bits, one_bits + 1})
+    for (std::uint64_t s : {std::uint64_t{0}, F::sign_mask}) v.push_back((m | s) & (F::sign_mask | F::magnitude_mask));
+  return v;
+}
+
+// Pairs: the pair index stepped by `stride` over all 2^(2n) pairs (stride 1: every pair), then
+// every pattern against the edges.
+template <class T, class Mode>
+std::uint64_t check_pairs(int op, std::uint64_t stride, std::uint64_t& cases) {
+  using F = typename T::format_type;
+  constexpr int n = F::total_bits;
+  const std::uint64_t total = std::uint64_t{1} << (2 * n), mask = (std::uint64_t{1} << n) - 1;
+  std::uint64_t bad = 0;
+  for (std::uint64_t i = 0; i < total; i += stride) {
+    bad += one<T, Mode>(op, i >> n, i & mask, 0);
+    ++cases;
+  }
+  const std::uint64_t edge_stride = stride == 1 ? 1 : 7;
+  for (std::uint64_t e : edges<F>())
+    for (std::uint64_t a = 0; a <= mask; a += edge_stride) {
+      bad += one<T, Mode>(op, a, e, 0) + one<T, Mode>(op, e, a, 0);
+      cases += 2;
+    }
+  return bad;
+}
+
+// fma: random triples, and triples whose product lands at the subnormal, overflow and
+// cancellation edges (a * b near the negated addend, tiny and huge products).
+template <class T, class Mode>
+std::uint64_t check_fma(std::uint64_t count, std::uint64_t& cases) {
+  using F = typename T::format_type;
+  constexpr int n = F::total_bits;
+  const std::uint64_t mask = (std::uint64_t{1} << n) - 1;
+  std::mt19937_64 g(31);
+  std::uint64_t bad = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const std::uint64_t a = g() & mask, b = g() & mask;
+    std::uint64_t c = g() & mask;
+    if ((i & 3) == 1) {
+      // c = -RN(a * b) with its last bits perturbed: cancellation
+      const T p = mul(T::from_bits(static_cast<typename F::storage>(a)),
+                      T::from_bits(static_cast<typename F::storage>(b)), round::nearest_even{});
+      c = (p.bits() ^ F::sign_mask ^ (g() & 3)) & mask;
+    } else if ((i & 3) == 2) {
+      c = (g() & (F::fraction_mask | F::sign_mask)) | (g() & 1 ? 0 : F::min_normal_bits);  // subnormal addends
+    }
+    bad += one<T, Mode>(op_fma, a, b, c);
+    ++cases;
+  }
+  for (std::uint64_t e : edges<F>())
+    for (std::uint64_t a = 0; a <= mask; a += 7) {
+      bad += one<T, Mode>(op_fma, a, e, g() & mask) + one<T, Mode>(op_fma, a, g() & mask, e) +
+             one<T, Mode>(op_fma, e, a, g() & mask);
+      cases += 3;
+    }
+  return bad;
+}
+
+// Products and quotients whose exact value lies at the ends of binary32's range, where the
+// paths substitute or scale (bfloat16: E = 8): every a (stride a_stride) against every b
+// whose exponent field puts a*b (or a/b) within 2^12 of binary32's smallest normal or beyond
+// its subnormals, or near and beyond FLT_MAX.
+template <class T, class Mode>
+std::uint64_t check_range_edges(int op, std::uint64_t a_stride, std::uint64_t& cases) {
+  using F = typename T::format_type;
+  constexpr int n = F::total_bits, M = F::fraction_bits;
+  const std::uint64_t mask = (std::uint64_t{1} << n) - 1;
+  std::uint64_t bad = 0;
+  for (std::uint64_t a = 0; a <= mask; a += a_stride) {
+    const int ea = static_cast<int>((a >> M) & F::field_max);
+    for (std::uint64_t b = 0; b <= mask; ++b) {
+      const int eb = static_cast<int>((b >> M) & F::field_max);
+      const int e = op == op_div ? ea - eb : ea + eb - 2 * F::bias;  // about the result's exponent
+      if (!((e >= -165 && e <= -114) || e >= 120)) continue;
+      bad += one<T, Mode>(op, a, b, 0);
+      ++cases;
+    }
+  }
+  return bad;
+}
+
+std::uint64_t edge_stride() {
+  const char* e = std::getenv("FLOATLAB_FD_EDGE_STRIDE");
+  return e ? std::max<std::uint64_t>(1, std::strtoull(e, nullptr, 10)) : 1021;
+}
+
+template <class T, class Modes = fd_modes>
+void check_format(const char* name, bool full) {
+  const double scale = operands::test_scale();
+  auto per_mode = [&](auto tag) {
+    using Mode = decltype(tag);
+    for (int op = op_add; op <= op_fma; ++op) {
+      if (full && op == op_sub) continue;  // sub is add of the negated operand (CI proves the negation)
+      std::uint64_t cases = 0, bad = 0;
+      if (op == op_fma) {
+        const auto count = static_cast<std::uint64_t>((full ? double(1u << 28) : 60000.0) * (full ? 1.0 : scale));
+        bad = check_fma<T, Mode>(count, cases);
+      } else {
+        // CI: about 2^17 strided pairs (an odd stride, so every a and every b occurs).
+        const std::uint64_t stride = full ? 1 : (static_cast<std::uint64_t>(32768 / (scale > 0 ? scale : 1.0)) | 1);
+        bad = check_pairs<T, Mode>(op, stride, cases);
+      }
+      if constexpr (T::format_type::exponent_bits == 8)
+        if (op == op_mul || op == op_div) bad += check_range_edges<T, Mode>(op, full ? 1 : edge_stride(), cases);
+      std::printf("%s %s %s: %llu cases, %llu mismatches\n", name, mode_name<Mode>(), op_names[op],
+                  (unsigned long long)cases, (unsigned long long)bad);
+      CHECK(cases > 0);
+      CHECK(bad == 0);
+    }
+  };
+  std::apply([&](auto... modes) { (per_mode(modes), ...); }, Modes{});
+}
+
+using c69 = cfloat<6, 9>;
+using c78 = cfloat<7, 8>;
+
+// The paths under test are the ones these formats dispatch to (cfloat.hpp).
+static_assert(detail::fd_add_ok<binary16::format_type, round::upward>);
+static_assert(detail::fd_div_ok<binary16::format_type, round::toward_zero>);
+static_assert(detail::fd_fma_ok<c69::format_type, round::odd>);
+static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
+static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);
+static_assert(detail::float_div_e8_ok<bfloat16::format_type, round::stochastic<8>>);
+static_assert(detail::narrow_double_ok<c78::format_type, round::upward>);  // its quotients
+static_assert(detail::narrow_double_ok<bfloat16::format_type, round::toward_zero>);
+static_assert(detail::narrow_double_ok<bfloat16::format_type, round::stochastic<8>>);
+
+}  // namespace
+
+TEST_CASE("float domain paths vs kernels: binary16", "[fast_path][float_domain]") {
+  check_format<binary16>("binary16", false);
+}
+TEST_CASE("float domain paths vs kernels: bfloat16", "[fast_path][float_domain]") {
+  check_format<bfloat16>("bfloat16", false);
+}
+TEST_CASE("float domain paths vs kernels: cfloat<6,9>", "[fast_path][float_domain]") {
+  check_format<c69>("cfloat<6,9>", false);
+}
+TEST_CASE("float domain paths vs kernels: cfloat<7,8>", "[fast_path][float_domain]") {
+  check_format<c78>("cfloat<7,8>", false);
+}
+
+// [full]: every pair. binary16 and bfloat16 in the stochastic modes (their deterministic modes'
+// every pair of + * / is test_encode_bits' [full] tier, through the same public API);
+// cfloat<6,9> in every mode. fma: 2^28 triples.
+using stochastic_modes = std::tuple<round::stochastic<4>, round::stochastic<8>>;
+TEST_CASE("float domain paths vs kernels, every pair: binary16", "[fast_path][float_domain][full]") {
+  check_format<binary16, stochastic_modes>("binary16", true);
+}
+TEST_CASE("float domain paths vs kernels, every pair: bfloat16", "[fast_path][float_domain][full]") {
+  check_format<bfloat16, stochastic_modes>("bfloat16", true);
+}
+TEST_CASE("float domain paths vs kernels, every pair: cfloat<6,9>", "[fast_path][float_domain][full]") {
+  check_format<c69>("cfloat<6,9>", true);
+}
