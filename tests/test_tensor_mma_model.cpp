@@ -175,13 +175,14 @@ void check_block_flags(int fmt, int cases) {
             ua[k] = unpack16<In>(c.a[i][k]), ub[k] = unpack16<In>(c.b[k][j]);
           }
           std::uint32_t f = 0;
-          const std::uint32_t d = tensor::detail::sm90_mma_block<In::format_type::fraction_bits>(ua, ub, n, c.c[i][j], &f);
+          const std::uint32_t d =
+              tensor::detail::sm90_mma_block<In::format_type::fraction_bits>(ua, ub, n, c.c[i][j], &f);
           const gref::mma_out r = gref::mma_block_ref(xa, xb, n, floatlab_test::bits_f(c.c[i][j]));
           const bool same = d == tref::fbits(r.d) || (r.d != r.d && (d & 0x7FFFFFFFu) > 0x7F800000u);
           if (!same || f != r.flags) {
             if (bad < 5)
-              WARN("fmt " << fmt << " class " << cls << " case " << t << " (" << i << ", " << j << ") n " << n << ": d " << std::hex
-                          << d << " want " << tref::fbits(r.d) << ", flags " << f << " want " << r.flags);
+              WARN("fmt " << fmt << " class " << cls << " case " << t << " (" << i << ", " << j << ") n " << n << ": d "
+                          << std::hex << d << " want " << tref::fbits(r.d) << ", flags " << f << " want " << r.flags);
             ++bad;
           }
           some |= f, all &= f;
@@ -213,9 +214,12 @@ std::vector<float> mma_floats(std::size_t n, std::uint64_t seed, int scenario) {
   };
   for (auto& x : v) {
     const unsigned r = static_cast<unsigned>(rng() % 4);
-    if (scenario == 0 || scenario == 3) x = static_cast<float>(static_cast<int>(rng() % 3) - 1);
-    else if (scenario == 2) x = bf ? value(58, 63) : value(10, 15);
-    else x = bf ? value(-40, 40) : value(-12, 12);
+    if (scenario == 0 || scenario == 3)
+      x = static_cast<float>(static_cast<int>(rng() % 3) - 1);
+    else if (scenario == 2)
+      x = bf ? value(58, 63) : value(10, 15);
+    else
+      x = bf ? value(-40, 40) : value(-12, 12);
     if (scenario == 0 && x == 0 && r != 0) x = 1;
     if (scenario == 3 && x == 0) x = rng() % 2 ? 1.0f : -1.0f;
     if (scenario == 3 && r == 0) x = bf ? value(-75, -60) : value(-24, -15);
@@ -256,23 +260,24 @@ void check_gemm_flags(std::uint64_t seed, int rounds, std::uint32_t& some, std::
         const auto A = mma_floats<In>(na, sd, sc), B = mma_floats<In>(nb, sd + 1, sc);
         const auto C0f = mma_floats<In>(nc, sd + 2, sc == 6 ? 1 : sc % 4);
         std::vector<float> C0(nc);
-        for (std::size_t i = 0; i < nc; ++i) C0[i] = convert<float>(convert<typename Plan::Acc>(C0f[i]), round::nearest_even{});
+        for (std::size_t i = 0; i < nc; ++i)
+          C0[i] = convert<float>(convert<typename Plan::Acc>(C0f[i]), round::nearest_even{});
         std::vector<float> got = C0, want = C0;
         const tensor::counter_source src{sd * 7 + 1};
         tensor::set_threads(threads[(t + sc + ki) % 3]);
         const status st = tensor::gemm<R>(s, A, B, got, Mode{}, src);
         REQUIRE_FALSE(st.rejected());
         const std::uint32_t want_flags =
-            gref::reference<typename Plan::InA, typename Plan::InB, typename Plan::Prod, typename Plan::Acc, typename Plan::Kind,
-                            float, typename Plan::MOut>{s, src}
+            gref::reference<typename Plan::InA, typename Plan::InB, typename Plan::Prod, typename Plan::Acc,
+                            typename Plan::Kind, float, typename Plan::MOut>{s, src}
                 .run(A, B, want);
         std::size_t wrong = 0;
         for (std::size_t i = 0; i < got.size(); ++i) wrong += !tref::same(got[i], want[i]);
         if (wrong || st.flags != want_flags) {
           if (bad < 5)
-            WARN(__PRETTY_FUNCTION__ << " scenario " << sc << " m" << s.m << " n" << s.n << " k" << s.k << " alpha " << s.alpha
-                                     << " beta " << s.beta << ": " << wrong << " values differ, flags " << st.flags << " want "
-                                     << want_flags);
+            WARN(__PRETTY_FUNCTION__ << " scenario " << sc << " m" << s.m << " n" << s.n << " k" << s.k << " alpha "
+                                     << s.alpha << " beta " << s.beta << ": " << wrong << " values differ, flags "
+                                     << st.flags << " want " << want_flags);
           ++bad;
         }
         some |= st.flags, all &= st.flags;
@@ -303,7 +308,8 @@ TEST_CASE("sm90 model flags equal the binary64 restatement, block by block", "[t
   check_block_flags<binary16>(0, cases);
   check_block_flags<bfloat16>(1, cases);
 }
-TEST_CASE("gemm chunked<L, sm90_mma> status: the model's flags and the chunk additions'", "[tensor][mma][status][threads]") {
+TEST_CASE("gemm chunked<L, sm90_mma> status: the model's flags and the chunk additions'",
+          "[tensor][mma][status][threads]") {
   gemm_flags_every_way<binary16, binary32>(11);
   gemm_flags_every_way<binary16, bfloat16>(12);
   gemm_flags_every_way<bfloat16, binary32>(13);
