@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "floatlab/cfloat.hpp"
+#include "support/mode_name.hpp"
 
 using namespace floatlab;
 
@@ -122,25 +123,7 @@ std::uint64_t check_edges(std::uint64_t& cases) {
   return bad;
 }
 
-template <class Mode>
-const char* mode_name() {
-  if constexpr (std::is_same_v<Mode, round::nearest_even>)
-    return "nearest_even";
-  else if constexpr (std::is_same_v<Mode, round::nearest_away>)
-    return "nearest_away";
-  else if constexpr (std::is_same_v<Mode, round::toward_zero>)
-    return "toward_zero";
-  else if constexpr (std::is_same_v<Mode, round::upward>)
-    return "upward";
-  else if constexpr (std::is_same_v<Mode, round::downward>)
-    return "downward";
-  else if constexpr (std::is_same_v<Mode, round::odd>)
-    return "odd";
-  else if constexpr (std::is_same_v<Mode, round::stochastic<4>>)
-    return "stochastic<4>";
-  else
-    return "stochastic<8>";
-}
+using floatlab_test::mode_name;
 
 template <class Fmt, class Mode>
 std::uint64_t check_sample(std::uint64_t& cases) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "floatlab/cfloat.hpp"
+#include "support/mode_name.hpp"
 #include "support/operands.hpp"
 
 using namespace floatlab;
@@ -31,23 +32,7 @@ namespace {
 using fd_modes = std::tuple<round::toward_zero, round::upward, round::downward, round::nearest_away, round::odd,
                             round::stochastic<4>, round::stochastic<8>>;
 
-template <class Mode>
-const char* mode_name() {
-  if constexpr (std::is_same_v<Mode, round::nearest_away>)
-    return "nearest_away";
-  else if constexpr (std::is_same_v<Mode, round::toward_zero>)
-    return "toward_zero";
-  else if constexpr (std::is_same_v<Mode, round::upward>)
-    return "upward";
-  else if constexpr (std::is_same_v<Mode, round::downward>)
-    return "downward";
-  else if constexpr (std::is_same_v<Mode, round::odd>)
-    return "odd";
-  else if constexpr (std::is_same_v<Mode, round::stochastic<4>>)
-    return "stochastic<4>";
-  else
-    return "stochastic<8>";
-}
+using floatlab_test::mode_name;
 
 enum op_t { op_add, op_sub, op_mul, op_div, op_fma };
 const char* const op_names[] = {"add", "sub", "mul", "div", "fma"};
