@@ -26,8 +26,31 @@ using namespace flacc;
 
 namespace {
 
+// train_main on argv; status and what it printed to stderr.
+int run_train(std::vector<std::string> args, std::string* err_text = nullptr) {
+  args.insert(args.begin(), {"floatlab-accuracy", "train"});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  const std::filesystem::path log =
+      std::filesystem::temp_directory_path() / ("flacc_train_" + std::to_string(::getpid()) + ".log");
+  std::fflush(stdout), std::fflush(stderr);
+  const int out = dup(1), err = dup(2);
+  FILE* f = std::fopen(log.string().c_str(), "w");
+  dup2(fileno(f), 1), dup2(fileno(f), 2);
+  const int rc = train_main(static_cast<int>(argv.size()), argv.data());
+  std::fflush(stdout), std::fflush(stderr);
+  dup2(out, 1), dup2(err, 2), close(out), close(err);
+  std::fclose(f);
+  if (err_text) {
+    std::ifstream in(log);
+    err_text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return rc;
+}
+
 // Loss of the network on a fixed batch (double, no quantization).
-double batch_loss(nn::network<double>& net, const std::vector<double>& x, const std::vector<std::uint8_t>& y, std::size_t B) {
+double batch_loss(nn::network<double>& net, const std::vector<double>& x, const std::vector<std::uint8_t>& y,
+                  std::size_t B) {
   nn::precision p;
   nn::context ctx;
   std::vector<double> dl;
@@ -96,7 +119,8 @@ TEST_CASE("CNN with a hidden linear layer (--fc): gradients match finite differe
   for (std::size_t i = 0; i < a.params().size(); ++i) CHECK(a.params()[i]->value == b.params()[i]->value);
 }
 
-TEST_CASE("train options: --backend selection falls back cleanly without a GPU; --fc and --backend errors", "[accuracy]") {
+TEST_CASE("train options: --backend selection falls back cleanly without a GPU; --fc and --backend errors",
+          "[accuracy]") {
   namespace tops = flacc::tops;
   std::string err;
   tops::backend b = tops::backend::tensor;
@@ -124,30 +148,17 @@ TEST_CASE("train options: --backend selection falls back cleanly without a GPU; 
   // The command rejects bad values with status 2 and a message that names the option, before
   // reading any data (a missing data folder would also give 2, so the message is checked).
   auto run = [](std::vector<std::string> args, const char* expect) {
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    std::fflush(stderr);
-    const std::string log = (std::filesystem::temp_directory_path() / "floatlab_train_opts.log").string();
-    const int saved = dup(2);
-    FILE* f = std::fopen(log.c_str(), "w");
-    dup2(fileno(f), 2);
-    const int rc = train_main(static_cast<int>(argv.size()), argv.data());
-    std::fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    std::fclose(f);
-    std::ifstream in(log);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text;
+    const int rc = run_train(std::move(args), &text);
     INFO(text);
     CHECK(rc == 2);
     CHECK(text.find(expect) != std::string::npos);
   };
-  run({"floatlab-accuracy", "train", "--backend", "gpu", "--data", "/nonexistent"}, "auto, fast, tensor or cuda");
-  run({"floatlab-accuracy", "train", "--model", "cnn", "--fc", "-3", "--data", "/nonexistent"}, "--fc must be");
-  run({"floatlab-accuracy", "train", "--model", "cnn", "--fc", "x", "--data", "/nonexistent"}, "--fc must be");
-  run({"floatlab-accuracy", "train", "--lr-schedule", "step", "--data", "/nonexistent"}, "--lr-schedule must be");
-  if (!tops::gpu::available())
-    run({"floatlab-accuracy", "train", "--backend", "cuda", "--data", "/nonexistent"}, "--backend cuda: ");
+  run({"--backend", "gpu", "--data", "/nonexistent"}, "auto, fast, tensor or cuda");
+  run({"--model", "cnn", "--fc", "-3", "--data", "/nonexistent"}, "--fc must be");
+  run({"--model", "cnn", "--fc", "x", "--data", "/nonexistent"}, "--fc must be");
+  run({"--lr-schedule", "step", "--data", "/nonexistent"}, "--lr-schedule must be");
+  if (!tops::gpu::available()) run({"--backend", "cuda", "--data", "/nonexistent"}, "--backend cuda: ");
   tops::set_backend(tops::backend::fast);
 }
 
@@ -389,13 +400,15 @@ TEST_CASE("training GEMMs: the FP32 kernel equals a plain k-ordered loop; the ex
     for (std::size_t j = 0; j < N; ++j) {
       long long acc = 0;  // codes: |x| < 2^15, |w| < 2^15, K2 * 2^30 < 2^40: exact in 64 bits
       for (std::size_t k = 0; k < K2; ++k)
-        acc += static_cast<long long>(std::ldexp(X[i * K2 + k], 20)) * static_cast<long long>(std::ldexp(W[k * N + j], 9));
+        acc +=
+            static_cast<long long>(std::ldexp(X[i * K2 + k], 20)) * static_cast<long long>(std::ldexp(W[k * N + j], 9));
       const float ref = static_cast<float>(std::ldexp(static_cast<double>(acc), -29));  // |acc| < 2^53: exact double
       CHECK(D[i * N + j] == ref);
     }
 }
 
-TEST_CASE("the first layer's skipped input gradient changes no weight gradient (MLP and CNN, FP32 and bfp8)", "[accuracy]") {
+TEST_CASE("the first layer's skipped input gradient changes no weight gradient (MLP and CNN, FP32 and bfp8)",
+          "[accuracy]") {
   // network::backward leaves the gradient of the input images uncomputed (input_gradient =
   // false): every parameter gradient must be the same bits as with it computed.
   std::mt19937_64 g(12);
@@ -441,26 +454,6 @@ TEST_CASE("the first layer's skipped input gradient changes no weight gradient (
 }
 
 namespace {
-// train_main on argv; status and what it printed to stderr.
-int run_train(std::vector<std::string> args, std::string* err_text = nullptr) {
-  args.insert(args.begin(), {"floatlab-accuracy", "train"});
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  const fs::path log = fs::temp_directory_path() / ("flacc_train_" + std::to_string(::getpid()) + ".log");
-  std::fflush(stdout), std::fflush(stderr);
-  const int out = dup(1), err = dup(2);
-  FILE* f = std::fopen(log.string().c_str(), "w");
-  dup2(fileno(f), 1), dup2(fileno(f), 2);
-  const int rc = train_main(static_cast<int>(argv.size()), argv.data());
-  std::fflush(stdout), std::fflush(stderr);
-  dup2(out, 1), dup2(err, 2), close(out), close(err);
-  std::fclose(f);
-  if (err_text) {
-    const auto b = read_raw(log);
-    err_text->assign(b.begin(), b.end());
-  }
-  return rc;
-}
 // train_epochs.csv without its seconds column (10th), sorted: the rows two runs must share.
 std::vector<std::string> epoch_rows(const fs::path& dir) {
   std::ifstream f(dir / "train_epochs.csv");
@@ -489,10 +482,12 @@ TEST_CASE("train --checkpoint / --resume: 2 epochs + a resumed 2 equal 4 in one 
   // Every piece of state: loss scaling (fp16), stochastic words (bfp8), the schedule's levels,
   // MuPPET's memory (threshold 0 and gamma 0: a switch at its first ratio, after epoch 3, from
   // gradients stored before the resume), cosine learning rates, two seeds, two threads.
-  const std::vector<std::string> common = {"--model", "mlp", "--hidden", "16", "--schemes", "fp32,fp16,bfp8,muppet,schedule",
-                                           "--seeds", "1,2", "--epochs", "4", "--batch", "32", "--muppet-r", "1",
-                                           "--muppet-gamma", "0", "--muppet-alpha", "0", "--muppet-beta", "0",
-                                           "--lr-schedule", "cosine", "--threads", "2", "--no-plots", "--data", data.string()};
+  const std::vector<std::string> common = {
+      "--model",       "mlp",    "--hidden",       "16",     "--schemes",      "fp32,fp16,bfp8,muppet,schedule",
+      "--seeds",       "1,2",    "--epochs",       "4",      "--batch",        "32",
+      "--muppet-r",    "1",      "--muppet-gamma", "0",      "--muppet-alpha", "0",
+      "--muppet-beta", "0",      "--lr-schedule",  "cosine", "--threads",      "2",
+      "--no-plots",    "--data", data.string()};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> a = common;
     a.insert(a.end(), extra.begin(), extra.end());

@@ -282,10 +282,6 @@ void conv_fp32(int pass, const conv_dims& cd, const float* in1, const float* in2
   }
 }
 
-}  // namespace flacc::tops::gpu
-
-namespace flacc::tops::gpu {
-
 void gemm_exact(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
   if (M == 0 || N == 0) return;
   state& s = here();
