@@ -736,14 +736,23 @@ FLOATLAB_MATH_HOT lane_value logistic_lane(double x) noexcept {  // logistic_fas
 // so S cr + C sr = sr and C cr - S sr = cr exactly (with or without an fma). Where sincos_fast
 // would go to Payne-Hanek (|r| < 2^-30 after the reduction) the lane returns NaN, which
 // lane_round rejects: the scalar pass takes it.
-FLOATLAB_MATH_HOT double sincos_lane(double x, int shift) noexcept {
-  const double ax = fabs_d(x);
+// The lanes' reduction of |x| = n pi/64 + r: nd rounded by the shifter (no opaque
+// nearest_int: the vectorizer takes it), r by the three-part pi/64, n (mod 128) read from the
+// shifted value's low bits. Shared by sincos_lane and sincos_short.
+struct pi64_reduced {
+  double r;
+  std::int64_t n;
+};
+FLOATLAB_MATH_HOT pi64_reduced reduce_pi64_lane(double ax) noexcept {
   constexpr double shifter = 0x1.8p52;
   const double sh = ax * tb::inv_pi_64 + shifter;
   const double nd = sh - shifter;
   const double a = (ax - nd * tb::pi_64_cw[0]) - nd * tb::pi_64_cw[1];
-  const double r = a - nd * tb::pi_64_cw[2];
-  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 127);
+  return {a - nd * tb::pi_64_cw[2], static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 127)};
+}
+FLOATLAB_MATH_HOT double sincos_lane(double x, int shift) noexcept {
+  const double ax = fabs_d(x);
+  const auto [r, n] = reduce_pi64_lane(ax);
   const double r2 = r * r;
   const double sr = r + r * r2 * (-tb::inv_fact[3][0] + r2 * (tb::inv_fact[5][0] - r2 * tb::inv_fact[7][0]));
   const double cr = 1.0 + r2 * (-0.5 + r2 * (tb::inv_fact[4][0] - r2 * tb::inv_fact[6][0]));
@@ -958,12 +967,7 @@ inline constexpr sin_q_table sin_q = make_sin_q_table();
 #endif
 FLOATLAB_MATH_HOT double sincos_short(double x, int shift) noexcept {
   const double ax = fabs_d(x);
-  constexpr double shifter = 0x1.8p52;
-  const double sh = ax * tb::inv_pi_64 + shifter;
-  const double nd = sh - shifter;
-  const double a = (ax - nd * tb::pi_64_cw[0]) - nd * tb::pi_64_cw[1];
-  const double r = a - nd * tb::pi_64_cw[2];
-  const auto n = static_cast<std::int64_t>(bit_cast<std::uint64_t>(sh) & 127);
+  const auto [r, n] = reduce_pi64_lane(ax);
   const double r2 = r * r;
   const double sr = r + r * r2 * (-tb::inv_fact[3][0] + r2 * tb::inv_fact[5][0]);
   const double cr = 1.0 + r2 * (-0.5 + r2 * tb::inv_fact[4][0]);
