@@ -416,7 +416,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    block per lane, round 0's    |   philox_lanes,            |   op) of W / 2W consecutive      |   equals philox_word lane by lane" (every form,
 //    uniform product scalar;      |   philox_words2_v,         |   elements, W arbitrary ones     |   2^32 carries, the 2^64 wrap); test_stochastic
 //    consecutive: a block per     |   philox_word_v,           |   (GEMM), runs (philox_fill)     |   (philox_word vs an independent Philox and
-//    four elements)               |   philox_fill              |                                  |   Random123's vectors); tensor_simd_check
+//    four elements; GEMM rows of  |   philox_fill; gemm.hpp    |                                  |   Random123's vectors); tensor_simd_check
+//    consecutive e: that form)    |   gemm_tile (el_run)       |                                  |   (SIMD GEMM vs the exact kernel, stochastic)
 //  block-scaled lanes: y = x 2^-k | tensor/block_scaled.hpp    | float in, E8M0 (no tensor scale) | test_tensor_block_scaled_lanes (+ _v4 / _v3:
 //    in float, quantize_run (cfloat|   bs_quantize_lanes        |   or 2^s, blocks: tensor, B      |   SIMD) "... equal the exact path over every
 //    elements) or block.hpp's run |                            |   consecutive, rows; lane-format |   16-bit pattern" (vs double input: codes,

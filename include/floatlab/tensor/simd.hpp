@@ -499,31 +499,31 @@ inline v64 shr2(v64 a) noexcept { return _mm512_maskz_srli_epi64(0xFF, a, 2); }
 inline v64 xor2(v64 a, v64 b) noexcept { return _mm512_xor_si512(a, b); }
 inline v64 xor3(v64 a, v64 b, v64 c) noexcept { return _mm512_ternarylogic_epi64(a, b, c, 0x96); }
 inline v64 iota64() noexcept { return _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0); }
-inline v64 block_lanes(std::uint64_t b) noexcept {  // blocks b, b + 1, ... mod 2^62
+__attribute__((always_inline)) inline v64 block_lanes(std::uint64_t b) noexcept {  // blocks b, b + 1, ... mod 2^62
   return _mm512_and_si512(_mm512_add_epi64(set64(b), iota64()), set64((std::uint64_t{1} << 62) - 1));
 }
 // The words of the blocks in the lanes of c0..c3 in element order (block l's word j at 4l + j).
-inline void interleave(v64 c0, v64 c1, v64 c2, v64 c3, vu& a, vu& b) noexcept {
+__attribute__((always_inline)) inline void interleave(v64 c0, v64 c1, v64 c2, v64 c3, vu& a, vu& b) noexcept {
   const v64 A = _mm512_mask_blend_epi32(0xAAAA, c0, _mm512_maskz_slli_epi64(0xFF, c1, 32));  // (w0, w1) per lane
   const v64 B = _mm512_mask_blend_epi32(0xAAAA, c2, _mm512_maskz_slli_epi64(0xFF, c3, 32));  // (w2, w3)
   a = (vu)_mm512_permutex2var_epi64(A, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), B);
   b = (vu)_mm512_permutex2var_epi64(A, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), B);
 }
 // Lanes s, s + 1, ..., s + W - 1 of the 2W lanes (a, b); s < W.
-inline vu shift_lanes(vu a, vu b, std::uint32_t s) noexcept {
+__attribute__((always_inline)) inline vu shift_lanes(vu a, vu b, std::uint32_t s) noexcept {
   return (vu)_mm512_permutex2var_epi32((__m512i)a, (__m512i)(as_u(iota()) + s), (__m512i)b);
 }
 // Lane l of r (l < 8 from r0, else from r1), the low halves: W words.
-inline vu low_halves(v64 r0, v64 r1) noexcept {
+__attribute__((always_inline)) inline vu low_halves(v64 r0, v64 r1) noexcept {
   return (vu)_mm512_maskz_inserti64x4(0xFF, _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), _mm512_maskz_cvtepi64_epi32(0xFF, r0), 0),
                                        _mm512_maskz_cvtepi64_epi32(0xFF, r1), 1);
 }
-inline v64 select_word(v64 j, v64 c0, v64 c1, v64 c2, v64 c3) noexcept {
+__attribute__((always_inline)) inline v64 select_word(v64 j, v64 c0, v64 c1, v64 c2, v64 c3) noexcept {
   const v64 lo = _mm512_mask_blend_epi64(_mm512_cmpeq_epi64_mask(j, set64(1)), c0, c1);
   const v64 hi = _mm512_mask_blend_epi64(_mm512_cmpeq_epi64_mask(j, set64(3)), c2, c3);
   return _mm512_mask_blend_epi64(_mm512_cmpge_epu64_mask(j, set64(2)), lo, hi);
 }
-inline void widen(vu lo, vu hi, v64 (&e)[2]) noexcept {  // 64-bit elements from their two words
+__attribute__((always_inline)) inline void widen(vu lo, vu hi, v64 (&e)[2]) noexcept {  // 64-bit elements from their two words
   const __m512i l = (__m512i)lo, h = (__m512i)hi;
   for (int q = 0; q < 2; ++q) {
     const __m256i lq = q ? _mm512_maskz_extracti64x4_epi64(0xFF, l, 1) : _mm512_maskz_extracti64x4_epi64(0xFF, l, 0);
@@ -542,32 +542,32 @@ inline v64 shr2(v64 a) noexcept { return _mm256_srli_epi64(a, 2); }
 inline v64 xor2(v64 a, v64 b) noexcept { return _mm256_xor_si256(a, b); }
 inline v64 xor3(v64 a, v64 b, v64 c) noexcept { return _mm256_xor_si256(_mm256_xor_si256(a, b), c); }
 inline v64 iota64() noexcept { return _mm256_set_epi64x(3, 2, 1, 0); }
-inline v64 block_lanes(std::uint64_t b) noexcept {  // blocks b, b + 1, ... mod 2^62
+__attribute__((always_inline)) inline v64 block_lanes(std::uint64_t b) noexcept {  // blocks b, b + 1, ... mod 2^62
   return _mm256_and_si256(_mm256_add_epi64(set64(b), iota64()), set64((std::uint64_t{1} << 62) - 1));
 }
-inline void interleave(v64 c0, v64 c1, v64 c2, v64 c3, vu& a, vu& b) noexcept {
+__attribute__((always_inline)) inline void interleave(v64 c0, v64 c1, v64 c2, v64 c3, vu& a, vu& b) noexcept {
   const v64 A = _mm256_blend_epi32(c0, _mm256_slli_epi64(c1, 32), 0xAA);  // (w0, w1) per lane
   const v64 B = _mm256_blend_epi32(c2, _mm256_slli_epi64(c3, 32), 0xAA);  // (w2, w3)
   const v64 lo = _mm256_unpacklo_epi64(A, B), hi = _mm256_unpackhi_epi64(A, B);  // blocks (0, 2), (1, 3)
   a = (vu)_mm256_permute2x128_si256(lo, hi, 0x20);
   b = (vu)_mm256_permute2x128_si256(lo, hi, 0x31);
 }
-inline vu shift_lanes(vu a, vu b, std::uint32_t s) noexcept {
+__attribute__((always_inline)) inline vu shift_lanes(vu a, vu b, std::uint32_t s) noexcept {
   const vu idx = as_u(iota()) + s;
   const __m256i k = (__m256i)(idx & 7u);
   return sel(as_i(idx) > 7, (vu)_mm256_permutevar8x32_epi32((__m256i)b, k), (vu)_mm256_permutevar8x32_epi32((__m256i)a, k));
 }
-inline vu low_halves(v64 r0, v64 r1) noexcept {
+__attribute__((always_inline)) inline vu low_halves(v64 r0, v64 r1) noexcept {
   const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
   return (vu)_mm256_inserti128_si256(_mm256_castsi128_si256(_mm256_castsi256_si128(_mm256_permutevar8x32_epi32(r0, even))),
                                      _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(r1, even)), 1);
 }
-inline v64 select_word(v64 j, v64 c0, v64 c1, v64 c2, v64 c3) noexcept {
+__attribute__((always_inline)) inline v64 select_word(v64 j, v64 c0, v64 c1, v64 c2, v64 c3) noexcept {
   const v64 lo = _mm256_blendv_epi8(c0, c1, _mm256_cmpeq_epi64(j, set64(1)));
   const v64 hi = _mm256_blendv_epi8(c2, c3, _mm256_cmpeq_epi64(j, set64(3)));
   return _mm256_blendv_epi8(lo, hi, _mm256_cmpgt_epi64(j, set64(1)));
 }
-inline void widen(vu lo, vu hi, v64 (&e)[2]) noexcept {
+__attribute__((always_inline)) inline void widen(vu lo, vu hi, v64 (&e)[2]) noexcept {
   const __m256i l = (__m256i)lo, h = (__m256i)hi;
   e[0] = _mm256_or_si256(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(l)),
                          _mm256_slli_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(h)), 32));
@@ -610,24 +610,24 @@ __attribute__((always_inline)) inline void philox_lanes(std::uint64_t seed, std:
 }
 
 // Words of the 2W consecutive elements 4b, 4b + 1, ...: blocks b .. b + W/2 - 1 (mod 2^62).
-inline void philox_block_words_v(std::uint64_t seed, std::uint64_t b, std::uint32_t operation, vu& lo, vu& hi) noexcept {
+__attribute__((always_inline)) inline void philox_block_words_v(std::uint64_t seed, std::uint64_t b, std::uint32_t operation, vu& lo, vu& hi) noexcept {
   v64 c0[1] = {block_lanes(b)}, c1[1] = {shr32(c0[0])}, c2[1], c3[1];
   philox_lanes<1>(seed, operation, c0, c1, c2, c3);
   interleave(c0[0], c1[0], c2[0], c3[0], lo, hi);
 }
 // Words of the 2W consecutive elements first, first + 1, ... (first % 4 == 0): one block per
 // four elements, the fast form (quantize_run, philox_fill).
-inline void philox_words2_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation, vu& lo, vu& hi) noexcept {
+__attribute__((always_inline)) inline void philox_words2_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation, vu& lo, vu& hi) noexcept {
   philox_block_words_v(seed, first >> 2, operation, lo, hi);
 }
 // Words of the W consecutive elements first, first + 1, ... (any first; W / 2 blocks).
-inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation) noexcept {
+__attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation) noexcept {
   vu lo, hi;
   philox_block_words_v(seed, first >> 2, operation, lo, hi);
   return shift_lanes(lo, hi, static_cast<std::uint32_t>(first & 3));
 }
 // Words of W arbitrary elements (64-bit lanes e[0], e[1]): a block per lane, word e % 4.
-inline vu philox_word_v(std::uint64_t seed, const v64 (&e)[2], std::uint32_t operation) noexcept {
+__attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, const v64 (&e)[2], std::uint32_t operation) noexcept {
   v64 c0[2], c1[2], c2[2], c3[2];
   for (int h = 0; h < 2; ++h) {
     c0[h] = shr2(e[h]);
@@ -639,13 +639,13 @@ inline vu philox_word_v(std::uint64_t seed, const v64 (&e)[2], std::uint32_t ope
   return low_halves(r[0], r[1]);
 }
 // philox_word(seed, element, operation) for W elements (lo and hi words of each index).
-inline vu philox_word_v(std::uint64_t seed, vu e_lo, vu e_hi, std::uint32_t operation) noexcept {
+__attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, vu e_lo, vu e_hi, std::uint32_t operation) noexcept {
   v64 e[2];
   widen(e_lo, e_hi, e);
   return philox_word_v(seed, e, operation);
 }
 // Words of W arbitrary elements.
-inline vu philox_word_v(std::uint64_t seed, const std::uint64_t* elems, std::uint32_t operation) noexcept {
+__attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, const std::uint64_t* elems, std::uint32_t operation) noexcept {
   const v64 e[2] = {load64(elems), load64(elems + L64)};
   return philox_word_v(seed, e, operation);
 }
