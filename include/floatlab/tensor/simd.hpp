@@ -705,6 +705,34 @@ std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t
                            std::uint32_t op) noexcept {
   std::size_t i = 0;
   std::uint32_t flags = 0;
+  if constexpr (!is_stochastic_v<Mode>) {
+    // Deterministic modes: the loop as it was before the word contract changed (its
+    // register allocation: the constants stay in registers).
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    simd::vu fv = simd::U(0);
+    if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
+      // Runs of bits-path blocks in a loop without calls (its constants stay in registers); a
+      // block outside that range takes the general rounding out of line, then the run resumes.
+      while (i + simd::W <= n) {
+        for (; i + simd::W <= n; i += simd::W) {
+          simd::vf r;
+          if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fv, r)) break;
+          write_lanes<Fmt>(out + i, r);
+        }
+        if (i + simd::W > n) break;
+        simd::vu fs = simd::U(0);
+        write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fs));
+        fv |= fs;
+        i += simd::W;
+      }
+    } else {
+      for (; i + simd::W <= n; i += simd::W) write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), simd::U(0), fv));
+    }
+    flags = simd::reduce_or(fv);
+#endif
+    for (; i < n; ++i) write_lane<Fmt>(out, i, round_lane_flags<Fmt, Mode>(read_lane(in, i), 0.0f, 0, false, flags));
+    return flags;
+  } else {
   [[maybe_unused]] auto scalar = [&](std::size_t t) {
     write_lane<Fmt>(out, t, round_lane_flags<Fmt, Mode>(read_lane(in, t), 0.0f, is_stochastic_v<Mode> ? src.word(first + t, op) : 0, false, flags));
   };
@@ -759,6 +787,7 @@ std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t
 #endif
   for (; i < n; ++i) scalar(i);
   return flags;
+  }
 }
 // Elements begin..end-1, element i with the word (i, op).
 template <class Fmt, class Mode, class Src, class Dst>
