@@ -3,7 +3,9 @@
 // fail), one word per operation, and reproducibility with a seed, across threads too.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -120,6 +122,63 @@ TEST_CASE("same seed, same results; stochastic types use the seeded thread engin
   CHECK(philox_word(1, 2, 3) == philox_word(1, 2, 3));
   CHECK(philox_word(1, 2, 3) != philox_word(1, 2, 4));
   CHECK(philox_word(1, 2, 3) != philox_word(2, 2, 3));
+}
+
+// A second Philox4x32-10, written from the paper's description in Random123's form (the key
+// bumped before rounds 2..10, the 32 x 32 -> 64-bit products through one 64-bit multiply per
+// word pair), so that the checks below do not compare random.hpp with itself.
+static std::array<std::uint32_t, 4> reference_philox(std::array<std::uint32_t, 4> x, std::array<std::uint32_t, 2> k) {
+  for (int r = 0; r < 10; ++r) {
+    if (r > 0) k = {k[0] + 0x9E3779B9u, k[1] + 0xBB67AE85u};
+    const std::uint64_t a = std::uint64_t{x[0]} * 0xD2511F53u, b = std::uint64_t{x[2]} * 0xCD9E8D57u;
+    x = {static_cast<std::uint32_t>(b >> 32) ^ x[1] ^ k[0], static_cast<std::uint32_t>(b),
+         static_cast<std::uint32_t>(a >> 32) ^ x[3] ^ k[1], static_cast<std::uint32_t>(a)};
+  }
+  return x;
+}
+
+TEST_CASE("philox4x32 gives Random123's known answers; philox_word is word e % 4 of block e / 4",
+          "[stochastic][random]") {
+  // Random123 (github.com/DEShawResearch/random123), tests/kat_vectors, the three
+  // "philox4x32 10" lines: counter (4 words), key (2 words), expected (4 words).
+  struct kat {
+    std::array<std::uint32_t, 4> ctr;
+    std::array<std::uint32_t, 2> key;
+    std::array<std::uint32_t, 4> want;
+  };
+  const kat kats[] = {
+      {{0, 0, 0, 0}, {0, 0}, {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}},
+      {{~0u, ~0u, ~0u, ~0u}, {~0u, ~0u}, {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}},
+      {{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}, {0xa4093822u, 0x299f31d0u},
+       {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}},
+  };
+  for (const kat& t : kats) {
+    const std::uint64_t key = t.key[0] | std::uint64_t{t.key[1]} << 32;
+    const philox_block got = philox4x32(key, t.ctr[0], t.ctr[1], t.ctr[2], t.ctr[3]);
+    for (int j = 0; j < 4; ++j) {
+      CHECK(got.w[j] == t.want[j]);
+      CHECK(reference_philox(t.ctr, t.key)[j] == t.want[j]);
+    }
+  }
+  static_assert(philox4x32(0, 0, 0, 0, 0).w[0] == 0x6627e8d5u, "constexpr, and Random123's first answer");
+  // The contract (random.hpp): philox_word(s, 4k + j, op) = word j of the block with
+  // counter (lo(k), hi(k), op, "flab") and key s.
+  std::mt19937_64 rng(2026);
+  const std::uint64_t blocks[] = {0, 1, 0xFFFFFFFFu, std::uint64_t{1} << 32, (std::uint64_t{1} << 62) - 1};
+  long compared = 0, bad = 0;
+  for (int t = 0; t < 2000; ++t) {
+    const std::uint64_t seed = t < 5 ? std::uint64_t{0xFFFFFFFFu} * t : rng();
+    const std::uint64_t k = t < 5 ? blocks[t] : rng() >> (rng() % 62 + 2);
+    const auto op = static_cast<std::uint32_t>(t % 3 ? rng() : t % 2 ? ~0u : 0u);
+    const auto want = reference_philox({static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32), op, 0x666c6162u},
+                                       {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)});
+    for (std::uint32_t j = 0; j < 4; ++j, ++compared) {
+      bad += philox_word(seed, 4 * k + j, op) != want[j];
+      bad += philox_word_block(seed, k, op).w[j] != want[j];
+    }
+  }
+  CHECK(compared == 8000);
+  CHECK(bad == 0);
 }
 
 TEST_CASE("philox words are uniform", "[stochastic][random]") {

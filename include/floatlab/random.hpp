@@ -43,13 +43,22 @@ FLOATLAB_HOST_DEVICE constexpr philox_block philox4x32(std::uint64_t key, std::u
   return {{c0, c1, c2, c3}};
 }
 
-// The word for one (seed, element, operation): what GPU kernels and CPU references use so
-// that both sides draw identical words without sharing state.
+// The words for one (seed, element, operation). One Philox block feeds four consecutive
+// elements: element e draws word e % 4 of the block with counter (lo(e / 4), hi(e / 4),
+// operation, "flab") and key seed -- the same structure as philox_rng, whose word k is word
+// k % 4 of block k / 4. GPU kernels and CPU references use it so that both sides draw
+// identical words without sharing state, and a bulk quantizer computes one block per four
+// elements (tensor/simd.hpp). (Before the ninth session, element e drew word 0 of the block
+// with counter (lo(e), hi(e), operation, "flab"): every stochastic result changed then.)
+FLOATLAB_HOST_DEVICE constexpr philox_block philox_word_block(std::uint64_t seed, std::uint64_t block,
+                                                             std::uint32_t operation) noexcept {
+  return philox4x32(seed, static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32), operation,
+                    0x666c6162u /* "flab" */);
+}
+// philox_word(seed, 4b + j, op) == philox_word_block(seed, b, op).w[j] (j = 0..3).
 FLOATLAB_HOST_DEVICE constexpr std::uint32_t philox_word(std::uint64_t seed, std::uint64_t element,
                                                         std::uint32_t operation) noexcept {
-  return philox4x32(seed, static_cast<std::uint32_t>(element), static_cast<std::uint32_t>(element >> 32),
-                    operation, 0x666c6162u /* "flab" */)
-      .w[0];
+  return philox_word_block(seed, element >> 2, operation).w[element & 3];
 }
 
 // Sequential words of one (seed, stream), four per Philox call.

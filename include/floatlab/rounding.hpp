@@ -412,10 +412,12 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    (lane_product_checked): the  |   ew_span                  |   with 2p <= 24 whose products   |   flags, every mode in [full]; breaking the check fails
 //    float product exact where    |                            |   can leave float's range)       |   2 of its cases), test_tensor_elementwise (scalar
 //    >= 2^-126; else fma_status   |                            |                                  |   lanes: bfloat16 modes and flags)
-//  philox_word_v on 64-bit lanes | tensor/simd.hpp philox_q2   | the words philox_word(seed, e,  | test_tensor_block_scaled_lanes_v4 "philox_word_v
-//    (AVX-512; round 0's uniform  |                            |   op) of 16 elements: consecutive|   equals philox_word lane by lane" (192,000
-//    product scalar, the last     |                            |   or arbitrary (GEMM)            |   words, 2^32 carries); tensor_simd_check (every
-//    round's unused one skipped)  |                            |                                  |   stochastic lane check)
+//  Philox on 64-bit lanes (one   | tensor/simd.hpp            | the words philox_word(seed, e,   | test_tensor_block_scaled_lanes_v4 "philox_word_v
+//    block per lane, round 0's    |   philox_lanes,            |   op) of W / 2W consecutive      |   equals philox_word lane by lane" (every form,
+//    uniform product scalar;      |   philox_words2_v,         |   elements, W arbitrary ones     |   2^32 carries, the 2^64 wrap); test_stochastic
+//    consecutive: a block per     |   philox_word_v,           |   (GEMM), runs (philox_fill)     |   (philox_word vs an independent Philox and
+//    four elements; GEMM rows of  |   philox_fill; gemm.hpp    |                                  |   Random123's vectors); tensor_simd_check
+//    consecutive e: that form)    |   gemm_tile (el_run)       |                                  |   (SIMD GEMM vs the exact kernel, stochastic)
 //  block-scaled lanes: y = x 2^-k | tensor/block_scaled.hpp    | float in, E8M0 (no tensor scale) | test_tensor_block_scaled_lanes (+ _v4 / _v3:
 //    in float, quantize_run (cfloat|   bs_quantize_lanes        |   or 2^s, blocks: tensor, B      |   SIMD) "... equal the exact path over every
 //    elements) or block.hpp's run |                            |   consecutive, rows; lane-format |   16-bit pattern" (vs double input: codes,

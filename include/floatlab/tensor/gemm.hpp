@@ -497,7 +497,15 @@ std::uint32_t gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const 
     using simd::vf;
     using simd::vi;
     using simd::vu;
+    // Rows whose element indices run consecutively (GEMM's j; conv's may not): their words
+    // from W / 2 Philox blocks (a block per four elements) instead of a block per lane; the
+    // same words philox_word gives either way (test_tensor_block_scaled_lanes_v4).
+    bool el_run = sp || sc;
+    if constexpr (sp || sc)
+      for (std::size_t r = 0; r < ni && el_run; ++r)
+        for (std::size_t q = 1; q < nj; ++q) el_run &= el[r][q] == el[r][0] + q;
     auto wv = [&](std::size_t r, std::size_t q, std::size_t op) -> vu {
+      if (el_run) return simd::philox_word_v(src.seed, el[r][q], static_cast<std::uint32_t>(op));
       return simd::philox_word_v(src.seed, &el[r][q], static_cast<std::uint32_t>(op));
     };
     vu fv = simd::U(0);

@@ -479,134 +479,188 @@ inline vu lane_encode_v(vf v) noexcept {
 }
 
 // ---- Philox on lanes ---------------------------------------------------------------------
+// philox_word(seed, e, op) is word e % 4 of the Philox-4x32-10 block with counter (lo(e / 4),
+// hi(e / 4), op, "flab") (random.hpp). Here one block runs per 64-bit lane (8 lanes of a zmm,
+// 4 of a ymm): each lane keeps its 32-bit word in the low half, which is all vpmuludq reads, so
+// a product needs no shuffles and its high word is one shift; the high halves hold garbage that
+// never reaches a low half. Consecutive elements take one block per four elements (2W words
+// per call, philox_words2_v); arbitrary elements one block per lane and a select of word e % 4.
+// Round 0's c2 = operation and c3 = "flab" are the same in every lane, so its product c2 * m1
+// is a scalar. The same function as philox4x32, lane by lane
+// (tests/test_tensor_block_scaled_lanes.cpp: = philox_word at W = 16 and 8).
 
-// hi and lo words of the 64-bit products c * m, lane by lane.
-inline void mul_hilo(vu c, std::uint32_t m, vu& hi, vu& lo) noexcept {
 #if FLOATLAB_TENSOR_SIMD_WIDTH == 16
-  // maskz_ forms with a full mask: GCC 12's plain forms read _mm512_undefined (-Wuninitialized).
-  const __m512i x = (__m512i)c;
-  const __m512i mm = _mm512_set1_epi64(m);
-  const __m512i pe = _mm512_maskz_mul_epu32(0xFF, x, mm);                                    // even lanes
-  const __m512i po = _mm512_maskz_mul_epu32(0xFF, _mm512_maskz_srli_epi64(0xFF, x, 32), mm);  // odd lanes
-  // lo: low words of pe in even lanes, of po in odd lanes; hi: the high words.
-  const __m512i l = _mm512_mask_blend_epi32(0xAAAA, pe, _mm512_maskz_slli_epi64(0xFF, po, 32));
-  const __m512i h = _mm512_mask_blend_epi32(0xAAAA, _mm512_maskz_srli_epi64(0xFF, pe, 32), po);
-#else
-  const __m256i x = (__m256i)c;
-  const __m256i mm = _mm256_set1_epi64x(m);
-  const __m256i pe = _mm256_mul_epu32(x, mm);
-  const __m256i po = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), mm);
-  const __m256i l = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
-  const __m256i h = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
-#endif
-  lo = (vu)l;
-  hi = (vu)h;
+typedef __m512i v64;
+inline v64 set64(std::uint64_t x) noexcept { return _mm512_set1_epi64(static_cast<long long>(x)); }
+// maskz_ forms with a full mask: GCC 12's plain forms read _mm512_undefined (-Wuninitialized).
+inline v64 mul32(v64 a, v64 b) noexcept { return _mm512_maskz_mul_epu32(0xFF, a, b); }
+inline v64 shr32(v64 a) noexcept { return _mm512_maskz_srli_epi64(0xFF, a, 32); }
+inline v64 shr2(v64 a) noexcept { return _mm512_maskz_srli_epi64(0xFF, a, 2); }
+inline v64 xor2(v64 a, v64 b) noexcept { return _mm512_xor_si512(a, b); }
+inline v64 xor3(v64 a, v64 b, v64 c) noexcept { return _mm512_ternarylogic_epi64(a, b, c, 0x96); }
+inline v64 iota64() noexcept { return _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0); }
+__attribute__((always_inline)) inline v64 block_lanes(std::uint64_t b) noexcept {  // blocks b, b + 1, ... mod 2^62
+  return _mm512_and_si512(_mm512_add_epi64(set64(b), iota64()), set64((std::uint64_t{1} << 62) - 1));
 }
+// The words of the blocks in the lanes of c0..c3 in element order (block l's word j at 4l + j).
+__attribute__((always_inline)) inline void interleave(v64 c0, v64 c1, v64 c2, v64 c3, vu& a, vu& b) noexcept {
+  const v64 A = _mm512_mask_blend_epi32(0xAAAA, c0, _mm512_maskz_slli_epi64(0xFF, c1, 32));  // (w0, w1) per lane
+  const v64 B = _mm512_mask_blend_epi32(0xAAAA, c2, _mm512_maskz_slli_epi64(0xFF, c3, 32));  // (w2, w3)
+  a = (vu)_mm512_permutex2var_epi64(A, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), B);
+  b = (vu)_mm512_permutex2var_epi64(A, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), B);
+}
+// Lanes s, s + 1, ..., s + W - 1 of the 2W lanes (a, b); s < W.
+__attribute__((always_inline)) inline vu shift_lanes(vu a, vu b, std::uint32_t s) noexcept {
+  return (vu)_mm512_permutex2var_epi32((__m512i)a, (__m512i)(as_u(iota()) + s), (__m512i)b);
+}
+// Lane l of r (l < 8 from r0, else from r1), the low halves: W words.
+__attribute__((always_inline)) inline vu low_halves(v64 r0, v64 r1) noexcept {
+  return (vu)_mm512_maskz_inserti64x4(0xFF, _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), _mm512_maskz_cvtepi64_epi32(0xFF, r0), 0),
+                                       _mm512_maskz_cvtepi64_epi32(0xFF, r1), 1);
+}
+__attribute__((always_inline)) inline v64 select_word(v64 j, v64 c0, v64 c1, v64 c2, v64 c3) noexcept {
+  const v64 lo = _mm512_mask_blend_epi64(_mm512_cmpeq_epi64_mask(j, set64(1)), c0, c1);
+  const v64 hi = _mm512_mask_blend_epi64(_mm512_cmpeq_epi64_mask(j, set64(3)), c2, c3);
+  return _mm512_mask_blend_epi64(_mm512_cmpge_epu64_mask(j, set64(2)), lo, hi);
+}
+__attribute__((always_inline)) inline void widen(vu lo, vu hi, v64 (&e)[2]) noexcept {  // 64-bit elements from their two words
+  const __m512i l = (__m512i)lo, h = (__m512i)hi;
+  for (int q = 0; q < 2; ++q) {
+    const __m256i lq = q ? _mm512_maskz_extracti64x4_epi64(0xFF, l, 1) : _mm512_maskz_extracti64x4_epi64(0xFF, l, 0);
+    const __m256i hq = q ? _mm512_maskz_extracti64x4_epi64(0xFF, h, 1) : _mm512_maskz_extracti64x4_epi64(0xFF, h, 0);
+    e[q] = _mm512_or_si512(_mm512_maskz_cvtepu32_epi64(0xFF, lq), _mm512_maskz_slli_epi64(0xFF, _mm512_maskz_cvtepu32_epi64(0xFF, hq), 32));
+  }
+}
+inline v64 load64(const std::uint64_t* p) noexcept { return _mm512_loadu_si512(p); }
+inline v64 and3(v64 a) noexcept { return _mm512_and_si512(a, set64(3)); }
+#else
+typedef __m256i v64;
+inline v64 set64(std::uint64_t x) noexcept { return _mm256_set1_epi64x(static_cast<long long>(x)); }
+inline v64 mul32(v64 a, v64 b) noexcept { return _mm256_mul_epu32(a, b); }
+inline v64 shr32(v64 a) noexcept { return _mm256_srli_epi64(a, 32); }
+inline v64 shr2(v64 a) noexcept { return _mm256_srli_epi64(a, 2); }
+inline v64 xor2(v64 a, v64 b) noexcept { return _mm256_xor_si256(a, b); }
+inline v64 xor3(v64 a, v64 b, v64 c) noexcept { return _mm256_xor_si256(_mm256_xor_si256(a, b), c); }
+inline v64 iota64() noexcept { return _mm256_set_epi64x(3, 2, 1, 0); }
+__attribute__((always_inline)) inline v64 block_lanes(std::uint64_t b) noexcept {  // blocks b, b + 1, ... mod 2^62
+  return _mm256_and_si256(_mm256_add_epi64(set64(b), iota64()), set64((std::uint64_t{1} << 62) - 1));
+}
+__attribute__((always_inline)) inline void interleave(v64 c0, v64 c1, v64 c2, v64 c3, vu& a, vu& b) noexcept {
+  const v64 A = _mm256_blend_epi32(c0, _mm256_slli_epi64(c1, 32), 0xAA);  // (w0, w1) per lane
+  const v64 B = _mm256_blend_epi32(c2, _mm256_slli_epi64(c3, 32), 0xAA);  // (w2, w3)
+  const v64 lo = _mm256_unpacklo_epi64(A, B), hi = _mm256_unpackhi_epi64(A, B);  // blocks (0, 2), (1, 3)
+  a = (vu)_mm256_permute2x128_si256(lo, hi, 0x20);
+  b = (vu)_mm256_permute2x128_si256(lo, hi, 0x31);
+}
+__attribute__((always_inline)) inline vu shift_lanes(vu a, vu b, std::uint32_t s) noexcept {
+  const vu idx = as_u(iota()) + s;
+  const __m256i k = (__m256i)(idx & 7u);
+  return sel(as_i(idx) > 7, (vu)_mm256_permutevar8x32_epi32((__m256i)b, k), (vu)_mm256_permutevar8x32_epi32((__m256i)a, k));
+}
+__attribute__((always_inline)) inline vu low_halves(v64 r0, v64 r1) noexcept {
+  const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+  return (vu)_mm256_inserti128_si256(_mm256_castsi128_si256(_mm256_castsi256_si128(_mm256_permutevar8x32_epi32(r0, even))),
+                                     _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(r1, even)), 1);
+}
+__attribute__((always_inline)) inline v64 select_word(v64 j, v64 c0, v64 c1, v64 c2, v64 c3) noexcept {
+  const v64 lo = _mm256_blendv_epi8(c0, c1, _mm256_cmpeq_epi64(j, set64(1)));
+  const v64 hi = _mm256_blendv_epi8(c2, c3, _mm256_cmpeq_epi64(j, set64(3)));
+  return _mm256_blendv_epi8(lo, hi, _mm256_cmpgt_epi64(j, set64(1)));
+}
+__attribute__((always_inline)) inline void widen(vu lo, vu hi, v64 (&e)[2]) noexcept {
+  const __m256i l = (__m256i)lo, h = (__m256i)hi;
+  e[0] = _mm256_or_si256(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(l)),
+                         _mm256_slli_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(h)), 32));
+  e[1] = _mm256_or_si256(_mm256_cvtepu32_epi64(_mm256_extracti128_si256(l, 1)),
+                         _mm256_slli_epi64(_mm256_cvtepu32_epi64(_mm256_extracti128_si256(h, 1)), 32));
+}
+inline v64 load64(const std::uint64_t* p) noexcept { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+inline v64 and3(v64 a) noexcept { return _mm256_and_si256(a, set64(3)); }
+#endif
+// Lanes per v64: W / 2 (two v64 hold W elements; one v64 of blocks gives 2W words).
+constexpr int L64 = W / 2;
 
-#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
-// Philox-4x32-10 on 64-bit lanes (AVX-512: two halves of 8 elements, interleaved): each lane
-// keeps its 32-bit word in the low half, which is all vpmuludq reads, so a product needs no
-// shuffles or blends (the 32-bit-lane form's mul_hilo: 7 instructions) and its high word is one
-// shift; the three-way xors are vpternlogq; the high halves hold garbage that never reaches a
-// low half, and the result is the low halves (vpmovqd). The same function as philox4x32: in
-// round 0, c2 = operation and c3 = "flab" are the same in every lane, so the product c2 * m1 is a
-// scalar; the last round's c0 * m0 feeds only words that philox_word does not return. 18 of the
-// 20 lane products remain (tests/test_tensor_block_scaled_lanes.cpp: = philox_word).
-__attribute__((always_inline)) inline void philox_q2(std::uint64_t seed, __m512i (&c0)[2], const __m512i (&hi)[2],
-                                                     std::uint32_t operation) noexcept {
-  const __m512i m0 = _mm512_set1_epi64(0xD2511F53u), m1 = _mm512_set1_epi64(0xCD9E8D57u);
+// Philox-4x32-10 on H vectors of blocks: in, c0 and c1 hold lo and hi of each lane's block
+// index (low halves); out, c0..c3 are its four words (low halves).
+template <int H>
+__attribute__((always_inline)) inline void philox_lanes(std::uint64_t seed, std::uint32_t operation, v64 (&c0)[H], v64 (&c1)[H],
+                                                        v64 (&c2)[H], v64 (&c3)[H]) noexcept {
+  const v64 m0 = set64(0xD2511F53u), m1 = set64(0xCD9E8D57u);
   auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
   const std::uint64_t q1 = std::uint64_t{0xCD9E8D57u} * operation;
-  __m512i c1[2], c2[2], c3[2];
-  for (int h = 0; h < 2; ++h) {  // round 0
-    const __m512i p0 = _mm512_maskz_mul_epu32(0xFF, c0[h], m0);
-    c0[h] = _mm512_xor_si512(hi[h], _mm512_set1_epi64(static_cast<std::uint32_t>(q1 >> 32) ^ k0));
-    c1[h] = _mm512_set1_epi64(static_cast<std::uint32_t>(q1));
-    c2[h] = _mm512_xor_si512(_mm512_maskz_srli_epi64(0xFF, p0, 32), _mm512_set1_epi64(0x666c6162u ^ k1));
+  for (int h = 0; h < H; ++h) {  // round 0
+    const v64 p0 = mul32(c0[h], m0);
+    c0[h] = xor2(c1[h], set64(static_cast<std::uint32_t>(q1 >> 32) ^ k0));
+    c1[h] = set64(static_cast<std::uint32_t>(q1));
+    c2[h] = xor2(shr32(p0), set64(0x666c6162u ^ k1));
     c3[h] = p0;
   }
-  for (int round = 1; round < 9; ++round) {
+  for (int round = 1; round < 10; ++round) {
     k0 += 0x9E3779B9u;
     k1 += 0xBB67AE85u;
-    const __m512i kk0 = _mm512_set1_epi64(k0), kk1 = _mm512_set1_epi64(k1);
-    for (int h = 0; h < 2; ++h) {
-      const __m512i p0 = _mm512_maskz_mul_epu32(0xFF, c0[h], m0), p1 = _mm512_maskz_mul_epu32(0xFF, c2[h], m1);
-      c0[h] = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(0xFF, p1, 32), c1[h], kk0, 0x96);
-      c2[h] = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(0xFF, p0, 32), c3[h], kk1, 0x96);
+    const v64 kk0 = set64(k0), kk1 = set64(k1);
+    for (int h = 0; h < H; ++h) {
+      const v64 p0 = mul32(c0[h], m0), p1 = mul32(c2[h], m1);
+      c0[h] = xor3(shr32(p1), c1[h], kk0);
+      c2[h] = xor3(shr32(p0), c3[h], kk1);
       c1[h] = p1;
       c3[h] = p0;
     }
   }
-  k0 += 0x9E3779B9u;
-  const __m512i kk0 = _mm512_set1_epi64(k0);
-  for (int h = 0; h < 2; ++h) {  // round 9: c0 only
-    const __m512i p1 = _mm512_maskz_mul_epu32(0xFF, c2[h], m1);
-    c0[h] = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(0xFF, p1, 32), c1[h], kk0, 0x96);
-  }
-}
-inline vu philox_q2_words(const __m512i (&c0)[2]) noexcept {
-  return (vu)_mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(c0[0])), _mm512_cvtepi64_epi32(c0[1]), 1);
-}
-// philox_word(seed, element, operation) for W elements (lo and hi words of each index).
-inline vu philox_word_v(std::uint64_t seed, vu e_lo, vu e_hi, std::uint32_t operation) noexcept {
-  const __m512i lo = (__m512i)e_lo, hv = (__m512i)e_hi;
-  __m512i c0[2] = {_mm512_cvtepu32_epi64(_mm512_castsi512_si256(lo)), _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(lo, 1))};
-  const __m512i hi[2] = {_mm512_cvtepu32_epi64(_mm512_castsi512_si256(hv)), _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(hv, 1))};
-  philox_q2(seed, c0, hi, operation);
-  return philox_q2_words(c0);
-}
-// Words of the W consecutive elements first, first + 1, ...
-inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation) noexcept {
-  const __m512i iota8 = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  __m512i c0[2] = {_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first)), iota8),
-                   _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first + 8)), iota8)};
-  const __m512i hi[2] = {_mm512_maskz_srli_epi64(0xFF, c0[0], 32), _mm512_maskz_srli_epi64(0xFF, c0[1], 32)};
-  philox_q2(seed, c0, hi, operation);
-  return philox_q2_words(c0);
-}
-// Words of W arbitrary elements.
-inline vu philox_word_v(std::uint64_t seed, const std::uint64_t* elems, std::uint32_t operation) noexcept {
-  __m512i c0[2] = {_mm512_loadu_si512(elems), _mm512_loadu_si512(elems + 8)};
-  const __m512i hi[2] = {_mm512_maskz_srli_epi64(0xFF, c0[0], 32), _mm512_maskz_srli_epi64(0xFF, c0[1], 32)};
-  philox_q2(seed, c0, hi, operation);
-  return philox_q2_words(c0);
-}
-#else
-// philox_word(seed, element, operation) for W elements (lo and hi words of each index).
-inline vu philox_word_v(std::uint64_t seed, vu e_lo, vu e_hi, std::uint32_t operation) noexcept {
-  constexpr std::uint32_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;
-  constexpr std::uint32_t w0 = 0x9E3779B9u, w1 = 0xBB67AE85u;
-  auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
-  vu c0 = e_lo, c1 = e_hi, c2 = U(operation), c3 = U(0x666c6162u);
-  for (int round = 0; round < 10; ++round) {
-    vu hi0, lo0, hi1, lo1;
-    mul_hilo(c0, m0, hi0, lo0);
-    mul_hilo(c2, m1, hi1, lo1);
-    c0 = hi1 ^ c1 ^ k0;
-    c1 = lo1;
-    c2 = hi0 ^ c3 ^ k1;
-    c3 = lo0;
-    k0 += w0;
-    k1 += w1;
-  }
-  return c0;
-}
-// Words of the W consecutive elements first, first + 1, ...
-inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation) noexcept {
-  const vu lo = U(static_cast<std::uint32_t>(first)) + as_u(iota());
-  const vu carry = as_u(lo < static_cast<std::uint32_t>(first)) & 1u;
-  const vu hi = U(static_cast<std::uint32_t>(first >> 32)) + carry;
-  return philox_word_v(seed, lo, hi, operation);
-}
-// Words of W arbitrary elements.
-typedef std::uint64_t vu64 __attribute__((vector_size(8 * W)));
-inline vu philox_word_v(std::uint64_t seed, const std::uint64_t* elems, std::uint32_t operation) noexcept {
-  vu64 e;
-  std::memcpy(&e, elems, sizeof e);
-  return philox_word_v(seed, __builtin_convertvector(e, vu), __builtin_convertvector(e >> 32, vu), operation);
 }
 
-#endif
+// Words of the 2W consecutive elements 4b, 4b + 1, ...: blocks b .. b + W/2 - 1 (mod 2^62).
+__attribute__((always_inline)) inline void philox_block_words_v(std::uint64_t seed, std::uint64_t b, std::uint32_t operation, vu& lo, vu& hi) noexcept {
+  v64 c0[1] = {block_lanes(b)}, c1[1] = {shr32(c0[0])}, c2[1], c3[1];
+  philox_lanes<1>(seed, operation, c0, c1, c2, c3);
+  interleave(c0[0], c1[0], c2[0], c3[0], lo, hi);
+}
+// Words of the 2W consecutive elements first, first + 1, ... (first % 4 == 0): one block per
+// four elements, the fast form (quantize_run, philox_fill).
+__attribute__((always_inline)) inline void philox_words2_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation, vu& lo, vu& hi) noexcept {
+  philox_block_words_v(seed, first >> 2, operation, lo, hi);
+}
+// Words of the W consecutive elements first, first + 1, ... (any first; W / 2 blocks).
+__attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation) noexcept {
+  vu lo, hi;
+  philox_block_words_v(seed, first >> 2, operation, lo, hi);
+  return shift_lanes(lo, hi, static_cast<std::uint32_t>(first & 3));
+}
+// Words of W arbitrary elements (64-bit lanes e[0], e[1]): a block per lane, word e % 4.
+__attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, const v64 (&e)[2], std::uint32_t operation) noexcept {
+  v64 c0[2], c1[2], c2[2], c3[2];
+  for (int h = 0; h < 2; ++h) {
+    c0[h] = shr2(e[h]);
+    c1[h] = shr32(c0[h]);
+  }
+  philox_lanes<2>(seed, operation, c0, c1, c2, c3);
+  v64 r[2];
+  for (int h = 0; h < 2; ++h) r[h] = select_word(and3(e[h]), c0[h], c1[h], c2[h], c3[h]);
+  return low_halves(r[0], r[1]);
+}
+// philox_word(seed, element, operation) for W elements (lo and hi words of each index).
+__attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, vu e_lo, vu e_hi, std::uint32_t operation) noexcept {
+  v64 e[2];
+  widen(e_lo, e_hi, e);
+  return philox_word_v(seed, e, operation);
+}
+// Words of W arbitrary elements.
+__attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, const std::uint64_t* elems, std::uint32_t operation) noexcept {
+  const v64 e[2] = {load64(elems), load64(elems + L64)};
+  return philox_word_v(seed, e, operation);
+}
+// out[t] = philox_word(seed, first + t, operation) for t < n: one block per four elements.
+inline void philox_fill(std::uint64_t seed, std::uint64_t first, std::uint32_t operation, std::uint32_t* out, std::size_t n) noexcept {
+  std::size_t t = 0;
+  for (; t < n && ((first + t) & 3) != 0; ++t) out[t] = philox_word(seed, first + t, operation);
+  for (; t + 2 * W <= n; t += 2 * W) {
+    vu lo, hi;
+    philox_words2_v(seed, first + t, operation, lo, hi);
+    storeu32(out + t, lo);
+    storeu32(out + t + W, hi);
+  }
+  for (; t < n; ++t) out[t] = philox_word(seed, first + t, operation);
+}
 
 }  // namespace simd
 #endif
@@ -651,33 +705,89 @@ std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t
                            std::uint32_t op) noexcept {
   std::size_t i = 0;
   std::uint32_t flags = 0;
+  if constexpr (!is_stochastic_v<Mode>) {
+    // Deterministic modes: the loop as it was before the word contract changed (its
+    // register allocation: the constants stay in registers).
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    simd::vu fv = simd::U(0);
+    if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
+      // Runs of bits-path blocks in a loop without calls (its constants stay in registers); a
+      // block outside that range takes the general rounding out of line, then the run resumes.
+      while (i + simd::W <= n) {
+        for (; i + simd::W <= n; i += simd::W) {
+          simd::vf r;
+          if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fv, r)) break;
+          write_lanes<Fmt>(out + i, r);
+        }
+        if (i + simd::W > n) break;
+        simd::vu fs = simd::U(0);
+        write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fs));
+        fv |= fs;
+        i += simd::W;
+      }
+    } else {
+      for (; i + simd::W <= n; i += simd::W) write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), simd::U(0), fv));
+    }
+    flags = simd::reduce_or(fv);
+#endif
+    for (; i < n; ++i) write_lane<Fmt>(out, i, round_lane_flags<Fmt, Mode>(read_lane(in, i), 0.0f, 0, false, flags));
+    return flags;
+  } else {
+  [[maybe_unused]] auto scalar = [&](std::size_t t) {
+    write_lane<Fmt>(out, t, round_lane_flags<Fmt, Mode>(read_lane(in, t), 0.0f, is_stochastic_v<Mode> ? src.word(first + t, op) : 0, false, flags));
+  };
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+  using simd::W;
   simd::vu fv = simd::U(0);
+  if constexpr (is_stochastic_v<Mode>) {
+    // Words one Philox block per four elements: from an element index that is a multiple of
+    // 4, 2W words per vector of blocks (simd::philox_words2_v), two vectors of elements.
+    for (; i < n && ((first + i) & 3) != 0; ++i) scalar(i);
+  }
+  constexpr std::size_t step = is_stochastic_v<Mode> ? 2 * W : W;
+  // The words of elements t .. t + step - 1.
+  auto words = [&](std::size_t t, simd::vu& w0, simd::vu& w1) __attribute__((always_inline)) {
+    if constexpr (is_stochastic_v<Mode>) simd::philox_words2_v(src.seed, first + t, op, w0, w1);
+    else w0 = w1 = simd::U(0);
+  };
   if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
     // Runs of bits-path blocks in a loop without calls (its constants stay in registers); a
     // block outside that range takes the general rounding out of line, then the run resumes.
-    while (i + simd::W <= n) {
-      for (; i + simd::W <= n; i += simd::W) {
-        simd::vf r;
-        if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), words_v<Mode>(src, first + i, op), simd::I(0), fv, r)) break;
-        write_lanes<Fmt>(out + i, r);
+    while (i + step <= n) {
+      for (; i + step <= n; i += step) {
+        simd::vu w0, w1;
+        words(i, w0, w1);
+        simd::vf r0, r1;
+        if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), w0, simd::I(0), fv, r0)) break;
+        if constexpr (step == 2 * W) {
+          if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fv, r1)) break;
+          write_lanes<Fmt>(out + i + W, r1);
+        }
+        write_lanes<Fmt>(out + i, r0);
       }
-      if (i + simd::W > n) break;
-      simd::vu fs = simd::U(0);
-      write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), words_v<Mode>(src, first + i, op),
-                                                                   simd::I(0), fs));
+      if (i + step > n) break;
+      simd::vu w0, w1, fs = simd::U(0);
+      words(i, w0, w1);
+      write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), w0, simd::I(0), fs));
+      if constexpr (step == 2 * W)
+        write_lanes<Fmt>(out + i + W, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fs));
       fv |= fs;
-      i += simd::W;
+      i += step;
     }
   } else {
-    for (; i + simd::W <= n; i += simd::W)
-      write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), words_v<Mode>(src, first + i, op), fv));
+    for (; i + step <= n; i += step) {
+      simd::vu w0, w1;
+      words(i, w0, w1);
+      write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), w0, fv));
+      if constexpr (step == 2 * W) write_lanes<Fmt>(out + i + W, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i + W), w1, fv));
+    }
   }
-  flags = simd::reduce_or(fv);
+  for (; i + W <= n; i += W) write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), words_v<Mode>(src, first + i, op), fv));
+  flags |= simd::reduce_or(fv);
 #endif
-  for (; i < n; ++i)
-    write_lane<Fmt>(out, i, round_lane_flags<Fmt, Mode>(read_lane(in, i), 0.0f, is_stochastic_v<Mode> ? src.word(first + i, op) : 0, false, flags));
+  for (; i < n; ++i) scalar(i);
   return flags;
+  }
 }
 // Elements begin..end-1, element i with the word (i, op).
 template <class Fmt, class Mode, class Src, class Dst>
