@@ -51,6 +51,22 @@ if(NOT FLOATLAB_SANITIZE)
   endforeach()
 endif()
 
+# math.hpp's array forms instantiated under the same flags by clang++ (-fsyntax-only, < 1 s):
+# warnings that only an instantiation shows (-Wbitwise-instead-of-logical) pass header_alone_*.
+if(NOT FLOATLAB_SANITIZE)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    set(floatlab_instances_clang "${CMAKE_CXX_COMPILER}")
+  else()
+    set(floatlab_instances_clang "${floatlab_contract_clang}")
+  endif()
+  if(floatlab_instances_clang)
+    add_test(NAME math_instances_clang
+      COMMAND ${floatlab_instances_clang} ${floatlab_contract_flags} -fno-exceptions -I${PROJECT_SOURCE_DIR}/include
+              -fsyntax-only ${CMAKE_CURRENT_SOURCE_DIR}/compile/math_instances.cpp)
+    set_tests_properties(math_instances_clang PROPERTIES LABELS "ci;compile")
+  endif()
+endif()
+
 # The umbrella header under the core contract, and results usable in constant expressions.
 add_executable(compile_c17_contract compile/c17_contract.cpp)
 target_link_libraries(compile_c17_contract PRIVATE floatlab::floatlab)
