@@ -780,17 +780,27 @@ FLOATLAB_MATH_HOT double sincos_lane(double x, int shift) noexcept {
 // off the q-bit grid (test_math_array_trig "the double step's direct encoder").
 template <class Fmt, class Mode>
 inline constexpr bool direct_encode_ok = fits_hw<Fmt, double> && !is_stochastic_v<Mode> && Fmt::fraction_bits >= 1;
+// Fmt's normal range on double's bits, for encode_direct and short_round: a double magnitude
+// pattern mag in [lo, hi] (2^emin to the largest finite value) is a normal value of Fmt's
+// binades, and (mag - rebias) >> sh is Fmt's pattern of its truncation.
+template <class Fmt>
+struct direct_grid {
+  static constexpr int sh = 52 - Fmt::fraction_bits;
+  static constexpr std::uint64_t rebias = static_cast<std::uint64_t>(1023 - Fmt::bias) << 52;
+  static constexpr std::uint64_t lo = static_cast<std::uint64_t>(Fmt::emin + 1023) << 52;  // 2^emin
+  static constexpr std::uint64_t hi =
+      ((Fmt::max_finite_bits >> Fmt::fraction_bits) << 52 | (Fmt::max_finite_bits & Fmt::fraction_mask) << sh) + rebias;
+  FLOATLAB_MATH_HOT static bool in_range(std::uint64_t mag) noexcept { return mag - lo <= hi - lo; }
+};
 template <class Fmt, class Mode>
 FLOATLAB_MATH_HOT bool encode_direct(double s, typename Fmt::storage& out) noexcept {
-  constexpr int M = Fmt::fraction_bits, sh = 52 - M;
-  constexpr std::uint64_t rebias = static_cast<std::uint64_t>(1023 - Fmt::bias) << 52;
-  constexpr std::uint64_t lo = static_cast<std::uint64_t>(Fmt::emin + 1023) << 52;  // 2^emin
-  constexpr std::uint64_t hi =
-      ((Fmt::max_finite_bits >> M) << 52 | (Fmt::max_finite_bits & Fmt::fraction_mask) << sh) + rebias;
+  using G = direct_grid<Fmt>;
+  constexpr int sh = G::sh;
+  constexpr std::uint64_t rebias = G::rebias;
   const std::uint64_t b = bit_cast<std::uint64_t>(s);
   const std::uint64_t mag = b & 0x7FFFFFFFFFFFFFFFull;
   const bool neg = (b >> 63) != 0;
-  if (mag - lo > hi - lo) return false;  // outside [2^emin, largest finite]
+  if (!G::in_range(mag)) return false;  // outside [2^emin, largest finite]
   std::uint64_t t;
   if constexpr (std::is_same_v<Mode, round::nearest_even> || std::is_same_v<Mode, round::nearest_away>) {
     t = (mag - rebias + (std::uint64_t{1} << (sh - 1))) >> sh;
@@ -855,7 +865,7 @@ FLOATLAB_MATH_HOT bool normal_pattern(std::uint64_t b) noexcept {
 }
 template <class F>
 FLOATLAB_MATH_HOT double decode_normal(std::uint64_t b) noexcept {
-  constexpr std::uint64_t rebias = static_cast<std::uint64_t>(1023 - F::bias) << 52;
+  constexpr std::uint64_t rebias = direct_grid<F>::rebias;
   const std::uint64_t mag = (b & F::magnitude_mask) << (52 - F::fraction_bits);
   const std::uint64_t sign = (b >> (F::total_bits - 1) & 1) << 63;
   return bit_cast<double>((mag + rebias) | sign);
@@ -989,11 +999,6 @@ template <class Fmt, class Mode, int Eps>
 FLOATLAB_MATH_HOT bool short_round(const fast_value& r, std::uint32_t w, typename Fmt::storage& out) noexcept {
   if constexpr (direct_encode_ok<Fmt, Mode>) {
     constexpr int q = Fmt::precision + 1;
-    constexpr int M = Fmt::fraction_bits, sh = 52 - M;
-    constexpr std::uint64_t rebias = static_cast<std::uint64_t>(1023 - Fmt::bias) << 52;
-    constexpr std::uint64_t lo = static_cast<std::uint64_t>(Fmt::emin + 1023) << 52;
-    constexpr std::uint64_t hi =
-        ((Fmt::max_finite_bits >> M) << 52 | (Fmt::max_finite_bits & Fmt::fraction_mask) << sh) + rebias;
     constexpr std::uint64_t cell = std::uint64_t{1} << (53 - q), rad = std::uint64_t{1} << (Eps + 53);
     static_assert(rad < cell / 4, "short_round: the bound must leave room in the cell");
     const int k = r.k < -1022 ? -1022 : r.k > 1023 ? 1023 : r.k;
@@ -1002,7 +1007,7 @@ FLOATLAB_MATH_HOT bool short_round(const fast_value& r, std::uint32_t w, typenam
     const std::uint64_t mag = b & 0x7FFFFFFFFFFFFFFFull;
     const std::uint64_t d = b & (cell - 1);
     if (d - rad > cell - 2 * rad) return false;  // d < rad or d + rad > cell (unsigned)
-    if (mag - lo > hi - lo) {                    // outside [2^emin, largest finite]
+    if (!direct_grid<Fmt>::in_range(mag)) {      // outside [2^emin, largest finite]
       // Subnormal and overflowing results, 2^-1000 <= |s| <= 2^1000 (the clamped values lie
       // outside): the double path's encoder, as fast_round (every subnormal grid point and
       // midpoint, and the overflow threshold, are points of the q-bit grid at s's binade).
@@ -2294,7 +2299,7 @@ struct lane_pow {
 template <class F>
 struct lane_pow_short {
   FLOATLAB_MATH_HOT static bool domain(double x, double y, double t) noexcept {
-    constexpr double min_normal = bit_cast<double>(static_cast<std::uint64_t>(F::emin + 1023) << 52);  // 2^emin
+    constexpr double min_normal = bit_cast<double>(direct_grid<F>::lo);  // 2^emin
     return static_cast<int>(x >= min_normal) & static_cast<int>(x <= 0x1.fffffffffffffp1023) &
            static_cast<int>(x != 1.0) & static_cast<int>(fabs_d(y) < 256) & static_cast<int>(fabs_d(t) <= 128);
   }
