@@ -1,7 +1,8 @@
 // The array forms of math.hpp instantiated under the core contract's warnings (-Wall -Wextra
 // -Wpedantic -Werror), compiled by clang++ -fsyntax-only (tests/compile_checks.cmake,
-// math_instances_clang). header_alone_clang_math_hpp only includes the header, so warnings that
-// need an instantiation (clang's -Wbitwise-instead-of-logical in the lane code) passed it.
+// math_instances_clang). The header_alone_clang_* checks only include a header, so warnings
+// that need an instantiation (clang's -Wbitwise-instead-of-logical in the lane code) passed
+// them; math.hpp comes first here, alone, so this check replaces header_alone_clang_math_hpp.
 #include <floatlab/math.hpp>
 #include <floatlab/random.hpp>
 
