@@ -6,6 +6,7 @@
 //   - the kernels' error bounds (eps2, eps3) against MPFR on random binary32 inputs;
 //   - [full]: every binary32 input of exp, log, tanh, logistic in nearest-even
 //     (FLOATLAB_MATH_STRIDE=k checks every k-th pattern).
+// FLOATLAB_MATH_ONLY=name limits the exhaustive cases to one function (runs by hand).
 #define FLOATLAB_MATH_COUNTERS 1
 #include <floatlab/math.hpp>
 
@@ -105,7 +106,9 @@ void exhaustive(const char* label, std::uint64_t sample = 1) {
     const std::uint64_t field = (b >> F::fraction_bits) & ((std::uint64_t{1} << F::exponent_bits) - 1);
     return field == 0 || field == (std::uint64_t{1} << F::exponent_bits) - 1;
   };
+  const char* only = std::getenv("FLOATLAB_MATH_ONLY");  // one function by name (runs by hand)
   for (fn f : mathref::all_fns) {
+    if (only != nullptr && std::string(only) != mathref::name(f)) continue;
     tally t;
     fl::math_counters() = {};
     for (std::uint64_t b = 0; b < count; ++b) {

@@ -524,6 +524,54 @@ TEST_CASE("math fast step: double kernels' bounds hold against MPFR", "[math]") 
   check_fast_bound<cr::fn_cos>("cos", mpfr_cos, -1e6, 1e6, n, near_pi2);
 }
 
+// log's pattern step (session 9, math.hpp log_pattern): on every positive normal pattern x != 1
+// of the short formats, the absolute error that pow_short's bound uses (2^-37.29) and the
+// relative bound of the log step (2^-30), against MPFR at 120 bits.
+namespace {
+template <class T>
+void check_log_pattern(const char* name) {
+  using F = typename T::format_type;
+  namespace cr = fl::detail::cr;
+  mpfr_t x, f, d;
+  mpfr_inits2(120, x, f, d, (mpfr_ptr)nullptr);
+  double worst_abs = -1000, worst_rel = -1000;
+  std::uint64_t n = 0;
+  // Every pattern at FLOATLAB_TEST_SCALE >= 1 (CI's Release run); an odd stride below (sanitizers).
+  const double scale = operands::test_scale();
+  const std::uint64_t step = scale >= 1 ? 1 : (static_cast<std::uint64_t>(1 / (scale > 1e-3 ? scale : 1e-3)) | 1);
+  for (std::uint64_t b = 0; b < (std::uint64_t{1} << F::total_bits); b += step) {
+    if (!cr::log_pattern_hot<F>(b)) continue;
+    const double v = cr::log_pattern<F>(b);
+    mpfr_set_d(x, static_cast<double>(T::from_bits(static_cast<typename F::storage>(b))), MPFR_RNDN);
+    mpfr_log(f, x, MPFR_RNDN);
+    mpfr_sub_d(d, f, v, MPFR_RNDN);
+    mpfr_abs(d, d, MPFR_RNDN);
+    const double ea = std::log2(mpfr_get_d(d, MPFR_RNDU));
+    mpfr_div(d, d, f, MPFR_RNDN);
+    const double er = std::log2(std::fabs(mpfr_get_d(d, MPFR_RNDU)));
+    worst_abs = ea > worst_abs ? ea : worst_abs;
+    worst_rel = er > worst_rel ? er : worst_rel;
+    ++n;
+  }
+  mpfr_clears(x, f, d, (mpfr_ptr)nullptr);
+  std::printf("math log pattern step %-10s %llu patterns: worst absolute 2^%.2f (bound 2^-37.29), relative 2^%.2f (bound 2^-30)\n",
+              name, static_cast<unsigned long long>(n), worst_abs, worst_rel);
+  INFO(name);
+  CHECK(n > 0);
+  CHECK(worst_abs <= -37.29);
+  CHECK(worst_rel <= -30);
+}
+}  // namespace
+
+TEST_CASE("math pattern step: log_pattern's bounds on every pattern of the short formats", "[math]") {
+  check_log_pattern<fl::binary16>("binary16");
+  check_log_pattern<fl::bfloat16>("bfloat16");
+  check_log_pattern<fl::cfloat<6, 9>>("cfloat<6,9>");
+  check_log_pattern<fl::cfloat<4, 11>>("cfloat<4,11>");  // p = 12, the widest short format
+  check_log_pattern<fl::e4m3>("e4m3");
+  check_log_pattern<fl::e5m2>("e5m2");
+}
+
 // How often the double step's rounding test fails (the double-word step then decides), over
 // every binary16 and bfloat16 input in nearest-even (pow: 65536 pairs (x, scrambled y)), and
 // that it fails only where it must: f within 2^(eps1 + 3) relative of a point of the q-bit

@@ -223,6 +223,12 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                  2^-44 .. 2^-35)                       2^-44, logistic 2^-42, sin    (lane forms)
 //                                                        cos 2^-39, log pow 2^-35;
 //                                                        declines -> math double
+//   math pattern  math.hpp call() with  every determin-  as math short; log: log_     log exp logistic,
+//                 eval_pattern (session istic mode       pattern on the bits (128-     scalar; pow_short's
+//                  9; proven by                          entry log(1 + j/128) table,   log x
+//                  test_math [full],                     degree 4, bound 2^-30; pow
+//                  test_math_trig)                       2^-29); exp, logistic: the
+//                                                        short kernels without clamp
 //   Newton sqrt   detail/float_path.hpp every determin-  p <= 11, E <= 9 (ahead of    sqrt
 //                                       istic mode       the float and double paths)
 //   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;

@@ -399,6 +399,28 @@ int main() {
     std::printf("inline constexpr double cos_terms%d_bound_log2 = %.1f;\n", K, log2_up(num));
     mpfr_clears(num, den, (mpfr_ptr)nullptr);
   }
+  // ---- the pattern step of log (session 9): c_j = 1 + j/128, log_c128[j] = RN(log c_j), one
+  // double each (relative error <= 2^-53); log1p t of degree 4 on 0 <= t < 2^-7 (alternating,
+  // terms decreasing: the tail is below the first omitted term t^5/5).
+  std::printf("\n// log's pattern step: log_c128[j] = RN(log(1 + j/128)), j = 0..127.\n");
+  std::printf("FLOATLAB_MATH_TABLE double log_c128[128] = {\n");
+  for (int j = 0; j < 128; ++j) {
+    mpfr_set_ui(b, 128 + j, MPFR_RNDN);
+    mpfr_div_ui(b, b, 128, MPFR_RNDN);  // exact
+    mpfr_log(b, b, MPFR_RNDN);
+    std::printf("    %a,\n", mpfr_get_d(b, MPFR_RNDN));
+  }
+  std::printf("};\n");
+  {
+    mpfr_t num;
+    mpfr_init2(num, 64);
+    mpfr_set_ui(num, 1, MPFR_RNDU);
+    mpfr_div_2ui(num, num, 35, MPFR_RNDU);  // (2^-7)^5
+    mpfr_div_ui(num, num, 5, MPFR_RNDU);
+    std::printf("//   log1p degree 4 on 0 <= t < 2^-7: absolute <= 2^%.1f\n", log2_up(num));
+    std::printf("inline constexpr double log_c128_trunc_log2 = %.1f;\n", log2_up(num));
+    mpfr_clear(num);
+  }
   std::printf("\n}  // namespace floatlab::detail::math_tables\n");
   mpfr_clears(a, b, c, (mpfr_ptr)nullptr);
   return 0;
