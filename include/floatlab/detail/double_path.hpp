@@ -192,9 +192,10 @@ inline constexpr bool twosum_float_div_ok =
     Fmt::emax + 1 - Fmt::emin + Fmt::fraction_bits <= 127 &&
     2 * (Fmt::emin - Fmt::fraction_bits) - Fmt::emax - 24 >= -149;
 
-// x + y for exact H values x, y (the operands of add, or fma's exact product and addend).
-template <class Fmt, class Mode, class H = double, bool Narrow = false>
-FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noexcept {
+// s = RN_H(x + y) as sum_d below uses it: the zero sign of round::downward ORed in, and for
+// H = float with emax > 126 FLT_MAX of the sum's sign where finite operands overflow.
+template <class Fmt, class Mode, class H>
+FLOATLAB_HOST_DEVICE H sum_s(H x, H y) noexcept {
   using U = typename hw_traits<H>::word;
   // IEEE 754 6.3: an exact zero sum is +0 unless both operands are -0 (the hardware's RN sum
   // does that), or -0 when rounding downward and either operand is negative: that sign bit is
@@ -218,16 +219,59 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
     const U over = U{0} - static_cast<U>(finite_ops & ((sb & 0x7FFFFFFFu) == inf_bits));
     s = bit_cast<H>(static_cast<U>(sb - (over & U{1})));  // +-inf - 1 = +-FLT_MAX
   }
+  return s;
+}
+
+// x + y for exact H values x, y (the operands of add, or fma's exact product and addend).
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
+FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noexcept {
+  const H s = sum_s<Fmt, Mode, H>(x, y);
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const H bv = s - x;
   const H e = (x - (s - bv)) + (y - bv);
   return encode_out<Fmt, Mode, H, Narrow>(s, sign_of(e), w);
 }
 
+// ---- the sum's error without TwoSum: deterministic modes, two p <= 11 operands in float ---------
+// Let x, y be values of a format with p <= 11 (exact floats), |x| >= |y|, s = RN24(x + y).
+// Claim: either x + y = s, or s = x and the error x + y - s is y (y != 0), or s is none of the
+// format's grid points and midpoints; in the last case every deterministic mode rounds s alone
+// (error 0) like x + y. So the error bits e = (s == x ? y : 0) | (s == y ? x : 0) serve the
+// bits encoder (encode_bits_e) in place of TwoSum's error term.
+// Proof: y = Y 2^(g - M) with 0 <= Y < 2^(M+1) (g = y's exponent; the format's subnormals:
+// g = emin), |x| = X 2^(f - M), 2^M <= X < 2^(M+1) (x normal; if x is subnormal, so is y and
+// x + y is a multiple of 2^(emin - M) below 2^(emin + 1): exact in float). x + y is a multiple
+// of 2^(g - M) below 2^(f + 1) in magnitude, so it has at most f - g + p bits and is exact in
+// float when d = f - g <= 24 - p. Otherwise d >= 25 - p and |y| < 2^(g + 1) <= 2^(f - 24 + p),
+// so |s - x| <= |y| + 2^(f - 24) < 2^(f - 23 + M) (|s| < 2^(f+1): s's ulp is at most 2^(f-23)),
+// while x's nearest other grid points and midpoints (also below 2^f, where the binade changes)
+// lie 2^(f - M - 2) or more away: f - 23 + M <= f - M - 2 for M <= 10 (p <= 11). So s is x or
+// none of them, and s = x means y was lost: the error is y. If s is no grid point or midpoint,
+// it lies within half an ulp of float (2^(f - 24)) of x + y, and no grid point or midpoint (all
+// multiples of 2^(f - M - 2) or coarser, ulps of float being 2^(f - 23) or finer) lies between
+// them or on x + y: the directed modes, odd, and the nearest modes round both alike, the
+// inexact side included (both are inexact). The FLT_MAX substitute of sum_s (emax 127) is no
+// grid point or midpoint either (its low 23 - M bits are ones) and is not an operand: error 0,
+// rounded like x + y (sum_s's comment). Stochastic modes are excluded: their boundaries are up
+// to 2^R times finer. Infinite or NaN s: the lanes are the specials, e does not matter.
+// Proven through the public API against the integer kernels on every operand pair of binary16,
+// bfloat16 and cfloat<6,9> (test_float_domain, test_encode_bits [full]).
+template <class Fmt, class Mode, class H, bool Narrow>
+inline constexpr bool short_sum_ok = std::is_same_v<H, float> && !Narrow && !is_stochastic_v<Mode> &&
+                                     Fmt::precision <= 11 && bits_encoder_ok<Fmt, Mode, float>;
+
 template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  return sum_d<Fmt, Mode, H, Narrow>(decode_in<Fmt, H, Narrow>(xb), decode_in<Fmt, H, Narrow>(yb), w);
+  const H x = decode_in<Fmt, H, Narrow>(xb), y = decode_in<Fmt, H, Narrow>(yb);
+  if constexpr (short_sum_ok<Fmt, Mode, H, Narrow>) {
+    const H s = sum_s<Fmt, Mode, H>(x, y);
+    const std::uint32_t sb = bit_cast<std::uint32_t>(s), xw = bit_cast<std::uint32_t>(x), yw = bit_cast<std::uint32_t>(y);
+    const std::uint32_t e = (yw & (0u - static_cast<std::uint32_t>(sb == xw))) | (xw & (0u - static_cast<std::uint32_t>(sb == yw)));
+    return encode_bits_e<Fmt, Mode, float>(s, e, w);
+  } else {
+    return sum_d<Fmt, Mode, H, Narrow>(x, y, w);
+  }
 }
 
 template <class Fmt, class Mode, class H = double, bool Narrow = false>
