@@ -408,28 +408,29 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_fd(std::uint64_t xb, std::uint64_
 // x' = x 2^k (the float-domain decode), y unscaled: f = RN24(x' y) = RN24(x y 2^k), the
 // product's float-domain value rounded once (binary32's subnormals hold the format's subnormal
 // range, where the product may be inexact; at and above 2^-126 its <= 2p <= 22 bits are exact).
-// Its error sign is that of r = x' y - f, computed as r 2^24 = fma(x' 2^24, y, -(f 2^24))
-// exactly: x' 2^24 y is a multiple of 2^(-126 - M) 2^(emin - M) 2^24 >= 2^-149 (emin - 2M >=
-// -47, fd_mul_ok), so is f 2^24, and |r| 2^24 < 2^-149 2^24 (|r| < one subnormal quantum where
-// f is inexact, r = 0 elsewhere): a multiple of 2^-149 below 2^-125, representable. A nonzero
-// product that rounds to zero needs no substitute: f = +-0 has the product's sign, r is the
-// scaled product itself, of the same sign, so a' = 0 with the sticky bit stands for it. Nothing
-// overflows: |x'| < 2^(emax + 1 + k) <= 2, |y| < 2^(emax + 1) <= 2^64, |f| < 2^65.
+// Its error sign is that of r = x' y - f, computed as r 2^25 = fma(x' 2^25, y, -(f 2^25))
+// exactly: x' y is a multiple of 2^(-126 - M) 2^(emin - M) = 2^(emin - 2M - 126) and |r| <=
+// 2^-150 (half binary32's subnormal quantum where f is inexact; r = 0 elsewhere), so r is at
+// most 2^(2M - emin - 24) <= 2^24 units of that quantum (emin - 2M >= -48, fd_mul_ok): an
+// integer of <= 24 bits times 2^(emin - 2M - 126 + 25) >= 2^-149 once scaled, representable.
+// A nonzero product that rounds to zero needs no substitute: f = +-0 has the product's sign,
+// r is the product itself, of the same sign, so a' = 0 with the sticky bit stands for it.
+// Nothing overflows: |x'| < 2^(emax + 1 + k) <= 2, |y| < 2^(emax + 1) <= 2^64, |f| < 2^65.
 // Infinite or NaN products are exact (r is NaN or 0; those lanes are the specials). Then f and
 // the sign are the encoder's inputs in the float domain (no subnormal split: the bits encoder's
 // sub_path is empty there). Proven by test_float_domain and test_encode_bits' [full] pairs.
 template <class Fmt, class Mode>
 inline constexpr bool fd_mul_ok = float_domain_ok<Fmt> && twosum_float_ok<Fmt, Mode> &&
-                                  Fmt::emin - 2 * Fmt::fraction_bits >= -47;
+                                  Fmt::emin - 2 * Fmt::fraction_bits >= -48;
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage mul_fd(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
-  static_assert(fd_mul_ok<Fmt, Mode>, "mul_fd: 2 <= E <= 7, emin - 2M >= -47");
+  static_assert(fd_mul_ok<Fmt, Mode>, "mul_fd: 2 <= E <= 7, emin - 2M >= -48");
   using FD = float_domain<Fmt>;
   const float xs = decode_to<FD, float>(xb), y = decode_to<Fmt, float>(yb);
   const float f = xs * y;
-  constexpr float k24 = hw_pow2<float>(24);
-  const float r = fma_h(xs * k24, y, -(f * k24));
+  constexpr float k25 = hw_pow2<float>(25);
+  const float r = fma_h(xs * k25, y, -(f * k25));
   if constexpr (bits_encoder_ok<FD, Mode, float> && !is_stochastic_v<Mode>)
     return encode_bits_e<FD, Mode, float>(f, bit_cast<std::uint32_t>(r), w);
   else
