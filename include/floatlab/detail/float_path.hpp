@@ -328,10 +328,13 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits_words(H s, type
     else
       ovf_r = (ovf_r & ~to_inf_m) | (nan_r & to_inf_m);
   }
-  constexpr bool short_tail = Fmt::has_inf && !Fmt::saturates && Fmt::has_subnormals && Fmt::has_negative_zero &&
-                              (sub_path || rebias == 0);
+  // The NaN-at-all-ones formats without infinities (e4m3): NaN is the largest finite pattern + 1.
+  constexpr bool nan_above_max = !Fmt::has_inf && Fmt::special == encoding::specials::nan_at_all_ones &&
+                                 static_cast<U>(Fmt::nan_bits) == static_cast<U>(Fmt::max_finite_bits) + 1;
+  constexpr bool short_tail = (Fmt::has_inf || nan_above_max) && !Fmt::saturates && Fmt::has_subnormals &&
+                              Fmt::has_negative_zero && (sub_path || rebias == 0);
   if constexpr (short_tail) {
-    // IEEE-like formats (binary16, bfloat16, e5m2, cfloat<6,9>): fewer selects. m_low is 0 in
+    // IEEE-like formats (binary16, bfloat16, e5m2, cfloat<6,9>) and e4m3: fewer selects. m_low is 0 in
     // every lane here (sub_path: a lane with A < 0 has ap < rebias < 2^emin's bits, a sub lane;
     // rebias = 0: A = ap >= 0, since t = 1 needs |s| > 0). A zero magnitude needs no select (sgn
     // | 0 is the signed zero). Overflow: the largest finite pattern plus one (infinity) where the
@@ -343,12 +346,23 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits_words(H s, type
     if constexpr (std::is_same_v<Mode, round::toward_zero> || std::is_same_v<Mode, round::odd>) to_inf_m = 0;
     if constexpr (is_up || is_down) to_inf_m = away_m;
     const U m_inf = U{0} - static_cast<U>(static_cast<I>(a) >= static_cast<I>(h_inf));
-    const U bound = static_cast<U>(Fmt::max_finite_bits) + ((to_inf_m | m_inf) & 1);
-    const U m_nan = U{0} - static_cast<U>(static_cast<I>(a) > static_cast<I>(h_inf));
-    const U mag_i = mag | m_inf;
-    U r = sgn | (mag_i < bound ? mag_i : bound);
-    r = (r & ~m_nan) | (nan_r & m_nan);
-    return static_cast<typename Fmt::storage>(r);
+    if constexpr (Fmt::has_inf) {
+      const U bound = static_cast<U>(Fmt::max_finite_bits) + ((to_inf_m | m_inf) & 1);
+      const U m_nan = U{0} - static_cast<U>(static_cast<I>(a) > static_cast<I>(h_inf));
+      const U mag_i = mag | m_inf;
+      U r = sgn | (mag_i < bound ? mag_i : bound);
+      r = (r & ~m_nan) | (nan_r & m_nan);
+      return static_cast<typename Fmt::storage>(r);
+    } else {
+      // Without infinities: an overflow that rounds away is NaN (the bound itself, unsigned),
+      // and so are infinite and NaN s.
+      const U bound = static_cast<U>(Fmt::max_finite_bits) + (to_inf_m & 1);
+      const U mag_c = mag < bound ? mag : bound;
+      const U m_nan = m_inf | (U{0} - static_cast<U>(mag_c == nan_r));
+      U r = sgn | mag_c;
+      r = (r & ~m_nan) | (nan_r & m_nan);
+      return static_cast<typename Fmt::storage>(r);
+    }
   }
   U m_zero = m_low;
   if constexpr (Fmt::has_subnormals)
