@@ -361,12 +361,23 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_
   const bool nonzero_ops = (xa != 0) & (ya != 0);
   const std::uint32_t over = std::uint32_t{0} - static_cast<std::uint32_t>(finite_ops & (fa == 0x7F800000u));
   fb -= over & 1u;                                                  // +-inf -> +-FLT_MAX
-  fb |= static_cast<std::uint32_t>(nonzero_ops & (fa == 0));       // a nonzero product below 2^-150
+  constexpr bool bits_enc = bits_encoder_ok<Fmt, Mode, float> && !is_stochastic_v<Mode>;
+  // A nonzero product below 2^-150: +-2^-149, except for the bits encoder (f = +-0 of the
+  // product's sign and r, the scaled product, of the same sign: a' = 0 plus the sticky bit, as
+  // in mul_fd).
+  if constexpr (!bits_enc) fb |= static_cast<std::uint32_t>(nonzero_ops & (fa == 0));
   if constexpr (is_stochastic_v<Mode>) w |= over;
   const float f = bit_cast<float>(fb);
   constexpr float k117 = hw_pow2<float>(117);
   const float r = fma_h(x * k117, y, -(f * k117));
   const std::uint32_t small = std::uint32_t{0} - static_cast<std::uint32_t>((fb & 0x7FFFFFFFu) <= 0x00800000u);
+  if constexpr (bits_enc) {
+    // The error as bits: r in the small lanes (NaN there only for a zero product with x 2^117
+    // infinite: exact, cleared), f's sign (with a nonzero magnitude) where it overflowed.
+    const std::uint32_t not_nan = std::uint32_t{0} - static_cast<std::uint32_t>(r == r);
+    const std::uint32_t e = (bit_cast<std::uint32_t>(r) & small & not_nan) | (over & ((fb & 0x80000000u) | 1u));
+    return encode_bits_e<Fmt, Mode, float>(f, e, w);
+  }
   // The error sign as a word: sign_of(r) in the small lanes, f's sign (+-1) in the overflow lanes.
   const std::uint32_t es_small = static_cast<std::uint32_t>(sign_of(r)) & small;
   const std::uint32_t es_over = (static_cast<std::uint32_t>((fb >> 31) != 0 ? -1 : 1)) & over;
@@ -385,6 +396,13 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_
 // 2^25). A nonzero quotient that rounds to zero (|x/y| 2^k < 2^-150) becomes +-2^-149 first;
 // then |r| < ulp(q) |y| still holds (0 < |x'/y| < q) and the sign says x'/y lies below it.
 // Quotients x'/inf = 0, 0/y, x'/0 = inf and NaNs are exact (error sign 0; r is 0 or NaN).
+// The bits encoder (deterministic modes) needs no substitute: q = +-0 has the quotient's sign,
+// and r (x' 2^24 itself) the same sign, so a' = 0 with the sticky bit stands for x'/y (as in
+// mul_fd); encode_from's stochastic rounding keeps it.
+// Whether a float-domain path encodes with encode_bits (the deterministic modes), as encode_fast decides.
+template <class Fmt, class Mode>
+inline constexpr bool fd_bits_encoder = bits_encoder_ok<float_domain<Fmt>, Mode, float> && !is_stochastic_v<Mode>;
+
 template <class Fmt, class Mode>
 inline constexpr bool fd_div_ok = float_domain_ok<Fmt> && twosum_float_ok<Fmt, Mode> &&
                                   Fmt::emin - Fmt::fraction_bits >= -24 && twosum_float_div_ok<Fmt, Mode>;
@@ -394,9 +412,11 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_fd(std::uint64_t xb, std::uint64_
   using FD = float_domain<Fmt>;
   const float xs = decode_to<FD, float>(xb), y = decode_to<Fmt, float>(yb);
   std::uint32_t qb = bit_cast<std::uint32_t>(xs / y);
-  const std::uint32_t xa = bit_cast<std::uint32_t>(xs) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
-  const bool nonzero_quotient = (xa != 0) & (xa < 0x7F800000u) & (ya < 0x7F800000u);
-  qb |= static_cast<std::uint32_t>(nonzero_quotient & ((qb & 0x7FFFFFFFu) == 0));
+  if constexpr (!fd_bits_encoder<Fmt, Mode>) {
+    const std::uint32_t xa = bit_cast<std::uint32_t>(xs) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
+    const bool nonzero_quotient = (xa != 0) & (xa < 0x7F800000u) & (ya < 0x7F800000u);
+    qb |= static_cast<std::uint32_t>(nonzero_quotient & ((qb & 0x7FFFFFFFu) == 0));
+  }
   const float q = bit_cast<float>(qb);
   constexpr float k24 = hw_pow2<float>(24);
   const float r = fma_h(-(q * k24), y, xs * k24);
