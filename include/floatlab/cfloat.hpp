@@ -43,7 +43,7 @@ namespace detail {
 //                conditions per op (double_path.hpp): fma in every mode, + - * / off nearest_even
 //   float domain + - on the format's fields with binary32's bias (2 <= E <= 7), fma narrowed into
 //                it (float_path.hpp float_domain, double_path.hpp encode_narrow)
-//                and / in it (emin - M >= -24: double_path.hpp div_fd), * into it (emin - 2M >=
+//                and / in it (1 - emin + M + max(24, M - emin) <= 127: div_fd), * into it (emin - 2M >=
 //                -48: mul_fd)
 //   narrowed     the double path's results narrowed into binary32 lanes (bfloat16 fma, E = 7 /)
 //   E = 8 mul    bfloat16 * off nearest in binary32 (double_path.hpp mul_e8), / with a double

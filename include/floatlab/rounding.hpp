@@ -242,8 +242,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //   narrowed      detail/double_path    every mode (stoch. p <= 11, bias <= 127, inside    bfloat16 fma and
 //     double      encode_narrow         needs p+R+1 <= 24) binary32 with its float domain stochastic +; E = 7 /
 //   float domain  detail/double_path    every mode (stoch. the float domain's formats     / off nearest_even
-//     (/)         div_fd                needs p+R+1 <= 24) with emin - M >= -24 (binary16,
-//                                                          the 8-bit formats)
+//     (/)         div_fd                needs p+R+1 <= 24) with 1-emin+M+S <= 127 (binary16,
+//                                                          cfloat<6,9>, 8-bit formats;
+//                                                          S = max(24, M - emin))
 //   E = 8 mul     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 8         * off nearest_even
 //                 mul_e8                needs p+R+1 <= 24) (bfloat16)
 //   E = 8 div     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 11        / off nearest_even

@@ -316,7 +316,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t
 // fma: the float TwoSum path's steps unscaled (exact where twosum_float_mul_ok says so),
 //   narrowed into the float domain (2 <= E <= 7). (* narrowed the same way measured no faster
 //   than the bits encoder's subnormal split on the exact product: not taken; / of formats with
-//   emin - M >= -24 computes its quotient in the float domain itself: div_fd below.)
+//   1 - emin + M + max(24, M - emin) <= 127 computes its quotient in the float domain itself:
+//   div_fd below.)
 // The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, its
 //   + in stochastic modes, E = 7 quotients): the double path's steps, narrowed into binary32
 //   lanes (no 64-bit encoder); stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
@@ -387,25 +388,29 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_
 // ---- quotients in the float domain (2 <= E <= 7) -------------------------------------------
 // x' = x 2^k (the float-domain decode, no multiplication), y unscaled: q = RN24(x' / y) =
 // RN24(x/y 2^k), the quotient's float-domain value rounded once (binary32's subnormals hold the
-// format's subnormal range). Its error sign is that of r = x' - q y, computed as r 2^24 =
-// fma(-(q 2^24), y, x' 2^24) exactly: x' 2^24 and q 2^24 y are multiples of 2^-149 (ulp(x')
-// >= 2^-149 and ulp(q) ulp(y) 2^24 >= 2^(-149 + emin - M + 24) >= 2^-149 for emin - M >= -24,
-// fd_div_ok), and |r| < ulp(q) |y| (q is a correct rounding, subnormal or not), so r 2^24 has
+// format's subnormal range). Its error sign is that of r = x' - q y, computed as r 2^S =
+// fma(-(q 2^S), y, x' 2^S) exactly, S = max(24, M - emin) (fd_div_scale): x' 2^S and q 2^S y
+// are multiples of 2^-149 (ulp(x') >= 2^-149 and ulp(q) ulp(y) 2^S >= 2^(-149 + emin - M + S)
+// >= 2^-149), and |r| < ulp(q) |y| (q is a correct rounding, subnormal or not), so r 2^S has
 // fewer than 2^p units of that grid: one fma computes it exactly (Boldo-Muller 2011), and
-// nothing overflows (the float domain lies below 2^(emax + 1 + k) <= 2^1, 2^24 of it below
-// 2^25). A nonzero quotient that rounds to zero (|x/y| 2^k < 2^-150) becomes +-2^-149 first;
+// nothing overflows: |x'| < 2^(emax + 1 + k) <= 2^1, |q| < 2 / 2^(emin - M), so q 2^S < 2^(1 -
+// emin + M + S) <= 2^127 (fd_div_ok; binary16 and the 8-bit formats: S = 24, cfloat<6,9>: 39).
+// A nonzero quotient that rounds to zero (|x/y| 2^k < 2^-150) becomes +-2^-149 first;
 // then |r| < ulp(q) |y| still holds (0 < |x'/y| < q) and the sign says x'/y lies below it.
 // Quotients x'/inf = 0, 0/y, x'/0 = inf and NaNs are exact (error sign 0; r is 0 or NaN).
 // The bits encoder (deterministic modes) needs no substitute: q = +-0 has the quotient's sign,
-// and r (x' 2^24 itself) the same sign, so a' = 0 with the sticky bit stands for x'/y (as in
+// and r (x' 2^S itself) the same sign, so a' = 0 with the sticky bit stands for x'/y (as in
 // mul_fd); encode_from's stochastic rounding keeps it.
 // Whether a float-domain path encodes with encode_bits (the deterministic modes), as encode_fast decides.
 template <class Fmt, class Mode>
 inline constexpr bool fd_bits_encoder = bits_encoder_ok<float_domain<Fmt>, Mode, float> && !is_stochastic_v<Mode>;
 
+template <class Fmt>
+inline constexpr int fd_div_scale = Fmt::fraction_bits - Fmt::emin > 24 ? Fmt::fraction_bits - Fmt::emin : 24;
 template <class Fmt, class Mode>
 inline constexpr bool fd_div_ok = float_domain_ok<Fmt> && twosum_float_ok<Fmt, Mode> &&
-                                  Fmt::emin - Fmt::fraction_bits >= -24 && twosum_float_div_ok<Fmt, Mode>;
+                                  1 - Fmt::emin + Fmt::fraction_bits + fd_div_scale<Fmt> <= 127 &&
+                                  twosum_float_div_ok<Fmt, Mode>;
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_fd(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
@@ -418,8 +423,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_fd(std::uint64_t xb, std::uint64_
     qb |= static_cast<std::uint32_t>(nonzero_quotient & ((qb & 0x7FFFFFFFu) == 0));
   }
   const float q = bit_cast<float>(qb);
-  constexpr float k24 = hw_pow2<float>(24);
-  const float r = fma_h(-(q * k24), y, xs * k24);
+  constexpr float kS = hw_pow2<float>(fd_div_scale<Fmt>);
+  const float r = fma_h(-(q * kS), y, xs * kS);
   const float ry = bit_cast<float>(static_cast<std::uint32_t>(bit_cast<std::uint32_t>(r) ^ (bit_cast<std::uint32_t>(y) & 0x80000000u)));
   return encode_fast<FD, Mode, float>(q, sign_of(ry), w);
 }
