@@ -243,9 +243,10 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
 // x + y is a multiple of 2^(emin - M) below 2^(emin + 1): exact in float). x + y is a multiple
 // of 2^(g - M) below 2^(f + 1) in magnitude, so it has at most f - g + p bits and is exact in
 // float when d = f - g <= 24 - p. Otherwise d >= 25 - p and |y| < 2^(g + 1) <= 2^(f - 24 + p),
-// so |s - x| <= |y| + 2^(f - 24) < 2^(f - 23 + M) (|s| < 2^(f+1): s's ulp is at most 2^(f-23)),
-// while x's nearest other grid points and midpoints (also below 2^f, where the binade changes)
-// lie 2^(f - M - 2) or more away: f - 23 + M <= f - M - 2 for M <= 10 (p <= 11). So s is x or
+// so |s - x| <= |y| + 2^(f - 24) < 2^(f - 22 + M) (the rounding error is at most half an ulp of
+// float in x + y's binade, 2^(f - 24)), while x's nearest other grid points and midpoints (also
+// below 2^f, where the binade changes) lie 2^(f - M - 2) or more away: f - 22 + M <= f - M - 2
+// for M <= 10 (p <= 11). So s is x or
 // none of them, and s = x means y was lost: the error is y. If s is no grid point or midpoint,
 // it lies within half an ulp of float (2^(f - 24)) of x + y, and no grid point or midpoint (all
 // multiples of 2^(f - M - 2) or coarser, ulps of float being 2^(f - 23) or finer) lies between
