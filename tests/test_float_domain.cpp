@@ -224,6 +224,9 @@ static_assert(detail::fd_mul_ok<c69::format_type, round::stochastic<8>>);
 static_assert(!detail::fd_mul_ok<c78::format_type, round::upward>);  // emin - 2M = -78
 static_assert(detail::fd_div_ok<c69::format_type, round::odd> && detail::fd_div_scale<c69::format_type> == 39);
 static_assert(detail::fd_div_scale<binary16::format_type> == 24 && !detail::fd_div_ok<c78::format_type, round::upward>);
+static_assert(detail::short_sum_ok<detail::float_domain<binary16::format_type>, round::odd, float, false>);
+static_assert(detail::short_sum_ok<bfloat16::format_type, round::downward, float, false>);
+static_assert(!detail::short_sum_ok<bfloat16::format_type, round::stochastic<8>, float, false>);
 static_assert(detail::fd_fma_ok<c69::format_type, round::odd>);
 static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
 static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);
