@@ -278,15 +278,34 @@ TEST_CASE("every pair of bfloat16 in the directed modes: API vs kernel", "[fast_
   all_pairs_directed<bfloat16>("bfloat16");
 }
 // One format, mode and op of the above by name (to run a part by hand):
-//   test_encode_bits "one directed pair sweep" with FLOATLAB_PAIRS=bf16-rz-mul etc.
+//   test_encode_bits "one directed pair sweep" with FLOATLAB_PAIRS=FMT-MODE-OP, FMT one of
+//   b16, bf16, c69 (cfloat<6,9>), MODE one of rz, up, down, away, odd, OP one of add, mul, div
+//   (e.g. bf16-rz-mul, the default).
+namespace {
+template <class T>
+std::uint64_t one_sweep(const std::string& mode, int op) {
+  if (mode == "rz") return all_pairs_vs_kernel<T, round::toward_zero>(op);
+  if (mode == "up") return all_pairs_vs_kernel<T, round::upward>(op);
+  if (mode == "down") return all_pairs_vs_kernel<T, round::downward>(op);
+  if (mode == "away") return all_pairs_vs_kernel<T, round::nearest_away>(op);
+  if (mode == "odd") return all_pairs_vs_kernel<T, round::odd>(op);
+  return ~std::uint64_t{0};
+}
+}  // namespace
 TEST_CASE("one directed pair sweep", "[fast_path][encode][full]") {
   const char* env = std::getenv("FLOATLAB_PAIRS");
   const std::string which = env ? env : "bf16-rz-mul";
+  const auto d1 = which.find('-'), d2 = which.rfind('-');
   std::uint64_t bad = ~std::uint64_t{0};
-  if (which == "bf16-rz-mul") bad = all_pairs_vs_kernel<bfloat16, round::toward_zero>(1);
-  if (which == "bf16-up-div") bad = all_pairs_vs_kernel<bfloat16, round::upward>(2);
-  if (which == "b16-rz-add") bad = all_pairs_vs_kernel<binary16, round::toward_zero>(0);
-  if (which == "b16-down-div") bad = all_pairs_vs_kernel<binary16, round::downward>(2);
+  if (d1 != std::string::npos && d2 > d1) {
+    const std::string fmt = which.substr(0, d1), mode = which.substr(d1 + 1, d2 - d1 - 1), op_s = which.substr(d2 + 1);
+    const int op = op_s == "add" ? 0 : op_s == "mul" ? 1 : op_s == "div" ? 2 : -1;
+    if (op >= 0) {
+      if (fmt == "b16") bad = one_sweep<binary16>(mode, op);
+      if (fmt == "bf16") bad = one_sweep<bfloat16>(mode, op);
+      if (fmt == "c69") bad = one_sweep<cfloat<6, 9>>(mode, op);
+    }
+  }
   std::printf("%s: 2^32 pairs, %llu mismatches\n", which.c_str(), (unsigned long long)bad);
   CHECK(bad == 0);
 }

@@ -4,7 +4,9 @@
 // (toward_zero, upward, downward, nearest_away, odd, stochastic<4>/<8> with words at and
 // around the carry boundary), for binary16, cfloat<6,9>, cfloat<7,8> (E <= 7: the float
 // domain; cfloat<7,8>'s quotients and) bfloat16 (E = 8): the double path narrowed into binary32 lanes. The 8-bit
-// formats take the same paths and are proven on every pair by test_exhaustive_*.
+// formats take the same paths and are proven on every pair by test_exhaustive_*. Ninth session:
+// binary16 and cfloat<6,9> products now take mul_fd, the deterministic sums add_d's error
+// without TwoSum, and every format here the bits encoder's short tail.
 //   CI: per format, op and mode, every a against a stride of b values (pair index stepped by
 //   an odd stride over all 2^32 pairs, FLOATLAB_TEST_SCALE scales the count), plus every a
 //   against the edge values (zeros, smallest subnormals, largest finite, infinities, NaN,
@@ -217,6 +219,14 @@ using c78 = cfloat<7, 8>;
 // The paths under test are the ones these formats dispatch to (cfloat.hpp).
 static_assert(detail::fd_add_ok<binary16::format_type, round::upward>);
 static_assert(detail::fd_div_ok<binary16::format_type, round::toward_zero>);
+static_assert(detail::fd_mul_ok<binary16::format_type, round::upward>);
+static_assert(detail::fd_mul_ok<c69::format_type, round::stochastic<8>>);
+static_assert(!detail::fd_mul_ok<c78::format_type, round::upward>);  // emin - 2M = -78
+static_assert(detail::fd_div_ok<c69::format_type, round::odd> && detail::fd_div_scale<c69::format_type> == 39);
+static_assert(detail::fd_div_scale<binary16::format_type> == 24 && !detail::fd_div_ok<c78::format_type, round::upward>);
+static_assert(detail::short_sum_ok<detail::float_domain<binary16::format_type>, round::odd, float, false>);
+static_assert(detail::short_sum_ok<bfloat16::format_type, round::downward, float, false>);
+static_assert(!detail::short_sum_ok<bfloat16::format_type, round::stochastic<8>, float, false>);
 static_assert(detail::fd_fma_ok<c69::format_type, round::odd>);
 static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
 static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);

@@ -43,7 +43,8 @@ namespace detail {
 //                conditions per op (double_path.hpp): fma in every mode, + - * / off nearest_even
 //   float domain + - on the format's fields with binary32's bias (2 <= E <= 7), fma narrowed into
 //                it (float_path.hpp float_domain, double_path.hpp encode_narrow)
-//                and / in it (emin - M >= -24: double_path.hpp div_fd)
+//                and / in it (1 - emin + M + max(24, M - emin) <= 127: div_fd), * into it (emin - 2M >=
+//                -48: mul_fd)
 //   narrowed     the double path's results narrowed into binary32 lanes (bfloat16 fma, E = 7 /)
 //   E = 8 mul    bfloat16 * off nearest in binary32 (double_path.hpp mul_e8), / with a double
 //                residual (div_e8)
@@ -70,6 +71,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage mul_bits(std::uint64_t a, s
     if (!is_constant_evaluated()) {
       if constexpr (float_mul_ok<Fmt, Mode>) return mul_f<Fmt>(a, b);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(decode_nearest<Fmt>(a) * decode_nearest<Fmt>(b));
+      else if constexpr (fd_mul_ok<Fmt, Mode>) return mul_fd<Fmt, Mode>(a, b, w);
       else if constexpr (twosum_float_mul_ok<Fmt, Mode>) return mul_d<Fmt, Mode, float>(a, b, w);
       else if constexpr (float_mul_e8_ok<Fmt, Mode>) return mul_e8<Fmt, Mode>(a, b, w);
       else if constexpr (narrow_double_ok<Fmt, Mode>) return mul_d<Fmt, Mode, double, true>(a, b, w);

@@ -248,12 +248,23 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //   narrowed      detail/double_path    every mode (stoch. p <= 11, bias <= 127, inside    bfloat16 fma and
 //     double      encode_narrow         needs p+R+1 <= 24) binary32 with its float domain stochastic +; E = 7 /
 //   float domain  detail/double_path    every mode (stoch. the float domain's formats     / off nearest_even
-//     (/)         div_fd                needs p+R+1 <= 24) with emin - M >= -24 (binary16,
-//                                                          the 8-bit formats)
+//     (/)         div_fd                needs p+R+1 <= 24) with 1-emin+M+S <= 127 (binary16,
+//                                                          cfloat<6,9>, 8-bit formats;
+//                                                          S = max(24, M - emin))
 //   E = 8 mul     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 8         * off nearest_even
 //                 mul_e8                needs p+R+1 <= 24) (bfloat16)
 //   E = 8 div     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 11        / off nearest_even
 //                 div_e8                needs p+R+1 <= 24) (bfloat16)
+//   float domain  detail/double_path    every mode (stoch. the float domain's formats     * off nearest_even
+//     (*)         mul_fd (session 9)    needs p+R+1 <= 24) with emin - 2M >= -48 (binary16,
+//                                                          cfloat<6,9>, the 8-bit formats)
+//   sum error     detail/double_path    every determin-  p <= 11 in float, the bits      + - off nearest_even
+//     w/o TwoSum  add_d (short_sum_ok,  istic mode       encoder's formats (float       (the float domain's
+//                 session 9)                             domain, bfloat16)              and bfloat16's sums)
+//   short tail    detail/float_path.hpp every determin-  formats with subnormals, -0,  the bits encoder's
+//                 encode_bits_words     istic mode       infinities or NaN = max + 1   overflow / inf / NaN
+//                 (session 9)                            (ieee, fn: binary16, bfloat16, choices
+//                                                        e5m2, e4m3, cfloat<6,9>)
 //   integer kernels: everything else (detail/exact_ops.hpp), and every constant evaluation.
 //
 // Why exact: float/nearest: RN_p(RN_q(x op y)) = RN_p(x op y) for q >= 2p + 2 (Figueroa 1995,
@@ -281,7 +292,13 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // the error sign exactly; mul_e8). float-domain /: q = RN24(x 2^k / y) and the residual
 // x 2^k - q y scaled by 2^24, exact in one fma (every term a multiple of 2^-149; div_fd).
 // E = 8 div: q = RN24(x / y) in binary32 and the residual x - q y exact in one double fma, with
-// encode_narrow's substitutes at the ends (div_e8).
+// encode_narrow's substitutes at the ends (div_e8). float-domain *: f = RN24(x 2^k y) and the
+// residual scaled by 2^25, exact in one fma (at most 2^24 units of 2^(emin - 2M - 101) >=
+// 2^-149; mul_fd). sum error without TwoSum: for p <= 11 operands an inexact float sum s is
+// either the larger operand (the error is the other) or lies on no grid point or midpoint of
+// the format, where every deterministic mode rounds s like the exact sum (short_sum_ok). short
+// tail: overflow and infinity as min(mag, largest finite + rounds-away), no zero select (the
+// sign ORed onto a zero magnitude is the signed zero); proven with encode_bits (test_encode_bits).
 //
 // Proving tests (each compares the fast path with the integer kernels or MPFR bit for bit):
 //   test_exhaustive_{ieee,ieee_ftz,fn,fn_satfinite,fnuz,fnuz_satfinite,finite}: every operand

@@ -192,9 +192,10 @@ inline constexpr bool twosum_float_div_ok =
     Fmt::emax + 1 - Fmt::emin + Fmt::fraction_bits <= 127 &&
     2 * (Fmt::emin - Fmt::fraction_bits) - Fmt::emax - 24 >= -149;
 
-// x + y for exact H values x, y (the operands of add, or fma's exact product and addend).
-template <class Fmt, class Mode, class H = double, bool Narrow = false>
-FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noexcept {
+// s = RN_H(x + y) as sum_d below uses it: the zero sign of round::downward ORed in, and for
+// H = float with emax > 126 FLT_MAX of the sum's sign where finite operands overflow.
+template <class Fmt, class Mode, class H>
+FLOATLAB_HOST_DEVICE H sum_s(H x, H y) noexcept {
   using U = typename hw_traits<H>::word;
   // IEEE 754 6.3: an exact zero sum is +0 unless both operands are -0 (the hardware's RN sum
   // does that), or -0 when rounding downward and either operand is negative: that sign bit is
@@ -218,16 +219,60 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
     const U over = U{0} - static_cast<U>(finite_ops & ((sb & 0x7FFFFFFFu) == inf_bits));
     s = bit_cast<H>(static_cast<U>(sb - (over & U{1})));  // +-inf - 1 = +-FLT_MAX
   }
+  return s;
+}
+
+// x + y for exact H values x, y (the operands of add, or fma's exact product and addend).
+template <class Fmt, class Mode, class H = double, bool Narrow = false>
+FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noexcept {
+  const H s = sum_s<Fmt, Mode, H>(x, y);
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const H bv = s - x;
   const H e = (x - (s - bv)) + (y - bv);
   return encode_out<Fmt, Mode, H, Narrow>(s, sign_of(e), w);
 }
 
+// ---- the sum's error without TwoSum: deterministic modes, two p <= 11 operands in float ---------
+// Let x, y be values of a format with p <= 11 (exact floats), |x| >= |y|, s = RN24(x + y).
+// Claim: either x + y = s, or s = x and the error x + y - s is y (y != 0), or s is none of the
+// format's grid points and midpoints; in the last case every deterministic mode rounds s alone
+// (error 0) like x + y. So the error bits e = (s == x ? y : 0) | (s == y ? x : 0) serve the
+// bits encoder (encode_bits_e) in place of TwoSum's error term.
+// Proof: y = Y 2^(g - M) with 0 <= Y < 2^(M+1) (g = y's exponent; the format's subnormals:
+// g = emin), |x| = X 2^(f - M), 2^M <= X < 2^(M+1) (x normal; if x is subnormal, so is y and
+// x + y is a multiple of 2^(emin - M) below 2^(emin + 1): exact in float). x + y is a multiple
+// of 2^(g - M) below 2^(f + 1) in magnitude, so it has at most f - g + p bits and is exact in
+// float when d = f - g <= 24 - p. Otherwise d >= 25 - p and |y| < 2^(g + 1) <= 2^(f - 24 + p),
+// so |s - x| <= |y| + 2^(f - 24) < 2^(f - 22 + M) (the rounding error is at most half an ulp of
+// float in x + y's binade, 2^(f - 24)), while x's nearest other grid points and midpoints (also
+// below 2^f, where the binade changes) lie 2^(f - M - 2) or more away: f - 22 + M <= f - M - 2
+// for M <= 10 (p <= 11). So s is x or
+// none of them, and s = x means y was lost: the error is y. If s is no grid point or midpoint,
+// it lies within half an ulp of float (2^(f - 24)) of x + y, and no grid point or midpoint (all
+// multiples of 2^(f - M - 2) or coarser, ulps of float being 2^(f - 23) or finer) lies between
+// them or on x + y: the directed modes, odd, and the nearest modes round both alike, the
+// inexact side included (both are inexact). The FLT_MAX substitute of sum_s (emax 127) is no
+// grid point or midpoint either (its low 23 - M bits are ones) and is not an operand: error 0,
+// rounded like x + y (sum_s's comment). Stochastic modes are excluded: their boundaries are up
+// to 2^R times finer. Infinite or NaN s: the lanes are the specials, e does not matter.
+// Proven through the public API against the integer kernels on every operand pair of binary16,
+// bfloat16 and cfloat<6,9> (test_float_domain, test_encode_bits [full]).
+template <class Fmt, class Mode, class H, bool Narrow>
+inline constexpr bool short_sum_ok = std::is_same_v<H, float> && !Narrow && !is_stochastic_v<Mode> &&
+                                     Fmt::precision <= 11 && bits_encoder_ok<Fmt, Mode, float>;
+
 template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage add_d(std::uint64_t xb, std::uint64_t yb,
                                                           std::uint32_t w) noexcept {
-  return sum_d<Fmt, Mode, H, Narrow>(decode_in<Fmt, H, Narrow>(xb), decode_in<Fmt, H, Narrow>(yb), w);
+  const H x = decode_in<Fmt, H, Narrow>(xb), y = decode_in<Fmt, H, Narrow>(yb);
+  if constexpr (short_sum_ok<Fmt, Mode, H, Narrow>) {
+    const H s = sum_s<Fmt, Mode, H>(x, y);
+    const std::uint32_t sb = bit_cast<std::uint32_t>(s), xw = bit_cast<std::uint32_t>(x), yw = bit_cast<std::uint32_t>(y);
+    const std::uint32_t e = (yw & (0u - static_cast<std::uint32_t>(sb == xw))) | (xw & (0u - static_cast<std::uint32_t>(sb == yw)));
+    return encode_bits_e<Fmt, Mode, float>(s, e, w);
+  } else {
+    return sum_d<Fmt, Mode, H, Narrow>(x, y, w);
+  }
 }
 
 template <class Fmt, class Mode, class H = double, bool Narrow = false>
@@ -272,7 +317,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t
 // fma: the float TwoSum path's steps unscaled (exact where twosum_float_mul_ok says so),
 //   narrowed into the float domain (2 <= E <= 7). (* narrowed the same way measured no faster
 //   than the bits encoder's subnormal split on the exact product: not taken; / of formats with
-//   emin - M >= -24 computes its quotient in the float domain itself: div_fd below.)
+//   1 - emin + M + max(24, M - emin) <= 127 computes its quotient in the float domain itself:
+//   div_fd below.)
 // The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, its
 //   + in stochastic modes, E = 7 quotients): the double path's steps, narrowed into binary32
 //   lanes (no 64-bit encoder); stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
@@ -317,12 +363,23 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_
   const bool nonzero_ops = (xa != 0) & (ya != 0);
   const std::uint32_t over = std::uint32_t{0} - static_cast<std::uint32_t>(finite_ops & (fa == 0x7F800000u));
   fb -= over & 1u;                                                  // +-inf -> +-FLT_MAX
-  fb |= static_cast<std::uint32_t>(nonzero_ops & (fa == 0));       // a nonzero product below 2^-150
+  constexpr bool bits_enc = bits_encoder_ok<Fmt, Mode, float> && !is_stochastic_v<Mode>;
+  // A nonzero product below 2^-150: +-2^-149, except for the bits encoder (f = +-0 of the
+  // product's sign and r, the scaled product, of the same sign: a' = 0 plus the sticky bit, as
+  // in mul_fd).
+  if constexpr (!bits_enc) fb |= static_cast<std::uint32_t>(nonzero_ops & (fa == 0));
   if constexpr (is_stochastic_v<Mode>) w |= over;
   const float f = bit_cast<float>(fb);
   constexpr float k117 = hw_pow2<float>(117);
   const float r = fma_h(x * k117, y, -(f * k117));
   const std::uint32_t small = std::uint32_t{0} - static_cast<std::uint32_t>((fb & 0x7FFFFFFFu) <= 0x00800000u);
+  if constexpr (bits_enc) {
+    // The error as bits: r in the small lanes (NaN there only for a zero product with x 2^117
+    // infinite: exact, cleared), f's sign (with a nonzero magnitude) where it overflowed.
+    const std::uint32_t not_nan = std::uint32_t{0} - static_cast<std::uint32_t>(r == r);
+    const std::uint32_t e = (bit_cast<std::uint32_t>(r) & small & not_nan) | (over & ((fb & 0x80000000u) | 1u));
+    return encode_bits_e<Fmt, Mode, float>(f, e, w);
+  }
   // The error sign as a word: sign_of(r) in the small lanes, f's sign (+-1) in the overflow lanes.
   const std::uint32_t es_small = static_cast<std::uint32_t>(sign_of(r)) & small;
   const std::uint32_t es_over = (static_cast<std::uint32_t>((fb >> 31) != 0 ? -1 : 1)) & over;
@@ -332,32 +389,78 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_
 // ---- quotients in the float domain (2 <= E <= 7) -------------------------------------------
 // x' = x 2^k (the float-domain decode, no multiplication), y unscaled: q = RN24(x' / y) =
 // RN24(x/y 2^k), the quotient's float-domain value rounded once (binary32's subnormals hold the
-// format's subnormal range). Its error sign is that of r = x' - q y, computed as r 2^24 =
-// fma(-(q 2^24), y, x' 2^24) exactly: x' 2^24 and q 2^24 y are multiples of 2^-149 (ulp(x')
-// >= 2^-149 and ulp(q) ulp(y) 2^24 >= 2^(-149 + emin - M + 24) >= 2^-149 for emin - M >= -24,
-// fd_div_ok), and |r| < ulp(q) |y| (q is a correct rounding, subnormal or not), so r 2^24 has
+// format's subnormal range). Its error sign is that of r = x' - q y, computed as r 2^S =
+// fma(-(q 2^S), y, x' 2^S) exactly, S = max(24, M - emin) (fd_div_scale): x' 2^S and q 2^S y
+// are multiples of 2^-149 (ulp(x') >= 2^-149 and ulp(q) ulp(y) 2^S >= 2^(-149 + emin - M + S)
+// >= 2^-149), and |r| < ulp(q) |y| (q is a correct rounding, subnormal or not), so r 2^S has
 // fewer than 2^p units of that grid: one fma computes it exactly (Boldo-Muller 2011), and
-// nothing overflows (the float domain lies below 2^(emax + 1 + k) <= 2^1, 2^24 of it below
-// 2^25). A nonzero quotient that rounds to zero (|x/y| 2^k < 2^-150) becomes +-2^-149 first;
+// nothing overflows: |x'| < 2^(emax + 1 + k) <= 2^1, |q| < 2 / 2^(emin - M), so q 2^S < 2^(1 -
+// emin + M + S) <= 2^127 (fd_div_ok; binary16 and the 8-bit formats: S = 24, cfloat<6,9>: 39).
+// A nonzero quotient that rounds to zero (|x/y| 2^k < 2^-150) becomes +-2^-149 first;
 // then |r| < ulp(q) |y| still holds (0 < |x'/y| < q) and the sign says x'/y lies below it.
 // Quotients x'/inf = 0, 0/y, x'/0 = inf and NaNs are exact (error sign 0; r is 0 or NaN).
+// The bits encoder (deterministic modes) needs no substitute: q = +-0 has the quotient's sign,
+// and r (x' 2^S itself) the same sign, so a' = 0 with the sticky bit stands for x'/y (as in
+// mul_fd); encode_from's stochastic rounding keeps it.
+// Whether a float-domain path encodes with encode_bits (the deterministic modes), as encode_fast decides.
+template <class Fmt, class Mode>
+inline constexpr bool fd_bits_encoder = bits_encoder_ok<float_domain<Fmt>, Mode, float> && !is_stochastic_v<Mode>;
+
+template <class Fmt>
+inline constexpr int fd_div_scale = Fmt::fraction_bits - Fmt::emin > 24 ? Fmt::fraction_bits - Fmt::emin : 24;
 template <class Fmt, class Mode>
 inline constexpr bool fd_div_ok = float_domain_ok<Fmt> && twosum_float_ok<Fmt, Mode> &&
-                                  Fmt::emin - Fmt::fraction_bits >= -24 && twosum_float_div_ok<Fmt, Mode>;
+                                  1 - Fmt::emin + Fmt::fraction_bits + fd_div_scale<Fmt> <= 127 &&
+                                  twosum_float_div_ok<Fmt, Mode>;
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_fd(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
   using FD = float_domain<Fmt>;
   const float xs = decode_to<FD, float>(xb), y = decode_to<Fmt, float>(yb);
   std::uint32_t qb = bit_cast<std::uint32_t>(xs / y);
-  const std::uint32_t xa = bit_cast<std::uint32_t>(xs) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
-  const bool nonzero_quotient = (xa != 0) & (xa < 0x7F800000u) & (ya < 0x7F800000u);
-  qb |= static_cast<std::uint32_t>(nonzero_quotient & ((qb & 0x7FFFFFFFu) == 0));
+  if constexpr (!fd_bits_encoder<Fmt, Mode>) {
+    const std::uint32_t xa = bit_cast<std::uint32_t>(xs) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
+    const bool nonzero_quotient = (xa != 0) & (xa < 0x7F800000u) & (ya < 0x7F800000u);
+    qb |= static_cast<std::uint32_t>(nonzero_quotient & ((qb & 0x7FFFFFFFu) == 0));
+  }
   const float q = bit_cast<float>(qb);
-  constexpr float k24 = hw_pow2<float>(24);
-  const float r = fma_h(-(q * k24), y, xs * k24);
+  constexpr float kS = hw_pow2<float>(fd_div_scale<Fmt>);
+  const float r = fma_h(-(q * kS), y, xs * kS);
   const float ry = bit_cast<float>(static_cast<std::uint32_t>(bit_cast<std::uint32_t>(r) ^ (bit_cast<std::uint32_t>(y) & 0x80000000u)));
   return encode_fast<FD, Mode, float>(q, sign_of(ry), w);
+}
+
+// ---- products into the float domain (2 <= E <= 7) -------------------------------------------
+// x' = x 2^k (the float-domain decode), y unscaled: f = RN24(x' y) = RN24(x y 2^k), the
+// product's float-domain value rounded once (binary32's subnormals hold the format's subnormal
+// range, where the product may be inexact; at and above 2^-126 its <= 2p <= 22 bits are exact).
+// Its error sign is that of r = x' y - f, computed as r 2^25 = fma(x' 2^25, y, -(f 2^25))
+// exactly: x' y is a multiple of 2^(-126 - M) 2^(emin - M) = 2^(emin - 2M - 126) and |r| <=
+// 2^-150 (half binary32's subnormal quantum where f is inexact; r = 0 elsewhere), so r is at
+// most 2^(2M - emin - 24) <= 2^24 units of that quantum (emin - 2M >= -48, fd_mul_ok): an
+// integer of <= 24 bits times 2^(emin - 2M - 126 + 25) >= 2^-149 once scaled, representable.
+// A nonzero product that rounds to zero needs no substitute: f = +-0 has the product's sign,
+// r is the product itself, of the same sign, so a' = 0 with the sticky bit stands for it.
+// Nothing overflows: |x'| < 2^(emax + 1 + k) <= 2, |y| < 2^(emax + 1) <= 2^64, |f| < 2^65.
+// Infinite or NaN products are exact (r is NaN or 0; those lanes are the specials). Then f and
+// the sign are the encoder's inputs in the float domain (no subnormal split: the bits encoder's
+// sub_path is empty there). Proven by test_float_domain and test_encode_bits' [full] pairs.
+template <class Fmt, class Mode>
+inline constexpr bool fd_mul_ok = float_domain_ok<Fmt> && twosum_float_ok<Fmt, Mode> &&
+                                  Fmt::emin - 2 * Fmt::fraction_bits >= -48;
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage mul_fd(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
+  static_assert(fd_mul_ok<Fmt, Mode>, "mul_fd: 2 <= E <= 7, emin - 2M >= -48");
+  using FD = float_domain<Fmt>;
+  const float xs = decode_to<FD, float>(xb), y = decode_to<Fmt, float>(yb);
+  const float f = xs * y;
+  constexpr float k25 = hw_pow2<float>(25);
+  const float r = fma_h(xs * k25, y, -(f * k25));
+  if constexpr (bits_encoder_ok<FD, Mode, float> && !is_stochastic_v<Mode>)
+    return encode_bits_e<FD, Mode, float>(f, bit_cast<std::uint32_t>(r), w);
+  else
+    return encode_fast<FD, Mode, float>(f, sign_of(r), w);
 }
 
 // ---- E = 8 quotients in binary32 with a double residual (bfloat16) ---------------------------

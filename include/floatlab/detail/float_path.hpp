@@ -222,8 +222,12 @@ FLOATLAB_HOST_DEVICE constexpr I clamp_shift(I x) noexcept {
   return (x & ~out) | (I{W - 1} & out);
 }
 
+// The body of encode_bits with the error given as two words: sticky (1 where the exact x
+// differs from s, else 0) and err_neg (1 where x - s < 0; read only where sticky is 1).
 template <class Fmt, class Mode, class H, bool Normal = false>
-FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_sign, std::uint32_t random_word) noexcept {
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits_words(H s, typename hw_traits<H>::word sticky,
+                                                                       typename hw_traits<H>::word err_neg,
+                                                                       std::uint32_t random_word) noexcept {
   static_assert(bits_encoder_ok<Fmt, Mode, H>, "encode_bits: format or mode outside its domain");
   using T = hw_traits<H>;
   using U = typename T::word;
@@ -235,11 +239,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_si
   const U b = bit_cast<U>(s);
   const U negative = b >> (W - 1);  // 0 or 1
   const U a = b & ~sign_bit;
-  // err_sign as a word (0, 1 or all ones): integer operations only, no comparisons of it
-  // (GCC 12 would not vectorize those mixed with the float lanes).
-  const U es = static_cast<U>(static_cast<I>(err_sign));
-  const U sticky = es & 1;
-  const U t = sticky & ((es >> (W - 1)) ^ negative);
+  const U t = sticky & (err_neg ^ negative);
   const U ap = a - t;
   const U neg_m = U{0} - negative;  // all ones for a negative s
   // Which side each mode rounds the magnitude to (a mask per lane for upward/downward).
@@ -328,6 +328,42 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_si
     else
       ovf_r = (ovf_r & ~to_inf_m) | (nan_r & to_inf_m);
   }
+  // The NaN-at-all-ones formats without infinities (e4m3): NaN is the largest finite pattern + 1.
+  constexpr bool nan_above_max = !Fmt::has_inf && Fmt::special == encoding::specials::nan_at_all_ones &&
+                                 static_cast<U>(Fmt::nan_bits) == static_cast<U>(Fmt::max_finite_bits) + 1;
+  constexpr bool short_tail = (Fmt::has_inf || nan_above_max) && !Fmt::saturates && Fmt::has_subnormals &&
+                              Fmt::has_negative_zero && (sub_path || rebias == 0);
+  if constexpr (short_tail) {
+    // IEEE-like formats (binary16, bfloat16, e5m2, cfloat<6,9>) and e4m3: fewer selects. m_low is 0 in
+    // every lane here (sub_path: a lane with A < 0 has ap < rebias < 2^emin's bits, a sub lane;
+    // rebias = 0: A = ap >= 0, since t = 1 needs |s| > 0). A zero magnitude needs no select (sgn
+    // | 0 is the signed zero). Overflow: the largest finite pattern plus one (infinity) where the
+    // mode rounds away, else the largest finite: that bound is min(mag, bound) in every lane
+    // (mag > the largest finite pattern exactly where it overflows). Infinite s (a = H's
+    // infinity; mag ORed with all ones, as a' may be one below it): the bound with one added,
+    // the infinity.
+    U to_inf_m = ~U{0};
+    if constexpr (std::is_same_v<Mode, round::toward_zero> || std::is_same_v<Mode, round::odd>) to_inf_m = 0;
+    if constexpr (is_up || is_down) to_inf_m = away_m;
+    const U m_inf = U{0} - static_cast<U>(static_cast<I>(a) >= static_cast<I>(h_inf));
+    if constexpr (Fmt::has_inf) {
+      const U bound = static_cast<U>(Fmt::max_finite_bits) + ((to_inf_m | m_inf) & 1);
+      const U m_nan = U{0} - static_cast<U>(static_cast<I>(a) > static_cast<I>(h_inf));
+      const U mag_i = mag | m_inf;
+      U r = sgn | (mag_i < bound ? mag_i : bound);
+      r = (r & ~m_nan) | (nan_r & m_nan);
+      return static_cast<typename Fmt::storage>(r);
+    } else {
+      // Without infinities: an overflow that rounds away is NaN (the bound itself, unsigned),
+      // and so are infinite and NaN s.
+      const U bound = static_cast<U>(Fmt::max_finite_bits) + (to_inf_m & 1);
+      const U mag_c = mag < bound ? mag : bound;
+      const U m_nan = m_inf | (U{0} - static_cast<U>(mag_c == nan_r));
+      U r = sgn | mag_c;
+      r = (r & ~m_nan) | (nan_r & m_nan);
+      return static_cast<typename Fmt::storage>(r);
+    }
+  }
   U m_zero = m_low;
   if constexpr (Fmt::has_subnormals)
     m_zero |= U{0} - static_cast<U>(mag == 0);
@@ -342,6 +378,28 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_si
   r = (r & ~m_special) | (inf_r & m_special);
   r = (r & ~m_nan) | (nan_r & m_nan);
   return static_cast<typename Fmt::storage>(r);
+}
+
+template <class Fmt, class Mode, class H, bool Normal = false>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits(H s, int err_sign, std::uint32_t random_word) noexcept {
+  using U = typename hw_traits<H>::word;
+  using I = typename hw_traits<H>::sword;
+  // err_sign as a word (0, 1 or all ones): integer operations only, no comparisons of it
+  // (GCC 12 would not vectorize those mixed with the float lanes).
+  const U es = static_cast<U>(static_cast<I>(err_sign));
+  return encode_bits_words<Fmt, Mode, H, Normal>(s, es & 1, es >> (bit_width_v<U> - 1), random_word);
+}
+
+// encode_bits with the error as the bits e of an H value: its sign bit is that of x - s, and
+// its magnitude bits are nonzero exactly where x != s (e.g. a TwoSum error term, a residual,
+// or one of the operands; NaN where s is infinite or NaN does not matter: those lanes are
+// replaced by the specials).
+template <class Fmt, class Mode, class H, bool Normal = false>
+FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits_e(H s, typename hw_traits<H>::word e, std::uint32_t random_word) noexcept {
+  using U = typename hw_traits<H>::word;
+  constexpr int W = bit_width_v<U>;
+  constexpr U sign_bit = U{1} << (W - 1);
+  return encode_bits_words<Fmt, Mode, H, Normal>(s, static_cast<U>((e & ~sign_bit) != 0), e >> (W - 1), random_word);
 }
 
 // The encoder the fast paths call: encode_bits where it applies in the deterministic modes,
