@@ -65,6 +65,10 @@ if(NOT FLOATLAB_SANITIZE)
       COMMAND ${floatlab_instances_clang} ${floatlab_contract_flags} -fno-exceptions -I${PROJECT_SOURCE_DIR}/include
               -fsyntax-only ${CMAKE_CURRENT_SOURCE_DIR}/compile/math_instances.cpp)
     set_tests_properties(math_instances_clang PROPERTIES LABELS "ci;compile")
+    add_test(NAME cfloat_instances_clang  # cfloat's arithmetic, every mode (0.3 s)
+      COMMAND ${floatlab_instances_clang} ${floatlab_contract_flags} -fno-exceptions -I${PROJECT_SOURCE_DIR}/include
+              -fsyntax-only ${CMAKE_CURRENT_SOURCE_DIR}/compile/cfloat_instances.cpp)
+    set_tests_properties(cfloat_instances_clang PROPERTIES LABELS "ci;compile")
   endif()
 endif()
 

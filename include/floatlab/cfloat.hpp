@@ -273,7 +273,8 @@ FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> sub(cfloat<E, M, R, Enc> a, 
   // a - b = a + (-b) exactly (negation keeps NaN a NaN and fnuz's only zero a zero), negated
   // by a mask rather than operator-'s branches, so that loops of sub vectorize.
   const std::uint64_t bb = b.bits();
-  const bool keep = F::is_nan(bb) | (!F::has_negative_zero & F::is_zero(bb));
+  const bool is_nan = F::is_nan(bb), is_zero = F::is_zero(bb);  // locals: clang's -Wbitwise-instead-of-logical
+  const bool keep = is_nan | (!F::has_negative_zero & is_zero);
   const std::uint64_t nb = bb ^ (keep ? std::uint64_t{0} : F::sign_mask);
   return cfloat<E, M, R, Enc>::from_bits(detail::add_bits<F, Mode>(a.bits(), nb, detail::word_from<Mode>(args...)));
 }

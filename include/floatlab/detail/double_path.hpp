@@ -215,7 +215,8 @@ FLOATLAB_HOST_DEVICE H sum_s(H x, H y) noexcept {
     // Overflow of finite operands (see twosum_float_add_ok): FLT_MAX with the sum's sign.
     constexpr U inf_bits = 0x7F800000u;
     const U sb = bit_cast<U>(s);
-    const bool finite_ops = ((bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits) & ((bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits);
+    const bool x_finite = (bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits, y_finite = (bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits;
+    const bool finite_ops = x_finite & y_finite;  // locals: clang's -Wbitwise-instead-of-logical
     const U over = U{0} - static_cast<U>(finite_ops & ((sb & 0x7FFFFFFFu) == inf_bits));
     s = bit_cast<H>(static_cast<U>(sb - (over & U{1})));  // +-inf - 1 = +-FLT_MAX
   }
