@@ -51,15 +51,20 @@ TEST_CASE("sum of ones stagnates under round-to-nearest at 2^p", "[accuracy]") {
 TEST_CASE("stochastic rounding does not stagnate: error of the sum of ones", "[accuracy]") {
   std::vector<double> ones(20000, 1.0), none;
   auto h = fmt("binary16");
-  // Unbiased: the expected sum is n. Over 8 seeds the mean relative error of a 20000-term
-  // sum must be small (the standard deviation of one run is about sqrt(n) ulps ~ 1%).
+  // Unbiased: the expected sum is n. One run's standard deviation is about 1.8% of n here
+  // (the ulp is 8 from 8192 and 16 from 16384: variance sum of ulp^2 p (1 - p), p = 1 / ulp,
+  // about 354^2; 400 seeds measured 1.7-1.8%), so the mean of 32 seeds has 0.32% and the
+  // bounds below are 4.4 and 4.7 standard deviations: a calibrated check that a change of
+  // the random words cannot fail by chance, while nearest rounding's stagnation at 2048
+  // (error 0.90) fails both.
+  const int seeds = 32;
   double mean = 0;
-  for (std::uint64_t s = 1; s <= 8; ++s) {
+  for (std::uint64_t s = 1; s <= seeds; ++s) {
     auto r = flacc::measure_reduction(h, mode_spec{flacc::mode_kind::stochastic, 16}, task_kind::sum, ones, none, {20000}, s);
-    mean += r[0].value / 8;
-    CHECK(r[0].rel_error < 0.05);
+    mean += r[0].value / seeds;
+    CHECK(r[0].rel_error < 0.08);
   }
-  CHECK(std::fabs(mean - 20000) / 20000 < 0.01);
+  CHECK(std::fabs(mean - 20000) / 20000 < 0.015);
 }
 
 TEST_CASE("closed-form errors of single cases", "[accuracy]") {

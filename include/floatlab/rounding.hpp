@@ -223,12 +223,13 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                  2^-44 .. 2^-35)                       2^-44, logistic 2^-42, sin    (lane forms)
 //                                                        cos 2^-39, log pow 2^-35;
 //                                                        declines -> math double
-//   math pattern  math.hpp call() with  every determin-  as math short; log: log_     log exp logistic,
-//                 eval_pattern (session istic mode       pattern on the bits (128-     scalar; pow_short's
-//                  9; proven by                          entry log(1 + j/128) table,   log x
+//   math pattern  math.hpp call() with  every determin-  as math short; log: log_     log exp logistic
+//                 eval_pattern (session istic mode       pattern on the bits (128-     sin cos, scalar;
+//                  9; proven by                          entry log(1 + j/128) table,   pow_short's log x
 //                  test_math [full],                     degree 4, bound 2^-30; pow
 //                  test_math_trig)                       2^-29); exp, logistic: the
-//                                                        short kernels without clamp
+//                                                        short kernels without clamp;
+//                                                        sin cos: one range compare
 //   Newton sqrt   detail/float_path.hpp every determin-  p <= 11, E <= 9 (ahead of    sqrt
 //                                       istic mode       the float and double paths)
 //   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;
@@ -437,7 +438,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    >= 2^-126; else fma_status   |                            |                                  |   lanes: bfloat16 modes and flags)
 //  Philox on 64-bit lanes (one   | tensor/simd.hpp            | the words philox_word(seed, e,   | test_tensor_block_scaled_lanes_v4 "philox_word_v
 //    block per lane, round 0's    |   philox_lanes,            |   op) of W / 2W consecutive      |   equals philox_word lane by lane" (every form,
-//    uniform product scalar;      |   philox_words2_v,         |   elements, W arbitrary ones     |   2^32 carries, the 2^64 wrap); test_stochastic
+//    uniform product scalar;      |   philox_words2_v,         |   elements, W arbitrary ones     |   the counter's carry at 2^34, the 2^64 wrap); test_stochastic
 //    consecutive: a block per     |   philox_word_v,           |   (GEMM), runs (philox_fill)     |   (philox_word vs an independent Philox and
 //    four elements; GEMM rows of  |   philox_fill; gemm.hpp    |                                  |   Random123's vectors); tensor_simd_check
 //    consecutive e: that form)    |   gemm_tile (el_run)       |                                  |   (SIMD GEMM vs the exact kernel, stochastic)

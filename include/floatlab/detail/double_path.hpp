@@ -345,7 +345,9 @@ inline constexpr bool narrow_double_ok = Fmt::bias <= 127 && fits_hw<Fmt, float>
 //   |f| <= 2^-126: x y is a multiple of 2^(2(emin - M)) = 2^-266, so r = (x 2^117) y - f 2^117
 //     is exact in one fma (a multiple of 2^-149, below 2^-9 in magnitude), and its sign is
 //     that of x y - f; there |x| <= 2^-126 (1 + 2^-24) / 2^-133 < 2^8, so x 2^117 < 2^125 does
-//     not overflow. A nonzero x y that rounds to zero becomes +-2^-149 first (encode_narrow).
+//     not overflow. Outside the bits encoder (the stochastic modes' encode_narrow) a nonzero
+//     x y that rounds to zero becomes +-2^-149 first; the bits encoder takes the +-0 with the
+//     product's sign and the residual's sign directly.
 // f and that sign are the bits encoder's inputs (|x y - f| < one unit of f's last place).
 // Proven by test_float_domain (bfloat16, every mode) and test_encode_bits' [full] pairs.
 template <class Fmt, class Mode>
