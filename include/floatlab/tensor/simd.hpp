@@ -609,21 +609,18 @@ __attribute__((always_inline)) inline void philox_lanes(std::uint64_t seed, std:
   }
 }
 
-// Words of the 2W consecutive elements 4b, 4b + 1, ...: blocks b .. b + W/2 - 1 (mod 2^62).
-__attribute__((always_inline)) inline void philox_block_words_v(std::uint64_t seed, std::uint64_t b, std::uint32_t operation, vu& lo, vu& hi) noexcept {
-  v64 c0[1] = {block_lanes(b)}, c1[1] = {shr32(c0[0])}, c2[1], c3[1];
+// Words of the 2W consecutive elements first, first + 1, ... (first % 4 == 0; otherwise those
+// of first & ~3): blocks first / 4 .. first / 4 + W/2 - 1 (mod 2^62), one block per four
+// elements, the fast form (quantize_run, philox_fill).
+__attribute__((always_inline)) inline void philox_words2_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation, vu& lo, vu& hi) noexcept {
+  v64 c0[1] = {block_lanes(first >> 2)}, c1[1] = {shr32(c0[0])}, c2[1], c3[1];
   philox_lanes<1>(seed, operation, c0, c1, c2, c3);
   interleave(c0[0], c1[0], c2[0], c3[0], lo, hi);
-}
-// Words of the 2W consecutive elements first, first + 1, ... (first % 4 == 0): one block per
-// four elements, the fast form (quantize_run, philox_fill).
-__attribute__((always_inline)) inline void philox_words2_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation, vu& lo, vu& hi) noexcept {
-  philox_block_words_v(seed, first >> 2, operation, lo, hi);
 }
 // Words of the W consecutive elements first, first + 1, ... (any first; W / 2 blocks).
 __attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation) noexcept {
   vu lo, hi;
-  philox_block_words_v(seed, first >> 2, operation, lo, hi);
+  philox_words2_v(seed, first, operation, lo, hi);
   return shift_lanes(lo, hi, static_cast<std::uint32_t>(first & 3));
 }
 // Words of W arbitrary elements (64-bit lanes e[0], e[1]): a block per lane, word e % 4.
