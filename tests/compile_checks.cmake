@@ -61,14 +61,12 @@ if(NOT FLOATLAB_SANITIZE)
     set(floatlab_instances_clang "${floatlab_contract_clang}")
   endif()
   if(floatlab_instances_clang)
-    add_test(NAME math_instances_clang
-      COMMAND ${floatlab_instances_clang} ${floatlab_contract_flags} -fno-exceptions -I${PROJECT_SOURCE_DIR}/include
-              -fsyntax-only ${CMAKE_CURRENT_SOURCE_DIR}/compile/math_instances.cpp)
-    set_tests_properties(math_instances_clang PROPERTIES LABELS "ci;compile")
-    add_test(NAME cfloat_instances_clang  # cfloat's arithmetic, every mode (0.3 s)
-      COMMAND ${floatlab_instances_clang} ${floatlab_contract_flags} -fno-exceptions -I${PROJECT_SOURCE_DIR}/include
-              -fsyntax-only ${CMAKE_CURRENT_SOURCE_DIR}/compile/cfloat_instances.cpp)
-    set_tests_properties(cfloat_instances_clang PROPERTIES LABELS "ci;compile")
+    foreach(unit math cfloat)  # cfloat: its arithmetic x every mode (0.3 s)
+      add_test(NAME ${unit}_instances_clang
+        COMMAND ${floatlab_instances_clang} ${floatlab_contract_flags} -fno-exceptions -I${PROJECT_SOURCE_DIR}/include
+                -fsyntax-only ${CMAKE_CURRENT_SOURCE_DIR}/compile/${unit}_instances.cpp)
+      set_tests_properties(${unit}_instances_clang PROPERTIES LABELS "ci;compile")
+    endforeach()
   endif()
 endif()
 
