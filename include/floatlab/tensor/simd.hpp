@@ -730,53 +730,43 @@ std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t
     for (; i < n; ++i) write_lane<Fmt>(out, i, round_lane_flags<Fmt, Mode>(read_lane(in, i), 0.0f, 0, false, flags));
     return flags;
   } else {
+  // Stochastic modes.
   [[maybe_unused]] auto scalar = [&](std::size_t t) {
-    write_lane<Fmt>(out, t, round_lane_flags<Fmt, Mode>(read_lane(in, t), 0.0f, is_stochastic_v<Mode> ? src.word(first + t, op) : 0, false, flags));
+    write_lane<Fmt>(out, t, round_lane_flags<Fmt, Mode>(read_lane(in, t), 0.0f, src.word(first + t, op), false, flags));
   };
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   using simd::W;
   simd::vu fv = simd::U(0);
-  if constexpr (is_stochastic_v<Mode>) {
-    // Words one Philox block per four elements: from an element index that is a multiple of
-    // 4, 2W words per vector of blocks (simd::philox_words2_v), two vectors of elements.
-    for (; i < n && ((first + i) & 3) != 0; ++i) scalar(i);
-  }
-  constexpr std::size_t step = is_stochastic_v<Mode> ? 2 * W : W;
-  // The words of elements t .. t + step - 1.
-  auto words = [&](std::size_t t, simd::vu& w0, simd::vu& w1) __attribute__((always_inline)) {
-    if constexpr (is_stochastic_v<Mode>) simd::philox_words2_v(src.seed, first + t, op, w0, w1);
-    else w0 = w1 = simd::U(0);
-  };
+  // Words one Philox block per four elements: from an element index that is a multiple of
+  // 4, 2W words per vector of blocks (simd::philox_words2_v), two vectors of elements.
+  for (; i < n && ((first + i) & 3) != 0; ++i) scalar(i);
   if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
     // Runs of bits-path blocks in a loop without calls (its constants stay in registers); a
     // block outside that range takes the general rounding out of line, then the run resumes.
-    while (i + step <= n) {
-      for (; i + step <= n; i += step) {
+    while (i + 2 * W <= n) {
+      for (; i + 2 * W <= n; i += 2 * W) {
         simd::vu w0, w1;
-        words(i, w0, w1);
+        simd::philox_words2_v(src.seed, first + i, op, w0, w1);
         simd::vf r0, r1;
         if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), w0, simd::I(0), fv, r0)) break;
-        if constexpr (step == 2 * W) {
-          if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fv, r1)) break;
-          write_lanes<Fmt>(out + i + W, r1);
-        }
+        if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fv, r1)) break;
+        write_lanes<Fmt>(out + i + W, r1);
         write_lanes<Fmt>(out + i, r0);
       }
-      if (i + step > n) break;
+      if (i + 2 * W > n) break;
       simd::vu w0, w1, fs = simd::U(0);
-      words(i, w0, w1);
+      simd::philox_words2_v(src.seed, first + i, op, w0, w1);
       write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), w0, simd::I(0), fs));
-      if constexpr (step == 2 * W)
-        write_lanes<Fmt>(out + i + W, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fs));
+      write_lanes<Fmt>(out + i + W, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fs));
       fv |= fs;
-      i += step;
+      i += 2 * W;
     }
   } else {
-    for (; i + step <= n; i += step) {
+    for (; i + 2 * W <= n; i += 2 * W) {
       simd::vu w0, w1;
-      words(i, w0, w1);
+      simd::philox_words2_v(src.seed, first + i, op, w0, w1);
       write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), w0, fv));
-      if constexpr (step == 2 * W) write_lanes<Fmt>(out + i + W, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i + W), w1, fv));
+      write_lanes<Fmt>(out + i + W, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i + W), w1, fv));
     }
   }
   for (; i + W <= n; i += W) write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), words_v<Mode>(src, first + i, op), fv));
