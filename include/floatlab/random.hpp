@@ -58,7 +58,11 @@ FLOATLAB_HOST_DEVICE constexpr philox_block philox_word_block(std::uint64_t seed
 // philox_word(seed, 4b + j, op) == philox_word_block(seed, b, op).w[j] (j = 0..3).
 FLOATLAB_HOST_DEVICE constexpr std::uint32_t philox_word(std::uint64_t seed, std::uint64_t element,
                                                         std::uint32_t operation) noexcept {
-  return philox_word_block(seed, element >> 2, operation).w[element & 3];
+  // A select chain, not .w[element & 3]: a run-time index into the block can put it in local
+  // memory on a GPU.
+  const philox_block b = philox_word_block(seed, element >> 2, operation);
+  const unsigned j = static_cast<unsigned>(element & 3);
+  return j == 0 ? b.w[0] : j == 1 ? b.w[1] : j == 2 ? b.w[2] : b.w[3];
 }
 
 // Sequential words of one (seed, stream), four per Philox call.

@@ -26,13 +26,6 @@ inline constexpr std::uint32_t quantize_operation = 0;
 
 namespace detail {
 
-template <class To, class Mode, class Src>
-FLOATLAB_HOST_DEVICE typename To::storage_type quantize_bits(const Src& x, std::uint64_t seed,
-                                                             std::uint64_t i) noexcept {
-  return convert_fast<typename To::format_type, format_of_t<Src>, Mode>(
-      bits_of(x), draw(is_stochastic_v<Mode>, seed, i, quantize_operation));
-}
-
 // The element written for code q: the code itself, or its value as float/double.
 template <class To, class Dst>
 FLOATLAB_HOST_DEVICE constexpr Dst quantize_value(typename To::storage_type q) noexcept {
@@ -42,18 +35,24 @@ FLOATLAB_HOST_DEVICE constexpr Dst quantize_value(typename To::storage_type q) n
     return write_out<Dst, typename To::format_type, round::nearest_even>(q, 0);
 }
 
-// Element i of a quantize (host reference and device kernels call this one function).
+// Element i of a quantize, given its word philox_word(seed, i, quantize_operation) (0 for the
+// deterministic modes). The host reference and the device kernels call this one function.
 template <class To, class Mode, class Src, class Dst>
-FLOATLAB_HOST_DEVICE Dst quantize_element(const Src& x, std::uint64_t seed, std::uint64_t i) noexcept {
+FLOATLAB_HOST_DEVICE Dst quantize_element_word(const Src& x, std::uint32_t word) noexcept {
   using F = typename To::format_type;
   if constexpr (std::is_same_v<Src, float> && std::is_same_v<Dst, float> && !hw_cvt_v<F, fd::binary32_format, Mode> &&
                 lane_cvt_v<F, fd::binary32_format, Mode>) {
     // Fake quantization on the lane route: round_lane's float is the code's value (the host's
     // tensor::quantize writes this same float).
-    return tensor::detail::round_lane<F, Mode>(x, 0.0f, draw(is_stochastic_v<Mode>, seed, i, quantize_operation));
+    return tensor::detail::round_lane<F, Mode>(x, 0.0f, word);
   } else {
-    return quantize_value<To, Dst>(quantize_bits<To, Mode>(x, seed, i));
+    return quantize_value<To, Dst>(convert_fast<F, format_of_t<Src>, Mode>(bits_of(x), word));
   }
+}
+
+template <class To, class Mode, class Src, class Dst>
+FLOATLAB_HOST_DEVICE Dst quantize_element(const Src& x, std::uint64_t seed, std::uint64_t i) noexcept {
+  return quantize_element_word<To, Mode, Src, Dst>(x, draw(is_stochastic_v<Mode>, seed, i, quantize_operation));
 }
 
 template <class Dst>
@@ -69,12 +68,14 @@ __global__ void quantize_vec4_kernel(const float* in, Dst* out, std::size_t n, s
   const std::size_t first = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   for (std::size_t g = first; g < groups; g += stride) {
     const float4 x = reinterpret_cast<const float4*>(in)[g];
-    const std::size_t i = 4 * g;
+    // Elements 4g .. 4g + 3 draw the four words of Philox block g (random.hpp): one block, not four.
+    philox_block w{{0u, 0u, 0u, 0u}};
+    if constexpr (is_stochastic_v<Mode>) w = philox_word_block(seed, g, quantize_operation);
     four_of<Dst> r;
-    r.v[0] = quantize_element<To, Mode, float, Dst>(x.x, seed, i);
-    r.v[1] = quantize_element<To, Mode, float, Dst>(x.y, seed, i + 1);
-    r.v[2] = quantize_element<To, Mode, float, Dst>(x.z, seed, i + 2);
-    r.v[3] = quantize_element<To, Mode, float, Dst>(x.w, seed, i + 3);
+    r.v[0] = quantize_element_word<To, Mode, float, Dst>(x.x, w.w[0]);
+    r.v[1] = quantize_element_word<To, Mode, float, Dst>(x.y, w.w[1]);
+    r.v[2] = quantize_element_word<To, Mode, float, Dst>(x.z, w.w[2]);
+    r.v[3] = quantize_element_word<To, Mode, float, Dst>(x.w, w.w[3]);
     reinterpret_cast<four_of<Dst>*>(out)[g] = r;
   }
   for (std::size_t i = 4 * groups + first; i < n; i += stride)
