@@ -127,6 +127,19 @@ __global__ void gemm_exact_kernel(const float* __restrict__ A, const float* __re
   if (i < M && j < N) C[std::size_t(i) * N + j] = __double2float_rn(acc);
 }
 
+// The flat index t = ((a * nb + b) * nc + c) * nd + d of a 4-D array as (a, b, c, d): each
+// exact conv kernel gives one thread one element of its output.
+struct index4 {
+  unsigned a, b, c, d;
+};
+__device__ index4 split_index(std::size_t t, unsigned nb, unsigned nc, unsigned nd) {
+  const unsigned d = unsigned(t % nd);
+  t /= nd;
+  const unsigned c = unsigned(t % nc);
+  t /= nc;
+  return {unsigned(t / nb), unsigned(t % nb), c, d};
+}
+
 struct conv_geom {  // conv_dims as unsigned, with the output size
   unsigned n, c, h, w, oc, kh, kw, stride, pad, oh, ow;
 };
@@ -143,8 +156,7 @@ __global__ void conv_fwd_exact_kernel(conv_geom g, const float* __restrict__ x, 
   const std::size_t total = std::size_t(g.n) * g.oc * g.oh * g.ow;
   const std::size_t t = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (t >= total) return;
-  const unsigned q = unsigned(t % g.ow), p = unsigned(t / g.ow % g.oh), o = unsigned(t / (std::size_t(g.ow) * g.oh) % g.oc);
-  const unsigned n = unsigned(t / (std::size_t(g.ow) * g.oh * g.oc));
+  const auto [n, o, p, q] = split_index(t, g.oc, g.oh, g.ow);
   double acc = 0.0;
   for (unsigned c = 0; c < g.c; ++c) {
     const float* xc = x + (std::size_t(n) * g.c + c) * g.h * g.w;
@@ -169,8 +181,7 @@ __global__ void conv_bwd_data_exact_kernel(conv_geom g, const float* __restrict_
   const std::size_t total = std::size_t(g.n) * g.c * g.h * g.w;
   const std::size_t t = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (t >= total) return;
-  const unsigned wi = unsigned(t % g.w), hi = unsigned(t / g.w % g.h), c = unsigned(t / (std::size_t(g.w) * g.h) % g.c);
-  const unsigned n = unsigned(t / (std::size_t(g.w) * g.h * g.c));
+  const auto [n, c, hi, wi] = split_index(t, g.c, g.h, g.w);
   double acc = 0.0;
   for (unsigned o = 0; o < g.oc; ++o) {
     const float* dyo = dy + (std::size_t(n) * g.oc + o) * g.oh * g.ow;
@@ -198,8 +209,7 @@ __global__ void conv_bwd_weights_exact_kernel(conv_geom g, const float* __restri
   const std::size_t total = std::size_t(g.oc) * g.c * g.kh * g.kw;
   const std::size_t t = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (t >= total) return;
-  const unsigned s = unsigned(t % g.kw), r = unsigned(t / g.kw % g.kh), c = unsigned(t / (std::size_t(g.kw) * g.kh) % g.c);
-  const unsigned o = unsigned(t / (std::size_t(g.kw) * g.kh * g.c));
+  const auto [o, c, r, s] = split_index(t, g.c, g.kh, g.kw);
   const unsigned n0 = blockIdx.y * images_per_split, n1 = min(g.n, n0 + images_per_split);
   double acc = 0.0;
   for (unsigned n = n0; n < n1; ++n) {
