@@ -1051,17 +1051,19 @@ FLOATLAB_MATH_HOT double log_pattern(std::uint64_t b) noexcept {
 // t + t^2 Q with |t^2 Q| <= 2^-7.97 |t|, Q off by <= 4u relative (t^2, the coefficients, the
 // fmas), then the sum (u/2 |P|); th moves P by <= 1.004 |t| 2^-53. S = RN(e ln2_hi + L_j) (e
 // ln2_hi exact, |e| <= 128; S = L_j exactly for e = 0), P' = RN(P + e ln2_lo) (|e ln2_lo| <=
-// 2^-36: < 2^-89 with the split's own error), v = RN(S + P'). Absolute error, u = 2^-53:
-// truncation 2^-51.8, L_j u/2 ln2 = 2^-54.53, S u/2 |S|, v u/2 |v|, the rest < 2^-59.5 |t|-scaled.
+// 2^-36: < 2^-89 with the split's own error), v = RN(S + P'). Absolute error, u = 2^-53 (each
+// rounding <= u relative, <= half an ulp): truncation 2^-51.8, L_j 2^-54 (L_j < 1), S u |S|,
+// v u |v|, the rest (t^'s error, the evaluation) < 2^-59.5.
 //   e = 0, j = 0 (x in [1 - 2^-8, 1 + 2^-7)): S = 0, v = P' = P: relative (t^6/7 (1.004) + 4u
-//     2^-7.97 + u/2 1.004) / (1 - 2^-8) < 2^-44.7;
-//   e = 0, j >= 1: S = L_j (exact), |log x| >= log(1 + 1/128) > 2^-7.006, |v| < ln2:
-//     (2^-51.8 + 2 2^-54.53 + 2^-59.5) / 2^-7.006 < 2^-44.4;
-//   e = -1 (x in [1/2 - 2^-9, 1 - 2^-8)): |log x| >= -log(1 - 2^-8) > 2^-7.997, |S|, |v| <= ln2:
-//     (2^-51.8 + 3 2^-54.53 + 2^-59.5) / 2^-7.997 < 2^-43.2;
-//   otherwise |log x| >= 0.68 and |S| <= |log x| + 2^-7, |v| <= 1.01 |log x|: < 2^-50.
-// Bound 2^-43.2 < 2^-43 (rad 2^10 units of a 2^28-unit cell for q = 25: the test fails for at
-// most 2^-17 of the values). Absolute (pow_short): <= 2^-51.3 + u/2 (|S| + |v|).
+//     2^-7.97 + 1.004 u) / (1 - 2^-8) < 2^-44.7;
+//   e = 0, j >= 1: S = L_j (exact), |log x| >= log(1 + 1/128) > 2^-7.006:
+//     (2^-51.8 + 2^-54 + 2^-59.5) / 2^-7.006 + u < 2^-44.4;
+//   e = -1 (x in [1/2 - 2^-9, 1 - 2^-8)): |log x| >= -log(1 - 2^-8) > 2^-7.997, |S| < 1 (half an
+//     ulp: 2^-54): (2^-51.8 + 2 2^-54 + 2^-59.5) / 2^-7.997 + u < 2^-43.26;
+//   otherwise |log x| >= 0.68, |S| <= |log x| + 2^-7: (2^-51.8 + 2^-54) / 0.68 + 2.03u < 2^-50.
+// Bound 2^-43.26 < 2^-43 (rad 2^10 units of a 2^28-unit cell for q = 25: the test fails for at
+// most 2^-17 of the values). Absolute (pow_short): <= 2^-51.2 + u (|S| + |v|) <= 2^-51.2 +
+// 2^-52 |log x| + 2^-60 (|S| <= |log x| + 2^-7). Measured: test_math_wide.
 template <class F>
 FLOATLAB_MATH_HOT double log_pattern_wide(std::uint64_t b) noexcept {
   constexpr int M = F::fraction_bits;
@@ -2147,13 +2149,13 @@ FLOATLAB_MATH_HOT bool pow_short(std::uint64_t bx, std::uint64_t by, std::uint32
   const double y = decode_normal<Fmt>(by);
   if constexpr (Fmt::precision > 12) {
     // Session 10, the formats of 13 to 24 bits (wide_pattern_ok: binary32): log x by
-    // log_pattern_wide, absolute error A <= 2^-51.5 + u/2 (|S| + |v|) with |S| <= |log x| +
-    // 2^-7 and |v| <= |log x| + A, so |y| A <= 2^8 2^-51.5 + u |y log x| + u <= 2^-43.5 + 2^-46
-    // + 2^-53 (|y| < 2^8, |t| <= 128); t = RN(L y) adds u/2 |t| <= 2^-47: |dt| <= 2^-43.16; e^t
-    // by exp_short (2^-44.4): relative < 2^-43.16 + 2^-44.4 + their product < 2^-42.6. Bound 2^-42.
+    // log_pattern_wide, absolute error A <= 2^-51.2 + 2^-52 |log x| + 2^-60, so |y| A <=
+    // 2^-43.2 + 2^-52 |t| + 2^-52 <= 2^-43.2 + 2^-45 + 2^-52 (|y| < 2^8, |t| <= 128); t = RN(L y)
+    // adds u |t| <= 2^-46: |dt| <= 2^-42.68; e^t by exp_short (2^-44.4): relative < 2^-42.68 +
+    // 2^-44.4 + their product < 2^-42.3. Bound 2^-41 (a bit to spare; measured: test_math_wide).
     const double t = log_pattern_wide<Fmt>(bx) * y;
     if (!(fabs_d(t) <= 128)) return false;
-    return short_round<Fmt, Mode, -42>(exp_short_scaled<false>(t), w, out);
+    return short_round<Fmt, Mode, -41>(exp_short_scaled<false>(t), w, out);
   } else {
     const double t = log_pattern<Fmt>(bx) * y;
     if (!(fabs_d(t) <= 128)) return false;
