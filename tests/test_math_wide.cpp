@@ -90,8 +90,8 @@ struct worst {
 // absolute error to the absolute bound that pow_short uses, 2^-51.2 + 2^-52 |log x| + 2^-60.
 struct bound_checker {
   mpfr_t x, y, d;
-  bound_checker() { mpfr_inits2(200, x, y, d, (mpfr_ptr)nullptr); }
-  ~bound_checker() { mpfr_clears(x, y, d, (mpfr_ptr)nullptr); }
+  bound_checker() { mpfr_inits2(200, x, y, d, (mpfr_ptr) nullptr); }
+  ~bound_checker() { mpfr_clears(x, y, d, (mpfr_ptr) nullptr); }
   bound_checker(const bound_checker&) = delete;
   bound_checker& operator=(const bound_checker&) = delete;
   void check(wf f, std::uint64_t b, worst& w) {
@@ -163,7 +163,7 @@ std::pair<std::uint64_t, std::uint64_t> random_pow_pair(std::mt19937_64& rng) {
 void check_pow_bound(std::size_t count, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   mpfr_t x, y, z, d;
-  mpfr_inits2(200, x, y, z, d, (mpfr_ptr)nullptr);
+  mpfr_inits2(200, x, y, z, d, (mpfr_ptr) nullptr);
   double w = -1000;
   std::uint64_t n = 0;
   for (std::size_t i = 0; i < count; ++i) {
@@ -181,7 +181,7 @@ void check_pow_bound(std::size_t count, std::uint64_t seed) {
     w = e > w ? e : w;
     ++n;
   }
-  mpfr_clears(x, y, z, d, (mpfr_ptr)nullptr);
+  mpfr_clears(x, y, z, d, (mpfr_ptr) nullptr);
   std::printf("math wide kernel   pow      %9llu pairs: worst relative 2^%.2f (bound 2^-41)\n",
               static_cast<unsigned long long>(n), w);
   CHECK(n > 0);
@@ -207,8 +207,9 @@ void check_modes(const char* what, Fn f, oracle::reference& ref, tally& t, std::
     ++t.checks;
     if (got == want) return;
     if (++t.mismatches <= 10)
-      std::printf("  MISMATCH %s %s key=0x%llx: got 0x%llx want 0x%llx\n", what, mode, static_cast<unsigned long long>(key),
-                  static_cast<unsigned long long>(got), static_cast<unsigned long long>(want));
+      std::printf("  MISMATCH %s %s key=0x%llx: got 0x%llx want 0x%llx\n", what, mode,
+                  static_cast<unsigned long long>(key), static_cast<unsigned long long>(got),
+                  static_cast<unsigned long long>(want));
   };
   report("nearest_even", f(r::nearest_even{}).bits(), ref.round(oracle::mode::nearest_even));
   report("nearest_away", f(r::nearest_away{}).bits(), ref.round(oracle::mode::nearest_away));
@@ -240,12 +241,13 @@ mathref::fn ref_fn(wf f) {
 
 void print_tally(const char* what, const tally& t) {
   const auto c = fl::math_counters();
-  std::printf("math wide %-13s inputs %7llu checks %8llu mismatches %llu  rounding tests %llu step declines %llu "
-              "double misses %llu fallbacks %llu unresolved %llu\n",
-              what, static_cast<unsigned long long>(t.inputs), static_cast<unsigned long long>(t.checks),
-              static_cast<unsigned long long>(t.mismatches), static_cast<unsigned long long>(c.calls),
-              static_cast<unsigned long long>(c.short_misses), static_cast<unsigned long long>(c.fast_misses),
-              static_cast<unsigned long long>(c.fallbacks), static_cast<unsigned long long>(c.unresolved));
+  std::printf(
+      "math wide %-13s inputs %7llu checks %8llu mismatches %llu  rounding tests %llu step declines %llu "
+      "double misses %llu fallbacks %llu unresolved %llu\n",
+      what, static_cast<unsigned long long>(t.inputs), static_cast<unsigned long long>(t.checks),
+      static_cast<unsigned long long>(t.mismatches), static_cast<unsigned long long>(c.calls),
+      static_cast<unsigned long long>(c.short_misses), static_cast<unsigned long long>(c.fast_misses),
+      static_cast<unsigned long long>(c.fallbacks), static_cast<unsigned long long>(c.unresolved));
   INFO(what);
   CHECK(t.inputs > 0);
   CHECK(t.mismatches == 0);
@@ -274,12 +276,14 @@ void results_in_every_mode(wf f, std::size_t random, std::size_t scan, std::uint
     ref.decode(b, ref.operand(0));
     mpfr_srcptr x = ref.operand(0);
     if (f == wf::sin || f == wf::cos)
-      mr.eval_with([&] { return f == wf::cos ? mpfr_cos(mr.value(), x, MPFR_RNDN) : mpfr_sin(mr.value(), x, MPFR_RNDN); },
-                   ref.result(), wname(f));
+      mr.eval_with(
+          [&] { return f == wf::cos ? mpfr_cos(mr.value(), x, MPFR_RNDN) : mpfr_sin(mr.value(), x, MPFR_RNDN); },
+          ref.result(), wname(f));
     else
       mr.eval(ref_fn(f), x, ref.result());
     const T xv = T::from_bits(static_cast<std::uint32_t>(b));
-    check_modes(wname(f), [&](auto... m) { return wcall(f, xv, m...); }, ref, t, b, 50 + static_cast<std::uint32_t>(f));
+    check_modes(
+        wname(f), [&](auto... m) { return wcall(f, xv, m...); }, ref, t, b, 50 + static_cast<std::uint32_t>(f));
     ++t.inputs;
   }
   char what[64];
@@ -309,7 +313,8 @@ void pow_results_in_every_mode(std::size_t random, std::size_t scan, std::uint64
     mpfr_srcptr x = ref.operand(0), y = ref.operand(1);
     mr.eval_with([&] { return mpfr_pow(mr.value(), x, y, MPFR_RNDU); }, ref.result(), "pow");
     const T xv = T::from_bits(static_cast<std::uint32_t>(bx)), yv = T::from_bits(static_cast<std::uint32_t>(by));
-    check_modes("pow", [&](auto... m) { return fl::pow(xv, yv, m...); }, ref, t, (bx << 32) | by, 60);
+    check_modes(
+        "pow", [&](auto... m) { return fl::pow(xv, yv, m...); }, ref, t, (bx << 32) | by, 60);
     ++t.inputs;
   }
   char what[64];
