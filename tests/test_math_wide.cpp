@@ -225,8 +225,8 @@ void check_modes(const char* what, Fn f, oracle::reference& ref, tally& t, std::
          ref.round(oracle::mode::stochastic, 32, w3));
 }
 
-template <class... M>
-T wcall(wf f, T x, M... m) {
+template <class U, class... M>
+U wcall(wf f, U x, M... m) {
   switch (f) {
     case wf::exp: return fl::exp(x, m...);
     case wf::log: return fl::log(x, m...);
@@ -327,6 +327,62 @@ std::size_t scaled(double n) { return static_cast<std::size_t>(n * operands::tes
 constexpr wf all_wf[] = {wf::exp, wf::log, wf::logistic, wf::sin, wf::cos};
 
 }  // namespace
+
+namespace {
+// Every stride-th pattern of a narrower wide format (U: 13 to 23 significant bits), the five
+// functions in 9 modes against the oracle, and log_pattern_wide's bounds on those patterns.
+template <class U>
+void narrow_format(const char* label, std::uint64_t stride) {
+  using G = typename U::format_type;
+  oracle::reference ref(oracle::format_desc::of<G>());
+  mathref::reference mr;
+  const std::uint64_t count = std::uint64_t{1} << G::total_bits;
+  mpfr_t lx, ly, ld;
+  mpfr_inits2(200, lx, ly, ld, (mpfr_ptr)nullptr);
+  double worst = -1000;
+  for (std::uint64_t b = 0; b < count; ++b) {  // the log kernel on every positive normal pattern
+    if (!cr::log_pattern_hot<G>(b)) continue;
+    mpfr_set_d(lx, static_cast<double>(U::from_bits(static_cast<typename G::storage>(b))), MPFR_RNDN);
+    mpfr_log(ly, lx, MPFR_RNDN);
+    mpfr_set_d(ld, cr::log_pattern_wide<G>(b), MPFR_RNDN);
+    mpfr_sub(ld, ld, ly, MPFR_RNDN);
+    mpfr_div(ld, ld, ly, MPFR_RNDN);
+    const double e = mpfr_zero_p(ld) ? -1000.0 : std::log2(std::fabs(mpfr_get_d(ld, MPFR_RNDU)));
+    worst = e > worst ? e : worst;
+  }
+  mpfr_clears(lx, ly, ld, (mpfr_ptr)nullptr);
+  std::printf("math wide %-13s log_pattern_wide on every positive normal pattern: worst relative 2^%.2f (bound 2^-43)\n",
+              label, worst);
+  CHECK(worst <= -43);
+  for (wf f : all_wf) {
+    tally t;
+    fl::math_counters() = {};
+    for (std::uint64_t b = 0; b < count; b += stride) {
+      ref.decode(b, ref.operand(0));
+      mpfr_srcptr x = ref.operand(0);
+      if (f == wf::sin || f == wf::cos)
+        mr.eval_with([&] { return f == wf::cos ? mpfr_cos(mr.value(), x, MPFR_RNDN) : mpfr_sin(mr.value(), x, MPFR_RNDN); },
+                     ref.result(), wname(f));
+      else
+        mr.eval(ref_fn(f), x, ref.result());
+      const U xv = U::from_bits(static_cast<typename G::storage>(b));
+      check_modes(wname(f), [&](auto... m) { return wcall(f, xv, m...); }, ref, t, b, 70 + static_cast<std::uint32_t>(f));
+      ++t.inputs;
+    }
+    char what[64];
+    std::snprintf(what, sizeof what, "%s %s", label, wname(f));
+    print_tally(what, t);
+  }
+}
+}  // namespace
+
+TEST_CASE("math wide pattern step: cfloat<5,12> (p = 13), every 61st pattern", "[math]") {
+  narrow_format<fl::cfloat<5, 12>>("cfloat<5,12>", operands::test_scale() >= 1 ? 61 : 611);
+}
+
+TEST_CASE("math wide pattern step: every cfloat<5,12> input", "[full][math]") {
+  narrow_format<fl::cfloat<5, 12>>("cfloat<5,12>", 1);
+}
 
 TEST_CASE("math wide pattern step: kernel bounds on binary32 arguments", "[math]") {
   bound_checker bc;
