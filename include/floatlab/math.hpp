@@ -1047,7 +1047,8 @@ FLOATLAB_MATH_HOT double log_pattern(std::uint64_t b) noexcept {
 // 2^-53 (2^-54 from R_j, 2^-54 from the product), t = d / c_j in [-2^-8, 2^-7). log x = e ln2 +
 // L_j + log1p t, L_j = RN(log c_j) (log_c128, generator; L_0 = 0). log1p t by the Taylor
 // polynomial of degree 6 (Estrin), truncation <= |t|^7/7 / (1 - |t|) (alternating for t > 0,
-// one-signed for t < 0): <= 2^-51.8 absolute and t^6/7 (1.004) <= 2^-44.8 relative. Evaluation:
+// one-signed for t < 0): <= 2^-51.8 absolute and t^6/7 (1.004) <= 2^-44.8 relative (generator:
+// log_wide_trunc_log2, log_wide_trunc_rel_log2; Sollya's supnorm: 2^-51.81, 2^-44.80). Evaluation:
 // t + t^2 Q with |t^2 Q| <= 2^-7.97 |t|, Q off by <= 4u relative (t^2, the coefficients, the
 // fmas), then the sum (u/2 |P|); th moves P by <= 1.004 |t| 2^-53. S = RN(e ln2_hi + L_j) (e
 // ln2_hi exact, |e| <= 128; S = L_j exactly for e = 0), P' = RN(P + e ln2_lo) (|e ln2_lo| <=
@@ -1068,6 +1069,8 @@ template <class F>
 FLOATLAB_MATH_HOT double log_pattern_wide(std::uint64_t b) noexcept {
   constexpr int M = F::fraction_bits;
   static_assert(M >= 12 && M <= 23 && F::exponent_bits <= 8, "log_pattern_wide: the formats of 13 to 24 bits");
+  static_assert(tb::log_wide_trunc_log2 <= -51.8 && tb::log_wide_trunc_rel_log2 <= -44.8,
+                "log_pattern_wide: the derivation above uses the generator's truncation bounds");
   constexpr std::int64_t off = static_cast<std::int64_t>(F::bias - 1) << M | std::int64_t{127} << (M - 7);
   const std::int64_t tmp = static_cast<std::int64_t>(b) - off;
   const std::int64_t e = tmp >> M;  // arithmetic shift (C++20; every supported compiler before it)
