@@ -332,15 +332,15 @@ namespace {
 // Every stride-th pattern of a narrower wide format (U: 13 to 23 significant bits), the five
 // functions in 9 modes against the oracle, and log_pattern_wide's bounds on those patterns.
 template <class U>
-void narrow_format(const char* label, std::uint64_t stride) {
+void narrow_format(const char* label, std::uint64_t stride, std::uint64_t kernel_stride = 1) {
   using G = typename U::format_type;
   oracle::reference ref(oracle::format_desc::of<G>());
   mathref::reference mr;
   const std::uint64_t count = std::uint64_t{1} << G::total_bits;
   mpfr_t lx, ly, ld;
-  mpfr_inits2(200, lx, ly, ld, (mpfr_ptr)nullptr);
+  mpfr_inits2(200, lx, ly, ld, (mpfr_ptr) nullptr);
   double worst = -1000;
-  for (std::uint64_t b = 0; b < count; ++b) {  // the log kernel on every positive normal pattern
+  for (std::uint64_t b = 0; b < count; b += kernel_stride) {  // the log kernel (every positive normal pattern)
     if (!cr::log_pattern_hot<G>(b)) continue;
     mpfr_set_d(lx, static_cast<double>(U::from_bits(static_cast<typename G::storage>(b))), MPFR_RNDN);
     mpfr_log(ly, lx, MPFR_RNDN);
@@ -350,9 +350,10 @@ void narrow_format(const char* label, std::uint64_t stride) {
     const double e = mpfr_zero_p(ld) ? -1000.0 : std::log2(std::fabs(mpfr_get_d(ld, MPFR_RNDU)));
     worst = e > worst ? e : worst;
   }
-  mpfr_clears(lx, ly, ld, (mpfr_ptr)nullptr);
-  std::printf("math wide %-13s log_pattern_wide on every positive normal pattern: worst relative 2^%.2f (bound 2^-43)\n",
-              label, worst);
+  mpfr_clears(lx, ly, ld, (mpfr_ptr) nullptr);
+  std::printf(
+      "math wide %-13s log_pattern_wide on every positive normal pattern: worst relative 2^%.2f (bound 2^-43)\n", label,
+      worst);
   CHECK(worst <= -43);
   for (wf f : all_wf) {
     tally t;
@@ -361,12 +362,14 @@ void narrow_format(const char* label, std::uint64_t stride) {
       ref.decode(b, ref.operand(0));
       mpfr_srcptr x = ref.operand(0);
       if (f == wf::sin || f == wf::cos)
-        mr.eval_with([&] { return f == wf::cos ? mpfr_cos(mr.value(), x, MPFR_RNDN) : mpfr_sin(mr.value(), x, MPFR_RNDN); },
-                     ref.result(), wname(f));
+        mr.eval_with(
+            [&] { return f == wf::cos ? mpfr_cos(mr.value(), x, MPFR_RNDN) : mpfr_sin(mr.value(), x, MPFR_RNDN); },
+            ref.result(), wname(f));
       else
         mr.eval(ref_fn(f), x, ref.result());
       const U xv = U::from_bits(static_cast<typename G::storage>(b));
-      check_modes(wname(f), [&](auto... m) { return wcall(f, xv, m...); }, ref, t, b, 70 + static_cast<std::uint32_t>(f));
+      check_modes(
+          wname(f), [&](auto... m) { return wcall(f, xv, m...); }, ref, t, b, 70 + static_cast<std::uint32_t>(f));
       ++t.inputs;
     }
     char what[64];
@@ -382,6 +385,15 @@ TEST_CASE("math wide pattern step: cfloat<5,12> (p = 13), every 127th pattern", 
 
 TEST_CASE("math wide pattern step: every cfloat<5,12> input", "[full][math]") {
   narrow_format<fl::cfloat<5, 12>>("cfloat<5,12>", 1);
+}
+
+// The other encodings (their own bias, top binade, zeros, subnormal flushing) on the same path.
+TEST_CASE("math wide pattern step: cfloat<5,12> fn, fnuz, ieee_ftz, every 1021st pattern", "[math]") {
+  namespace e = fl::encoding;
+  const std::uint64_t stride = operands::test_scale() >= 1 ? 1021 : 10211;
+  narrow_format<fl::cfloat<5, 12, fl::round::nearest_even, e::fn>>("c5_12 fn", stride, 7);
+  narrow_format<fl::cfloat<5, 12, fl::round::nearest_even, e::fnuz>>("c5_12 fnuz", stride, 7);
+  narrow_format<fl::cfloat<5, 12, fl::round::nearest_even, e::ieee_ftz>>("c5_12 ftz", stride, 7);
 }
 
 TEST_CASE("math wide pattern step: kernel bounds on binary32 arguments", "[math]") {
