@@ -886,6 +886,13 @@ FLOATLAB_MATH_HOT double decode_normal(std::uint64_t b) noexcept {
 template <class Fmt, class Mode>
 inline constexpr bool short_ok = fits_hw<Fmt, double> && Fmt::precision <= 12 && Fmt::exponent_bits <= 8 &&
                                  direct_encode_ok<Fmt, Mode>;
+// The wide pattern step (session 10): formats of 13 to 24 significant bits with E <= 8
+// (binary32, cfloat<8, 15>, ...) in the deterministic modes (q = p + 1 <= 25). The same
+// rounding (short_round: the strict cell test, encode_direct) with each kernel's bound for
+// inputs of up to 24 bits (Fn::eps_pattern_wide_log2, table in docs/math.md).
+template <class Fmt, class Mode>
+inline constexpr bool wide_pattern_ok = fits_hw<Fmt, double> && Fmt::precision > 12 && Fmt::precision <= 24 &&
+                                        Fmt::exponent_bits <= 8 && direct_encode_ok<Fmt, Mode>;
 
 // e^r - 1 of degree 4 for |r| <= ln2/128 + 2^-41 (exp_fast's reduction): r + r^2 (1/2 + r/6 +
 // r^2/24); truncation |r|^5/5! e^|r| <= 2^-44.5 (|r| <= 0.005416), relative to e^r >= 0.994.
@@ -1027,6 +1034,58 @@ FLOATLAB_MATH_HOT double log_pattern(std::uint64_t b) noexcept {
   } else {
     return S;
   }
+}
+// log's wide pattern step (session 10): for the formats of 13 to 24 significant bits with E <= 8
+// (binary32), log x of a positive normal pattern x != 1 from the bits. The cells are taken
+// with an offset, so that 1 sits inside a cell with c = 1 and no cancellation occurs next to it
+// (log_pattern's e = -1, j = 127 cell would lose 2^-24 / 2^-1 of its bits at binary32's
+// 1 - 2^-24): tmp = b - OFF, OFF the pattern of 1 - 2^-8; e = tmp >> M (arithmetic), k the next
+// 7 bits, f the M - 7 bits below. k >= 1: x = 2^e (c_j + f 2^-M), j = k - 1, c_j = 1 + j/128;
+// k = 0: x = 2^e m with m = 1 - 2^-8 + f 2^-(M+1) in [1 - 2^-8, 1), taken with c_0 = 1 (j = 0).
+// d = x 2^-e - c_j is exact (an integer of <= M - 5 bits times 2^-(M+1)), t^ = RN(d R_j) with
+// R_j = RN(1/c_j) (log_rinv; R_0 = 1: t^ = d exact for j = 0), so t^ = t (1 + th), |th| <=
+// 2^-53 (2^-54 from R_j, 2^-54 from the product), t = d / c_j in [-2^-8, 2^-7). log x = e ln2 +
+// L_j + log1p t, L_j = RN(log c_j) (log_c128, generator; L_0 = 0). log1p t by the Taylor
+// polynomial of degree 6 (Estrin), truncation <= |t|^7/7 / (1 - |t|) (alternating for t > 0,
+// one-signed for t < 0): <= 2^-51.8 absolute and t^6/7 (1.004) <= 2^-44.8 relative (generator:
+// log_wide_trunc_log2, log_wide_trunc_rel_log2; Sollya's supnorm: 2^-51.81, 2^-44.80). Evaluation:
+// t + t^2 Q with |t^2 Q| <= 2^-7.97 |t|, Q off by <= 4u relative (t^2, the coefficients, the
+// fmas), then the sum (u/2 |P|); th moves P by <= 1.004 |t| 2^-53. S = RN(e ln2_hi + L_j) (e
+// ln2_hi exact, |e| <= 128; S = L_j exactly for e = 0), P' = RN(P + e ln2_lo) (|e ln2_lo| <=
+// 2^-36: < 2^-89 with the split's own error), v = RN(S + P'). Absolute error, u = 2^-53 (each
+// rounding <= u relative, <= half an ulp): truncation 2^-51.8, L_j 2^-54 (L_j < 1), S u |S|,
+// v u |v|, the rest (t^'s error, the evaluation) < 2^-59.5.
+//   e = 0, j = 0 (x in [1 - 2^-8, 1 + 2^-7)): S = 0, v = P' = P: relative (t^6/7 (1.004) + 4u
+//     2^-7.97 + 1.004 u) / (1 - 2^-8) < 2^-44.7;
+//   e = 0, j >= 1: S = L_j (exact), |log x| >= log(1 + 1/128) > 2^-7.006:
+//     (2^-51.8 + 2^-54 + 2^-59.5) / 2^-7.006 + u < 2^-44.4;
+//   e = -1 (x in [1/2 - 2^-9, 1 - 2^-8)): |log x| >= -log(1 - 2^-8) > 2^-7.997, |S| < 1 (half an
+//     ulp: 2^-54): (2^-51.8 + 2 2^-54 + 2^-59.5) / 2^-7.997 + u < 2^-43.26;
+//   otherwise |log x| >= 0.68, |S| <= |log x| + 2^-7: (2^-51.8 + 2^-54) / 0.68 + 2.03u < 2^-50.
+// Bound 2^-43.26 < 2^-43 (rad 2^10 units of a 2^28-unit cell for q = 25: the test fails for at
+// most 2^-17 of the values). Absolute (pow_short): <= 2^-51.2 + u (|S| + |v|) <= 2^-51.2 +
+// 2^-52 |log x| + 2^-60 (|S| <= |log x| + 2^-7). Measured: test_math_wide.
+template <class F>
+FLOATLAB_MATH_HOT double log_pattern_wide(std::uint64_t b) noexcept {
+  constexpr int M = F::fraction_bits;
+  static_assert(M >= 12 && M <= 23 && F::exponent_bits <= 8, "log_pattern_wide: the formats of 13 to 24 bits");
+  static_assert(tb::log_wide_trunc_log2 <= -51.8 && tb::log_wide_trunc_rel_log2 <= -44.8,
+                "log_pattern_wide: the derivation above uses the generator's truncation bounds");
+  constexpr std::int64_t off = static_cast<std::int64_t>(F::bias - 1) << M | std::int64_t{127} << (M - 7);
+  const std::int64_t tmp = static_cast<std::int64_t>(b) - off;
+  const std::int64_t e = tmp >> M;  // arithmetic shift (C++20; every supported compiler before it)
+  const std::int64_t k = (tmp >> (M - 7)) & 127;
+  const std::int64_t f = tmp & ((std::int64_t{1} << (M - 7)) - 1);
+  const std::int64_t j = k - static_cast<std::int64_t>(k != 0);
+  const std::int64_t fi = k != 0 ? 2 * f : f - (std::int64_t{1} << (M - 7));  // d 2^(M+1)
+  const double t = static_cast<double>(fi) * pow2(-(M + 1)) * log_rinv.v[j];
+  const double t2 = t * t;
+  const double a = -0.5 + t * 0.3333333333333333;
+  const double c = (-0.25 + t * 0.2) + t2 * -0.16666666666666666;
+  const double P = t + t2 * (a + t2 * c);
+  const double ed = static_cast<double>(e);
+  const double S = ed * fast::ln2_hi + tb::log_c128[j];
+  return S + (P + ed * fast::ln2_lo);
 }
 // sin/cos as sincos_lane (Cody-Waite, 2^-30 <= |r|, |x| < 2^21) with sin r of degree 5 and cos
 // r of degree 4: truncation |r|^6/7! relative to sin r (2^-44.4) and r^6/6! relative to cos r
@@ -1177,6 +1236,8 @@ struct fn_exp {
   // The pattern step (session 9): |x| in [2^-60, 2^9), inside hot's [2^-60, 2000] and the
   // clamp's 700, so exp_short_scaled without the clamp; the same kernel and bound.
   static constexpr int eps_pattern_log2 = -44;
+  // Session 10: also binary32 (exp_short's reduction is exact for any double |x| <= 2000).
+  static constexpr int eps_pattern_wide_log2 = -44;
   template <class F>
   FLOATLAB_MATH_HOT static bool pattern_hot(std::uint64_t b) noexcept {
     return mag_in_binades<F, -60, 9>(b);
@@ -1269,9 +1330,15 @@ struct fn_log {
   FLOATLAB_MATH_HOT static bool pattern_hot(std::uint64_t b) noexcept {
     return log_pattern_hot<F>(b);
   }
+  // Session 10: the formats of 13 to 24 bits (binary32): log_pattern_wide, bound 2^-43.
+  static constexpr int eps_pattern_wide_log2 = -43;
   template <class F>
   FLOATLAB_MATH_HOT static fast_value eval_pattern(std::uint64_t b) noexcept {
-    return {log_pattern<F>(b), 0};
+    if constexpr (F::precision > 12) {
+      return {log_pattern_wide<F>(b), 0};
+    } else {
+      return {log_pattern<F>(b), 0};
+    }
   }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -1414,6 +1481,7 @@ struct fn_logistic {
   // The pattern step (session 9): |x| in [2^-41, 2^5), inside hot's set and the clamp's 700:
   // logistic_short without the clamp; the same kernel and bound.
   static constexpr int eps_pattern_log2 = -42;
+  static constexpr int eps_pattern_wide_log2 = -42;  // session 10: binary32 (any double |x| <= 700)
   template <class F>
   FLOATLAB_MATH_HOT static bool pattern_hot(std::uint64_t b) noexcept {
     return mag_in_binades<F, -41, 5>(b);
@@ -1852,6 +1920,7 @@ struct fn_sin {
   // The pattern step (session 9): hot's 2^-30 <= |x| < 2^21 in one compare on the magnitude
   // bits (mag_in_binades), then sincos_short: the same kernel and bound.
   static constexpr int eps_pattern_log2 = -39;
+  static constexpr int eps_pattern_wide_log2 = -39;  // session 10: binary32 (the reduction is exact for 24 bits)
   template <class F>
   FLOATLAB_MATH_HOT static bool pattern_hot(std::uint64_t b) noexcept {
     return mag_in_binades<F, -30, 21>(b);
@@ -1892,6 +1961,7 @@ struct fn_cos {
   // The pattern step (session 9): hot's 2^-30 <= |x| < 2^21 in one compare on the magnitude
   // bits (mag_in_binades), then sincos_short: the same kernel and bound.
   static constexpr int eps_pattern_log2 = -39;
+  static constexpr int eps_pattern_wide_log2 = -39;  // session 10: binary32 (as sin)
   template <class F>
   FLOATLAB_MATH_HOT static bool pattern_hot(std::uint64_t b) noexcept {
     return mag_in_binades<F, -30, 21>(b);
@@ -2080,9 +2150,20 @@ FLOATLAB_MATH_HOT bool pow_short(std::uint64_t bx, std::uint64_t by, std::uint32
   // 2^-29.29 (|t| <= 128); e^t by exp_short (2^-44.4): relative < 2^-29.28. Bound 2^-29 (was
   // 2^-35 with log_short; the test fails for at most 2^-15 of the values).
   const double y = decode_normal<Fmt>(by);
-  const double t = log_pattern<Fmt>(bx) * y;
-  if (!(fabs_d(t) <= 128)) return false;
-  return short_round<Fmt, Mode, -29>(exp_short_scaled<false>(t), w, out);
+  if constexpr (Fmt::precision > 12) {
+    // Session 10, the formats of 13 to 24 bits (wide_pattern_ok: binary32): log x by
+    // log_pattern_wide, absolute error A <= 2^-51.2 + 2^-52 |log x| + 2^-60, so |y| A <=
+    // 2^-43.2 + 2^-52 |t| + 2^-52 <= 2^-43.2 + 2^-45 + 2^-52 (|y| < 2^8, |t| <= 128); t = RN(L y)
+    // adds u |t| <= 2^-46: |dt| <= 2^-42.68; e^t by exp_short (2^-44.4): relative < 2^-42.68 +
+    // 2^-44.4 + their product < 2^-42.3. Bound 2^-41 (a bit to spare; measured: test_math_wide).
+    const double t = log_pattern_wide<Fmt>(bx) * y;
+    if (!(fabs_d(t) <= 128)) return false;
+    return short_round<Fmt, Mode, -41>(exp_short_scaled<false>(t), w, out);
+  } else {
+    const double t = log_pattern<Fmt>(bx) * y;
+    if (!(fabs_d(t) <= 128)) return false;
+    return short_round<Fmt, Mode, -29>(exp_short_scaled<false>(t), w, out);
+  }
 }
 
 // Decode x exactly to a double.
@@ -2128,6 +2209,10 @@ struct has_pattern_step : std::false_type {};
 template <class Fn>
 struct has_pattern_step<Fn, std::void_t<decltype(Fn::eps_pattern_log2)>> : std::true_type {};
 template <class Fn, class = void>
+struct has_wide_pattern_step : std::false_type {};
+template <class Fn>
+struct has_wide_pattern_step<Fn, std::void_t<decltype(Fn::eps_pattern_wide_log2)>> : std::true_type {};
+template <class Fn, class = void>
 struct has_hot : std::false_type {};
 template <class Fn>
 struct has_hot<Fn, std::void_t<decltype(Fn::hot(0.0))>> : std::true_type {};
@@ -2148,6 +2233,20 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
     if (Fn::template pattern_hot<F>(b)) {
       typename F::storage out{};
       if (short_round<F, Mode, Fn::eps_pattern_log2>(Fn::template eval_pattern<F>(b), w, out)) {
+        FLOATLAB_MATH_COUNT(calls);
+        return cfloat<E, M, R, Enc>::from_bits(out);
+      }
+      FLOATLAB_MATH_COUNT(short_misses);
+      return cfloat<E, M, R, Enc>::from_bits(ziv_double<F, Mode, Fn>(decode_normal<F>(b), w));
+    }
+  }
+  if constexpr (has_wide_pattern_step<Fn>::value && wide_pattern_ok<F, Mode>) {
+    // Session 10: the same step for the formats of 13 to 24 bits (binary32), each kernel's
+    // bound for 24-bit inputs (Fn::eps_pattern_wide_log2); declined: the double step.
+    const std::uint64_t b = x.bits();
+    if (Fn::template pattern_hot<F>(b)) {
+      typename F::storage out{};
+      if (short_round<F, Mode, Fn::eps_pattern_wide_log2>(Fn::template eval_pattern<F>(b), w, out)) {
         FLOATLAB_MATH_COUNT(calls);
         return cfloat<E, M, R, Enc>::from_bits(out);
       }
@@ -2587,7 +2686,7 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> pow(cfloat<E, M, R, Enc> x, cfloat<E, 
   using Mode = detail::mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
   const std::uint32_t w = detail::word_from<Mode>(args...);
-  if constexpr (detail::cr::short_ok<F, Mode>) {
+  if constexpr (detail::cr::short_ok<F, Mode> || detail::cr::wide_pattern_ok<F, Mode>) {  // session 8, 10
     typename F::storage out{};
     if (detail::cr::pow_short<F, Mode>(x.bits(), y.bits(), w, out)) {
       FLOATLAB_MATH_COUNT(calls);

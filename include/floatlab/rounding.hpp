@@ -230,6 +230,14 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                  test_math_trig)                       2^-29); exp, logistic: the
 //                                                        short kernels without clamp;
 //                                                        sin cos: one range compare
+//   math wide     math.hpp call() with  every determin-  p 13..24, E <= 8 (binary32): log exp logistic
+//     pattern     eval_pattern (session istic mode       log: log_pattern_wide (cells  sin cos, scalar;
+//                  10; proven by                         offset so 1 has c = 1, 128-   pow_short's log x
+//                  test_math_wide,                       entry tables, degree 6,
+//                  test_math, test_math_                 bound 2^-43); pow 2^-41;
+//                  trig, math_sweep32)                   exp logistic sin cos: the
+//                                                        short kernels (2^-44, -42,
+//                                                        -39); declines -> math double
 //   Newton sqrt   detail/float_path.hpp every determin-  p <= 11, E <= 9 (ahead of    sqrt
 //                                       istic mode       the float and double paths)
 //   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;
@@ -317,6 +325,11 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //     modes, so every 16-bit and 8-bit input vs MPFR proves them; pow: every 8-bit pair, 16-bit
 //     random + hard pairs), test_math_array_trig (pow arrays = scalar; the pattern decode and
 //     integer hot tests = decode_to and hot on every 16- and 8-bit pattern).
+//   math wide pattern: test_math_wide (the kernels' bounds vs MPFR: log on every pattern within
+//     2^16 of 1 and both ends of every cell in 7 binades, random arguments of each domain,
+//     [full] every 257th binary32 pattern; results in 9 modes on random and near-grid inputs,
+//     [full] 2^23-pattern scans), test_math / test_math_trig (binary32 random + hard, 9 modes),
+//     tools/math_sweep32 (binary32 exp log logistic in nearest-even, strided).
 //   test_fast_paths_ops (and _v3): Newton sqrt: its 2^-30 bound on every significand of up
 //     to 11 bits, then every pattern of 16 formats of its domain in every deterministic mode
 //     (one call and vectorized loops); fma: every (a, b) pair of e4m3, e5m2, cfloat<3,4>,

@@ -421,6 +421,27 @@ int main() {
     std::printf("inline constexpr double log_c128_trunc_log2 = %.1f;\n", log2_up(num));
     mpfr_clear(num);
   }
+  // ---- the wide pattern step of log (session 10): log1p t of degree 6 on -2^-8 <= t < 2^-7.
+  // t > 0: alternating, terms decreasing: the tail is below t^7/7; t < 0: one-signed, below
+  // |t|^7/(7 (1 - |t|)) (smaller). Absolute: (2^-7)^7/7; relative to |log1p t| >= |t| (1 - |t|/2)
+  // >= |t| (1 - 2^-8): (2^-7)^6/7 / (1 - 2^-8) (and, for t < 0, (2^-8)^6/(7 (1 - 2^-8)), smaller).
+  {
+    mpfr_t num;
+    mpfr_init2(num, 64);
+    mpfr_set_ui(num, 1, MPFR_RNDU);
+    mpfr_div_2ui(num, num, 49, MPFR_RNDU);  // (2^-7)^7
+    mpfr_div_ui(num, num, 7, MPFR_RNDU);
+    std::printf("//   log1p degree 6 on -2^-8 <= t < 2^-7 (log_pattern_wide): absolute <= 2^%.1f", log2_up(num));
+    std::printf("\ninline constexpr double log_wide_trunc_log2 = %.1f;\n", log2_up(num));
+    mpfr_set_ui(num, 1, MPFR_RNDU);
+    mpfr_div_2ui(num, num, 42, MPFR_RNDU);  // (2^-7)^6
+    mpfr_div_ui(num, num, 7, MPFR_RNDU);
+    mpfr_mul_ui(num, num, 256, MPFR_RNDU);
+    mpfr_div_ui(num, num, 255, MPFR_RNDU);  // / (1 - 2^-8)
+    std::printf("//   relative <= 2^%.1f\n", log2_up(num));
+    std::printf("inline constexpr double log_wide_trunc_rel_log2 = %.1f;\n", log2_up(num));
+    mpfr_clear(num);
+  }
   std::printf("\n}  // namespace floatlab::detail::math_tables\n");
   mpfr_clears(a, b, c, (mpfr_ptr)nullptr);
   return 0;

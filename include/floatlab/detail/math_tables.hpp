@@ -534,5 +534,9 @@ FLOATLAB_MATH_TABLE double log_c128[128] = {
 };
 //   log1p degree 4 on 0 <= t < 2^-7: absolute <= 2^-37.3
 inline constexpr double log_c128_trunc_log2 = -37.3;
+//   log1p degree 6 on -2^-8 <= t < 2^-7 (log_pattern_wide): absolute <= 2^-51.8
+inline constexpr double log_wide_trunc_log2 = -51.8;
+//   relative <= 2^-44.8
+inline constexpr double log_wide_trunc_rel_log2 = -44.8;
 
 }  // namespace floatlab::detail::math_tables
