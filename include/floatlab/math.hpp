@@ -2212,6 +2212,14 @@ template <class Fn, class = void>
 struct has_wide_pattern_step : std::false_type {};
 template <class Fn>
 struct has_wide_pattern_step<Fn, std::void_t<decltype(Fn::eps_pattern_wide_log2)>> : std::true_type {};
+template <class Fn, bool Wide>
+constexpr int pattern_eps_log2() noexcept {
+  if constexpr (Wide) {
+    return Fn::eps_pattern_wide_log2;
+  } else {
+    return Fn::eps_pattern_log2;
+  }
+}
 template <class Fn, class = void>
 struct has_hot : std::false_type {};
 template <class Fn>
@@ -2225,28 +2233,16 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
   using Mode = mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
   const std::uint32_t w = word_from<Mode>(args...);
-  if constexpr (has_pattern_step<Fn>::value && short_ok<F, Mode>) {
-    // Session 9: the short formats' pattern step (Fn::eval_pattern on the bits, bound
-    // Fn::eps_pattern_log2) where Fn::pattern_hot; declined: the double step on the decoded
-    // value (the pattern is normal), as ziv after a declined short step.
+  // The pattern step (Fn::eval_pattern on the bits where Fn::pattern_hot): session 9 for the
+  // short formats (bound Fn::eps_pattern_log2), session 10 for the formats of 13 to 24 bits
+  // (binary32; each kernel's bound for 24-bit inputs, Fn::eps_pattern_wide_log2). Declined:
+  // the double step on the decoded value (the pattern is normal), as ziv after a declined short step.
+  constexpr bool wide = has_wide_pattern_step<Fn>::value && wide_pattern_ok<F, Mode>;
+  if constexpr (wide || (has_pattern_step<Fn>::value && short_ok<F, Mode>)) {
     const std::uint64_t b = x.bits();
     if (Fn::template pattern_hot<F>(b)) {
       typename F::storage out{};
-      if (short_round<F, Mode, Fn::eps_pattern_log2>(Fn::template eval_pattern<F>(b), w, out)) {
-        FLOATLAB_MATH_COUNT(calls);
-        return cfloat<E, M, R, Enc>::from_bits(out);
-      }
-      FLOATLAB_MATH_COUNT(short_misses);
-      return cfloat<E, M, R, Enc>::from_bits(ziv_double<F, Mode, Fn>(decode_normal<F>(b), w));
-    }
-  }
-  if constexpr (has_wide_pattern_step<Fn>::value && wide_pattern_ok<F, Mode>) {
-    // Session 10: the same step for the formats of 13 to 24 bits (binary32), each kernel's
-    // bound for 24-bit inputs (Fn::eps_pattern_wide_log2); declined: the double step.
-    const std::uint64_t b = x.bits();
-    if (Fn::template pattern_hot<F>(b)) {
-      typename F::storage out{};
-      if (short_round<F, Mode, Fn::eps_pattern_wide_log2>(Fn::template eval_pattern<F>(b), w, out)) {
+      if (short_round<F, Mode, pattern_eps_log2<Fn, wide>()>(Fn::template eval_pattern<F>(b), w, out)) {
         FLOATLAB_MATH_COUNT(calls);
         return cfloat<E, M, R, Enc>::from_bits(out);
       }
