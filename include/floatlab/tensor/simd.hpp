@@ -478,6 +478,73 @@ inline vu lane_encode_v(vf v) noexcept {
   return r;
 }
 
+// ---- nearest even of float lanes, the quantize fast path -----------------------------------
+// rn_quantize_v<Fmt>(x, y, inexact, tiny): y = x (a float, no error term) rounded to Fmt,
+// nearest even, for blocks whose lanes are all below the binade of Fmt's largest finite value
+// (and below 2^(104 + M), where the constant below stays finite); NaN, infinities and that top
+// binade return false and touch nothing (the caller takes round_lane_v). Two forms:
+//  - binary16 (F16C): vcvtps2ph with the rounding in its immediate (nearest even) and
+//    vcvtph2ps back, IEEE 754's conversion to binary16, subnormals included.
+//  - any other Fmt with subnormals and a negative zero, M <= 21: the quantum of x's binade
+//    (2^(e - M), e = max(exponent of x, emin)) is the last place of C = 1.5 * 2^(e + 23 - M),
+//    and x + C stays in C's binade when M <= 21 (|x| < 2^(e + 1) <= C / 3), so the float sum
+//    is C + RN(x) with RN to that quantum, ties to even (C / quantum = 1.5 * 2^23 is even), and
+//    (x + C) - C = RN(x) exactly; a rounding up to 2^(e + 1) is that value. The sign is ORed
+//    back (a negative x rounding to zero is -0). C is built from x's exponent field by integer
+//    max and add: three instructions.
+// Both equal round_lane_v<Fmt, nearest_even> (and convert) bit for bit on every lane they
+// accept; flags: inexact where y != x, underflow where also |x| < 2^emin (round_bits_v's tiny,
+// before rounding); overflow cannot occur below the top binade. inexact / tiny collect x ^ y
+// of all lanes / of the tiny lanes; the caller ORs them and maps them to status bits.
+template <class Fmt>
+inline constexpr bool rn_f16c_ok = Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10 && Fmt::has_subnormals &&
+                                   Fmt::special == encoding::specials::ieee && !Fmt::saturates;
+template <class Fmt>
+inline constexpr bool rn_quantize_ok =
+    lane_ok<Fmt> && (rn_f16c_ok<Fmt> || (Fmt::has_subnormals && Fmt::has_negative_zero && Fmt::fraction_bits <= 21));
+template <class Fmt>
+inline std::uint32_t rn_top_binade() noexcept {
+  const std::uint32_t top = fbits(max_finite_float<Fmt>()) & 0x7F800000u;
+  const std::uint32_t c_ok = static_cast<std::uint32_t>(104 + Fmt::fraction_bits + 127) << 23;
+  return top < c_ok ? top : c_ok;
+}
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+typedef __m256i vh;  // W binary16 codes
+inline vh cvt_ph(vf x) noexcept { return _mm512_cvtps_ph((__m512)x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+inline vf cvt_ps(vh h) noexcept { return (vf)_mm512_cvtph_ps(h); }
+inline bool any_true(vi m) noexcept { return _mm512_test_epi32_mask((__m512i)m, (__m512i)m) != 0; }
+#else
+typedef __m128i vh;
+inline vh cvt_ph(vf x) noexcept { return _mm256_cvtps_ph((__m256)x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+inline vf cvt_ps(vh h) noexcept { return (vf)_mm256_cvtph_ps(h); }
+inline bool any_true(vi m) noexcept { return _mm256_movemask_ps((__m256)m) != 0; }
+#endif
+template <class Fmt>
+__attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, vu& inexact, vu& tiny) noexcept {
+  constexpr int M = Fmt::fraction_bits;
+  const vu b = as_u(x);
+  const vu ex = b & 0x7F800000u;
+  if (any_true(ex >= rn_top_binade<Fmt>())) return false;
+  const vu emin_bits = U(static_cast<std::uint32_t>(Fmt::emin + 127) << 23);
+  vu yb;
+  if constexpr (rn_f16c_ok<Fmt>) {
+    h = cvt_ph(x);
+    yb = as_u(cvt_ps(h));
+  } else {
+    (void)h;
+    const vf c = as_f((ex > emin_bits ? ex : emin_bits) + ((static_cast<std::uint32_t>(23 - M) << 23) | 0x400000u));
+    yb = as_u((x + c) - c) | (b & 0x80000000u);
+  }
+  const vu d = b ^ yb;
+  inexact |= d;
+  tiny |= sel(ex < emin_bits, d, U(0));
+  y = as_f(yb);
+  return true;
+}
+inline std::uint32_t rn_flags(vu inexact, vu tiny) noexcept {
+  return (reduce_or(inexact) != 0 ? status::inexact : 0u) | (reduce_or(tiny) != 0 ? status::underflow : 0u);
+}
+
 // ---- Philox on lanes ---------------------------------------------------------------------
 // philox_word(seed, e, op) is word e % 4 of the Philox-4x32-10 block with counter (lo(e / 4),
 // hi(e / 4), op, "flab") (random.hpp). Here one block runs per 64-bit lane (8 lanes of a zmm,
@@ -707,7 +774,24 @@ std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t
     // register allocation: the constants stay in registers).
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
     simd::vu fv = simd::U(0);
-    if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
+    if constexpr (std::is_same_v<Mode, round::nearest_even> && simd::rn_quantize_ok<Fmt>) {
+      // Nearest even: simd::rn_quantize_v (F16C for binary16, else the float add of a constant),
+      // blocks with a lane in the top binade, inf or NaN through the general rounding.
+      simd::vu inexact = simd::U(0), tiny = simd::U(0);
+      while (i + simd::W <= n) {
+        for (; i + simd::W <= n; i += simd::W) {
+          simd::vf r;
+          simd::vh h;
+          if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, inexact, tiny)) break;
+          if constexpr (simd::rn_f16c_ok<Fmt> && !std::is_same_v<Dst, float> && sizeof(Dst) == 2) std::memcpy(out + i, &h, sizeof h);
+          else write_lanes<Fmt>(out + i, r);
+        }
+        if (i + simd::W > n) break;
+        write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fv));
+        i += simd::W;
+      }
+      fv |= simd::rn_flags(inexact, tiny);
+    } else if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
       // Runs of bits-path blocks in a loop without calls (its constants stay in registers); a
       // block outside that range takes the general rounding out of line, then the run resumes.
       while (i + simd::W <= n) {
