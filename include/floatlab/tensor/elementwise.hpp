@@ -197,11 +197,12 @@ inline float ew_lane_op(float x, float y, float z, std::uint32_t w, std::uint32_
   return r;
 }
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+// Input block i .. i + W - 1 as Fmt values: floats rounded (round_lane_v) with the words w, codes decoded.
 template <class T, class Mode, class X>
-inline simd::vf ew_in_v(const X* p, std::size_t i, std::uint32_t op, const counter_source& src, simd::vu& flags) noexcept {
+__attribute__((always_inline)) inline simd::vf ew_in_w(const X* p, std::size_t i, simd::vu w, simd::vu& flags) noexcept {
   using F = typename T::format_type;
-  if constexpr (std::is_same_v<X, float>) return simd::round_lane_v<F, Mode>(simd::load(p + i), words_v<Mode>(src, i, op), flags);
-  else return read_lanes(p + i);
+  if constexpr (std::is_same_v<X, float>) return simd::round_lane_v<F, Mode>(simd::load(p + i), w, flags);
+  else return (void)w, read_lanes(p + i);
 }
 namespace simd {
 typedef double vd __attribute__((vector_size(8 * W)));
@@ -274,38 +275,64 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
   constexpr int arity = Op == ew::fma ? 3 : (Op == ew::sqrt || Op == ew::relu) ? 1 : 2;
   std::size_t i = begin;
   std::uint32_t flags = 0;
+  // Element i on the scalar lanes (the tail, the head before a multiple of 4, builds without SIMD).
+  auto ew_one = [&](std::size_t j) {
+    const float x = ew_in<T, Mode>(a, j, op_input_a, src, flags);
+    const float y = arity >= 2 ? ew_in<T, Mode>(b, j, op_input_b, src, flags) : x;
+    const float z = arity >= 3 ? ew_in<T, Mode>(c, j, op_input_c, src, flags) : x;
+    if constexpr (Op == ew::fma && lane_product_checked<F>) {
+      if (!lane_product_in_range(x, y)) {
+        write_lane<F>(out, j, ew_exact_lane<Op, T, Mode>(x, y, z, src, j, flags));
+        return;
+      }
+    }
+    write_lane<F>(out, j, ew_lane_op<Op, F, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(j, 0) : 0, flags));
+  };
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   simd::vu fv = simd::U(0);
-  for (; i + simd::W <= end; i += simd::W) {
-    const simd::vf x = ew_in_v<T, Mode>(a, i, op_input_a, src, fv);
-    const simd::vf y = arity >= 2 ? ew_in_v<T, Mode>(b, i, op_input_b, src, fv) : x;
-    const simd::vf z = arity >= 3 ? ew_in_v<T, Mode>(c, i, op_input_c, src, fv) : x;
+  // One block of W elements from i; wa, wb, wc, w0: the words of its inputs and of its result.
+  auto block = [&](std::size_t j, simd::vu wa, simd::vu wb, simd::vu wc, simd::vu w0) __attribute__((always_inline)) {
+    const simd::vf x = ew_in_w<T, Mode>(a, j, wa, fv);
+    const simd::vf y = arity >= 2 ? ew_in_w<T, Mode>(b, j, wb, fv) : x;
+    const simd::vf z = arity >= 3 ? ew_in_w<T, Mode>(c, j, wc, fv) : x;
     if constexpr (Op == ew::fma && lane_product_checked<F>) {
       using namespace simd;
       const vf p = x * y;
       const vu mp = as_u(p) & 0x7FFFFFFFu;
       const vi ok = (x == 0.0f) | (y == 0.0f) | ~is_finite(x) | ~is_finite(y) | ((mp >= 0x00800000u) & (mp < 0x7F800000u));
       if (!all_true(ok)) {  // the exact kernel for this block
-        for (int l = 0; l < W; ++l) write_lane<F>(out, i + l, ew_exact_lane<Op, T, Mode>(x[l], y[l], z[l], src, i + l, flags));
-        continue;
+        for (int l = 0; l < W; ++l) write_lane<F>(out, j + l, ew_exact_lane<Op, T, Mode>(x[l], y[l], z[l], src, j + l, flags));
+        return;
       }
     }
-    write_lanes<F>(out + i, ew_lane_op_v<Op, F, Mode>(x, y, z, words_v<Mode>(src, i, 0), fv));
+    write_lanes<F>(out + j, ew_lane_op_v<Op, F, Mode>(x, y, z, w0, fv));
+  };
+  if constexpr (is_stochastic_v<Mode>) {
+    // Two blocks per step from an element index that is a multiple of 4: each operation's 2W
+    // words from W / 2 Philox blocks (simd::philox_words2_v), none computed and left unused.
+    for (; i < end && (i & 3) != 0; ++i) ew_one(i);
+    const simd::philox_key key[4] = {simd::philox_key_of(src.seed, 0), simd::philox_key_of(src.seed, op_input_a),
+                                     simd::philox_key_of(src.seed, op_input_b), simd::philox_key_of(src.seed, op_input_c)};
+    for (; i + 2 * simd::W <= end; i += 2 * simd::W) {
+      simd::vu w[4][2] = {};
+      auto words = [&](int k) { simd::philox_words2_v(key[k], i, w[k][0], w[k][1]); };
+      if constexpr (std::is_same_v<A, float>) words(1);
+      if constexpr (arity >= 2 && std::is_same_v<B, float>) words(2);
+      if constexpr (arity >= 3 && std::is_same_v<C, float>) words(3);
+      words(0);
+      block(i, w[1][0], w[2][0], w[3][0], w[0][0]);
+      block(i + simd::W, w[1][1], w[2][1], w[3][1], w[0][1]);
+    }
   }
+  auto wv = [&](auto* in, std::uint32_t op) __attribute__((always_inline)) {  // the words of a float input
+    if constexpr (std::is_same_v<std::remove_cv_t<std::remove_pointer_t<decltype(in)>>, float>) return words_v<Mode>(src, i, op);
+    else return simd::U(0);
+  };
+  for (; i + simd::W <= end; i += simd::W)
+    block(i, wv(a, op_input_a), arity >= 2 ? wv(b, op_input_b) : simd::U(0), arity >= 3 ? wv(c, op_input_c) : simd::U(0), words_v<Mode>(src, i, 0));
   flags |= simd::reduce_or(fv);
 #endif
-  for (; i < end; ++i) {
-    const float x = ew_in<T, Mode>(a, i, op_input_a, src, flags);
-    const float y = arity >= 2 ? ew_in<T, Mode>(b, i, op_input_b, src, flags) : x;
-    const float z = arity >= 3 ? ew_in<T, Mode>(c, i, op_input_c, src, flags) : x;
-    if constexpr (Op == ew::fma && lane_product_checked<F>) {
-      if (!lane_product_in_range(x, y)) {
-        write_lane<F>(out, i, ew_exact_lane<Op, T, Mode>(x, y, z, src, i, flags));
-        continue;
-      }
-    }
-    write_lane<F>(out, i, ew_lane_op<Op, F, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(i, 0) : 0, flags));
-  }
+  for (; i < end; ++i) ew_one(i);
   return flags;
 }
 
