@@ -272,6 +272,8 @@ BENCHMARK_TEMPLATE(bm_quantize, h, SR)->Name("quantize e5m10 SR8");
 BENCHMARK_TEMPLATE(bm_quantize, fl::bfloat16, RN)->Name("quantize bf16 RN");
 BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, RN)->Name("quantize e4m3 RN");
 BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, SR)->Name("quantize e4m3 SR8");
+BENCHMARK_TEMPLATE(bm_quantize, h, fl::round::upward)->Name("quantize e5m10 RU");
+BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, fl::round::toward_zero)->Name("quantize e4m3 RZ");
 BENCHMARK_TEMPLATE(bm_quantize_codes, h, RN)->Name("quantize e5m10 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, RN)->Name("quantize e4m3 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, SR)->Name("quantize e4m3 SR8 codes");
@@ -342,7 +344,9 @@ int main(int argc, char** argv) {
     if (t.count(name) && t.count(ref)) std::printf("%-40s %8.3fx  of %s\n", name.c_str(), t[ref] / t[name], ref.c_str());
   };
   std::printf("\nspeed relative to the reference (reference time / time; > 1 is faster)\n");
-  for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8"}) ratio(q, "memcpy 4MiB");
+  for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8",
+                        "quantize e5m10 RU", "quantize e4m3 RZ"})
+    ratio(q, "memcpy 4MiB");
   for (const char* q : {"quantize e5m10 RN codes", "quantize e4m3 RN codes", "quantize e4m3 SR8 codes"}) ratio(q, "memcpy 4MiB");
   for (const char* q : {"block-scaled mxfp8 e4m3 RN", "block-scaled mxfp8 e4m3 SR8", "block-scaled mxfp4 e2m1 SR8",
                         "block-scaled bfp int8 per-row RN", "block-scaled bfp int8 per-row SR8", "block-scaled nvfp4 SR8"})
