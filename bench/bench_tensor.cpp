@@ -46,7 +46,7 @@ void bm_philox_fill(benchmark::State& st) {
   std::vector<std::uint32_t> w(QN);
   for (auto _ : st) {
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
-    T::detail::simd::philox_fill(7, 0, 0, w.data(), QN);
+    T::detail::simd::philox_fill(7, 0, 0, w.data(), w.size());
 #else
     for (std::size_t i = 0; i < QN; ++i) w[i] = fl::philox_word(7, i, 0);
 #endif
