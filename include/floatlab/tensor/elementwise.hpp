@@ -213,6 +213,42 @@ inline vf error_sign_v(vd d) noexcept {
   return self(pos, F(1.0f), self(neg, F(-1.0f), F(0.0f)));
 }
 inline vd wide(vf x) noexcept { return __builtin_convertvector(x, vd); }
+// binary16 a + b, a - b (K = 0, 1) or a * b (K = 2) in nearest even by F16C, codes in and out: vcvtph2ps
+// (exact), the float operation, vcvtps2ph (nearest even). A product of two binary16 values is
+// exact in float (22 bits), so that is one rounding; a sum rounded to float and then to
+// binary16 is the sum rounded once to binary16 (float has p = 24 >= 2 * 11 + 2: the innocuous
+// double rounding of + - * / sqrt, Figueroa 1995). Flags: inexact where the float result
+// differs from the binary16 one or (sums) TwoSum's error is non-zero; underflow (products only:
+// a binary16 sum below 2^-14 is a multiple of 2^-24 below 2^10 of them, exact) where also
+// |a * b| < 2^-14. A block whose result has an inf or NaN lane (overflow, inf or NaN operands,
+// invalid) returns false and writes nothing: the general lanes take it.
+template <int K, class Out>
+__attribute__((always_inline)) inline bool ew_f16c_v(const void* pa, const void* pb, Out* out, rn_acc& acc) noexcept {
+  vh ha, hb;
+  std::memcpy(&ha, pa, sizeof ha);
+  std::memcpy(&hb, pb, sizeof hb);
+  const vf x = cvt_ps(ha), y = cvt_ps(hb);
+  vf s;
+  vu err = U(0);
+  if constexpr (K == 2) {
+    s = x * y;
+  } else {
+    const vf yy = K == 1 ? -y : y;
+    s = x + yy;
+    const vf bv = s - x;
+    err = as_u((x - (s - bv)) + (yy - bv)) << 1;  // TwoSum's error, its sign dropped (-0 is no error)
+  }
+  const vh hr = cvt_ph(s);
+  const vf r = cvt_ps(hr);
+  const vu rb = as_u(r);
+  if (any_true((rb & 0x7FFFFFFFu) >= 0x7F800000u)) return false;
+  const vu d = (as_u(s) ^ rb) | err;
+  acc.inexact |= d;
+  if constexpr (K == 2) acc.tiny |= sel((as_u(s) & 0x7FFFFFFFu) < 0x38800000u, d, U(0));
+  static_assert(sizeof(Out) == 2, "ew_f16c_v: binary16 codes out");
+  std::memcpy(static_cast<void*>(out), &hr, sizeof hr);
+  return true;
+}
 }  // namespace simd
 template <ew Op, class Fm, class Mode>
 inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, simd::vu& flags) noexcept {
@@ -291,7 +327,14 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   simd::vu fv = simd::U(0);
   // One block of W elements from i; wa, wb, wc, w0: the words of its inputs and of its result.
+  // binary16 codes in, + - * in nearest even: F16C (simd::ew_f16c_v), blocks with an inf or NaN
+  // result through the lanes below.
+  constexpr bool f16c = (Op == ew::add || Op == ew::sub || Op == ew::mul) && std::is_same_v<Mode, round::nearest_even> &&
+                        simd::rn_f16c_ok<F> && std::is_same_v<A, T> && std::is_same_v<B, T> && std::is_same_v<Out, T>;
+  [[maybe_unused]] simd::rn_acc acc;
   auto block = [&](std::size_t j, simd::vu wa, simd::vu wb, simd::vu wc, simd::vu w0) __attribute__((always_inline)) {
+    if constexpr (f16c)
+      if (simd::ew_f16c_v<Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0>(a + j, b + j, out + j, acc)) return;
     const simd::vf x = ew_in_w<T, Mode>(a, j, wa, fv);
     const simd::vf y = arity >= 2 ? ew_in_w<T, Mode>(b, j, wb, fv) : x;
     const simd::vf z = arity >= 3 ? ew_in_w<T, Mode>(c, j, wc, fv) : x;
@@ -331,6 +374,7 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
   for (; i + simd::W <= end; i += simd::W)
     block(i, wv(a, op_input_a), arity >= 2 ? wv(b, op_input_b) : simd::U(0), arity >= 3 ? wv(c, op_input_c) : simd::U(0), words_v<Mode>(src, i, 0));
   flags |= simd::reduce_or(fv);
+  if constexpr (f16c) flags |= simd::rn_flags(acc);
 #endif
   for (; i < end; ++i) ew_one(i);
   return flags;
