@@ -441,7 +441,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //  binary16 + - * by F16C: float  | tensor/elementwise.hpp     | tensor add / sub / mul, binary16 | tensor_simd_check ew (binary16 nearest even,
 //    op of the exact decodes,     |   ew_f16c_v (ew_span)      |   codes in and out, nearest_even;|   2^18 random + edge triples, groups-of-16
 //    vcvtps2ph (p 24 >= 2*11+2:   |                            |   a block with an inf / NaN      |   flags, 1/2/7 threads); every binary16 pair
-//    innocuous double rounding)   |                            |   result: the general lanes      |   x + - * by hand (2^32 each, W = 16), 0 mismatches
+//    innocuous double rounding)   |                            |   result: the general lanes      |   x + - * by hand (2^32 each, W = 16 and 8)
 //  range-checked fma lanes        | tensor/elementwise.hpp     | tensor::fma of bfloat16 (formats | tensor_simd_check ew fma (bfloat16: CI sr8 codes and
 //    (lane_product_checked): the  |   ew_span                  |   with 2p <= 24 whose products   |   flags, every mode in [full]; breaking the check fails
 //    float product exact where    |                            |   can leave float's range)       |   2 of its cases), test_tensor_elementwise (scalar
