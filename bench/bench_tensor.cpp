@@ -39,6 +39,21 @@ void bm_memcpy(benchmark::State& st) {
     benchmark::ClobberMemory();
   }
 }
+// The stochastic words alone: philox_word(7, i, 0) for the 2^20 elements (the fill the SIMD
+// quantizers draw from, one Philox-4x32-10 block per four elements): the cap of a stochastic
+// quantize is memcpy / this.
+void bm_philox_fill(benchmark::State& st) {
+  std::vector<std::uint32_t> w(QN);
+  for (auto _ : st) {
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    T::detail::simd::philox_fill(7, 0, 0, w.data(), w.size());
+#else
+    for (std::size_t i = 0; i < QN; ++i) w[i] = fl::philox_word(7, i, 0);
+#endif
+    benchmark::DoNotOptimize(w.data());
+    benchmark::ClobberMemory();
+  }
+}
 template <class F, class Mode>
 void bm_quantize_codes(benchmark::State& st) {
   T::set_threads(1);
@@ -267,11 +282,14 @@ using Rq32 = T::gemm_recipe<h, fl::binary32, fl::binary32>;
 using Rbf = T::gemm_recipe<fl::bfloat16, fl::bfloat16, fl::binary32>;
 
 BENCHMARK(bm_memcpy)->Name("memcpy 4MiB");
+BENCHMARK(bm_philox_fill)->Name("philox words 2^20");
 BENCHMARK_TEMPLATE(bm_quantize, h, RN)->Name("quantize e5m10 RN");
 BENCHMARK_TEMPLATE(bm_quantize, h, SR)->Name("quantize e5m10 SR8");
 BENCHMARK_TEMPLATE(bm_quantize, fl::bfloat16, RN)->Name("quantize bf16 RN");
 BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, RN)->Name("quantize e4m3 RN");
 BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, SR)->Name("quantize e4m3 SR8");
+BENCHMARK_TEMPLATE(bm_quantize, h, fl::round::upward)->Name("quantize e5m10 RU");
+BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, fl::round::toward_zero)->Name("quantize e4m3 RZ");
 BENCHMARK_TEMPLATE(bm_quantize_codes, h, RN)->Name("quantize e5m10 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, RN)->Name("quantize e4m3 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, SR)->Name("quantize e4m3 SR8 codes");
@@ -342,7 +360,9 @@ int main(int argc, char** argv) {
     if (t.count(name) && t.count(ref)) std::printf("%-40s %8.3fx  of %s\n", name.c_str(), t[ref] / t[name], ref.c_str());
   };
   std::printf("\nspeed relative to the reference (reference time / time; > 1 is faster)\n");
-  for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8"}) ratio(q, "memcpy 4MiB");
+  for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8",
+                        "quantize e5m10 RU", "quantize e4m3 RZ", "philox words 2^20"})
+    ratio(q, "memcpy 4MiB");
   for (const char* q : {"quantize e5m10 RN codes", "quantize e4m3 RN codes", "quantize e4m3 SR8 codes"}) ratio(q, "memcpy 4MiB");
   for (const char* q : {"block-scaled mxfp8 e4m3 RN", "block-scaled mxfp8 e4m3 SR8", "block-scaled mxfp4 e2m1 SR8",
                         "block-scaled bfp int8 per-row RN", "block-scaled bfp int8 per-row SR8", "block-scaled nvfp4 SR8"})

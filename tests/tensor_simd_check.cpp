@@ -182,6 +182,58 @@ TEST_CASE("simd quantize and dequantize of codes: every source pattern", "[tenso
             CHECK(check_quantize_codes<e4m3fnuz, e3m2, round::odd>(7) == 0);)
 }
 
+namespace {
+
+// Nearest even into the formats of simd::rn_quantize_v (F16C for binary16, the float add of a
+// constant for the others): every 16-bit pattern as the top half of a float, each with low
+// halves at and around the ties and sticky bits of every format (the dropped bits of binary16
+// are 0..12, of bfloat16 0..15, of the 8-bit formats 0..19 or more), values and flags (groups
+// of 16); [full]: every float, values.
+std::vector<float> rn_pattern_inputs() {
+  std::vector<float> v;
+  for (std::uint32_t hi = 0; hi < 0x10000u; ++hi)
+    for (std::uint32_t lo : {0x0000u, 0x0001u, 0x0FFFu, 0x1000u, 0x1001u, 0x7FFFu, 0x8000u, 0x8001u, 0xFFFFu})
+      v.push_back(tref::ffrom(hi << 16 | lo));
+  return v;
+}
+template <class TT>
+std::size_t rn_patterns(const std::vector<float>& in) {
+  return check_quantize<TT, rn>(in, 1) + check_quantize_flags<TT, rn>(in, 1);
+}
+#ifdef FLOATLAB_SIMD_CHECK_FULL
+template <class TT>
+std::size_t rn_every_float() {
+  constexpr std::uint64_t chunk = std::uint64_t{1} << 24;
+  std::vector<float> in(chunk);
+  std::size_t bad = 0;
+  for (std::uint64_t b = 0; b < (std::uint64_t{1} << 32); b += chunk) {
+    for (std::uint64_t i = 0; i < chunk; ++i) in[i] = tref::ffrom(static_cast<std::uint32_t>(b + i));
+    bad += check_quantize<TT, rn>(in, 1);
+  }
+  return bad;
+}
+#endif
+
+}  // namespace
+
+TEST_CASE("simd quantize nearest even (rn_quantize_v): every 16-bit pattern with tie and sticky low halves", "[tensor][simd]" SIMD_TIER) {
+  const auto in = rn_pattern_inputs();
+  CHECK(rn_patterns<binary16>(in) == 0);
+  CHECK(rn_patterns<bfloat16>(in) == 0);
+  CHECK(rn_patterns<e4m3>(in) == 0);
+  CHECK(rn_patterns<e2m1>(in) == 0);
+  SIMD_FULL(CHECK(rn_patterns<e5m2>(in) == 0); CHECK(rn_patterns<e3m2>(in) == 0); CHECK(rn_patterns<e4m3_sat>(in) == 0);)
+}
+
+#ifdef FLOATLAB_SIMD_CHECK_FULL
+TEST_CASE("simd quantize nearest even (rn_quantize_v): every float", "[tensor][simd][full]") {
+  CHECK(rn_every_float<binary16>() == 0);
+  CHECK(rn_every_float<bfloat16>() == 0);
+  CHECK(rn_every_float<e4m3>() == 0);
+  CHECK(rn_every_float<e5m2>() == 0);
+}
+#endif
+
 // ---- elementwise ---------------------------------------------------------------------------
 
 namespace {

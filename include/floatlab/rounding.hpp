@@ -445,6 +445,16 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    (round_bits_v)               |   round_bits_v             |   GEMM / conv, formats in float  |   fast-path table: CI subset and [full] set)
 //  power-of-two scale: quotient  | tensor/block_scaled.hpp    | block_scaled_quantize (host and  | test_tensor_block_scaled (MX vs mx.hpp, MuPPET vs
 //    by exponent shift, no div    |   exact_quotient           |   GPU), E8M0 / 2^s / any 2^k S   |   block.hpp); GPU = host: tests/cuda/block_kernels.cu
+//  nearest-even quantize lanes:   | tensor/simd.hpp            | tensor quantize / GEMM panels /  | tensor_simd_check "simd quantize nearest even
+//    binary16 by F16C (vcvtps2ph  |   rn_quantize_v            |   block-scaled lanes, float in,  |   (rn_quantize_v): every 16-bit pattern ..."
+//    imm RN + vcvtph2ps); other   |   (quantize_run)           |   nearest_even, formats in float |   (every top half x 9 low halves, values and
+//    formats (|x| + C) - C, C =   |                            |   with subnormals and -0, M <=21;|   flags, binary16 bfloat16 e4m3 e2m1; + e5m2
+//    1.5 2^(e + 23 - M); overflow |                            |   inf, NaN, |x| >= 2^(104 + M):  |   e3m2 e4m3_sat in [full]), [full] "... every
+//    to overflow_value            |                            |   general path                   |   float" (2^32 x 4 formats)
+//  binary16 + - * by F16C: float  | tensor/elementwise.hpp     | tensor add / sub / mul, binary16 | tensor_simd_check ew (binary16 nearest even,
+//    op of the exact decodes,     |   ew_f16c_v (ew_span)      |   codes in and out, nearest_even;|   2^18 random + edge triples, groups-of-16
+//    vcvtps2ph (p 24 >= 2*11+2:   |                            |   a block with an inf / NaN      |   flags, 1/2/7 threads); every binary16 pair
+//    innocuous double rounding)   |                            |   result: the general lanes      |   x + - * by hand (2^32 each, W = 16 and 8)
 //  range-checked fma lanes        | tensor/elementwise.hpp     | tensor::fma of bfloat16 (formats | tensor_simd_check ew fma (bfloat16: CI sr8 codes and
 //    (lane_product_checked): the  |   ew_span                  |   with 2p <= 24 whose products   |   flags, every mode in [full]; breaking the check fails
 //    float product exact where    |                            |   can leave float's range)       |   2 of its cases), test_tensor_elementwise (scalar
@@ -454,7 +464,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    uniform product scalar;      |   philox_words2_v,         |   elements, W arbitrary ones     |   the counter's carry at 2^34, the 2^64 wrap); test_stochastic
 //    consecutive: a block per     |   philox_word_v,           |   (GEMM), runs (philox_fill)     |   (philox_word vs an independent Philox and
 //    four elements; GEMM rows of  |   philox_fill; gemm.hpp    |                                  |   Random123's vectors); tensor_simd_check
-//    consecutive e: that form)    |   gemm_tile (el_run)       |                                  |   (SIMD GEMM vs the exact kernel, stochastic)
+//    consecutive e: that form,    |   gemm_tile (el_run),      |                                  |   (SIMD GEMM vs the exact kernel, stochastic;
+//    2W words per Philox vector;  |   elementwise ew_span      |                                  |   elementwise stochastic lanes)
+//    keys once per run)           |   (philox_key)             |                                  |
 //  block-scaled lanes: y = x 2^-k | tensor/block_scaled.hpp    | float in, E8M0 (no tensor scale) | test_tensor_block_scaled_lanes (+ _v4 / _v3:
 //    in float, quantize_run (cfloat|   bs_quantize_lanes        |   or 2^s, blocks: tensor, B      |   SIMD) "... equal the exact path over every
 //    elements) or block.hpp's run |                            |   consecutive, rows; lane-format |   16-bit pattern" (vs double input: codes,

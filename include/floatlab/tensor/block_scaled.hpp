@@ -439,50 +439,51 @@ void bs_lane_span(const block_layout& layout, const float* in, std::int32_t* out
       out[t] = quantize_elem<Format, Mode>(static_cast<double>(in[t]), s, is_stochastic_v<Mode> ? src.word(t, quantize_operation) : 0,
                                            flags);
   };
-  // 2^-k per element (k of each block's S_eff = 2^k), when every block here has a normal one.
+  // y = x * 2^-k block by block (k of each block's S_eff = 2^k), when every block here has a
+  // normal 2^-k; the int elements also take 2^-k per element (mul).
   float mul[bs_span], y[bs_span];
   bool lanes = true;
-  for (std::size_t i = a; i < b && lanes;) {
+  std::uint32_t bad = 0;
+  for (std::size_t i = a; i < b;) {
     const std::size_t j = std::min(b, bs_run_end(layout, i, n));
     const double s = s_eff[layout.block_of(i)];
     const int k = s > 0 ? ilogb_finite(s) : 0;
     lanes = s > 0 && -k >= -126 && -k <= 127;
+    if (!lanes) break;
     const float m = floatlab::detail::pow2_float(-k);
-    for (std::size_t t = i; t < j; ++t) mul[t - a] = m;
+    for (std::size_t t = i; t < j; ++t) {
+      if constexpr (!is_cfloat_v<Elem>) mul[t - a] = m;
+      y[t - a] = in[t] * m;
+      const std::uint32_t my = fbits(y[t - a]) & 0x7FFFFFFFu, mx = fbits(in[t]) & 0x7FFFFFFFu;
+      bad |= static_cast<std::uint32_t>(my < 0x00800000u) & static_cast<std::uint32_t>(mx != 0);
+    }
     i = j;
   }
   const std::size_t len = b - a;
-  std::uint32_t bad = 0;
-  if (lanes)
-    for (std::size_t t = 0; t < len; ++t) {
-      y[t] = in[a + t] * mul[t];
-      const std::uint32_t my = fbits(y[t]) & 0x7FFFFFFFu, mx = fbits(in[a + t]) & 0x7FFFFFFFu;
-      bad |= static_cast<std::uint32_t>(my < 0x00800000u) & static_cast<std::uint32_t>(mx != 0);
-    }
-  if (!lanes || bad) {  // per element, block by block (NaN blocks keep their zero codes)
+  if (!lanes || bad) {  // per element, block by block (NaN blocks: zero codes)
     for (std::size_t i = a; i < b;) {
       const std::size_t j = std::min(b, bs_run_end(layout, i, n));
       const double s = s_eff[layout.block_of(i)];
       if (s >= 0) exact(i, j, s);
+      else std::fill(out + i, out + j, 0);
       i = j;
     }
     return;
   }
   if constexpr (is_cfloat_v<Elem>) {
     using Sat = typename elem_info<Elem>::sat_type;
-    Sat q[bs_span];
     // y[0..len) is written above; GCC 12 warns (-Wmaybe-uninitialized) when quantize_run is
-    // not inlined, and zeroing y cost ~10% of the int8 rows.
+    // not inlined, and zeroing y cost ~10% of the int8 rows. The codes go straight into out
+    // (quantize_run's int32 codes: the element's code bits, as q.bits() gives them).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-    flags |= quantize_run<typename Sat::format_type, Mode>(y, q, len, a, src, quantize_operation) &
+    flags |= quantize_run<typename Sat::format_type, Mode>(y, out + a, len, a, src, quantize_operation) &
              (std::uint32_t{status::inexact} | status::overflow);
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-    for (std::size_t t = 0; t < len; ++t) out[a + t] = static_cast<std::int32_t>(q[t].bits());
   } else {
     std::uint32_t words[bs_span];
     if constexpr (is_stochastic_v<Mode>) {
@@ -521,8 +522,9 @@ status bs_quantize_lanes(const block_layout& layout, array_view<const float> in,
   std::uint32_t flags = 0;
   out.layout = layout;
   out.tensor_scale = 1.0f;
-  out.scales.assign(nb, 0);
-  out.codes.assign(n, 0);
+  // Every scale and code is written below (a NaN block's codes as zeros): no zero-fill first.
+  out.scales.resize(nb);
+  out.codes.resize(n);
   std::vector<double> s_eff(nb, -1.0);  // -1: a block with NaN or inf (zero codes)
   for (std::size_t b = 0; b < nb; ++b) {
     if (amax[b] >= 0x7F800000u) {

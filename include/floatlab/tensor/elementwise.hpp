@@ -197,11 +197,12 @@ inline float ew_lane_op(float x, float y, float z, std::uint32_t w, std::uint32_
   return r;
 }
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+// Input block i .. i + W - 1 as Fmt values: floats rounded (round_lane_v) with the words w, codes decoded.
 template <class T, class Mode, class X>
-inline simd::vf ew_in_v(const X* p, std::size_t i, std::uint32_t op, const counter_source& src, simd::vu& flags) noexcept {
+__attribute__((always_inline)) inline simd::vf ew_in_w(const X* p, std::size_t i, simd::vu w, simd::vu& flags) noexcept {
   using F = typename T::format_type;
-  if constexpr (std::is_same_v<X, float>) return simd::round_lane_v<F, Mode>(simd::load(p + i), words_v<Mode>(src, i, op), flags);
-  else return read_lanes(p + i);
+  if constexpr (std::is_same_v<X, float>) return simd::round_lane_v<F, Mode>(simd::load(p + i), w, flags);
+  else return (void)w, read_lanes(p + i);
 }
 namespace simd {
 typedef double vd __attribute__((vector_size(8 * W)));
@@ -212,6 +213,42 @@ inline vf error_sign_v(vd d) noexcept {
   return self(pos, F(1.0f), self(neg, F(-1.0f), F(0.0f)));
 }
 inline vd wide(vf x) noexcept { return __builtin_convertvector(x, vd); }
+// binary16 a + b, a - b (K = 0, 1) or a * b (K = 2) in nearest even by F16C, codes in and out: vcvtph2ps
+// (exact), the float operation, vcvtps2ph (nearest even). A product of two binary16 values is
+// exact in float (22 bits), so that is one rounding; a sum rounded to float and then to
+// binary16 is the sum rounded once to binary16 (float has p = 24 >= 2 * 11 + 2: the innocuous
+// double rounding of + - * / sqrt, Figueroa 1995). Flags: inexact where the float result
+// differs from the binary16 one or (sums) TwoSum's error is non-zero; underflow (products only:
+// a binary16 sum below 2^-14 is a multiple of 2^-24 below 2^10 of them, exact) where also
+// |a * b| < 2^-14. A block whose result has an inf or NaN lane (overflow, inf or NaN operands,
+// invalid) returns false and writes nothing: the general lanes take it.
+template <int K, class Out>
+__attribute__((always_inline)) inline bool ew_f16c_v(const void* pa, const void* pb, Out* out, rn_acc& acc) noexcept {
+  vh ha, hb;
+  std::memcpy(&ha, pa, sizeof ha);
+  std::memcpy(&hb, pb, sizeof hb);
+  const vf x = cvt_ps(ha), y = cvt_ps(hb);
+  vf s;
+  vu err = U(0);
+  if constexpr (K == 2) {
+    s = x * y;
+  } else {
+    const vf yy = K == 1 ? -y : y;
+    s = x + yy;
+    const vf bv = s - x;
+    err = as_u((x - (s - bv)) + (yy - bv)) << 1;  // TwoSum's error, its sign dropped (-0 is no error)
+  }
+  const vh hr = cvt_ph(s);
+  const vf r = cvt_ps(hr);
+  const vu rb = as_u(r);
+  if (any_true((rb & 0x7FFFFFFFu) >= 0x7F800000u)) return false;
+  const vu d = (as_u(s) ^ rb) | err;
+  acc.inexact |= d;
+  if constexpr (K == 2) acc.tiny |= sel((as_u(s) & 0x7FFFFFFFu) < 0x38800000u, d, U(0));
+  static_assert(sizeof(Out) == 2, "ew_f16c_v: binary16 codes out");
+  std::memcpy(static_cast<void*>(out), &hr, sizeof hr);
+  return true;
+}
 }  // namespace simd
 template <ew Op, class Fm, class Mode>
 inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, simd::vu& flags) noexcept {
@@ -274,38 +311,72 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
   constexpr int arity = Op == ew::fma ? 3 : (Op == ew::sqrt || Op == ew::relu) ? 1 : 2;
   std::size_t i = begin;
   std::uint32_t flags = 0;
+  // Element i on the scalar lanes (the tail, the head before a multiple of 4, builds without SIMD).
+  auto ew_one = [&](std::size_t j) {
+    const float x = ew_in<T, Mode>(a, j, op_input_a, src, flags);
+    const float y = arity >= 2 ? ew_in<T, Mode>(b, j, op_input_b, src, flags) : x;
+    const float z = arity >= 3 ? ew_in<T, Mode>(c, j, op_input_c, src, flags) : x;
+    if constexpr (Op == ew::fma && lane_product_checked<F>) {
+      if (!lane_product_in_range(x, y)) {
+        write_lane<F>(out, j, ew_exact_lane<Op, T, Mode>(x, y, z, src, j, flags));
+        return;
+      }
+    }
+    write_lane<F>(out, j, ew_lane_op<Op, F, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(j, 0) : 0, flags));
+  };
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   simd::vu fv = simd::U(0);
-  for (; i + simd::W <= end; i += simd::W) {
-    const simd::vf x = ew_in_v<T, Mode>(a, i, op_input_a, src, fv);
-    const simd::vf y = arity >= 2 ? ew_in_v<T, Mode>(b, i, op_input_b, src, fv) : x;
-    const simd::vf z = arity >= 3 ? ew_in_v<T, Mode>(c, i, op_input_c, src, fv) : x;
+  // One block of W elements from i; wa, wb, wc, w0: the words of its inputs and of its result.
+  // binary16 codes in, + - * in nearest even: F16C (simd::ew_f16c_v), blocks with an inf or NaN
+  // result through the lanes below.
+  constexpr bool f16c = (Op == ew::add || Op == ew::sub || Op == ew::mul) && std::is_same_v<Mode, round::nearest_even> &&
+                        simd::rn_f16c_ok<F> && std::is_same_v<A, T> && std::is_same_v<B, T> && std::is_same_v<Out, T>;
+  [[maybe_unused]] simd::rn_acc acc;
+  auto block = [&](std::size_t j, simd::vu wa, simd::vu wb, simd::vu wc, simd::vu w0) __attribute__((always_inline)) {
+    if constexpr (f16c)
+      if (simd::ew_f16c_v<Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0>(a + j, b + j, out + j, acc)) return;
+    const simd::vf x = ew_in_w<T, Mode>(a, j, wa, fv);
+    const simd::vf y = arity >= 2 ? ew_in_w<T, Mode>(b, j, wb, fv) : x;
+    const simd::vf z = arity >= 3 ? ew_in_w<T, Mode>(c, j, wc, fv) : x;
     if constexpr (Op == ew::fma && lane_product_checked<F>) {
       using namespace simd;
       const vf p = x * y;
       const vu mp = as_u(p) & 0x7FFFFFFFu;
       const vi ok = (x == 0.0f) | (y == 0.0f) | ~is_finite(x) | ~is_finite(y) | ((mp >= 0x00800000u) & (mp < 0x7F800000u));
       if (!all_true(ok)) {  // the exact kernel for this block
-        for (int l = 0; l < W; ++l) write_lane<F>(out, i + l, ew_exact_lane<Op, T, Mode>(x[l], y[l], z[l], src, i + l, flags));
-        continue;
+        for (int l = 0; l < W; ++l) write_lane<F>(out, j + l, ew_exact_lane<Op, T, Mode>(x[l], y[l], z[l], src, j + l, flags));
+        return;
       }
     }
-    write_lanes<F>(out + i, ew_lane_op_v<Op, F, Mode>(x, y, z, words_v<Mode>(src, i, 0), fv));
+    write_lanes<F>(out + j, ew_lane_op_v<Op, F, Mode>(x, y, z, w0, fv));
+  };
+  if constexpr (is_stochastic_v<Mode>) {
+    // Two blocks per step from an element index that is a multiple of 4: each operation's 2W
+    // words from W / 2 Philox blocks (simd::philox_words2_v), none computed and left unused.
+    for (; i < end && (i & 3) != 0; ++i) ew_one(i);
+    const simd::philox_key key[4] = {simd::philox_key_of(src.seed, 0), simd::philox_key_of(src.seed, op_input_a),
+                                     simd::philox_key_of(src.seed, op_input_b), simd::philox_key_of(src.seed, op_input_c)};
+    for (; i + 2 * simd::W <= end; i += 2 * simd::W) {
+      simd::vu w[4][2] = {};
+      auto words = [&](int k) { simd::philox_words2_v(key[k], i, w[k][0], w[k][1]); };
+      if constexpr (std::is_same_v<A, float>) words(1);
+      if constexpr (arity >= 2 && std::is_same_v<B, float>) words(2);
+      if constexpr (arity >= 3 && std::is_same_v<C, float>) words(3);
+      words(0);
+      block(i, w[1][0], w[2][0], w[3][0], w[0][0]);
+      block(i + simd::W, w[1][1], w[2][1], w[3][1], w[0][1]);
+    }
   }
+  auto wv = [&](auto* in, std::uint32_t op) __attribute__((always_inline)) {  // the words of a float input
+    if constexpr (std::is_same_v<std::remove_cv_t<std::remove_pointer_t<decltype(in)>>, float>) return words_v<Mode>(src, i, op);
+    else return simd::U(0);
+  };
+  for (; i + simd::W <= end; i += simd::W)
+    block(i, wv(a, op_input_a), arity >= 2 ? wv(b, op_input_b) : simd::U(0), arity >= 3 ? wv(c, op_input_c) : simd::U(0), words_v<Mode>(src, i, 0));
   flags |= simd::reduce_or(fv);
+  if constexpr (f16c) flags |= simd::rn_flags(acc);
 #endif
-  for (; i < end; ++i) {
-    const float x = ew_in<T, Mode>(a, i, op_input_a, src, flags);
-    const float y = arity >= 2 ? ew_in<T, Mode>(b, i, op_input_b, src, flags) : x;
-    const float z = arity >= 3 ? ew_in<T, Mode>(c, i, op_input_c, src, flags) : x;
-    if constexpr (Op == ew::fma && lane_product_checked<F>) {
-      if (!lane_product_in_range(x, y)) {
-        write_lane<F>(out, i, ew_exact_lane<Op, T, Mode>(x, y, z, src, i, flags));
-        continue;
-      }
-    }
-    write_lane<F>(out, i, ew_lane_op<Op, F, Mode>(x, y, z, is_stochastic_v<Mode> ? src.word(i, 0) : 0, flags));
-  }
+  for (; i < end; ++i) ew_one(i);
   return flags;
 }
 

@@ -504,8 +504,26 @@ std::uint32_t gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const 
     if constexpr (sp || sc)
       for (std::size_t r = 0; r < ni && el_run; ++r)
         for (std::size_t q = 1; q < nj; ++q) el_run &= el[r][q] == el[r][0] + q;
+    // A run row's words for one operation are drawn at its first block (q = 0, where every
+    // step starts the row): 2W per vector of Philox blocks from the multiple of 4 at or below
+    // el[r][0] (simd::philox_words2_v) into wrow[op & 1] (products odd, sums even), read back
+    // at the row's offset; the other rows: a block per lane.
+    alignas(64) std::uint32_t wrow[2][TJ + 2 * simd_width];
     auto wv = [&](std::size_t r, std::size_t q, std::size_t op) -> vu {
-      if (el_run) return simd::philox_word_v(src.seed, el[r][q], static_cast<std::uint32_t>(op));
+      if (el_run) {
+        std::uint32_t* w = wrow[op & 1];
+        const std::uint64_t e0 = el[r][0], base = e0 & ~std::uint64_t{3};
+        if (q == 0) {
+          const simd::philox_key key = simd::philox_key_of(src.seed, static_cast<std::uint32_t>(op));
+          for (std::size_t t = 0; t < (e0 - base) + nv; t += 2 * simd::W) {
+            vu lo, hi;
+            simd::philox_words2_v(key, base + t, lo, hi);
+            simd::storeu32(w + t, lo);
+            simd::storeu32(w + t + simd::W, hi);
+          }
+        }
+        return simd::loadu32(w + (e0 - base) + q);
+      }
       return simd::philox_word_v(src.seed, &el[r][q], static_cast<std::uint32_t>(op));
     };
     vu fv = simd::U(0);

@@ -38,7 +38,21 @@
 #include <immintrin.h>
 #endif
 
+// Everything below is compiled for one width, chosen by the TU's -march: it lives in an inline
+// namespace named after the width (simd_w16, simd_w8, simd_w1), so TUs of different widths
+// linked into one program never share a symbol of it (the same-named inline functions and
+// template instances would otherwise be merged by the linker, ODR, with one TU's instructions
+// running in the others). Callers name it as before (detail::quantize_run, detail::simd::...).
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+#define FLOATLAB_TENSOR_SIMD_ABI simd_w16
+#elif FLOATLAB_TENSOR_SIMD_WIDTH == 8
+#define FLOATLAB_TENSOR_SIMD_ABI simd_w8
+#else
+#define FLOATLAB_TENSOR_SIMD_ABI simd_w1
+#endif
+
 namespace floatlab::tensor::detail {
+inline namespace FLOATLAB_TENSOR_SIMD_ABI {
 
 inline constexpr int simd_width = FLOATLAB_TENSOR_SIMD_WIDTH;
 
@@ -478,6 +492,92 @@ inline vu lane_encode_v(vf v) noexcept {
   return r;
 }
 
+// ---- nearest even of float lanes, the quantize fast path -----------------------------------
+// rn_quantize_v<Fmt>(x, y, h, acc): y = x (a float, no error term) rounded to Fmt, nearest
+// even, for blocks without NaN, infinities or (the add form) |x| >= 2^(104 + M), where the
+// constant below would not be finite; those return false and touch nothing (the caller takes
+// round_lane_v). Two forms:
+//  - binary16 (F16C): vcvtps2ph with the rounding in its immediate (nearest even) and
+//    vcvtph2ps back, IEEE 754's conversion to binary16, subnormals and overflow to inf included
+//    (h: the binary16 codes).
+//  - any other Fmt with subnormals and a negative zero, M <= 21: the quantum of x's binade
+//    (2^(e - M), e = max(exponent of x, emin)) is the last place of C = 1.5 * 2^(e + 23 - M),
+//    and |x| + C stays in C's binade when M <= 21 (|x| < 2^(e + 1) <= C / 3), so the float sum
+//    is C + RN(|x|) with RN to that quantum, ties to even (C / quantum = 1.5 * 2^23 is even),
+//    and (|x| + C) - C = RN(|x|) exactly; a rounding up to 2^(e + 1) is that value. x's sign is
+//    ORed back (RN is symmetric; a negative x rounding to zero is -0). C is built from x's exponent field by integer
+//    max and add. A result above Fmt's largest finite value (unbounded exponent, as
+//    round_lane_v's mag_r) becomes overflow_value<Fmt, nearest_even> with x's sign.
+// Both equal round_lane_v<Fmt, nearest_even> (and convert) bit for bit on every lane they
+// accept; flags: inexact where y != x, underflow where also |x| < 2^emin (round_bits_v's tiny,
+// before rounding) and no overflow, overflow where the rounded magnitude passes the largest
+// finite value. acc collects x ^ y of all lanes, of the tiny lanes and the overflow masks;
+// rn_flags maps them to status bits.
+template <class Fmt>
+inline constexpr bool rn_f16c_ok = Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10 && Fmt::has_subnormals &&
+                                   Fmt::special == encoding::specials::ieee && !Fmt::saturates;
+template <class Fmt>
+inline constexpr bool rn_quantize_ok =
+    lane_ok<Fmt> && (rn_f16c_ok<Fmt> || (Fmt::has_subnormals && Fmt::has_negative_zero && Fmt::fraction_bits <= 21));
+// The smallest exponent field (as float bits) that rn_quantize_v declines.
+template <class Fmt>
+inline std::uint32_t rn_decline_bits() noexcept {
+  if constexpr (rn_f16c_ok<Fmt>) return 0x7F800000u;
+  const std::uint32_t c_ok = static_cast<std::uint32_t>(104 + Fmt::fraction_bits + 127) << 23;
+  return c_ok < 0x7F800000u ? c_ok : 0x7F800000u;
+}
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+typedef __m256i vh;  // W binary16 codes
+// maskz_ forms with a full mask: GCC 12's plain forms read _mm512_undefined (-Wmaybe-uninitialized).
+inline vh cvt_ph(vf x) noexcept { return _mm512_maskz_cvtps_ph(0xFFFF, (__m512)x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+inline vf cvt_ps(vh h) noexcept { return (vf)_mm512_maskz_cvtph_ps(0xFFFF, h); }
+inline bool any_true(vi m) noexcept { return _mm512_test_epi32_mask((__m512i)m, (__m512i)m) != 0; }
+#else
+typedef __m128i vh;
+inline vh cvt_ph(vf x) noexcept { return _mm256_cvtps_ph((__m256)x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+inline vf cvt_ps(vh h) noexcept { return (vf)_mm256_cvtph_ps(h); }
+inline bool any_true(vi m) noexcept { return _mm256_movemask_ps((__m256)m) != 0; }
+#endif
+struct rn_acc {
+  vu inexact = U(0), tiny = U(0), ovf = U(0);
+};
+template <class Fmt>
+__attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_acc& acc) noexcept {
+  constexpr int M = Fmt::fraction_bits;
+  const vu b = as_u(x);
+  const vu ex = b & 0x7F800000u;
+  if (any_true(ex >= rn_decline_bits<Fmt>())) return false;
+  const vu emin_bits = U(static_cast<std::uint32_t>(Fmt::emin + 127) << 23);
+  const std::uint32_t max_bits = fbits(max_finite_float<Fmt>());
+  vu yb;
+  vi ovf;
+  if constexpr (rn_f16c_ok<Fmt>) {
+    h = cvt_ph(x);
+    yb = as_u(cvt_ps(h));
+    ovf = (yb & 0x7FFFFFFFu) > max_bits;
+  } else {
+    (void)h;
+    const vf c = as_f((ex > emin_bits ? ex : emin_bits) + ((static_cast<std::uint32_t>(23 - M) << 23) | 0x400000u));
+    const vf ax = as_f(b & 0x7FFFFFFFu);  // RN is symmetric: |x| rounded, the sign ORed back
+    yb = as_u((ax + c) - c);
+    ovf = yb > max_bits;
+    const vu sign = b & 0x80000000u;
+    yb = sel(ovf, sel(as_i(sign) != 0, U(fbits(overflow_value<Fmt, round::nearest_even>(true))),
+                      U(fbits(overflow_value<Fmt, round::nearest_even>(false)))),
+             yb | sign);
+  }
+  const vu d = b ^ yb;
+  acc.inexact |= d;
+  acc.tiny |= sel(ex < emin_bits, d, U(0));
+  acc.ovf |= as_u(ovf);
+  y = as_f(yb);
+  return true;
+}
+inline std::uint32_t rn_flags(const rn_acc& acc) noexcept {
+  return (reduce_or(acc.inexact) != 0 ? status::inexact : 0u) | (reduce_or(acc.tiny) != 0 ? status::underflow : 0u) |
+         (reduce_or(acc.ovf) != 0 ? status::overflow : 0u);
+}
+
 // ---- Philox on lanes ---------------------------------------------------------------------
 // philox_word(seed, e, op) is word e % 4 of the Philox-4x32-10 block with counter (lo(e / 4),
 // hi(e / 4), op, "flab") (random.hpp). Here one block runs per 64-bit lane (8 lanes of a zmm,
@@ -580,25 +680,45 @@ inline v64 and3(v64 a) noexcept { return _mm256_and_si256(a, set64(3)); }
 // Lanes per v64: W / 2 (two v64 hold W elements; one v64 of blocks gives 2W words).
 constexpr int L64 = W / 2;
 
-// Philox-4x32-10 on H vectors of blocks: in, c0 and c1 hold lo and hi of each lane's block
-// index (low halves); out, c0..c3 are its four words (low halves).
-template <int H>
-__attribute__((always_inline)) inline void philox_lanes(std::uint64_t seed, std::uint32_t operation, v64 (&c0)[H], v64 (&c1)[H],
-                                                        v64 (&c2)[H], v64 (&c3)[H]) noexcept {
-  const v64 m0 = set64(0xD2511F53u), m1 = set64(0xCD9E8D57u);
+// The per-round constants of Philox-4x32-10 for (seed, operation): round 0's three (c0 ^=
+// hi(op * m1) ^ k0, c1 = lo(op * m1), c2 ^= "flab" ^ k1) and the keys of rounds 1..9. Made once
+// per run (quantize_run, ew_span, philox_fill) and read by the rounds from memory (a broadcast
+// operand): the words are those of philox_lanes(seed, operation, ...), without 20 scalar key
+// steps and register broadcasts per vector of blocks.
+struct philox_key {
+  std::uint64_t r0_c0, r0_c1, r0_c2;
+  std::uint64_t k0[10], k1[10];
+};
+inline philox_key philox_key_of(std::uint64_t seed, std::uint32_t operation) noexcept {
+  philox_key key{};
   auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
   const std::uint64_t q1 = std::uint64_t{0xCD9E8D57u} * operation;
-  for (int h = 0; h < H; ++h) {  // round 0
-    const v64 p0 = mul32(c0[h], m0);
-    c0[h] = xor2(c1[h], set64(static_cast<std::uint32_t>(q1 >> 32) ^ k0));
-    c1[h] = set64(static_cast<std::uint32_t>(q1));
-    c2[h] = xor2(shr32(p0), set64(0x666c6162u ^ k1));
-    c3[h] = p0;
-  }
+  key.r0_c0 = static_cast<std::uint32_t>(q1 >> 32) ^ k0;
+  key.r0_c1 = static_cast<std::uint32_t>(q1);
+  key.r0_c2 = 0x666c6162u ^ k1;
   for (int round = 1; round < 10; ++round) {
     k0 += 0x9E3779B9u;
     k1 += 0xBB67AE85u;
-    const v64 kk0 = set64(k0), kk1 = set64(k1);
+    key.k0[round] = k0;
+    key.k1[round] = k1;
+  }
+  return key;
+}
+// Philox-4x32-10 on H vectors of blocks: in, c0 and c1 hold lo and hi of each lane's block
+// index (low halves); out, c0..c3 are its four words (low halves).
+template <int H>
+__attribute__((always_inline)) inline void philox_lanes(const philox_key& key, v64 (&c0)[H], v64 (&c1)[H], v64 (&c2)[H],
+                                                        v64 (&c3)[H]) noexcept {
+  const v64 m0 = set64(0xD2511F53u), m1 = set64(0xCD9E8D57u);
+  for (int h = 0; h < H; ++h) {  // round 0
+    const v64 p0 = mul32(c0[h], m0);
+    c0[h] = xor2(c1[h], set64(key.r0_c0));
+    c1[h] = set64(key.r0_c1);
+    c2[h] = xor2(shr32(p0), set64(key.r0_c2));
+    c3[h] = p0;
+  }
+  for (int round = 1; round < 10; ++round) {
+    const v64 kk0 = set64(key.k0[round]), kk1 = set64(key.k1[round]);
     for (int h = 0; h < H; ++h) {
       const v64 p0 = mul32(c0[h], m0), p1 = mul32(c2[h], m1);
       c0[h] = xor3(shr32(p1), c1[h], kk0);
@@ -608,14 +728,24 @@ __attribute__((always_inline)) inline void philox_lanes(std::uint64_t seed, std:
     }
   }
 }
+template <int H>
+__attribute__((always_inline)) inline void philox_lanes(std::uint64_t seed, std::uint32_t operation, v64 (&c0)[H], v64 (&c1)[H],
+                                                        v64 (&c2)[H], v64 (&c3)[H]) noexcept {
+  const philox_key key = philox_key_of(seed, operation);
+  philox_lanes<H>(key, c0, c1, c2, c3);
+}
 
 // Words of the 2W consecutive elements first, first + 1, ... (first % 4 == 0; otherwise those
 // of first & ~3): blocks first / 4 .. first / 4 + W/2 - 1 (mod 2^62), one block per four
-// elements, the fast form (quantize_run, philox_fill).
-__attribute__((always_inline)) inline void philox_words2_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation, vu& lo, vu& hi) noexcept {
+// elements, the fast form (quantize_run, philox_fill; key = philox_key_of(seed, operation)).
+__attribute__((always_inline)) inline void philox_words2_v(const philox_key& key, std::uint64_t first, vu& lo, vu& hi) noexcept {
   v64 c0[1] = {block_lanes(first >> 2)}, c1[1] = {shr32(c0[0])}, c2[1], c3[1];
-  philox_lanes<1>(seed, operation, c0, c1, c2, c3);
+  philox_lanes<1>(key, c0, c1, c2, c3);
   interleave(c0[0], c1[0], c2[0], c3[0], lo, hi);
+}
+__attribute__((always_inline)) inline void philox_words2_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation, vu& lo, vu& hi) noexcept {
+  const philox_key key = philox_key_of(seed, operation);
+  philox_words2_v(key, first, lo, hi);
 }
 // Words of the W consecutive elements first, first + 1, ... (any first; W / 2 blocks).
 __attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, std::uint64_t first, std::uint32_t operation) noexcept {
@@ -650,9 +780,10 @@ __attribute__((always_inline)) inline vu philox_word_v(std::uint64_t seed, const
 inline void philox_fill(std::uint64_t seed, std::uint64_t first, std::uint32_t operation, std::uint32_t* out, std::size_t n) noexcept {
   std::size_t t = 0;
   for (; t < n && ((first + t) & 3) != 0; ++t) out[t] = philox_word(seed, first + t, operation);
+  const philox_key key = philox_key_of(seed, operation);
   for (; t + 2 * W <= n; t += 2 * W) {
     vu lo, hi;
-    philox_words2_v(seed, first + t, operation, lo, hi);
+    philox_words2_v(key, first + t, lo, hi);
     storeu32(out + t, lo);
     storeu32(out + t + W, hi);
   }
@@ -671,9 +802,11 @@ inline float read_lane(const Src* p, std::size_t i) noexcept {
   if constexpr (std::is_same_v<Src, float>) return p[i];
   else return lane_decode<typename Src::format_type>(p[i].bits());
 }
+// Dst: float (the value), a cfloat (its code) or std::int32_t (the code bits, block_scaled's codes).
 template <class Fmt, class Dst>
 inline void write_lane(Dst* p, std::size_t i, float r) noexcept {
   if constexpr (std::is_same_v<Dst, float>) p[i] = r;
+  else if constexpr (std::is_same_v<Dst, std::int32_t>) p[i] = static_cast<std::int32_t>(lane_encode<Fmt>(r));
   else p[i] = Dst::from_bits(lane_encode<Fmt>(r));
 }
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
@@ -685,6 +818,7 @@ inline simd::vf read_lanes(const Src* p) noexcept {
 template <class Fmt, class Dst>
 inline void write_lanes(Dst* p, simd::vf r) noexcept {
   if constexpr (std::is_same_v<Dst, float>) simd::store(p, r);
+  else if constexpr (std::is_same_v<Dst, std::int32_t>) simd::store_codes<std::uint32_t>(p, simd::lane_encode_v<Fmt>(r));
   else simd::store_codes<typename Fmt::storage>(p, simd::lane_encode_v<Fmt>(r));
 }
 template <class Mode>
@@ -702,79 +836,78 @@ std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t
                            std::uint32_t op) noexcept {
   std::size_t i = 0;
   std::uint32_t flags = 0;
-  if constexpr (!is_stochastic_v<Mode>) {
-    // Deterministic modes: the loop as it was before the word contract changed (its
-    // register allocation: the constants stay in registers).
-#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
-    simd::vu fv = simd::U(0);
-    if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
-      // Runs of bits-path blocks in a loop without calls (its constants stay in registers); a
-      // block outside that range takes the general rounding out of line, then the run resumes.
-      while (i + simd::W <= n) {
-        for (; i + simd::W <= n; i += simd::W) {
-          simd::vf r;
-          if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fv, r)) break;
-          write_lanes<Fmt>(out + i, r);
-        }
-        if (i + simd::W > n) break;
-        simd::vu fs = simd::U(0);
-        write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fs));
-        fv |= fs;
-        i += simd::W;
-      }
-    } else {
-      for (; i + simd::W <= n; i += simd::W) write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), simd::U(0), fv));
-    }
-    flags = simd::reduce_or(fv);
-#endif
-    for (; i < n; ++i) write_lane<Fmt>(out, i, round_lane_flags<Fmt, Mode>(read_lane(in, i), 0.0f, 0, false, flags));
-    return flags;
-  } else {
-  // Stochastic modes.
   [[maybe_unused]] auto scalar = [&](std::size_t t) {
-    write_lane<Fmt>(out, t, round_lane_flags<Fmt, Mode>(read_lane(in, t), 0.0f, src.word(first + t, op), false, flags));
+    write_lane<Fmt>(out, t, round_lane_flags<Fmt, Mode>(read_lane(in, t), 0.0f, is_stochastic_v<Mode> ? src.word(first + t, op) : 0, false, flags));
   };
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   using simd::W;
   simd::vu fv = simd::U(0);
-  // Words one Philox block per four elements: from an element index that is a multiple of
-  // 4, 2W words per vector of blocks (simd::philox_words2_v), two vectors of elements.
-  for (; i < n && ((first + i) & 3) != 0; ++i) scalar(i);
-  if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
-    // Runs of bits-path blocks in a loop without calls (its constants stay in registers); a
-    // block outside that range takes the general rounding out of line, then the run resumes.
-    while (i + 2 * W <= n) {
+if constexpr (std::is_same_v<Mode, round::nearest_even> && simd::rn_quantize_ok<Fmt>) {
+    // Nearest even: simd::rn_quantize_v (F16C for binary16, else the float add of a constant),
+    // blocks with an inf, a NaN or a huge lane through the general rounding.
+    simd::rn_acc acc;
+    while (i + simd::W <= n) {
+      for (; i + simd::W <= n; i += simd::W) {
+        simd::vf r;
+        simd::vh h;
+        if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
+        if constexpr (simd::rn_f16c_ok<Fmt> && !std::is_same_v<Dst, float> && sizeof(Dst) == 2) std::memcpy(static_cast<void*>(out + i), &h, sizeof h);
+        else write_lanes<Fmt>(out + i, r);
+      }
+      if (i + simd::W > n) break;
+      write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fv));
+      i += simd::W;
+    }
+    fv |= simd::rn_flags(acc);
+  } else {
+    // Stochastic words one Philox block per four elements: from an element index that is a
+    // multiple of 4, 2W words per vector of blocks (simd::philox_words2_v), two vectors of
+    // elements per step (the deterministic modes: the same loop, words 0).
+    [[maybe_unused]] simd::philox_key key{};
+    if constexpr (is_stochastic_v<Mode>) {
+      for (; i < n && ((first + i) & 3) != 0; ++i) scalar(i);
+      key = simd::philox_key_of(src.seed, op);
+    }
+    auto words2 = [&](std::size_t t, simd::vu& w0, simd::vu& w1) __attribute__((always_inline)) {
+      if constexpr (is_stochastic_v<Mode>) simd::philox_words2_v(key, first + t, w0, w1);
+      else w0 = w1 = simd::U(0);
+    };
+    if constexpr (!lane_is_float_rn<Fmt, Mode> && simd::bits_path_ok<Fmt, Mode>) {
+      // Runs of bits-path blocks in a loop without calls (its constants stay in registers); a
+      // pair with a block outside that range takes the general rounding out of line, then the
+      // run resumes.
+      while (i + 2 * W <= n) {
+        for (; i + 2 * W <= n; i += 2 * W) {
+          simd::vu w0, w1;
+          words2(i, w0, w1);
+          simd::vf r0, r1;
+          if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), w0, simd::I(0), fv, r0)) break;
+          if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fv, r1)) break;
+          write_lanes<Fmt>(out + i + W, r1);
+          write_lanes<Fmt>(out + i, r0);
+        }
+        if (i + 2 * W > n) break;
+        simd::vu w0, w1, fs = simd::U(0);
+        words2(i, w0, w1);
+        write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), w0, simd::I(0), fs));
+        write_lanes<Fmt>(out + i + W, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fs));
+        fv |= fs;
+        i += 2 * W;
+      }
+    } else {
       for (; i + 2 * W <= n; i += 2 * W) {
         simd::vu w0, w1;
-        simd::philox_words2_v(src.seed, first + i, op, w0, w1);
-        simd::vf r0, r1;
-        if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), w0, simd::I(0), fv, r0)) break;
-        if (!simd::round_bits_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fv, r1)) break;
-        write_lanes<Fmt>(out + i + W, r1);
-        write_lanes<Fmt>(out + i, r0);
+        words2(i, w0, w1);
+        write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), w0, fv));
+        write_lanes<Fmt>(out + i + W, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i + W), w1, fv));
       }
-      if (i + 2 * W > n) break;
-      simd::vu w0, w1, fs = simd::U(0);
-      simd::philox_words2_v(src.seed, first + i, op, w0, w1);
-      write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), w0, simd::I(0), fs));
-      write_lanes<Fmt>(out + i + W, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i + W), simd::F(0.0f), w1, simd::I(0), fs));
-      fv |= fs;
-      i += 2 * W;
     }
-  } else {
-    for (; i + 2 * W <= n; i += 2 * W) {
-      simd::vu w0, w1;
-      simd::philox_words2_v(src.seed, first + i, op, w0, w1);
-      write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), w0, fv));
-      write_lanes<Fmt>(out + i + W, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i + W), w1, fv));
-    }
+    for (; i + W <= n; i += W) write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), words_v<Mode>(src, first + i, op), fv));
   }
-  for (; i + W <= n; i += W) write_lanes<Fmt>(out + i, simd::round_lane_v<Fmt, Mode>(read_lanes(in + i), words_v<Mode>(src, first + i, op), fv));
   flags |= simd::reduce_or(fv);
 #endif
   for (; i < n; ++i) scalar(i);
   return flags;
-  }
 }
 // Elements begin..end-1, element i with the word (i, op).
 template <class Fmt, class Mode, class Src, class Dst>
@@ -793,4 +926,5 @@ void dequantize_span(const Src* in, float* out, std::size_t begin, std::size_t e
   for (; i < end; ++i) out[i] = read_lane(in, i);
 }
 
+}  // inline namespace FLOATLAB_TENSOR_SIMD_ABI
 }  // namespace floatlab::tensor::detail
