@@ -227,6 +227,9 @@ static_assert(detail::fd_div_scale<binary16::format_type> == 24 && !detail::fd_d
 static_assert(detail::short_sum_ok<detail::float_domain<binary16::format_type>, round::odd, float, false>);
 static_assert(detail::short_sum_ok<bfloat16::format_type, round::downward, float, false>);
 static_assert(!detail::short_sum_ok<bfloat16::format_type, round::stochastic<8>, float, false>);
+static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<4>>);  // tenth session: + in float
+static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<8>>);
+static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<16>>);  // p + R + 1 > 24
 static_assert(detail::fd_fma_ok<c69::format_type, round::odd>);
 static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
 static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);
@@ -262,4 +265,20 @@ TEST_CASE("float domain paths vs kernels, every pair: bfloat16", "[fast_path][fl
 }
 TEST_CASE("float domain paths vs kernels, every pair: cfloat<6,9>", "[fast_path][float_domain][full]") {
   check_format<c69>("cfloat<6,9>", true);
+}
+
+// [full], by hand: bfloat16 + in stochastic<4>/<8> on every pair (the float TwoSum path with
+// the overflow word, tenth session; the bfloat16 case above also runs it, with * / fma).
+TEST_CASE("bfloat16 stochastic + every pair", "[fast_path][float_domain][full]") {
+  auto run = [](auto tag) {
+    using Mode = decltype(tag);
+    std::uint64_t cases = 0;
+    const std::uint64_t bad = check_pairs<bfloat16, Mode>(op_add, 1, cases);
+    std::printf("bfloat16 %s add: %llu cases, %llu mismatches\n", mode_name<Mode>(), (unsigned long long)cases,
+                (unsigned long long)bad);
+    CHECK(cases > 0);
+    CHECK(bad == 0);
+  };
+  run(round::stochastic<4>{});
+  run(round::stochastic<8>{});
 }

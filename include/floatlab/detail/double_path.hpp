@@ -178,11 +178,20 @@ inline constexpr bool twosum_float_ok =
 // rounds FLT_MAX of the sum's sign instead of the infinity (with whatever error sign TwoSum
 // then finds: FLT_MAX, FLT_MAX plus a sticky bit and the float below it with one all round
 // alike), which every deterministic mode rounds like the exact sum: all of them exceed max +
-// half an ulp of any p <= 11 format with emax 127, and all are inexact. Not for stochastic rounding (its carry on FLT_MAX's
-// fraction depends on the word; the exact sum always overflows).
+// half an ulp of any p <= 11 format with emax 127, and all are inexact. Stochastic rounding
+// (tenth session; formats with infinities and binary32's bias: bfloat16): the float sum of
+// two finite p <= 11 values overflows exactly when the exact sum is at least 2^128 (x <= max
+// = 2^128 - 2^(128-p) needs y >= 2^(128-p) - 2^103, so y >= 2^(128-p) and the sum is a
+// multiple of 2^(129-2p) >= 2^107: at least 2^128 - 2^103 means at least 2^128), a whole ulp
+// beyond max, which rounds to the infinity whatever the word. sum_d then forces an all-ones
+// word: FLT_MAX's bits below the format's last place are all ones (one less with the sticky
+// side t = 1), and any R >= 1 random bits added there carry into the infinity. Proven on
+// every bfloat16 pair in stochastic<4>/<8> (test_float_domain [full] "bfloat16 stochastic +
+// every pair"; CI: the strided pairs and the edges, FLT_MAX-sized operands among them).
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_add_ok =
-    twosum_float_ok<Fmt, Mode> && (Fmt::emax <= 126 || (Fmt::emax == 127 && !is_stochastic_v<Mode>));
+    twosum_float_ok<Fmt, Mode> &&
+    (Fmt::emax <= 126 || (Fmt::emax == 127 && (!is_stochastic_v<Mode> || (Fmt::has_inf && Fmt::bias == 127))));
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_mul_ok =
     twosum_float_ok<Fmt, Mode> && Fmt::emax <= 63 && 2 * (Fmt::emin - Fmt::fraction_bits) >= -149;
@@ -230,6 +239,17 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const H bv = s - x;
   const H e = (x - (s - bv)) + (y - bv);
+  if constexpr (is_stochastic_v<Mode> && std::is_same_v<H, float> && Fmt::emax > 126) {
+    // Finite operands whose float sum overflowed (s is sum_s's FLT_MAX substitute, e is not
+    // exact): the exact sum rounds to the infinity for every word (twosum_float_add_ok), so
+    // the word is all ones, which carries there whatever the error sign.
+    using U = std::uint32_t;
+    constexpr U inf_bits = 0x7F800000u;
+    const bool x_finite = (bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits, y_finite = (bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits;
+    const bool finite_ops = x_finite & y_finite;  // locals: clang's -Wbitwise-instead-of-logical
+    const bool over = finite_ops & ((bit_cast<U>(x + y) & 0x7FFFFFFFu) == inf_bits);
+    w |= U{0} - static_cast<U>(over);
+  }
   return encode_out<Fmt, Mode, H, Narrow>(s, sign_of(e), w);
 }
 
@@ -320,8 +340,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t
 //   than the bits encoder's subnormal split on the exact product: not taken; / of formats with
 //   1 - emin + M + max(24, M - emin) <= 127 computes its quotient in the float domain itself:
 //   div_fd below.)
-// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, its
-//   + in stochastic modes, E = 7 quotients): the double path's steps, narrowed into binary32
+// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, E = 7
+//   quotients; bfloat16's stochastic + until the ninth session): the double path's steps, narrowed into binary32
 //   lanes (no 64-bit encoder); stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
 // Deterministic and stochastic modes alike (the narrowing's argument does not depend on the
 // mode). Proven by test_float_domain (strided / every operand pair, triples, vs the kernels).
