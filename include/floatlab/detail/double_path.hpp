@@ -325,6 +325,39 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_
   return encode_fast<Fmt, Mode, double>(q, sign_of(fma_d(-q, q, x)), w);
 }
 
+// ---- the stochastic square root without a square root instruction (tenth session) -----------
+// p <= 11 (the Newton square root's domain), stochastic<4>/<8>, 2 <= E <= 8 with bias <= 127
+// (a float domain): y = sqrt_newton(x) (float_path.hpp) is within 2^-30 sqrt(x) of the root,
+// and c, y rounded to the nearest number of p + R significant bits, is the only point of the
+// grid of multiples of 2^(e - M - R) (e: c's exponent) within 2^-30 sqrt(x) of y: that grid's
+// spacing is at least 2^-(M + R + 1) >= 2^-19 relative. Every grid point, midpoint and
+// stochastic fraction boundary of the format (its subnormal ones too: a coarser grid, a subset)
+// lies on it, so the root rounds in every stochastic<R> like c with the root's side of it:
+// the sign of x - c^2, exact in double (c^2 has at most 38 bits). encode_narrow moves c into the
+// float domain and encodes it there (no subnormal split). Special operands: +-0 give c = +-0
+// and sign 0; +inf gives inf (the rounding add leaves a zero fraction), negative x and NaN a NaN
+// (the specials). No square root instruction: with GCC's default -fmath-errno one keeps a loop
+// scalar (sqrt_f), and sqrt_newton vectorizes. Proven on every pattern of binary16,
+// bfloat16 and cfloat<6,9> with every word class (the R top bits) in [full]; CI: every pattern of
+// these with 4 word classes, and of e5m2 and e4m3 with all of them (test_float_domain
+// "stochastic sqrt").
+template <class Fmt, class Mode>
+inline constexpr bool sqrt_fs_ok = is_stochastic_v<Mode> && Fmt::precision <= 11 && fits_hw<Fmt, float> &&
+                                   Fmt::has_subnormals && Fmt::exponent_bits >= 2 && Fmt::exponent_bits <= 8 &&
+                                   Fmt::bias <= 127 && fits_hw<float_domain<Fmt>, float> &&
+                                   bits_encoder_ok<float_domain<Fmt>, Mode, float> &&
+                                   stochastic_bits_encoder_ok<float_domain<Fmt>, Mode, float>;
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_fs(std::uint64_t xb, std::uint32_t w) noexcept {
+  using U = std::uint64_t;
+  constexpr int drop = 53 - (Fmt::precision + stochastic_bits_v<Mode>);  // bits below c's last place
+  const double x = decode_to<Fmt, double>(xb);
+  const U yb = bit_cast<U>(sqrt_newton(x));
+  const double c = bit_cast<double>(static_cast<U>((yb + (U{1} << (drop - 1))) & ~((U{1} << drop) - 1)));
+  return encode_narrow<Fmt, Mode, double>(c, sign_of(x - c * c), w);
+}
+
 template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t bb, std::uint64_t cb,
                                                           std::uint32_t w) noexcept {

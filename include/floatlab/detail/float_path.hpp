@@ -657,8 +657,9 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_f(std::uint64_t a) noexcept {
 // g*g has <= 26 bits) makes g the value to round. Otherwise y, which has no grid point or
 // midpoint between itself and sqrt(x) and is on none, rounds like sqrt(x) in every
 // deterministic mode (the inexact flag too). The one rounding is the encoder's round_up.
-// Stochastic rounding needs R more correct bits of sqrt(x): the double path (hardware sqrt)
-// keeps it.
+// Stochastic rounding needs R more correct bits of sqrt(x): for R = 4 and 8, sqrt_fs
+// (double_path.hpp) checks the candidate of p + R bits the same way; other R take the double
+// path (hardware sqrt).
 template <class Fmt, class Mode>
 inline constexpr bool sqrt_newton_ok = Fmt::precision <= 11 && Fmt::exponent_bits <= 9 && fits_hw<Fmt, double> &&
                                        !is_stochastic_v<Mode>;
