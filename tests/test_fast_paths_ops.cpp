@@ -317,9 +317,9 @@ static_assert(twosum_float_mul_ok<fmt<binary16>, round::stochastic<12>> &&
                   !twosum_float_mul_ok<fmt<binary16>, round::stochastic<13>>,
               "stochastic: p + R + 1 <= 24");
 static_assert(!twosum_float_mul_ok<fmt<cfloat<5, 11>>, round::upward>, "p = 12: double path");
-static_assert(twosum_float_add_ok<fmt<bfloat16>, round::toward_zero> &&
-                  !twosum_float_add_ok<fmt<bfloat16>, round::stochastic<4>>,
-              "emax 127: + - in float with the overflow fix, not for stochastic rounding");
+static_assert(twosum_float_add_ok<fmt<bfloat16>, round::toward_zero> && twosum_float_add_ok<fmt<bfloat16>, round::stochastic<4>> &&
+                  !twosum_float_add_ok<fmt<bfloat16>, round::stochastic<16>>,
+              "emax 127: + - in float with the overflow fix (stochastic: the all-ones word, tenth session; p + R + 1 <= 24)");
 }  // namespace
 
 // ---- philox_bulk_rng (random.hpp): one Philox block per SIMD lane --------------------------

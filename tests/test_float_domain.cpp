@@ -227,6 +227,9 @@ static_assert(detail::fd_div_scale<binary16::format_type> == 24 && !detail::fd_d
 static_assert(detail::short_sum_ok<detail::float_domain<binary16::format_type>, round::odd, float, false>);
 static_assert(detail::short_sum_ok<bfloat16::format_type, round::downward, float, false>);
 static_assert(!detail::short_sum_ok<bfloat16::format_type, round::stochastic<8>, float, false>);
+static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<4>>);  // tenth session: + in float
+static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<8>>);
+static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<16>>);  // p + R + 1 > 24
 static_assert(detail::fd_fma_ok<c69::format_type, round::odd>);
 static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
 static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);
@@ -262,4 +265,95 @@ TEST_CASE("float domain paths vs kernels, every pair: bfloat16", "[fast_path][fl
 }
 TEST_CASE("float domain paths vs kernels, every pair: cfloat<6,9>", "[fast_path][float_domain][full]") {
   check_format<c69>("cfloat<6,9>", true);
+}
+
+// [full], by hand: bfloat16 + in stochastic<4>/<8> on every pair (the float TwoSum path with
+// the overflow word, tenth session; the bfloat16 case above also runs it, with * / fma).
+TEST_CASE("bfloat16 stochastic + every pair", "[fast_path][float_domain][full]") {
+  auto run = [](auto tag) {
+    using Mode = decltype(tag);
+    std::uint64_t cases = 0;
+    const std::uint64_t bad = check_pairs<bfloat16, Mode>(op_add, 1, cases);
+    std::printf("bfloat16 %s add: %llu cases, %llu mismatches\n", mode_name<Mode>(), (unsigned long long)cases,
+                (unsigned long long)bad);
+    CHECK(cases > 0);
+    CHECK(bad == 0);
+  };
+  run(round::stochastic<4>{});
+  run(round::stochastic<8>{});
+}
+
+// The stochastic square root from the Newton root (double_path.hpp sqrt_fs, tenth session): every
+// pattern, through the public API (one value, and a loop over the array, as a user's loop
+// vectorizes it) against the integer kernel, with word classes (the R top bits decide):
+// CI 4 of them for 16-bit formats (0, the two middle ones, all ones: with every pattern's
+// fraction f they meet the carry f + r = 2^R from both sides), 8-bit formats and [full] all 2^R.
+template <class T, class Mode>
+std::uint64_t check_sqrt_fs(bool full, std::uint64_t& cases) {
+  using F = typename T::format_type;
+  static_assert(detail::sqrt_fs_ok<F, Mode>, "the format must take sqrt_fs");
+  constexpr int R = stochastic_bits_v<Mode>;
+  constexpr std::uint64_t n = std::uint64_t{1} << F::total_bits;
+  std::vector<std::uint32_t> classes;
+  if (full || F::total_bits <= 8) {
+    for (std::uint32_t k = 0; k < (1u << R); ++k) classes.push_back(k);
+  } else {
+    classes = {0u, (1u << (R - 1)) - 1, 1u << (R - 1), (1u << R) - 1};
+  }
+  std::vector<T> a(n), c(n);
+  std::vector<std::uint32_t> words(n);
+  std::uint64_t bad = 0;
+  for (std::uint32_t k : classes) {
+    for (std::uint64_t i = 0; i < n; ++i) {
+      a[i] = T::from_bits(static_cast<typename F::storage>(i));
+      // The class in the top R bits, the rest from a hash (ignored by the rounding).
+      words[i] = (k << (32 - R)) | (static_cast<std::uint32_t>(i * 0x9E3779B9u) >> R);
+    }
+    word_stream src{words.data()};
+    for (std::uint64_t i = 0; i < n; ++i) c[i] = sqrt(a[i], Mode{}, src);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const std::uint64_t want = detail::finish<F, Mode>(detail::sqrt(detail::unpack<F>(i)), words[i]);
+      auto one_src = fixed_word{words[i]};
+      const std::uint64_t got = sqrt(a[i], Mode{}, one_src).bits();
+      const bool m = got != want || c[i].bits() != want;
+      if (m && bad < 8)
+        std::printf("  mismatch sqrt %s x=%#llx w=%#x: got %#llx loop %#llx want %#llx\n", mode_name<Mode>(),
+                    (unsigned long long)i, words[i], (unsigned long long)got, (unsigned long long)c[i].bits(),
+                    (unsigned long long)want);
+      bad += m;
+      ++cases;
+    }
+  }
+  return bad;
+}
+
+template <class T>
+void sqrt_fs_format(const char* name, bool full) {
+  auto run = [&](auto tag) {
+    using Mode = decltype(tag);
+    std::uint64_t cases = 0;
+    const std::uint64_t bad = check_sqrt_fs<T, Mode>(full, cases);
+    std::printf("%s %s sqrt: %llu cases, %llu mismatches\n", name, mode_name<Mode>(), (unsigned long long)cases,
+                (unsigned long long)bad);
+    CHECK(cases > 0);
+    CHECK(bad == 0);
+  };
+  run(round::stochastic<4>{});
+  run(round::stochastic<8>{});
+}
+
+static_assert(detail::sqrt_fs_ok<bfloat16::format_type, round::stochastic<8>>);
+static_assert(!detail::sqrt_fs_ok<binary16::format_type, round::stochastic<16>>);
+
+TEST_CASE("stochastic sqrt vs kernels, every pattern", "[fast_path][float_domain]") {
+  sqrt_fs_format<binary16>("binary16", false);
+  sqrt_fs_format<bfloat16>("bfloat16", false);
+  sqrt_fs_format<c69>("cfloat<6,9>", false);
+  sqrt_fs_format<e5m2>("e5m2", false);
+  sqrt_fs_format<e4m3>("e4m3", false);
+}
+TEST_CASE("stochastic sqrt vs kernels, every pattern and word class", "[fast_path][float_domain][full]") {
+  sqrt_fs_format<binary16>("binary16", true);
+  sqrt_fs_format<bfloat16>("bfloat16", true);
+  sqrt_fs_format<c69>("cfloat<6,9>", true);
 }

@@ -14,7 +14,8 @@
 // -14, 15> (and others with a narrow exponent range; integers too), so the Boost peer uses the
 // default exponent range (boost_float below), and operands are built by hand all the same:
 // the integer significand, then ldexp; a sample is checked by converting back.
-//   bench_peers [runs]
+//   bench_peers [runs] [modes]
+// ("modes": floatlab's rows only, nearest and the other rounding modes, for the mode ratios.)
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -201,6 +202,8 @@ std::vector<double> operands(int which) {
 
 using table = std::map<std::string, std::map<int, double>>;  // row -> op -> Mops/s
 
+bool modes_only = false;  // bench_peers [runs] modes: no peers
+
 template <class T>
 void format_rows(table& t, const std::string& name, std::map<int, double> (*boost)(const std::vector<double>&, const std::vector<double>&, const std::vector<double>&),
                  std::map<int, double> (*floatx)(const std::vector<double>&, const std::vector<double>&, const std::vector<double>&),
@@ -208,6 +211,7 @@ void format_rows(table& t, const std::string& name, std::map<int, double> (*boos
                  std::map<int, double> (*ac)(const std::vector<double>&, const std::vector<double>&, const std::vector<double>&)) {
   const auto a = operands<T>(0), b = operands<T>(1), c = operands<T>(2);
   t["floatlab " + name] = run_floatlab<T>(a, b, c);
+  if (modes_only) return;
   if (boost) t["Boost cpp_bin_float " + name] = boost(a, b, c);
   if (floatx) t["FloatX " + name] = floatx(a, b, c);
   if (universal) t["Universal " + name] = universal(a, b, c);
@@ -315,6 +319,7 @@ table one_run() {
 
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 3;
+  modes_only = argc > 2 && std::strcmp(argv[2], "modes") == 0;
 #if !FLOATLAB_HAVE_FLOATX
   std::printf("FloatX: skipped (configure with -DFLOATLAB_PEER_FLOATX=<dir with floatx.hpp>)\n");
 #endif

@@ -39,6 +39,8 @@ namespace detail {
 //   nearest path nearest_even, p <= 25, E <= 9          + - * / sqrt   (nearest_path.hpp)
 //   double path  any mode, p <= 26, E <= 9 (stochastic: p + R + 1 <= 53), and fma (double_path.hpp)
 //   Newton sqrt  deterministic modes, p <= 11, E <= 9    sqrt, ahead of the above (float_path.hpp)
+//   Newton sqrt, stochastic<4>/<8>, p <= 11, 2 <= E <= 8: the Newton root rounded to p + R bits,
+//     stochastic  the sign of x - c^2, narrowed into the float domain (double_path.hpp sqrt_fs)
 //   float TwoSum the double path in binary32 lanes: p <= 11 (stochastic p + R + 1 <= 24), range
 //                conditions per op (double_path.hpp): fma in every mode, + - * / off nearest_even
 //   float domain + - on the format's fields with binary32's bias (2 <= E <= 7), fma narrowed into
@@ -100,6 +102,7 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_bits(std::uint64_t a, 
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
       if constexpr (sqrt_newton_ok<Fmt, Mode>) return sqrt_n<Fmt, Mode>(a, w);
+      else if constexpr (sqrt_fs_ok<Fmt, Mode>) return sqrt_fs<Fmt, Mode>(a, w);
       else if constexpr (float_path_ok<Fmt, Mode>) return sqrt_f<Fmt>(a);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(sqrt_d(decode_nearest<Fmt>(a)));
       else return sqrt_d<Fmt, Mode>(a, w);

@@ -240,22 +240,28 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                                                        -39); declines -> math double
 //   Newton sqrt   detail/float_path.hpp every determin-  p <= 11, E <= 9 (ahead of    sqrt
 //                                       istic mode       the float and double paths)
+//   Newton sqrt,  detail/double_path    stochastic<4>,   p <= 11, 2 <= E <= 8, bias    sqrt (the root
+//     stochastic  sqrt_fs (session 10)  stochastic<8>    <= 127, subnormals             rounded to p + R bits,
+//                                                                                       the sign of x - c^2)
 //   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;
-//                                       needs p+R+1 <= 24) emax <= 126; * fma: emax    + - * / off
-//                                                        <= 63, 2(emin-M) >= -149; /:  nearest_even
-//                                                        see twosum_float_div_ok
+//                                       needs p+R+1 <= 24) emax <= 126, or 127 (stoch.: + - * / off
+//                                                        bias 127 with inf, session    nearest_even
+//                                                        10); * fma: emax <= 63,
+//                                                        2(emin-M) >= -149; /: see
+//                                                        twosum_float_div_ok
 //   float bits    detail/float_path.hpp nearest_even     the float path's formats with the float path's
 //     encoder     (encode_float_nearest                  subnormals and IEEE or        final encode
 //                  _bits)                                all-ones-NaN specials         (float -> Fmt)
 //   bits encoder  detail/float_path.hpp every determin-  fits_hw, 1 <= M <= Q - 2     the double and float
-//     (all modes) (encode_bits, through istic mode       (every encoding)              TwoSum paths' and
-//                  encode_fast)                                                        Newton sqrt's encode
+//     (all modes) (encode_bits, through istic mode;      (every encoding); stochastic: TwoSum paths' and
+//                  encode_fast)         stochastic<4>,   no subnormal split (emin <=   Newton sqrt's encode
+//                                       <8> (session 10) H's, or none: float domain)
 //   float domain  detail/float_path.hpp every mode (stoch. 2 <= E <= 7, subnormals,      + - (float TwoSum on
 //     (+ -)       float_domain          needs p+R+1 <= 24) p <= 11, inside binary32       the format's fields)
 //   float domain  detail/double_path    every mode (stoch. the float domain's formats,   fma (the float
 //     (fma)       encode_narrow         needs p+R+1 <= 24) twosum_float_mul_ok            TwoSum steps, narrowed)
-//   narrowed      detail/double_path    every mode (stoch. p <= 11, bias <= 127, inside    bfloat16 fma and
-//     double      encode_narrow         needs p+R+1 <= 24) binary32 with its float domain stochastic +; E = 7 /
+//   narrowed      detail/double_path    every mode (stoch. p <= 11, bias <= 127, inside    bfloat16 fma; E = 7 /
+//     double      encode_narrow         needs p+R+1 <= 24) binary32 with its float domain
 //   float domain  detail/double_path    every mode (stoch. the float domain's formats     / off nearest_even
 //     (/)         div_fd                needs p+R+1 <= 24) with 1-emin+M+S <= 127 (binary16,
 //                                                          cfloat<6,9>, 8-bit formats;
@@ -353,7 +359,11 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //     subnormal addends) + edges; [full]: every pair (cfloat<6,9> all 7 modes, binary16 and
 //     bfloat16 stochastic; their deterministic pairs are test_encode_bits' [full] tier), 2^28
 //     triples. The 8-bit formats take the same paths in test_exhaustive_* (every pair, every
-//     mode, vs MPFR).
+//     mode, vs MPFR). Session 10: stochastic<4>/<8> sqrt (sqrt_fs) on every pattern of
+//     binary16, bfloat16, cfloat<6,9> x 4 word classes and of e5m2, e4m3 x all 2^R (CI), every
+//     pattern x every word class of the 16-bit ones ([full]), one value and a word_stream loop;
+//     bfloat16 stochastic + (float TwoSum with emax 127) on every pair ([full] "bfloat16
+//     stochastic + every pair").
 //   vectorize_cfloat_loops (ctest): the loops vectorize at -O3 -march=x86-64-v3 (+ - * / fma
 //     sqrt; nearest, directed, odd; the float-domain and narrowed paths).
 // The fast paths assume the default floating-point environment (no FTZ/DAZ; round to

@@ -178,11 +178,20 @@ inline constexpr bool twosum_float_ok =
 // rounds FLT_MAX of the sum's sign instead of the infinity (with whatever error sign TwoSum
 // then finds: FLT_MAX, FLT_MAX plus a sticky bit and the float below it with one all round
 // alike), which every deterministic mode rounds like the exact sum: all of them exceed max +
-// half an ulp of any p <= 11 format with emax 127, and all are inexact. Not for stochastic rounding (its carry on FLT_MAX's
-// fraction depends on the word; the exact sum always overflows).
+// half an ulp of any p <= 11 format with emax 127, and all are inexact. Stochastic rounding
+// (tenth session; formats with infinities and binary32's bias: bfloat16): the float sum of
+// two finite p <= 11 values overflows exactly when the exact sum is at least 2^128 (x <= max
+// = 2^128 - 2^(128-p) needs y >= 2^(128-p) - 2^103, so y >= 2^(128-p) and the sum is a
+// multiple of 2^(129-2p) >= 2^107: at least 2^128 - 2^103 means at least 2^128), a whole ulp
+// beyond max, which rounds to the infinity whatever the word. sum_d then forces an all-ones
+// word: FLT_MAX's bits below the format's last place are all ones (one less with the sticky
+// side t = 1), and any R >= 1 random bits added there carry into the infinity. Proven on
+// every bfloat16 pair in stochastic<4>/<8> (test_float_domain [full] "bfloat16 stochastic +
+// every pair"; CI: the strided pairs and the edges, FLT_MAX-sized operands among them).
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_add_ok =
-    twosum_float_ok<Fmt, Mode> && (Fmt::emax <= 126 || (Fmt::emax == 127 && !is_stochastic_v<Mode>));
+    twosum_float_ok<Fmt, Mode> &&
+    (Fmt::emax <= 126 || (Fmt::emax == 127 && (!is_stochastic_v<Mode> || (Fmt::has_inf && Fmt::bias == 127))));
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_mul_ok =
     twosum_float_ok<Fmt, Mode> && Fmt::emax <= 63 && 2 * (Fmt::emin - Fmt::fraction_bits) >= -149;
@@ -230,6 +239,17 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const H bv = s - x;
   const H e = (x - (s - bv)) + (y - bv);
+  if constexpr (is_stochastic_v<Mode> && std::is_same_v<H, float> && Fmt::emax > 126) {
+    // Finite operands whose float sum overflowed (s is sum_s's FLT_MAX substitute, e is not
+    // exact): the exact sum rounds to the infinity for every word (twosum_float_add_ok), so
+    // the word is all ones, which carries there whatever the error sign.
+    using U = std::uint32_t;
+    constexpr U inf_bits = 0x7F800000u;
+    const bool x_finite = (bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits, y_finite = (bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits;
+    const bool finite_ops = x_finite & y_finite;  // locals: clang's -Wbitwise-instead-of-logical
+    const bool over = finite_ops & ((bit_cast<U>(x + y) & 0x7FFFFFFFu) == inf_bits);
+    w |= U{0} - static_cast<U>(over);
+  }
   return encode_out<Fmt, Mode, H, Narrow>(s, sign_of(e), w);
 }
 
@@ -305,6 +325,39 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_
   return encode_fast<Fmt, Mode, double>(q, sign_of(fma_d(-q, q, x)), w);
 }
 
+// ---- the stochastic square root without a square root instruction (tenth session) -----------
+// p <= 11 (the Newton square root's domain), stochastic<4>/<8>, 2 <= E <= 8 with bias <= 127
+// (a float domain): y = sqrt_newton(x) (float_path.hpp) is within 2^-30 sqrt(x) of the root,
+// and c, y rounded to the nearest number of p + R significant bits, is the only point of the
+// grid of multiples of 2^(e - M - R) (e: c's exponent) within 2^-30 sqrt(x) of y: that grid's
+// spacing is at least 2^-(M + R + 1) >= 2^-19 relative. Every grid point, midpoint and
+// stochastic fraction boundary of the format (its subnormal ones too: a coarser grid, a subset)
+// lies on it, so the root rounds in every stochastic<R> like c with the root's side of it:
+// the sign of x - c^2, exact in double (c^2 has at most 38 bits). encode_narrow moves c into the
+// float domain and encodes it there (no subnormal split). Special operands: +-0 give c = +-0
+// and sign 0; +inf gives inf (the rounding add leaves a zero fraction), negative x and NaN a NaN
+// (the specials). No square root instruction: with GCC's default -fmath-errno one keeps a loop
+// scalar (sqrt_f), and sqrt_newton vectorizes. Proven on every pattern of binary16,
+// bfloat16 and cfloat<6,9> with every word class (the R top bits) in [full]; CI: every pattern of
+// these with 4 word classes, and of e5m2 and e4m3 with all of them (test_float_domain
+// "stochastic sqrt").
+template <class Fmt, class Mode>
+inline constexpr bool sqrt_fs_ok = is_stochastic_v<Mode> && Fmt::precision <= 11 && fits_hw<Fmt, float> &&
+                                   Fmt::has_subnormals && Fmt::exponent_bits >= 2 && Fmt::exponent_bits <= 8 &&
+                                   Fmt::bias <= 127 && fits_hw<float_domain<Fmt>, float> &&
+                                   bits_encoder_ok<float_domain<Fmt>, Mode, float> &&
+                                   stochastic_bits_encoder_ok<float_domain<Fmt>, Mode, float>;
+
+template <class Fmt, class Mode>
+FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_fs(std::uint64_t xb, std::uint32_t w) noexcept {
+  using U = std::uint64_t;
+  constexpr int drop = 53 - (Fmt::precision + stochastic_bits_v<Mode>);  // bits below c's last place
+  const double x = decode_to<Fmt, double>(xb);
+  const U yb = bit_cast<U>(sqrt_newton(x));
+  const double c = bit_cast<double>(static_cast<U>((yb + (U{1} << (drop - 1))) & ~((U{1} << drop) - 1)));
+  return encode_narrow<Fmt, Mode, double>(c, sign_of(x - c * c), w);
+}
+
 template <class Fmt, class Mode, class H = double, bool Narrow = false>
 FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t bb, std::uint64_t cb,
                                                           std::uint32_t w) noexcept {
@@ -320,8 +373,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t
 //   than the bits encoder's subnormal split on the exact product: not taken; / of formats with
 //   1 - emin + M + max(24, M - emin) <= 127 computes its quotient in the float domain itself:
 //   div_fd below.)
-// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, its
-//   + in stochastic modes, E = 7 quotients): the double path's steps, narrowed into binary32
+// The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, E = 7
+//   quotients; bfloat16's stochastic + until the ninth session): the double path's steps, narrowed into binary32
 //   lanes (no 64-bit encoder); stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
 // Deterministic and stochastic modes alike (the narrowing's argument does not depend on the
 // mode). Proven by test_float_domain (strided / every operand pair, triples, vs the kernels).

@@ -403,18 +403,27 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_bits_e(H s, typename
 }
 
 // The encoder the fast paths call: encode_bits where it applies in the deterministic modes,
-// else encode_from. Why not for stochastic modes: encode_bits is branch-free, which pays where
-// a loop vectorizes (binary16 directed add 1.1-1.2x, bfloat16 toward-zero mul 1.3x in a user's
-// loop at -O3 -march=x86-64-v3), but executes every case's instructions in scalar code, where
-// GCC compiles encode_from's selects into well-predicted branches: scalar loops run 1.5-2x
-// faster with encode_from. A user's loop over stochastic operators is always scalar (the
-// words come from thread_rng() or philox_rng, whose refill is a branch), so there the scalar
-// speed is what counts. (Measured on the AVX2 machine of docs/performance.md. A split form,
-// the normal-range formula with encode_bits under a rarely taken branch, made scalar loops
-// 1.6x faster than encode_from, but vectorized loops 0.85-1.0x of this one: not taken.)
+// and in stochastic<4> and stochastic<8> where it needs no subnormal split (sub_path: formats whose
+// subnormal range is H's or that have none, e.g. every float-domain encode); else
+// encode_from. encode_bits is branch-free, which pays where a loop vectorizes (binary16
+// directed add 1.1-1.2x, bfloat16 toward-zero mul 1.3x in a user's loop at -O3
+// -march=x86-64-v3; a word_stream loop of stochastic<8> binary16 + 1.9x on the AVX-512
+// machine of docs/performance.md, tenth session), but executes every case's instructions in
+// scalar code, where GCC compiles encode_from's selects into well-predicted branches. A loop
+// over stochastic operators with thread_rng() or philox_rng is scalar (their refill is a
+// branch): there encode_bits without the subnormal split ran at the same speed as
+// encode_from (bench_peers, tenth session), with the split (sqrt_d in double lanes) 0.6-0.7x,
+// so stochastic modes take it only without the split. Other R stay on encode_from:
+// test_encode_bits proves the stochastic encoder for R = 4 and 8 only. (A split form, the
+// normal-range formula with encode_bits under a rarely taken branch, made scalar loops 1.6x
+// faster than encode_from, but vectorized loops 0.85-1.0x of this one: not taken.)
+template <class Fmt, class Mode, class H>
+inline constexpr bool stochastic_bits_encoder_ok =
+    (stochastic_bits_v<Mode> == 4 || stochastic_bits_v<Mode> == 8) &&
+    (!Fmt::has_subnormals || Fmt::emin <= 1 - hw_traits<H>::bias);
 template <class Fmt, class Mode, class H, bool Normal = false>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage encode_fast(H s, int err_sign, std::uint32_t random_word) noexcept {
-  if constexpr (bits_encoder_ok<Fmt, Mode, H> && !is_stochastic_v<Mode>)
+  if constexpr (bits_encoder_ok<Fmt, Mode, H> && (!is_stochastic_v<Mode> || (!Normal && stochastic_bits_encoder_ok<Fmt, Mode, H>)))
     return encode_bits<Fmt, Mode, H, Normal>(s, err_sign, random_word);
   else
     return encode_from<Fmt, Mode, H, Normal>(s, err_sign, random_word);
@@ -648,8 +657,9 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_f(std::uint64_t a) noexcept {
 // g*g has <= 26 bits) makes g the value to round. Otherwise y, which has no grid point or
 // midpoint between itself and sqrt(x) and is on none, rounds like sqrt(x) in every
 // deterministic mode (the inexact flag too). The one rounding is the encoder's round_up.
-// Stochastic rounding needs R more correct bits of sqrt(x): the double path (hardware sqrt)
-// keeps it.
+// Stochastic rounding needs R more correct bits of sqrt(x): for R = 4 and 8, sqrt_fs
+// (double_path.hpp) checks the candidate of p + R bits the same way; other R take the double
+// path (hardware sqrt).
 template <class Fmt, class Mode>
 inline constexpr bool sqrt_newton_ok = Fmt::precision <= 11 && Fmt::exponent_bits <= 9 && fits_hw<Fmt, double> &&
                                        !is_stochastic_v<Mode>;
