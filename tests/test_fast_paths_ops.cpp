@@ -116,7 +116,8 @@ template <class T>
 using fmt = typename T::format_type;
 static_assert(!detail::sqrt_newton_ok<fmt<cfloat<5, 11>>, round::nearest_even>, "p = 12: not the Newton square root");
 static_assert(!detail::sqrt_newton_ok<fmt<cfloat<10, 7>>, round::upward>, "E = 10: not the Newton square root");
-static_assert(!detail::sqrt_newton_ok<fmt<binary16>, round::stochastic<8>>, "stochastic: the double path");
+static_assert(!detail::sqrt_newton_ok<fmt<binary16>, round::stochastic<8>>,
+              "stochastic: not sqrt_newton (R = 4 and 8: sqrt_fs, test_float_domain; other R: the double path)");
 }  // namespace
 
 // ---- the float TwoSum path (double_path.hpp, twosum_float_*_ok): fma in every mode, + - * /
