@@ -335,41 +335,43 @@ TEST_CASE("math: all binary32 inputs of exp log tanh logistic in nearest-even", 
 // exponent, both signs, varied low bits), its MPFR step on every input that the glibc step
 // leaves undecided among 2^20 patterns, the inputs the 2^24-pattern sweep slice sent to MPFR,
 // and the boundaries (overflow, underflow, subnormal results, 1 - 2^-25, specials).
+// Inputs the 2^24-pattern sweep slice sent to MPFR (nearest-even).
+static const std::uint32_t sweep_slice_hard[] = {
+  // exp
+  0x337fffb3, 0x343ffff4, 0x35300005, 0x364bffea, 0x38083f6f, 0x38ad9e29, 0x3b1a5273, 0x3cdebd1b,
+  0x3d7010de, 0x3e20fe1b, 0x3e6c00d3, 0x3f076ba3, 0x3fdb5fc4, 0x40085088, 0x4031e2f1, 0x41b5b13d,
+  0x41ddc125, 0x41e2a706, 0x42441c1a, 0x425ca78d, 0xb2fffeb1, 0xb2ffffb2, 0xb30000b3, 0xb3bffff3,
+  0xb4cfffe4, 0xb4b00004, 0xb5ac0009, 0xb5b40001, 0xb70e8028, 0xb79a405d, 0xb7fd40fb, 0xb807e090,
+  0xb82d60eb, 0xb69d0019, 0xb69f0017, 0xb9f602c6, 0xb84de14b, 0xbb10b45e, 0xbb1f9d38, 0xba54b015,
+  0xba8eb6e2, 0xbcbdf6f5, 0xbcc92b1e, 0xbdc32b25, 0xbea9b2c7, 0xc0e0d7b7, 0xc0f37e4b, 0xc1059550,
+  0xc027eb83,
+  // log
+  0x00eadcf3, 0x0482f274, 0x063ff1b8, 0x08bd88d4, 0x0d78952a, 0x11c57ac7, 0x11f44e6c, 0x158da931,
+  0x18231a0f, 0x1900445d, 0x1c0db6c5, 0x1cceee3c, 0x1eae1788, 0x211f6769, 0x24020325, 0x280bd1ee,
+  0x29ea2969, 0x2ca57f06, 0x2da6ab32, 0x2fa351de, 0x326d793e, 0x35245f70, 0x36484e3c, 0x37587857,
+  0x3801f52b, 0x3b8101bc, 0x3cd799ff, 0x407ee7a9, 0x3fc2ef6c, 0x420667a3, 0x44755322, 0x459803b1,
+  0x46137aad, 0x49502b24, 0x498723e6, 0x4cdd2999, 0x4e2cc2e4, 0x503d2e41, 0x51dd76eb, 0x5385400e,
+  0x5579d3af, 0x56cb43cf, 0x58da23a2, 0x597ed5b0, 0x5cc26a04, 0x5bed309f, 0x5e81e8c5, 0x5fd2b845,
+  0x614f1022, 0x659e7138, 0x6701096f, 0x67f31287, 0x6b41e30c, 0x6d49fe21, 0x726d8c91, 0x773ae622,
+  0x763d5a93, 0x79c59145, 0x7d7f5b59,
+  // tanh
+  0x3a71e7b0, 0x3b10fb25, 0x3de78ee5, 0x3dfb7dc0, 0x3e2d0213, 0x3c7e6220, 0x3ee796ee, 0x4065401b,
+  0x3f9752fb, 0x3fa24fed, 0x3fdf096a, 0x4036303a, 0xb9b89b9c, 0xbaf87234, 0xbb7392da, 0xbbde4d2a,
+  0xba27ba4c, 0xbcefa06d, 0xbdd02c19, 0xbf5380ec, 0xbe608deb, 0xc02220be, 0xc030c251, 0xc07af136,
+  0xc080d312,
+  // logistic
+  0x33ffff33, 0x34000034, 0x35200015, 0x3637fffe, 0x37360001, 0x38f8c000, 0x3918e000, 0x39592000,
+  0x3ad39c03, 0x3b400e09, 0x39895000, 0x3b764e13, 0x3b81510b, 0x3bb0911c, 0x3bb89d20, 0x3dbf8503,
+  0x3c24c3db, 0x3fc765de, 0x4011507f, 0x40fbb3f9, 0xb4400074, 0xb37ffe31, 0xb37fff32, 0xb3800033,
+  0xb4dfffd4, 0xb4a00014, 0xb5b7fffd, 0xb6b20004, 0xb6b60000, 0xb6b9fffc, 0xb5a8000d, 0xb877c000,
+  0xb8d82000, 0xb9085000, 0xb897e000, 0xb9287000, 0xb9489000, 0xb968b000, 0xb980c800, 0xb990d800,
+  0xba92da01, 0xbbe4e6bd, 0xbc3d4bca, 0xbc742068, 0xbb81518b, 0xbbb0919c, 0xbdc4a19a, 0xbdc8bfb4,
+  0xbea393ae, 0xbeb0101e, 0xc0057d37, 0xc00700b9, 0xbfacf406, 0xc03fa323, 0xc0b93a41, 0xc10b560b,
+  0xc1291bb3, 0xc1492ca4,
+};
+
 TEST_CASE("math: the binary32 sweep oracle agrees with MPFR", "[math]") {
   using T = fl::binary32;
-  static const std::uint32_t slice_hard[] = {
-    // exp
-    0x337fffb3, 0x343ffff4, 0x35300005, 0x364bffea, 0x38083f6f, 0x38ad9e29, 0x3b1a5273, 0x3cdebd1b,
-    0x3d7010de, 0x3e20fe1b, 0x3e6c00d3, 0x3f076ba3, 0x3fdb5fc4, 0x40085088, 0x4031e2f1, 0x41b5b13d,
-    0x41ddc125, 0x41e2a706, 0x42441c1a, 0x425ca78d, 0xb2fffeb1, 0xb2ffffb2, 0xb30000b3, 0xb3bffff3,
-    0xb4cfffe4, 0xb4b00004, 0xb5ac0009, 0xb5b40001, 0xb70e8028, 0xb79a405d, 0xb7fd40fb, 0xb807e090,
-    0xb82d60eb, 0xb69d0019, 0xb69f0017, 0xb9f602c6, 0xb84de14b, 0xbb10b45e, 0xbb1f9d38, 0xba54b015,
-    0xba8eb6e2, 0xbcbdf6f5, 0xbcc92b1e, 0xbdc32b25, 0xbea9b2c7, 0xc0e0d7b7, 0xc0f37e4b, 0xc1059550,
-    0xc027eb83,
-    // log
-    0x00eadcf3, 0x0482f274, 0x063ff1b8, 0x08bd88d4, 0x0d78952a, 0x11c57ac7, 0x11f44e6c, 0x158da931,
-    0x18231a0f, 0x1900445d, 0x1c0db6c5, 0x1cceee3c, 0x1eae1788, 0x211f6769, 0x24020325, 0x280bd1ee,
-    0x29ea2969, 0x2ca57f06, 0x2da6ab32, 0x2fa351de, 0x326d793e, 0x35245f70, 0x36484e3c, 0x37587857,
-    0x3801f52b, 0x3b8101bc, 0x3cd799ff, 0x407ee7a9, 0x3fc2ef6c, 0x420667a3, 0x44755322, 0x459803b1,
-    0x46137aad, 0x49502b24, 0x498723e6, 0x4cdd2999, 0x4e2cc2e4, 0x503d2e41, 0x51dd76eb, 0x5385400e,
-    0x5579d3af, 0x56cb43cf, 0x58da23a2, 0x597ed5b0, 0x5cc26a04, 0x5bed309f, 0x5e81e8c5, 0x5fd2b845,
-    0x614f1022, 0x659e7138, 0x6701096f, 0x67f31287, 0x6b41e30c, 0x6d49fe21, 0x726d8c91, 0x773ae622,
-    0x763d5a93, 0x79c59145, 0x7d7f5b59,
-    // tanh
-    0x3a71e7b0, 0x3b10fb25, 0x3de78ee5, 0x3dfb7dc0, 0x3e2d0213, 0x3c7e6220, 0x3ee796ee, 0x4065401b,
-    0x3f9752fb, 0x3fa24fed, 0x3fdf096a, 0x4036303a, 0xb9b89b9c, 0xbaf87234, 0xbb7392da, 0xbbde4d2a,
-    0xba27ba4c, 0xbcefa06d, 0xbdd02c19, 0xbf5380ec, 0xbe608deb, 0xc02220be, 0xc030c251, 0xc07af136,
-    0xc080d312,
-    // logistic
-    0x33ffff33, 0x34000034, 0x35200015, 0x3637fffe, 0x37360001, 0x38f8c000, 0x3918e000, 0x39592000,
-    0x3ad39c03, 0x3b400e09, 0x39895000, 0x3b764e13, 0x3b81510b, 0x3bb0911c, 0x3bb89d20, 0x3dbf8503,
-    0x3c24c3db, 0x3fc765de, 0x4011507f, 0x40fbb3f9, 0xb4400074, 0xb37ffe31, 0xb37fff32, 0xb3800033,
-    0xb4dfffd4, 0xb4a00014, 0xb5b7fffd, 0xb6b20004, 0xb6b60000, 0xb6b9fffc, 0xb5a8000d, 0xb877c000,
-    0xb8d82000, 0xb9085000, 0xb897e000, 0xb9287000, 0xb9489000, 0xb968b000, 0xb980c800, 0xb990d800,
-    0xba92da01, 0xbbe4e6bd, 0xbc3d4bca, 0xbc742068, 0xbb81518b, 0xbbb0919c, 0xbdc4a19a, 0xbdc8bfb4,
-    0xbea393ae, 0xbeb0101e, 0xc0057d37, 0xc00700b9, 0xbfacf406, 0xc03fa323, 0xc0b93a41, 0xc10b560b,
-    0xc1291bb3, 0xc1492ca4,
-  };
   oracle::reference ref(oracle::format_desc::of<T::format_type>());
   mathref::reference mr;
   const auto stride = static_cast<std::uint64_t>(65537 / operands::test_scale());
@@ -383,7 +385,7 @@ TEST_CASE("math: the binary32 sweep oracle agrees with MPFR", "[math]") {
     for (std::uint64_t b = 1; b < (std::uint64_t{1} << 32); b += static_cast<std::uint64_t>(4093 / operands::test_scale()))
       if (!sweep32::fast_decide(sf, sweep32::float_of(static_cast<std::uint32_t>(b))).decided)
         inputs.push_back(static_cast<std::uint32_t>(b));
-    inputs.insert(inputs.end(), std::begin(slice_hard), std::end(slice_hard));
+    inputs.insert(inputs.end(), std::begin(sweep_slice_hard), std::end(sweep_slice_hard));
     // Boundaries: 64 floats on each side of each threshold, both signs of the specials.
     for (const float t : {88.72283935546875f, -87.33654785156250f, -103.27892303466797f, -103.97207641601562f, 0x1p-25f,
                           -0x1p-25f, 0x1p-24f, 9.010913848876953f, -9.010913848876953f, 17.328680038452148f,
@@ -420,5 +422,86 @@ TEST_CASE("math: the binary32 sweep oracle agrees with MPFR", "[math]") {
                 static_cast<unsigned long long>(to_mpfr), static_cast<unsigned long long>(mismatches));
     CHECK(mismatches == 0);
     CHECK(to_mpfr >= 20);  // the MPFR step is exercised
+  }
+}
+
+// The same oracle in the other five deterministic modes (session 11: exact cases, the
+// inequality bands, the glibc step bracketing f(x) between two consecutive floats, MPFR
+// otherwise) against this suite's MPFR oracle, and each staged answer against the MPFR-only
+// answer: a third of the nearest-even slice's patterns, every pattern the glibc step declines
+// in the mode among 2^20, the hard inputs above, 64 floats each side of every threshold of
+// the inequality bands and of the range, the specials.
+TEST_CASE("math: the binary32 sweep oracle agrees with MPFR in the directed modes and odd", "[math]") {
+  using T = fl::binary32;
+  using sweep32::rmode;
+  oracle::reference ref(oracle::format_desc::of<T::format_type>());
+  mathref::reference mr;
+  const std::pair<rmode, oracle::mode> modes[] = {{rmode::nearest_away, oracle::mode::nearest_away},
+                                                   {rmode::toward_zero, oracle::mode::toward_zero},
+                                                   {rmode::upward, oracle::mode::upward},
+                                                   {rmode::downward, oracle::mode::downward},
+                                                   {rmode::odd, oracle::mode::odd}};
+  const auto stride = static_cast<std::uint64_t>(3 * 65537 / operands::test_scale());
+  for (const fn f : {fn::exp, fn::log, fn::tanh, fn::logistic}) {
+    const auto sf = static_cast<sweep32::fn>(f == fn::exp ? 0 : f == fn::log ? 1 : f == fn::tanh ? 2 : 3);
+    REQUIRE(std::string(sweep32::name(sf)) == mathref::name(f));
+    std::vector<std::uint32_t> inputs;
+    for (std::uint64_t b = 0; b < (std::uint64_t{1} << 32); b += stride) inputs.push_back(static_cast<std::uint32_t>(b));
+    for (std::uint64_t b = 1; b < (std::uint64_t{1} << 32); b += static_cast<std::uint64_t>(4093 / operands::test_scale())) {
+      const float x = sweep32::float_of(static_cast<std::uint32_t>(b));
+      if (!sweep32::exact_case(sf, x).decided && !sweep32::bracket_by_inequality(sf, x).decided &&
+          !sweep32::fast_bracket(sf, x).decided)
+        inputs.push_back(static_cast<std::uint32_t>(b));
+    }
+    inputs.insert(inputs.end(), std::begin(sweep_slice_hard), std::end(sweep_slice_hard));
+    for (const float t : {88.72283935546875f, 89.0f, -87.33654785156250f, -103.27892303466797f, -103.97207641601562f,
+                          -200.0f, 0x1p-30f, -0x1p-30f, 0x1p-12f, -0x1p-12f, 0x1p-25f, -0x1p-25f, 10.0f, -10.0f, 20.0f,
+                          -20.0f, 9.010913848876953f, 17.328680038452148f, 1.0f, 0x1p-126f, 0x1p-149f, 0x1p127f,
+                          3.4028234663852886e38f}) {
+      const std::uint32_t c = sweep32::bits_of(t);
+      for (std::uint32_t d = 0; d < 64; ++d) {
+        inputs.push_back(c + d);
+        inputs.push_back(c - d);
+      }
+    }
+    for (const std::uint32_t b : {0x00000000u, 0x80000000u, 0x00000001u, 0x80000001u, 0x7f800000u, 0xff800000u,
+                                  0x7fc00000u, 0xffc00001u, 0x7f7fffffu, 0xff7fffffu})
+      inputs.push_back(b);
+    std::uint64_t checks = 0, staged_mpfr = 0, banded = 0, mismatches = 0;
+    for (const std::uint32_t b : inputs) {
+      const float x = sweep32::float_of(b);
+      ref.decode(b, ref.operand(0));
+      mr.eval(f, ref.operand(0), ref.result());
+      banded += sweep32::bracket_by_inequality(sf, x).decided;
+      for (const auto& [m, om] : modes) {
+        const float want = sweep32::float_of(static_cast<std::uint32_t>(ref.round(om)));
+        bool used_mpfr = false;
+        const float staged = sweep32::reference(sf, x, m, used_mpfr);
+        const float by_mpfr = sweep32::mpfr_reference(sf, x, m);
+        staged_mpfr += used_mpfr;
+        ++checks;
+        float got = 0;
+        switch (m) {
+          case rmode::nearest_away: got = sweep32::float_of(call(f, T::from_bits(b), fl::round::nearest_away{}).bits()); break;
+          case rmode::toward_zero: got = sweep32::float_of(call(f, T::from_bits(b), fl::round::toward_zero{}).bits()); break;
+          case rmode::upward: got = sweep32::float_of(call(f, T::from_bits(b), fl::round::upward{}).bits()); break;
+          case rmode::downward: got = sweep32::float_of(call(f, T::from_bits(b), fl::round::downward{}).bits()); break;
+          default: got = sweep32::float_of(call(f, T::from_bits(b), fl::round::odd{}).bits()); break;
+        }
+        const bool ok = sweep32::same(staged, want) && sweep32::same(by_mpfr, want) && sweep32::same(got, want);
+        if (!ok && ++mismatches <= 10)
+          std::printf("  SWEEP ORACLE MISMATCH %s %s x=0x%08x: staged 0x%08x (mpfr %d), MPFR step 0x%08x, floatlab 0x%08x, "
+                      "suite 0x%08x\n",
+                      mathref::name(f), sweep32::name(m), b, sweep32::bits_of(staged), used_mpfr,
+                      sweep32::bits_of(by_mpfr), sweep32::bits_of(got), sweep32::bits_of(want));
+      }
+    }
+    std::printf("math sweep32 oracle (5 modes) %-8s inputs %zu checks %llu in-bands %llu staged-to-MPFR %llu mismatches %llu\n",
+                mathref::name(f), inputs.size(), static_cast<unsigned long long>(checks),
+                static_cast<unsigned long long>(banded), static_cast<unsigned long long>(staged_mpfr),
+                static_cast<unsigned long long>(mismatches));
+    CHECK(mismatches == 0);
+    CHECK(staged_mpfr >= 20);                  // the MPFR step is exercised
+    if (f != fn::log) CHECK(banded >= 100);    // and the inequality bands
   }
 }

@@ -1,10 +1,12 @@
 // math_sweep32: every binary32 input (or a range / stride of them) of floatlab's exp, log,
-// tanh and logistic in nearest-even, against the oracle of oracle32.hpp (glibc in double with
-// a 2^-40 margin, MPFR for the inputs next to a rounding boundary). Multithreaded.
+// tanh and logistic in nearest-even (or any of the six deterministic modes, --modes), against
+// the oracle of oracle32.hpp (glibc in double with a 2^-40 margin, MPFR for the inputs next to
+// a rounding boundary). Multithreaded.
 //
 //   g++ -std=c++17 -O2 -pthread -Iinclude tools/math_sweep32/math_sweep32.cpp -lmpfr -lgmp
 //   ./math_sweep32 [--threads N] [--functions exp,log,tanh,logistic] [--first B]
 //                  [--count C] [--stride S] [--oracle fast|mpfr] [--list-mpfr K]
+//                  [--modes all|nearest_even,nearest_away,toward_zero,upward,downward,odd]
 //
 // Patterns first, first + S, ... (C of them, default: up to 2^32). --oracle mpfr skips the
 // glibc step (every input through MPFR: slow, for cross-checks). --list-mpfr K prints the
@@ -26,12 +28,13 @@
 
 namespace fl = floatlab;
 using sweep32::fn;
+using sweep32::rmode;
 
 namespace {
 
-float floatlab_value(fn f, std::uint32_t b) {
+template <class Mode>
+float floatlab_value(fn f, std::uint32_t b, Mode m) {
   const fl::binary32 x = fl::binary32::from_bits(b);
-  const fl::round::nearest_even m{};
   fl::binary32 y;
   switch (f) {
     case fn::exp: y = fl::exp(x, m); break;
@@ -40,6 +43,17 @@ float floatlab_value(fn f, std::uint32_t b) {
     case fn::logistic: y = fl::logistic(x, m); break;
   }
   return sweep32::float_of(static_cast<std::uint32_t>(y.bits()));
+}
+float floatlab_value(fn f, std::uint32_t b, rmode m) {
+  switch (m) {
+    case rmode::nearest_even: return floatlab_value(f, b, fl::round::nearest_even{});
+    case rmode::nearest_away: return floatlab_value(f, b, fl::round::nearest_away{});
+    case rmode::toward_zero: return floatlab_value(f, b, fl::round::toward_zero{});
+    case rmode::upward: return floatlab_value(f, b, fl::round::upward{});
+    case rmode::downward: return floatlab_value(f, b, fl::round::downward{});
+    case rmode::odd: return floatlab_value(f, b, fl::round::odd{});
+  }
+  return NAN;
 }
 
 struct totals {
@@ -59,6 +73,7 @@ struct totals {
 struct options {
   unsigned threads = std::thread::hardware_concurrency();
   std::vector<fn> fns{sweep32::all_fns, sweep32::all_fns + 4};
+  std::vector<rmode> modes{rmode::nearest_even};
   std::uint64_t first = 0, count = 0, stride = 1;
   bool mpfr_only = false;
   int list_mpfr = 0;
@@ -67,8 +82,26 @@ struct options {
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: math_sweep32 [--threads N] [--functions exp,log,tanh,logistic] [--first B] [--count C]\n"
-               "                    [--stride S] [--oracle fast|mpfr] [--list-mpfr K]\n");
+               "                    [--stride S] [--oracle fast|mpfr] [--list-mpfr K]\n"
+               "                    [--modes all|nearest_even,nearest_away,toward_zero,upward,downward,odd]\n");
   std::exit(2);
+}
+
+// A comma-separated list of names out of all (sweep32::name of each).
+template <class E, std::size_t N>
+std::vector<E> parse_list(const std::string& s, const E (&all)[N]) {
+  std::vector<E> out;
+  std::size_t pos = 0;
+  while (pos <= s.size()) {
+    const std::size_t end = s.find(',', pos) == std::string::npos ? s.size() : s.find(',', pos);
+    const std::string n = s.substr(pos, end - pos);
+    bool found = false;
+    for (E e : all)
+      if (n == sweep32::name(e)) out.push_back(e), found = true;
+    if (!found) usage();
+    pos = end + 1;
+  }
+  return out;
 }
 
 options parse(int argc, char** argv) {
@@ -92,18 +125,10 @@ options parse(int argc, char** argv) {
       if (s != "fast" && s != "mpfr") usage();
       o.mpfr_only = s == "mpfr";
     } else if (a == "--functions") {
-      o.fns.clear();
-      std::string s = v;
-      std::size_t pos = 0;
-      while (pos <= s.size()) {
-        const std::size_t end = s.find(',', pos) == std::string::npos ? s.size() : s.find(',', pos);
-        const std::string n = s.substr(pos, end - pos);
-        bool found = false;
-        for (fn f : sweep32::all_fns)
-          if (n == sweep32::name(f)) o.fns.push_back(f), found = true;
-        if (!found) usage();
-        pos = end + 1;
-      }
+      o.fns = parse_list<fn>(v, sweep32::all_fns);
+    } else if (a == "--modes") {
+      o.modes = std::string(v) == "all" ? std::vector<rmode>(std::begin(sweep32::all_modes), std::end(sweep32::all_modes))
+                                        : parse_list<rmode>(v, sweep32::all_modes);
     } else {
       usage();
     }
@@ -124,6 +149,7 @@ int main(int argc, char** argv) {
               o.threads, static_cast<unsigned long long>(o.first), static_cast<unsigned long long>(o.stride),
               static_cast<unsigned long long>(o.count), o.mpfr_only ? "MPFR only" : "glibc (margin 2^-40) + MPFR");
   bool any_mismatch = false;
+  for (rmode m : o.modes)
   for (fn f : o.fns) {
     const auto t0 = std::chrono::steady_clock::now();
     constexpr std::uint64_t chunk = 1 << 16;
@@ -142,8 +168,8 @@ int main(int argc, char** argv) {
           const auto b = static_cast<std::uint32_t>(o.first + k * o.stride);
           const float x = sweep32::float_of(b);
           bool used_mpfr = true;
-          const float want = o.mpfr_only ? sweep32::mpfr_reference(f, x) : sweep32::reference(f, x, used_mpfr);
-          const float got = floatlab_value(f, b);
+          const float want = o.mpfr_only ? sweep32::mpfr_reference(f, x, m) : sweep32::reference(f, x, m, used_mpfr);
+          const float got = floatlab_value(f, b, m);
           ++t.inputs;
           if (used_mpfr) {
             ++t.mpfr;
@@ -157,8 +183,8 @@ int main(int argc, char** argv) {
             ++t.mismatches;
             const std::lock_guard<std::mutex> g(lock);
             if (printed++ < 10)
-              std::printf("  MISMATCH %s x=0x%08x (%a): floatlab 0x%08x, oracle 0x%08x\n", sweep32::name(f), b,
-                          static_cast<double>(x), sweep32::bits_of(got), sweep32::bits_of(want));
+              std::printf("  MISMATCH %s %s x=0x%08x (%a): floatlab 0x%08x, oracle 0x%08x\n", sweep32::name(f),
+                          sweep32::name(m), b, static_cast<double>(x), sweep32::bits_of(got), sweep32::bits_of(want));
           }
         }
       }
@@ -176,9 +202,9 @@ int main(int argc, char** argv) {
     for (auto& th : pool) th.join();
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf(
-        "%-8s inputs %llu mismatches %llu oracle-mpfr %llu | floatlab: rounding tests %llu, double-step misses %llu, "
-        "double-word fallbacks %llu, unresolved %llu | %.1f s\n",
-        sweep32::name(f), static_cast<unsigned long long>(all.inputs), static_cast<unsigned long long>(all.mismatches),
+        "%-8s %-12s inputs %llu mismatches %llu oracle-mpfr %llu | floatlab: rounding tests %llu, double-step misses "
+        "%llu, double-word fallbacks %llu, unresolved %llu | %.1f s\n",
+        sweep32::name(f), sweep32::name(m), static_cast<unsigned long long>(all.inputs), static_cast<unsigned long long>(all.mismatches),
         static_cast<unsigned long long>(all.mpfr), static_cast<unsigned long long>(all.calls),
         static_cast<unsigned long long>(all.fast_misses), static_cast<unsigned long long>(all.fallbacks),
         static_cast<unsigned long long>(all.unresolved), s);

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Every binary32 input of floatlab's exp, log, tanh, logistic (nearest-even) against the
-# glibc + MPFR oracle, on all cores. Needs only g++ and an unpacked MPFR/GMP:
+# Every binary32 input of floatlab's exp, log, tanh, logistic (nearest-even; --modes all: the
+# six deterministic modes) against the glibc + MPFR oracle, on all cores. Needs only g++ and an unpacked MPFR/GMP:
 #
 #   MPFR_PREFIX=/path/to/unpacked bash tools/math_sweep32/run_device.sh [math_sweep32 options]
 #
 # MPFR_PREFIX holds usr/include (mpfr.h; gmp.h there or in usr/include/x86_64-linux-gnu, as
 # Debian's libgmp-dev puts it) and usr/lib/x86_64-linux-gnu (libmpfr.so*, libgmp.so*), e.g.
 # `dpkg-deb -x` of libmpfr-dev, libmpfr6, libgmp-dev, libgmp10. Options pass through
-# (--functions, --first/--count/--stride to shard, --threads; default: every core, all
+# (--functions, --modes, --first/--count/--stride to shard, --threads; default: every core, all
 # 2^32 patterns, the four functions). The log goes to $OUT/math_sweep32.txt when OUT is set,
 # else to build-sweep/. Exit status 1 on any mismatch.
 set -euo pipefail
