@@ -127,8 +127,9 @@ options parse(int argc, char** argv) {
     } else if (a == "--functions") {
       o.fns = parse_list<fn>(v, sweep32::all_fns);
     } else if (a == "--modes") {
-      o.modes = std::string(v) == "all" ? std::vector<rmode>(std::begin(sweep32::all_modes), std::end(sweep32::all_modes))
-                                        : parse_list<rmode>(v, sweep32::all_modes);
+      o.modes = std::string(v) == "all"
+                    ? std::vector<rmode>(std::begin(sweep32::all_modes), std::end(sweep32::all_modes))
+                    : parse_list<rmode>(v, sweep32::all_modes);
     } else {
       usage();
     }
@@ -150,66 +151,66 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(o.count), o.mpfr_only ? "MPFR only" : "glibc (margin 2^-40) + MPFR");
   bool any_mismatch = false;
   for (rmode m : o.modes)
-  for (fn f : o.fns) {
-    const auto t0 = std::chrono::steady_clock::now();
-    constexpr std::uint64_t chunk = 1 << 16;
-    std::atomic<std::uint64_t> next{0};
-    std::mutex lock;
-    totals all;
-    int printed = 0, listed = 0;
-    auto work = [&] {
-      totals t;
-      fl::math_counters() = {};
-      for (;;) {
-        const std::uint64_t k0 = next.fetch_add(chunk);
-        if (k0 >= o.count) break;
-        const std::uint64_t k1 = k0 + chunk < o.count ? k0 + chunk : o.count;
-        for (std::uint64_t k = k0; k < k1; ++k) {
-          const auto b = static_cast<std::uint32_t>(o.first + k * o.stride);
-          const float x = sweep32::float_of(b);
-          bool used_mpfr = true;
-          const float want = o.mpfr_only ? sweep32::mpfr_reference(f, x, m) : sweep32::reference(f, x, m, used_mpfr);
-          const float got = floatlab_value(f, b, m);
-          ++t.inputs;
-          if (used_mpfr) {
-            ++t.mpfr;
-            if (listed < o.list_mpfr) {
+    for (fn f : o.fns) {
+      const auto t0 = std::chrono::steady_clock::now();
+      constexpr std::uint64_t chunk = 1 << 16;
+      std::atomic<std::uint64_t> next{0};
+      std::mutex lock;
+      totals all;
+      int printed = 0, listed = 0;
+      auto work = [&] {
+        totals t;
+        fl::math_counters() = {};
+        for (;;) {
+          const std::uint64_t k0 = next.fetch_add(chunk);
+          if (k0 >= o.count) break;
+          const std::uint64_t k1 = k0 + chunk < o.count ? k0 + chunk : o.count;
+          for (std::uint64_t k = k0; k < k1; ++k) {
+            const auto b = static_cast<std::uint32_t>(o.first + k * o.stride);
+            const float x = sweep32::float_of(b);
+            bool used_mpfr = true;
+            const float want = o.mpfr_only ? sweep32::mpfr_reference(f, x, m) : sweep32::reference(f, x, m, used_mpfr);
+            const float got = floatlab_value(f, b, m);
+            ++t.inputs;
+            if (used_mpfr) {
+              ++t.mpfr;
+              if (listed < o.list_mpfr) {
+                const std::lock_guard<std::mutex> g(lock);
+                if (listed++ < o.list_mpfr)
+                  std::printf("  mpfr %s x=0x%08x (%a)\n", sweep32::name(f), b, static_cast<double>(x));
+              }
+            }
+            if (!sweep32::same(want, got)) {
+              ++t.mismatches;
               const std::lock_guard<std::mutex> g(lock);
-              if (listed++ < o.list_mpfr)
-                std::printf("  mpfr %s x=0x%08x (%a)\n", sweep32::name(f), b, static_cast<double>(x));
+              if (printed++ < 10)
+                std::printf("  MISMATCH %s %s x=0x%08x (%a): floatlab 0x%08x, oracle 0x%08x\n", sweep32::name(f),
+                            sweep32::name(m), b, static_cast<double>(x), sweep32::bits_of(got), sweep32::bits_of(want));
             }
           }
-          if (!sweep32::same(want, got)) {
-            ++t.mismatches;
-            const std::lock_guard<std::mutex> g(lock);
-            if (printed++ < 10)
-              std::printf("  MISMATCH %s %s x=0x%08x (%a): floatlab 0x%08x, oracle 0x%08x\n", sweep32::name(f),
-                          sweep32::name(m), b, static_cast<double>(x), sweep32::bits_of(got), sweep32::bits_of(want));
-          }
         }
-      }
-      mpfr_free_cache();  // this thread's cached constants (log 2 ...)
-      const auto c = fl::math_counters();
-      t.calls = c.calls;
-      t.fast_misses = c.fast_misses;
-      t.fallbacks = c.fallbacks;
-      t.unresolved = c.unresolved;
-      const std::lock_guard<std::mutex> g(lock);
-      all.add(t);
-    };
-    std::vector<std::thread> pool;
-    for (unsigned i = 0; i < o.threads; ++i) pool.emplace_back(work);
-    for (auto& th : pool) th.join();
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf(
-        "%-8s %-12s inputs %llu mismatches %llu oracle-mpfr %llu | floatlab: rounding tests %llu, double-step misses "
-        "%llu, double-word fallbacks %llu, unresolved %llu | %.1f s\n",
-        sweep32::name(f), sweep32::name(m), static_cast<unsigned long long>(all.inputs), static_cast<unsigned long long>(all.mismatches),
-        static_cast<unsigned long long>(all.mpfr), static_cast<unsigned long long>(all.calls),
-        static_cast<unsigned long long>(all.fast_misses), static_cast<unsigned long long>(all.fallbacks),
-        static_cast<unsigned long long>(all.unresolved), s);
-    std::fflush(stdout);
-    any_mismatch = any_mismatch || all.mismatches != 0;
-  }
+        mpfr_free_cache();  // this thread's cached constants (log 2 ...)
+        const auto c = fl::math_counters();
+        t.calls = c.calls;
+        t.fast_misses = c.fast_misses;
+        t.fallbacks = c.fallbacks;
+        t.unresolved = c.unresolved;
+        const std::lock_guard<std::mutex> g(lock);
+        all.add(t);
+      };
+      std::vector<std::thread> pool;
+      for (unsigned i = 0; i < o.threads; ++i) pool.emplace_back(work);
+      for (auto& th : pool) th.join();
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf(
+          "%-8s %-12s inputs %llu mismatches %llu oracle-mpfr %llu | floatlab: rounding tests %llu, double-step misses "
+          "%llu, double-word fallbacks %llu, unresolved %llu | %.1f s\n",
+          sweep32::name(f), sweep32::name(m), static_cast<unsigned long long>(all.inputs),
+          static_cast<unsigned long long>(all.mismatches), static_cast<unsigned long long>(all.mpfr),
+          static_cast<unsigned long long>(all.calls), static_cast<unsigned long long>(all.fast_misses),
+          static_cast<unsigned long long>(all.fallbacks), static_cast<unsigned long long>(all.unresolved), s);
+      std::fflush(stdout);
+      any_mismatch = any_mismatch || all.mismatches != 0;
+    }
   return any_mismatch ? 1 : 0;
 }

@@ -142,7 +142,7 @@ inline float pick(const bracket& b, rmode m) {
     case rmode::upward: return b.above;
     case rmode::toward_zero: return neg ? b.above : b.below;
     case rmode::odd: return (bits_of(b.below) & 1) != 0 ? b.below : b.above;  // exactly one is odd
-    default: return NAN;                                                       // the nearest modes: midpoints
+    default: return NAN;                                                      // the nearest modes: midpoints
   }
 }
 
