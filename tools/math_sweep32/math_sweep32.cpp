@@ -1,10 +1,11 @@
 // math_sweep32: every binary32 input (or a range / stride of them) of floatlab's exp, log,
-// tanh and logistic in nearest-even (or any of the six deterministic modes, --modes), against
+// tanh and logistic (by default; --functions also exp2, expm1, log2, log1p, sin, cos, erf, or
+// all) in nearest-even (or any of the six deterministic modes, --modes), against
 // the oracle of oracle32.hpp (glibc in double with a 2^-40 margin, MPFR for the inputs next to
 // a rounding boundary). Multithreaded.
 //
 //   g++ -std=c++17 -O2 -pthread -Iinclude tools/math_sweep32/math_sweep32.cpp -lmpfr -lgmp
-//   ./math_sweep32 [--threads N] [--functions exp,log,tanh,logistic] [--first B]
+//   ./math_sweep32 [--threads N] [--functions all|exp,log,tanh,logistic,exp2,...] [--first B]
 //                  [--count C] [--stride S] [--oracle fast|mpfr] [--list-mpfr K]
 //                  [--modes all|nearest_even,nearest_away,toward_zero,upward,downward,odd]
 //
@@ -41,6 +42,13 @@ float floatlab_value(fn f, std::uint32_t b, Mode m) {
     case fn::log: y = fl::log(x, m); break;
     case fn::tanh: y = fl::tanh(x, m); break;
     case fn::logistic: y = fl::logistic(x, m); break;
+    case fn::exp2: y = fl::exp2(x, m); break;
+    case fn::expm1: y = fl::expm1(x, m); break;
+    case fn::log2: y = fl::log2(x, m); break;
+    case fn::log1p: y = fl::log1p(x, m); break;
+    case fn::sin: y = fl::sin(x, m); break;
+    case fn::cos: y = fl::cos(x, m); break;
+    case fn::erf: y = fl::erf(x, m); break;
   }
   return sweep32::float_of(static_cast<std::uint32_t>(y.bits()));
 }
@@ -80,10 +88,12 @@ struct options {
 };
 
 [[noreturn]] void usage() {
-  std::fprintf(stderr,
-               "usage: math_sweep32 [--threads N] [--functions exp,log,tanh,logistic] [--first B] [--count C]\n"
-               "                    [--stride S] [--oracle fast|mpfr] [--list-mpfr K]\n"
-               "                    [--modes all|nearest_even,nearest_away,toward_zero,upward,downward,odd]\n");
+  std::fprintf(
+      stderr,
+      "usage: math_sweep32 [--threads N] [--functions all|exp,log,tanh,logistic,exp2,expm1,log2,log1p,sin,cos,erf]\n"
+      "                    [--first B] [--count C]\n"
+      "                    [--stride S] [--oracle fast|mpfr] [--list-mpfr K]\n"
+      "                    [--modes all|nearest_even,nearest_away,toward_zero,upward,downward,odd]\n");
   std::exit(2);
 }
 
@@ -125,7 +135,8 @@ options parse(int argc, char** argv) {
       if (s != "fast" && s != "mpfr") usage();
       o.mpfr_only = s == "mpfr";
     } else if (a == "--functions") {
-      o.fns = parse_list<fn>(v, sweep32::all_fns);
+      o.fns = std::string(v) == "all" ? std::vector<fn>(std::begin(sweep32::all_fns), std::end(sweep32::all_fns))
+                                      : parse_list<fn>(v, sweep32::all_fns);
     } else if (a == "--modes") {
       o.modes = std::string(v) == "all"
                     ? std::vector<rmode>(std::begin(sweep32::all_modes), std::end(sweep32::all_modes))

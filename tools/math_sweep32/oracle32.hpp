@@ -1,5 +1,6 @@
-// tools/math_sweep32/oracle32.hpp: a cheap binary32 nearest-even oracle for exp, log, tanh
-// and logistic, independent of floatlab (glibc in double, MPFR where that cannot decide).
+// tools/math_sweep32/oracle32.hpp: a cheap binary32 oracle for exp, log, tanh, logistic,
+// exp2, expm1, log2, log1p, sin, cos and erf in the six deterministic modes, independent of
+// floatlab (glibc in double, MPFR where that cannot decide).
 //
 // Step 1 (fast_decide): y = the function in double by glibc (exp, log, tanh; logistic as
 // 1/(1 + e^-x) for x >= 0 and e^x/(1 + e^x) for x < 0). glibc documents its maximum errors
@@ -21,9 +22,25 @@
 // subnormals included), accepted when the enclosure [v - 2^(4-P)|v|, v + 2^(4-P)|v|] holds
 // none of that float's midpoints; otherwise P doubles (64, 128, ..., 8192). No binary32
 // midpoint is ever hit exactly (e^x, log x, tanh x, logistic x of a nonzero rational are
-// transcendental: Lindemann-Weierstrass), so the loop ends.
+// transcendental: Lindemann-Weierstrass), so the loop ends. (Termination is all that rests
+// on this: an input left undecided at 8192 bits gives NaN, which the sweep reports.)
 //
-// tests/test_math_sweep32.cpp checks both steps against the test suite's own MPFR oracle.
+// Session 11: seven more functions (exp2, expm1, log2, log1p, sin, cos, erf: the glibc manual
+// lists errors of a few ulps for them in double on x86-64, and the margin allows 2^12 ulps;
+// MPFR's mpfr_exp2 ... mpfr_erf are correctly rounded), the exact cases first in every mode
+// (exact_case: exp2 of an integer, log2 of a power of two, the zero / one arguments; one of
+// them, exp2(-150) = 2^-150, is a midpoint: round_exact), and the other modes (`rmode`):
+// toward zero, upward, downward and round to odd need the two floats around f(x), not the
+// midpoints. The same two steps give them: f(x) lies in [y - m, y + m] (glibc) or in MPFR's
+// enclosure; RD of the lower end and RU of the upper end (formed exactly: round_down /
+// round_up, mpfr_get_flt with MPFR_RNDD / MPFR_RNDU) are two consecutive floats (FLT_MAX and
+// inf, 0 and 2^-149 included) or the step declines; f(x) lies strictly between them and the
+// mode picks one (pick). nearest-away equals nearest-even outside the exact cases (they
+// differ only on an exact midpoint). The bands where f(x) is closer to a float than any
+// margin (1 + x, x - x^3/3, 1/2 + x/4 for tiny x; 1 - 2e^-2x for large x; overflow and
+// underflow) are bracketed first by elementary inequalities (bracket_by_inequality).
+//
+// tests/test_math.cpp checks both steps against the test suite's own MPFR oracle, every mode.
 #pragma once
 
 #include <mpfr.h>
@@ -34,10 +51,12 @@
 
 namespace sweep32 {
 
-enum class fn { exp, log, tanh, logistic };
-inline constexpr fn all_fns[] = {fn::exp, fn::log, fn::tanh, fn::logistic};
+// The first four since session 4; the other seven since session 11.
+enum class fn { exp, log, tanh, logistic, exp2, expm1, log2, log1p, sin, cos, erf };
+inline constexpr fn all_fns[] = {fn::exp,  fn::log,   fn::tanh, fn::logistic, fn::exp2, fn::expm1,
+                                 fn::log2, fn::log1p, fn::sin,  fn::cos,      fn::erf};
 inline const char* name(fn f) {
-  static const char* n[] = {"exp", "log", "tanh", "logistic"};
+  static const char* n[] = {"exp", "log", "tanh", "logistic", "exp2", "expm1", "log2", "log1p", "sin", "cos", "erf"};
   return n[static_cast<int>(f)];
 }
 
@@ -90,6 +109,13 @@ inline double libm_value(fn f, double x) {
     case fn::exp: return std::exp(x);
     case fn::log: return std::log(x);
     case fn::tanh: return std::tanh(x);
+    case fn::exp2: return std::exp2(x);
+    case fn::expm1: return std::expm1(x);
+    case fn::log2: return std::log2(x);
+    case fn::log1p: return std::log1p(x);
+    case fn::sin: return std::sin(x);
+    case fn::cos: return std::cos(x);
+    case fn::erf: return std::erf(x);
     case fn::logistic:
       if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
       {
@@ -146,58 +172,135 @@ inline float pick(const bracket& b, rmode m) {
   }
 }
 
-// Exact results (IEEE 754 9.2 and the zero / one arguments), any mode; decided = false otherwise.
-inline decision exact_case(fn f, float x) {
+// Exact results (IEEE 754 9.2, the zero / one arguments, exp2 of an integer, log2 of a power
+// of two), as a double (every one is a double); decided = false otherwise. round_exact rounds
+// them in the mode (exp2(-150) = 2^-150 is the one exact midpoint: 0 or 2^-149).
+struct exact_value {
+  bool decided;
+  double value;
+};
+inline exact_value exact_case(fn f, float x) {
   if (std::isnan(x)) return {true, NAN};
+  const bool integer = std::isfinite(x) && x == std::trunc(x);
   switch (f) {
     case fn::exp:
-      if (x == 0) return {true, 1.0f};
-      if (std::isinf(x)) return {true, x > 0 ? x : 0.0f};
+    case fn::exp2:
+      if (x == 0) return {true, 1.0};
+      if (std::isinf(x)) return {true, x > 0 ? INFINITY : 0.0};
+      if (f == fn::exp2 && integer && x >= -1074 && x <= 1023) return {true, std::ldexp(1.0, static_cast<int>(x))};
       break;
     case fn::log:
-      if (x == 1) return {true, 0.0f};
+    case fn::log2:
+      if (x == 1) return {true, 0.0};
       if (x == 0) return {true, -INFINITY};
       if (x < 0) return {true, NAN};
-      if (std::isinf(x)) return {true, x};
+      if (std::isinf(x)) return {true, INFINITY};
+      if (f == fn::log2) {
+        int e = 0;
+        if (std::frexp(x, &e) == 0.5f) return {true, static_cast<double>(e - 1)};  // x = 2^(e-1)
+      }
+      break;
+    case fn::expm1:
+      if (x == 0) return {true, x};  // signed zero
+      if (std::isinf(x)) return {true, x > 0 ? INFINITY : -1.0};
+      break;
+    case fn::log1p:
+      if (x == 0) return {true, x};
+      if (x == -1) return {true, -INFINITY};
+      if (x < -1) return {true, NAN};
+      if (std::isinf(x)) return {true, INFINITY};
       break;
     case fn::tanh:
-      if (x == 0) return {true, x};  // signed zero
-      if (std::isinf(x)) return {true, x > 0 ? 1.0f : -1.0f};
+    case fn::erf:
+      if (x == 0) return {true, x};
+      if (std::isinf(x)) return {true, x > 0 ? 1.0 : -1.0};
+      break;
+    case fn::sin:
+      if (x == 0) return {true, x};
+      if (std::isinf(x)) return {true, NAN};
+      break;
+    case fn::cos:
+      if (x == 0) return {true, 1.0};
+      if (std::isinf(x)) return {true, NAN};
       break;
     case fn::logistic:
-      if (x == 0) return {true, 0.5f};
-      if (std::isinf(x)) return {true, x > 0 ? 1.0f : 0.0f};
+      if (x == 0) return {true, 0.5};
+      if (std::isinf(x)) return {true, x > 0 ? 1.0 : 0.0};
       break;
   }
   return {false, 0};
 }
 
-// The bands bracketed by inequalities (finite x, no exact case):
-//   exp:  0 < x < 2^-30: 1 < e^x < 1 + x + x^2 < 1 + 2^-23; -2^-30 < x < 0: 1 - 2^-24 < 1 + x < e^x < 1;
-//         x > 89: e^x > 2^128 (overflow); x < -200: 0 < e^x < 2^-288 < 2^-149.
-//   tanh: 0 < |x| < 2^-12: |x| - |x|^3/3 < |tanh x| < |x| and |x|^3/3 < 2^-24 |x| <= the gap
-//         below |x| (also for subnormal x), so tanh x lies between x and its neighbour toward 0;
-//         |x| >= 10: 0 < 1 - |tanh x| = 2 / (e^2|x| + 1) < 2^-27 < 2^-24.
+// An exact double v rounded to binary32 in mode m (NaN, infinities and floats pass through).
+inline float round_exact(double v, rmode m) {
+  if (std::isnan(v)) return NAN;
+  const float below = round_down(v), above = round_up(v);
+  if (below == above || std::isinf(v)) return static_cast<float>(v);  // a float (keeps the zero's sign)
+  switch (m) {
+    case rmode::nearest_even: return static_cast<float>(v);
+    case rmode::nearest_away: {
+      if (std::isinf(below) || std::isinf(above)) return static_cast<float>(v);  // beyond FLT_MAX: as RN
+      const double lo = v - below, hi = above - v;                               // exact: floats next to v
+      return lo < hi ? below : hi < lo ? above : (v > 0 ? above : below);
+    }
+    default: return pick(bracket{true, below, above}, m);
+  }
+}
+
+// The bands bracketed by inequalities (finite x, no exact case). gap: the float gap on either
+// side of a normal x is more than 2^-24 |x|, so a value within 2^-24 |x| of x on one side lies
+// between x and its neighbour on that side (for subnormal x the gap is 2^-149, wider still).
+//   exp, exp2: 0 < x < 2^-30: 1 < 2^x <= e^x < 1 + x + x^2 < 1 + 2^-23; -2^-30 < x < 0:
+//         1 - 2^-24 < 1 + x < e^x <= 2^x < 1; x > 89 (exp) / >= 128 (exp2, x not exact... 2^128
+//         and above are not floats): overflow; x < -200 (exp) / < -151 (exp2): 0 < f < 2^-150.
+//   expm1: 0 < |x| < 2^-26: x < expm1 x < x + x^2 (x > 0), x < expm1 x < x + x^2/2 (x < 0):
+//         between x and its neighbour above; x > 89: overflow; x <= -20: -1 < expm1 x < -1 + 2^-28.
+//   log1p: 0 < |x| < 2^-26: x - x^2 < log1p x < x: between x and its neighbour below.
+//   tanh, sin: 0 < |x| < 2^-12: |x| - |x|^3/3 < |f| < |x| and |x|^3/3 < 2^-24 |x|: between x and
+//         its neighbour toward 0; tanh |x| >= 10: 0 < 1 - |tanh x| = 2 / (e^2|x| + 1) < 2^-27.
+//   cos: 0 < |x| <= 2^-12: 1 - 2^-24 < 1 - x^2/2 < cos x < 1.
+//   erf: |x| >= 4: 0 < 1 - |erf x| = erfc |x| < erfc 4 < 1.6e-8 < 2^-24.
 //   logistic: 0 < x < 2^-30: 1/2 < logistic x = 1/2 + tanh(x/2)/2 < 1/2 + x/4 < 1/2 + 2^-24;
 //         -2^-30 < x < 0: 1/2 - 2^-25 < 1/2 - |x|/4 < logistic x < 1/2; x >= 20: 0 < 1 -
 //         logistic x = 1 / (1 + e^x) < 2^-28 < 2^-24; x < -200: 0 < logistic x < e^x < 2^-149.
 inline bracket bracket_by_inequality(fn f, float x) {
   constexpr float one_below = 1.0f - 0x1p-24f, max = 3.40282347e38f;
   const float ax = std::fabs(x);
+  const float toward0 = std::nextafter(x, 0.0f), away = std::nextafter(x, x > 0 ? INFINITY : -INFINITY);
+  const bracket below_x = x > 0 ? bracket{true, toward0, x} : bracket{true, away, x};  // f just below x
+  const bracket above_x = x > 0 ? bracket{true, x, away} : bracket{true, x, toward0};  // f just above x
+  const bracket inside_x = x > 0 ? below_x : above_x;                                  // |f| just below |x|
+  const bracket one_minus = x > 0 ? bracket{true, one_below, 1.0f} : bracket{true, -1.0f, -one_below};
   switch (f) {
     case fn::exp:
+    case fn::exp2:
       if (x > 0 && x < 0x1p-30f) return {true, 1.0f, 1.0f + 0x1p-23f};
       if (x < 0 && x > -0x1p-30f) return {true, one_below, 1.0f};
-      if (x > 89) return {true, max, INFINITY};
-      if (x < -200) return {true, 0.0f, 0x1p-149f};
+      if (f == fn::exp ? x > 89 : x >= 128) return {true, max, INFINITY};
+      if (f == fn::exp ? x < -200 : x < -151) return {true, 0.0f, 0x1p-149f};
       break;
-    case fn::log: break;
+    case fn::expm1:
+      if (ax < 0x1p-26f) return above_x;
+      if (x > 89) return {true, max, INFINITY};
+      if (x <= -20) return {true, -1.0f, -one_below};
+      break;
+    case fn::log1p:
+      if (ax < 0x1p-26f) return below_x;
+      break;
+    case fn::log:
+    case fn::log2: break;
     case fn::tanh:
-      if (ax < 0x1p-12f) {
-        const float inner = std::nextafter(x, 0.0f);  // the neighbour toward 0 (+-0 for +-2^-149)
-        return x > 0 ? bracket{true, inner, x} : bracket{true, x, inner};
-      }
-      if (ax >= 10) return x > 0 ? bracket{true, one_below, 1.0f} : bracket{true, -1.0f, -one_below};
+      if (ax < 0x1p-12f) return inside_x;
+      if (ax >= 10) return one_minus;
+      break;
+    case fn::sin:
+      if (ax < 0x1p-12f) return inside_x;
+      break;
+    case fn::cos:
+      if (ax <= 0x1p-12f) return {true, one_below, 1.0f};
+      break;
+    case fn::erf:
+      if (ax >= 4) return one_minus;
       break;
     case fn::logistic:
       if (x > 0 && x < 0x1p-30f) return {true, 0.5f, 0.5f + 0x1p-24f};
@@ -215,6 +318,13 @@ inline void mpfr_eval(fn f, mpfr_ptr v, mpfr_srcptr a) {
     case fn::exp: mpfr_exp(v, a, MPFR_RNDN); return;
     case fn::log: mpfr_log(v, a, MPFR_RNDN); return;
     case fn::tanh: mpfr_tanh(v, a, MPFR_RNDN); return;
+    case fn::exp2: mpfr_exp2(v, a, MPFR_RNDN); return;
+    case fn::expm1: mpfr_expm1(v, a, MPFR_RNDN); return;
+    case fn::log2: mpfr_log2(v, a, MPFR_RNDN); return;
+    case fn::log1p: mpfr_log1p(v, a, MPFR_RNDN); return;
+    case fn::sin: mpfr_sin(v, a, MPFR_RNDN); return;
+    case fn::cos: mpfr_cos(v, a, MPFR_RNDN); return;
+    case fn::erf: mpfr_erf(v, a, MPFR_RNDN); return;
     case fn::logistic:
       mpfr_neg(v, a, MPFR_RNDN);  // exact
       mpfr_exp(v, v, MPFR_RNDN);
@@ -253,11 +363,12 @@ inline float mpfr_reference(fn f, float xf, int* precision_used = nullptr) {
     mpfr_clears(v, lo, hi, (mpfr_ptr) nullptr);
     if (done) {
       if (precision_used) *precision_used = regular ? p : 0;
-      break;
+      mpfr_clear(a);
+      return result;
     }
   }
   mpfr_clear(a);
-  return result;
+  return NAN;  // undecided at 8192 bits (never seen): the sweep reports it as a mismatch
 }
 
 // The oracle: fast_decide, else MPFR. used_mpfr tells which.
@@ -307,9 +418,9 @@ inline bracket mpfr_bracket(fn f, float xf, int* precision_used = nullptr) {
 
 // The binary32 value of f(x) in mode m by MPFR (no glibc step): for the cross-checks.
 inline float mpfr_reference(fn f, float x, rmode m) {
+  const exact_value e = exact_case(f, x);
+  if (e.decided) return round_exact(e.value, m);
   if (is_nearest(m)) return mpfr_reference(f, x);
-  const decision e = exact_case(f, x);
-  if (e.decided) return e.value;
   const bracket q = bracket_by_inequality(f, x);
   const bracket b = q.decided ? q : mpfr_bracket(f, x);
   return b.decided ? pick(b, m) : NAN;
@@ -317,10 +428,10 @@ inline float mpfr_reference(fn f, float x, rmode m) {
 
 // The oracle in mode m: exact cases, the inequality bands, the glibc step, else MPFR.
 inline float reference(fn f, float x, rmode m, bool& used_mpfr) {
-  if (is_nearest(m)) return reference(f, x, used_mpfr);
   used_mpfr = false;
-  const decision e = exact_case(f, x);
-  if (e.decided) return e.value;
+  const exact_value e = exact_case(f, x);
+  if (e.decided) return round_exact(e.value, m);
+  if (is_nearest(m)) return reference(f, x, used_mpfr);
   bracket b = bracket_by_inequality(f, x);
   if (!b.decided) b = fast_bracket(f, x);
   if (!b.decided) {
