@@ -230,6 +230,8 @@ static_assert(!detail::short_sum_ok<bfloat16::format_type, round::stochastic<8>,
 static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<4>>);  // tenth session: + in float
 static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<8>>);
 static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<16>>);  // p + R + 1 > 24
+static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<3>>);  // R = 4, 8 proven only
+static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<12>>);
 static_assert(detail::fd_fma_ok<c69::format_type, round::odd>);
 static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
 static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);

@@ -245,8 +245,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                                                                                       the sign of x - c^2)
 //   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;
 //                                       needs p+R+1 <= 24) emax <= 126, or 127 (stoch.: + - * / off
-//                                                        bias 127 with inf, session    nearest_even
-//                                                        10); * fma: emax <= 63,
+//                                                        R = 4, 8, bias 127 with inf,  nearest_even
+//                                                        session 10); * fma: emax <= 63,
 //                                                        2(emin-M) >= -149; /: see
 //                                                        twosum_float_div_ok
 //   float bits    detail/float_path.hpp nearest_even     the float path's formats with the float path's

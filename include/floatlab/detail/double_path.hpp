@@ -187,11 +187,16 @@ inline constexpr bool twosum_float_ok =
 // word: FLT_MAX's bits below the format's last place are all ones (one less with the sticky
 // side t = 1), and any R >= 1 random bits added there carry into the infinity. Proven on
 // every bfloat16 pair in stochastic<4>/<8> (test_float_domain [full] "bfloat16 stochastic +
-// every pair"; CI: the strided pairs and the edges, FLT_MAX-sized operands among them).
+// every pair"; CI: the strided pairs and the edges, FLT_MAX-sized operands among them), so the
+// stochastic arm is limited to R = 4 and 8, the proven ones (other R: the narrowed double path).
+template <class Mode>
+inline constexpr bool proven_stochastic_bits =
+    is_stochastic_v<Mode> && (stochastic_bits_v<Mode> == 4 || stochastic_bits_v<Mode> == 8);
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_add_ok =
     twosum_float_ok<Fmt, Mode> &&
-    (Fmt::emax <= 126 || (Fmt::emax == 127 && (!is_stochastic_v<Mode> || (Fmt::has_inf && Fmt::bias == 127))));
+    (Fmt::emax <= 126 ||
+     (Fmt::emax == 127 && (!is_stochastic_v<Mode> || (proven_stochastic_bits<Mode> && Fmt::has_inf && Fmt::bias == 127))));
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_mul_ok =
     twosum_float_ok<Fmt, Mode> && Fmt::emax <= 63 && 2 * (Fmt::emin - Fmt::fraction_bits) >= -149;
@@ -200,6 +205,16 @@ inline constexpr bool twosum_float_div_ok =
     twosum_float_ok<Fmt, Mode> && Fmt::emin - Fmt::fraction_bits - Fmt::emax - 1 >= -126 &&
     Fmt::emax + 1 - Fmt::emin + Fmt::fraction_bits <= 127 &&
     2 * (Fmt::emin - Fmt::fraction_bits) - Fmt::emax - 24 >= -149;
+
+// Whether finite floats x, y have a float sum that overflows (emax 127 formats: see
+// twosum_float_add_ok); sum_s substitutes FLT_MAX there, sum_d (stochastic) an all-ones word.
+FLOATLAB_HOST_DEVICE bool float_sum_overflows(float x, float y) noexcept {
+  using U = std::uint32_t;
+  constexpr U inf_bits = 0x7F800000u;
+  const bool x_finite = (bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits, y_finite = (bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits;
+  const bool finite_ops = x_finite & y_finite;  // locals: clang's -Wbitwise-instead-of-logical
+  return finite_ops & ((bit_cast<U>(x + y) & 0x7FFFFFFFu) == inf_bits);
+}
 
 // s = RN_H(x + y) as sum_d below uses it: the zero sign of round::downward ORed in, and for
 // H = float with emax > 126 FLT_MAX of the sum's sign where finite operands overflow.
@@ -221,13 +236,10 @@ FLOATLAB_HOST_DEVICE H sum_s(H x, H y) noexcept {
     s = bit_cast<H>(static_cast<U>(bit_cast<U>(s0) | (s0 == 0 ? sign_either : U{0})));
   }
   if constexpr (std::is_same_v<H, float> && Fmt::emax > 126) {
-    // Overflow of finite operands (see twosum_float_add_ok): FLT_MAX with the sum's sign.
-    constexpr U inf_bits = 0x7F800000u;
-    const U sb = bit_cast<U>(s);
-    const bool x_finite = (bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits, y_finite = (bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits;
-    const bool finite_ops = x_finite & y_finite;  // locals: clang's -Wbitwise-instead-of-logical
-    const U over = U{0} - static_cast<U>(finite_ops & ((sb & 0x7FFFFFFFu) == inf_bits));
-    s = bit_cast<H>(static_cast<U>(sb - (over & U{1})));  // +-inf - 1 = +-FLT_MAX
+    // Overflow of finite operands (see twosum_float_add_ok): FLT_MAX with the sum's sign (an
+    // infinite s0 is s: the downward OR above applies to zeros only).
+    const U over = static_cast<U>(float_sum_overflows(x, y));
+    s = bit_cast<H>(static_cast<U>(bit_cast<U>(s) - over));  // +-inf - 1 = +-FLT_MAX
   }
   return s;
 }
@@ -243,12 +255,7 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
     // Finite operands whose float sum overflowed (s is sum_s's FLT_MAX substitute, e is not
     // exact): the exact sum rounds to the infinity for every word (twosum_float_add_ok), so
     // the word is all ones, which carries there whatever the error sign.
-    using U = std::uint32_t;
-    constexpr U inf_bits = 0x7F800000u;
-    const bool x_finite = (bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits, y_finite = (bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits;
-    const bool finite_ops = x_finite & y_finite;  // locals: clang's -Wbitwise-instead-of-logical
-    const bool over = finite_ops & ((bit_cast<U>(x + y) & 0x7FFFFFFFu) == inf_bits);
-    w |= U{0} - static_cast<U>(over);
+    w |= std::uint32_t{0} - static_cast<std::uint32_t>(float_sum_overflows(x, y));
   }
   return encode_out<Fmt, Mode, H, Narrow>(s, sign_of(e), w);
 }
@@ -374,8 +381,9 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t
 //   1 - emin + M + max(24, M - emin) <= 127 computes its quotient in the float domain itself:
 //   div_fd below.)
 // The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, E = 7
-//   quotients; bfloat16's stochastic + until the ninth session): the double path's steps, narrowed into binary32
-//   lanes (no 64-bit encoder); stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
+//   quotients; bfloat16's stochastic + for R other than 4 and 8, which take the float TwoSum
+//   path): the double path's steps, narrowed into binary32 lanes (no 64-bit encoder);
+//   stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
 // Deterministic and stochastic modes alike (the narrowing's argument does not depend on the
 // mode). Proven by test_float_domain (strided / every operand pair, triples, vs the kernels).
 template <class Fmt, class Mode>
