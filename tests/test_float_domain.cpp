@@ -290,6 +290,21 @@ TEST_CASE("bfloat16 stochastic + every pair", "[fast_path][float_domain][full]")
 // vectorizes it) against the integer kernel, with word classes (the R top bits decide):
 // CI 4 of them for 16-bit formats (0, the two middle ones, all ones: with every pattern's
 // fraction f they meet the carry f + r = 2^R from both sides), 8-bit formats and [full] all 2^R.
+// Eleventh session: words from a stateful engine (thread_rng(), philox_rng: sequential_source)
+// take the double path's hardware root instead (cfloat.hpp sqrt_bits), checked here the same
+// way with replay_rng (a philox_rng whose words are the class's; sqrt dispatches on the
+// source's type), and with the operator-style sqrt(x) of the stochastic type drawing from a
+// seeded thread_rng(), replayed by a philox_rng of the same seed.
+struct replay_rng : philox_rng {
+  const std::uint32_t* next;
+  explicit replay_rng(const std::uint32_t* w) : next(w) {}
+  std::uint32_t operator()() noexcept { return *next++; }
+};
+static_assert(detail::sequential_source_v<> && detail::sequential_source_v<philox_rng&> &&
+              detail::sequential_source_v<round::stochastic<8>, replay_rng&> &&
+              detail::sequential_source_v<philox_bulk_rng&> && !detail::sequential_source_v<word_stream&> &&
+              !detail::sequential_source_v<round::stochastic<8>, fixed_word&>);
+
 template <class T, class Mode>
 std::uint64_t check_sqrt_fs(bool full, std::uint64_t& cases) {
   using F = typename T::format_type;
@@ -313,18 +328,38 @@ std::uint64_t check_sqrt_fs(bool full, std::uint64_t& cases) {
     }
     word_stream src{words.data()};
     for (std::uint64_t i = 0; i < n; ++i) c[i] = sqrt(a[i], Mode{}, src);
+    std::vector<T> cs(n);
+    replay_rng seq{words.data()};
+    for (std::uint64_t i = 0; i < n; ++i) cs[i] = sqrt(a[i], Mode{}, seq);
     for (std::uint64_t i = 0; i < n; ++i) {
       const std::uint64_t want = detail::finish<F, Mode>(detail::sqrt(detail::unpack<F>(i)), words[i]);
       auto one_src = fixed_word{words[i]};
       const std::uint64_t got = sqrt(a[i], Mode{}, one_src).bits();
-      const bool m = got != want || c[i].bits() != want;
+      const bool m = got != want || c[i].bits() != want || cs[i].bits() != want;
       if (m && bad < 8)
-        std::printf("  mismatch sqrt %s x=%#llx w=%#x: got %#llx loop %#llx want %#llx\n", mode_name<Mode>(),
-                    (unsigned long long)i, words[i], (unsigned long long)got, (unsigned long long)c[i].bits(),
-                    (unsigned long long)want);
+        std::printf("  mismatch sqrt %s x=%#llx w=%#x: got %#llx loop %#llx sequential %#llx want %#llx\n",
+                    mode_name<Mode>(), (unsigned long long)i, words[i], (unsigned long long)got,
+                    (unsigned long long)c[i].bits(), (unsigned long long)cs[i].bits(), (unsigned long long)want);
       bad += m;
       ++cases;
     }
+  }
+  // The operators' source: sqrt(x) of the stochastic type draws from thread_rng().
+  using S = cfloat<F::exponent_bits, F::fraction_bits, Mode, typename T::encoding_type>;
+  std::vector<S> as(n), rs(n);
+  for (std::uint64_t i = 0; i < n; ++i) as[i] = S::from_bits(static_cast<typename F::storage>(i));
+  seed_thread_rng(12345);
+  for (std::uint64_t i = 0; i < n; ++i) rs[i] = sqrt(as[i]);
+  philox_rng again(12345);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::uint32_t w = again();
+    const std::uint64_t want = detail::finish<F, Mode>(detail::sqrt(detail::unpack<F>(i)), w);
+    const bool m = rs[i].bits() != want;
+    if (m && bad < 8)
+      std::printf("  mismatch sqrt(x) thread_rng %s x=%#llx w=%#x: got %#llx want %#llx\n", mode_name<Mode>(),
+                  (unsigned long long)i, w, (unsigned long long)rs[i].bits(), (unsigned long long)want);
+    bad += m;
+    ++cases;
   }
   return bad;
 }
