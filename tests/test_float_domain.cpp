@@ -236,6 +236,10 @@ static_assert(detail::fd_fma_ok<c69::format_type, round::odd>);
 static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
 static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);
 static_assert(detail::float_div_e8_ok<bfloat16::format_type, round::stochastic<8>>);
+// Eleventh session: bfloat16 quotients in the deterministic modes without the residual (p <= 8).
+static_assert(detail::div_e8_exact_q<bfloat16::format_type, round::upward> &&
+              !detail::div_e8_exact_q<bfloat16::format_type, round::stochastic<8>> &&
+              !detail::div_e8_exact_q<tf32::format_type, round::toward_zero>);
 static_assert(detail::narrow_double_ok<c78::format_type, round::upward>);  // its quotients
 static_assert(detail::narrow_double_ok<bfloat16::format_type, round::toward_zero>);
 static_assert(detail::narrow_double_ok<bfloat16::format_type, round::stochastic<8>>);

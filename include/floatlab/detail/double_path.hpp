@@ -541,6 +541,26 @@ inline constexpr bool float_div_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 
                                         bits_encoder_domain<Fmt, float> && twosum_float_ok<Fmt, Mode> &&
                                         double_path_ok<Fmt, Mode>;
 
+//
+// Deterministic modes and p <= 8 (bfloat16; eleventh session): no residual. q itself rounds
+// like x/y. Every rounding boundary of these modes (grid points and midpoints) is m = K 2^k,
+// |K| < 2^(p+1), k >= emin - M - 1 (-134); all are floats. For z = x/y != m, with x = X 2^a
+// (X odd), y = Y 2^b (|Y| < 2^p): x - m y is a nonzero multiple of 2^min(a, k + b), so
+//   k + b <= a: |z - m| >= 2^(k + b) / |y| > 2^(k - p), i.e. > 2^(e - 2p) >= |z| 2^(-2p-1) in
+//     z's binade 2^e (normal range: k = e - p), and > 2^(-134 - p) = 2^-142 below 2^emin;
+//   a < k + b: x - m y is an odd multiple of 2^a, |z - m| >= 2^a / |y| > |z| 2^-p (|X| < 2^p).
+// RN24 moves z by at most 2^-24 |z| (normal floats) or 2^-150 (below 2^-126): less than both
+// (p = 8: 2^-17 |z|, 2^-142), so q is a boundary only where z is (then q = z), and otherwise
+// lies strictly between the same two consecutive boundaries as z (RN is monotone): every
+// deterministic mode rounds q, read as exact, like z. The ends: a nonzero z that rounds to
+// zero (|z| <= 2^-150) has the substitute 2^-149, inside the same interval (0, 2^-134); an
+// overflow from finite operands (z >= 2^128 - 2^103) FLT_MAX, beyond max plus half an ulp as
+// z is. Stochastic modes keep the residual (their boundaries are 2^R times finer). Proven on
+// every bfloat16 pair in the five directed-like modes (test_encode_bits "one directed pair
+// sweep" bf16-{rz,up,down,away,odd}-div, by hand; CI: test_float_domain, the range ends).
+template <class Fmt, class Mode>
+inline constexpr bool div_e8_exact_q = !is_stochastic_v<Mode> && Fmt::precision <= 8;
+
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_e8(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
   const float x = decode_to<Fmt, float>(xb), y = decode_to<Fmt, float>(yb);
@@ -553,6 +573,7 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_e8(std::uint64_t xb, std::uint64_
   qb -= over & 1u;                                                       // +-inf -> +-FLT_MAX
   qb |= static_cast<std::uint32_t>(nonzero_quotient & (qa == 0));       // below 2^-150 -> +-2^-149
   const float q = bit_cast<float>(qb);
+  if constexpr (div_e8_exact_q<Fmt, Mode>) return encode_fast<Fmt, Mode, float>(q, 0, w);
   const double xd = x, yd = y;
   const double r = fma_d(-static_cast<double>(q), yd, xd);
   using U = std::uint64_t;
