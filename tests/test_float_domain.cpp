@@ -237,6 +237,9 @@ static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
 static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);
 static_assert(detail::float_div_e8_ok<bfloat16::format_type, round::stochastic<8>>);
 // Eleventh session: bfloat16 quotients in the deterministic modes without the residual (p <= 8).
+static_assert(detail::mul_e8_sr_bits<bfloat16::format_type, round::stochastic<8>> &&
+              !detail::mul_e8_sr_bits<bfloat16::format_type, round::upward> &&
+              !detail::mul_e8_sr_bits<cfloat<8, 7, round::nearest_even, encoding::fn>::format_type, round::stochastic<8>>);
 static_assert(detail::div_e8_exact_q<bfloat16::format_type, round::upward> &&
               !detail::div_e8_exact_q<bfloat16::format_type, round::stochastic<8>> &&
               !detail::div_e8_exact_q<tf32::format_type, round::toward_zero>);
@@ -281,6 +284,23 @@ TEST_CASE("bfloat16 stochastic + every pair", "[fast_path][float_domain][full]")
     std::uint64_t cases = 0;
     const std::uint64_t bad = check_pairs<bfloat16, Mode>(op_add, 1, cases);
     std::printf("bfloat16 %s add: %llu cases, %llu mismatches\n", mode_name<Mode>(), (unsigned long long)cases,
+                (unsigned long long)bad);
+    CHECK(cases > 0);
+    CHECK(bad == 0);
+  };
+  run(round::stochastic<4>{});
+  run(round::stochastic<8>{});
+}
+
+// [full], by hand: bfloat16 * in stochastic<4>/<8> on every pair and every pair at binary32's
+// range ends (mul_e8 without substitutes, the error as bits: eleventh session).
+TEST_CASE("bfloat16 stochastic * every pair", "[fast_path][float_domain][full]") {
+  auto run = [](auto tag) {
+    using Mode = decltype(tag);
+    std::uint64_t cases = 0;
+    std::uint64_t bad = check_pairs<bfloat16, Mode>(op_mul, 1, cases);
+    bad += check_range_edges<bfloat16, Mode>(op_mul, 1, cases);
+    std::printf("bfloat16 %s mul: %llu cases, %llu mismatches\n", mode_name<Mode>(), (unsigned long long)cases,
                 (unsigned long long)bad);
     CHECK(cases > 0);
     CHECK(bad == 0);

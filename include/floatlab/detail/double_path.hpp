@@ -412,10 +412,29 @@ inline constexpr bool float_mul_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 
                                         fits_hw<Fmt, float> && bits_encoder_domain<Fmt, float> &&
                                         twosum_float_ok<Fmt, Mode>;
 
+// Stochastic<4>/<8> with infinities (eleventh session): no substitutes and the error as bits,
+// as for the bits encoder in the deterministic modes. A float product of finite operands
+// overflows exactly when x y >= 2^128 (above), which rounds to the infinity for every word:
+// the infinite f is the result. A nonzero product below 2^-150 gives f = +-0 of its sign and r
+// (the scaled product) of the same sign: a' = 0 plus the sticky bit, whose first R discarded
+// bits are 0, as those of x y (< 2^-150, far below the format's last place 2^-133): no carry
+// for any word, the same as the kernel's +-0.
+template <class Fmt, class Mode>
+inline constexpr bool mul_e8_sr_bits = is_stochastic_v<Mode> && Fmt::has_inf && bits_encoder_ok<Fmt, Mode, float> &&
+                                       stochastic_bits_encoder_ok<Fmt, Mode, float>;
+
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
   static_assert(float_mul_e8_ok<Fmt, Mode>, "mul_e8: E = 8, bias 127, p <= 8");
   const float x = decode_to<Fmt, float>(xb), y = decode_to<Fmt, float>(yb);
+  if constexpr (mul_e8_sr_bits<Fmt, Mode>) {
+    const float f = x * y;
+    constexpr float k117 = hw_pow2<float>(117);
+    const float r = fma_h(x * k117, y, -(f * k117));
+    const std::uint32_t small = std::uint32_t{0} - static_cast<std::uint32_t>((bit_cast<std::uint32_t>(f) & 0x7FFFFFFFu) <= 0x00800000u);
+    const std::uint32_t not_nan = std::uint32_t{0} - static_cast<std::uint32_t>(r == r);
+    return encode_bits_e<Fmt, Mode, float>(f, bit_cast<std::uint32_t>(r) & small & not_nan, w);
+  }
   std::uint32_t fb = bit_cast<std::uint32_t>(x * y);
   const std::uint32_t xa = bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
   const std::uint32_t fa = fb & 0x7FFFFFFFu;
