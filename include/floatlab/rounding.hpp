@@ -267,7 +267,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                                                          cfloat<6,9>, 8-bit formats;
 //                                                          S = max(24, M - emin))
 //   E = 8 mul     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 8         * off nearest_even
-//                 mul_e8                needs p+R+1 <= 24) (bfloat16)
+//                 mul_e8                needs p+R+1 <= 24) (bfloat16); stochastic<4>/<8>:
+//                                                          no substitutes (session 11)
 //   E = 8 div     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 11        / off nearest_even
 //                 div_e8                needs p+R+1 <= 24) (bfloat16); deterministic
 //                                                          modes and p <= 8: no residual
@@ -305,8 +306,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // more into binary32 (RN24, with +-FLT_MAX and +-2^-149 substitutes at the ends) plus the sign
 // of s - f: f and that sign bracket the exact value within one unit of f, the encoders'
 // precondition (encode_narrow, double_path.hpp). E = 8 mul: the product is exact in binary32
-// except at overflow (FLT_MAX substitute) and underflow (a 2^117-scaled fma residual gives
-// the error sign exactly; mul_e8). float-domain /: q = RN24(x 2^k / y) and the residual
+// except at overflow (FLT_MAX substitute; stochastic<4>/<8>: the infinity itself, x y >= 2^128
+// overflowing for every word) and underflow (a 2^117-scaled fma residual gives the error sign
+// exactly; mul_e8). float-domain /: q = RN24(x 2^k / y) and the residual
 // x 2^k - q y scaled by 2^24, exact in one fma (every term a multiple of 2^-149; div_fd).
 // E = 8 div: q = RN24(x / y) in binary32 and the residual x - q y exact in one double fma, with
 // encode_narrow's substitutes at the ends (div_e8); in the deterministic modes for p <= 8 q alone
