@@ -237,6 +237,9 @@ static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
 static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);
 static_assert(detail::float_div_e8_ok<bfloat16::format_type, round::stochastic<8>>);
 // Eleventh session: bfloat16 quotients in the deterministic modes without the residual (p <= 8).
+static_assert(detail::div_e8_sr_q<bfloat16::format_type, round::stochastic<4>> &&
+              !detail::div_e8_sr_q<bfloat16::format_type, round::stochastic<16>> &&
+              !detail::div_e8_sr_q<tf32::format_type, round::stochastic<8>>);
 static_assert(detail::mul_e8_sr_bits<bfloat16::format_type, round::stochastic<8>> &&
               !detail::mul_e8_sr_bits<bfloat16::format_type, round::upward> &&
               !detail::mul_e8_sr_bits<cfloat<8, 7, round::nearest_even, encoding::fn>::format_type, round::stochastic<8>>);
@@ -291,6 +294,54 @@ TEST_CASE("bfloat16 stochastic + every pair", "[fast_path][float_domain][full]")
   run(round::stochastic<4>{});
   run(round::stochastic<8>{});
 }
+
+// bfloat16 / in stochastic<4>/<8> (div_e8_sr_q: q = RN24(x / y) alone, eleventh session), with
+// words at the carry boundary of the path's own quotient: f' = the first R bits below
+// bfloat16's last place of q; the words 2^R - 1 - f' and 2^R - f' (top R bits) tell any kernel
+// fraction f != f' apart (f > f': the first carries in the kernel only; f < f': the second in
+// the path only), plus 0 and all ones. CI: every 4099th a x every b; [full]: every pair.
+template <int R>
+std::uint64_t check_div_sr_carry(unsigned a_stride, std::uint64_t& cases) {
+  using Mode = round::stochastic<R>;
+  using F = bfloat16::format_type;
+  static_assert(detail::div_e8_sr_q<F, Mode>, "bfloat16 stochastic / takes div_e8_sr_q");
+  std::uint64_t bad = 0;
+  for (unsigned a = 0; a < 65536; a += a_stride) {
+    const auto x = bfloat16::from_bits(static_cast<std::uint16_t>(a));
+    const auto ux = detail::unpack<F>(a);
+    for (unsigned b = 0; b < 65536; ++b) {
+      const auto y = bfloat16::from_bits(static_cast<std::uint16_t>(b));
+      const float q = detail::decode_to<F, float>(a) / detail::decode_to<F, float>(b);
+      const std::uint32_t mask = (1u << R) - 1, f = (bit_cast<std::uint32_t>(q) >> (16 - R)) & mask;
+      const std::uint32_t ws[4] = {(mask - f) << (32 - R), ((mask + 1 - f) & mask) << (32 - R), 0u, 0xFFFFFFFFu};
+      const auto exact = detail::div(ux, detail::unpack<F>(b));
+      for (std::uint32_t w0 : ws) {
+        fixed_word src{w0 | (b * 2654435761u >> (R + 8))};
+        const std::uint64_t got = div(x, y, Mode{}, src).bits();
+        const std::uint64_t want = detail::finish<F, Mode>(exact, src.word);
+        if (got != want && bad < 8)
+          std::printf("  mismatch div stochastic<%d> a=%#x b=%#x w=%#x: got %#llx want %#llx\n", R, a, b, src.word,
+                      (unsigned long long)got, (unsigned long long)want);
+        bad += got != want;
+        ++cases;
+      }
+    }
+  }
+  return bad;
+}
+void div_sr_carry(unsigned a_stride) {
+  std::uint64_t c4 = 0, c8 = 0;
+  const std::uint64_t b4 = check_div_sr_carry<4>(a_stride, c4), b8 = check_div_sr_carry<8>(a_stride, c8);
+  std::printf("bfloat16 stochastic<4> div, carry words: %llu cases, %llu mismatches\n", (unsigned long long)c4,
+              (unsigned long long)b4);
+  std::printf("bfloat16 stochastic<8> div, carry words: %llu cases, %llu mismatches\n", (unsigned long long)c8,
+              (unsigned long long)b8);
+  CHECK(c4 > 0);
+  CHECK(b4 == 0);
+  CHECK(b8 == 0);
+}
+TEST_CASE("bfloat16 stochastic / with words at the carry", "[fast_path][float_domain]") { div_sr_carry(4099); }
+TEST_CASE("bfloat16 stochastic / every pair, words at the carry", "[fast_path][float_domain][full]") { div_sr_carry(1); }
 
 // [full], by hand: bfloat16 * in stochastic<4>/<8> on every pair and every pair at binary32's
 // range ends (mul_e8 without substitutes, the error as bits: eleventh session).

@@ -575,10 +575,24 @@ inline constexpr bool float_div_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 
 // sweep" bf16-{rz,up,down,away,odd}-div, by hand; CI: test_float_domain, the range ends).
 template <class Fmt, class Mode>
 inline constexpr bool div_e8_exact_q = !is_stochastic_v<Mode> && Fmt::precision <= 8;
+// Stochastic<4>/<8> with infinities, p <= 8 (bfloat16; eleventh session): q alone, without
+// substitutes. The stochastic boundaries are m = K 2^k with |K| < 2^(p+R), k >= emin - M - R
+// (-141), so the argument above gives |z - m| > 2^(k - p) = 2^(e - 2p - R + 1) >= 2^(e - 23)
+// (2p + R <= 24) in z's binade 2^e, and > 2^(-141 - p) = 2^-149 below 2^emin, or > |z| 2^-p:
+// more than RN24's error (2^(e - 24), 2^-150). So q and z have the same first R bits below the
+// format's last place (the only thing stochastic<R> reads), or q = z. The ends need no
+// substitute: 2^128 is such a boundary, so an overflowing q = inf means z >= 2^128 (nothing of
+// [2^128 - 2^103, 2^128) is a quotient), infinite for every word; q = 0 from a nonzero z means
+// |z| <= 2^-150, whose first R bits below 2^-133 are 0: zero for every word, as q.
+template <class Fmt, class Mode>
+inline constexpr bool div_e8_sr_q = is_stochastic_v<Mode> && Fmt::precision <= 8 && Fmt::has_inf &&
+                                    2 * Fmt::precision + stochastic_bits_v<Mode> <= 24 &&
+                                    bits_encoder_ok<Fmt, Mode, float> && stochastic_bits_encoder_ok<Fmt, Mode, float>;
 
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_e8(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
   const float x = decode_to<Fmt, float>(xb), y = decode_to<Fmt, float>(yb);
+  if constexpr (div_e8_sr_q<Fmt, Mode>) return encode_fast<Fmt, Mode, float>(x / y, 0, w);
   std::uint32_t qb = bit_cast<std::uint32_t>(x / y);
   const std::uint32_t xa = bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
   const std::uint32_t qa = qb & 0x7FFFFFFFu;
