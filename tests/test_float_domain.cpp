@@ -230,7 +230,7 @@ static_assert(!detail::short_sum_ok<bfloat16::format_type, round::stochastic<8>,
 static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<4>>);  // tenth session: + in float
 static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<8>>);
 static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<16>>);  // p + R + 1 > 24
-static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<3>>);  // R = 4, 8 proven only
+static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<3>>);   // R = 4, 8 proven only
 static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<12>>);
 static_assert(detail::fd_fma_ok<c69::format_type, round::odd>);
 static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
@@ -240,9 +240,10 @@ static_assert(detail::float_div_e8_ok<bfloat16::format_type, round::stochastic<8
 static_assert(detail::div_e8_sr_q<bfloat16::format_type, round::stochastic<4>> &&
               !detail::div_e8_sr_q<bfloat16::format_type, round::stochastic<16>> &&
               !detail::div_e8_sr_q<tf32::format_type, round::stochastic<8>>);
-static_assert(detail::mul_e8_sr_bits<bfloat16::format_type, round::stochastic<8>> &&
-              !detail::mul_e8_sr_bits<bfloat16::format_type, round::upward> &&
-              !detail::mul_e8_sr_bits<cfloat<8, 7, round::nearest_even, encoding::fn>::format_type, round::stochastic<8>>);
+static_assert(
+    detail::mul_e8_sr_bits<bfloat16::format_type, round::stochastic<8>> &&
+    !detail::mul_e8_sr_bits<bfloat16::format_type, round::upward> &&
+    !detail::mul_e8_sr_bits<cfloat<8, 7, round::nearest_even, encoding::fn>::format_type, round::stochastic<8>>);
 static_assert(detail::div_e8_exact_q<bfloat16::format_type, round::upward> &&
               !detail::div_e8_exact_q<bfloat16::format_type, round::stochastic<8>> &&
               !detail::div_e8_exact_q<tf32::format_type, round::toward_zero>);
@@ -341,7 +342,9 @@ void div_sr_carry(unsigned a_stride) {
   CHECK(b8 == 0);
 }
 TEST_CASE("bfloat16 stochastic / with words at the carry", "[fast_path][float_domain]") { div_sr_carry(4099); }
-TEST_CASE("bfloat16 stochastic / every pair, words at the carry", "[fast_path][float_domain][full]") { div_sr_carry(1); }
+TEST_CASE("bfloat16 stochastic / every pair, words at the carry", "[fast_path][float_domain][full]") {
+  div_sr_carry(1);
+}
 
 // [full], by hand: bfloat16 * in stochastic<4>/<8> on every pair and every pair at binary32's
 // range ends (mul_e8 without substitutes, the error as bits: eleventh session).

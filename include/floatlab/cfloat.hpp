@@ -107,7 +107,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_bits(std::uint64_t a, 
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
       if constexpr (sqrt_newton_ok<Fmt, Mode>) return sqrt_n<Fmt, Mode>(a, w);
-      else if constexpr (sqrt_fs_ok<Fmt, Mode> && !Sequential) return sqrt_fs<Fmt, Mode>(a, w);
+      else if constexpr (sqrt_fs_ok<Fmt, Mode> && !Sequential)
+        return sqrt_fs<Fmt, Mode>(a, w);
       else if constexpr (float_path_ok<Fmt, Mode>) return sqrt_f<Fmt>(a);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(sqrt_d(decode_nearest<Fmt>(a)));
       else return sqrt_d<Fmt, Mode>(a, w);

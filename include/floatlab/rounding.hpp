@@ -272,7 +272,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //   E = 8 div     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 11        / off nearest_even
 //                 div_e8                needs p+R+1 <= 24) (bfloat16); deterministic
 //                                                          modes and p <= 8: no residual
-//                                                          (div_e8_exact_q, session 11)
+//                                                          (div_e8_exact_q, session 11);
+//                                                          stochastic<4>/<8>: none either
+//                                                          (div_e8_sr_q)
 //   float domain  detail/double_path    every mode (stoch. the float domain's formats     * off nearest_even
 //     (*)         mul_fd (session 9)    needs p+R+1 <= 24) with emin - 2M >= -48 (binary16,
 //                                                          cfloat<6,9>, the 8-bit formats)
@@ -313,7 +315,9 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // E = 8 div: q = RN24(x / y) in binary32 and the residual x - q y exact in one double fma, with
 // encode_narrow's substitutes at the ends (div_e8); in the deterministic modes for p <= 8 q alone
 // (a quotient of p-bit values off every boundary lies > 2^(-2p-1) |z| from them, beyond RN24's
-// error; proven on every bfloat16 pair in 5 modes). float-domain *: f = RN24(x 2^k y) and the
+// error; proven on every bfloat16 pair in 5 modes), and in stochastic<4>/<8> (2p + R <= 24: the
+// same argument on the finer boundaries, no substitutes; every bfloat16 pair with the words at
+// the carry of q's own fraction). float-domain *: f = RN24(x 2^k y) and the
 // residual scaled by 2^25, exact in one fma (at most 2^24 units of 2^(emin - 2M - 101) >=
 // 2^-149; mul_fd). sum error without TwoSum: for p <= 11 operands an inexact float sum s is
 // either the larger operand (the error is the other) or lies on no grid point or midpoint of

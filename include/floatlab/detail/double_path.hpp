@@ -191,13 +191,13 @@ inline constexpr bool twosum_float_ok =
 // every pair"; CI: the strided pairs and the edges, FLT_MAX-sized operands among them), so the
 // stochastic arm is limited to R = 4 and 8, the proven ones (other R: the narrowed double path).
 template <class Mode>
-inline constexpr bool proven_stochastic_bits =
-    is_stochastic_v<Mode> && (stochastic_bits_v<Mode> == 4 || stochastic_bits_v<Mode> == 8);
+inline constexpr bool proven_stochastic_bits = is_stochastic_v<Mode> &&
+                                               (stochastic_bits_v<Mode> == 4 || stochastic_bits_v<Mode> == 8);
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_add_ok =
     twosum_float_ok<Fmt, Mode> &&
-    (Fmt::emax <= 126 ||
-     (Fmt::emax == 127 && (!is_stochastic_v<Mode> || (proven_stochastic_bits<Mode> && Fmt::has_inf && Fmt::bias == 127))));
+    (Fmt::emax <= 126 || (Fmt::emax == 127 && (!is_stochastic_v<Mode> ||
+                                               (proven_stochastic_bits<Mode> && Fmt::has_inf && Fmt::bias == 127))));
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_mul_ok =
     twosum_float_ok<Fmt, Mode> && Fmt::emax <= 63 && 2 * (Fmt::emin - Fmt::fraction_bits) >= -149;
@@ -431,7 +431,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_
     const float f = x * y;
     constexpr float k117 = hw_pow2<float>(117);
     const float r = fma_h(x * k117, y, -(f * k117));
-    const std::uint32_t small = std::uint32_t{0} - static_cast<std::uint32_t>((bit_cast<std::uint32_t>(f) & 0x7FFFFFFFu) <= 0x00800000u);
+    const std::uint32_t small =
+        std::uint32_t{0} - static_cast<std::uint32_t>((bit_cast<std::uint32_t>(f) & 0x7FFFFFFFu) <= 0x00800000u);
     const std::uint32_t not_nan = std::uint32_t{0} - static_cast<std::uint32_t>(r == r);
     return encode_bits_e<Fmt, Mode, float>(f, bit_cast<std::uint32_t>(r) & small & not_nan, w);
   }
