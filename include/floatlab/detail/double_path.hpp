@@ -571,9 +571,10 @@ inline constexpr bool float_div_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 
 // deterministic mode rounds q, read as exact, like z. The ends: a nonzero z that rounds to
 // zero (|z| <= 2^-150) has the substitute 2^-149, inside the same interval (0, 2^-134); an
 // overflow from finite operands (z >= 2^128 - 2^103) FLT_MAX, beyond max plus half an ulp as
-// z is. Stochastic modes keep the residual (their boundaries are 2^R times finer). Proven on
-// every bfloat16 pair in the five directed-like modes (test_encode_bits "one directed pair
-// sweep" bf16-{rz,up,down,away,odd}-div, by hand; CI: test_float_domain, the range ends).
+// z is. Stochastic modes: div_e8_sr_q below for R = 4, 8 (2p + R <= 24); other R keep the
+// residual (their boundaries are 2^R times finer). Proven on every bfloat16 pair in the five
+// directed-like modes (test_encode_bits "one directed pair sweep" bf16-{rz,up,down,away,odd}-div,
+// by hand; CI: test_float_domain, the range ends).
 template <class Fmt, class Mode>
 inline constexpr bool div_e8_exact_q = !is_stochastic_v<Mode> && Fmt::precision <= 8;
 // Stochastic<4>/<8> with infinities, p <= 8 (bfloat16; eleventh session): q alone, without
