@@ -380,6 +380,18 @@ TEMPLATE_TEST_CASE("float TwoSum path: sums that overflow float (emax 127) equal
             t.record(got == want, "op", name, oracle::mode_of<Mode>(), a, b, 0, got, want);
           };
           std::apply([&](auto... modes) { (one(modes), ...); }, deterministic_modes{});
+          // stochastic<4>/<8> (the float sum's own infinity where finite operands overflow, eleventh
+          // session): words whose top bits are 0, all ones, the middle and one below it.
+          auto sr = [&](auto mode_tag) {
+            using Mode = decltype(mode_tag);
+            for (std::uint32_t w : {0u, 0xFFFFFFFFu, 0x80000000u, 0x7FFFFFFFu, 0x12345678u}) {
+              const std::uint64_t got = exhaustive::lib<TestType, Mode>::api(o, a, b, 0, w);
+              const std::uint64_t want = exhaustive::lib<TestType, Mode>::kernel(o, a, b, 0, w);
+              t.record(got == want, "op", name, oracle::mode_of<Mode>(), a, b, 0, got, want);
+            }
+          };
+          sr(round::stochastic<4>{});
+          sr(round::stochastic<8>{});
         }
       }
     }

@@ -230,10 +230,23 @@ static_assert(!detail::short_sum_ok<bfloat16::format_type, round::stochastic<8>,
 static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<4>>);  // tenth session: + in float
 static_assert(detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<8>>);
 static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<16>>);  // p + R + 1 > 24
+static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<3>>);   // R = 4, 8 proven only
+static_assert(!detail::twosum_float_add_ok<bfloat16::format_type, round::stochastic<12>>);
 static_assert(detail::fd_fma_ok<c69::format_type, round::odd>);
 static_assert(detail::fd_fma_ok<c78::format_type, round::stochastic<8>>);
 static_assert(detail::float_mul_e8_ok<bfloat16::format_type, round::upward>);
 static_assert(detail::float_div_e8_ok<bfloat16::format_type, round::stochastic<8>>);
+// Eleventh session: bfloat16 quotients in the deterministic modes without the residual (p <= 8).
+static_assert(detail::div_e8_sr_q<bfloat16::format_type, round::stochastic<4>> &&
+              !detail::div_e8_sr_q<bfloat16::format_type, round::stochastic<16>> &&
+              !detail::div_e8_sr_q<tf32::format_type, round::stochastic<8>>);
+static_assert(
+    detail::mul_e8_sr_bits<bfloat16::format_type, round::stochastic<8>> &&
+    !detail::mul_e8_sr_bits<bfloat16::format_type, round::upward> &&
+    !detail::mul_e8_sr_bits<cfloat<8, 7, round::nearest_even, encoding::fn>::format_type, round::stochastic<8>>);
+static_assert(detail::div_e8_exact_q<bfloat16::format_type, round::upward> &&
+              !detail::div_e8_exact_q<bfloat16::format_type, round::stochastic<8>> &&
+              !detail::div_e8_exact_q<tf32::format_type, round::toward_zero>);
 static_assert(detail::narrow_double_ok<c78::format_type, round::upward>);  // its quotients
 static_assert(detail::narrow_double_ok<bfloat16::format_type, round::toward_zero>);
 static_assert(detail::narrow_double_ok<bfloat16::format_type, round::stochastic<8>>);
@@ -283,11 +296,93 @@ TEST_CASE("bfloat16 stochastic + every pair", "[fast_path][float_domain][full]")
   run(round::stochastic<8>{});
 }
 
+// bfloat16 / in stochastic<4>/<8> (div_e8_sr_q: q = RN24(x / y) alone, eleventh session), with
+// words at the carry boundary of the path's own quotient: f' = the first R bits below
+// bfloat16's last place of q; the words 2^R - 1 - f' and 2^R - f' (top R bits) tell any kernel
+// fraction f != f' apart (f > f': the first carries in the kernel only; f < f': the second in
+// the path only), plus 0 and all ones. CI: every 4099th a x every b; [full]: every pair.
+template <int R>
+std::uint64_t check_div_sr_carry(unsigned a_stride, std::uint64_t& cases) {
+  using Mode = round::stochastic<R>;
+  using F = bfloat16::format_type;
+  static_assert(detail::div_e8_sr_q<F, Mode>, "bfloat16 stochastic / takes div_e8_sr_q");
+  std::uint64_t bad = 0;
+  for (unsigned a = 0; a < 65536; a += a_stride) {
+    const auto x = bfloat16::from_bits(static_cast<std::uint16_t>(a));
+    const auto ux = detail::unpack<F>(a);
+    for (unsigned b = 0; b < 65536; ++b) {
+      const auto y = bfloat16::from_bits(static_cast<std::uint16_t>(b));
+      const float q = detail::decode_to<F, float>(a) / detail::decode_to<F, float>(b);
+      const std::uint32_t mask = (1u << R) - 1, f = (bit_cast<std::uint32_t>(q) >> (16 - R)) & mask;
+      const std::uint32_t ws[4] = {(mask - f) << (32 - R), ((mask + 1 - f) & mask) << (32 - R), 0u, 0xFFFFFFFFu};
+      const auto exact = detail::div(ux, detail::unpack<F>(b));
+      for (std::uint32_t w0 : ws) {
+        fixed_word src{w0 | (b * 2654435761u >> (R + 8))};
+        const std::uint64_t got = div(x, y, Mode{}, src).bits();
+        const std::uint64_t want = detail::finish<F, Mode>(exact, src.word);
+        if (got != want && bad < 8)
+          std::printf("  mismatch div stochastic<%d> a=%#x b=%#x w=%#x: got %#llx want %#llx\n", R, a, b, src.word,
+                      (unsigned long long)got, (unsigned long long)want);
+        bad += got != want;
+        ++cases;
+      }
+    }
+  }
+  return bad;
+}
+void div_sr_carry(unsigned a_stride) {
+  std::uint64_t c4 = 0, c8 = 0;
+  const std::uint64_t b4 = check_div_sr_carry<4>(a_stride, c4), b8 = check_div_sr_carry<8>(a_stride, c8);
+  std::printf("bfloat16 stochastic<4> div, carry words: %llu cases, %llu mismatches\n", (unsigned long long)c4,
+              (unsigned long long)b4);
+  std::printf("bfloat16 stochastic<8> div, carry words: %llu cases, %llu mismatches\n", (unsigned long long)c8,
+              (unsigned long long)b8);
+  CHECK(c4 > 0);
+  CHECK(b4 == 0);
+  CHECK(b8 == 0);
+}
+TEST_CASE("bfloat16 stochastic / with words at the carry", "[fast_path][float_domain]") { div_sr_carry(4099); }
+TEST_CASE("bfloat16 stochastic / every pair, words at the carry", "[fast_path][float_domain][full]") {
+  div_sr_carry(1);
+}
+
+// [full], by hand: bfloat16 * in stochastic<4>/<8> on every pair and every pair at binary32's
+// range ends (mul_e8 without substitutes, the error as bits: eleventh session).
+TEST_CASE("bfloat16 stochastic * every pair", "[fast_path][float_domain][full]") {
+  auto run = [](auto tag) {
+    using Mode = decltype(tag);
+    std::uint64_t cases = 0;
+    std::uint64_t bad = check_pairs<bfloat16, Mode>(op_mul, 1, cases);
+    bad += check_range_edges<bfloat16, Mode>(op_mul, 1, cases);
+    std::printf("bfloat16 %s mul: %llu cases, %llu mismatches\n", mode_name<Mode>(), (unsigned long long)cases,
+                (unsigned long long)bad);
+    CHECK(cases > 0);
+    CHECK(bad == 0);
+  };
+  run(round::stochastic<4>{});
+  run(round::stochastic<8>{});
+}
+
 // The stochastic square root from the Newton root (double_path.hpp sqrt_fs, tenth session): every
 // pattern, through the public API (one value, and a loop over the array, as a user's loop
 // vectorizes it) against the integer kernel, with word classes (the R top bits decide):
 // CI 4 of them for 16-bit formats (0, the two middle ones, all ones: with every pattern's
 // fraction f they meet the carry f + r = 2^R from both sides), 8-bit formats and [full] all 2^R.
+// Eleventh session: words from a stateful engine (thread_rng(), philox_rng: sequential_source)
+// take the double path's hardware root instead (cfloat.hpp sqrt_bits), checked here the same
+// way with replay_rng (a philox_rng whose words are the class's; sqrt dispatches on the
+// source's type), and with the operator-style sqrt(x) of the stochastic type drawing from a
+// seeded thread_rng(), replayed by a philox_rng of the same seed.
+struct replay_rng : philox_rng {
+  const std::uint32_t* next;
+  explicit replay_rng(const std::uint32_t* w) : next(w) {}
+  std::uint32_t operator()() noexcept { return *next++; }
+};
+static_assert(detail::sequential_source_v<> && detail::sequential_source_v<philox_rng&> &&
+              detail::sequential_source_v<round::stochastic<8>, replay_rng&> &&
+              detail::sequential_source_v<philox_bulk_rng&> && !detail::sequential_source_v<word_stream&> &&
+              !detail::sequential_source_v<round::stochastic<8>, fixed_word&>);
+
 template <class T, class Mode>
 std::uint64_t check_sqrt_fs(bool full, std::uint64_t& cases) {
   using F = typename T::format_type;
@@ -311,18 +406,38 @@ std::uint64_t check_sqrt_fs(bool full, std::uint64_t& cases) {
     }
     word_stream src{words.data()};
     for (std::uint64_t i = 0; i < n; ++i) c[i] = sqrt(a[i], Mode{}, src);
+    std::vector<T> cs(n);
+    replay_rng seq{words.data()};
+    for (std::uint64_t i = 0; i < n; ++i) cs[i] = sqrt(a[i], Mode{}, seq);
     for (std::uint64_t i = 0; i < n; ++i) {
       const std::uint64_t want = detail::finish<F, Mode>(detail::sqrt(detail::unpack<F>(i)), words[i]);
       auto one_src = fixed_word{words[i]};
       const std::uint64_t got = sqrt(a[i], Mode{}, one_src).bits();
-      const bool m = got != want || c[i].bits() != want;
+      const bool m = got != want || c[i].bits() != want || cs[i].bits() != want;
       if (m && bad < 8)
-        std::printf("  mismatch sqrt %s x=%#llx w=%#x: got %#llx loop %#llx want %#llx\n", mode_name<Mode>(),
-                    (unsigned long long)i, words[i], (unsigned long long)got, (unsigned long long)c[i].bits(),
-                    (unsigned long long)want);
+        std::printf("  mismatch sqrt %s x=%#llx w=%#x: got %#llx loop %#llx sequential %#llx want %#llx\n",
+                    mode_name<Mode>(), (unsigned long long)i, words[i], (unsigned long long)got,
+                    (unsigned long long)c[i].bits(), (unsigned long long)cs[i].bits(), (unsigned long long)want);
       bad += m;
       ++cases;
     }
+  }
+  // The operators' source: sqrt(x) of the stochastic type draws from thread_rng().
+  using S = cfloat<F::exponent_bits, F::fraction_bits, Mode, typename T::encoding_type>;
+  std::vector<S> as(n), rs(n);
+  for (std::uint64_t i = 0; i < n; ++i) as[i] = S::from_bits(static_cast<typename F::storage>(i));
+  seed_thread_rng(12345);
+  for (std::uint64_t i = 0; i < n; ++i) rs[i] = sqrt(as[i]);
+  philox_rng again(12345);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::uint32_t w = again();
+    const std::uint64_t want = detail::finish<F, Mode>(detail::sqrt(detail::unpack<F>(i)), w);
+    const bool m = rs[i].bits() != want;
+    if (m && bad < 8)
+      std::printf("  mismatch sqrt(x) thread_rng %s x=%#llx w=%#x: got %#llx want %#llx\n", mode_name<Mode>(),
+                  (unsigned long long)i, w, (unsigned long long)rs[i].bits(), (unsigned long long)want);
+    bad += m;
+    ++cases;
   }
   return bad;
 }

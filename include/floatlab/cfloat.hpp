@@ -40,7 +40,8 @@ namespace detail {
 //   double path  any mode, p <= 26, E <= 9 (stochastic: p + R + 1 <= 53), and fma (double_path.hpp)
 //   Newton sqrt  deterministic modes, p <= 11, E <= 9    sqrt, ahead of the above (float_path.hpp)
 //   Newton sqrt, stochastic<4>/<8>, p <= 11, 2 <= E <= 8: the Newton root rounded to p + R bits,
-//     stochastic  the sign of x - c^2, narrowed into the float domain (double_path.hpp sqrt_fs)
+//     stochastic  the sign of x - c^2, narrowed into the float domain (double_path.hpp sqrt_fs);
+//                 not for words from thread_rng() / philox_rng (scalar loops: the double path)
 //   float TwoSum the double path in binary32 lanes: p <= 11 (stochastic p + R + 1 <= 24), range
 //                conditions per op (double_path.hpp): fma in every mode, + - * / off nearest_even
 //   float domain + - on the format's fields with binary32's bias (2 <= E <= 7), fma narrowed into
@@ -97,12 +98,17 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage div_bits(std::uint64_t a, s
   }
   return finish<Fmt, Mode>(div(unpack<Fmt>(a), unpack<Fmt>(b)), w);
 }
-template <class Fmt, class Mode>
+// Sequential: the word comes from a stateful engine (call_args.hpp sequential_source), so the
+// caller's loop is scalar: stochastic sqrt then takes the double path's hardware root, 1.6-1.7x
+// sqrt_fs's speed in scalar code (eleventh session; sqrt_fs's Newton root pays only where the
+// loop vectorizes). Both are proven against the kernels (test_float_domain "stochastic sqrt").
+template <class Fmt, class Mode, bool Sequential = false>
 FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage sqrt_bits(std::uint64_t a, std::uint32_t w) noexcept {
   if constexpr (double_path_ok<Fmt, Mode>) {
     if (!is_constant_evaluated()) {
       if constexpr (sqrt_newton_ok<Fmt, Mode>) return sqrt_n<Fmt, Mode>(a, w);
-      else if constexpr (sqrt_fs_ok<Fmt, Mode>) return sqrt_fs<Fmt, Mode>(a, w);
+      else if constexpr (sqrt_fs_ok<Fmt, Mode> && !Sequential)
+        return sqrt_fs<Fmt, Mode>(a, w);
       else if constexpr (float_path_ok<Fmt, Mode>) return sqrt_f<Fmt>(a);
       else if constexpr (nearest_path_ok<Fmt, Mode>) return encode_nearest<Fmt>(sqrt_d(decode_nearest<Fmt>(a)));
       else return sqrt_d<Fmt, Mode>(a, w);
@@ -311,7 +317,8 @@ FLOATLAB_HOST_DEVICE constexpr cfloat<E, M, R, Enc> sqrt(cfloat<E, M, R, Enc> a,
   static_assert(sizeof...(Args) <= 2, "sqrt(a [, mode] [, rng])");
   using Mode = detail::mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
-  return cfloat<E, M, R, Enc>::from_bits(detail::sqrt_bits<F, Mode>(a.bits(), detail::word_from<Mode>(args...)));
+  return cfloat<E, M, R, Enc>::from_bits(
+      detail::sqrt_bits<F, Mode, detail::sequential_source_v<Args...>>(a.bits(), detail::word_from<Mode>(args...)));
 }
 
 // ---- the same operations with their status: op_status(...) -> with_status<cfloat> ---------

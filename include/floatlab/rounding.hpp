@@ -245,8 +245,8 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                                                                                       the sign of x - c^2)
 //   float TwoSum  detail/double_path    every mode (stoch. p <= 11 in float; + -:      fma in every mode;
 //                                       needs p+R+1 <= 24) emax <= 126, or 127 (stoch.: + - * / off
-//                                                        bias 127 with inf, session    nearest_even
-//                                                        10); * fma: emax <= 63,
+//                                                        R = 4, 8, bias 127 with inf,  nearest_even
+//                                                        session 10); * fma: emax <= 63,
 //                                                        2(emin-M) >= -149; /: see
 //                                                        twosum_float_div_ok
 //   float bits    detail/float_path.hpp nearest_even     the float path's formats with the float path's
@@ -267,9 +267,14 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 //                                                          cfloat<6,9>, 8-bit formats;
 //                                                          S = max(24, M - emin))
 //   E = 8 mul     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 8         * off nearest_even
-//                 mul_e8                needs p+R+1 <= 24) (bfloat16)
+//                 mul_e8                needs p+R+1 <= 24) (bfloat16); stochastic<4>/<8>:
+//                                                          no substitutes (session 11)
 //   E = 8 div     detail/double_path    every mode (stoch. E = 8, bias 127, p <= 11        / off nearest_even
-//                 div_e8                needs p+R+1 <= 24) (bfloat16)
+//                 div_e8                needs p+R+1 <= 24) (bfloat16); deterministic
+//                                                          modes and p <= 8: no residual
+//                                                          (div_e8_exact_q, session 11);
+//                                                          stochastic<4>/<8>: none either
+//                                                          (div_e8_sr_q)
 //   float domain  detail/double_path    every mode (stoch. the float domain's formats     * off nearest_even
 //     (*)         mul_fd (session 9)    needs p+R+1 <= 24) with emin - 2M >= -48 (binary16,
 //                                                          cfloat<6,9>, the 8-bit formats)
@@ -303,11 +308,16 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage pack_overflow(bool negative
 // more into binary32 (RN24, with +-FLT_MAX and +-2^-149 substitutes at the ends) plus the sign
 // of s - f: f and that sign bracket the exact value within one unit of f, the encoders'
 // precondition (encode_narrow, double_path.hpp). E = 8 mul: the product is exact in binary32
-// except at overflow (FLT_MAX substitute) and underflow (a 2^117-scaled fma residual gives
-// the error sign exactly; mul_e8). float-domain /: q = RN24(x 2^k / y) and the residual
+// except at overflow (FLT_MAX substitute; stochastic<4>/<8>: the infinity itself, x y >= 2^128
+// overflowing for every word) and underflow (a 2^117-scaled fma residual gives the error sign
+// exactly; mul_e8). float-domain /: q = RN24(x 2^k / y) and the residual
 // x 2^k - q y scaled by 2^24, exact in one fma (every term a multiple of 2^-149; div_fd).
 // E = 8 div: q = RN24(x / y) in binary32 and the residual x - q y exact in one double fma, with
-// encode_narrow's substitutes at the ends (div_e8). float-domain *: f = RN24(x 2^k y) and the
+// encode_narrow's substitutes at the ends (div_e8); in the deterministic modes for p <= 8 q alone
+// (a quotient of p-bit values off every boundary lies > 2^(-2p-1) |z| from them, beyond RN24's
+// error; proven on every bfloat16 pair in 5 modes), and in stochastic<4>/<8> (2p + R <= 24: the
+// same argument on the finer boundaries, no substitutes; every bfloat16 pair with the words at
+// the carry of q's own fraction). float-domain *: f = RN24(x 2^k y) and the
 // residual scaled by 2^25, exact in one fma (at most 2^24 units of 2^(emin - 2M - 101) >=
 // 2^-149; mul_fd). sum error without TwoSum: for p <= 11 operands an inexact float sum s is
 // either the larger operand (the error is the other) or lies on no grid point or midpoint of

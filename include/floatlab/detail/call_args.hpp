@@ -63,6 +63,23 @@ FLOATLAB_HOST_DEVICE constexpr std::uint32_t word_from(A&&, B&& b) noexcept {
   return 0;
 }
 
+// Does the call draw from a stateful engine with a refill branch (no source given: the
+// operators' thread_rng(); or a philox_rng, thread_rng() itself among them)? A loop around such
+// a call stays scalar whatever the operation, so an operation with a vectorizable path and a
+// faster scalar one may take the scalar one (sqrt: the hardware root, cfloat.hpp sqrt_bits).
+// Every other source (word_stream, fixed_word, a user's own) is taken as possibly vectorized.
+template <class... Args>
+struct sequential_source : std::false_type {};
+template <>
+struct sequential_source<> : std::true_type {};
+template <class A>
+struct sequential_source<A>
+    : std::bool_constant<is_rounding_mode_v<std::decay_t<A>> || std::is_base_of_v<philox_rng, std::decay_t<A>>> {};
+template <class A, class B>
+struct sequential_source<A, B> : std::bool_constant<std::is_base_of_v<philox_rng, std::decay_t<B>>> {};
+template <class... Args>
+inline constexpr bool sequential_source_v = sequential_source<Args...>::value;
+
 // One word from an explicit source, for Mode (none for deterministic modes).
 template <class Mode, class Rng>
 FLOATLAB_HOST_DEVICE constexpr std::uint32_t draw_word(Rng& rng) noexcept {

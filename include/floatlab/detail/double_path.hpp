@@ -183,15 +183,21 @@ inline constexpr bool twosum_float_ok =
 // two finite p <= 11 values overflows exactly when the exact sum is at least 2^128 (x <= max
 // = 2^128 - 2^(128-p) needs y >= 2^(128-p) - 2^103, so y >= 2^(128-p) and the sum is a
 // multiple of 2^(129-2p) >= 2^107: at least 2^128 - 2^103 means at least 2^128), a whole ulp
-// beyond max, which rounds to the infinity whatever the word. sum_d then forces an all-ones
-// word: FLT_MAX's bits below the format's last place are all ones (one less with the sticky
-// side t = 1), and any R >= 1 random bits added there carry into the infinity. Proven on
+// beyond max, which rounds to the infinity whatever the word. So the float sum's own infinity
+// is the result (eleventh session: no FLT_MAX substitute in the stochastic modes, and no forced
+// all-ones word, which the tenth session's form needed on FLT_MAX; the encoders pass an
+// infinite s through as the infinity of its sign, TwoSum's NaN error unused). Proven on
 // every bfloat16 pair in stochastic<4>/<8> (test_float_domain [full] "bfloat16 stochastic +
-// every pair"; CI: the strided pairs and the edges, FLT_MAX-sized operands among them).
+// every pair"; CI: the strided pairs and the edges, FLT_MAX-sized operands among them), so the
+// stochastic arm is limited to R = 4 and 8, the proven ones (other R: the narrowed double path).
+template <class Mode>
+inline constexpr bool proven_stochastic_bits = is_stochastic_v<Mode> &&
+                                               (stochastic_bits_v<Mode> == 4 || stochastic_bits_v<Mode> == 8);
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_add_ok =
     twosum_float_ok<Fmt, Mode> &&
-    (Fmt::emax <= 126 || (Fmt::emax == 127 && (!is_stochastic_v<Mode> || (Fmt::has_inf && Fmt::bias == 127))));
+    (Fmt::emax <= 126 || (Fmt::emax == 127 && (!is_stochastic_v<Mode> ||
+                                               (proven_stochastic_bits<Mode> && Fmt::has_inf && Fmt::bias == 127))));
 template <class Fmt, class Mode>
 inline constexpr bool twosum_float_mul_ok =
     twosum_float_ok<Fmt, Mode> && Fmt::emax <= 63 && 2 * (Fmt::emin - Fmt::fraction_bits) >= -149;
@@ -201,8 +207,19 @@ inline constexpr bool twosum_float_div_ok =
     Fmt::emax + 1 - Fmt::emin + Fmt::fraction_bits <= 127 &&
     2 * (Fmt::emin - Fmt::fraction_bits) - Fmt::emax - 24 >= -149;
 
+// Whether finite floats x, y have a float sum that overflows (emax 127 formats: see
+// twosum_float_add_ok); sum_s substitutes FLT_MAX there in the deterministic modes.
+FLOATLAB_HOST_DEVICE bool float_sum_overflows(float x, float y) noexcept {
+  using U = std::uint32_t;
+  constexpr U inf_bits = 0x7F800000u;
+  const bool x_finite = (bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits, y_finite = (bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits;
+  const bool finite_ops = x_finite & y_finite;  // locals: clang's -Wbitwise-instead-of-logical
+  return finite_ops & ((bit_cast<U>(x + y) & 0x7FFFFFFFu) == inf_bits);
+}
+
 // s = RN_H(x + y) as sum_d below uses it: the zero sign of round::downward ORed in, and for
-// H = float with emax > 126 FLT_MAX of the sum's sign where finite operands overflow.
+// H = float with emax > 126 in the deterministic modes FLT_MAX of the sum's sign where finite
+// operands overflow (stochastic modes keep the infinity: twosum_float_add_ok).
 template <class Fmt, class Mode, class H>
 FLOATLAB_HOST_DEVICE H sum_s(H x, H y) noexcept {
   using U = typename hw_traits<H>::word;
@@ -220,14 +237,11 @@ FLOATLAB_HOST_DEVICE H sum_s(H x, H y) noexcept {
     const U sign_either = (bit_cast<U>(x) | bit_cast<U>(y)) & sign_bit;
     s = bit_cast<H>(static_cast<U>(bit_cast<U>(s0) | (s0 == 0 ? sign_either : U{0})));
   }
-  if constexpr (std::is_same_v<H, float> && Fmt::emax > 126) {
-    // Overflow of finite operands (see twosum_float_add_ok): FLT_MAX with the sum's sign.
-    constexpr U inf_bits = 0x7F800000u;
-    const U sb = bit_cast<U>(s);
-    const bool x_finite = (bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits, y_finite = (bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits;
-    const bool finite_ops = x_finite & y_finite;  // locals: clang's -Wbitwise-instead-of-logical
-    const U over = U{0} - static_cast<U>(finite_ops & ((sb & 0x7FFFFFFFu) == inf_bits));
-    s = bit_cast<H>(static_cast<U>(sb - (over & U{1})));  // +-inf - 1 = +-FLT_MAX
+  if constexpr (std::is_same_v<H, float> && Fmt::emax > 126 && !is_stochastic_v<Mode>) {
+    // Overflow of finite operands (see twosum_float_add_ok): FLT_MAX with the sum's sign (an
+    // infinite s0 is s: the downward OR above applies to zeros only).
+    const U over = static_cast<U>(float_sum_overflows(x, y));
+    s = bit_cast<H>(static_cast<U>(bit_cast<U>(s) - over));  // +-inf - 1 = +-FLT_MAX
   }
   return s;
 }
@@ -239,17 +253,6 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sum_d(H x, H y, std::uint32_t w) noex
   // TwoSum (Knuth, TAOCP vol. 2): e = x + y - s exactly (0 for a zero or non-finite s).
   const H bv = s - x;
   const H e = (x - (s - bv)) + (y - bv);
-  if constexpr (is_stochastic_v<Mode> && std::is_same_v<H, float> && Fmt::emax > 126) {
-    // Finite operands whose float sum overflowed (s is sum_s's FLT_MAX substitute, e is not
-    // exact): the exact sum rounds to the infinity for every word (twosum_float_add_ok), so
-    // the word is all ones, which carries there whatever the error sign.
-    using U = std::uint32_t;
-    constexpr U inf_bits = 0x7F800000u;
-    const bool x_finite = (bit_cast<U>(x) & 0x7FFFFFFFu) < inf_bits, y_finite = (bit_cast<U>(y) & 0x7FFFFFFFu) < inf_bits;
-    const bool finite_ops = x_finite & y_finite;  // locals: clang's -Wbitwise-instead-of-logical
-    const bool over = finite_ops & ((bit_cast<U>(x + y) & 0x7FFFFFFFu) == inf_bits);
-    w |= U{0} - static_cast<U>(over);
-  }
   return encode_out<Fmt, Mode, H, Narrow>(s, sign_of(e), w);
 }
 
@@ -374,8 +377,9 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage fma_d(std::uint64_t ab, std::uint64_t
 //   1 - emin + M + max(24, M - emin) <= 127 computes its quotient in the float domain itself:
 //   div_fd below.)
 // The rest of the double path for p <= 11 formats inside binary32 (bfloat16's fma, E = 7
-//   quotients; bfloat16's stochastic + until the ninth session): the double path's steps, narrowed into binary32
-//   lanes (no 64-bit encoder); stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
+//   quotients; bfloat16's stochastic + for R other than 4 and 8, which take the float TwoSum
+//   path): the double path's steps, narrowed into binary32 lanes (no 64-bit encoder);
+//   stochastic<R> needs p + R + 1 <= 24 (as the float TwoSum path).
 // Deterministic and stochastic modes alike (the narrowing's argument does not depend on the
 // mode). Proven by test_float_domain (strided / every operand pair, triples, vs the kernels).
 template <class Fmt, class Mode>
@@ -408,10 +412,30 @@ inline constexpr bool float_mul_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 
                                         fits_hw<Fmt, float> && bits_encoder_domain<Fmt, float> &&
                                         twosum_float_ok<Fmt, Mode>;
 
+// Stochastic<4>/<8> with infinities (eleventh session): no substitutes and the error as bits,
+// as for the bits encoder in the deterministic modes. A float product of finite operands
+// overflows exactly when x y >= 2^128 (above), which rounds to the infinity for every word:
+// the infinite f is the result. A nonzero product below 2^-150 gives f = +-0 of its sign and r
+// (the scaled product) of the same sign: a' = 0 plus the sticky bit, whose first R discarded
+// bits are 0, as those of x y (< 2^-150, far below the format's last place 2^-133): no carry
+// for any word, the same as the kernel's +-0.
+template <class Fmt, class Mode>
+inline constexpr bool mul_e8_sr_bits = is_stochastic_v<Mode> && Fmt::has_inf && bits_encoder_ok<Fmt, Mode, float> &&
+                                       stochastic_bits_encoder_ok<Fmt, Mode, float>;
+
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage mul_e8(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
   static_assert(float_mul_e8_ok<Fmt, Mode>, "mul_e8: E = 8, bias 127, p <= 8");
   const float x = decode_to<Fmt, float>(xb), y = decode_to<Fmt, float>(yb);
+  if constexpr (mul_e8_sr_bits<Fmt, Mode>) {
+    const float f = x * y;
+    constexpr float k117 = hw_pow2<float>(117);
+    const float r = fma_h(x * k117, y, -(f * k117));
+    const std::uint32_t small =
+        std::uint32_t{0} - static_cast<std::uint32_t>((bit_cast<std::uint32_t>(f) & 0x7FFFFFFFu) <= 0x00800000u);
+    const std::uint32_t not_nan = std::uint32_t{0} - static_cast<std::uint32_t>(r == r);
+    return encode_bits_e<Fmt, Mode, float>(f, bit_cast<std::uint32_t>(r) & small & not_nan, w);
+  }
   std::uint32_t fb = bit_cast<std::uint32_t>(x * y);
   const std::uint32_t xa = bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
   const std::uint32_t fa = fb & 0x7FFFFFFFu;
@@ -533,9 +557,44 @@ inline constexpr bool float_div_e8_ok = Fmt::exponent_bits == 8 && Fmt::bias == 
                                         bits_encoder_domain<Fmt, float> && twosum_float_ok<Fmt, Mode> &&
                                         double_path_ok<Fmt, Mode>;
 
+//
+// Deterministic modes and p <= 8 (bfloat16; eleventh session): no residual. q itself rounds
+// like x/y. Every rounding boundary of these modes (grid points and midpoints) is m = K 2^k,
+// |K| < 2^(p+1), k >= emin - M - 1 (-134); all are floats. For z = x/y != m, with x = X 2^a
+// (X odd), y = Y 2^b (|Y| < 2^p): x - m y is a nonzero multiple of 2^min(a, k + b), so
+//   k + b <= a: |z - m| >= 2^(k + b) / |y| > 2^(k - p), i.e. > 2^(e - 2p) >= |z| 2^(-2p-1) in
+//     z's binade 2^e (normal range: k = e - p), and > 2^(-134 - p) = 2^-142 below 2^emin;
+//   a < k + b: x - m y is an odd multiple of 2^a, |z - m| >= 2^a / |y| > |z| 2^-p (|X| < 2^p).
+// RN24 moves z by at most 2^-24 |z| (normal floats) or 2^-150 (below 2^-126): less than both
+// (p = 8: 2^-17 |z|, 2^-142), so q is a boundary only where z is (then q = z), and otherwise
+// lies strictly between the same two consecutive boundaries as z (RN is monotone): every
+// deterministic mode rounds q, read as exact, like z. The ends: a nonzero z that rounds to
+// zero (|z| <= 2^-150) has the substitute 2^-149, inside the same interval (0, 2^-134); an
+// overflow from finite operands (z >= 2^128 - 2^103) FLT_MAX, beyond max plus half an ulp as
+// z is. Stochastic modes: div_e8_sr_q below for R = 4, 8 (2p + R <= 24); other R keep the
+// residual (their boundaries are 2^R times finer). Proven on every bfloat16 pair in the five
+// directed-like modes (test_encode_bits "one directed pair sweep" bf16-{rz,up,down,away,odd}-div,
+// by hand; CI: test_float_domain, the range ends).
+template <class Fmt, class Mode>
+inline constexpr bool div_e8_exact_q = !is_stochastic_v<Mode> && Fmt::precision <= 8;
+// Stochastic<4>/<8> with infinities, p <= 8 (bfloat16; eleventh session): q alone, without
+// substitutes. The stochastic boundaries are m = K 2^k with |K| < 2^(p+R), k >= emin - M - R
+// (-141), so the argument above gives |z - m| > 2^(k - p) = 2^(e - 2p - R + 1) >= 2^(e - 23)
+// (2p + R <= 24) in z's binade 2^e, and > 2^(-141 - p) = 2^-149 below 2^emin, or > |z| 2^-p:
+// more than RN24's error (2^(e - 24), 2^-150). So q and z have the same first R bits below the
+// format's last place (the only thing stochastic<R> reads), or q = z. The ends need no
+// substitute: 2^128 is such a boundary, so an overflowing q = inf means z >= 2^128 (nothing of
+// [2^128 - 2^103, 2^128) is a quotient), infinite for every word; q = 0 from a nonzero z means
+// |z| <= 2^-150, whose first R bits below 2^-133 are 0: zero for every word, as q.
+template <class Fmt, class Mode>
+inline constexpr bool div_e8_sr_q = is_stochastic_v<Mode> && Fmt::precision <= 8 && Fmt::has_inf &&
+                                    2 * Fmt::precision + stochastic_bits_v<Mode> <= 24 &&
+                                    bits_encoder_ok<Fmt, Mode, float> && stochastic_bits_encoder_ok<Fmt, Mode, float>;
+
 template <class Fmt, class Mode>
 FLOATLAB_HOST_DEVICE typename Fmt::storage div_e8(std::uint64_t xb, std::uint64_t yb, std::uint32_t w) noexcept {
   const float x = decode_to<Fmt, float>(xb), y = decode_to<Fmt, float>(yb);
+  if constexpr (div_e8_sr_q<Fmt, Mode>) return encode_fast<Fmt, Mode, float>(x / y, 0, w);
   std::uint32_t qb = bit_cast<std::uint32_t>(x / y);
   const std::uint32_t xa = bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu, ya = bit_cast<std::uint32_t>(y) & 0x7FFFFFFFu;
   const std::uint32_t qa = qb & 0x7FFFFFFFu;
@@ -545,6 +604,7 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage div_e8(std::uint64_t xb, std::uint64_
   qb -= over & 1u;                                                       // +-inf -> +-FLT_MAX
   qb |= static_cast<std::uint32_t>(nonzero_quotient & (qa == 0));       // below 2^-150 -> +-2^-149
   const float q = bit_cast<float>(qb);
+  if constexpr (div_e8_exact_q<Fmt, Mode>) return encode_fast<Fmt, Mode, float>(q, 0, w);
   const double xd = x, yd = y;
   const double r = fma_d(-static_cast<double>(q), yd, xd);
   using U = std::uint64_t;
