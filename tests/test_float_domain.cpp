@@ -280,8 +280,9 @@ TEST_CASE("float domain paths vs kernels, every pair: cfloat<6,9>", "[fast_path]
   check_format<c69>("cfloat<6,9>", true);
 }
 
-// [full], by hand: bfloat16 + in stochastic<4>/<8> on every pair (the float TwoSum path with
-// the overflow word, tenth session; the bfloat16 case above also runs it, with * / fma).
+// [full], by hand: bfloat16 + in stochastic<4>/<8> on every pair (the float TwoSum path, tenth
+// session; since the eleventh the float sum's own infinity where finite operands overflow; the
+// bfloat16 case above also runs it, with * / fma).
 TEST_CASE("bfloat16 stochastic + every pair", "[fast_path][float_domain][full]") {
   auto run = [](auto tag) {
     using Mode = decltype(tag);

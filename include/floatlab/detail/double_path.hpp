@@ -340,7 +340,8 @@ FLOATLAB_HOST_DEVICE typename Fmt::storage sqrt_d(std::uint64_t xb, std::uint32_
 // float domain and encodes it there (no subnormal split). Special operands: +-0 give c = +-0
 // and sign 0; +inf gives inf (the rounding add leaves a zero fraction), negative x and NaN a NaN
 // (the specials). No square root instruction: with GCC's default -fmath-errno one keeps a loop
-// scalar (sqrt_f), and sqrt_newton vectorizes. Proven on every pattern of binary16,
+// scalar (sqrt_f), and sqrt_newton vectorizes. Words from thread_rng() or a philox_rng (a scalar
+// loop anyway) take sqrt_d instead, 1.6x faster there (cfloat.hpp sqrt_bits, eleventh session). Proven on every pattern of binary16,
 // bfloat16 and cfloat<6,9> with every word class (the R top bits) in [full]; CI: every pattern of
 // these with 4 word classes, and of e5m2 and e4m3 with all of them (test_float_domain
 // "stochastic sqrt").
@@ -398,13 +399,15 @@ inline constexpr bool narrow_double_ok = Fmt::bias <= 127 && fits_hw<Fmt, float>
 //     below 2^128 are <= 2^128 - 2^112 < FLT_MAX): f = +-FLT_MAX with the error sign of f
 //     (every deterministic mode rounds FLT_MAX-plus-sticky like x y: both exceed the largest
 //     finite value plus half an ulp), and for stochastic modes an all-ones word (x y >= 2^128
-//     always overflows; encode_narrow's argument);
+//     always overflows; encode_narrow's argument; stochastic<4>/<8>: the infinity itself,
+//     mul_e8_sr_bits below);
 //   |f| <= 2^-126: x y is a multiple of 2^(2(emin - M)) = 2^-266, so r = (x 2^117) y - f 2^117
 //     is exact in one fma (a multiple of 2^-149, below 2^-9 in magnitude), and its sign is
 //     that of x y - f; there |x| <= 2^-126 (1 + 2^-24) / 2^-133 < 2^8, so x 2^117 < 2^125 does
-//     not overflow. Outside the bits encoder (the stochastic modes' encode_narrow) a nonzero
-//     x y that rounds to zero becomes +-2^-149 first; the bits encoder takes the +-0 with the
-//     product's sign and the residual's sign directly.
+//     not overflow. Where the error goes as a sign (the stochastic modes other than
+//     mul_e8_sr_bits' R = 4, 8, through encode_from) a nonzero x y that rounds to zero becomes
+//     +-2^-149 first; the bits encoder takes the +-0 with the product's sign and the residual's
+//     sign directly.
 // f and that sign are the bits encoder's inputs (|x y - f| < one unit of f's last place).
 // Proven by test_float_domain (bfloat16, every mode) and test_encode_bits' [full] pairs.
 template <class Fmt, class Mode>
