@@ -2144,26 +2144,27 @@ FLOATLAB_MATH_HOT bool pow_short(std::uint64_t bx, std::uint64_t by, std::uint32
   constexpr std::uint64_t y_end = y_lim < hi_n + 1 ? y_lim : hi_n + 1;
   const std::uint64_t my = by & Fmt::magnitude_mask;
   if (!((bx - lo_n <= hi_n - lo_n) & (bx != one) & (my - lo_n < y_end - lo_n))) return false;
-  // Session 9: log x by log_pattern on the bits (the domain is log_pattern_hot's): absolute error
-  // A <= 2^-37.3 + 2^-57.6 + |e| 2^-55.27 + 2^-54.5 + u/2 (|e| ln2 + |S| + |v|) <= 2^-37.29 for
-  // |e| <= 127 (|S|, |v| <= 88.8); t = RN(L y), |y| < 2^8: |t - y log x| <= 2^8 A + u/2 |t| <
-  // 2^-29.29 (|t| <= 128); e^t by exp_short (2^-44.4): relative < 2^-29.28. Bound 2^-29 (was
-  // 2^-35 with log_short; the test fails for at most 2^-15 of the values).
+  // Session 9 (p <= 12): log x by log_pattern on the bits (the domain is log_pattern_hot's):
+  // absolute error A <= 2^-37.3 + 2^-57.6 + |e| 2^-55.27 + 2^-54.5 + u/2 (|e| ln2 + |S| + |v|) <=
+  // 2^-37.29 for |e| <= 127 (|S|, |v| <= 88.8); t = RN(L y), |y| < 2^8: |t - y log x| <= 2^8 A +
+  // u/2 |t| < 2^-29.29 (|t| <= 128); e^t by exp_short (2^-44.4): relative < 2^-29.28. Bound
+  // 2^-29 (was 2^-35 with log_short; the test fails for at most 2^-15 of the values).
+  // Session 10, the formats of 13 to 24 bits (wide: wide_pattern_ok, binary32): log x by
+  // log_pattern_wide, absolute error A <= 2^-51.2 + 2^-52 |log x| + 2^-60, so |y| A <= 2^-43.2 +
+  // 2^-52 |t| + 2^-52 <= 2^-43.2 + 2^-45 + 2^-52 (|y| < 2^8, |t| <= 128); t = RN(L y) adds u |t|
+  // <= 2^-46: |dt| <= 2^-42.68; e^t by exp_short (2^-44.4): relative < 2^-42.68 + 2^-44.4 + their
+  // product < 2^-42.3. Bound 2^-41 (a bit to spare; measured: test_math_wide).
+  constexpr bool wide = Fmt::precision > 12;
   const double y = decode_normal<Fmt>(by);
-  if constexpr (Fmt::precision > 12) {
-    // Session 10, the formats of 13 to 24 bits (wide_pattern_ok: binary32): log x by
-    // log_pattern_wide, absolute error A <= 2^-51.2 + 2^-52 |log x| + 2^-60, so |y| A <=
-    // 2^-43.2 + 2^-52 |t| + 2^-52 <= 2^-43.2 + 2^-45 + 2^-52 (|y| < 2^8, |t| <= 128); t = RN(L y)
-    // adds u |t| <= 2^-46: |dt| <= 2^-42.68; e^t by exp_short (2^-44.4): relative < 2^-42.68 +
-    // 2^-44.4 + their product < 2^-42.3. Bound 2^-41 (a bit to spare; measured: test_math_wide).
-    const double t = log_pattern_wide<Fmt>(bx) * y;
-    if (!(fabs_d(t) <= 128)) return false;
-    return short_round<Fmt, Mode, -41>(exp_short_scaled<false>(t), w, out);
+  double L;
+  if constexpr (wide) {
+    L = log_pattern_wide<Fmt>(bx);
   } else {
-    const double t = log_pattern<Fmt>(bx) * y;
-    if (!(fabs_d(t) <= 128)) return false;
-    return short_round<Fmt, Mode, -29>(exp_short_scaled<false>(t), w, out);
+    L = log_pattern<Fmt>(bx);
   }
+  const double t = L * y;
+  if (!(fabs_d(t) <= 128)) return false;
+  return short_round<Fmt, Mode, wide ? -41 : -29>(exp_short_scaled<false>(t), w, out);
 }
 
 // Decode x exactly to a double.
