@@ -2277,7 +2277,7 @@ struct gpu_float_fn {};  // no float step
   template <>                                                               \
   struct gpu_float_fn<fn> {                                                 \
     static constexpr int max_ulps = ulps; /* the guide's bound */           \
-    __device__ static float eval(float x) noexcept { return ::cuda_fn(x); } \
+    __device__ float operator()(float x) const noexcept { return ::cuda_fn(x); } \
   };
 FLOATLAB_MATH_GPU_FLOAT(fn_exp, expf, 2)
 FLOATLAB_MATH_GPU_FLOAT(fn_exp2, exp2f, 2)
@@ -2346,27 +2346,47 @@ __device__ __forceinline__ typename Fmt::storage gpu_float_encode(float y) noexc
   return encode_from<Fmt, Mode, float>(y, 0, 0);
 #endif
 }
+#endif
 
-// The GPU float step on the pattern b: true with F's pattern of f(x) in out, false (declined:
-// the caller's exact path runs) where b is not a normal number or the test fails.
-template <class Fmt, class Mode, class Fn>
-__device__ __forceinline__ bool gpu_float_step(std::uint64_t b, typename Fmt::storage& out) noexcept {
-  static_assert(gpu_float_ok<Fmt, Mode> && has_gpu_float<Fn>::value, "gpu_float_step: not for this format, mode or function");
+// The float step's logic on the pattern b for a float function g with at most K ulps of error
+// (against the correctly rounded float): true with F's pattern of f(x) in out, false (declined:
+// the caller's exact path runs) where b is not a normal number or the test fails. Host and
+// device: the device's gpu_float_step passes CUDA's function and rounds y by gpu_float_encode;
+// on the host (tests/test_math_float_step.cpp, with the host's float functions: a check of this
+// logic, not of CUDA's bounds) y is rounded by encode_from.
+#if FLOATLAB_CUDA
+#pragma nv_exec_check_disable  // g is CUDA's __device__ function in device code, the host's on the host
+#endif
+template <class Fmt, class Mode, int K, class G>
+FLOATLAB_HOST_DEVICE bool float_step(std::uint64_t b, G g, typename Fmt::storage& out) noexcept {
+  static_assert(gpu_float_ok<Fmt, Mode>, "float_step: not for this format or mode");
   if (!normal_pattern<Fmt>(b)) return false;
   // x exactly in float (a normal float: fits_hw): the magnitude moved into float's fields, rebiased.
   constexpr std::uint32_t rebias = static_cast<std::uint32_t>(127 - Fmt::bias) << 23;
   const std::uint32_t xb = ((static_cast<std::uint32_t>(b & Fmt::magnitude_mask) << (23 - Fmt::fraction_bits)) + rebias) |
                            (static_cast<std::uint32_t>(b >> (Fmt::total_bits - 1)) << 31);
-  const float y = gpu_float_fn<Fn>::eval(bit_cast<float>(xb));
-  constexpr std::uint32_t rad = 2 * gpu_float_fn<Fn>::max_ulps + 4;
+  const float y = g(bit_cast<float>(xb));
+  constexpr std::uint32_t rad = 2 * K + 4;
   constexpr std::uint32_t cell = std::uint32_t{1} << (23 - Fmt::precision);  // 2^(24 - q), q = p + 1
-  static_assert(4 * rad < cell, "gpu_float_step: the bound must leave room in the cell");
+  static_assert(4 * rad < cell, "float_step: the bound must leave room in the cell");
   const std::uint32_t yb = bit_cast<std::uint32_t>(y);
   const std::uint32_t mag = yb & 0x7FFFFFFFu, d = yb & (cell - 1);
   // Declined: y zero, subnormal, infinite or NaN; d < rad or d + rad > cell (unsigned).
   if ((mag - 0x00800000u > 0x7F7FFFFFu - 0x00800000u) | (d - rad > cell - 2 * rad)) return false;
+#if defined(__CUDA_ARCH__)
   out = gpu_float_encode<Fmt, Mode>(y);
+#else
+  out = encode_from<Fmt, Mode, float>(y, 0, 0);
+#endif
   return true;
+}
+
+#if FLOATLAB_CUDA
+// The GPU float step on the pattern b (device code): float_step with CUDA's function.
+template <class Fmt, class Mode, class Fn>
+__device__ __forceinline__ bool gpu_float_step(std::uint64_t b, typename Fmt::storage& out) noexcept {
+  static_assert(has_gpu_float<Fn>::value, "gpu_float_step: no CUDA float function for this one");
+  return float_step<Fmt, Mode, gpu_float_fn<Fn>::max_ulps>(b, gpu_float_fn<Fn>{}, out);
 }
 #endif
 

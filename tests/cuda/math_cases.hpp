@@ -75,12 +75,15 @@ void full_reference(std::uint32_t* out) {
 
 // ---- the GPU float step ------------------------------------------------------------------
 enum gfn { g_exp, g_exp2, g_expm1, g_log, g_log2, g_log1p, g_tanh, g_erf, g_sin, g_cos, g_count };
-inline const char* const g_names[g_count] = {"exp", "exp2", "expm1", "log", "log2", "log1p", "tanh", "erf", "sin", "cos"};
+inline const char* const g_names[g_count] = {"exp",   "exp2", "expm1", "log", "log2",
+                                             "log1p", "tanh", "erf",   "sin", "cos"};
 enum gmode { m_nearest_even, m_nearest_away, m_toward_zero, m_upward, m_downward, m_odd, m_count };
-inline const char* const m_names[m_count] = {"nearest_even", "nearest_away", "toward_zero", "upward", "downward", "odd"};
+inline const char* const m_names[m_count] = {"nearest_even", "nearest_away", "toward_zero",
+                                             "upward",       "downward",     "odd"};
 template <int M>
-using step_mode = std::tuple_element_t<M, std::tuple<r::nearest_even, r::nearest_away, r::toward_zero, r::upward,
-                                                  r::downward, r::odd>>;
+using step_mode =
+    std::tuple_element_t<M,
+                         std::tuple<r::nearest_even, r::nearest_away, r::toward_zero, r::upward, r::downward, r::odd>>;
 
 template <int K>
 struct step_case;

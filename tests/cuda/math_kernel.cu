@@ -206,9 +206,12 @@ __global__ void fl_loop(const T* in, T* out, std::size_t n, int reps) {
   if (i >= n) return;
   T x = in[i];
   for (int r = 0; r < reps; ++r) {
-    if constexpr (Op == 0) x = fl::exp(x);
-    else if constexpr (Op == 1) x = fl::tanh(x);
-    else x = fl::sin(x);
+    if constexpr (Op == 0)
+      x = fl::exp(x);
+    else if constexpr (Op == 1)
+      x = fl::tanh(x);
+    else
+      x = fl::sin(x);
     x = T::from_bits(static_cast<typename T::storage_type>(x.bits() ^ 0x1u));  // keep a chain, stay finite
   }
   out[i] = x;
@@ -225,10 +228,16 @@ __global__ void fl_loop_declines(const T* in, std::size_t n, int reps, unsigned 
   for (int r = 0; r < reps; ++r) {
     const bool normal = fl::detail::cr::normal_pattern<typename T::format_type>(x.bits());
     special += !normal;
-    dec += normal && step_eval<T, fl::round::nearest_even>(Op == 0 ? g_exp : Op == 1 ? g_tanh : g_sin, x.bits()) == declined;
-    if constexpr (Op == 0) x = fl::exp(x);
-    else if constexpr (Op == 1) x = fl::tanh(x);
-    else x = fl::sin(x);
+    dec += normal && step_eval<T, fl::round::nearest_even>(Op == 0   ? g_exp
+                                                           : Op == 1 ? g_tanh
+                                                                     : g_sin,
+                                                           x.bits()) == declined;
+    if constexpr (Op == 0)
+      x = fl::exp(x);
+    else if constexpr (Op == 1)
+      x = fl::tanh(x);
+    else
+      x = fl::sin(x);
     x = T::from_bits(static_cast<typename T::storage_type>(x.bits() ^ 0x1u));
   }
   if (dec) atomicAdd(counts, static_cast<unsigned long long>(dec));
@@ -240,10 +249,14 @@ __global__ void cuda_loop(const float* in, float* out, std::size_t n, int reps) 
   if (i >= n) return;
   float x = in[i];
   for (int r = 0; r < reps; ++r) {
-    if constexpr (Op == 0) x = expf(x);
-    else if constexpr (Op == 1) x = tanhf(x);
-    else if constexpr (Op == 2) x = sinf(x);
-    else x = __expf(x);
+    if constexpr (Op == 0)
+      x = expf(x);
+    else if constexpr (Op == 1)
+      x = tanhf(x);
+    else if constexpr (Op == 2)
+      x = sinf(x);
+    else
+      x = __expf(x);
     x = __uint_as_float(__float_as_uint(x) ^ 0x1u);
   }
   out[i] = x;
@@ -298,9 +311,10 @@ static void bench() {
     special = 100.0 * static_cast<double>(c[1]) / (static_cast<double>(n) * reps);
     return 100.0 * static_cast<double>(c[0]) / (static_cast<double>(n) * reps);
   };
-  std::printf("\n3. GPU throughput (2^24 threads x 16 dependent calls, nearest even), G calls/s; ratio = floatlab / CUDA"
-              " float (target >= 0.33);\n   decl = share of the 16-bit calls whose GPU float step failed its test on a"
-              " normal input (exact path ran)\n");
+  std::printf(
+      "\n3. GPU throughput (2^24 threads x 16 dependent calls, nearest even), G calls/s; ratio = floatlab / CUDA"
+      " float (target >= 0.33);\n   decl = share of the 16-bit calls whose GPU float step failed its test on a"
+      " normal input (exact path ran)\n");
   const char* names[3] = {"exp", "tanh", "sin"};
   double ref[3], h16[3], b16[3], b32[3], dh[3], db[3];
   ref[0] = rate([&] { cuda_loop<0><<<blocks, 256>>>(f.p, fo.p, n, reps); });
@@ -329,11 +343,13 @@ static void bench() {
     std::printf("%-6s %10.2f %11.2f %7.3f %6.2f%% %11.2f %7.3f %6.2f%% %11.2f %7.3f\n", names[k], ref[k], h16[k],
                 h16[k] / ref[k], dh[k], b16[k], b16[k] / ref[k], db[k], b32[k], b32[k] / ref[k]);
   std::printf("__expf %10.2f (fl binary16 exp / __expf = %.3f)\n", fast_exp, h16[0] / fast_exp);
-  std::printf("calls on inputs that are not normal numbers (NaN, inf: the exact path's special cases), binary16 /"
-              " bfloat16: exp %.1f%% / %.1f%%, tanh %.1f%% / %.1f%%, sin %.1f%% / %.1f%%\n",
-              spec[0][0], spec[1][0], spec[0][1], spec[1][1], spec[0][2], spec[1][2]);
-  std::printf("(session 10, before the float step, same table on the H200: binary16 exp 0.102, tanh 0.118, sin 0.305;"
-              " binary32 exp 0.112, tanh 0.121, sin 0.305)\n");
+  std::printf(
+      "calls on inputs that are not normal numbers (NaN, inf: the exact path's special cases), binary16 /"
+      " bfloat16: exp %.1f%% / %.1f%%, tanh %.1f%% / %.1f%%, sin %.1f%% / %.1f%%\n",
+      spec[0][0], spec[1][0], spec[0][1], spec[1][1], spec[0][2], spec[1][2]);
+  std::printf(
+      "(session 10, before the float step, same table on the H200: binary16 exp 0.102, tanh 0.118, sin 0.305;"
+      " binary32 exp 0.112, tanh 0.121, sin 0.305)\n");
 }
 #endif
 
@@ -354,9 +370,10 @@ int main(int argc, char** argv) {
   full_part<4>();
   full_part<5>();
   // 2. The GPU float step alone, every input of each format, the six deterministic modes.
-  std::printf("\n2. the GPU float step alone (math.hpp gpu_float_step), every input, vs the CPU's full call;\n"
-              "   per function: mismatches / share of all inputs declined (zeros, subnormals, inf, NaN and\n"
-              "   failed tests: those take the exact path, checked by 1)\n");
+  std::printf(
+      "\n2. the GPU float step alone (math.hpp gpu_float_step), every input, vs the CPU's full call;\n"
+      "   per function: mismatches / share of all inputs declined (zeros, subnormals, inf, NaN and\n"
+      "   failed tests: those take the exact path, checked by 1)\n");
   step_part<0>();
   step_part<1>();
   step_part<2>();
@@ -369,8 +386,8 @@ int main(int argc, char** argv) {
   step_part<9>();
   step_part<10>();
   step_part<11>();
-  std::printf("step total: %zu answers checked, %zu mismatches, %zu declined\n", step_all.checked,
-              step_all.mismatches, step_all.declines);
+  std::printf("step total: %zu answers checked, %zu mismatches, %zu declined\n", step_all.checked, step_all.mismatches,
+              step_all.declines);
   if (!(argc > 1 && std::strcmp(argv[1], "--no-bench") == 0)) bench();
 #else
   (void)argc, (void)argv;
