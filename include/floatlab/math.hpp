@@ -2354,7 +2354,7 @@ __device__ __forceinline__ typename Fmt::storage gpu_float_encode(float y) noexc
 // device: the device's gpu_float_step passes CUDA's function and rounds y by gpu_float_encode;
 // on the host (tests/test_math_float_step.cpp, with the host's float functions: a check of this
 // logic, not of CUDA's bounds) y is rounded by encode_from.
-#if FLOATLAB_CUDA
+#if FLOATLAB_CUDA && defined(__NVCC__)
 #pragma nv_exec_check_disable  // g is CUDA's __device__ function in device code, the host's on the host
 #endif
 template <class Fmt, class Mode, int K, class G>
