@@ -175,9 +175,9 @@ if(FLOATLAB_CUDA_TESTS AND CMAKE_CUDA_COMPILER)
   add_test(NAME cuda_mma_kernels COMMAND cuda_mma_kernels)
   set_tests_properties(cuda_mma_kernels PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
   # math.hpp in device code: CI compiles tests/cuda/math_kernel.cu with one instantiation
-  # (binary16 nearest even, every function; about a CPU-minute of nvcc) and no benchmark; the
-  # whole test (four instantiations, about 6 CPU-minutes to compile) runs on the GPU machine
-  # (tests/cuda/run_all.sh).
+  # (binary16 nearest even, every function, the GPU float step inside; about a CPU-minute of
+  # nvcc) and no benchmark; the whole test (6 whole-call parts, 12 float-step parts and their
+  # CPU references, built in parallel) runs on the GPU machine (tests/cuda/run_math.sh).
   add_library(cuda_compile_math_kernel OBJECT cuda/math_kernel.cu)
   target_link_libraries(cuda_compile_math_kernel PRIVATE floatlab::floatlab)
   target_compile_definitions(cuda_compile_math_kernel PRIVATE FLOATLAB_MATH_KERNEL_CI)

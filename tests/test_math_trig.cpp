@@ -18,40 +18,20 @@
 #include <vector>
 
 #include "support/mpfr_math.hpp"
+#include "support/math_modes.hpp"
 #include "support/operands.hpp"
 
 namespace fl = floatlab;
 
 namespace {
 
-struct tally {
-  std::uint64_t inputs = 0, checks = 0, mismatches = 0;
-};
+using tally = floatlab_test::math_tally;
 
 // Checks f in every mode; the oracle's result slot holds the exact value. key, op: the Philox
 // coordinates of the stochastic words.
 template <class T, class F>
 void check_modes(const char* what, F f, oracle::reference& ref, tally& t, std::uint64_t key, std::uint32_t op) {
-  namespace r = fl::round;
-  auto report = [&](const char* mode, std::uint64_t got, std::uint64_t want) {
-    ++t.checks;
-    if (got == want) return;
-    if (++t.mismatches <= 10)
-      std::printf("  MISMATCH %s %s key=0x%llx: got 0x%llx want 0x%llx\n", what, mode, static_cast<unsigned long long>(key),
-                  static_cast<unsigned long long>(got), static_cast<unsigned long long>(want));
-  };
-  report("nearest_even", f(r::nearest_even{}).bits(), ref.round(oracle::mode::nearest_even));
-  report("nearest_away", f(r::nearest_away{}).bits(), ref.round(oracle::mode::nearest_away));
-  report("toward_zero", f(r::toward_zero{}).bits(), ref.round(oracle::mode::toward_zero));
-  report("upward", f(r::upward{}).bits(), ref.round(oracle::mode::upward));
-  report("downward", f(r::downward{}).bits(), ref.round(oracle::mode::downward));
-  report("odd", f(r::odd{}).bits(), ref.round(oracle::mode::odd));
-  const std::uint32_t w1 = fl::philox_word(23, key, op), w2 = fl::philox_word(23, key, op + 100),
-                      w3 = fl::philox_word(23, key, op + 200);
-  report("stochastic<1>", f(r::stochastic<1>{}, fl::fixed_word{w1}).bits(), ref.round(oracle::mode::stochastic, 1, w1));
-  report("stochastic<5>", f(r::stochastic<5>{}, fl::fixed_word{w2}).bits(), ref.round(oracle::mode::stochastic, 5, w2));
-  report("stochastic<32>", f(r::stochastic<32>{}, fl::fixed_word{w3}).bits(),
-         ref.round(oracle::mode::stochastic, 32, w3));
+  floatlab_test::check_math_modes(what, f, ref, t, key, op, 23);
 }
 
 void print_tally(const char* label, const char* fn, const tally& t) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "support/mpfr_math.hpp"
+#include "support/math_modes.hpp"
 #include "support/operands.hpp"
 
 namespace fl = floatlab;
@@ -196,33 +197,11 @@ bool near_grid(double v) {
   return dist < (std::uint64_t{1} << 21);
 }
 
-struct tally {
-  std::uint64_t inputs = 0, checks = 0, mismatches = 0;
-};
+using tally = floatlab_test::math_tally;
 
 template <class Fn>
 void check_modes(const char* what, Fn f, oracle::reference& ref, tally& t, std::uint64_t key, std::uint32_t op) {
-  namespace r = fl::round;
-  auto report = [&](const char* mode, std::uint64_t got, std::uint64_t want) {
-    ++t.checks;
-    if (got == want) return;
-    if (++t.mismatches <= 10)
-      std::printf("  MISMATCH %s %s key=0x%llx: got 0x%llx want 0x%llx\n", what, mode,
-                  static_cast<unsigned long long>(key), static_cast<unsigned long long>(got),
-                  static_cast<unsigned long long>(want));
-  };
-  report("nearest_even", f(r::nearest_even{}).bits(), ref.round(oracle::mode::nearest_even));
-  report("nearest_away", f(r::nearest_away{}).bits(), ref.round(oracle::mode::nearest_away));
-  report("toward_zero", f(r::toward_zero{}).bits(), ref.round(oracle::mode::toward_zero));
-  report("upward", f(r::upward{}).bits(), ref.round(oracle::mode::upward));
-  report("downward", f(r::downward{}).bits(), ref.round(oracle::mode::downward));
-  report("odd", f(r::odd{}).bits(), ref.round(oracle::mode::odd));
-  const std::uint32_t w1 = fl::philox_word(29, key, op), w2 = fl::philox_word(29, key, op + 100),
-                      w3 = fl::philox_word(29, key, op + 200);
-  report("stochastic<1>", f(r::stochastic<1>{}, fl::fixed_word{w1}).bits(), ref.round(oracle::mode::stochastic, 1, w1));
-  report("stochastic<5>", f(r::stochastic<5>{}, fl::fixed_word{w2}).bits(), ref.round(oracle::mode::stochastic, 5, w2));
-  report("stochastic<32>", f(r::stochastic<32>{}, fl::fixed_word{w3}).bits(),
-         ref.round(oracle::mode::stochastic, 32, w3));
+  floatlab_test::check_math_modes(what, f, ref, t, key, op, 29);
 }
 
 template <class U, class... M>
@@ -254,6 +233,23 @@ void print_tally(const char* what, const tally& t) {
   CHECK(c.unresolved == 0);
 }
 
+// f of the pattern b of U in every mode against MPFR (the oracle's format is U's); op: the
+// Philox operation of the stochastic words.
+template <class U>
+void check_input(wf f, std::uint64_t b, oracle::reference& ref, mathref::reference& mr, tally& t, std::uint32_t op) {
+  ref.decode(b, ref.operand(0));
+  mpfr_srcptr x = ref.operand(0);
+  if (f == wf::sin || f == wf::cos)
+    mr.eval_with([&] { return f == wf::cos ? mpfr_cos(mr.value(), x, MPFR_RNDN) : mpfr_sin(mr.value(), x, MPFR_RNDN); },
+                 ref.result(), wname(f));
+  else
+    mr.eval(ref_fn(f), x, ref.result());
+  const U xv = U::from_bits(static_cast<typename U::format_type::storage>(b));
+  check_modes(
+      wname(f), [&](auto... m) { return wcall(f, xv, m...); }, ref, t, b, op);
+  ++t.inputs;
+}
+
 // Every mode on `random` random patterns of f's domain (both signs where the domain has them)
 // and on the hard ones among `scan` random patterns.
 void results_in_every_mode(wf f, std::size_t random, std::size_t scan, std::uint64_t seed) {
@@ -273,18 +269,7 @@ void results_in_every_mode(wf f, std::size_t random, std::size_t scan, std::uint
   tally t;
   fl::math_counters() = {};
   for (std::uint64_t b : in) {
-    ref.decode(b, ref.operand(0));
-    mpfr_srcptr x = ref.operand(0);
-    if (f == wf::sin || f == wf::cos)
-      mr.eval_with(
-          [&] { return f == wf::cos ? mpfr_cos(mr.value(), x, MPFR_RNDN) : mpfr_sin(mr.value(), x, MPFR_RNDN); },
-          ref.result(), wname(f));
-    else
-      mr.eval(ref_fn(f), x, ref.result());
-    const T xv = T::from_bits(static_cast<std::uint32_t>(b));
-    check_modes(
-        wname(f), [&](auto... m) { return wcall(f, xv, m...); }, ref, t, b, 50 + static_cast<std::uint32_t>(f));
-    ++t.inputs;
+    check_input<T>(f, b, ref, mr, t, 50 + static_cast<std::uint32_t>(f));
   }
   char what[64];
   std::snprintf(what, sizeof what, "%s (%zu hard)", wname(f), hard);
@@ -359,18 +344,7 @@ void narrow_format(const char* label, std::uint64_t stride, std::uint64_t kernel
     tally t;
     fl::math_counters() = {};
     for (std::uint64_t b = 0; b < count; b += stride) {
-      ref.decode(b, ref.operand(0));
-      mpfr_srcptr x = ref.operand(0);
-      if (f == wf::sin || f == wf::cos)
-        mr.eval_with(
-            [&] { return f == wf::cos ? mpfr_cos(mr.value(), x, MPFR_RNDN) : mpfr_sin(mr.value(), x, MPFR_RNDN); },
-            ref.result(), wname(f));
-      else
-        mr.eval(ref_fn(f), x, ref.result());
-      const U xv = U::from_bits(static_cast<typename G::storage>(b));
-      check_modes(
-          wname(f), [&](auto... m) { return wcall(f, xv, m...); }, ref, t, b, 70 + static_cast<std::uint32_t>(f));
-      ++t.inputs;
+      check_input<U>(f, b, ref, mr, t, 70 + static_cast<std::uint32_t>(f));
     }
     char what[64];
     std::snprintf(what, sizeof what, "%s %s", label, wname(f));

@@ -2144,26 +2144,27 @@ FLOATLAB_MATH_HOT bool pow_short(std::uint64_t bx, std::uint64_t by, std::uint32
   constexpr std::uint64_t y_end = y_lim < hi_n + 1 ? y_lim : hi_n + 1;
   const std::uint64_t my = by & Fmt::magnitude_mask;
   if (!((bx - lo_n <= hi_n - lo_n) & (bx != one) & (my - lo_n < y_end - lo_n))) return false;
-  // Session 9: log x by log_pattern on the bits (the domain is log_pattern_hot's): absolute error
-  // A <= 2^-37.3 + 2^-57.6 + |e| 2^-55.27 + 2^-54.5 + u/2 (|e| ln2 + |S| + |v|) <= 2^-37.29 for
-  // |e| <= 127 (|S|, |v| <= 88.8); t = RN(L y), |y| < 2^8: |t - y log x| <= 2^8 A + u/2 |t| <
-  // 2^-29.29 (|t| <= 128); e^t by exp_short (2^-44.4): relative < 2^-29.28. Bound 2^-29 (was
-  // 2^-35 with log_short; the test fails for at most 2^-15 of the values).
+  // Session 9 (p <= 12): log x by log_pattern on the bits (the domain is log_pattern_hot's):
+  // absolute error A <= 2^-37.3 + 2^-57.6 + |e| 2^-55.27 + 2^-54.5 + u/2 (|e| ln2 + |S| + |v|) <=
+  // 2^-37.29 for |e| <= 127 (|S|, |v| <= 88.8); t = RN(L y), |y| < 2^8: |t - y log x| <= 2^8 A +
+  // u/2 |t| < 2^-29.29 (|t| <= 128); e^t by exp_short (2^-44.4): relative < 2^-29.28. Bound
+  // 2^-29 (was 2^-35 with log_short; the test fails for at most 2^-15 of the values).
+  // Session 10, the formats of 13 to 24 bits (wide: wide_pattern_ok, binary32): log x by
+  // log_pattern_wide, absolute error A <= 2^-51.2 + 2^-52 |log x| + 2^-60, so |y| A <= 2^-43.2 +
+  // 2^-52 |t| + 2^-52 <= 2^-43.2 + 2^-45 + 2^-52 (|y| < 2^8, |t| <= 128); t = RN(L y) adds u |t|
+  // <= 2^-46: |dt| <= 2^-42.68; e^t by exp_short (2^-44.4): relative < 2^-42.68 + 2^-44.4 + their
+  // product < 2^-42.3. Bound 2^-41 (a bit to spare; measured: test_math_wide).
+  constexpr bool wide = Fmt::precision > 12;
   const double y = decode_normal<Fmt>(by);
-  if constexpr (Fmt::precision > 12) {
-    // Session 10, the formats of 13 to 24 bits (wide_pattern_ok: binary32): log x by
-    // log_pattern_wide, absolute error A <= 2^-51.2 + 2^-52 |log x| + 2^-60, so |y| A <=
-    // 2^-43.2 + 2^-52 |t| + 2^-52 <= 2^-43.2 + 2^-45 + 2^-52 (|y| < 2^8, |t| <= 128); t = RN(L y)
-    // adds u |t| <= 2^-46: |dt| <= 2^-42.68; e^t by exp_short (2^-44.4): relative < 2^-42.68 +
-    // 2^-44.4 + their product < 2^-42.3. Bound 2^-41 (a bit to spare; measured: test_math_wide).
-    const double t = log_pattern_wide<Fmt>(bx) * y;
-    if (!(fabs_d(t) <= 128)) return false;
-    return short_round<Fmt, Mode, -41>(exp_short_scaled<false>(t), w, out);
+  double L;
+  if constexpr (wide) {
+    L = log_pattern_wide<Fmt>(bx);
   } else {
-    const double t = log_pattern<Fmt>(bx) * y;
-    if (!(fabs_d(t) <= 128)) return false;
-    return short_round<Fmt, Mode, -29>(exp_short_scaled<false>(t), w, out);
+    L = log_pattern<Fmt>(bx);
   }
+  const double t = L * y;
+  if (!(fabs_d(t) <= 128)) return false;
+  return short_round<Fmt, Mode, wide ? -41 : -29>(exp_short_scaled<false>(t), w, out);
 }
 
 // Decode x exactly to a double.
@@ -2213,7 +2214,7 @@ struct has_wide_pattern_step : std::false_type {};
 template <class Fn>
 struct has_wide_pattern_step<Fn, std::void_t<decltype(Fn::eps_pattern_wide_log2)>> : std::true_type {};
 template <class Fn, bool Wide>
-constexpr int pattern_eps_log2() noexcept {
+FLOATLAB_HOST_DEVICE constexpr int pattern_eps_log2() noexcept {
   if constexpr (Wide) {
     return Fn::eps_pattern_wide_log2;
   } else {
@@ -2225,6 +2226,170 @@ struct has_hot : std::false_type {};
 template <class Fn>
 struct has_hot<Fn, std::void_t<decltype(Fn::hot(0.0))>> : std::true_type {};
 
+// ---- the GPU float step (session 11): formats of at most 16 bits on the device ------------
+// In the device pass (nvcc, __CUDA_ARCH__), for a format F with at most 16 bits, p <= 12 and
+// every value exact in float (fits_hw<F, float>: binary16, bfloat16, cfloat<6,9>, the 8-, 6-
+// and 4-bit formats, ...) in the six deterministic modes, call() first evaluates f(x) in float
+// with CUDA's own function (expf, logf, tanhf, sinf, ...) and rounds that float when a test
+// shows the error interval around it holds no rounding boundary of F in the mode; otherwise
+// (and for every pattern that is not a normal number) the exact path below runs unchanged.
+//
+// Bound. The CUDA C++ Programming Guide, appendix "Mathematical Functions", table
+// "Single-Precision Mathematical Standard Library Functions with Maximum ULP Error", states
+// for the default device flags (no --use_fast_math, which maps expf, logf, sinf, cosf, log2f to
+// the __expf-class intrinsics; no -ftz=true) the largest distance K in ulps between the
+// function's result and the correctly rounded float, over the full range: expf 2, exp2f 2,
+// expm1f 1, logf 1, log2f 1, log1pf 1, tanhf 2, erff 2, sinf 2, cosf 2. The guide says these
+// come from extensive but not exhaustive tests, so they are not a proof: the proof is the
+// every-input comparison of tests/cuda/math_kernel.cu (GPU = CPU, the CPU path MPFR-proven),
+// for every format listed there, every deterministic mode and every function below. As a
+// margin the step assumes K + 1 ulps. With y the float result (normal), ulp(RN f) <= 2 ulp(y)
+// (RN f is at most one binade above y) and |RN f - f| <= ulp(RN f) / 2, so |f - y| <= (K + 1)
+// 2 ulp(y) + ulp(y) < rad = 2K + 4 units of y's last place.
+//
+// Test. q = p + 1 <= 13 bits hold F's points and midpoints in y's binade; a q-bit cell is
+// 2^(24 - q) units of y's 24-bit significand. If rad <= d and d + rad <= cell, d = y's
+// significand mod cell, f and y lie in the same open cell, so no point of F (the boundaries
+// of toward_zero, upward, downward, odd) and no midpoint (nearest_even, nearest_away) lies
+// between them, and F's rounding of y is F's rounding of f in the mode. That holds in every
+// binade: F's subnormal points and midpoints are multiples of 2^(emin - p), which the q-bit
+// grid of every binade at or below 2^emin divides; the overflow thresholds (the largest finite
+// value, and it plus half its last place) are points of the q-bit grid of their binade, and a
+// binade above the format's holds no boundary. An exact result on a boundary (exp2 of an
+// integer in a directed mode, ...) fails the test; one on a point of F off the boundaries
+// (nearest) is rounded to that point. y zero, subnormal (so -ftz=true cannot matter), infinite
+// or NaN fails too.
+//
+// Rounding y: the hardware conversion where it is that rounding exactly (cvt.{rn,rz,rm,rp}.f16.f32
+// for binary16 in nearest_even, toward_zero, downward, upward; cvt.{rn,rz}.bf16.f32 for bfloat16
+// from sm_80, cvt.{rm,rp}.bf16.f32 from sm_90: IEEE conversions, overflow to infinity or the
+// largest finite value by the mode, as cuda_fp16.hpp / cuda_bf16.hpp's host emulations of
+// __float2half_rz etc. spell out), else encode_from<F, Mode, float> (the branch-free
+// encoder of float_path.hpp: every encoding's subnormals, flushing, saturation, overflow).
+// Stochastic modes keep the exact path: they round f on its q = p + R + 1 bits (R up to 32),
+// and a float carries 24, of which the error bound leaves about 21, so the float cannot decide
+// the R random bits below the last place. FLOATLAB_MATH_NO_GPU_FLOAT defined turns the step off
+// (for code built with --use_fast_math, where the bounds above do not hold).
+template <class Fn>
+struct gpu_float_fn {};  // no float step
+#if FLOATLAB_CUDA
+#define FLOATLAB_MATH_GPU_FLOAT(fn, cuda_fn, ulps)                          \
+  template <>                                                               \
+  struct gpu_float_fn<fn> {                                                 \
+    static constexpr int max_ulps = ulps; /* the guide's bound */           \
+    __device__ float operator()(float x) const noexcept { return ::cuda_fn(x); } \
+  };
+FLOATLAB_MATH_GPU_FLOAT(fn_exp, expf, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_exp2, exp2f, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_expm1, expm1f, 1)
+FLOATLAB_MATH_GPU_FLOAT(fn_log, logf, 1)
+FLOATLAB_MATH_GPU_FLOAT(fn_log2, log2f, 1)
+FLOATLAB_MATH_GPU_FLOAT(fn_log1p, log1pf, 1)
+FLOATLAB_MATH_GPU_FLOAT(fn_tanh, tanhf, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_erf, erff, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_sin, sinf, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_cos, cosf, 2)
+#undef FLOATLAB_MATH_GPU_FLOAT
+#endif
+template <class Fn, class = void>
+struct has_gpu_float : std::false_type {};
+template <class Fn>
+struct has_gpu_float<Fn, std::void_t<decltype(gpu_float_fn<Fn>::max_ulps)>> : std::true_type {};
+template <class Fmt, class Mode>
+inline constexpr bool gpu_float_ok = Fmt::total_bits <= 16 && Fmt::precision <= 12 && fits_hw<Fmt, float> &&
+                                     direct_encode_ok<Fmt, Mode>;
+
+#if FLOATLAB_CUDA
+// F's rounding of the float y in Mode (y finite, normal).
+template <class Fmt, class Mode>
+__device__ __forceinline__ typename Fmt::storage gpu_float_encode(float y) noexcept {
+#if defined(__CUDA_ARCH__)
+  using Enc = typename Fmt::encoding_type;
+  constexpr bool ieee = std::is_same_v<Enc, encoding::ieee>;
+  constexpr bool half = ieee && Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10;
+  constexpr bool bf16 = ieee && Fmt::exponent_bits == 8 && Fmt::fraction_bits == 7;
+  constexpr bool rn = std::is_same_v<Mode, round::nearest_even>, rz = std::is_same_v<Mode, round::toward_zero>;
+  constexpr bool rm = std::is_same_v<Mode, round::downward>, rp = std::is_same_v<Mode, round::upward>;
+  unsigned short h;
+  if constexpr (half && rn) {
+    asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(y));
+    return h;
+  } else if constexpr (half && rz) {
+    asm("cvt.rz.f16.f32 %0, %1;" : "=h"(h) : "f"(y));
+    return h;
+  } else if constexpr (half && rm) {
+    asm("cvt.rm.f16.f32 %0, %1;" : "=h"(h) : "f"(y));
+    return h;
+  } else if constexpr (half && rp) {
+    asm("cvt.rp.f16.f32 %0, %1;" : "=h"(h) : "f"(y));
+    return h;
+#if __CUDA_ARCH__ >= 800
+  } else if constexpr (bf16 && rn) {
+    asm("cvt.rn.bf16.f32 %0, %1;" : "=h"(h) : "f"(y));
+    return h;
+  } else if constexpr (bf16 && rz) {
+    asm("cvt.rz.bf16.f32 %0, %1;" : "=h"(h) : "f"(y));
+    return h;
+#endif
+#if __CUDA_ARCH__ >= 900
+  } else if constexpr (bf16 && rm) {
+    asm("cvt.rm.bf16.f32 %0, %1;" : "=h"(h) : "f"(y));
+    return h;
+  } else if constexpr (bf16 && rp) {
+    asm("cvt.rp.bf16.f32 %0, %1;" : "=h"(h) : "f"(y));
+    return h;
+#endif
+  } else {
+    return encode_from<Fmt, Mode, float>(y, 0, 0);
+  }
+#else
+  return encode_from<Fmt, Mode, float>(y, 0, 0);
+#endif
+}
+#endif
+
+// The float step's logic on the pattern b for a float function g with at most K ulps of error
+// (against the correctly rounded float): true with F's pattern of f(x) in out, false (declined:
+// the caller's exact path runs) where b is not a normal number or the test fails. Host and
+// device: the device's gpu_float_step passes CUDA's function and rounds y by gpu_float_encode;
+// on the host (tests/test_math_float_step.cpp, with the host's float functions: a check of this
+// logic, not of CUDA's bounds) y is rounded by encode_from.
+#if FLOATLAB_CUDA && defined(__NVCC__)
+#pragma nv_exec_check_disable  // g is CUDA's __device__ function in device code, the host's on the host
+#endif
+template <class Fmt, class Mode, int K, class G>
+FLOATLAB_HOST_DEVICE bool float_step(std::uint64_t b, G g, typename Fmt::storage& out) noexcept {
+  static_assert(gpu_float_ok<Fmt, Mode>, "float_step: not for this format or mode");
+  if (!normal_pattern<Fmt>(b)) return false;
+  // x exactly in float (a normal float: fits_hw): the magnitude moved into float's fields, rebiased.
+  constexpr std::uint32_t rebias = static_cast<std::uint32_t>(127 - Fmt::bias) << 23;
+  const std::uint32_t xb = ((static_cast<std::uint32_t>(b & Fmt::magnitude_mask) << (23 - Fmt::fraction_bits)) + rebias) |
+                           (static_cast<std::uint32_t>(b >> (Fmt::total_bits - 1)) << 31);
+  const float y = g(bit_cast<float>(xb));
+  constexpr std::uint32_t rad = 2 * K + 4;
+  constexpr std::uint32_t cell = std::uint32_t{1} << (23 - Fmt::precision);  // 2^(24 - q), q = p + 1
+  static_assert(4 * rad < cell, "float_step: the bound must leave room in the cell");
+  const std::uint32_t yb = bit_cast<std::uint32_t>(y);
+  const std::uint32_t mag = yb & 0x7FFFFFFFu, d = yb & (cell - 1);
+  // Declined: y zero, subnormal, infinite or NaN; d < rad or d + rad > cell (unsigned).
+  if ((mag - 0x00800000u > 0x7F7FFFFFu - 0x00800000u) | (d - rad > cell - 2 * rad)) return false;
+#if defined(__CUDA_ARCH__)
+  out = gpu_float_encode<Fmt, Mode>(y);
+#else
+  out = encode_from<Fmt, Mode, float>(y, 0, 0);
+#endif
+  return true;
+}
+
+#if FLOATLAB_CUDA
+// The GPU float step on the pattern b (device code): float_step with CUDA's function.
+template <class Fmt, class Mode, class Fn>
+__device__ __forceinline__ bool gpu_float_step(std::uint64_t b, typename Fmt::storage& out) noexcept {
+  static_assert(has_gpu_float<Fn>::value, "gpu_float_step: no CUDA float function for this one");
+  return float_step<Fmt, Mode, gpu_float_fn<Fn>::max_ulps>(b, gpu_float_fn<Fn>{}, out);
+}
+#endif
+
 // Decode x, dispatch.
 template <class Fn, int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
@@ -2233,6 +2398,12 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
   using Mode = mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
   const std::uint32_t w = word_from<Mode>(args...);
+#if defined(__CUDA_ARCH__) && !defined(FLOATLAB_MATH_NO_GPU_FLOAT)
+  if constexpr (has_gpu_float<Fn>::value && gpu_float_ok<F, Mode>) {  // session 11: the GPU float step
+    typename F::storage out{};
+    if (gpu_float_step<F, Mode, Fn>(x.bits(), out)) return cfloat<E, M, R, Enc>::from_bits(out);
+  }
+#endif
   // The pattern step (Fn::eval_pattern on the bits where Fn::pattern_hot): session 9 for the
   // short formats (bound Fn::eps_pattern_log2), session 10 for the formats of 13 to 24 bits
   // (binary32; each kernel's bound for 24-bit inputs, Fn::eps_pattern_wide_log2). Declined:

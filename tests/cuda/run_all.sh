@@ -14,9 +14,10 @@ log() { echo "== $* ($(date +%T))"; }
 if has build; then
   log build
   # math_kernel takes minutes to compile (math.hpp's every function per instantiation): it
-  # builds in the background and its test runs last.
+  # builds in the background, in parallel parts (tests/cuda/run_math.sh build), and its test
+  # runs last.
   if [ -z "${SKIP_MATH:-}" ]; then
-    $NVCC tests/cuda/math_kernel.cu -o "$B/math_kernel" > "$B/math_kernel.build.log" 2>&1 &
+    B="$B" ARCH="$ARCH" OUT="$OUT" JOBS=8 bash tests/cuda/run_math.sh build > "$B/math_kernel.build.log" 2>&1 &
     MATH_PID=$!
   fi
   pids=()

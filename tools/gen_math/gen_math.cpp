@@ -56,6 +56,22 @@ static double log2_up(mpfr_t v) {
   return std::ceil(d * 10) / 10;
 }
 
+// A truncation bound of the form 2^-shift / den (times mul / div), each step rounded up at 64
+// bits: printed as "//   <what> <= 2^b" and "inline constexpr double <name> = b;" (log2_up).
+static void print_tail_bound(const char* what, const char* name, unsigned shift, unsigned den, unsigned mul = 1,
+                             unsigned div = 1) {
+  mpfr_t num;
+  mpfr_init2(num, 64);
+  mpfr_set_ui(num, 1, MPFR_RNDU);
+  mpfr_div_2ui(num, num, shift, MPFR_RNDU);
+  mpfr_div_ui(num, num, den, MPFR_RNDU);
+  mpfr_mul_ui(num, num, mul, MPFR_RNDU);  // exact for mul = 1
+  mpfr_div_ui(num, num, div, MPFR_RNDU);  // exact for div = 1
+  std::printf("//   %s <= 2^%.1f\n", what, log2_up(num));
+  std::printf("inline constexpr double %s = %.1f;\n", name, log2_up(num));
+  mpfr_clear(num);
+}
+
 int main() {
   mpfr_t a, b, c;
   mpfr_inits2(P, a, b, c, (mpfr_ptr)nullptr);
@@ -411,37 +427,14 @@ int main() {
     std::printf("    %a,\n", mpfr_get_d(b, MPFR_RNDN));
   }
   std::printf("};\n");
-  {
-    mpfr_t num;
-    mpfr_init2(num, 64);
-    mpfr_set_ui(num, 1, MPFR_RNDU);
-    mpfr_div_2ui(num, num, 35, MPFR_RNDU);  // (2^-7)^5
-    mpfr_div_ui(num, num, 5, MPFR_RNDU);
-    std::printf("//   log1p degree 4 on 0 <= t < 2^-7: absolute <= 2^%.1f\n", log2_up(num));
-    std::printf("inline constexpr double log_c128_trunc_log2 = %.1f;\n", log2_up(num));
-    mpfr_clear(num);
-  }
+  print_tail_bound("log1p degree 4 on 0 <= t < 2^-7: absolute", "log_c128_trunc_log2", 35, 5);  // (2^-7)^5/5
   // ---- the wide pattern step of log (session 10): log1p t of degree 6 on -2^-8 <= t < 2^-7.
   // t > 0: alternating, terms decreasing: the tail is below t^7/7; t < 0: one-signed, below
   // |t|^7/(7 (1 - |t|)) (smaller). Absolute: (2^-7)^7/7; relative to |log1p t| >= |t| (1 - |t|/2)
   // >= |t| (1 - 2^-8): (2^-7)^6/7 / (1 - 2^-8) (and, for t < 0, (2^-8)^6/(7 (1 - 2^-8)), smaller).
-  {
-    mpfr_t num;
-    mpfr_init2(num, 64);
-    mpfr_set_ui(num, 1, MPFR_RNDU);
-    mpfr_div_2ui(num, num, 49, MPFR_RNDU);  // (2^-7)^7
-    mpfr_div_ui(num, num, 7, MPFR_RNDU);
-    std::printf("//   log1p degree 6 on -2^-8 <= t < 2^-7 (log_pattern_wide): absolute <= 2^%.1f", log2_up(num));
-    std::printf("\ninline constexpr double log_wide_trunc_log2 = %.1f;\n", log2_up(num));
-    mpfr_set_ui(num, 1, MPFR_RNDU);
-    mpfr_div_2ui(num, num, 42, MPFR_RNDU);  // (2^-7)^6
-    mpfr_div_ui(num, num, 7, MPFR_RNDU);
-    mpfr_mul_ui(num, num, 256, MPFR_RNDU);
-    mpfr_div_ui(num, num, 255, MPFR_RNDU);  // / (1 - 2^-8)
-    std::printf("//   relative <= 2^%.1f\n", log2_up(num));
-    std::printf("inline constexpr double log_wide_trunc_rel_log2 = %.1f;\n", log2_up(num));
-    mpfr_clear(num);
-  }
+  // (2^-7)^7/7, then (2^-7)^6/7 / (1 - 2^-8):
+  print_tail_bound("log1p degree 6 on -2^-8 <= t < 2^-7 (log_pattern_wide): absolute", "log_wide_trunc_log2", 49, 7);
+  print_tail_bound("relative", "log_wide_trunc_rel_log2", 42, 7, 256, 255);
   std::printf("\n}  // namespace floatlab::detail::math_tables\n");
   mpfr_clears(a, b, c, (mpfr_ptr)nullptr);
   return 0;
