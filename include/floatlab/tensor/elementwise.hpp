@@ -221,7 +221,9 @@ inline vd wide(vf x) noexcept { return __builtin_convertvector(x, vd); }
 // differs from the binary16 one or (sums) TwoSum's error is non-zero; underflow (products only:
 // a binary16 sum below 2^-14 is a multiple of 2^-24 below 2^10 of them, exact) where also
 // |a * b| < 2^-14. A block whose result has an inf or NaN lane (overflow, inf or NaN operands,
-// invalid) returns false and writes nothing: the general lanes take it.
+// invalid) returns false and writes nothing: the general lanes take it. Only where the build
+// has the F16C conversions (FLOATLAB_TENSOR_SIMD_F16C, simd.hpp).
+#if FLOATLAB_TENSOR_SIMD_F16C
 template <int K, class Out>
 __attribute__((always_inline)) inline bool ew_f16c_v(const void* pa, const void* pb, Out* out, rn_acc& acc) noexcept {
   vh ha, hb;
@@ -249,6 +251,7 @@ __attribute__((always_inline)) inline bool ew_f16c_v(const void* pa, const void*
   std::memcpy(static_cast<void*>(out), &hr, sizeof hr);
   return true;
 }
+#endif
 }  // namespace simd
 template <ew Op, class Fm, class Mode>
 inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, simd::vu& flags) noexcept {
@@ -333,8 +336,10 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
                         simd::rn_f16c_ok<F> && std::is_same_v<A, T> && std::is_same_v<B, T> && std::is_same_v<Out, T>;
   [[maybe_unused]] simd::rn_acc acc;
   auto block = [&](std::size_t j, simd::vu wa, simd::vu wb, simd::vu wc, simd::vu w0) __attribute__((always_inline)) {
+#if FLOATLAB_TENSOR_SIMD_F16C
     if constexpr (f16c)
       if (simd::ew_f16c_v<Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0>(a + j, b + j, out + j, acc)) return;
+#endif
     const simd::vf x = ew_in_w<T, Mode>(a, j, wa, fv);
     const simd::vf y = arity >= 2 ? ew_in_w<T, Mode>(b, j, wb, fv) : x;
     const simd::vf z = arity >= 3 ? ew_in_w<T, Mode>(c, j, wc, fv) : x;

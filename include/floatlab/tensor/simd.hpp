@@ -38,21 +38,36 @@
 #include <immintrin.h>
 #endif
 
+// The binary16 conversions vcvtph2ps / vcvtps2ph: part of AVX-512F at width 16, a separate
+// extension (F16C, __F16C__) under AVX2, which -mavx2 alone or -march=x86-64-v3 -mno-f16c
+// leaves off. Without them binary16 takes the general lanes: rn_f16c_ok is false, the F16C
+// helpers cvt_ph / cvt_ps are not declared, and rn_quantize_ok excludes the binary16 shape (the
+// add-a-constant form would round it too, but no test proves it there: with F16C it never runs).
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16 || (FLOATLAB_TENSOR_SIMD_WIDTH == 8 && defined(__F16C__))
+#define FLOATLAB_TENSOR_SIMD_F16C 1
+#else
+#define FLOATLAB_TENSOR_SIMD_F16C 0
+#endif
+
 // Everything below is compiled for one width, chosen by the TU's -march: it lives in an inline
 // namespace named after the width (simd_w16, simd_w8, simd_w1), so TUs of different widths
 // linked into one program never share a symbol of it (the same-named inline functions and
 // template instances would otherwise be merged by the linker, ODR, with one TU's instructions
 // running in the others). Callers name it as before (detail::quantize_run, detail::simd::...).
+// AVX2 without F16C is a namespace of its own (simd_w8n): its binary16 kernels differ.
 #if FLOATLAB_TENSOR_SIMD_WIDTH == 16
 #define FLOATLAB_TENSOR_SIMD_ABI simd_w16
-#elif FLOATLAB_TENSOR_SIMD_WIDTH == 8
+#elif FLOATLAB_TENSOR_SIMD_WIDTH == 8 && FLOATLAB_TENSOR_SIMD_F16C
 #define FLOATLAB_TENSOR_SIMD_ABI simd_w8
+#elif FLOATLAB_TENSOR_SIMD_WIDTH == 8
+#define FLOATLAB_TENSOR_SIMD_ABI simd_w8n
 #else
 #define FLOATLAB_TENSOR_SIMD_ABI simd_w1
 #endif
 
 namespace floatlab::tensor::detail {
 inline namespace FLOATLAB_TENSOR_SIMD_ABI {
+#undef FLOATLAB_TENSOR_SIMD_ABI  // a helper of the line above only
 
 inline constexpr int simd_width = FLOATLAB_TENSOR_SIMD_WIDTH;
 
@@ -513,12 +528,18 @@ inline vu lane_encode_v(vf v) noexcept {
 // before rounding) and no overflow, overflow where the rounded magnitude passes the largest
 // finite value. acc collects x ^ y of all lanes, of the tiny lanes and the overflow masks;
 // rn_flags maps them to status bits.
+// The binary16 shape (IEEE binary16 with subnormals, not saturating), and rn_f16c_ok: that
+// shape where the build has the F16C conversions (FLOATLAB_TENSOR_SIMD_F16C). Without F16C
+// rn_quantize_ok excludes the shape (the general lanes take binary16).
 template <class Fmt>
-inline constexpr bool rn_f16c_ok = Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10 && Fmt::has_subnormals &&
-                                   Fmt::special == encoding::specials::ieee && !Fmt::saturates;
+inline constexpr bool is_binary16_shape = Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10 && Fmt::has_subnormals &&
+                                          Fmt::special == encoding::specials::ieee && !Fmt::saturates;
+template <class Fmt>
+inline constexpr bool rn_f16c_ok = FLOATLAB_TENSOR_SIMD_F16C && is_binary16_shape<Fmt>;
 template <class Fmt>
 inline constexpr bool rn_quantize_ok =
-    lane_ok<Fmt> && (rn_f16c_ok<Fmt> || (Fmt::has_subnormals && Fmt::has_negative_zero && Fmt::fraction_bits <= 21));
+    lane_ok<Fmt> && (rn_f16c_ok<Fmt> || (!is_binary16_shape<Fmt> && Fmt::has_subnormals && Fmt::has_negative_zero &&
+                                         Fmt::fraction_bits <= 21));
 // The smallest exponent field (as float bits) that rn_quantize_v declines.
 template <class Fmt>
 inline std::uint32_t rn_decline_bits() noexcept {
@@ -533,9 +554,11 @@ inline vh cvt_ph(vf x) noexcept { return _mm512_maskz_cvtps_ph(0xFFFF, (__m512)x
 inline vf cvt_ps(vh h) noexcept { return (vf)_mm512_maskz_cvtph_ps(0xFFFF, h); }
 inline bool any_true(vi m) noexcept { return _mm512_test_epi32_mask((__m512i)m, (__m512i)m) != 0; }
 #else
-typedef __m128i vh;
+typedef __m128i vh;  // W binary16 codes (only the F16C build fills them)
+#if FLOATLAB_TENSOR_SIMD_F16C
 inline vh cvt_ph(vf x) noexcept { return _mm256_cvtps_ph((__m256)x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 inline vf cvt_ps(vh h) noexcept { return (vf)_mm256_cvtph_ps(h); }
+#endif
 inline bool any_true(vi m) noexcept { return _mm256_movemask_ps((__m256)m) != 0; }
 #endif
 struct rn_acc {
@@ -552,9 +575,11 @@ __attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_
   vu yb;
   vi ovf;
   if constexpr (rn_f16c_ok<Fmt>) {
+#if FLOATLAB_TENSOR_SIMD_F16C
     h = cvt_ph(x);
     yb = as_u(cvt_ps(h));
     ovf = (yb & 0x7FFFFFFFu) > max_bits;
+#endif
   } else {
     (void)h;
     const vf c = as_f((ex > emin_bits ? ex : emin_bits) + ((static_cast<std::uint32_t>(23 - M) << 23) | 0x400000u));
@@ -926,5 +951,5 @@ void dequantize_span(const Src* in, float* out, std::size_t begin, std::size_t e
   for (; i < end; ++i) out[i] = read_lane(in, i);
 }
 
-}  // inline namespace FLOATLAB_TENSOR_SIMD_ABI
+}  // inline namespace simd_w16 / simd_w8 / simd_w8n / simd_w1
 }  // namespace floatlab::tensor::detail
