@@ -252,6 +252,45 @@ __attribute__((always_inline)) inline bool ew_f16c_v(const void* pa, const void*
   return true;
 }
 #endif
+// a + b, a - b (K = 0, 1) or a * b (K = 2) in nearest even for the other formats of the add
+// form of rn_quantize_v with p <= 11 (bfloat16, e5m2, e4m3, e3m2, e2m1, ...; ew_rn_ok), codes
+// in and out: the exact decodes (x, y), the float operation, then rn_quantize_v (a float
+// rounded to Fmt, nearest even) and its codes. A product of two such values has at most 2p <=
+// 22 bits, exact in float wherever it is at least 2^-126 (every product of the formats with E <=
+// 6; bfloat16's smaller products decline the block); a sum rounded to float and then to Fmt is
+// rounded once (p(float) = 24 >= 2p + 2, Figueroa 1995), and a sum below 2^emin, a multiple of
+// the quantum below 2^emin, is exact in both. Flags: rn_quantize_v's on the float result, and
+// inexact where TwoSum's error is non-zero (the float result can be an Fmt value when the exact
+// one is not); underflow is tininess before rounding of the exact result: a product is exact,
+// a tiny sum exact. A block with an inf or NaN float result (or an operand, or |result| >=
+// 2^(104 + M): rn_quantize_v declines) returns false and writes nothing: the general lanes.
+template <class Fm>
+inline constexpr bool ew_rn_ok = rn_quantize_ok<Fm> && !rn_f16c_ok<Fm> && Fm::fraction_bits <= 10;
+template <int K, class Fm, class Out>
+__attribute__((always_inline)) inline bool ew_rn_v(vf x, vf y, Out* out, rn_acc& acc) noexcept {
+  vf s;
+  vu err = U(0);
+  if constexpr (K == 2) {
+    s = x * y;
+    if constexpr (2 * (Fm::emin - Fm::fraction_bits) < -126) {  // products below 2^-126 may be inexact in float
+      if (any_true(((as_u(s) & 0x7FFFFFFFu) < 0x00800000u) & (x != 0.0f) & (y != 0.0f))) return false;
+    }
+  } else {
+    const vf yy = K == 1 ? -y : y;
+    s = x + yy;
+    const vf bv = s - x;
+    err = as_u((x - (s - bv)) + (yy - bv)) << 1;  // TwoSum's error, its sign dropped (-0 is no error)
+  }
+  rn_acc a2 = acc;
+  vf r;
+  vh h;
+  vu code;
+  if (!rn_quantize_v<Fm, true>(s, r, h, a2, code)) return false;
+  a2.inexact |= err;
+  acc = a2;
+  store_codes<typename Fm::storage>(out, code);
+  return true;
+}
 }  // namespace simd
 template <ew Op, class Fm, class Mode>
 inline simd::vf ew_lane_op_v(simd::vf x, simd::vf y, simd::vf z, simd::vu w, simd::vu& flags) noexcept {
@@ -334,12 +373,17 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
   // result through the lanes below.
   constexpr bool f16c = (Op == ew::add || Op == ew::sub || Op == ew::mul) && std::is_same_v<Mode, round::nearest_even> &&
                         simd::rn_f16c_ok<F> && std::is_same_v<A, T> && std::is_same_v<B, T> && std::is_same_v<Out, T>;
+  // The other formats of ew_rn_ok, codes in, + - * in nearest even: simd::ew_rn_v.
+  constexpr bool rnf = (Op == ew::add || Op == ew::sub || Op == ew::mul) && std::is_same_v<Mode, round::nearest_even> &&
+                       simd::ew_rn_ok<F> && std::is_same_v<A, T> && std::is_same_v<B, T> && std::is_same_v<Out, T>;
   [[maybe_unused]] simd::rn_acc acc;
   auto block = [&](std::size_t j, simd::vu wa, simd::vu wb, simd::vu wc, simd::vu w0) __attribute__((always_inline)) {
 #if FLOATLAB_TENSOR_SIMD_F16C
     if constexpr (f16c)
       if (simd::ew_f16c_v<Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0>(a + j, b + j, out + j, acc)) return;
 #endif
+    if constexpr (rnf)
+      if (simd::ew_rn_v<Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0, F>(read_lanes(a + j), read_lanes(b + j), out + j, acc)) return;
     const simd::vf x = ew_in_w<T, Mode>(a, j, wa, fv);
     const simd::vf y = arity >= 2 ? ew_in_w<T, Mode>(b, j, wb, fv) : x;
     const simd::vf z = arity >= 3 ? ew_in_w<T, Mode>(c, j, wc, fv) : x;
@@ -379,7 +423,7 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
   for (; i + simd::W <= end; i += simd::W)
     block(i, wv(a, op_input_a), arity >= 2 ? wv(b, op_input_b) : simd::U(0), arity >= 3 ? wv(c, op_input_c) : simd::U(0), words_v<Mode>(src, i, 0));
   flags |= simd::reduce_or(fv);
-  if constexpr (f16c) flags |= simd::rn_flags(acc);
+  if constexpr (f16c || rnf) flags |= simd::rn_flags(acc);
 #endif
   for (; i < end; ++i) ew_one(i);
   return flags;

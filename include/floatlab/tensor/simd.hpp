@@ -564,9 +564,18 @@ inline bool any_true(vi m) noexcept { return _mm256_movemask_ps((__m256)m) != 0;
 struct rn_acc {
   vu inexact = U(0), tiny = U(0), ovf = U(0);
 };
-template <class Fmt>
-__attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_acc& acc) noexcept {
+// Codes (rn_quantize_v with Codes, the add form): the sum's bits less C's are k = RN(|x|) /
+// quantum (both in C's binade, whose last place is the quantum), and a value k * 2^(e - M) with
+// e = max(exponent of x, emin) has the magnitude code ((e - emin) << M) + k in every format whose
+// field 1 is emin (a normal k >= 2^M carries its leading bit into the field, a subnormal k <
+// 2^M at e = emin has field 0, k = 2^(M + 1) is 2^(e + 1)'s code); the sign bit ORed, the
+// overflow lanes the code of overflow_value, -0 for a negative x rounding to zero (the
+// formats of the add form have a negative zero). Equal to lane_encode_v of y (tests: the codes
+// of check_quantize, every float in [full]).
+template <class Fmt, bool Codes = false>
+__attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_acc& acc, vu& code) noexcept {
   constexpr int M = Fmt::fraction_bits;
+  (void)code;
   const vu b = as_u(x);
   const vu ex = b & 0x7F800000u;
   if (any_true(ex >= rn_decline_bits<Fmt>())) return false;
@@ -579,17 +588,31 @@ __attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_
     h = cvt_ph(x);
     yb = as_u(cvt_ps(h));
     ovf = (yb & 0x7FFFFFFFu) > max_bits;
+    if constexpr (Codes) {
+      vu16 h16;
+      std::memcpy(&h16, &h, sizeof h16);
+      code = __builtin_convertvector(h16, vu);
+    }
 #endif
   } else {
     (void)h;
-    const vf c = as_f((ex > emin_bits ? ex : emin_bits) + ((static_cast<std::uint32_t>(23 - M) << 23) | 0x400000u));
+    const vu cexp = ex > emin_bits ? ex : emin_bits;
+    const vf c = as_f(cexp + ((static_cast<std::uint32_t>(23 - M) << 23) | 0x400000u));
     const vf ax = as_f(b & 0x7FFFFFFFu);  // RN is symmetric: |x| rounded, the sign ORed back
-    yb = as_u((ax + c) - c);
+    const vf sum = ax + c;
+    yb = as_u(sum - c);
     ovf = yb > max_bits;
     const vu sign = b & 0x80000000u;
     yb = sel(ovf, sel(as_i(sign) != 0, U(fbits(overflow_value<Fmt, round::nearest_even>(true))),
                       U(fbits(overflow_value<Fmt, round::nearest_even>(false)))),
              yb | sign);
+    if constexpr (Codes) {
+      const vu mag_code = ((cexp - emin_bits) >> (23 - M)) + (as_u(sum) - as_u(c));
+      const vu sign_code = sel(as_i(sign) != 0, U(static_cast<std::uint32_t>(Fmt::sign_mask)), U(0));
+      const vu ovf_code = sel(as_i(sign) != 0, U(lane_encode<Fmt>(overflow_value<Fmt, round::nearest_even>(true))),
+                              U(lane_encode<Fmt>(overflow_value<Fmt, round::nearest_even>(false))));
+      code = sel(ovf, ovf_code, mag_code | sign_code);
+    }
   }
   const vu d = b ^ yb;
   acc.inexact |= d;
@@ -597,6 +620,11 @@ __attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_
   acc.ovf |= as_u(ovf);
   y = as_f(yb);
   return true;
+}
+template <class Fmt>
+__attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_acc& acc) noexcept {
+  vu unused;
+  return rn_quantize_v<Fmt, false>(x, y, h, acc, unused);
 }
 inline std::uint32_t rn_flags(const rn_acc& acc) noexcept {
   return (reduce_or(acc.inexact) != 0 ? status::inexact : 0u) | (reduce_or(acc.tiny) != 0 ? status::underflow : 0u) |
@@ -875,9 +903,18 @@ if constexpr (std::is_same_v<Mode, round::nearest_even> && simd::rn_quantize_ok<
       for (; i + simd::W <= n; i += simd::W) {
         simd::vf r;
         simd::vh h;
-        if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
-        if constexpr (simd::rn_f16c_ok<Fmt> && !std::is_same_v<Dst, float> && sizeof(Dst) == 2) std::memcpy(static_cast<void*>(out + i), &h, sizeof h);
-        else write_lanes<Fmt>(out + i, r);
+        if constexpr (std::is_same_v<Dst, float>) {
+          if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
+          simd::store(out + i, r);
+        } else if constexpr (simd::rn_f16c_ok<Fmt> && sizeof(Dst) == 2) {
+          if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
+          std::memcpy(static_cast<void*>(out + i), &h, sizeof h);
+        } else {  // the codes from the rounding (rn_quantize_v's Codes)
+          simd::vu code;
+          if (!simd::rn_quantize_v<Fmt, true>(read_lanes(in + i), r, h, acc, code)) break;
+          if constexpr (std::is_same_v<Dst, std::int32_t>) simd::store_codes<std::uint32_t>(out + i, code);
+          else simd::store_codes<typename Fmt::storage>(out + i, code);
+        }
       }
       if (i + simd::W > n) break;
       write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fv));
