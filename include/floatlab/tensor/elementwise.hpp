@@ -377,13 +377,17 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
   constexpr bool rnf = (Op == ew::add || Op == ew::sub || Op == ew::mul) && std::is_same_v<Mode, round::nearest_even> &&
                        simd::ew_rn_ok<F> && std::is_same_v<A, T> && std::is_same_v<B, T> && std::is_same_v<Out, T>;
   [[maybe_unused]] simd::rn_acc acc;
-  auto block = [&](std::size_t j, simd::vu wa, simd::vu wb, simd::vu wc, simd::vu w0) __attribute__((always_inline)) {
+  // The nearest-even kernel on block j (false: declined, nothing written).
+  [[maybe_unused]] auto fast = [&](std::size_t j) __attribute__((always_inline)) {
+    constexpr int K = Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0;
 #if FLOATLAB_TENSOR_SIMD_F16C
-    if constexpr (f16c)
-      if (simd::ew_f16c_v<Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0>(a + j, b + j, out + j, acc)) return;
+    if constexpr (f16c) return simd::ew_f16c_v<K>(a + j, b + j, out + j, acc);
 #endif
-    if constexpr (rnf)
-      if (simd::ew_rn_v<Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0, F>(read_lanes(a + j), read_lanes(b + j), out + j, acc)) return;
+    if constexpr (rnf) return simd::ew_rn_v<K, F>(read_lanes(a + j), read_lanes(b + j), out + j, acc);
+    return false;
+  };
+  // The general lanes on block j.
+  auto block = [&](std::size_t j, simd::vu wa, simd::vu wb, simd::vu wc, simd::vu w0) __attribute__((always_inline)) {
     const simd::vf x = ew_in_w<T, Mode>(a, j, wa, fv);
     const simd::vf y = arity >= 2 ? ew_in_w<T, Mode>(b, j, wb, fv) : x;
     const simd::vf z = arity >= 3 ? ew_in_w<T, Mode>(c, j, wc, fv) : x;
@@ -420,6 +424,17 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
     if constexpr (std::is_same_v<std::remove_cv_t<std::remove_pointer_t<decltype(in)>>, float>) return words_v<Mode>(src, i, op);
     else return simd::U(0);
   };
+  if constexpr (f16c || rnf) {
+    // Runs of kernel blocks in a loop of their own (its constants stay in registers); a
+    // declined block takes the general lanes out of that loop, then the run resumes.
+    while (i + simd::W <= end) {
+      for (; i + simd::W <= end; i += simd::W)
+        if (!fast(i)) break;
+      if (i + simd::W > end) break;
+      block(i, simd::U(0), simd::U(0), simd::U(0), simd::U(0));
+      i += simd::W;
+    }
+  }
   for (; i + simd::W <= end; i += simd::W)
     block(i, wv(a, op_input_a), arity >= 2 ? wv(b, op_input_b) : simd::U(0), arity >= 3 ? wv(c, op_input_c) : simd::U(0), words_v<Mode>(src, i, 0));
   flags |= simd::reduce_or(fv);
