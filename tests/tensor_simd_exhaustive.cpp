@@ -87,7 +87,8 @@ void quantize_floats(std::uint32_t stride, tally& t) {
         vf y;
         vh h;
         vu code;
-        if (!rn_quantize_v<F, true>(load(&in[i]), y, h, acc, code)) continue;  // declined (inf, NaN, huge): the general lanes above
+        if (!rn_quantize_v<F, true>(load(&in[i]), y, h, acc, code))
+          continue;  // declined (inf, NaN, huge): the general lanes above
         ++blocks;
         std::uint32_t fw = 0;
         for (int l = 0; l < W; ++l) {
@@ -111,10 +112,13 @@ void quantize_case(const char* name, std::uint32_t stride) {
   T::set_threads(1);
   quantize_floats<TT>(stride, t);
   T::set_threads(0);
-  std::printf("rn quantize %-9s W = %2d: %12llu floats, %10llu kernel blocks (%s), %llu mismatches\n", name, D::simd_width,
-              static_cast<unsigned long long>(t.inputs.load()), static_cast<unsigned long long>(t.kernel_blocks.load()),
+  std::printf("rn quantize %-9s W = %2d: %12llu floats, %10llu kernel blocks (%s), %llu mismatches\n", name,
+              D::simd_width, static_cast<unsigned long long>(t.inputs.load()),
+              static_cast<unsigned long long>(t.kernel_blocks.load()),
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
-              D::simd::rn_f16c_ok<typename TT::format_type> ? "F16C" : D::simd::rn_quantize_ok<typename TT::format_type> ? "add form" : "general lanes",
+              D::simd::rn_f16c_ok<typename TT::format_type>       ? "F16C"
+              : D::simd::rn_quantize_ok<typename TT::format_type> ? "add form"
+                                                                  : "general lanes",
 #else
               "scalar lanes",
 #endif
@@ -134,9 +138,12 @@ void quantize_case(const char* name, std::uint32_t stride) {
 enum class eop { add, sub, mul };
 template <eop Op, class TT>
 with_status<TT> scalar_status(TT a, TT b) {
-  if constexpr (Op == eop::add) return add_status(a, b, rn{});
-  else if constexpr (Op == eop::sub) return sub_status(a, b, rn{});
-  else return mul_status(a, b, rn{});
+  if constexpr (Op == eop::add)
+    return add_status(a, b, rn{});
+  else if constexpr (Op == eop::sub)
+    return sub_status(a, b, rn{});
+  else
+    return mul_status(a, b, rn{});
 }
 template <eop Op, class TT>
 void ew_pairs(std::uint32_t stride, tally& t) {
@@ -156,9 +163,12 @@ void ew_pairs(std::uint32_t stride, tally& t) {
       wflags[b] = r.flags.flags;
     }
     status st;
-    if constexpr (Op == eop::add) st = T::add<TT>(va, vb, out, rn{});
-    else if constexpr (Op == eop::sub) st = T::sub<TT>(va, vb, out, rn{});
-    else st = T::mul<TT>(va, vb, out, rn{});
+    if constexpr (Op == eop::add)
+      st = T::add<TT>(va, vb, out, rn{});
+    else if constexpr (Op == eop::sub)
+      st = T::sub<TT>(va, vb, out, rn{});
+    else
+      st = T::mul<TT>(va, vb, out, rn{});
     std::uint64_t bad = 0, blocks = 0;
     std::uint32_t all = 0;
     for (std::uint32_t b = 0; b < n; ++b) {
@@ -196,8 +206,10 @@ template <class TT>
 const char* ew_kernel_name() {
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   using F = typename TT::format_type;
-  if constexpr (D::simd::rn_f16c_ok<F>) return "ew_f16c_v";
-  else if constexpr (D::simd::ew_rn_ok<F>) return "ew_rn_v";
+  if constexpr (D::simd::rn_f16c_ok<F>)
+    return "ew_f16c_v";
+  else if constexpr (D::simd::ew_rn_ok<F>)
+    return "ew_rn_v";
 #endif
   return "general lanes";
 }
@@ -212,9 +224,10 @@ void ew_case(const char* name, std::uint32_t stride) {
   ew_pairs<eop::mul, TT>(stride, t[2]);
   T::set_threads(0);
   for (int o = 0; o < 3; ++o) {
-    std::printf("ew rn %-9s %s W = %2d: %12llu pairs, %10llu kernel blocks (%s), %llu mismatches\n", name, ops[o], D::simd_width,
-                static_cast<unsigned long long>(t[o].inputs.load()), static_cast<unsigned long long>(t[o].kernel_blocks.load()),
-                ew_kernel_name<TT>(), static_cast<unsigned long long>(t[o].bad.load()));
+    std::printf("ew rn %-9s %s W = %2d: %12llu pairs, %10llu kernel blocks (%s), %llu mismatches\n", name, ops[o],
+                D::simd_width, static_cast<unsigned long long>(t[o].inputs.load()),
+                static_cast<unsigned long long>(t[o].kernel_blocks.load()), ew_kernel_name<TT>(),
+                static_cast<unsigned long long>(t[o].bad.load()));
     INFO(name << " " << ops[o] << ": " << t[o].inputs.load() << " pairs");
     CHECK(t[o].bad.load() == 0);
   }
@@ -260,7 +273,8 @@ TEST_CASE("elementwise + - * nearest even on codes: every pair of the 8-bit form
   ew_case<e2m1>("e2m1", 1);
 }
 
-TEST_CASE("elementwise + - * nearest even on codes: binary16 and bfloat16, every 1021st first operand x every second", "[tensor][simd]") {
+TEST_CASE("elementwise + - * nearest even on codes: binary16 and bfloat16, every 1021st first operand x every second",
+          "[tensor][simd]") {
   ew_case<binary16>("binary16", 1021);
   ew_case<bfloat16>("bfloat16", 1021);
 }
