@@ -7,9 +7,12 @@
 //  - the elementwise + - * in nearest even on codes (simd::ew_f16c_v for binary16 on F16C,
 //    simd::ew_rn_v for bfloat16 and the 8-bit formats) over every pair of codes: values, and
 //    the flags of every block (the kernel on its own, against the OR of add/sub/mul_status).
-// [full]: every float (2^32) x 8 formats; every binary16 and bfloat16 pair (2^32) x + - *.
-// CI: the 8-bit formats' every pair in full; every 1031st float high half (all its 2^16 low
-// halves), every 1021st first operand (all 2^16 second operands): about a CPU-second.
+//  - fma of the 8-bit formats (ew_rn_v with round to odd) over every triple.
+// [full]: every float (2^32) x 8 formats; every binary16 and bfloat16 pair (2^32) x + - *;
+// every e4m3, e4m3_sat, e5m2 triple (2^24) x fma. CI: the 8-bit formats' every pair (and the
+// 6-bit and 4-bit formats' every triple) in full, every 7th (a, c) of the 8-bit ones x every b;
+// every 1031st float high half (all its 2^16 low halves), every 1021st first operand (all 2^16
+// second operands): about a CPU-second.
 // Built like tensor_simd_check (tests/compile_checks.cmake): test_tensor_simd_exhaustive_v4 /
 // _v3 with FLOATLAB_EXPECT_SIMD_WIDTH; by hand also with -march=x86-64-v3 -mno-f16c (binary16
 // then takes neither kernel: its cases check the general lanes and say so).
@@ -233,6 +236,64 @@ void ew_case(const char* name, std::uint32_t stride) {
   }
 }
 
+// fma of the 8-bit formats (ew_rn_v's K = 3): rows (a, c) = every stride-th of the 2^(2 bits)
+// pairs, every b; the tensor fma against fma_status, and the kernel on each block of W.
+template <class TT>
+void fma_case(const char* name, std::uint32_t stride) {
+  using F = typename TT::format_type;
+  using S = typename F::storage;
+  constexpr std::uint32_t n = std::uint32_t{1} << F::total_bits;
+  tally t;
+  T::set_threads(1);
+  parallel_chunks((n * n + stride - 1) / stride, [&](std::uint64_t k) {
+    const auto ac = static_cast<std::uint32_t>(k * stride);
+    const TT a = TT::from_bits(static_cast<S>(ac / n)), c = TT::from_bits(static_cast<S>(ac % n));
+    std::vector<TT> va(n, a), vb(n), vc(n, c), out(n), want(n);
+    std::vector<std::uint32_t> wflags(n);
+    for (std::uint32_t b = 0; b < n; ++b) {
+      vb[b] = TT::from_bits(static_cast<S>(b));
+      const auto r = fma_status(a, vb[b], c, rn{});
+      want[b] = r.value;
+      wflags[b] = r.flags.flags;
+    }
+    const status st = T::fma<TT>(va, vb, vc, out, rn{});
+    std::uint64_t bad = 0, blocks = 0;
+    std::uint32_t all = 0;
+    for (std::uint32_t b = 0; b < n; ++b) {
+      bad += out[b].bits() != want[b].bits();
+      all |= wflags[b];
+    }
+    bad += st.flags != all;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    using namespace D::simd;
+    if constexpr (ew_rn_fma_ok<F>) {
+      for (std::uint32_t b = 0; b + W <= n; b += W) {
+        rn_acc acc;
+        std::vector<TT> o(W);
+        if (!ew_rn_v<3, F>(D::read_lanes(&va[b]), D::read_lanes(&vb[b]), o.data(), acc, D::read_lanes(&vc[b])))
+          continue;
+        ++blocks;
+        std::uint32_t fw = 0;
+        for (int l = 0; l < W; ++l) {
+          bad += o[l].bits() != want[b + l].bits();
+          fw |= wflags[b + l];
+        }
+        bad += rn_flags(acc) != fw;
+      }
+    }
+#endif
+    t.inputs += n;
+    t.kernel_blocks += blocks;
+    t.bad += bad;
+  });
+  T::set_threads(0);
+  std::printf("ew rn %-9s fma W = %2d: %12llu triples, %10llu kernel blocks, %llu mismatches\n", name, D::simd_width,
+              static_cast<unsigned long long>(t.inputs.load()), static_cast<unsigned long long>(t.kernel_blocks.load()),
+              static_cast<unsigned long long>(t.bad.load()));
+  INFO(name << " fma: " << t.inputs.load() << " triples");
+  CHECK(t.bad.load() == 0);
+}
+
 }  // namespace
 
 TEST_CASE("simd width", "[tensor][simd]") {
@@ -282,4 +343,19 @@ TEST_CASE("elementwise + - * nearest even on codes: binary16 and bfloat16, every
 TEST_CASE("elementwise + - * nearest even on codes: every binary16 and bfloat16 pair", "[tensor][simd][full]") {
   ew_case<binary16>("binary16", 1);
   ew_case<bfloat16>("bfloat16", 1);
+}
+
+TEST_CASE("elementwise fma nearest even on codes of the 8-bit formats: every 7th (a, c) x every b", "[tensor][simd]") {
+  fma_case<e4m3>("e4m3", 7);
+  fma_case<e4m3_sat>("e4m3_sat", 7);
+  fma_case<e5m2>("e5m2", 7);
+  fma_case<e3m2>("e3m2", 1);
+  fma_case<e2m3>("e2m3", 1);
+  fma_case<e2m1>("e2m1", 1);
+}
+
+TEST_CASE("elementwise fma nearest even on codes of the 8-bit formats: every triple", "[tensor][simd][full]") {
+  fma_case<e4m3>("e4m3", 1);
+  fma_case<e4m3_sat>("e4m3_sat", 1);
+  fma_case<e5m2>("e5m2", 1);
 }

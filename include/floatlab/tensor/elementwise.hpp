@@ -264,13 +264,35 @@ __attribute__((always_inline)) inline bool ew_f16c_v(const void* pa, const void*
 // one is not); underflow is tininess before rounding of the exact result: a product is exact,
 // a tiny sum exact. A block with an inf or NaN float result (or an operand, or |result| >=
 // 2^(104 + M): rn_quantize_v declines) returns false and writes nothing: the general lanes.
+// fma (K = 3; formats of at most 8 bits, ew_rn_fma_ok, whose every triple is checked): the
+// product is exact (at most 8 bits, between 2^-36 and 2^32), the float sum s and TwoSum's
+// error e give p + z = s + e exactly, and s is replaced by the round-to-odd of p + z (the
+// magnitude truncated, one float ulp down where e points inward, its last bit set where e !=
+// 0), which rn_quantize_v then rounds as it would round p + z (round to odd at 24 >= p + 2
+// bits, then nearest: Boldo and Melquiond 2008); a sum below 2^emin is exact (e = 0). A block
+// with a non-finite s declines before that step (the odd rounding would make it finite).
 template <class Fm>
 inline constexpr bool ew_rn_ok = rn_quantize_ok<Fm> && !rn_f16c_ok<Fm> && Fm::fraction_bits <= 10;
+template <class Fm>
+inline constexpr bool ew_rn_fma_ok = ew_rn_ok<Fm> && Fm::total_bits <= 8;
 template <int K, class Fm, class Out>
-__attribute__((always_inline)) inline bool ew_rn_v(vf x, vf y, Out* out, rn_acc& acc) noexcept {
+__attribute__((always_inline)) inline bool ew_rn_v(vf x, vf y, Out* out, rn_acc& acc, vf z = F(0.0f)) noexcept {
   vf s;
   vu err = U(0);
-  if constexpr (K == 2) {
+  if constexpr (K == 3) {
+    static_assert(ew_rn_fma_ok<Fm>, "ew_rn_v: fma only for the formats of ew_rn_fma_ok");
+    const vf p = x * y;
+    s = p + z;
+    const vu sb = as_u(s);
+    if (any_true((sb & 0x7F800000u) == 0x7F800000u)) return false;
+    const vf bv = s - p;
+    const vf e = (p - (s - bv)) + (z - bv);
+    err = as_u(e) << 1;
+    const vi inexact = as_i(err) != 0;
+    const vi inward = as_i(as_u(e) ^ sb) < 0;
+    const vu mag = (((sb & 0x7FFFFFFFu) - (as_u(inexact & inward) & 1u)) | (as_u(inexact) & 1u));
+    s = as_f(mag | (sb & 0x80000000u));
+  } else if constexpr (K == 2) {
     s = x * y;
     if constexpr (2 * (Fm::emin - Fm::fraction_bits) < -126) {  // products below 2^-126 may be inexact in float
       if (any_true(((as_u(s) & 0x7FFFFFFFu) < 0x00800000u) & (x != 0.0f) & (y != 0.0f))) return false;
@@ -374,16 +396,18 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
   constexpr bool f16c = (Op == ew::add || Op == ew::sub || Op == ew::mul) && std::is_same_v<Mode, round::nearest_even> &&
                         simd::rn_f16c_ok<F> && std::is_same_v<A, T> && std::is_same_v<B, T> && std::is_same_v<Out, T>;
   // The other formats of ew_rn_ok, codes in, + - * in nearest even: simd::ew_rn_v.
-  constexpr bool rnf = (Op == ew::add || Op == ew::sub || Op == ew::mul) && std::is_same_v<Mode, round::nearest_even> &&
-                       simd::ew_rn_ok<F> && std::is_same_v<A, T> && std::is_same_v<B, T> && std::is_same_v<Out, T>;
+  constexpr bool rn_op = Op == ew::add || Op == ew::sub || Op == ew::mul || (Op == ew::fma && simd::ew_rn_fma_ok<F> && std::is_same_v<C, T>);
+  constexpr bool rnf = rn_op && std::is_same_v<Mode, round::nearest_even> && simd::ew_rn_ok<F> && std::is_same_v<A, T> &&
+                       std::is_same_v<B, T> && std::is_same_v<Out, T>;
   [[maybe_unused]] simd::rn_acc acc;
   // The nearest-even kernel on block j (false: declined, nothing written).
   [[maybe_unused]] auto fast = [&](std::size_t j) __attribute__((always_inline)) {
-    constexpr int K = Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0;
+    constexpr int K = Op == ew::fma ? 3 : Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0;
 #if FLOATLAB_TENSOR_SIMD_F16C
     if constexpr (f16c) return simd::ew_f16c_v<K>(a + j, b + j, out + j, acc);
 #endif
-    if constexpr (rnf) return simd::ew_rn_v<K, F>(read_lanes(a + j), read_lanes(b + j), out + j, acc);
+    if constexpr (rnf && K == 3) return simd::ew_rn_v<K, F>(read_lanes(a + j), read_lanes(b + j), out + j, acc, read_lanes(c + j));
+    else if constexpr (rnf) return simd::ew_rn_v<K, F>(read_lanes(a + j), read_lanes(b + j), out + j, acc);
     return false;
   };
   // The general lanes on block j.
