@@ -467,11 +467,11 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    op of the exact decodes,     |   ew_f16c_v (ew_span)      |   codes in and out, nearest_even;|   2^18 random + edge triples, groups-of-16
 //    vcvtps2ph (p 24 >= 2*11+2:   |                            |   a block with an inf / NaN      |   flags, 1/2/7 threads); every binary16 pair
 //    innocuous double rounding)   |                            |   result: the general lanes      |   x + - * by hand (2^32 each, W = 16 and 8)
-//  bfloat16 / 8-bit + - * RN:     | tensor/elementwise.hpp     | tensor add / sub / mul, codes in | tensor_simd_exhaustive: every pair of e4m3,
-//    float op of the exact        |   ew_rn_v (ew_span)        |   and out, nearest_even, formats |   e4m3_sat, e5m2, e3m2, e2m3, e2m1 (CI); every
-//    decodes, rn_quantize_v and   |                            |   of rn_quantize_v's add form,   |   bfloat16 pair x + - * ([full], 2^32 each),
-//    its codes (p <= 11: a sum    |                            |   p <= 11; bfloat16 products     |   values and block flags vs add/sub/mul_status;
-//    rounded once; products exact)|                            |   < 2^-126, inf / NaN: general   |   tensor_simd_check ew (every 8-bit pair)
+//  bfloat16 / 8-bit + - * (8-bit  | tensor/elementwise.hpp     | tensor add / sub / mul, codes in | tensor_simd_exhaustive: every pair of e4m3,
+//    fma) RN: float op of the     |   ew_rn_v (ew_span)        |   and out, nearest_even, formats |   e4m3_sat, e5m2, e3m2, e2m3, e2m1 (CI), triples x fma ([full]); every
+//    exact decodes (fma: round to |                            |   of rn_quantize_v's add form,   |   bfloat16 pair x + - * ([full], 2^32 each),
+//    odd of s + e), rn_quantize_v |                            |   p <= 11; bfloat16 products     |   values and block flags vs add/sub/mul_status;
+//    (p <= 11: a sum rounded once)|                            |   < 2^-126, inf / NaN: general   |   tensor_simd_check ew (every 8-bit pair)
 //  range-checked fma lanes        | tensor/elementwise.hpp     | tensor::fma of bfloat16 (formats | tensor_simd_check ew fma (bfloat16: CI sr8 codes and
 //    (lane_product_checked): the  |   ew_span                  |   with 2p <= 24 whose products   |   flags, every mode in [full]; breaking the check fails
 //    float product exact where    |                            |   can leave float's range)       |   2 of its cases), test_tensor_elementwise (scalar

@@ -477,8 +477,10 @@ inline std::uint32_t reduce_or(vu f) noexcept {
 }
 
 // lane_decode on lanes: codes (one per 32-bit lane) -> float values.
+// Always inlined: GCC 12 otherwise calls it from the three-operand kernels (a third of e5m2
+// fma, its vectors passed through memory).
 template <class Fmt>
-inline vf lane_decode_v(vu bits) noexcept {
+__attribute__((always_inline)) inline vf lane_decode_v(vu bits) noexcept {
   constexpr int M = Fmt::fraction_bits;
   const vi negative = (bits & static_cast<std::uint32_t>(Fmt::sign_mask)) != 0;
   const vu field = (bits & static_cast<std::uint32_t>(Fmt::exponent_mask)) >> M;
@@ -892,7 +894,7 @@ inline void write_lane(Dst* p, std::size_t i, float r) noexcept {
 }
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
 template <class Src>
-inline simd::vf read_lanes(const Src* p) noexcept {
+__attribute__((always_inline)) inline simd::vf read_lanes(const Src* p) noexcept {
   if constexpr (std::is_same_v<Src, float>) return simd::load(p);
   else return simd::lane_decode_v<typename Src::format_type>(simd::load_codes<typename Src::format_type::storage>(p));
 }
