@@ -292,6 +292,7 @@ BENCHMARK_TEMPLATE(bm_quantize, h, fl::round::upward)->Name("quantize e5m10 RU")
 BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, fl::round::toward_zero)->Name("quantize e4m3 RZ");
 BENCHMARK_TEMPLATE(bm_quantize_codes, h, RN)->Name("quantize e5m10 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, RN)->Name("quantize e4m3 RN codes");
+BENCHMARK_TEMPLATE(bm_quantize_codes, fl::bfloat16, RN)->Name("quantize bf16 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, SR)->Name("quantize e4m3 SR8 codes");
 BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e4m3>, RN, 0)->Name("block-scaled mxfp8 e4m3 RN");
 BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e4m3>, SR, 0)->Name("block-scaled mxfp8 e4m3 SR8");
@@ -314,6 +315,7 @@ BENCHMARK_TEMPLATE(bm_ew, h, 3)->Name("e5m10 div");
 BENCHMARK_TEMPLATE(bm_ew, h, 4)->Name("e5m10 add SR8");
 BENCHMARK_TEMPLATE(bm_ew, fl::e4m3, 0)->Name("e4m3 add");
 BENCHMARK_TEMPLATE(bm_ew, fl::e4m3, 1)->Name("e4m3 mul");
+BENCHMARK_TEMPLATE(bm_ew, fl::e5m2, 0)->Name("e5m2 add");
 BENCHMARK_TEMPLATE(bm_ew, fl::e5m2, 2)->Name("e5m2 fma");
 BENCHMARK(bm_float_gemm_naive)->Arg(256)->Name("float gemm naive 256");
 BENCHMARK(bm_float_gemm)->Arg(256)->Name("float gemm 256");
@@ -363,7 +365,8 @@ int main(int argc, char** argv) {
   for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8",
                         "quantize e5m10 RU", "quantize e4m3 RZ", "philox words 2^20"})
     ratio(q, "memcpy 4MiB");
-  for (const char* q : {"quantize e5m10 RN codes", "quantize e4m3 RN codes", "quantize e4m3 SR8 codes"}) ratio(q, "memcpy 4MiB");
+  for (const char* q : {"quantize e5m10 RN codes", "quantize e4m3 RN codes", "quantize bf16 RN codes", "quantize e4m3 SR8 codes"})
+    ratio(q, "memcpy 4MiB");
   for (const char* q : {"block-scaled mxfp8 e4m3 RN", "block-scaled mxfp8 e4m3 SR8", "block-scaled mxfp4 e2m1 SR8",
                         "block-scaled bfp int8 per-row RN", "block-scaled bfp int8 per-row SR8", "block-scaled nvfp4 SR8"})
     ratio(q, "memcpy 4MiB");
@@ -377,6 +380,7 @@ int main(int argc, char** argv) {
   ratio("bf16 fma", "_Float16 fma");
   ratio("e4m3 add", "_Float16 add");
   ratio("e4m3 mul", "_Float16 mul");
+  ratio("e5m2 add", "_Float16 add");
   ratio("e5m2 fma", "_Float16 fma");
   ratio("e5m10 add", "float add");
   for (const char* g : {"gemm e5m10 per-op RN 256", "gemm e5m10 per-op RN 256 t2", "gemm e5m10 fused RN 256", "gemm e5m10 per-op SR8 256",

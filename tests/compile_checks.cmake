@@ -307,6 +307,16 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64" AND FLOATLAB_SIMD_TESTS AND NOT
         set_tests_properties(${name} PROPERTIES LABELS ci)
       endif()
     endforeach()
+    # The nearest-even kernels (rn_quantize_v, ew_f16c_v, ew_rn_v) at this width, exhaustively:
+    # CI a stride (~2 CPU-s), label full every float / every 16-bit pair (by hand, docs/tensor.md).
+    set(name test_tensor_simd_exhaustive_${level})
+    add_executable(${name} ${CMAKE_CURRENT_SOURCE_DIR}/tensor_simd_exhaustive.cpp $<TARGET_OBJECTS:floatlab_test_main>)
+    target_link_libraries(${name} PRIVATE floatlab_test_support)
+    target_compile_options(${name} PRIVATE -march=x86-64-${level} -DFLOATLAB_EXPECT_SIMD_WIDTH=${floatlab_simd_width_${level}})
+    add_test(NAME ${name} COMMAND ${name} "~[full]")
+    set_tests_properties(${name} PROPERTIES LABELS ci)
+    add_test(NAME ${name}_full COMMAND ${name} "[full]")
+    set_tests_properties(${name}_full PROPERTIES LABELS full)
     # The lane path of block_scaled_quantize at this width (its scalar lanes: the x86-64
     # test_tensor_block_scaled_lanes); ~10 s of compile, 0.3 s of run.
     set(name test_tensor_block_scaled_lanes_${level})

@@ -471,10 +471,17 @@ FLOATLAB_HOST_DEVICE constexpr typename Fmt::storage round_pack(bool negative, i
 //    formats (|x| + C) - C, C =   |                            |   with subnormals and -0, M <=21;|   flags, binary16 bfloat16 e4m3 e2m1; + e5m2
 //    1.5 2^(e + 23 - M); overflow |                            |   inf, NaN, |x| >= 2^(104 + M):  |   e3m2 e4m3_sat in [full]), [full] "... every
 //    to overflow_value            |                            |   general path                   |   float" (2^32 x 4 formats)
+//    codes out: ((e - emin) << M) |                            |                                  | tensor_simd_exhaustive: every float x 8 formats
+//    + bits(|x| + C) - bits(C)    |                            |                                  |   ([full]; CI every 1031st top half), codes, flags
 //  binary16 + - * by F16C: float  | tensor/elementwise.hpp     | tensor add / sub / mul, binary16 | tensor_simd_check ew (binary16 nearest even,
 //    op of the exact decodes,     |   ew_f16c_v (ew_span)      |   codes in and out, nearest_even;|   2^18 random + edge triples, groups-of-16
 //    vcvtps2ph (p 24 >= 2*11+2:   |                            |   a block with an inf / NaN      |   flags, 1/2/7 threads); every binary16 pair
 //    innocuous double rounding)   |                            |   result: the general lanes      |   x + - * by hand (2^32 each, W = 16 and 8)
+//  bfloat16 / 8-bit + - * (8-bit  | tensor/elementwise.hpp     | tensor add / sub / mul, codes in | tensor_simd_exhaustive: every pair of e4m3,
+//    fma) RN: float op of the     |   ew_rn_v (ew_span)        |   and out, nearest_even, formats |   e4m3_sat, e5m2, e3m2, e2m3, e2m1 (CI), triples x fma ([full]); every
+//    exact decodes (fma: round to |                            |   of rn_quantize_v's add form,   |   bfloat16 pair x + - * ([full], 2^32 each),
+//    odd of s + e), rn_quantize_v |                            |   p <= 11; bfloat16 products     |   values and block flags vs add/sub/mul_status;
+//    (p <= 11: a sum rounded once)|                            |   < 2^-126, inf / NaN: general   |   tensor_simd_check ew (every 8-bit pair)
 //  range-checked fma lanes        | tensor/elementwise.hpp     | tensor::fma of bfloat16 (formats | tensor_simd_check ew fma (bfloat16: CI sr8 codes and
 //    (lane_product_checked): the  |   ew_span                  |   with 2p <= 24 whose products   |   flags, every mode in [full]; breaking the check fails
 //    float product exact where    |                            |   can leave float's range)       |   2 of its cases), test_tensor_elementwise (scalar

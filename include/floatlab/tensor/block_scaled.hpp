@@ -427,8 +427,13 @@ inline std::size_t bs_run_end(const block_layout& l, std::size_t i, std::size_t 
   return n;
 }
 
-// Elements [a, b) (at most bs_span, blocks of S_eff s_eff[block]: a power of two, or -1 for a
-// block with NaN or inf, whose codes stay 0), codes into out; flags ORed.
+// Elements [a, b) (b - a <= bs_span) of bs_quantize_lanes, their codes written to
+// out[a, b); flags ORed. s_eff[block] is the block's S_eff, a power of two, or -1 for a block
+// with NaN or inf, whose codes are written here as zeros (nothing zero-fills them before).
+// Element t is x_t / S_eff rounded in Mode with the word (t, quantize_operation): on the lanes
+// (y = x * 2^-k in float, then quantize_run, or block.hpp's run for int elements) when every
+// block of the span has a normal 2^-k and no non-zero x_t scales below 2^-126; else element by
+// element through quantize_elem (the exact path), a NaN block as zeros.
 inline constexpr std::size_t bs_span = 256;
 template <class Format, class Mode>
 void bs_lane_span(const block_layout& layout, const float* in, std::int32_t* out, std::size_t a, std::size_t b, std::size_t n,

@@ -221,7 +221,9 @@ inline vd wide(vf x) noexcept { return __builtin_convertvector(x, vd); }
 // differs from the binary16 one or (sums) TwoSum's error is non-zero; underflow (products only:
 // a binary16 sum below 2^-14 is a multiple of 2^-24 below 2^10 of them, exact) where also
 // |a * b| < 2^-14. A block whose result has an inf or NaN lane (overflow, inf or NaN operands,
-// invalid) returns false and writes nothing: the general lanes take it.
+// invalid) returns false and writes nothing: the general lanes take it. Only where the build
+// has the F16C conversions (FLOATLAB_TENSOR_SIMD_F16C, simd.hpp).
+#if FLOATLAB_TENSOR_SIMD_F16C
 template <int K, class Out>
 __attribute__((always_inline)) inline bool ew_f16c_v(const void* pa, const void* pb, Out* out, rn_acc& acc) noexcept {
   vh ha, hb;
@@ -247,6 +249,68 @@ __attribute__((always_inline)) inline bool ew_f16c_v(const void* pa, const void*
   if constexpr (K == 2) acc.tiny |= sel((as_u(s) & 0x7FFFFFFFu) < 0x38800000u, d, U(0));
   static_assert(sizeof(Out) == 2, "ew_f16c_v: binary16 codes out");
   std::memcpy(static_cast<void*>(out), &hr, sizeof hr);
+  return true;
+}
+#endif
+// a + b, a - b (K = 0, 1) or a * b (K = 2) in nearest even for the other formats of the add
+// form of rn_quantize_v with p <= 11 (bfloat16, e5m2, e4m3, e3m2, e2m1, ...; ew_rn_ok), codes
+// in and out: the exact decodes (x, y), the float operation, then rn_quantize_v (a float
+// rounded to Fmt, nearest even) and its codes. A product of two such values has at most 2p <=
+// 22 bits, exact in float wherever it is at least 2^-126 (every product of the formats with E <=
+// 6; bfloat16's smaller products decline the block); a sum rounded to float and then to Fmt is
+// rounded once (p(float) = 24 >= 2p + 2, Figueroa 1995), and a sum below 2^emin, a multiple of
+// the quantum below 2^emin, is exact in both. Flags: rn_quantize_v's on the float result, and
+// inexact where TwoSum's error is non-zero (the float result can be an Fmt value when the exact
+// one is not); underflow is tininess before rounding of the exact result: a product is exact,
+// a tiny sum exact. A block with an inf or NaN float result (or an operand, or |result| >=
+// 2^(104 + M): rn_quantize_v declines) returns false and writes nothing: the general lanes.
+// fma (K = 3; formats of at most 8 bits, ew_rn_fma_ok, whose every triple is checked): the
+// product is exact (at most 8 bits, between 2^-36 and 2^32), the float sum s and TwoSum's
+// error e give p + z = s + e exactly, and s is replaced by the round-to-odd of p + z (the
+// magnitude truncated, one float ulp down where e points inward, its last bit set where e !=
+// 0), which rn_quantize_v then rounds as it would round p + z (round to odd at 24 >= p + 2
+// bits, then nearest: Boldo and Melquiond 2008); a sum below 2^emin is exact (e = 0). A block
+// with a non-finite s declines before that step (the odd rounding would make it finite).
+template <class Fm>
+inline constexpr bool ew_rn_ok = rn_quantize_ok<Fm> && !rn_f16c_ok<Fm> && Fm::fraction_bits <= 10;
+template <class Fm>
+inline constexpr bool ew_rn_fma_ok = ew_rn_ok<Fm> && Fm::total_bits <= 8;
+template <int K, class Fm, class Out>
+__attribute__((always_inline)) inline bool ew_rn_v(vf x, vf y, Out* out, rn_acc& acc, vf z = F(0.0f)) noexcept {
+  vf s;
+  vu err = U(0);
+  if constexpr (K == 3) {
+    static_assert(ew_rn_fma_ok<Fm>, "ew_rn_v: fma only for the formats of ew_rn_fma_ok");
+    const vf p = x * y;
+    s = p + z;
+    const vu sb = as_u(s);
+    if (any_true((sb & 0x7F800000u) == 0x7F800000u)) return false;
+    const vf bv = s - p;
+    const vf e = (p - (s - bv)) + (z - bv);
+    err = as_u(e) << 1;
+    const vi inexact = as_i(err) != 0;
+    const vi inward = as_i(as_u(e) ^ sb) < 0;
+    const vu mag = (((sb & 0x7FFFFFFFu) - (as_u(inexact & inward) & 1u)) | (as_u(inexact) & 1u));
+    s = as_f(mag | (sb & 0x80000000u));
+  } else if constexpr (K == 2) {
+    s = x * y;
+    if constexpr (2 * (Fm::emin - Fm::fraction_bits) < -126) {  // products below 2^-126 may be inexact in float
+      if (any_true(((as_u(s) & 0x7FFFFFFFu) < 0x00800000u) & (x != 0.0f) & (y != 0.0f))) return false;
+    }
+  } else {
+    const vf yy = K == 1 ? -y : y;
+    s = x + yy;
+    const vf bv = s - x;
+    err = as_u((x - (s - bv)) + (yy - bv)) << 1;  // TwoSum's error, its sign dropped (-0 is no error)
+  }
+  rn_acc a2 = acc;
+  vf r;
+  vh h;
+  vu code;
+  if (!rn_quantize_v<Fm, true>(s, r, h, a2, code)) return false;
+  a2.inexact |= err;
+  acc = a2;
+  store_codes<typename Fm::storage>(out, code);
   return true;
 }
 }  // namespace simd
@@ -331,10 +395,23 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
   // result through the lanes below.
   constexpr bool f16c = (Op == ew::add || Op == ew::sub || Op == ew::mul) && std::is_same_v<Mode, round::nearest_even> &&
                         simd::rn_f16c_ok<F> && std::is_same_v<A, T> && std::is_same_v<B, T> && std::is_same_v<Out, T>;
+  // The other formats of ew_rn_ok, codes in, + - * in nearest even: simd::ew_rn_v.
+  constexpr bool rn_op = Op == ew::add || Op == ew::sub || Op == ew::mul || (Op == ew::fma && simd::ew_rn_fma_ok<F> && std::is_same_v<C, T>);
+  constexpr bool rnf = rn_op && std::is_same_v<Mode, round::nearest_even> && simd::ew_rn_ok<F> && std::is_same_v<A, T> &&
+                       std::is_same_v<B, T> && std::is_same_v<Out, T>;
   [[maybe_unused]] simd::rn_acc acc;
+  // The nearest-even kernel on block j (false: declined, nothing written).
+  [[maybe_unused]] auto fast = [&](std::size_t j) __attribute__((always_inline)) {
+    constexpr int K = Op == ew::fma ? 3 : Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0;
+#if FLOATLAB_TENSOR_SIMD_F16C
+    if constexpr (f16c) return simd::ew_f16c_v<K>(a + j, b + j, out + j, acc);
+#endif
+    if constexpr (rnf && K == 3) return simd::ew_rn_v<K, F>(read_lanes(a + j), read_lanes(b + j), out + j, acc, read_lanes(c + j));
+    else if constexpr (rnf) return simd::ew_rn_v<K, F>(read_lanes(a + j), read_lanes(b + j), out + j, acc);
+    return false;
+  };
+  // The general lanes on block j.
   auto block = [&](std::size_t j, simd::vu wa, simd::vu wb, simd::vu wc, simd::vu w0) __attribute__((always_inline)) {
-    if constexpr (f16c)
-      if (simd::ew_f16c_v<Op == ew::mul ? 2 : Op == ew::sub ? 1 : 0>(a + j, b + j, out + j, acc)) return;
     const simd::vf x = ew_in_w<T, Mode>(a, j, wa, fv);
     const simd::vf y = arity >= 2 ? ew_in_w<T, Mode>(b, j, wb, fv) : x;
     const simd::vf z = arity >= 3 ? ew_in_w<T, Mode>(c, j, wc, fv) : x;
@@ -371,10 +448,21 @@ std::uint32_t ew_span(const A* a, const B* b, const C* c, Out* out, std::size_t 
     if constexpr (std::is_same_v<std::remove_cv_t<std::remove_pointer_t<decltype(in)>>, float>) return words_v<Mode>(src, i, op);
     else return simd::U(0);
   };
+  if constexpr (f16c || rnf) {
+    // Runs of kernel blocks in a loop of their own (its constants stay in registers); a
+    // declined block takes the general lanes out of that loop, then the run resumes.
+    while (i + simd::W <= end) {
+      for (; i + simd::W <= end; i += simd::W)
+        if (!fast(i)) break;
+      if (i + simd::W > end) break;
+      block(i, simd::U(0), simd::U(0), simd::U(0), simd::U(0));
+      i += simd::W;
+    }
+  }
   for (; i + simd::W <= end; i += simd::W)
     block(i, wv(a, op_input_a), arity >= 2 ? wv(b, op_input_b) : simd::U(0), arity >= 3 ? wv(c, op_input_c) : simd::U(0), words_v<Mode>(src, i, 0));
   flags |= simd::reduce_or(fv);
-  if constexpr (f16c) flags |= simd::rn_flags(acc);
+  if constexpr (f16c || rnf) flags |= simd::rn_flags(acc);
 #endif
   for (; i < end; ++i) ew_one(i);
   return flags;

@@ -507,7 +507,10 @@ std::uint32_t gemm_tile(const typename P::panel_t* Aq, std::size_t lda_q, const 
     // A run row's words for one operation are drawn at its first block (q = 0, where every
     // step starts the row): 2W per vector of Philox blocks from the multiple of 4 at or below
     // el[r][0] (simd::philox_words2_v) into wrow[op & 1] (products odd, sums even), read back
-    // at the row's offset; the other rows: a block per lane.
+    // at the row's offset; the other rows: a block per lane. The fill below stores 2W words from
+    // t = 0, 2W, ... while t < (e0 - base) + nv <= 3 + TJ: its last store ends at TJ + 2W, inside
+    // wrow, only when TJ is a multiple of 2W.
+    static_assert(TJ % (2 * simd_width) == 0, "gemm_tile: the word rows (wrow) need tile_j a multiple of 2 * simd_width");
     alignas(64) std::uint32_t wrow[2][TJ + 2 * simd_width];
     auto wv = [&](std::size_t r, std::size_t q, std::size_t op) -> vu {
       if (el_run) {

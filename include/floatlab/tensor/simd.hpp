@@ -38,21 +38,36 @@
 #include <immintrin.h>
 #endif
 
+// The binary16 conversions vcvtph2ps / vcvtps2ph: part of AVX-512F at width 16, a separate
+// extension (F16C, __F16C__) under AVX2, which -mavx2 alone or -march=x86-64-v3 -mno-f16c
+// leaves off. Without them binary16 takes the general lanes: rn_f16c_ok is false, the F16C
+// helpers cvt_ph / cvt_ps are not declared, and rn_quantize_ok excludes the binary16 shape (the
+// add-a-constant form would round it too, but no test proves it there: with F16C it never runs).
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16 || (FLOATLAB_TENSOR_SIMD_WIDTH == 8 && defined(__F16C__))
+#define FLOATLAB_TENSOR_SIMD_F16C 1
+#else
+#define FLOATLAB_TENSOR_SIMD_F16C 0
+#endif
+
 // Everything below is compiled for one width, chosen by the TU's -march: it lives in an inline
 // namespace named after the width (simd_w16, simd_w8, simd_w1), so TUs of different widths
 // linked into one program never share a symbol of it (the same-named inline functions and
 // template instances would otherwise be merged by the linker, ODR, with one TU's instructions
 // running in the others). Callers name it as before (detail::quantize_run, detail::simd::...).
+// AVX2 without F16C is a namespace of its own (simd_w8n): its binary16 kernels differ.
 #if FLOATLAB_TENSOR_SIMD_WIDTH == 16
 #define FLOATLAB_TENSOR_SIMD_ABI simd_w16
-#elif FLOATLAB_TENSOR_SIMD_WIDTH == 8
+#elif FLOATLAB_TENSOR_SIMD_WIDTH == 8 && FLOATLAB_TENSOR_SIMD_F16C
 #define FLOATLAB_TENSOR_SIMD_ABI simd_w8
+#elif FLOATLAB_TENSOR_SIMD_WIDTH == 8
+#define FLOATLAB_TENSOR_SIMD_ABI simd_w8n
 #else
 #define FLOATLAB_TENSOR_SIMD_ABI simd_w1
 #endif
 
 namespace floatlab::tensor::detail {
 inline namespace FLOATLAB_TENSOR_SIMD_ABI {
+#undef FLOATLAB_TENSOR_SIMD_ABI  // a helper of the line above only
 
 inline constexpr int simd_width = FLOATLAB_TENSOR_SIMD_WIDTH;
 
@@ -117,17 +132,24 @@ inline vu loadu32(const std::uint32_t* p) noexcept {
 inline void storeu32(std::uint32_t* p, vu v) noexcept { std::memcpy(p, &v, sizeof v); }
 // Codes of 8, 16 or 32 bits (storage S, read from any array of cfloat or storage words),
 // widened to 32-bit lanes and back.
+// The widening and the narrowing (truncating, as __builtin_convertvector) are the zero-extend
+// and pack instructions (maskz_ forms with a full mask, as above): GCC 12 compiles __builtin_convertvector of 8-bit vectors to a byte
+// extract and insert per lane (half the time of e4m3 add, perf).
 template <class S>
 inline vu load_codes(const void* p) noexcept {
   static_assert(sizeof(S) == 1 || sizeof(S) == 2 || sizeof(S) == 4, "load_codes: 8-, 16- or 32-bit codes");
   if constexpr (sizeof(S) == 1) {
-    vu8 v;
-    std::memcpy(&v, p, sizeof v);
-    return __builtin_convertvector(v, vu);
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+    return (vu)_mm512_maskz_cvtepu8_epi32(0xFFFF, _mm_loadu_si128(static_cast<const __m128i*>(p)));
+#else
+    return (vu)_mm256_cvtepu8_epi32(_mm_loadl_epi64(static_cast<const __m128i*>(p)));
+#endif
   } else if constexpr (sizeof(S) == 2) {
-    vu16 v;
-    std::memcpy(&v, p, sizeof v);
-    return __builtin_convertvector(v, vu);
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+    return (vu)_mm512_maskz_cvtepu16_epi32(0xFFFF, _mm256_loadu_si256(static_cast<const __m256i*>(p)));
+#else
+    return (vu)_mm256_cvtepu16_epi32(_mm_loadu_si128(static_cast<const __m128i*>(p)));
+#endif
   } else {
     vu v;
     std::memcpy(&v, p, sizeof v);
@@ -137,11 +159,22 @@ inline vu load_codes(const void* p) noexcept {
 template <class S>
 inline void store_codes(void* p, vu v) noexcept {
   if constexpr (sizeof(S) == 1) {
-    const vu8 n = __builtin_convertvector(v, vu8);
-    std::memcpy(p, &n, sizeof n);
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+    _mm_storeu_si128(static_cast<__m128i*>(p), _mm512_maskz_cvtepi32_epi8(0xFFFF, (__m512i)v));
+#else
+    const __m256i m = (__m256i)(v & 0xFFu);
+    const __m256i w = _mm256_packus_epi32(m, m);  // per 128-bit half: its 4 codes, twice
+    const __m256i b = _mm256_packus_epi16(w, w);
+    _mm_storel_epi64(static_cast<__m128i*>(p), _mm_unpacklo_epi32(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1)));
+#endif
   } else if constexpr (sizeof(S) == 2) {
-    const vu16 n = __builtin_convertvector(v, vu16);
-    std::memcpy(p, &n, sizeof n);
+#if FLOATLAB_TENSOR_SIMD_WIDTH == 16
+    _mm256_storeu_si256(static_cast<__m256i*>(p), _mm512_maskz_cvtepi32_epi16(0xFFFF, (__m512i)v));
+#else
+    const __m256i m = (__m256i)(v & 0xFFFFu);
+    const __m256i w = _mm256_packus_epi32(m, m);
+    _mm_storeu_si128(static_cast<__m128i*>(p), _mm_unpacklo_epi64(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1)));
+#endif
   } else {
     std::memcpy(p, &v, sizeof v);
   }
@@ -444,19 +477,31 @@ inline std::uint32_t reduce_or(vu f) noexcept {
 }
 
 // lane_decode on lanes: codes (one per 32-bit lane) -> float values.
+// Always inlined: GCC 12 otherwise calls it from the three-operand kernels (a third of e5m2
+// fma, its vectors passed through memory).
 template <class Fmt>
-inline vf lane_decode_v(vu bits) noexcept {
+__attribute__((always_inline)) inline vf lane_decode_v(vu bits) noexcept {
   constexpr int M = Fmt::fraction_bits;
   const vi negative = (bits & static_cast<std::uint32_t>(Fmt::sign_mask)) != 0;
   const vu field = (bits & static_cast<std::uint32_t>(Fmt::exponent_mask)) >> M;
   const vu frac = bits & static_cast<std::uint32_t>(Fmt::fraction_mask);
   const vu sign = sel(negative, U(0x80000000u), U(0));
-  const vu normal = sign | ((field + static_cast<std::uint32_t>(127 - Fmt::bias)) << 23) | (frac << (23 - M));
-  vf sub = F(0.0f);
-  // Only subnormal fractions are scaled (float subnormal products cost microcode assists).
-  if constexpr (Fmt::has_subnormals) sub = __builtin_convertvector(as_i(sel(field == 0, frac, U(0))), vf) * pow2f(Fmt::emin - M);
-  sub = as_f(as_u(sub) | sign);
-  vu r = sel(as_i(field) == 0, as_u(sub), normal);
+  vu r;
+  if constexpr (Fmt::exponent_bits == 8 && Fmt::bias == 127 && Fmt::has_subnormals) {
+    // float's exponent field (bfloat16): every finite code's magnitude bits, shifted to float's
+    // fraction, are its float bits, subnormals included (frac * 2^(-126 - M) is the float
+    // subnormal frac << (23 - M)); no multiply by the subnormal 2^(emin - M), which costs a
+    // microcode assist per block on this AMD core (26% of bfloat16 add, perf).
+    (void)field, (void)frac;
+    r = sign | ((bits & static_cast<std::uint32_t>(Fmt::magnitude_mask)) << (23 - M));
+  } else {
+    const vu normal = sign | ((field + static_cast<std::uint32_t>(127 - Fmt::bias)) << 23) | (frac << (23 - M));
+    vf sub = F(0.0f);
+    // Only subnormal fractions are scaled (float subnormal products cost microcode assists).
+    if constexpr (Fmt::has_subnormals) sub = __builtin_convertvector(as_i(sel(field == 0, frac, U(0))), vf) * pow2f(Fmt::emin - M);
+    sub = as_f(as_u(sub) | sign);
+    r = sel(as_i(field) == 0, as_u(sub), normal);
+  }
   if constexpr (Fmt::has_inf)
     r = sel((bits & static_cast<std::uint32_t>(Fmt::magnitude_mask)) == static_cast<std::uint32_t>(Fmt::inf_bits), sign | 0x7F800000u, r);
   if constexpr (Fmt::special == encoding::specials::ieee)
@@ -513,12 +558,18 @@ inline vu lane_encode_v(vf v) noexcept {
 // before rounding) and no overflow, overflow where the rounded magnitude passes the largest
 // finite value. acc collects x ^ y of all lanes, of the tiny lanes and the overflow masks;
 // rn_flags maps them to status bits.
+// The binary16 shape (IEEE binary16 with subnormals, not saturating), and rn_f16c_ok: that
+// shape where the build has the F16C conversions (FLOATLAB_TENSOR_SIMD_F16C). Without F16C
+// rn_quantize_ok excludes the shape (the general lanes take binary16).
 template <class Fmt>
-inline constexpr bool rn_f16c_ok = Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10 && Fmt::has_subnormals &&
-                                   Fmt::special == encoding::specials::ieee && !Fmt::saturates;
+inline constexpr bool is_binary16_shape = Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10 && Fmt::has_subnormals &&
+                                          Fmt::special == encoding::specials::ieee && !Fmt::saturates;
+template <class Fmt>
+inline constexpr bool rn_f16c_ok = FLOATLAB_TENSOR_SIMD_F16C && is_binary16_shape<Fmt>;
 template <class Fmt>
 inline constexpr bool rn_quantize_ok =
-    lane_ok<Fmt> && (rn_f16c_ok<Fmt> || (Fmt::has_subnormals && Fmt::has_negative_zero && Fmt::fraction_bits <= 21));
+    lane_ok<Fmt> && (rn_f16c_ok<Fmt> || (!is_binary16_shape<Fmt> && Fmt::has_subnormals && Fmt::has_negative_zero &&
+                                         Fmt::fraction_bits <= 21));
 // The smallest exponent field (as float bits) that rn_quantize_v declines.
 template <class Fmt>
 inline std::uint32_t rn_decline_bits() noexcept {
@@ -533,17 +584,28 @@ inline vh cvt_ph(vf x) noexcept { return _mm512_maskz_cvtps_ph(0xFFFF, (__m512)x
 inline vf cvt_ps(vh h) noexcept { return (vf)_mm512_maskz_cvtph_ps(0xFFFF, h); }
 inline bool any_true(vi m) noexcept { return _mm512_test_epi32_mask((__m512i)m, (__m512i)m) != 0; }
 #else
-typedef __m128i vh;
+typedef __m128i vh;  // W binary16 codes (only the F16C build fills them)
+#if FLOATLAB_TENSOR_SIMD_F16C
 inline vh cvt_ph(vf x) noexcept { return _mm256_cvtps_ph((__m256)x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 inline vf cvt_ps(vh h) noexcept { return (vf)_mm256_cvtph_ps(h); }
+#endif
 inline bool any_true(vi m) noexcept { return _mm256_movemask_ps((__m256)m) != 0; }
 #endif
 struct rn_acc {
   vu inexact = U(0), tiny = U(0), ovf = U(0);
 };
-template <class Fmt>
-__attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_acc& acc) noexcept {
+// Codes (rn_quantize_v with Codes, the add form): the sum's bits less C's are k = RN(|x|) /
+// quantum (both in C's binade, whose last place is the quantum), and a value k * 2^(e - M) with
+// e = max(exponent of x, emin) has the magnitude code ((e - emin) << M) + k in every format whose
+// field 1 is emin (a normal k >= 2^M carries its leading bit into the field, a subnormal k <
+// 2^M at e = emin has field 0, k = 2^(M + 1) is 2^(e + 1)'s code); the sign bit ORed, the
+// overflow lanes the code of overflow_value, -0 for a negative x rounding to zero (the
+// formats of the add form have a negative zero). Equal to lane_encode_v of y (tests: the codes
+// of check_quantize, every float in [full]).
+template <class Fmt, bool Codes = false>
+__attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_acc& acc, vu& code) noexcept {
   constexpr int M = Fmt::fraction_bits;
+  (void)code;
   const vu b = as_u(x);
   const vu ex = b & 0x7F800000u;
   if (any_true(ex >= rn_decline_bits<Fmt>())) return false;
@@ -552,19 +614,35 @@ __attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_
   vu yb;
   vi ovf;
   if constexpr (rn_f16c_ok<Fmt>) {
+#if FLOATLAB_TENSOR_SIMD_F16C
     h = cvt_ph(x);
     yb = as_u(cvt_ps(h));
     ovf = (yb & 0x7FFFFFFFu) > max_bits;
+    if constexpr (Codes) {
+      vu16 h16;
+      std::memcpy(&h16, &h, sizeof h16);
+      code = __builtin_convertvector(h16, vu);
+    }
+#endif
   } else {
     (void)h;
-    const vf c = as_f((ex > emin_bits ? ex : emin_bits) + ((static_cast<std::uint32_t>(23 - M) << 23) | 0x400000u));
+    const vu cexp = ex > emin_bits ? ex : emin_bits;
+    const vf c = as_f(cexp + ((static_cast<std::uint32_t>(23 - M) << 23) | 0x400000u));
     const vf ax = as_f(b & 0x7FFFFFFFu);  // RN is symmetric: |x| rounded, the sign ORed back
-    yb = as_u((ax + c) - c);
+    const vf sum = ax + c;
+    yb = as_u(sum - c);
     ovf = yb > max_bits;
     const vu sign = b & 0x80000000u;
     yb = sel(ovf, sel(as_i(sign) != 0, U(fbits(overflow_value<Fmt, round::nearest_even>(true))),
                       U(fbits(overflow_value<Fmt, round::nearest_even>(false)))),
              yb | sign);
+    if constexpr (Codes) {
+      const vu mag_code = ((cexp - emin_bits) >> (23 - M)) + (as_u(sum) - as_u(c));
+      const vu sign_code = sel(as_i(sign) != 0, U(static_cast<std::uint32_t>(Fmt::sign_mask)), U(0));
+      const vu ovf_code = sel(as_i(sign) != 0, U(lane_encode<Fmt>(overflow_value<Fmt, round::nearest_even>(true))),
+                              U(lane_encode<Fmt>(overflow_value<Fmt, round::nearest_even>(false))));
+      code = sel(ovf, ovf_code, mag_code | sign_code);
+    }
   }
   const vu d = b ^ yb;
   acc.inexact |= d;
@@ -572,6 +650,11 @@ __attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_
   acc.ovf |= as_u(ovf);
   y = as_f(yb);
   return true;
+}
+template <class Fmt>
+__attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_acc& acc) noexcept {
+  vu unused;
+  return rn_quantize_v<Fmt, false>(x, y, h, acc, unused);
 }
 inline std::uint32_t rn_flags(const rn_acc& acc) noexcept {
   return (reduce_or(acc.inexact) != 0 ? status::inexact : 0u) | (reduce_or(acc.tiny) != 0 ? status::underflow : 0u) |
@@ -811,7 +894,7 @@ inline void write_lane(Dst* p, std::size_t i, float r) noexcept {
 }
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
 template <class Src>
-inline simd::vf read_lanes(const Src* p) noexcept {
+__attribute__((always_inline)) inline simd::vf read_lanes(const Src* p) noexcept {
   if constexpr (std::is_same_v<Src, float>) return simd::load(p);
   else return simd::lane_decode_v<typename Src::format_type>(simd::load_codes<typename Src::format_type::storage>(p));
 }
@@ -850,9 +933,18 @@ if constexpr (std::is_same_v<Mode, round::nearest_even> && simd::rn_quantize_ok<
       for (; i + simd::W <= n; i += simd::W) {
         simd::vf r;
         simd::vh h;
-        if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
-        if constexpr (simd::rn_f16c_ok<Fmt> && !std::is_same_v<Dst, float> && sizeof(Dst) == 2) std::memcpy(static_cast<void*>(out + i), &h, sizeof h);
-        else write_lanes<Fmt>(out + i, r);
+        if constexpr (std::is_same_v<Dst, float>) {
+          if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
+          simd::store(out + i, r);
+        } else if constexpr (simd::rn_f16c_ok<Fmt> && sizeof(Dst) == 2) {
+          if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
+          std::memcpy(static_cast<void*>(out + i), &h, sizeof h);
+        } else {  // the codes from the rounding (rn_quantize_v's Codes)
+          simd::vu code;
+          if (!simd::rn_quantize_v<Fmt, true>(read_lanes(in + i), r, h, acc, code)) break;
+          if constexpr (std::is_same_v<Dst, std::int32_t>) simd::store_codes<std::uint32_t>(out + i, code);
+          else simd::store_codes<typename Fmt::storage>(out + i, code);
+        }
       }
       if (i + simd::W > n) break;
       write_lanes<Fmt>(out + i, simd::round_lane_slow_v<Fmt, Mode>(read_lanes(in + i), simd::F(0.0f), simd::U(0), simd::I(0), fv));
@@ -926,5 +1018,5 @@ void dequantize_span(const Src* in, float* out, std::size_t begin, std::size_t e
   for (; i < end; ++i) out[i] = read_lane(in, i);
 }
 
-}  // inline namespace FLOATLAB_TENSOR_SIMD_ABI
+}  // inline namespace simd_w16 / simd_w8 / simd_w8n / simd_w1
 }  // namespace floatlab::tensor::detail

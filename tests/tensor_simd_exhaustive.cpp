@@ -1,0 +1,361 @@
+// Exhaustive proofs of the nearest-even SIMD kernels of tensor/simd.hpp and tensor/elementwise.hpp
+// against the scalar core, bit for bit:
+//  - simd::rn_quantize_v (quantize_run's nearest-even lanes: F16C for binary16, the float add of
+//    a constant for the other formats) over every float input, for each format of 16 bits or
+//    fewer that it takes: values (float out), codes, and the status flags of every SIMD block
+//    (the kernel called on its own, its flags against the OR of convert_status's);
+//  - the elementwise + - * in nearest even on codes (simd::ew_f16c_v for binary16 on F16C,
+//    simd::ew_rn_v for bfloat16 and the 8-bit formats) over every pair of codes: values, and
+//    the flags of every block (the kernel on its own, against the OR of add/sub/mul_status).
+//  - fma of the 8-bit formats (ew_rn_v with round to odd) over every triple.
+// [full]: every float (2^32) x 8 formats; every binary16 and bfloat16 pair (2^32) x + - *;
+// every e4m3, e4m3_sat, e5m2 triple (2^24) x fma. CI: the 8-bit formats' every pair (and the
+// 6-bit and 4-bit formats' every triple) in full, every 7th (a, c) of the 8-bit ones x every b;
+// every 1031st float high half (all its 2^16 low halves), every 1021st first operand (all 2^16
+// second operands): about a CPU-second.
+// Built like tensor_simd_check (tests/compile_checks.cmake): test_tensor_simd_exhaustive_v4 /
+// _v3 with FLOATLAB_EXPECT_SIMD_WIDTH; by hand also with -march=x86-64-v3 -mno-f16c (binary16
+// then takes neither kernel: its cases check the general lanes and say so).
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "tensor_ref.hpp"
+
+using namespace floatlab;
+namespace T = floatlab::tensor;
+namespace D = floatlab::tensor::detail;
+
+namespace {
+
+using rn = round::nearest_even;
+
+// Runs body(k) for k in [0, n) on the machine's threads (the checks are independent).
+template <class Body>
+void parallel_chunks(std::uint64_t n, Body body) {
+  const unsigned nt = std::max(1u, std::thread::hardware_concurrency());
+  std::atomic<std::uint64_t> next{0};
+  std::vector<std::thread> th;
+  for (unsigned t = 0; t < nt; ++t)
+    th.emplace_back([&] {
+      for (std::uint64_t k; (k = next++) < n;) body(k);
+    });
+  for (auto& x : th) x.join();
+}
+
+struct tally {
+  std::atomic<std::uint64_t> inputs{0}, kernel_blocks{0}, bad{0};
+};
+
+// Every float whose high half is hi * stride (all 2^16 low halves) into TT, nearest even: the
+// tensor quantize (values and codes; the SIMD body and its fallback for declined blocks) and
+// rn_quantize_v itself on every block of W (values, codes, flags) against convert_status.
+template <class TT>
+void quantize_floats(std::uint32_t stride, tally& t) {
+  using F = typename TT::format_type;
+  const std::uint64_t chunks = (0x10000u + stride - 1) / stride;
+  parallel_chunks(chunks, [&](std::uint64_t k) {
+    const std::uint32_t hi = static_cast<std::uint32_t>(k * stride);
+    std::vector<float> in(0x10000u), outf(in.size());
+    std::vector<TT> outc(in.size());
+    std::vector<TT> want(in.size());
+    std::vector<std::uint32_t> wflags(in.size());
+    for (std::uint32_t lo = 0; lo < 0x10000u; ++lo) in[lo] = tref::ffrom(hi << 16 | lo);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const auto r = convert_status<TT>(in[i], rn{});
+      want[i] = r.value;
+      wflags[i] = r.flags.flags;
+    }
+    std::uint64_t bad = 0, blocks = 0;
+    {
+      // One thread per call (the checking threads run in parallel); status flags of the array.
+      const status sf = T::quantize<TT>(in, outf, rn{});
+      const status sc = T::quantize<TT>(in, outc, rn{});
+      std::uint32_t all = 0;
+      for (std::size_t i = 0; i < in.size(); ++i) {
+        all |= wflags[i];
+        bad += outc[i].bits() != want[i].bits();
+        bad += !tref::same(outf[i], convert<float>(want[i]));
+      }
+      bad += sf.flags != all;
+      bad += sc.flags != all;
+    }
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    if constexpr (D::simd::rn_quantize_ok<F>) {
+      using namespace D::simd;
+      for (std::size_t i = 0; i < in.size(); i += W) {
+        rn_acc acc;
+        vf y;
+        vh h;
+        vu code;
+        if (!rn_quantize_v<F, true>(load(&in[i]), y, h, acc, code))
+          continue;  // declined (inf, NaN, huge): the general lanes above
+        ++blocks;
+        std::uint32_t fw = 0;
+        for (int l = 0; l < W; ++l) {
+          fw |= wflags[i + l];
+          bad += !tref::same(y[l], convert<float>(want[i + l]));
+          bad += code[l] != want[i + l].bits();
+        }
+        bad += rn_flags(acc) != fw;
+      }
+    }
+#endif
+    t.inputs += in.size();
+    t.kernel_blocks += blocks;
+    t.bad += bad;
+  });
+}
+
+template <class TT>
+void quantize_case(const char* name, std::uint32_t stride) {
+  tally t;
+  T::set_threads(1);
+  quantize_floats<TT>(stride, t);
+  T::set_threads(0);
+  std::printf("rn quantize %-9s W = %2d: %12llu floats, %10llu kernel blocks (%s), %llu mismatches\n", name,
+              D::simd_width, static_cast<unsigned long long>(t.inputs.load()),
+              static_cast<unsigned long long>(t.kernel_blocks.load()),
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+              D::simd::rn_f16c_ok<typename TT::format_type>       ? "F16C"
+              : D::simd::rn_quantize_ok<typename TT::format_type> ? "add form"
+                                                                  : "general lanes",
+#else
+              "scalar lanes",
+#endif
+              static_cast<unsigned long long>(t.bad.load()));
+  INFO(name << ": " << t.inputs.load() << " floats");
+  CHECK(t.bad.load() == 0);
+  if (D::simd_width > 1 && stride == 1) {
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    if (D::simd::rn_quantize_ok<typename TT::format_type>) CHECK(t.kernel_blocks.load() > 0);
+#endif
+  }
+}
+
+// Every pair (a, b) with a = ka * stride, every b: the tensor op (codes in and out) against the
+// scalar operators, and the kernel itself (ew_f16c_v / ew_rn_v) on every block of W second
+// operands: values and flags against the _status forms.
+enum class eop { add, sub, mul };
+template <eop Op, class TT>
+with_status<TT> scalar_status(TT a, TT b) {
+  if constexpr (Op == eop::add)
+    return add_status(a, b, rn{});
+  else if constexpr (Op == eop::sub)
+    return sub_status(a, b, rn{});
+  else
+    return mul_status(a, b, rn{});
+}
+template <eop Op, class TT>
+void ew_pairs(std::uint32_t stride, tally& t) {
+  using F = typename TT::format_type;
+  using S = typename F::storage;
+  constexpr std::uint32_t n = std::uint32_t{1} << F::total_bits;
+  [[maybe_unused]] constexpr int K = Op == eop::mul ? 2 : Op == eop::sub ? 1 : 0;
+  const std::uint64_t rows = (n + stride - 1) / stride;
+  parallel_chunks(rows, [&](std::uint64_t k) {
+    const auto ab = static_cast<std::uint32_t>(k * stride);
+    std::vector<TT> va(n, TT::from_bits(static_cast<S>(ab))), vb(n), out(n), want(n);
+    std::vector<std::uint32_t> wflags(n);
+    for (std::uint32_t b = 0; b < n; ++b) {
+      vb[b] = TT::from_bits(static_cast<S>(b));
+      const auto r = scalar_status<Op, TT>(va[b], vb[b]);
+      want[b] = r.value;
+      wflags[b] = r.flags.flags;
+    }
+    status st;
+    if constexpr (Op == eop::add)
+      st = T::add<TT>(va, vb, out, rn{});
+    else if constexpr (Op == eop::sub)
+      st = T::sub<TT>(va, vb, out, rn{});
+    else
+      st = T::mul<TT>(va, vb, out, rn{});
+    std::uint64_t bad = 0, blocks = 0;
+    std::uint32_t all = 0;
+    for (std::uint32_t b = 0; b < n; ++b) {
+      bad += out[b].bits() != want[b].bits();
+      all |= wflags[b];
+    }
+    bad += st.flags != all;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    using namespace D::simd;
+    for (std::uint32_t b = 0; b + W <= n; b += W) {
+      rn_acc acc;
+      std::vector<TT> o(W);
+      bool took = false;
+#if FLOATLAB_TENSOR_SIMD_F16C
+      if constexpr (rn_f16c_ok<F>) took = ew_f16c_v<K>(&va[b], &vb[b], o.data(), acc);
+#endif
+      if constexpr (ew_rn_ok<F>) took = ew_rn_v<K, F>(D::read_lanes(&va[b]), D::read_lanes(&vb[b]), o.data(), acc);
+      if (!took) continue;
+      ++blocks;
+      std::uint32_t fw = 0;
+      for (int l = 0; l < W; ++l) {
+        bad += o[l].bits() != want[b + l].bits();
+        fw |= wflags[b + l];
+      }
+      bad += rn_flags(acc) != fw;
+    }
+#endif
+    t.inputs += n;
+    t.kernel_blocks += blocks;
+    t.bad += bad;
+  });
+}
+
+template <class TT>
+const char* ew_kernel_name() {
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+  using F = typename TT::format_type;
+  if constexpr (D::simd::rn_f16c_ok<F>)
+    return "ew_f16c_v";
+  else if constexpr (D::simd::ew_rn_ok<F>)
+    return "ew_rn_v";
+#endif
+  return "general lanes";
+}
+
+template <class TT>
+void ew_case(const char* name, std::uint32_t stride) {
+  T::set_threads(1);
+  const char* ops[] = {"add", "sub", "mul"};
+  tally t[3];
+  ew_pairs<eop::add, TT>(stride, t[0]);
+  ew_pairs<eop::sub, TT>(stride, t[1]);
+  ew_pairs<eop::mul, TT>(stride, t[2]);
+  T::set_threads(0);
+  for (int o = 0; o < 3; ++o) {
+    std::printf("ew rn %-9s %s W = %2d: %12llu pairs, %10llu kernel blocks (%s), %llu mismatches\n", name, ops[o],
+                D::simd_width, static_cast<unsigned long long>(t[o].inputs.load()),
+                static_cast<unsigned long long>(t[o].kernel_blocks.load()), ew_kernel_name<TT>(),
+                static_cast<unsigned long long>(t[o].bad.load()));
+    INFO(name << " " << ops[o] << ": " << t[o].inputs.load() << " pairs");
+    CHECK(t[o].bad.load() == 0);
+  }
+}
+
+// fma of the 8-bit formats (ew_rn_v's K = 3): rows (a, c) = every stride-th of the 2^(2 bits)
+// pairs, every b; the tensor fma against fma_status, and the kernel on each block of W.
+template <class TT>
+void fma_case(const char* name, std::uint32_t stride) {
+  using F = typename TT::format_type;
+  using S = typename F::storage;
+  constexpr std::uint32_t n = std::uint32_t{1} << F::total_bits;
+  tally t;
+  T::set_threads(1);
+  parallel_chunks((n * n + stride - 1) / stride, [&](std::uint64_t k) {
+    const auto ac = static_cast<std::uint32_t>(k * stride);
+    const TT a = TT::from_bits(static_cast<S>(ac / n)), c = TT::from_bits(static_cast<S>(ac % n));
+    std::vector<TT> va(n, a), vb(n), vc(n, c), out(n), want(n);
+    std::vector<std::uint32_t> wflags(n);
+    for (std::uint32_t b = 0; b < n; ++b) {
+      vb[b] = TT::from_bits(static_cast<S>(b));
+      const auto r = fma_status(a, vb[b], c, rn{});
+      want[b] = r.value;
+      wflags[b] = r.flags.flags;
+    }
+    const status st = T::fma<TT>(va, vb, vc, out, rn{});
+    std::uint64_t bad = 0, blocks = 0;
+    std::uint32_t all = 0;
+    for (std::uint32_t b = 0; b < n; ++b) {
+      bad += out[b].bits() != want[b].bits();
+      all |= wflags[b];
+    }
+    bad += st.flags != all;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+    using namespace D::simd;
+    if constexpr (ew_rn_fma_ok<F>) {
+      for (std::uint32_t b = 0; b + W <= n; b += W) {
+        rn_acc acc;
+        std::vector<TT> o(W);
+        if (!ew_rn_v<3, F>(D::read_lanes(&va[b]), D::read_lanes(&vb[b]), o.data(), acc, D::read_lanes(&vc[b])))
+          continue;
+        ++blocks;
+        std::uint32_t fw = 0;
+        for (int l = 0; l < W; ++l) {
+          bad += o[l].bits() != want[b + l].bits();
+          fw |= wflags[b + l];
+        }
+        bad += rn_flags(acc) != fw;
+      }
+    }
+#endif
+    t.inputs += n;
+    t.kernel_blocks += blocks;
+    t.bad += bad;
+  });
+  T::set_threads(0);
+  std::printf("ew rn %-9s fma W = %2d: %12llu triples, %10llu kernel blocks, %llu mismatches\n", name, D::simd_width,
+              static_cast<unsigned long long>(t.inputs.load()), static_cast<unsigned long long>(t.kernel_blocks.load()),
+              static_cast<unsigned long long>(t.bad.load()));
+  INFO(name << " fma: " << t.inputs.load() << " triples");
+  CHECK(t.bad.load() == 0);
+}
+
+}  // namespace
+
+TEST_CASE("simd width", "[tensor][simd]") {
+#ifdef FLOATLAB_EXPECT_SIMD_WIDTH
+  CHECK(D::simd_width == FLOATLAB_EXPECT_SIMD_WIDTH);
+#endif
+  CHECK((D::simd_width == 1 || D::simd_width == 8 || D::simd_width == 16));
+}
+
+TEST_CASE("rn_quantize_v: a stride of every float (every 1031st high half x all low halves)", "[tensor][simd]") {
+  quantize_case<binary16>("binary16", 1031);
+  quantize_case<bfloat16>("bfloat16", 1031);
+  quantize_case<e4m3>("e4m3", 1031);
+  quantize_case<e4m3_sat>("e4m3_sat", 1031);
+  quantize_case<e5m2>("e5m2", 1031);
+  quantize_case<e3m2>("e3m2", 1031);
+  quantize_case<e2m3>("e2m3", 1031);
+  quantize_case<e2m1>("e2m1", 1031);
+}
+
+TEST_CASE("rn_quantize_v: every float", "[tensor][simd][full]") {
+  quantize_case<binary16>("binary16", 1);
+  quantize_case<bfloat16>("bfloat16", 1);
+  quantize_case<e4m3>("e4m3", 1);
+  quantize_case<e4m3_sat>("e4m3_sat", 1);
+  quantize_case<e5m2>("e5m2", 1);
+  quantize_case<e3m2>("e3m2", 1);
+  quantize_case<e2m3>("e2m3", 1);
+  quantize_case<e2m1>("e2m1", 1);
+}
+
+TEST_CASE("elementwise + - * nearest even on codes: every pair of the 8-bit formats", "[tensor][simd]") {
+  ew_case<e4m3>("e4m3", 1);
+  ew_case<e4m3_sat>("e4m3_sat", 1);
+  ew_case<e5m2>("e5m2", 1);
+  ew_case<e3m2>("e3m2", 1);
+  ew_case<e2m3>("e2m3", 1);
+  ew_case<e2m1>("e2m1", 1);
+}
+
+TEST_CASE("elementwise + - * nearest even on codes: binary16 and bfloat16, every 1021st first operand x every second",
+          "[tensor][simd]") {
+  ew_case<binary16>("binary16", 1021);
+  ew_case<bfloat16>("bfloat16", 1021);
+}
+
+TEST_CASE("elementwise + - * nearest even on codes: every binary16 and bfloat16 pair", "[tensor][simd][full]") {
+  ew_case<binary16>("binary16", 1);
+  ew_case<bfloat16>("bfloat16", 1);
+}
+
+TEST_CASE("elementwise fma nearest even on codes of the 8-bit formats: every 7th (a, c) x every b", "[tensor][simd]") {
+  fma_case<e4m3>("e4m3", 7);
+  fma_case<e4m3_sat>("e4m3_sat", 7);
+  fma_case<e5m2>("e5m2", 7);
+  fma_case<e3m2>("e3m2", 1);
+  fma_case<e2m3>("e2m3", 1);
+  fma_case<e2m1>("e2m1", 1);
+}
+
+TEST_CASE("elementwise fma nearest even on codes of the 8-bit formats: every triple", "[tensor][simd][full]") {
+  fma_case<e4m3>("e4m3", 1);
+  fma_case<e4m3_sat>("e4m3_sat", 1);
+  fma_case<e5m2>("e5m2", 1);
+}
