@@ -294,6 +294,18 @@ void fma_case(const char* name, std::uint32_t stride) {
   CHECK(t.bad.load() == 0);
 }
 
+// rn_quantize_v's eight formats, every stride-th high half x all low halves.
+void quantize_every_format(std::uint32_t stride) {
+  quantize_case<binary16>("binary16", stride);
+  quantize_case<bfloat16>("bfloat16", stride);
+  quantize_case<e4m3>("e4m3", stride);
+  quantize_case<e4m3_sat>("e4m3_sat", stride);
+  quantize_case<e5m2>("e5m2", stride);
+  quantize_case<e3m2>("e3m2", stride);
+  quantize_case<e2m3>("e2m3", stride);
+  quantize_case<e2m1>("e2m1", stride);
+}
+
 }  // namespace
 
 TEST_CASE("simd width", "[tensor][simd]") {
@@ -304,26 +316,10 @@ TEST_CASE("simd width", "[tensor][simd]") {
 }
 
 TEST_CASE("rn_quantize_v: a stride of every float (every 1031st high half x all low halves)", "[tensor][simd]") {
-  quantize_case<binary16>("binary16", 1031);
-  quantize_case<bfloat16>("bfloat16", 1031);
-  quantize_case<e4m3>("e4m3", 1031);
-  quantize_case<e4m3_sat>("e4m3_sat", 1031);
-  quantize_case<e5m2>("e5m2", 1031);
-  quantize_case<e3m2>("e3m2", 1031);
-  quantize_case<e2m3>("e2m3", 1031);
-  quantize_case<e2m1>("e2m1", 1031);
+  quantize_every_format(1031);
 }
 
-TEST_CASE("rn_quantize_v: every float", "[tensor][simd][full]") {
-  quantize_case<binary16>("binary16", 1);
-  quantize_case<bfloat16>("bfloat16", 1);
-  quantize_case<e4m3>("e4m3", 1);
-  quantize_case<e4m3_sat>("e4m3_sat", 1);
-  quantize_case<e5m2>("e5m2", 1);
-  quantize_case<e3m2>("e3m2", 1);
-  quantize_case<e2m3>("e2m3", 1);
-  quantize_case<e2m1>("e2m1", 1);
-}
+TEST_CASE("rn_quantize_v: every float", "[tensor][simd][full]") { quantize_every_format(1); }
 
 TEST_CASE("elementwise + - * nearest even on codes: every pair of the 8-bit formats", "[tensor][simd]") {
   ew_case<e4m3>("e4m3", 1);
