@@ -139,6 +139,22 @@ void quantize_case(const char* name, std::uint32_t stride) {
 // scalar operators, and the kernel itself (ew_f16c_v / ew_rn_v) on every block of W second
 // operands: values and flags against the _status forms.
 enum class eop { add, sub, mul };
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+// One kernel block of codes against the scalar results: each lane's bits, and the block's
+// flags against the union of the lanes' scalar flags.
+template <class TT>
+std::uint64_t block_mismatches(const std::vector<TT>& o, const TT* want, const std::uint32_t* wflags,
+                               const D::simd::rn_acc& acc) {
+  std::uint64_t bad = 0;
+  std::uint32_t fw = 0;
+  for (std::size_t l = 0; l < o.size(); ++l) {
+    bad += o[l].bits() != want[l].bits();
+    fw |= wflags[l];
+  }
+  return bad + (D::simd::rn_flags(acc) != fw);
+}
+#endif
+
 template <eop Op, class TT>
 with_status<TT> scalar_status(TT a, TT b) {
   if constexpr (Op == eop::add)
@@ -191,12 +207,7 @@ void ew_pairs(std::uint32_t stride, tally& t) {
       if constexpr (ew_rn_ok<F>) took = ew_rn_v<K, F>(D::read_lanes(&va[b]), D::read_lanes(&vb[b]), o.data(), acc);
       if (!took) continue;
       ++blocks;
-      std::uint32_t fw = 0;
-      for (int l = 0; l < W; ++l) {
-        bad += o[l].bits() != want[b + l].bits();
-        fw |= wflags[b + l];
-      }
-      bad += rn_flags(acc) != fw;
+      bad += block_mismatches(o, &want[b], &wflags[b], acc);
     }
 #endif
     t.inputs += n;
@@ -273,12 +284,7 @@ void fma_case(const char* name, std::uint32_t stride) {
         if (!ew_rn_v<3, F>(D::read_lanes(&va[b]), D::read_lanes(&vb[b]), o.data(), acc, D::read_lanes(&vc[b])))
           continue;
         ++blocks;
-        std::uint32_t fw = 0;
-        for (int l = 0; l < W; ++l) {
-          bad += o[l].bits() != want[b + l].bits();
-          fw |= wflags[b + l];
-        }
-        bad += rn_flags(acc) != fw;
+        bad += block_mismatches(o, &want[b], &wflags[b], acc);
       }
     }
 #endif
