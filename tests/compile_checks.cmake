@@ -175,12 +175,12 @@ if(FLOATLAB_CUDA_TESTS AND CMAKE_CUDA_COMPILER)
   add_test(NAME cuda_mma_kernels COMMAND cuda_mma_kernels)
   set_tests_properties(cuda_mma_kernels PROPERTIES SKIP_RETURN_CODE 77 LABELS "ci;cuda")
   # math.hpp in device code: CI compiles tests/cuda/math_kernel.cu with one instantiation
-  # (binary16 nearest even, every function, the opt-in GPU float step on; about a CPU-minute of
+  # (binary16 nearest even, every function, the GPU float step (on by default); about a CPU-minute of
   # nvcc) and no benchmark; the whole test (6 whole-call parts, 12 float-step parts and their
   # CPU references, built in parallel) runs on the GPU machine (tests/cuda/run_math.sh).
   add_library(cuda_compile_math_kernel OBJECT cuda/math_kernel.cu)
   target_link_libraries(cuda_compile_math_kernel PRIVATE floatlab::floatlab)
-  target_compile_definitions(cuda_compile_math_kernel PRIVATE FLOATLAB_MATH_KERNEL_CI FLOATLAB_MATH_GPU_FLOAT_STEP)
+  target_compile_definitions(cuda_compile_math_kernel PRIVATE FLOATLAB_MATH_KERNEL_CI)
   set_target_properties(cuda_compile_math_kernel PROPERTIES CUDA_STANDARD 17 CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
   # floatlab-accuracy's CUDA back end compiles (its build is off by default: the device
   # binary comes from examples/build_device_train.sh; its digests are checked on the GPU by

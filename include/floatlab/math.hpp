@@ -2268,9 +2268,10 @@ struct has_hot<Fn, std::void_t<decltype(Fn::hot(0.0))>> : std::true_type {};
 // encoder of float_path.hpp: every encoding's subnormals, flushing, saturation, overflow).
 // Stochastic modes keep the exact path: they round f on its q = p + R + 1 bits (R up to 32),
 // and a float carries 24, of which the error bound leaves about 21, so the float cannot decide
-// the R random bits below the last place. Off by default until its every-input GPU proof has
-// run (it has not yet: session 11 had no GPU time left): FLOATLAB_MATH_GPU_FLOAT_STEP defined
-// turns it on (never with --use_fast_math, where the bounds above do not hold).
+// the R random bits below the last place. On by default since its every-input GPU proof ran
+// (session 12, H200, nvcc 13.0: tests/cuda/run_math.sh, 0 mismatches); FLOATLAB_MATH_NO_GPU_FLOAT_STEP
+// turns it off. Never build with --use_fast_math: expf becomes __expf there and the bounds above
+// do not hold (nvcc 13 defines no macro for it, so this header cannot tell; docs/cuda.md).
 template <class Fn>
 struct gpu_float_fn {};  // no float step
 #if FLOATLAB_CUDA
@@ -2399,7 +2400,7 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
   using Mode = mode_of_t<R, Args...>;
   using F = format<E, M, Enc>;
   const std::uint32_t w = word_from<Mode>(args...);
-#if defined(__CUDA_ARCH__) && defined(FLOATLAB_MATH_GPU_FLOAT_STEP)
+#if defined(__CUDA_ARCH__) && !defined(FLOATLAB_MATH_NO_GPU_FLOAT_STEP)
   if constexpr (has_gpu_float<Fn>::value && gpu_float_ok<F, Mode>) {  // session 11: the GPU float step
     typename F::storage out{};
     if (gpu_float_step<F, Mode, Fn>(x.bits(), out)) return cfloat<E, M, R, Enc>::from_bits(out);

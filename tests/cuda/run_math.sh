@@ -36,7 +36,7 @@ if has build; then
     "$@" > "$P/$name.log" 2>&1 &
     pids+=($!)
   }
-  CU="$NVCC -std=c++17 -O3 -arch=$ARCH -Iinclude -Itests -lineinfo -DFLOATLAB_MATH_SPLIT -DFLOATLAB_MATH_GPU_FLOAT_STEP -c tests/cuda/math_kernel.cu"
+  CU="$NVCC -std=c++17 -O3 -arch=$ARCH -Iinclude -Itests -lineinfo -DFLOATLAB_MATH_SPLIT -c tests/cuda/math_kernel.cu"
   REF="$CXX -std=c++17 -O2 -Iinclude -Itests -c tests/cuda/math_ref.cpp"
   # the heaviest first: the whole-call parts (7 functions of math.hpp for the device each)
   for k in 0 1 2 3 4 5; do spawn "full$k" $CU -DFLOATLAB_MATH_FULL=$k -o "$P/full$k.o"; done
