@@ -1,7 +1,8 @@
 // tests/test_math_float_step.cpp: the logic of math.hpp's GPU float step (float_step: the
-// decode into float, the cell test with radius 2K + 4, the encoding of the float) on the host,
-// with the host's float functions (std::exp(float), ... of glibc) standing in for CUDA's and K =
-// 2, against the MPFR oracle: every answer the step gives must be the correctly rounded result.
+// decode into float, the cell test with radius 2K + 4, the encoding of the float; where the
+// float's test fails, the same on the double result: session 12's tier 2) on the host, with the
+// host's float and double functions (std::exp(float), std::exp(double), ... of glibc) standing
+// in for CUDA's and K = 2, against the MPFR oracle: every answer the step gives must be the correctly rounded result.
 // This checks the step's reasoning on every pattern it sees (subnormal and overflow ranges,
 // exact cases, every encoding), not CUDA's bounds or its hardware conversions: those are
 // proven on the GPU by tests/cuda/math_kernel.cu (every input, GPU = CPU).
@@ -29,10 +30,12 @@ const char* sf_name(sf f) {
   return n[static_cast<int>(f)];
 }
 
-// The host's float function (glibc), as CUDA's would be called on the device.
+// The host's float and double functions (glibc), as CUDA's would be called on the device (the
+// step's tier 1 calls the float one, tier 2 the double one).
 struct host_fn {
   sf f;
-  float operator()(float x) const {
+  template <class T>
+  T operator()(T x) const {
     switch (f) {
       case sf::exp: return std::exp(x);
       case sf::exp2: return std::exp2(x);

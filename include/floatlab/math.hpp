@@ -2275,22 +2275,23 @@ struct has_hot<Fn, std::void_t<decltype(Fn::hot(0.0))>> : std::true_type {};
 template <class Fn>
 struct gpu_float_fn {};  // no float step
 #if FLOATLAB_CUDA
-#define FLOATLAB_MATH_GPU_FLOAT(fn, cuda_fn, ulps)                          \
+#define FLOATLAB_MATH_GPU_FLOAT(fn, cuda_fn, cuda_dfn, ulps)                \
   template <>                                                               \
   struct gpu_float_fn<fn> {                                                 \
     static constexpr int max_ulps = ulps; /* the guide's bound */           \
     __device__ float operator()(float x) const noexcept { return ::cuda_fn(x); } \
+    __device__ double operator()(double x) const noexcept { return ::cuda_dfn(x); } \
   };
-FLOATLAB_MATH_GPU_FLOAT(fn_exp, expf, 2)
-FLOATLAB_MATH_GPU_FLOAT(fn_exp2, exp2f, 2)
-FLOATLAB_MATH_GPU_FLOAT(fn_expm1, expm1f, 1)
-FLOATLAB_MATH_GPU_FLOAT(fn_log, logf, 1)
-FLOATLAB_MATH_GPU_FLOAT(fn_log2, log2f, 1)
-FLOATLAB_MATH_GPU_FLOAT(fn_log1p, log1pf, 1)
-FLOATLAB_MATH_GPU_FLOAT(fn_tanh, tanhf, 2)
-FLOATLAB_MATH_GPU_FLOAT(fn_erf, erff, 2)
-FLOATLAB_MATH_GPU_FLOAT(fn_sin, sinf, 2)
-FLOATLAB_MATH_GPU_FLOAT(fn_cos, cosf, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_exp, expf, exp, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_exp2, exp2f, exp2, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_expm1, expm1f, expm1, 1)
+FLOATLAB_MATH_GPU_FLOAT(fn_log, logf, log, 1)
+FLOATLAB_MATH_GPU_FLOAT(fn_log2, log2f, log2, 1)
+FLOATLAB_MATH_GPU_FLOAT(fn_log1p, log1pf, log1p, 1)
+FLOATLAB_MATH_GPU_FLOAT(fn_tanh, tanhf, tanh, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_erf, erff, erf, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_sin, sinf, sin, 2)
+FLOATLAB_MATH_GPU_FLOAT(fn_cos, cosf, cos, 2)
 #undef FLOATLAB_MATH_GPU_FLOAT
 #endif
 template <class Fn, class = void>
@@ -2350,11 +2351,66 @@ __device__ __forceinline__ typename Fmt::storage gpu_float_encode(float y) noexc
 }
 #endif
 
-// The float step's logic on the pattern b for a float function g with at most K ulps of error
-// (against the correctly rounded float): true with F's pattern of f(x) in out, false (declined:
-// the caller's exact path runs) where b is not a normal number or the test fails. Host and
-// device: the device's gpu_float_step passes CUDA's function and rounds y by gpu_float_encode;
-// on the host (tests/test_math_float_step.cpp, with the host's float functions: a check of this
+// x exactly as a float: every pattern of binary16 (the device's cvt.f32.f16; decode_to on the
+// host) and bfloat16 (a shift), the normal patterns of the other formats (false for the rest:
+// the exact path runs). Zeros, subnormals, infinities and NaNs of binary16 and bfloat16 go to
+// the function too: their results are declined by the cell test (0, 1, inf, NaN: exact or not
+// finite; a subnormal input's tanh, sin, erf, expm1, log1p is x itself or next to it, whose
+// short significand fails the test), or are proven like the others (math_kernel part 2 runs
+// every pattern). Session 12: the normal-pattern test and the rebias cost about a third of
+// binary16 exp's step.
+template <class Fmt>
+FLOATLAB_HOST_DEVICE bool float_step_decode(std::uint64_t b, float& x) noexcept {
+  constexpr bool ieee = std::is_same_v<typename Fmt::encoding_type, encoding::ieee>;
+  if constexpr (ieee && Fmt::exponent_bits == 8 && Fmt::fraction_bits == 7) {
+    x = bit_cast<float>(static_cast<std::uint32_t>(b) << 16);
+    return true;
+  } else if constexpr (ieee && Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10) {
+#if defined(__CUDA_ARCH__)
+    asm("cvt.f32.f16 %0, %1;" : "=f"(x) : "h"(static_cast<unsigned short>(b)));
+#else
+    x = decode_to<Fmt, float>(b);
+#endif
+    return true;
+  } else {
+    if (!normal_pattern<Fmt>(b)) return false;
+    // the magnitude moved into float's fields, rebiased (exact: fits_hw).
+    constexpr std::uint32_t rebias = static_cast<std::uint32_t>(127 - Fmt::bias) << 23;
+    x = bit_cast<float>(((static_cast<std::uint32_t>(b & Fmt::magnitude_mask) << (23 - Fmt::fraction_bits)) + rebias) |
+                        (static_cast<std::uint32_t>(b >> (Fmt::total_bits - 1)) << 31));
+    return true;
+  }
+}
+
+// The cell test on a result y of type T (float or double) with at most K ulps of error: y
+// normal and d = y's significand mod the (p + 1)-bit cell in [rad, cell - rad].
+template <class Fmt, int K, class T>
+FLOATLAB_HOST_DEVICE bool float_step_cell(T y) noexcept {
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  constexpr int frac = sizeof(T) == 4 ? 23 : 52;
+  constexpr U rad = 2 * static_cast<U>(K) + 4, cell = U{1} << (frac - Fmt::precision);  // 2^(Q - q), q = p + 1
+  static_assert(4 * rad < cell, "float_step: the bound must leave room in the cell");
+  constexpr U min_normal = U{1} << frac, max_finite = (~U{0} >> 1) - min_normal;
+  const U yb = bit_cast<U>(y), mag = yb & (~U{0} >> 1), d = yb & (cell - 1);
+  // Declined: y zero, subnormal, infinite or NaN; d < rad or d + rad > cell (unsigned).
+  return !((mag - min_normal > max_finite - min_normal) | (d - rad > cell - 2 * rad));
+}
+
+// The double tier's assumed error in ulps of double: CUDA's double exp, ..., tanh are documented
+// at 1 ulp, erf, sin, cos at 2 (the guide's double table), glibc's under 1; 1024 is a margin of
+// 500x that costs nothing (rad = 2052 units of a 2^(52 - p)-unit cell: declines about 2^-28 of
+// binary16's calls beyond the exact cases).
+inline constexpr int double_tier_ulps = 1024;
+
+// The float step's logic on the pattern b for a function g with at most K ulps of error in
+// float (against the correctly rounded float) and double_tier_ulps in double: true with F's
+// pattern of f(x) in out, false (declined: the caller's exact path runs) where the decode or
+// both tests fail. Tier 1 evaluates g in float; where its cell test fails (about 2 rad / 2^(23 - p)
+// of the calls: 0.4% for binary16, so 12% of warps of 32 calls) tier 2 evaluates g in double
+// (session 12: on the H200 a double tanh costs about 3 tanhf, the exact path about 14) and
+// runs the same test on the double's 53 bits. Host and device: the device's gpu_float_step
+// passes CUDA's functions and rounds y by gpu_float_encode; on the host
+// (tests/test_math_float_step.cpp, with the host's float and double functions: a check of this
 // logic, not of CUDA's bounds) y is rounded by encode_from.
 #if FLOATLAB_CUDA && defined(__NVCC__)
 #pragma nv_exec_check_disable  // g is CUDA's __device__ function in device code, the host's on the host
@@ -2362,24 +2418,20 @@ __device__ __forceinline__ typename Fmt::storage gpu_float_encode(float y) noexc
 template <class Fmt, class Mode, int K, class G>
 FLOATLAB_HOST_DEVICE bool float_step(std::uint64_t b, G g, typename Fmt::storage& out) noexcept {
   static_assert(gpu_float_ok<Fmt, Mode>, "float_step: not for this format or mode");
-  if (!normal_pattern<Fmt>(b)) return false;
-  // x exactly in float (a normal float: fits_hw): the magnitude moved into float's fields, rebiased.
-  constexpr std::uint32_t rebias = static_cast<std::uint32_t>(127 - Fmt::bias) << 23;
-  const std::uint32_t xb = ((static_cast<std::uint32_t>(b & Fmt::magnitude_mask) << (23 - Fmt::fraction_bits)) + rebias) |
-                           (static_cast<std::uint32_t>(b >> (Fmt::total_bits - 1)) << 31);
-  const float y = g(bit_cast<float>(xb));
-  constexpr std::uint32_t rad = 2 * K + 4;
-  constexpr std::uint32_t cell = std::uint32_t{1} << (23 - Fmt::precision);  // 2^(24 - q), q = p + 1
-  static_assert(4 * rad < cell, "float_step: the bound must leave room in the cell");
-  const std::uint32_t yb = bit_cast<std::uint32_t>(y);
-  const std::uint32_t mag = yb & 0x7FFFFFFFu, d = yb & (cell - 1);
-  // Declined: y zero, subnormal, infinite or NaN; d < rad or d + rad > cell (unsigned).
-  if ((mag - 0x00800000u > 0x7F7FFFFFu - 0x00800000u) | (d - rad > cell - 2 * rad)) return false;
+  float x;
+  if (!float_step_decode<Fmt>(b, x)) return false;
+  const float y = g(x);
+  if (float_step_cell<Fmt, K>(y)) {
 #if defined(__CUDA_ARCH__)
-  out = gpu_float_encode<Fmt, Mode>(y);
+    out = gpu_float_encode<Fmt, Mode>(y);
 #else
-  out = encode_from<Fmt, Mode, float>(y, 0, 0);
+    out = encode_from<Fmt, Mode, float>(y, 0, 0);
 #endif
+    return true;
+  }
+  const double yd = g(static_cast<double>(x));
+  if (!float_step_cell<Fmt, double_tier_ulps>(yd)) return false;
+  out = encode_from<Fmt, Mode, double>(yd, 0, 0);
   return true;
 }
 
