@@ -552,6 +552,89 @@ TEST_CASE("math pattern step: log_pattern's bounds on every pattern of the short
   check_log_pattern<fl::e5m2>("e5m2");
 }
 
+// The session-13 pattern steps of the short formats (math.hpp logistic_pattern on 2^-22 <= |x|
+// < 16, sincos_pattern on 2^-10 <= |x| < 2^21, bound 2^-24 each): the kernels' relative error
+// on every pattern where they run, against MPFR at 120 bits; then the results of logistic (and
+// sin, cos for p = 12) in every mode against MPFR on every input of binary16, bfloat16 and
+// cfloat<4,11> (p = 12, the widest short format; binary16 and bfloat16 sin, cos: the sweeps
+// above).
+namespace {
+template <class T>
+void check_pattern13(const char* name) {
+  using F = typename T::format_type;
+  namespace cr = fl::detail::cr;
+  mpfr_t x, f, d;
+  mpfr_inits2(120, x, f, d, (mpfr_ptr)nullptr);
+  const char* fns[3] = {"logistic", "sin", "cos"};
+  double worst[3] = {-1000, -1000, -1000};
+  std::uint64_t n[3] = {};
+  const double scale = operands::test_scale();  // every pattern at scale >= 1; an odd stride below
+  const std::uint64_t step = scale >= 1 ? 1 : (static_cast<std::uint64_t>(1 / (scale > 1e-3 ? scale : 1e-3)) | 1);
+  for (std::uint64_t b = 0; b < (std::uint64_t{1} << F::total_bits); b += step) {
+    mpfr_set_d(x, static_cast<double>(T::from_bits(static_cast<typename F::storage>(b))), MPFR_RNDN);
+    for (int k = 0; k < 3; ++k) {
+      const bool hot = k == 0   ? cr::fn_logistic::pattern_hot<F>(b)
+                       : k == 1 ? cr::fn_sin::pattern_hot<F>(b)
+                                : cr::fn_cos::pattern_hot<F>(b);
+      if (!hot) continue;
+      const cr::fast_value r = k == 0   ? cr::fn_logistic::eval_pattern<F>(b)
+                               : k == 1 ? cr::fn_sin::eval_pattern<F>(b)
+                                        : cr::fn_cos::eval_pattern<F>(b);
+      if (k == 0) {
+        mpfr_logistic(f, x, MPFR_RNDN);
+      } else if (k == 1) {
+        mpfr_sin(f, x, MPFR_RNDN);
+      } else {
+        mpfr_cos(f, x, MPFR_RNDN);
+      }
+      mpfr_sub_d(d, f, std::ldexp(r.v, r.k), MPFR_RNDN);
+      mpfr_div(d, d, f, MPFR_RNDN);
+      const double e = std::log2(std::fabs(mpfr_get_d(d, MPFR_RNDU)));
+      worst[k] = e > worst[k] ? e : worst[k];
+      ++n[k];
+    }
+  }
+  mpfr_clears(x, f, d, (mpfr_ptr)nullptr);
+  for (int k = 0; k < 3; ++k) {
+    std::printf("math pattern step %-12s %-8s %6llu patterns: worst relative error 2^%.2f (bound 2^-24)\n", name,
+                fns[k], static_cast<unsigned long long>(n[k]), worst[k]);
+    INFO(name << " " << fns[k]);
+    CHECK(n[k] > 0);
+    CHECK(worst[k] <= -24);
+  }
+}
+
+template <class T>
+void logistic_sweep(const char* label, std::uint64_t stride) {
+  using F = typename T::format_type;
+  oracle::reference ref(oracle::format_desc::of<F>());
+  mathref::reference mr;
+  tally t;
+  fl::math_counters() = {};
+  for (std::uint64_t b = 0; b < (std::uint64_t{1} << F::total_bits); b += stride) {
+    ref.decode(b, ref.operand(0));
+    mr.eval(mathref::fn::logistic, ref.operand(0), ref.result());
+    const T xv = T::from_bits(static_cast<typename F::storage>(b));
+    check_modes<T>("logistic", [&](auto... m) { return fl::logistic(xv, m...); }, ref, t, b, 32);
+    ++t.inputs;
+  }
+  print_tally(label, "logistic", t);
+}
+}  // namespace
+
+TEST_CASE("math pattern step: logistic and sin cos of the short formats (session 13) against MPFR", "[math]") {
+  check_pattern13<fl::binary16>("binary16");
+  check_pattern13<fl::bfloat16>("bfloat16");
+  check_pattern13<fl::cfloat<6, 9>>("cfloat<6,9>");
+  check_pattern13<fl::cfloat<4, 11>>("cfloat<4,11>");
+  check_pattern13<fl::e4m3>("e4m3");
+  check_pattern13<fl::e5m2>("e5m2");
+  logistic_sweep<fl::binary16>("binary16", ci_stride(1));
+  logistic_sweep<fl::bfloat16>("bfloat16", ci_stride(1));
+  logistic_sweep<fl::cfloat<4, 11>>("cfloat4_11", ci_stride(1));
+  trig_sweep<fl::cfloat<4, 11>>("cfloat4_11", ci_stride(1));
+}
+
 // How often the double step's rounding test fails (the double-word step then decides), over
 // every binary16 and bfloat16 input in nearest-even (pow: 65536 pairs (x, scrambled y)), and
 // that it fails only where it must: f within 2^(eps1 + 3) relative of a point of the q-bit

@@ -934,6 +934,28 @@ FLOATLAB_MATH_HOT fast_value logistic_short(double x) noexcept {
   const double num = x >= 0 ? 1.0 : E;  // E is needed for the sum anyway: GCC keeps this a blend
   return {num / (1.0 + E), 0};
 }
+// The short pattern step's exp (session 13, logistic_pattern): e^x for |x| < 16 as exp_short
+// (the same reduction, exact for |x| <= 2000, r off by u|r| + 2^-75; the same T_j) with expm1 r
+// of degree 2, p = r + r^2/2: truncation <= 2^-25.1 absolute on |r| <= ln2/128 + 2^-40
+// (generator: expm1_degree2_bound_log2), evaluation u|p| + 2^-68, r's error times e^r 2^-59;
+// relative to e^r >= 1 - 2^-7.5: 2^-25.08; T_j (u) and the two roundings of T_j + T_j p:
+// eps_E <= 2^-25.07. 2^k (|k| <= 24) scales exactly. No clamp (the caller's |x| < 16).
+FLOATLAB_MATH_HOT double exp_pattern_scaled(double x) noexcept {
+  static_assert(tb::expm1_degree2_bound_log2 <= -25.1, "exp_pattern_scaled: the derivation uses the generator's bound");
+  const double nd = nearest_int(x * tb::inv_ln2_64);
+  const double r = (x - nd * fast::ln2_64_hi) - nd * fast::ln2_64_lo;
+  const double p = r + r * (r * 0.5);
+  const int n = static_cast<int>(nd);
+  const int j = n & 63;
+  const double t = tb::exp2_64[j][0];
+  return (t + t * p) * pow2_lane((n - j) >> 6);
+}
+// logistic on the short pattern step (session 13): 1/(1 + E), E = e^-x by exp_pattern_scaled,
+// for both signs (no choice of the numerator: 2^-22 <= |x| < 16, so E in (e^-16, e^16) is a
+// normal double). 1 + E is off by eps_E E/(1 + E) < eps_E relative before its rounding (u),
+// the quotient u: (eps_E + 2u)(1 + 2 eps_E) < 2^-25.06. Bound 2^-24 (for p <= 12: q <= 13, a
+// cell of >= 2^40 units, rad 2^29; the test fails for about 2^-11 of the values).
+FLOATLAB_MATH_HOT fast_value logistic_pattern(double x) noexcept { return {1.0 / (1.0 + exp_pattern_scaled(-x)), 0}; }
 // log x for x > 0 normal with <= 12 significant bits, 2^-137 <= x < 2^128 (|e| <= 137: the
 // subnormals of E = 8, M <= 11), x != 1; no branch near 1 and no two_sum (log_fast has both). m in [0.6875, 1.4375), cell j,
 // t = m r_j - 1 exact (12 + 9 bits, then Sterbenz), |t| <= 0.0118; log1p t by degree 6 (Estrin;
@@ -1125,6 +1147,29 @@ FLOATLAB_MATH_HOT double sincos_short(double x, int shift) noexcept {
   // NaN (declined) where sincos_fast would use Payne-Hanek: |r| < 2^-30, or |x| >= 2^21 (run()
   // reaches ziv there for bfloat16).
   return select_lane((fabs_d(r) >= 0x1p-30) & (ax < 0x1p21), sv, bit_cast<double>(0x7FF8000000000000ull));
+}
+// sin/cos on the short pattern step (session 13): x a value of at most 12 significant bits
+// with 2^-10 <= |x| < 2^21 (fn_sin / fn_cos pattern_hot), sincos_short's reduction with sin r
+// of degree 3 and cos r of degree 2 and no decline: r off by 2^-85 + u|r| (sincos_fast's
+// Cody-Waite bound, x of <= 24 bits below 2^21), and |r| >= 2^-22.8 on every such x
+// (generator: sincos_pattern_min_r_log2, all 63488 values), so r is off by 1.01u relative.
+// Truncation (generator, |r| <= pi/128): sin r 2^-28.3 relative (sin_terms1_bound_log2), cos r
+// 2^-25.9 (cos_terms1_bound_log2); evaluation: sr 2u + 2^-13 u, cr u + 2^-11 u. j = q mod 32 = 0:
+// one table entry is +-0, the other +-1: v = +-sr or +-cr exactly, < 2^-25.8. j != 0: T_q and
+// T_(q+32) (u each), the products and the sum (u each), and the cancellation of S cos r + C sin r
+// by at most 2.998 (sincos_fast): 2.998 (2^-25.9 + 3.1u) + u < 2^-24.3. Bound 2^-24.
+FLOATLAB_MATH_HOT double sincos_pattern(double x, int shift) noexcept {
+  static_assert(tb::sin_terms1_bound_log2 <= -28.3 && tb::cos_terms1_bound_log2 <= -25.9 &&
+                    tb::sincos_pattern_min_r_log2 >= -22.8,
+                "sincos_pattern: the derivation uses the generator's bounds");
+  const auto [r, n] = reduce_pi64_lane(fabs_d(x));
+  const double r2 = r * r;
+  const double sr = r + r * r2 * -tb::inv_fact[3][0];
+  const double cr = 1.0 + r2 * -0.5;
+  const std::int64_t q = (n + shift) & 127;
+  const double v = sin_q.v[q] * cr + sin_q.v[(q + 32) & 127] * sr;
+  const std::uint64_t flip = shift == 0 ? bit_cast<std::uint64_t>(x) & 0x8000000000000000ull : 0;  // sin(-x) = -sin x
+  return bit_cast<double>(bit_cast<std::uint64_t>(v) ^ flip);
 }
 
 // The short step's rounding: s = v 2^k (k clamped to double's exponents: a clamped s lies far
@@ -1479,16 +1524,27 @@ struct fn_logistic {
   static constexpr int eps_short_log2 = -42;  // logistic_short
   FLOATLAB_HOST_DEVICE static fast_value eval_short(double x) noexcept { return logistic_short(x); }
   // The pattern step (session 9): |x| in [2^-41, 2^5), inside hot's set and the clamp's 700:
-  // logistic_short without the clamp; the same kernel and bound.
-  static constexpr int eps_pattern_log2 = -42;
+  // logistic_short without the clamp; the same kernel and bound. Session 13, the short formats
+  // (p <= 12): logistic_pattern on 2^-22 <= |x| < 16, bound 2^-24 (below 2^-22 the result is
+  // within 2^-24 of 1/2, beyond 16 within 2^-23 of 1 or below e^-16: the test would mostly fail
+  // there; those take the double step, as before).
+  static constexpr int eps_pattern_log2 = -24;
   static constexpr int eps_pattern_wide_log2 = -42;  // session 10: binary32 (any double |x| <= 700)
   template <class F>
   FLOATLAB_MATH_HOT static bool pattern_hot(std::uint64_t b) noexcept {
-    return mag_in_binades<F, -41, 5>(b);
+    if constexpr (F::precision <= 12) {
+      return mag_in_binades<F, -22, 4>(b);
+    } else {
+      return mag_in_binades<F, -41, 5>(b);
+    }
   }
   template <class F>
   FLOATLAB_MATH_HOT static fast_value eval_pattern(std::uint64_t b) noexcept {
-    return logistic_short<false>(decode_normal<F>(b));
+    if constexpr (F::precision <= 12) {
+      return logistic_pattern(decode_normal<F>(b));
+    } else {
+      return logistic_short<false>(decode_normal<F>(b));
+    }
   }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -1918,16 +1974,26 @@ struct fn_sin {
   static constexpr int eps_short_log2 = -39;  // sincos_short, |x| < 2^21 (hot)
   FLOATLAB_HOST_DEVICE static fast_value eval_short(double x) noexcept { return {sincos_short(x, 0), 0}; }
   // The pattern step (session 9): hot's 2^-30 <= |x| < 2^21 in one compare on the magnitude
-  // bits (mag_in_binades), then sincos_short: the same kernel and bound.
-  static constexpr int eps_pattern_log2 = -39;
+  // bits (mag_in_binades), then sincos_short: the same kernel and bound. Session 13, the short
+  // formats (p <= 12): sincos_pattern on 2^-10 <= |x| < 2^21, bound 2^-24 (below 2^-10 the
+  // result is within 2^-22 of x or 1: the double step, as before).
+  static constexpr int eps_pattern_log2 = -24;
   static constexpr int eps_pattern_wide_log2 = -39;  // session 10: binary32 (the reduction is exact for 24 bits)
   template <class F>
   FLOATLAB_MATH_HOT static bool pattern_hot(std::uint64_t b) noexcept {
-    return mag_in_binades<F, -30, 21>(b);
+    if constexpr (F::precision <= 12) {
+      return mag_in_binades<F, -10, 21>(b);
+    } else {
+      return mag_in_binades<F, -30, 21>(b);
+    }
   }
   template <class F>
   FLOATLAB_MATH_HOT static fast_value eval_pattern(std::uint64_t b) noexcept {
-    return {sincos_short(decode_normal<F>(b), 0), 0};
+    if constexpr (F::precision <= 12) {
+      return {sincos_pattern(decode_normal<F>(b), 0), 0};
+    } else {
+      return {sincos_short(decode_normal<F>(b), 0), 0};
+    }
   }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {
@@ -1959,16 +2025,26 @@ struct fn_cos {
   static constexpr int eps_short_log2 = -39;
   FLOATLAB_HOST_DEVICE static fast_value eval_short(double x) noexcept { return {sincos_short(x, 32), 0}; }
   // The pattern step (session 9): hot's 2^-30 <= |x| < 2^21 in one compare on the magnitude
-  // bits (mag_in_binades), then sincos_short: the same kernel and bound.
-  static constexpr int eps_pattern_log2 = -39;
+  // bits (mag_in_binades), then sincos_short: the same kernel and bound. Session 13, the short
+  // formats (p <= 12): sincos_pattern on 2^-10 <= |x| < 2^21, bound 2^-24 (below 2^-10 the
+  // result is within 2^-22 of x or 1: the double step, as before).
+  static constexpr int eps_pattern_log2 = -24;
   static constexpr int eps_pattern_wide_log2 = -39;  // session 10: binary32 (as sin)
   template <class F>
   FLOATLAB_MATH_HOT static bool pattern_hot(std::uint64_t b) noexcept {
-    return mag_in_binades<F, -30, 21>(b);
+    if constexpr (F::precision <= 12) {
+      return mag_in_binades<F, -10, 21>(b);
+    } else {
+      return mag_in_binades<F, -30, 21>(b);
+    }
   }
   template <class F>
   FLOATLAB_MATH_HOT static fast_value eval_pattern(std::uint64_t b) noexcept {
-    return {sincos_short(decode_normal<F>(b), 32), 0};
+    if constexpr (F::precision <= 12) {
+      return {sincos_pattern(decode_normal<F>(b), 32), 0};
+    } else {
+      return {sincos_short(decode_normal<F>(b), 32), 0};
+    }
   }
   template <int N>
   FLOATLAB_HOST_DEVICE static scaled<N> eval(double x) noexcept {

@@ -351,7 +351,7 @@ int main() {
   mpfr_div_ui(a, a, 128, MPFR_RNDU);
   mpfr_set_d(c, std::ldexp(1.0, -40), MPFR_RNDN);
   mpfr_add(a, a, c, MPFR_RNDU);  // rmax
-  for (int n : {11, 15}) {
+  for (int n : {2, 11, 15}) {  // 2: exp_pattern_scaled (session 13)
     // rmax^(n+1)/(n+1)! * e^rmax
     mpfr_pow_ui(b, a, n + 1, MPFR_RNDU);
     mpfr_fac_ui(c, n + 1, MPFR_RNDD);
@@ -390,7 +390,7 @@ int main() {
   mpfr_div_ui(a, a, 128, MPFR_RNDU);
   mpfr_set_d(c, 1 + std::ldexp(1.0, -90), MPFR_RNDU);
   mpfr_mul(a, a, c, MPFR_RNDU);  // rmax
-  for (int K : {6, 9}) {
+  for (int K : {1, 6, 9}) {  // 1: sincos_pattern (session 13), sin r of degree 3, cos r of degree 2
     mpfr_t num, den;
     mpfr_inits2(P, num, den, (mpfr_ptr)nullptr);
     // sin: r^(2K+2)/(2K+3)! / (1 - r^2/6)
@@ -414,6 +414,34 @@ int main() {
     std::printf("//   cos Taylor k <= %d on |r| <= pi/128: relative <= 2^%.1f\n", K, log2_up(num));
     std::printf("inline constexpr double cos_terms%d_bound_log2 = %.1f;\n", K, log2_up(num));
     mpfr_clears(num, den, (mpfr_ptr)nullptr);
+  }
+  // ---- sincos_pattern (session 13): the reduced argument of every value with at most 12
+  // significant bits in [2^-10, 2^21) (every normal pattern of a short format there), m 2^(e-11)
+  // with 2^11 <= m < 2^12: min |x - n pi/64| over the nearest n (the reduction's n, or its
+  // neighbour, gives an |r| at least that), at 300 bits, printed as a lower bound (rounded down).
+  {
+    mpfr_t x, t, pi64, d, best;
+    mpfr_inits2(300, x, t, pi64, d, best, (mpfr_ptr)nullptr);
+    mpfr_const_pi(pi64, MPFR_RNDN);
+    mpfr_div_ui(pi64, pi64, 64, MPFR_RNDN);  // exact division by 2^6
+    mpfr_set_ui(best, 1, MPFR_RNDN);
+    for (int e = -10; e < 21; ++e)
+      for (long m = 2048; m < 4096; ++m) {
+        mpfr_set_si_2exp(x, m, e - 11, MPFR_RNDN);  // exact
+        mpfr_div(t, x, pi64, MPFR_RNDN);
+        mpfr_rint(t, t, MPFR_RNDN);
+        mpfr_mul(t, t, pi64, MPFR_RNDN);  // n pi/64: error 2^-270 relative, n < 2^27
+        mpfr_sub(d, x, t, MPFR_RNDN);
+        mpfr_abs(d, d, MPFR_RNDN);
+        if (mpfr_cmp(d, best) < 0) mpfr_set(best, d, MPFR_RNDN);
+      }
+    mpfr_t l;
+    mpfr_init2(l, 64);
+    mpfr_log2(l, best, MPFR_RNDD);
+    const double lo = std::floor(mpfr_get_d(l, MPFR_RNDD) * 10) / 10;
+    std::printf("//   sincos_pattern: min |r| over the 12-bit values in [2^-10, 2^21) >= 2^%.1f\n", lo);
+    std::printf("inline constexpr double sincos_pattern_min_r_log2 = %.1f;\n", lo);
+    mpfr_clears(x, t, pi64, d, best, l, (mpfr_ptr)nullptr);
   }
   // ---- the pattern step of log (session 9): c_j = 1 + j/128, log_c128[j] = RN(log c_j), one
   // double each (relative error <= 2^-53); log1p t of degree 4 on 0 <= t < 2^-7 (alternating,

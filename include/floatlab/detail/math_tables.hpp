@@ -380,6 +380,8 @@ FLOATLAB_MATH_TABLE double erf_taylor[52][12] = {
 inline constexpr double erf_taylor_ratio = 0.995;  // max_j S_j / erf(c - 1/16), j >= 1
 
 // Truncation bounds proved by the generator (MPFR, rounded up), log2 of the bound:
+//   expm1 Taylor degree 2 on |r| <= ln2/128 + 2^-40: absolute <= 2^-25.1
+inline constexpr double expm1_degree2_bound_log2 = -25.1;
 //   expm1 Taylor degree 11 on |r| <= ln2/128 + 2^-40: absolute <= 2^-119.1
 inline constexpr double expm1_degree11_bound_log2 = -119.1;
 //   expm1 Taylor degree 15 on |r| <= ln2/128 + 2^-40: absolute <= 2^-164.7
@@ -392,6 +394,10 @@ inline constexpr double expm1_small_degree22_bound_log2 = -161.4;
 inline constexpr double atanh_terms10_bound_log2 = -113.5;
 //   log1p via atanh, terms i = 0..14, |s| <= 1/31: relative <= 2^-153.5
 inline constexpr double atanh_terms14_bound_log2 = -153.5;
+//   sin Taylor k <= 1 on |r| <= pi/128: relative <= 2^-28.3
+inline constexpr double sin_terms1_bound_log2 = -28.3;
+//   cos Taylor k <= 1 on |r| <= pi/128: relative <= 2^-25.9
+inline constexpr double cos_terms1_bound_log2 = -25.9;
 //   sin Taylor k <= 6 on |r| <= pi/128: relative <= 2^-115.1
 inline constexpr double sin_terms6_bound_log2 = -115.1;
 //   cos Taylor k <= 6 on |r| <= pi/128: relative <= 2^-111.2
@@ -400,6 +406,8 @@ inline constexpr double cos_terms6_bound_log2 = -111.2;
 inline constexpr double sin_terms9_bound_log2 = -172.4;
 //   cos Taylor k <= 9 on |r| <= pi/128: relative <= 2^-168.0
 inline constexpr double cos_terms9_bound_log2 = -168.0;
+//   sincos_pattern: min |r| over the 12-bit values in [2^-10, 2^21) >= 2^-22.8
+inline constexpr double sincos_pattern_min_r_log2 = -22.8;
 
 // log's pattern step: log_c128[j] = RN(log(1 + j/128)), j = 0..127.
 FLOATLAB_MATH_TABLE double log_c128[128] = {
