@@ -300,6 +300,62 @@ void fma_case(const char* name, std::uint32_t stride) {
   CHECK(t.bad.load() == 0);
 }
 
+// bfloat16 fma (ew_rn_v's K = 3 with the product range check): rows a = every stride-th code,
+// b = every code, c = a hash of (a, b) (every alignment of p and c over the rows), and c = -0.
+template <class TT>
+void fma_bf16_case(std::uint32_t stride) {
+  using F = typename TT::format_type;
+  using S = typename F::storage;
+  constexpr std::uint32_t n = 0x10000u;
+  tally t;
+  T::set_threads(1);
+  parallel_chunks((n + stride - 1) / stride, [&](std::uint64_t k) {
+    const auto ka = static_cast<std::uint32_t>(k * stride);
+    for (int form = 0; form < 2; ++form) {
+      std::vector<TT> va(n, TT::from_bits(static_cast<S>(ka))), vb(n), vc(n), out(n), want(n);
+      std::vector<std::uint32_t> wflags(n);
+      for (std::uint32_t b = 0; b < n; ++b) {
+        vb[b] = TT::from_bits(static_cast<S>(b));
+        std::uint32_t h = (ka * 0x9E3779B1u) ^ (b * 0x85EBCA77u);
+        h ^= h >> 15;
+        h *= 0x2C1B3C6Du;
+        h ^= h >> 13;
+        vc[b] = TT::from_bits(static_cast<S>(form ? 0x8000u : (h & 0xFFFFu)));
+        const auto r = fma_status(va[b], vb[b], vc[b], rn{});
+        want[b] = r.value;
+        wflags[b] = r.flags.flags;
+      }
+      const status st = T::fma<TT>(va, vb, vc, out, rn{});
+      std::uint64_t bad = 0, blocks = 0;
+      std::uint32_t all = 0;
+      for (std::uint32_t b = 0; b < n; ++b) {
+        bad += out[b].bits() != want[b].bits();
+        all |= wflags[b];
+      }
+      bad += st.flags != all;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+      using namespace D::simd;
+      for (std::uint32_t b = 0; b + W <= n; b += W) {
+        rn_acc acc;
+        std::vector<TT> o(W);
+        if (!ew_rn_v<3, F>(D::read_lanes(&va[b]), D::read_lanes(&vb[b]), o.data(), acc, D::read_lanes(&vc[b])))
+          continue;
+        ++blocks;
+        bad += block_mismatches(o, &want[b], &wflags[b], acc);
+      }
+#endif
+      t.inputs += n;
+      t.kernel_blocks += blocks;
+      t.bad += bad;
+    }
+  });
+  T::set_threads(0);
+  std::printf("ew rn bfloat16  fma W = %2d: %12llu triples, %10llu kernel blocks, %llu mismatches\n", D::simd_width,
+              static_cast<unsigned long long>(t.inputs.load()), static_cast<unsigned long long>(t.kernel_blocks.load()),
+              static_cast<unsigned long long>(t.bad.load()));
+  CHECK(t.bad.load() == 0);
+}
+
 // rn_quantize_v's eight formats, every stride-th high half x all low halves.
 void quantize_every_format(std::uint32_t stride) {
   quantize_case<binary16>("binary16", stride);
@@ -360,4 +416,9 @@ TEST_CASE("elementwise fma nearest even on codes of the 8-bit formats: every tri
   fma_case<e4m3>("e4m3", 1);
   fma_case<e4m3_sat>("e4m3_sat", 1);
   fma_case<e5m2>("e5m2", 1);
+}
+
+TEST_CASE("elementwise fma nearest even on bfloat16 codes: every 1021st a x every b, c hashed and -0",
+          "[tensor][simd]") {
+  fma_bf16_case<bfloat16>(1021);
 }

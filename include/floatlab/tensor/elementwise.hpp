@@ -264,17 +264,27 @@ __attribute__((always_inline)) inline bool ew_f16c_v(const void* pa, const void*
 // one is not); underflow is tininess before rounding of the exact result: a product is exact,
 // a tiny sum exact. A block with an inf or NaN float result (or an operand, or |result| >=
 // 2^(104 + M): rn_quantize_v declines) returns false and writes nothing: the general lanes.
-// fma (K = 3; formats of at most 8 bits, ew_rn_fma_ok, whose every triple is checked): the
-// product is exact (at most 8 bits, between 2^-36 and 2^32), the float sum s and TwoSum's
-// error e give p + z = s + e exactly, and s is replaced by the round-to-odd of p + z (the
-// magnitude truncated, one float ulp down where e points inward, its last bit set where e !=
-// 0), which rn_quantize_v then rounds as it would round p + z (round to odd at 24 >= p + 2
-// bits, then nearest: Boldo and Melquiond 2008); a sum below 2^emin is exact (e = 0). A block
+// fma (K = 3; the formats of at most 8 bits, whose every triple is checked, and bfloat16:
+// ew_rn_fma_ok): the product p = x * y is exact in float (at most 2p <= 16 bits; for the 8-bit
+// formats between 2^-36 and 2^32; bfloat16's products below 2^-126 from non-zero factors
+// decline the block, and those of 2^128 or more are infinite, so s below is), the float sum s
+// and TwoSum's error e give p + z = s + e exactly (no overflow: s is finite), and s is replaced
+// by the round-to-odd of p + z at float's grid (the magnitude truncated, one float ulp down
+// where e points inward, its last bit set where e != 0), which rn_quantize_v then rounds as it
+// would round p + z (round to odd on a grid at least 2 bits finer than Fmt's at every magnitude,
+// 24 >= p + 2 bits for normals and 2^-149 against Fmt's 2^(emin - M) below 2^-126, then nearest:
+// Boldo and Melquiond 2008). Flags: inexact from e or rn_quantize_v; tininess (|p + z| <
+// 2^emin) is that of the odd rounding (2^emin is a float, the odd rounding monotone and below it
+// at most 2^emin's predecessor, which is odd), and an inexact odd rounding has its float last bit
+// set, no Fmt value, so rn_quantize_v's inexact and underflow are the exact result's. A block
 // with a non-finite s declines before that step (the odd rounding would make it finite).
 template <class Fm>
 inline constexpr bool ew_rn_ok = rn_quantize_ok<Fm> && !rn_f16c_ok<Fm> && Fm::fraction_bits <= 10;
 template <class Fm>
-inline constexpr bool ew_rn_fma_ok = ew_rn_ok<Fm> && Fm::total_bits <= 8;
+inline constexpr bool is_bfloat16_shape = Fm::exponent_bits == 8 && Fm::fraction_bits == 7 && Fm::has_subnormals &&
+                                          Fm::special == encoding::specials::ieee && !Fm::saturates;
+template <class Fm>
+inline constexpr bool ew_rn_fma_ok = ew_rn_ok<Fm> && (Fm::total_bits <= 8 || is_bfloat16_shape<Fm>);
 template <int K, class Fm, class Out>
 __attribute__((always_inline)) inline bool ew_rn_v(vf x, vf y, Out* out, rn_acc& acc, vf z = F(0.0f)) noexcept {
   vf s;
@@ -284,7 +294,10 @@ __attribute__((always_inline)) inline bool ew_rn_v(vf x, vf y, Out* out, rn_acc&
     const vf p = x * y;
     s = p + z;
     const vu sb = as_u(s);
-    if (any_true((sb & 0x7F800000u) == 0x7F800000u)) return false;
+    vi decline = (sb & 0x7F800000u) == 0x7F800000u;
+    if constexpr (2 * (Fm::emin - Fm::fraction_bits) < -126)  // products below 2^-126 may be inexact in float
+      decline |= ((as_u(p) & 0x7FFFFFFFu) < 0x00800000u) & (x != 0.0f) & (y != 0.0f);
+    if (any_true(decline)) return false;
     const vf bv = s - p;
     const vf e = (p - (s - bv)) + (z - bv);
     err = as_u(e) << 1;
