@@ -5,7 +5,8 @@
 // in for CUDA's and K = 2, against the MPFR oracle: every answer the step gives must be the correctly rounded result.
 // This checks the step's reasoning on every pattern it sees (subnormal and overflow ranges,
 // exact cases, every encoding), not CUDA's bounds or its hardware conversions: those are
-// proven on the GPU by tests/cuda/math_kernel.cu (every input, GPU = CPU).
+// proven on the GPU by tests/cuda/math_kernel.cu (every input, GPU = CPU). The last two cases
+// do the same for the double step (session 13) of the formats of 17 to 32 bits.
 //   CI: every pattern of the formats of at most 8 bits, every 61st pattern of the 16-bit ones,
 //   the six deterministic modes, the ten functions; [full]: every pattern of every format.
 #include <floatlab/math.hpp>
@@ -70,16 +71,25 @@ struct step_tally {
   std::uint64_t patterns = 0, answers = 0, declines = 0, mismatches = 0;
 };
 
+// One step on the pattern b in Mode: the float step (formats of at most 16 bits) or the double
+// step (Double: session 13's, for the formats of 17 to 32 bits).
+template <class F, class Mode, bool Double>
+bool step(std::uint64_t b, const host_fn& g, typename F::storage& out) {
+  if constexpr (Double)
+    return cr::double_step<F, Mode>(b, g, out);
+  else
+    return cr::float_step<F, Mode, 2>(b, g, out);
+}
+
 // The six deterministic modes of one pattern and function.
-template <class F>
+template <class F, bool Double>
 void check_pattern(sf f, std::uint64_t b, oracle::reference& ref, mathref::reference& mr, step_tally& t) {
   namespace r = fl::round;
   typename F::storage out[6]{};
   const host_fn g{f};
-  const bool ok[6] = {
-      cr::float_step<F, r::nearest_even, 2>(b, g, out[0]), cr::float_step<F, r::nearest_away, 2>(b, g, out[1]),
-      cr::float_step<F, r::toward_zero, 2>(b, g, out[2]),  cr::float_step<F, r::upward, 2>(b, g, out[3]),
-      cr::float_step<F, r::downward, 2>(b, g, out[4]),     cr::float_step<F, r::odd, 2>(b, g, out[5])};
+  const bool ok[6] = {step<F, r::nearest_even, Double>(b, g, out[0]), step<F, r::nearest_away, Double>(b, g, out[1]),
+                      step<F, r::toward_zero, Double>(b, g, out[2]),  step<F, r::upward, Double>(b, g, out[3]),
+                      step<F, r::downward, Double>(b, g, out[4]),     step<F, r::odd, Double>(b, g, out[5])};
   static constexpr oracle::mode modes[6] = {oracle::mode::nearest_even, oracle::mode::nearest_away,
                                             oracle::mode::toward_zero,  oracle::mode::upward,
                                             oracle::mode::downward,     oracle::mode::odd};
@@ -106,7 +116,7 @@ void check_pattern(sf f, std::uint64_t b, oracle::reference& ref, mathref::refer
   }
 }
 
-template <class T>
+template <class T, bool Double = false>
 void check_format(const char* label, std::uint64_t stride) {
   using F = typename T::format_type;
   oracle::reference ref(oracle::format_desc::of<F>());
@@ -115,17 +125,18 @@ void check_format(const char* label, std::uint64_t stride) {
   step_tally all;
   for (sf f : all_sf) {
     step_tally t;
-    for (std::uint64_t b = 0; b < count; b += stride) check_pattern<F>(f, b, ref, mr, t);
+    for (std::uint64_t b = 0; b < count; b += stride) check_pattern<F, Double>(f, b, ref, mr, t);
     all.patterns += t.patterns, all.answers += t.answers, all.declines += t.declines, all.mismatches += t.mismatches;
     INFO(label << " " << sf_name(f));
     CHECK(t.mismatches == 0);
     CHECK(t.answers > 0);
   }
   std::printf(
-      "math float step (host) %-13s every %llu. pattern, 10 functions x 6 modes: %llu answers, %llu declines, "
+      "math %s step (host) %-13s every %llu. pattern, 10 functions x 6 modes: %llu answers, %llu declines, "
       "%llu mismatches\n",
-      label, static_cast<unsigned long long>(stride), static_cast<unsigned long long>(all.answers),
-      static_cast<unsigned long long>(all.declines), static_cast<unsigned long long>(all.mismatches));
+      Double ? "double" : "float", label, static_cast<unsigned long long>(stride),
+      static_cast<unsigned long long>(all.answers), static_cast<unsigned long long>(all.declines),
+      static_cast<unsigned long long>(all.mismatches));
 }
 
 }  // namespace
@@ -154,4 +165,21 @@ TEST_CASE("float step logic on the host: the 16-bit formats, every pattern", "[f
   check_format<fl::cfloat<6, 9>>("cfloat<6,9>", 1);
   check_format<fl::cfloat<4, 11>>("cfloat<4,11>", 1);
   check_format<fl::cfloat<5, 10, fl::round::nearest_even, fl::encoding::ieee_ftz>>("binary16 ftz", 1);
+}
+
+// Session 13: the GPU double step's logic (math.hpp double_step: decode, the double function,
+// the cell test on 53 bits with double_tier_ulps, encode_from) for the formats of 17 to 32 bits,
+// with glibc's double functions standing in for CUDA's.
+using tf32 = fl::cfloat<8, 10>;
+TEST_CASE("double step logic on the host: binary32 and the formats of 17 to 32 bits, a stride") {
+  check_format<fl::binary32, true>("binary32", 131071);
+  check_format<tf32, true>("tf32", 7);
+  check_format<fl::cfloat<5, 18>, true>("cfloat<5,18>", 257);
+}
+
+TEST_CASE("double step logic on the host: binary32 (a stride) and tf32, cfloat<5,18> (every pattern)", "[full]") {
+  check_format<fl::binary32, true>("binary32", 4099);
+  check_format<tf32, true>("tf32", 1);
+  check_format<fl::cfloat<8, 15>, true>("cfloat<8,15>", 3);
+  check_format<fl::cfloat<5, 18>, true>("cfloat<5,18>", 1);
 }

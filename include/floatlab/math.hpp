@@ -2441,6 +2441,9 @@ FLOATLAB_HOST_DEVICE bool float_step_decode(std::uint64_t b, float& x) noexcept 
   if constexpr (ieee && Fmt::exponent_bits == 8 && Fmt::fraction_bits == 7) {
     x = bit_cast<float>(static_cast<std::uint32_t>(b) << 16);
     return true;
+  } else if constexpr (ieee && Fmt::exponent_bits == 8 && Fmt::fraction_bits == 23) {
+    x = bit_cast<float>(static_cast<std::uint32_t>(b));  // binary32 (the double step): every pattern
+    return true;
   } else if constexpr (ieee && Fmt::exponent_bits == 5 && Fmt::fraction_bits == 10) {
 #if defined(__CUDA_ARCH__)
     asm("cvt.f32.f16 %0, %1;" : "=f"(x) : "h"(static_cast<unsigned short>(b)));
@@ -2520,20 +2523,111 @@ __device__ __forceinline__ bool gpu_float_step(std::uint64_t b, typename Fmt::st
 }
 #endif
 
-// Decode x, dispatch.
+// ---- the GPU double step (session 13): formats of 17 to 32 bits on the device -------------
+// For a format F of 17 to 32 bits whose values are exact in float (binary32, tf32, cfloat<8,15>,
+// ...; gpu_double_ok) in the six deterministic modes, call() first evaluates f(x) with CUDA's
+// double function (exp, log, tanh, sin, ...: the guide's double table, 1 ulp for exp, exp2,
+// expm1, log, log2, log1p, tanh and 2 for erf, sin, cos; double_tier_ulps = 1024 assumed) and
+// rounds that double where the cell test on its 53 bits (float_step_cell, q = p + 1 <= 25: a
+// cell of 2^(52 - p) >= 2^28 units, rad = 2052) shows no boundary of F between it and f(x), by
+// the argument of the float step above; otherwise the exact path runs. Declines: about 2^-16 of
+// the calls, plus the exact cases (exp(0), tanh of a tiny x, ...) and the patterns whose result
+// is zero, infinite or NaN. Proof: tests/cuda/math_kernel.cu part 4, every binary32 and tf32
+// input, six modes, ten functions, against the exact path on the GPU (call_exact), which part 4
+// also compares with the CPU on a random sample. Session 12: CUDA's double tanh runs at about
+// 0.35 of tanhf on the H200, the exact binary32 path at 0.12.
+template <class Fmt, class Mode>
+inline constexpr bool gpu_double_ok = Fmt::total_bits > 16 && Fmt::total_bits <= 32 && fits_hw<Fmt, float> &&
+                                      direct_encode_ok<Fmt, Mode>;
+
+#if FLOATLAB_CUDA
+// F's rounding of the double y in Mode (y finite, normal): binary32 by the IEEE conversion
+// cvt.{rn,rz,rm,rp}.f32.f64 (no .ftz: subnormal results kept), the rest by encode_from.
+template <class Fmt, class Mode>
+__device__ __forceinline__ typename Fmt::storage gpu_double_encode(double y) noexcept {
+#if defined(__CUDA_ARCH__)
+  constexpr bool single = std::is_same_v<typename Fmt::encoding_type, encoding::ieee> && Fmt::exponent_bits == 8 &&
+                          Fmt::fraction_bits == 23;
+  float f;
+  if constexpr (single && std::is_same_v<Mode, round::nearest_even>) {
+    asm("cvt.rn.f32.f64 %0, %1;" : "=f"(f) : "d"(y));
+    return bit_cast<std::uint32_t>(f);
+  } else if constexpr (single && std::is_same_v<Mode, round::toward_zero>) {
+    asm("cvt.rz.f32.f64 %0, %1;" : "=f"(f) : "d"(y));
+    return bit_cast<std::uint32_t>(f);
+  } else if constexpr (single && std::is_same_v<Mode, round::downward>) {
+    asm("cvt.rm.f32.f64 %0, %1;" : "=f"(f) : "d"(y));
+    return bit_cast<std::uint32_t>(f);
+  } else if constexpr (single && std::is_same_v<Mode, round::upward>) {
+    asm("cvt.rp.f32.f64 %0, %1;" : "=f"(f) : "d"(y));
+    return bit_cast<std::uint32_t>(f);
+  } else {
+    return encode_from<Fmt, Mode, double>(y, 0, 0);
+  }
+#else
+  return encode_from<Fmt, Mode, double>(y, 0, 0);
+#endif
+}
+#endif
+
+// The double step's logic on the pattern b for a function g with at most double_tier_ulps ulps
+// of error in double: true with F's pattern of f(x) in out, false (declined) where the test
+// fails. Host and device, as float_step (tests/test_math_float_step.cpp runs it with glibc).
+#if FLOATLAB_CUDA && defined(__NVCC__)
+#pragma nv_exec_check_disable  // g is CUDA's __device__ function in device code, the host's on the host
+#endif
+template <class Fmt, class Mode, class G>
+FLOATLAB_HOST_DEVICE bool double_step(std::uint64_t b, G g, typename Fmt::storage& out) noexcept {
+  static_assert(gpu_double_ok<Fmt, Mode>, "double_step: not for this format or mode");
+  float x;
+  if (!float_step_decode<Fmt>(b, x)) return false;
+  const double y = g(static_cast<double>(x));
+  if (!float_step_cell<Fmt, double_tier_ulps>(y)) return false;
+#if defined(__CUDA_ARCH__)
+  out = gpu_double_encode<Fmt, Mode>(y);
+#else
+  out = encode_from<Fmt, Mode, double>(y, 0, 0);
+#endif
+  return true;
+}
+
+#if FLOATLAB_CUDA
+// The GPU double step on the pattern b (device code): double_step with CUDA's double function.
+template <class Fmt, class Mode, class Fn>
+__device__ __forceinline__ bool gpu_double_step(std::uint64_t b, typename Fmt::storage& out) noexcept {
+  static_assert(has_gpu_float<Fn>::value, "gpu_double_step: no CUDA function for this one");
+  return double_step<Fmt, Mode>(b, gpu_float_fn<Fn>{}, out);
+}
+#endif
+
+template <class Fn, class Mode, int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call_exact(cfloat<E, M, R, Enc> x, std::uint32_t w) noexcept;
+
+// Decode x, dispatch: on the device the GPU float or double step first, then the exact path.
 template <class Fn, int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
   check_format<E, M>();
   static_assert(sizeof...(Args) <= 2, "f(x [, mode] [, rng])");
   using Mode = mode_of_t<R, Args...>;
-  using F = format<E, M, Enc>;
   const std::uint32_t w = word_from<Mode>(args...);
 #if defined(__CUDA_ARCH__) && !defined(FLOATLAB_MATH_NO_GPU_FLOAT_STEP)
+  using F = format<E, M, Enc>;
   if constexpr (has_gpu_float<Fn>::value && gpu_float_ok<F, Mode>) {  // session 11: the GPU float step
     typename F::storage out{};
     if (gpu_float_step<F, Mode, Fn>(x.bits(), out)) return cfloat<E, M, R, Enc>::from_bits(out);
+  } else if constexpr (has_gpu_float<Fn>::value && gpu_double_ok<F, Mode>) {  // session 13: the double step
+    typename F::storage out{};
+    if (gpu_double_step<F, Mode, Fn>(x.bits(), out)) return cfloat<E, M, R, Enc>::from_bits(out);
   }
 #endif
+  return call_exact<Fn, Mode>(x, w);
+}
+
+// The exact path (every step proven on the CPU against MPFR), without the GPU steps: what call()
+// runs on the host, and where a GPU step declines. Mode is resolved, w the random word (stochastic).
+template <class Fn, class Mode, int E, int M, class R, class Enc>
+FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call_exact(cfloat<E, M, R, Enc> x, std::uint32_t w) noexcept {
+  using F = format<E, M, Enc>;
   // The pattern step (Fn::eval_pattern on the bits where Fn::pattern_hot): session 9 for the
   // short formats (bound Fn::eps_pattern_log2), session 10 for the formats of 13 to 24 bits
   // (binary32; each kernel's bound for 24-bit inputs, Fn::eps_pattern_wide_log2). Declined:

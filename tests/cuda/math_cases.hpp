@@ -2,8 +2,11 @@
 // and its CPU reference (tests/cuda/math_ref.cpp, built by g++ on the GPU machine: the CPU
 // build that tests/test_math*.cpp prove correctly rounded against MPFR).
 //   full_case<K>: a format and mode whose whole math call (every step) runs on every input;
-//   step_case<K>: a format whose GPU float step runs on every input in the 6 deterministic modes.
-// full_reference<K> / step_reference<K> fill the CPU's result tables.
+//   step_case<K>: a format whose GPU float step runs on every input in the 6 deterministic modes;
+//   dstep_case<K>: a format of 17 to 32 bits and a mode whose GPU double step (session 13) runs on
+//   every input (checked on the GPU against the exact path), and a random sample of 2^20 inputs
+//   whose GPU results (the whole call and the exact path) are checked against the CPU.
+// full_reference<K> / step_reference<K> / dstep_reference<K> fill the CPU's result tables.
 #pragma once
 
 #include <cstdint>
@@ -108,9 +111,9 @@ MATH_STEP_CASE(11, "e2m1", fl::e2m1)
 #undef MATH_STEP_CASE
 inline constexpr int step_cases = 12;
 
-// The CPU's full call of function f (a gfn) in Mode.
+// The full call of function f (a gfn) in Mode (on the CPU: the reference).
 template <class T, class Mode>
-std::uint32_t cpu_eval(int f, std::uint32_t bits) {
+FLOATLAB_HOST_DEVICE std::uint32_t gfn_call(int f, std::uint32_t bits) {
   const T x = T::from_bits(static_cast<typename T::storage_type>(bits));
   switch (f) {
     case g_exp: return fl::exp(x, Mode{}).bits();
@@ -129,7 +132,7 @@ template <class T, int M>
 void step_reference_mode(std::uint32_t* out) {
   constexpr std::uint32_t count = pattern_count<T>;
   for (std::uint32_t i = 0; i < count * g_count; ++i)
-    out[i] = cpu_eval<T, step_mode<M>>(static_cast<int>(i / count), i % count);
+    out[i] = gfn_call<T, step_mode<M>>(static_cast<int>(i / count), i % count);
 }
 // out[(m * g_count + f) * count + x] = f(x) in mode m on the CPU.
 template <int K>
@@ -142,6 +145,40 @@ void step_reference(std::uint32_t* out) {
   step_reference_mode<T, 3>(out + 3 * n);
   step_reference_mode<T, 4>(out + 4 * n);
   step_reference_mode<T, 5>(out + 5 * n);
+}
+
+// ---- the GPU double step (session 13) ----------------------------------------------------
+// gfn_type<G>: the kernel type of function G, for the exact path (cr::call_exact) and the steps.
+template <int G>
+using gfn_type = std::tuple_element_t<
+    G, std::tuple<fl::detail::cr::fn_exp, fl::detail::cr::fn_exp2, fl::detail::cr::fn_expm1, fl::detail::cr::fn_log,
+                  fl::detail::cr::fn_log2, fl::detail::cr::fn_log1p, fl::detail::cr::fn_tanh, fl::detail::cr::fn_erf,
+                  fl::detail::cr::fn_sin, fl::detail::cr::fn_cos>>;
+
+// K = 2 mode + format: binary32 (every input: 2^32) or tf32 (cfloat<8, 10>: 2^19), mode step_mode<K / 2>.
+template <int K>
+struct dstep_case {
+  using T = std::conditional_t<K % 2 == 0, fl::binary32, fl::cfloat<8, 10>>;
+  using Mode = step_mode<K / 2>;
+  static constexpr const char* name = K % 2 == 0 ? "binary32" : "tf32";
+};
+inline constexpr int dstep_cases = 12;
+inline constexpr std::uint32_t dstep_sample = std::uint32_t{1} << 20;
+
+// The sample's j-th pattern of T: a keyed random pattern (every exponent and sign alike).
+template <class T>
+FLOATLAB_HOST_DEVICE std::uint32_t dstep_pattern(std::uint32_t j) {
+  constexpr int bits = T::format_type::total_bits;
+  return fl::philox_word(7, j, 0) >> (32 - bits);
+}
+
+// out[f * dstep_sample + j] = f(pattern j) in the case's mode on the CPU.
+template <int K>
+void dstep_reference(std::uint32_t* out) {
+  using C = dstep_case<K>;
+  for (std::uint32_t i = 0; i < dstep_sample * g_count; ++i)
+    out[i] = gfn_call<typename C::T, typename C::Mode>(static_cast<int>(i / dstep_sample),
+                                                       dstep_pattern<typename C::T>(i % dstep_sample));
 }
 
 }  // namespace math_cases

@@ -11,11 +11,17 @@
 //      answers, its result must equal the CPU's full call; where it declines, the exact path
 //      (checked by 1) runs. Prints mismatches and the decline (fallback) rate per format, mode
 //      and function.
+//   4. The GPU double step alone (session 13, math.hpp gpu_double_step: CUDA's double function,
+//      the cell test on 53 bits, the conversion) on every input of binary32 and tf32 in the six
+//      deterministic modes for the ten functions, against the exact path on the GPU
+//      (cr::call_exact); and a sample of 2^20 random inputs per format, mode and function on
+//      which the GPU's whole call and its exact path must equal the CPU's call.
 //   3. A throughput table: floatlab binary16, bfloat16 and binary32 exp / tanh / sin on the GPU
 //      beside CUDA's expf, __expf, tanhf and sinf on the same operands in the same run, with
 //      the float step's decline rate on the benchmark's operands.
-// Parts: tests/cuda/run_math.sh builds this file as 19 CUDA objects in parallel (-DFLOATLAB_MATH_SPLIT
-// with -DFLOATLAB_MATH_FULL=k, k = 0..5, -DFLOATLAB_MATH_STEP=k, k = 0..11, or neither: main and
+// Parts: tests/cuda/run_math.sh builds this file as 31 CUDA objects in parallel (-DFLOATLAB_MATH_SPLIT
+// with -DFLOATLAB_MATH_FULL=k, k = 0..5, -DFLOATLAB_MATH_STEP=k, k = 0..11, -DFLOATLAB_MATH_DSTEP=k,
+// k = 0..11, or none: main and
 // the benchmark) plus the CPU references (tests/cuda/math_ref.cpp by g++, one per part): one TU
 // with every instantiation took over 10 minutes of nvcc. Built alone (no FLOATLAB_MATH_SPLIT),
 // this TU instantiates everything itself.
@@ -150,6 +156,133 @@ void step_part() {
   check_step_mode<T, 5>(step_case<K>::name, want.data() + 5 * n);
 }
 
+// ---- 4. the GPU double step (session 13) -------------------------------------------------
+
+// The double step on every pattern of T for function G: answers, declines, mismatches against
+// the exact path on the GPU (cr::call_exact: what call() runs where the step declines), and the
+// smallest mismatching pattern.
+struct dstep_counts {
+  unsigned long long answers, declines, mismatches, first;
+};
+template <class T, class Mode, int G>
+__global__ void dstep_every_kernel(std::uint64_t count, dstep_counts* c) {
+  using F = typename T::format_type;
+  using Fn = gfn_type<G>;
+  namespace cr = fl::detail::cr;
+  unsigned long long answers = 0, declines = 0, bad = 0;
+  const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
+  for (std::uint64_t i = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x; i < count; i += stride) {
+    typename F::storage out{};
+    if (!cr::gpu_double_step<F, Mode, Fn>(i, out)) {
+      ++declines;
+      continue;
+    }
+    ++answers;
+    const T x = T::from_bits(static_cast<typename T::storage_type>(i));
+    if (out != cr::call_exact<Fn, Mode>(x, 0).bits()) {
+      ++bad;
+      atomicMin(&c->first, static_cast<unsigned long long>(i));
+    }
+  }
+  atomicAdd(&c->answers, answers);
+  atomicAdd(&c->declines, declines);
+  if (bad) atomicAdd(&c->mismatches, bad);
+}
+
+// The sample: the whole call (with the step) and the exact path, for the comparison with the CPU.
+template <class T, class Mode>
+__device__ std::uint32_t dstep_exact(int f, std::uint32_t bits) {
+  namespace cr = fl::detail::cr;
+  const T x = T::from_bits(static_cast<typename T::storage_type>(bits));
+  switch (f) {
+    case g_exp: return cr::call_exact<gfn_type<g_exp>, Mode>(x, 0).bits();
+    case g_exp2: return cr::call_exact<gfn_type<g_exp2>, Mode>(x, 0).bits();
+    case g_expm1: return cr::call_exact<gfn_type<g_expm1>, Mode>(x, 0).bits();
+    case g_log: return cr::call_exact<gfn_type<g_log>, Mode>(x, 0).bits();
+    case g_log2: return cr::call_exact<gfn_type<g_log2>, Mode>(x, 0).bits();
+    case g_log1p: return cr::call_exact<gfn_type<g_log1p>, Mode>(x, 0).bits();
+    case g_tanh: return cr::call_exact<gfn_type<g_tanh>, Mode>(x, 0).bits();
+    case g_erf: return cr::call_exact<gfn_type<g_erf>, Mode>(x, 0).bits();
+    case g_sin: return cr::call_exact<gfn_type<g_sin>, Mode>(x, 0).bits();
+    default: return cr::call_exact<gfn_type<g_cos>, Mode>(x, 0).bits();
+  }
+}
+template <class T, class Mode>
+__global__ void dstep_sample_kernel(std::uint32_t* full, std::uint32_t* exact) {
+  const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= dstep_sample * g_count) return;
+  const int f = static_cast<int>(i / dstep_sample);
+  const std::uint32_t bits = dstep_pattern<T>(i % dstep_sample);
+  full[i] = gfn_call<T, Mode>(f, bits);
+  exact[i] = dstep_exact<T, Mode>(f, bits);
+}
+
+struct dstep_totals {
+  unsigned long long answers = 0, declines = 0, mismatches = 0, sampled = 0, sample_bad = 0;
+};
+inline dstep_totals dstep_all;
+
+template <class T, class Mode, int G>
+void dstep_every(dstep_counts* d, unsigned long long& bad) {
+  constexpr std::uint64_t count = std::uint64_t{1} << T::format_type::total_bits;
+  const dstep_counts init{0, 0, 0, ~0ull};
+  CUDA_OK(cudaMemcpy(d, &init, sizeof init, cudaMemcpyHostToDevice));
+  dstep_every_kernel<T, Mode, G><<<132 * 16, 256>>>(count, d);
+  CUDA_OK(cudaGetLastError());
+  dstep_counts c{};
+  CUDA_OK(cudaMemcpy(&c, d, sizeof c, cudaMemcpyDeviceToHost));
+  std::printf(" %s %llu/%.4f%%", g_names[G], c.mismatches, 100.0 * static_cast<double>(c.declines) / count);
+  if (c.mismatches) std::printf(" (first x=0x%llx)", c.first);
+  if (c.answers + c.declines != count) {
+    std::printf(" (COUNT %llu != %llu)", c.answers + c.declines, static_cast<unsigned long long>(count));
+    ++bad;
+  }
+  bad += c.mismatches;
+  dstep_all.answers += c.answers, dstep_all.declines += c.declines, dstep_all.mismatches += c.mismatches;
+}
+template <class T, class Mode, int... G>
+void dstep_every_fns(std::integer_sequence<int, G...>, dstep_counts* d, unsigned long long& bad) {
+  (dstep_every<T, Mode, G>(d, bad), ...);
+}
+
+template <int K>
+void dstep_part() {
+  using C = dstep_case<K>;
+  using T = typename C::T;
+  using Mode = typename C::Mode;
+  floatlab_cuda_test::dev_buf<dstep_counts> d(1);
+  unsigned long long bad = 0;
+  std::printf("dstep %-9s %-12s every input:", C::name, m_names[K / 2]);
+  dstep_every_fns<T, Mode>(std::make_integer_sequence<int, g_count>{}, d.p, bad);
+  // The sample: GPU whole call and GPU exact path, each against the CPU's call.
+  const std::uint32_t n = dstep_sample * g_count;
+  floatlab_cuda_test::dev_buf<std::uint32_t> full(n), exact(n);
+  dstep_sample_kernel<T, Mode><<<(n + 255) / 256, 256>>>(full.p, exact.p);
+  CUDA_OK(cudaGetLastError());
+  const std::vector<std::uint32_t> got_full = full.get(n), got_exact = exact.get(n);
+  std::vector<std::uint32_t> want(n);
+  dstep_reference<K>(want.data());
+  unsigned long long sample_bad = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const bool b = got_full[i] != want[i] || got_exact[i] != want[i];
+    if (b && ++sample_bad <= 3)
+      std::printf("\n  MISMATCH %s %s %s x=0x%x: GPU call 0x%x, GPU exact 0x%x, CPU 0x%x", C::name, m_names[K / 2],
+                  g_names[i / dstep_sample], dstep_pattern<T>(i % dstep_sample), got_full[i], got_exact[i], want[i]);
+  }
+  std::printf("; sample of %u x %d: %llu mismatches (GPU call, GPU exact vs CPU)\n", dstep_sample, g_count, sample_bad);
+  dstep_all.sampled += n, dstep_all.sample_bad += sample_bad;
+  if (bad || sample_bad) ++failures;
+}
+
+// CI's compile check: the double step in every deterministic mode (its conversions), cheaply.
+template <class Mode>
+__global__ void dstep_compile_kernel(const std::uint32_t* in, std::uint32_t* out, std::uint32_t n) {
+  const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  std::uint32_t o = 0;
+  out[i] = fl::detail::cr::gpu_double_step<fl::binary32::format_type, Mode, fl::detail::cr::fn_exp>(in[i], o) ? o : 0;
+}
+
 // ---- the parts ---------------------------------------------------------------------------
 #if defined(FLOATLAB_MATH_SPLIT)  // the CPU references come from math_ref.cpp (g++), the parts from their TUs
 extern template void math_cases::full_reference<0>(std::uint32_t*);
@@ -170,7 +303,19 @@ extern template void math_cases::step_reference<8>(std::uint32_t*);
 extern template void math_cases::step_reference<9>(std::uint32_t*);
 extern template void math_cases::step_reference<10>(std::uint32_t*);
 extern template void math_cases::step_reference<11>(std::uint32_t*);
-#if !defined(FLOATLAB_MATH_FULL) && !defined(FLOATLAB_MATH_STEP)
+extern template void math_cases::dstep_reference<0>(std::uint32_t*);
+extern template void math_cases::dstep_reference<1>(std::uint32_t*);
+extern template void math_cases::dstep_reference<2>(std::uint32_t*);
+extern template void math_cases::dstep_reference<3>(std::uint32_t*);
+extern template void math_cases::dstep_reference<4>(std::uint32_t*);
+extern template void math_cases::dstep_reference<5>(std::uint32_t*);
+extern template void math_cases::dstep_reference<6>(std::uint32_t*);
+extern template void math_cases::dstep_reference<7>(std::uint32_t*);
+extern template void math_cases::dstep_reference<8>(std::uint32_t*);
+extern template void math_cases::dstep_reference<9>(std::uint32_t*);
+extern template void math_cases::dstep_reference<10>(std::uint32_t*);
+extern template void math_cases::dstep_reference<11>(std::uint32_t*);
+#if !defined(FLOATLAB_MATH_FULL) && !defined(FLOATLAB_MATH_STEP) && !defined(FLOATLAB_MATH_DSTEP)
 extern template void full_part<0>();
 extern template void full_part<1>();
 extern template void full_part<2>();
@@ -189,15 +334,30 @@ extern template void step_part<8>();
 extern template void step_part<9>();
 extern template void step_part<10>();
 extern template void step_part<11>();
+extern template void dstep_part<0>();
+extern template void dstep_part<1>();
+extern template void dstep_part<2>();
+extern template void dstep_part<3>();
+extern template void dstep_part<4>();
+extern template void dstep_part<5>();
+extern template void dstep_part<6>();
+extern template void dstep_part<7>();
+extern template void dstep_part<8>();
+extern template void dstep_part<9>();
+extern template void dstep_part<10>();
+extern template void dstep_part<11>();
 #endif
 #endif
 #if defined(FLOATLAB_MATH_FULL)
 template void full_part<FLOATLAB_MATH_FULL>();
 #elif defined(FLOATLAB_MATH_STEP)
 template void step_part<FLOATLAB_MATH_STEP>();
+#elif defined(FLOATLAB_MATH_DSTEP)
+template void dstep_part<FLOATLAB_MATH_DSTEP>();
 #endif
 
-#if !defined(FLOATLAB_MATH_FULL) && !defined(FLOATLAB_MATH_STEP)  // main's TU: the benchmark and main
+#if !defined(FLOATLAB_MATH_FULL) && !defined(FLOATLAB_MATH_STEP) && \
+    !defined(FLOATLAB_MATH_DSTEP)  // main's TU: the benchmark and main
 // ---- throughput --------------------------------------------------------------------------
 
 // The chain's next input: the last bit flipped (the calls stay dependent and vary), and for exp
@@ -396,9 +556,38 @@ int main(int argc, char** argv) {
   step_part<11>();
   std::printf("step total: %zu answers checked, %zu mismatches, %zu declined\n", step_all.checked, step_all.mismatches,
               step_all.declines);
+  // 4. The GPU double step (session 13), every binary32 and tf32 input, the six deterministic modes.
+  std::printf(
+      "\n4. the GPU double step alone (math.hpp gpu_double_step), every input, vs the exact path on the GPU;\n"
+      "   per function: mismatches / share of all inputs declined; then a random sample, GPU vs CPU\n");
+  dstep_part<0>();
+  dstep_part<1>();
+  dstep_part<2>();
+  dstep_part<3>();
+  dstep_part<4>();
+  dstep_part<5>();
+  dstep_part<6>();
+  dstep_part<7>();
+  dstep_part<8>();
+  dstep_part<9>();
+  dstep_part<10>();
+  dstep_part<11>();
+  std::printf("dstep total: %llu answers checked, %llu mismatches, %llu declined; sample %llu, %llu mismatches\n",
+              dstep_all.answers, dstep_all.mismatches, dstep_all.declines, dstep_all.sampled, dstep_all.sample_bad);
   if (!(argc > 1 && std::strcmp(argv[1], "--no-bench") == 0)) bench();
 #else
   (void)argc, (void)argv;
+  {  // the double step's code in the six modes (compiled; run on one input each)
+    floatlab_cuda_test::dev_buf<std::uint32_t> io(1);
+    CUDA_OK(cudaMemset(io.p, 0, sizeof(std::uint32_t)));
+    dstep_compile_kernel<fl::round::nearest_even><<<1, 1>>>(io.p, io.p, 1);
+    dstep_compile_kernel<fl::round::nearest_away><<<1, 1>>>(io.p, io.p, 1);
+    dstep_compile_kernel<fl::round::toward_zero><<<1, 1>>>(io.p, io.p, 1);
+    dstep_compile_kernel<fl::round::upward><<<1, 1>>>(io.p, io.p, 1);
+    dstep_compile_kernel<fl::round::downward><<<1, 1>>>(io.p, io.p, 1);
+    dstep_compile_kernel<fl::round::odd><<<1, 1>>>(io.p, io.p, 1);
+    CUDA_OK(cudaDeviceSynchronize());
+  }
 #endif
   std::printf(failures ? "\n%d CHECKS FAILED\n" : "\nmath on the GPU equals the CPU bit for bit\n", failures);
   return failures ? 1 : 0;

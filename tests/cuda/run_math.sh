@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/cuda/run_math.sh: build tests/cuda/math_kernel.cu and run it on a GPU machine (nvcc only:
-# no CMake, MPFR or Catch2 needed). The build compiles the file as 19 CUDA parts and its CPU
-# reference (tests/cuda/math_ref.cpp, g++) as 18 more, in parallel (one TU with every
+# no CMake, MPFR or Catch2 needed). The build compiles the file as 31 CUDA parts and its CPU
+# reference (tests/cuda/math_ref.cpp, g++) as 30 more, in parallel (one TU with every
 # instantiation took over 10 minutes of nvcc; see math_kernel.cu); the run about a minute. Prints, and writes to $OUT/math.log (default ./gpu-out):
 #   1. the whole math call, GPU vs CPU, on every input of binary16 (nearest even, upward,
 #      stochastic<8>), bfloat16 (toward zero, downward), e4m3 (nearest even): mismatches per
@@ -9,6 +9,8 @@
 #   2. the GPU float step alone (math.hpp gpu_float_step) on every input of 12 formats of at
 #      most 16 bits x the 6 deterministic modes x 10 functions: "fn mismatches/declined%" (the
 #      mismatches must be 0; declined inputs take the exact path, checked by 1);
+#   4. the GPU double step alone (session 13) on every input of binary32 and tf32 x 6 modes x 10
+#      functions against the GPU's exact path, and a 2^20 sample GPU vs CPU (must be 0);
 #   3. the throughput table: floatlab binary16 / bfloat16 / binary32 exp, tanh, sin beside CUDA's
 #      float functions, ratio = floatlab / CUDA (target >= 0.33), and the float step's decline rate.
 # The last line says "math on the GPU equals the CPU bit for bit" or "N CHECKS FAILED"; rc 0 / 1.
@@ -25,7 +27,7 @@ for a in "$@"; do case "$a" in build|run) steps+=("$a");; *) args+=("$a");; esac
 [ ${#steps[@]} -eq 0 ] && steps=(build run)
 has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 if has build; then
-  echo "== build math_kernel: 19 CUDA parts ($NVCC -arch=$ARCH) + 18 CPU reference parts ($CXX) ($(date +%T))"
+  echo "== build math_kernel: 31 CUDA parts ($NVCC -arch=$ARCH) + 30 CPU reference parts ($CXX) ($(date +%T))"
   start=$(date +%s)
   P=$B/math_parts; rm -f "$P"/*.o "$P"/*.log
   jobs_max=${JOBS:-$(nproc)}
@@ -42,6 +44,11 @@ if has build; then
   for k in 0 1 2 3 4 5; do spawn "full$k" $CU -DFLOATLAB_MATH_FULL=$k -o "$P/full$k.o"; done
   spawn main $CU -o "$P/main.o"
   for k in 0 1 2 3 4 5; do spawn "ref_full$k" $REF -DFLOATLAB_MATH_FULL=$k -o "$P/ref_full$k.o"; done
+  # session 13: the double step's parts (binary32 / tf32 x mode), as heavy as the whole-call ones
+  for k in 0 1 2 3 4 5 6 7 8 9 10 11; do
+    spawn "dstep$k" $CU -DFLOATLAB_MATH_DSTEP=$k -o "$P/dstep$k.o"
+    spawn "ref_dstep$k" $REF -DFLOATLAB_MATH_DSTEP=$k -o "$P/ref_dstep$k.o"
+  done
   for k in 0 1 2 3 4 5 6 7 8 9 10 11; do
     spawn "step$k" $CU -DFLOATLAB_MATH_STEP=$k -o "$P/step$k.o"
     spawn "ref_step$k" $REF -DFLOATLAB_MATH_STEP=$k -o "$P/ref_step$k.o"
