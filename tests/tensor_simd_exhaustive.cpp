@@ -301,7 +301,8 @@ void fma_case(const char* name, std::uint32_t stride) {
 }
 
 // bfloat16 fma (ew_rn_v's K = 3 with the product range check): rows a = every stride-th code,
-// b = every code, c = a hash of (a, b) (every alignment of p and c over the rows), and c = -0.
+// and three forms: b = every code with c = a hash of (a, b) (every alignment of p and c over the
+// rows) or c = -0; c = every code with b = the hash (every addend against each row's products).
 template <class TT>
 void fma_bf16_case(std::uint32_t stride) {
   using F = typename TT::format_type;
@@ -311,16 +312,17 @@ void fma_bf16_case(std::uint32_t stride) {
   T::set_threads(1);
   parallel_chunks((n + stride - 1) / stride, [&](std::uint64_t k) {
     const auto ka = static_cast<std::uint32_t>(k * stride);
-    for (int form = 0; form < 2; ++form) {
+    for (int form = 0; form < 3; ++form) {
       std::vector<TT> va(n, TT::from_bits(static_cast<S>(ka))), vb(n), vc(n), out(n), want(n);
       std::vector<std::uint32_t> wflags(n);
       for (std::uint32_t b = 0; b < n; ++b) {
-        vb[b] = TT::from_bits(static_cast<S>(b));
         std::uint32_t h = (ka * 0x9E3779B1u) ^ (b * 0x85EBCA77u);
         h ^= h >> 15;
         h *= 0x2C1B3C6Du;
         h ^= h >> 13;
-        vc[b] = TT::from_bits(static_cast<S>(form ? 0x8000u : (h & 0xFFFFu)));
+        const auto hashed = static_cast<S>(h & 0xFFFFu), every = static_cast<S>(b);
+        vb[b] = TT::from_bits(form == 2 ? hashed : every);
+        vc[b] = TT::from_bits(form == 0 ? hashed : form == 1 ? static_cast<S>(0x8000u) : every);
         const auto r = fma_status(va[b], vb[b], vc[b], rn{});
         want[b] = r.value;
         wflags[b] = r.flags.flags;
@@ -418,7 +420,12 @@ TEST_CASE("elementwise fma nearest even on codes of the 8-bit formats: every tri
   fma_case<e5m2>("e5m2", 1);
 }
 
-TEST_CASE("elementwise fma nearest even on bfloat16 codes: every 1021st a x every b, c hashed and -0",
+TEST_CASE("elementwise fma nearest even on bfloat16 codes: every 1021st a x every b (c hashed, -0) and x every c",
           "[tensor][simd]") {
   fma_bf16_case<bfloat16>(1021);
+}
+
+TEST_CASE("elementwise fma nearest even on bfloat16 codes: every a x every b (c hashed, -0) and every a x every c",
+          "[tensor][simd][full]") {
+  fma_bf16_case<bfloat16>(1);
 }
