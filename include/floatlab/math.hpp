@@ -2603,6 +2603,20 @@ __device__ __forceinline__ bool gpu_double_step(std::uint64_t b, typename Fmt::s
 template <class Fn, class Mode, int E, int M, class R, class Enc>
 FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call_exact(cfloat<E, M, R, Enc> x, std::uint32_t w) noexcept;
 
+#if FLOATLAB_CUDA
+// The exact path behind a GPU step, as a call (session 14): inlined, its code shared the
+// caller's schedule with the step and cost it throughput; as a call it runs only where the step
+// declines. Same code, same bits (math_kernel parts 1, 2 and 4 ran with it: 0 mismatches). H200,
+// part 3's chains, ratio to CUDA's float function, inlined -> called (same day): binary16 exp
+// 0.364 -> 0.394, tanh 0.259 -> 0.285; bfloat16 exp 0.391 -> 0.425, tanh 0.293 -> 0.331;
+// binary32 tanh 0.257 -> 0.288, sin 0.361 -> 0.378. (The kernel's register count is unchanged:
+// ptxas counts the callee's.)
+template <class Fn, class Mode, int E, int M, class R, class Enc>
+__device__ __noinline__ cfloat<E, M, R, Enc> call_exact_cold(cfloat<E, M, R, Enc> x, std::uint32_t w) noexcept {
+  return call_exact<Fn, Mode>(x, w);
+}
+#endif
+
 // Decode x, dispatch: on the device the GPU float or double step first, then the exact path.
 template <class Fn, int E, int M, class R, class Enc, class... Args>
 FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&... args) noexcept {
@@ -2615,9 +2629,11 @@ FLOATLAB_HOST_DEVICE cfloat<E, M, R, Enc> call(cfloat<E, M, R, Enc> x, Args&&...
   if constexpr (has_gpu_float<Fn>::value && gpu_float_ok<F, Mode>) {  // session 11: the GPU float step
     typename F::storage out{};
     if (gpu_float_step<F, Mode, Fn>(x.bits(), out)) return cfloat<E, M, R, Enc>::from_bits(out);
+    return call_exact_cold<Fn, Mode>(x, w);
   } else if constexpr (has_gpu_float<Fn>::value && gpu_double_ok<F, Mode>) {  // session 13: the double step
     typename F::storage out{};
     if (gpu_double_step<F, Mode, Fn>(x.bits(), out)) return cfloat<E, M, R, Enc>::from_bits(out);
+    return call_exact_cold<Fn, Mode>(x, w);
   }
 #endif
   return call_exact<Fn, Mode>(x, w);

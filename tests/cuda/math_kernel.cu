@@ -369,7 +369,7 @@ __host__ __device__ constexpr typename T::storage_type chain_flip(int op) {
   return static_cast<S>(op == 0 || op == 3 ? T::format_type::sign_mask | S{1} : S{1});
 }
 template <int Op, class T>
-__global__ void fl_loop(const T* in, T* out, std::size_t n, int reps) {
+__device__ __forceinline__ void fl_chain(const T* in, T* out, std::size_t n, int reps) {
   const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (i >= n) return;
   T x = in[i];
@@ -383,6 +383,16 @@ __global__ void fl_loop(const T* in, T* out, std::size_t n, int reps) {
     x = T::from_bits(static_cast<typename T::storage_type>(x.bits() ^ chain_flip<T>(Op)));
   }
   out[i] = x;
+}
+template <int Op, class T>
+__global__ void fl_loop(const T* in, T* out, std::size_t n, int reps) {
+  fl_chain<Op>(in, out, n, reps);
+}
+// The same chain with the registers capped at 32 (8 blocks of 256 per SM): what a user's kernel
+// gains from __launch_bounds__ when the exact path's registers limit its occupancy.
+template <int Op, class T>
+__global__ void __launch_bounds__(256, 8) fl_loop_lb(const T* in, T* out, std::size_t n, int reps) {
+  fl_chain<Op>(in, out, n, reps);
 }
 // The same chain, counting the calls whose GPU float step declines (binary16, bfloat16):
 // counts[0] the failed tests on normal inputs, counts[1] the inputs that are not normal numbers
@@ -498,6 +508,16 @@ static void bench() {
   b32[0] = rate([&] { fl_loop<0><<<blocks, 256>>>(s.p, so.p, n, reps); });
   b32[1] = rate([&] { fl_loop<1><<<blocks, 256>>>(s.p, so.p, n, reps); });
   b32[2] = rate([&] { fl_loop<2><<<blocks, 256>>>(s.p, so.p, n, reps); });
+  double lb[3][3];  // [format][op], __launch_bounds__(256, 8)
+  lb[0][0] = rate([&] { fl_loop_lb<0><<<blocks, 256>>>(h.p, ho.p, n, reps); });
+  lb[0][1] = rate([&] { fl_loop_lb<1><<<blocks, 256>>>(h.p, ho.p, n, reps); });
+  lb[0][2] = rate([&] { fl_loop_lb<2><<<blocks, 256>>>(h.p, ho.p, n, reps); });
+  lb[1][0] = rate([&] { fl_loop_lb<0><<<blocks, 256>>>(bf.p, bfo.p, n, reps); });
+  lb[1][1] = rate([&] { fl_loop_lb<1><<<blocks, 256>>>(bf.p, bfo.p, n, reps); });
+  lb[1][2] = rate([&] { fl_loop_lb<2><<<blocks, 256>>>(bf.p, bfo.p, n, reps); });
+  lb[2][0] = rate([&] { fl_loop_lb<0><<<blocks, 256>>>(s.p, so.p, n, reps); });
+  lb[2][1] = rate([&] { fl_loop_lb<1><<<blocks, 256>>>(s.p, so.p, n, reps); });
+  lb[2][2] = rate([&] { fl_loop_lb<2><<<blocks, 256>>>(s.p, so.p, n, reps); });
   dh[0] = declines([&] { fl_loop_declines<0><<<blocks, 256>>>(h.p, n, reps, dec.p); }, spec[0][0]);
   dh[1] = declines([&] { fl_loop_declines<1><<<blocks, 256>>>(h.p, n, reps, dec.p); }, spec[0][1]);
   dh[2] = declines([&] { fl_loop_declines<2><<<blocks, 256>>>(h.p, n, reps, dec.p); }, spec[0][2]);
@@ -510,6 +530,10 @@ static void bench() {
   for (int k = 0; k < 3; ++k)
     std::printf("%-6s %10.2f %11.2f %7.3f %6.2f%% %11.2f %7.3f %6.2f%% %11.2f %7.3f\n", names[k], ref[k], h16[k],
                 h16[k] / ref[k], dh[k], b16[k], b16[k] / ref[k], db[k], b32[k], b32[k] / ref[k]);
+  std::printf("__launch_bounds__(256, 8) (32 registers), ratio binary16 / bfloat16 / binary32:");
+  for (int k = 0; k < 3; ++k)
+    std::printf(" %s %.3f / %.3f / %.3f", names[k], lb[0][k] / ref[k], lb[1][k] / ref[k], lb[2][k] / ref[k]);
+  std::printf("\n");
   std::printf("__expf %10.2f (fl binary16 exp / __expf = %.3f)\n", fast_exp, h16[0] / fast_exp);
   std::printf(
       "calls on inputs that are not normal numbers (NaN, inf: the exact path's special cases), binary16 /"
