@@ -656,6 +656,52 @@ __attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_
   vu unused;
   return rn_quantize_v<Fmt, false>(x, y, h, acc, unused);
 }
+// The in-range form of the add form (quantize_run's nearest-even loop): a block declines when a
+// lane's |x| passes Fmt's largest finite value (or the add form's limit), so no lane can
+// overflow and the overflow selects, the overflow flag and the rounded sign are left out; a
+// declined block takes rn_quantize_v above (the overflow rule), then the general lanes.
+// Per block of W: y = (|x| + C) - C as above (a magnitude); inexact where y != |x|, underflow
+// where also |x| < 2^emin (rn_acc's inexact / tiny, ovf untouched). Codes: the magnitude code
+// of rn_quantize_v, bits(|x| + C) - bits(C) + (bits(C) >> (23 - M)) - D (bits(C) >> (23 - M) =
+// ((e - emin) << M) + D: C's low 23 bits are the same in every binade), the sign bit ORed.
+// Values: y with x's sign. Equal to rn_quantize_v on every block it takes (tests:
+// tensor_simd_exhaustive, every float in [full]).
+template <class Fmt>
+struct rn_range_consts {
+  static constexpr int M = Fmt::fraction_bits, S = 23 - M;
+  static constexpr std::uint32_t K = (static_cast<std::uint32_t>(S) << 23) | 0x400000u;
+  vu emin_bits = U(static_cast<std::uint32_t>(Fmt::emin + 127) << 23);
+  vu last = U(std::min(fbits(max_finite_float<Fmt>()), rn_decline_bits<Fmt>() - 1));  // the largest |x| taken
+  vu kc = U(K), d = U(((static_cast<std::uint32_t>(Fmt::emin + 127) << 23) + K) >> S), abs = U(0x7FFFFFFFu),
+     expo = U(0x7F800000u), sign = U(static_cast<std::uint32_t>(Fmt::sign_mask));
+  // Made opaque once per run: GCC otherwise rebuilds each constant (mov + vpbroadcastd) in
+  // every block (perf: half of the loop's instructions).
+  rn_range_consts() noexcept {
+    __asm__("" : "+v"(emin_bits), "+v"(last), "+v"(kc), "+v"(d), "+v"(abs), "+v"(expo), "+v"(sign));
+  }
+};
+template <class Fmt, bool Codes>
+__attribute__((always_inline)) inline bool rn_quantize_range_v(const rn_range_consts<Fmt>& k, vf x, vf& y, vu& code,
+                                                               rn_acc& acc) noexcept {
+  using K = rn_range_consts<Fmt>;
+  const vu b = as_u(x), ax = b & k.abs;
+  if (any_true(ax > k.last)) return false;
+  const vi tiny = ax < k.emin_bits;
+  const vu c = sel(tiny, k.emin_bits, ax & k.expo) + k.kc;
+  const vf sum = as_f(ax) + as_f(c);
+  const vu yb = as_u(sum - as_f(c));
+  const vu d = yb ^ ax;
+  acc.inexact |= d;
+  acc.tiny |= sel(tiny, d, U(0));
+  if constexpr (Codes) {
+    (void)y;
+    code = ((as_u(sum) - c) + ((c >> K::S) - k.d)) | ((b >> (31 - Fmt::exponent_bits - K::M)) & k.sign);
+  } else {
+    (void)code;
+    y = as_f(yb | (b & ~k.abs));
+  }
+  return true;
+}
 inline std::uint32_t rn_flags(const rn_acc& acc) noexcept {
   return (reduce_or(acc.inexact) != 0 ? status::inexact : 0u) | (reduce_or(acc.tiny) != 0 ? status::underflow : 0u) |
          (reduce_or(acc.ovf) != 0 ? status::overflow : 0u);
@@ -928,22 +974,40 @@ std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t
 if constexpr (std::is_same_v<Mode, round::nearest_even> && simd::rn_quantize_ok<Fmt>) {
     // Nearest even: simd::rn_quantize_v (F16C for binary16, else the float add of a constant),
     // blocks with an inf, a NaN or a huge lane through the general rounding.
+    // The add form first tries the in-range kernel (no lane near overflow: most blocks), then
+    // rn_quantize_v with the overflow rule.
     simd::rn_acc acc;
+    [[maybe_unused]] const simd::rn_range_consts<Fmt> rk;
+    auto put_codes = [&](std::size_t t, simd::vu code) __attribute__((always_inline)) {
+      if constexpr (std::is_same_v<Dst, std::int32_t>)
+        simd::store_codes<std::uint32_t>(out + t, code);
+      else
+        simd::store_codes<typename Fmt::storage>(out + t, code);
+    };
     while (i + simd::W <= n) {
       for (; i + simd::W <= n; i += simd::W) {
+        const simd::vf x = read_lanes(in + i);
         simd::vf r;
         simd::vh h;
+        simd::vu code;
+        if constexpr (!simd::rn_f16c_ok<Fmt>) {
+          if (simd::rn_quantize_range_v<Fmt, !std::is_same_v<Dst, float>>(rk, x, r, code, acc)) {
+            if constexpr (std::is_same_v<Dst, float>)
+              simd::store(out + i, r);
+            else
+              put_codes(i, code);
+            continue;
+          }
+        }
         if constexpr (std::is_same_v<Dst, float>) {
-          if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
+          if (!simd::rn_quantize_v<Fmt>(x, r, h, acc)) break;
           simd::store(out + i, r);
         } else if constexpr (simd::rn_f16c_ok<Fmt> && sizeof(Dst) == 2) {
-          if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
+          if (!simd::rn_quantize_v<Fmt>(x, r, h, acc)) break;
           std::memcpy(static_cast<void*>(out + i), &h, sizeof h);
         } else {  // the codes from the rounding (rn_quantize_v's Codes)
-          simd::vu code;
-          if (!simd::rn_quantize_v<Fmt, true>(read_lanes(in + i), r, h, acc, code)) break;
-          if constexpr (std::is_same_v<Dst, std::int32_t>) simd::store_codes<std::uint32_t>(out + i, code);
-          else simd::store_codes<typename Fmt::storage>(out + i, code);
+          if (!simd::rn_quantize_v<Fmt, true>(x, r, h, acc, code)) break;
+          put_codes(i, code);
         }
       }
       if (i + simd::W > n) break;
