@@ -8,7 +8,7 @@
 //    simd::ew_rn_v for bfloat16 and the 8-bit formats) over every pair of codes: values, and
 //    the flags of every block (the kernel on its own, against the OR of add/sub/mul_status).
 //  - fma of the 8-bit formats (ew_rn_v with round to odd) over every triple.
-// [full]: every float (2^32) x 8 formats; every binary16 and bfloat16 pair (2^32) x + - *;
+// [full]: every float (2^32) x 12 formats; every binary16 and bfloat16 pair (2^32) x + - *;
 // every e4m3, e4m3_sat, e5m2 triple (2^24) x fma. CI: the 8-bit formats' every pair (and the
 // 6-bit and 4-bit formats' every triple) in full, every 7th (a, c) of the 8-bit ones x every b;
 // every 1031st float high half (all its 2^16 low halves), every 1021st first operand (all 2^16
@@ -136,9 +136,9 @@ void quantize_floats(std::uint32_t stride, tally& t) {
         }
         bad += rn_flags(acc) != fw;
       }
-      if constexpr (!rn_f16c_ok<F>)
-        range_blocks += range_kernel_mismatches<TT>(in.data(), want.data(), wflags.data(), in.size(), bad);
     }
+    if constexpr (D::simd::rn_range_ok<F>)
+      range_blocks += range_kernel_mismatches<TT>(in.data(), want.data(), wflags.data(), in.size(), bad);
 #endif
     t.inputs += in.size();
     t.kernel_blocks += blocks;
@@ -160,6 +160,7 @@ void quantize_case(const char* name, std::uint32_t stride) {
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
       D::simd::rn_f16c_ok<typename TT::format_type>       ? "F16C"
       : D::simd::rn_quantize_ok<typename TT::format_type> ? "add form"
+      : D::simd::rn_range_ok<typename TT::format_type>    ? "in-range only"
                                                           : "general lanes",
 #else
       "scalar lanes",
@@ -170,8 +171,7 @@ void quantize_case(const char* name, std::uint32_t stride) {
   if (D::simd_width > 1 && stride == 1) {
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
     if (D::simd::rn_quantize_ok<typename TT::format_type>) CHECK(t.kernel_blocks.load() > 0);
-    if (D::simd::rn_quantize_ok<typename TT::format_type> && !D::simd::rn_f16c_ok<typename TT::format_type>)
-      CHECK(t.range_blocks.load() > 0);
+    if (D::simd::rn_range_ok<typename TT::format_type>) CHECK(t.range_blocks.load() > 0);
 #endif
   }
 }
@@ -448,7 +448,7 @@ void quantize_mixed(const char* name, std::size_t n) {
     bad += (fc != fw) + (ff != fw);
   }
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
-  if constexpr (D::simd::rn_quantize_ok<F> && !D::simd::rn_f16c_ok<F>)
+  if constexpr (D::simd::rn_range_ok<F>)
     range_blocks = range_kernel_mismatches<TT>(in.data(), want.data(), wflags.data(), n, bad);
 #endif
   std::printf("rn quantize %-9s W = %2d: %12llu mixed floats, %10llu in-range blocks, %llu mismatches\n", name,
@@ -457,11 +457,12 @@ void quantize_mixed(const char* name, std::size_t n) {
   INFO(name << ": " << n << " mixed floats");
   CHECK(bad == 0);
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
-  if constexpr (D::simd::rn_quantize_ok<F> && !D::simd::rn_f16c_ok<F>) CHECK(range_blocks > 0);
+  if constexpr (D::simd::rn_range_ok<F>) CHECK(range_blocks > 0);
 #endif
 }
 
-// rn_quantize_v's eight formats, every stride-th high half x all low halves.
+// rn_quantize_v's eight formats and the four fnuz ones (the in-range kernel only), every stride-th
+// high half x all low halves.
 void quantize_every_format(std::uint32_t stride) {
   quantize_case<binary16>("binary16", stride);
   quantize_case<bfloat16>("bfloat16", stride);
@@ -471,6 +472,10 @@ void quantize_every_format(std::uint32_t stride) {
   quantize_case<e3m2>("e3m2", stride);
   quantize_case<e2m3>("e2m3", stride);
   quantize_case<e2m1>("e2m1", stride);
+  quantize_case<e4m3fnuz>("e4m3fnuz", stride);
+  quantize_case<e5m2fnuz>("e5m2fnuz", stride);
+  quantize_case<e4m3fnuz_sat>("e4m3fnuzs", stride);
+  quantize_case<e5m2fnuz_sat>("e5m2fnuzs", stride);
 }
 
 }  // namespace
@@ -498,6 +503,10 @@ TEST_CASE("rn_quantize_v and rn_quantize_range_v: mixed blocks of random floats"
   quantize_mixed<e3m2>("e3m2", n);
   quantize_mixed<e2m3>("e2m3", n);
   quantize_mixed<e2m1>("e2m1", n);
+  quantize_mixed<e4m3fnuz>("e4m3fnuz", n);
+  quantize_mixed<e5m2fnuz>("e5m2fnuz", n);
+  quantize_mixed<e4m3fnuz_sat>("e4m3fnuzs", n);
+  quantize_mixed<e5m2fnuz_sat>("e5m2fnuzs", n);
   quantize_mixed<cfloat<3, 4>>("e3m4", n);
   quantize_mixed<cfloat<6, 9>>("e6m9", n);
   quantize_mixed<cfloat<5, 10, round::nearest_even, encoding::fn_satfinite>>("e5m10sat", n);

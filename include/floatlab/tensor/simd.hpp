@@ -663,9 +663,15 @@ __attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_
 // Per block of W: y = (|x| + C) - C as above (a magnitude); inexact where y != |x|, underflow
 // where also |x| < 2^emin (rn_acc's inexact / tiny, ovf untouched). Codes: the magnitude code
 // of rn_quantize_v, bits(|x| + C) - bits(C) + (bits(C) >> (23 - M)) - D (bits(C) >> (23 - M) =
-// ((e - emin) << M) + D: C's low 23 bits are the same in every binade), the sign bit ORed.
-// Values: y with x's sign. Equal to rn_quantize_v on every block it takes (tests:
+// ((e - emin) << M) + D: C's low 23 bits are the same in every binade), the sign bit ORed
+// (without a negative zero only where y != 0). Values: y with that sign. Equal to rn_quantize_v on every block it takes (tests:
 // tensor_simd_exhaustive, every float in [full]).
+// Formats of the in-range kernel: those of the add form, and also those without a negative zero
+// (fnuz: a negative x rounding to zero is +0; their overflow is NaN, so a declined block takes
+// the general lanes).
+template <class Fmt>
+inline constexpr bool rn_range_ok =
+    lane_ok<Fmt> && !is_binary16_shape<Fmt> && Fmt::has_subnormals && Fmt::fraction_bits <= 21;
 template <class Fmt>
 struct rn_range_consts {
   static constexpr int M = Fmt::fraction_bits, S = 23 - M;
@@ -673,11 +679,11 @@ struct rn_range_consts {
   vu emin_bits = U(static_cast<std::uint32_t>(Fmt::emin + 127) << 23);
   vu last = U(std::min(fbits(max_finite_float<Fmt>()), rn_decline_bits<Fmt>() - 1));  // the largest |x| taken
   vu kc = U(K), d = U(((static_cast<std::uint32_t>(Fmt::emin + 127) << 23) + K) >> S), abs = U(0x7FFFFFFFu),
-     expo = U(0x7F800000u), sign = U(static_cast<std::uint32_t>(Fmt::sign_mask));
+     expo = U(0x7F800000u);
   // Made opaque once per run: GCC otherwise rebuilds each constant (mov + vpbroadcastd) in
   // every block (perf: half of the loop's instructions).
   rn_range_consts() noexcept {
-    __asm__("" : "+v"(emin_bits), "+v"(last), "+v"(kc), "+v"(d), "+v"(abs), "+v"(expo), "+v"(sign));
+    __asm__("" : "+v"(emin_bits), "+v"(last), "+v"(kc), "+v"(d), "+v"(abs), "+v"(expo));
   }
 };
 template <class Fmt, bool Codes>
@@ -693,12 +699,14 @@ __attribute__((always_inline)) inline bool rn_quantize_range_v(const rn_range_co
   const vu d = yb ^ ax;
   acc.inexact |= d;
   acc.tiny |= sel(tiny, d, U(0));
+  vu sign = b & ~k.abs;
+  if constexpr (!Fmt::has_negative_zero) sign = sel(yb != 0, sign, U(0));
   if constexpr (Codes) {
     (void)y;
-    code = ((as_u(sum) - c) + ((c >> K::S) - k.d)) | ((b >> (31 - Fmt::exponent_bits - K::M)) & k.sign);
+    code = ((as_u(sum) - c) + ((c >> K::S) - k.d)) | (sign >> (31 - Fmt::exponent_bits - K::M));
   } else {
     (void)code;
-    y = as_f(yb | (b & ~k.abs));
+    y = as_f(yb | sign);
   }
   return true;
 }
@@ -971,7 +979,7 @@ std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   using simd::W;
   simd::vu fv = simd::U(0);
-if constexpr (std::is_same_v<Mode, round::nearest_even> && simd::rn_quantize_ok<Fmt>) {
+if constexpr (std::is_same_v<Mode, round::nearest_even> && (simd::rn_quantize_ok<Fmt> || simd::rn_range_ok<Fmt>)) {
     // Nearest even: simd::rn_quantize_v (F16C for binary16, else the float add of a constant),
     // blocks with an inf, a NaN or a huge lane through the general rounding.
     // The add form first tries the in-range kernel (no lane near overflow: most blocks), then
@@ -990,7 +998,7 @@ if constexpr (std::is_same_v<Mode, round::nearest_even> && simd::rn_quantize_ok<
         simd::vf r;
         simd::vh h;
         simd::vu code;
-        if constexpr (!simd::rn_f16c_ok<Fmt>) {
+        if constexpr (simd::rn_range_ok<Fmt>) {
           if (simd::rn_quantize_range_v<Fmt, !std::is_same_v<Dst, float>>(rk, x, r, code, acc)) {
             if constexpr (std::is_same_v<Dst, float>)
               simd::store(out + i, r);
@@ -999,7 +1007,9 @@ if constexpr (std::is_same_v<Mode, round::nearest_even> && simd::rn_quantize_ok<
             continue;
           }
         }
-        if constexpr (std::is_same_v<Dst, float>) {
+        if constexpr (!simd::rn_quantize_ok<Fmt>) {
+          break;  // fnuz: the general lanes
+        } else if constexpr (std::is_same_v<Dst, float>) {
           if (!simd::rn_quantize_v<Fmt>(x, r, h, acc)) break;
           simd::store(out + i, r);
         } else if constexpr (simd::rn_f16c_ok<Fmt> && sizeof(Dst) == 2) {
