@@ -583,6 +583,13 @@ typedef __m256i vh;  // W binary16 codes
 inline vh cvt_ph(vf x) noexcept { return _mm512_maskz_cvtps_ph(0xFFFF, (__m512)x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 inline vf cvt_ps(vh h) noexcept { return (vf)_mm512_maskz_cvtph_ps(0xFFFF, h); }
 inline bool any_true(vi m) noexcept { return _mm512_test_epi32_mask((__m512i)m, (__m512i)m) != 0; }
+// Some lane a > b (unsigned): the compare straight into a mask (GCC makes a vector of the
+// compare's mask and tests it again).
+inline bool any_above(vu a, vu b) noexcept { return _mm512_cmpgt_epu32_mask((__m512i)a, (__m512i)b) != 0; }
+// acc | d in the lanes where a < b (unsigned), else acc: one masked OR.
+inline vu or_where_below(vu acc, vu a, vu b, vu d) noexcept {
+  return (vu)_mm512_mask_or_epi32((__m512i)acc, _mm512_cmplt_epu32_mask((__m512i)a, (__m512i)b), (__m512i)acc, (__m512i)d);
+}
 #else
 typedef __m128i vh;  // W binary16 codes (only the F16C build fills them)
 #if FLOATLAB_TENSOR_SIMD_F16C
@@ -590,6 +597,8 @@ inline vh cvt_ph(vf x) noexcept { return _mm256_cvtps_ph((__m256)x, _MM_FROUND_T
 inline vf cvt_ps(vh h) noexcept { return (vf)_mm256_cvtph_ps(h); }
 #endif
 inline bool any_true(vi m) noexcept { return _mm256_movemask_ps((__m256)m) != 0; }
+inline bool any_above(vu a, vu b) noexcept { return any_true(a > b); }
+inline vu or_where_below(vu acc, vu a, vu b, vu d) noexcept { return acc | sel(a < b, d, U(0)); }
 #endif
 struct rn_acc {
   vu inexact = U(0), tiny = U(0), ovf = U(0);
@@ -691,14 +700,14 @@ __attribute__((always_inline)) inline bool rn_quantize_range_v(const rn_range_co
                                                                rn_acc& acc) noexcept {
   using K = rn_range_consts<Fmt>;
   const vu b = as_u(x), ax = b & k.abs;
-  if (any_true(ax > k.last)) return false;
+  if (any_above(ax, k.last)) return false;
   const vi tiny = ax < k.emin_bits;
   const vu c = sel(tiny, k.emin_bits, ax & k.expo) + k.kc;
   const vf sum = as_f(ax) + as_f(c);
   const vu yb = as_u(sum - as_f(c));
   const vu d = yb ^ ax;
   acc.inexact |= d;
-  acc.tiny |= sel(tiny, d, U(0));
+  acc.tiny = or_where_below(acc.tiny, ax, k.emin_bits, d);
   vu sign = b & ~k.abs;
   if constexpr (!Fmt::has_negative_zero) sign = sel(yb != 0, sign, U(0));
   if constexpr (Codes) {
