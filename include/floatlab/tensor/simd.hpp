@@ -673,8 +673,9 @@ __attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_
 // where also |x| < 2^emin (rn_acc's inexact / tiny, ovf untouched). Codes: the magnitude code
 // of rn_quantize_v, bits(|x| + C) - bits(C) + (bits(C) >> (23 - M)) - D (bits(C) >> (23 - M) =
 // ((e - emin) << M) + D: C's low 23 bits are the same in every binade), the sign bit ORed
-// (without a negative zero only where y != 0). Values: y with that sign. Equal to rn_quantize_v on every block it takes (tests:
-// tensor_simd_exhaustive, every float in [full]).
+// (without a negative zero only where y != 0). Values: y with that sign. Equal to convert (and
+// rn_quantize_v) on every block it takes (tests: tensor_simd_exhaustive, every float in [full],
+// mixed random blocks in CI).
 // Formats of the in-range kernel: those of the add form, and also those without a negative zero
 // (fnuz: a negative x rounding to zero is +0; their overflow is NaN, so a declined block takes
 // the general lanes).
