@@ -293,6 +293,8 @@ BENCHMARK_TEMPLATE(bm_quantize, fl::e4m3, fl::round::toward_zero)->Name("quantiz
 BENCHMARK_TEMPLATE(bm_quantize_codes, h, RN)->Name("quantize e5m10 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, RN)->Name("quantize e4m3 RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::bfloat16, RN)->Name("quantize bf16 RN codes");
+BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e5m2, RN)->Name("quantize e5m2 RN codes");
+BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3fnuz, RN)->Name("quantize e4m3fnuz RN codes");
 BENCHMARK_TEMPLATE(bm_quantize_codes, fl::e4m3, SR)->Name("quantize e4m3 SR8 codes");
 BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e4m3>, RN, 0)->Name("block-scaled mxfp8 e4m3 RN");
 BENCHMARK_TEMPLATE(bm_block_scaled, T::mx_format<fl::e4m3>, SR, 0)->Name("block-scaled mxfp8 e4m3 SR8");
@@ -365,7 +367,8 @@ int main(int argc, char** argv) {
   for (const char* q : {"quantize e5m10 RN", "quantize e5m10 SR8", "quantize bf16 RN", "quantize e4m3 RN", "quantize e4m3 SR8",
                         "quantize e5m10 RU", "quantize e4m3 RZ", "philox words 2^20"})
     ratio(q, "memcpy 4MiB");
-  for (const char* q : {"quantize e5m10 RN codes", "quantize e4m3 RN codes", "quantize bf16 RN codes", "quantize e4m3 SR8 codes"})
+  for (const char* q : {"quantize e5m10 RN codes", "quantize e4m3 RN codes", "quantize bf16 RN codes", "quantize e5m2 RN codes",
+                        "quantize e4m3fnuz RN codes", "quantize e4m3 SR8 codes"})
     ratio(q, "memcpy 4MiB");
   for (const char* q : {"block-scaled mxfp8 e4m3 RN", "block-scaled mxfp8 e4m3 SR8", "block-scaled mxfp4 e2m1 SR8",
                         "block-scaled bfp int8 per-row RN", "block-scaled bfp int8 per-row SR8", "block-scaled nvfp4 SR8"})

@@ -8,7 +8,7 @@
 //    simd::ew_rn_v for bfloat16 and the 8-bit formats) over every pair of codes: values, and
 //    the flags of every block (the kernel on its own, against the OR of add/sub/mul_status).
 //  - fma of the 8-bit formats (ew_rn_v with round to odd) over every triple.
-// [full]: every float (2^32) x 8 formats; every binary16 and bfloat16 pair (2^32) x + - *;
+// [full]: every float (2^32) x 12 formats; every binary16 and bfloat16 pair (2^32) x + - *;
 // every e4m3, e4m3_sat, e5m2 triple (2^24) x fma. CI: the 8-bit formats' every pair (and the
 // 6-bit and 4-bit formats' every triple) in full, every 7th (a, c) of the 8-bit ones x every b;
 // every 1031st float high half (all its 2^16 low halves), every 1021st first operand (all 2^16
@@ -18,8 +18,10 @@
 // then takes neither kernel: its cases check the general lanes and say so).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <random>
 #include <thread>
 
 #include "tensor_ref.hpp"
@@ -46,8 +48,41 @@ void parallel_chunks(std::uint64_t n, Body body) {
 }
 
 struct tally {
-  std::atomic<std::uint64_t> inputs{0}, kernel_blocks{0}, bad{0};
+  std::atomic<std::uint64_t> inputs{0}, kernel_blocks{0}, range_blocks{0}, bad{0};
 };
+
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+// rn_quantize_range_v (quantize_run's first kernel of the add form) on every block of W of in:
+// values and codes in two calls, each block's flags against the OR of convert_status's. Adds
+// its mismatches to bad; returns the blocks it took.
+template <class TT>
+std::uint64_t range_kernel_mismatches(const float* in, const TT* want, const std::uint32_t* wflags, std::size_t n,
+                                      std::uint64_t& bad) {
+  using F = typename TT::format_type;
+  using namespace D::simd;
+  const rn_range_consts<F> k;
+  std::uint64_t blocks = 0;
+  for (std::size_t i = 0; i + W <= n; i += W) {
+    rn_acc av, ac;
+    vf y{}, unused_y{};
+    vu code{}, unused_code{};
+    const bool took_v = rn_quantize_range_v<F, false>(k, load(&in[i]), y, unused_code, av);
+    const bool took_c = rn_quantize_range_v<F, true>(k, load(&in[i]), unused_y, code, ac);
+    bad += took_v != took_c;
+    if (!took_v || !took_c) continue;  // a lane near overflow or past the add form: rn_quantize_v
+    ++blocks;
+    std::uint32_t fw = 0;
+    for (int l = 0; l < W; ++l) {
+      fw |= wflags[i + l];
+      bad += !tref::same(y[l], convert<float>(want[i + l]));
+      bad += code[l] != want[i + l].bits();
+    }
+    bad += rn_flags(av) != fw;
+    bad += rn_flags(ac) != fw;
+  }
+  return blocks;
+}
+#endif
 
 // Every float whose high half is hi * stride (all 2^16 low halves) into TT, nearest even: the
 // tensor quantize (values and codes; the SIMD body and its fallback for declined blocks) and
@@ -68,7 +103,7 @@ void quantize_floats(std::uint32_t stride, tally& t) {
       want[i] = r.value;
       wflags[i] = r.flags.flags;
     }
-    std::uint64_t bad = 0, blocks = 0;
+    std::uint64_t bad = 0, blocks = 0, range_blocks = 0;
     {
       // One thread per call (the checking threads run in parallel); status flags of the array.
       const status sf = T::quantize<TT>(in, outf, rn{});
@@ -102,9 +137,12 @@ void quantize_floats(std::uint32_t stride, tally& t) {
         bad += rn_flags(acc) != fw;
       }
     }
+    if constexpr (D::simd::rn_range_ok<F>)
+      range_blocks += range_kernel_mismatches<TT>(in.data(), want.data(), wflags.data(), in.size(), bad);
 #endif
     t.inputs += in.size();
     t.kernel_blocks += blocks;
+    t.range_blocks += range_blocks;
     t.bad += bad;
   });
 }
@@ -115,22 +153,25 @@ void quantize_case(const char* name, std::uint32_t stride) {
   T::set_threads(1);
   quantize_floats<TT>(stride, t);
   T::set_threads(0);
-  std::printf("rn quantize %-9s W = %2d: %12llu floats, %10llu kernel blocks (%s), %llu mismatches\n", name,
-              D::simd_width, static_cast<unsigned long long>(t.inputs.load()),
-              static_cast<unsigned long long>(t.kernel_blocks.load()),
+  std::printf(
+      "rn quantize %-9s W = %2d: %12llu floats, %10llu kernel blocks (%s), %10llu in-range blocks, %llu mismatches\n",
+      name, D::simd_width, static_cast<unsigned long long>(t.inputs.load()),
+      static_cast<unsigned long long>(t.kernel_blocks.load()),
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
-              D::simd::rn_f16c_ok<typename TT::format_type>       ? "F16C"
-              : D::simd::rn_quantize_ok<typename TT::format_type> ? "add form"
-                                                                  : "general lanes",
+      D::simd::rn_f16c_ok<typename TT::format_type>       ? "F16C"
+      : D::simd::rn_quantize_ok<typename TT::format_type> ? "add form"
+      : D::simd::rn_range_ok<typename TT::format_type>    ? "in-range only"
+                                                          : "general lanes",
 #else
-              "scalar lanes",
+      "scalar lanes",
 #endif
-              static_cast<unsigned long long>(t.bad.load()));
+      static_cast<unsigned long long>(t.range_blocks.load()), static_cast<unsigned long long>(t.bad.load()));
   INFO(name << ": " << t.inputs.load() << " floats");
   CHECK(t.bad.load() == 0);
   if (D::simd_width > 1 && stride == 1) {
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
     if (D::simd::rn_quantize_ok<typename TT::format_type>) CHECK(t.kernel_blocks.load() > 0);
+    if (D::simd::rn_range_ok<typename TT::format_type>) CHECK(t.range_blocks.load() > 0);
 #endif
   }
 }
@@ -358,7 +399,72 @@ void fma_bf16_case(std::uint32_t stride) {
   CHECK(t.bad.load() == 0);
 }
 
-// rn_quantize_v's eight formats, every stride-th high half x all low halves.
+// Mixed blocks (the every-float cases hold one exponent per block): n random floats whose lanes
+// differ in binade, subnormal / normal / near or past overflow, ties, exact values, signs, with
+// a few infinities and NaNs; quantize_run on groups of 4W (in-range kernel, rn_quantize_v and
+// the general lanes in one run) and both kernels per block: codes, values, each group's and
+// block's flags against convert_status.
+template <class TT>
+void quantize_mixed(const char* name, std::size_t n) {
+  using F = typename TT::format_type;
+  std::mt19937_64 rng(0x5eed14 + F::fraction_bits * 64 + F::exponent_bits);
+  std::vector<float> in(n);
+  // Binades from below half the smallest subnormal to the largest finite one; one lane in 16
+  // one or two binades above it, one in 64 an infinity / NaN or any binade.
+  const int lo = F::emin - F::fraction_bits - 3 + 127, hi = F::emax + 127;
+  for (auto& x : in) {
+    const std::uint64_t r = rng();
+    int ei = lo + static_cast<int>((r >> 8) % static_cast<unsigned>(hi - lo + 1));
+    if ((r >> 16 & 15) == 0) ei = hi + 1 + static_cast<int>(r >> 20 & 1);
+    std::uint32_t e = static_cast<std::uint32_t>(std::clamp(ei, 0, 255));
+    if ((r & 63) == 0) e = (r >> 6 & 1) ? 255 : static_cast<std::uint32_t>(r >> 40 & 255);
+    std::uint32_t m = static_cast<std::uint32_t>(r >> 32) & 0x7FFFFFu;
+    const int low = 23 - F::fraction_bits - 1;  // the bits below the format's last place, less one
+    switch (r >> 61) {
+      case 0: m = (m >> low >> 1 << 1 | 1) << low; break;  // a tie
+      case 1: m = m >> (low + 1) << (low + 1); break;      // exact where normal
+      default: break;
+    }
+    x = tref::ffrom(static_cast<std::uint32_t>(r >> 7 & 1) << 31 | std::min(e, 255u) << 23 | m);
+  }
+  std::vector<TT> want(n), outc(n);
+  std::vector<float> outf(n);
+  std::vector<std::uint32_t> wflags(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto q = convert_status<TT>(in[i], rn{});
+    want[i] = q.value;
+    wflags[i] = q.flags.flags;
+  }
+  std::uint64_t bad = 0, range_blocks = 0;
+  const std::size_t group = 4 * static_cast<std::size_t>(D::simd_width);
+  const T::counter_source src{};
+  for (std::size_t g = 0; g + group <= n; g += group) {
+    const std::uint32_t fc = D::quantize_run<F, rn>(&in[g], &outc[g], group, g, src, 0);
+    const std::uint32_t ff = D::quantize_run<F, rn>(&in[g], &outf[g], group, g, src, 0);
+    std::uint32_t fw = 0;
+    for (std::size_t i = g; i < g + group; ++i) {
+      fw |= wflags[i];
+      bad += outc[i].bits() != want[i].bits();
+      bad += !tref::same(outf[i], convert<float>(want[i]));
+    }
+    bad += (fc != fw) + (ff != fw);
+  }
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+  if constexpr (D::simd::rn_range_ok<F>)
+    range_blocks = range_kernel_mismatches<TT>(in.data(), want.data(), wflags.data(), n, bad);
+#endif
+  std::printf("rn quantize %-9s W = %2d: %12llu mixed floats, %10llu in-range blocks, %llu mismatches\n", name,
+              D::simd_width, static_cast<unsigned long long>(n), static_cast<unsigned long long>(range_blocks),
+              static_cast<unsigned long long>(bad));
+  INFO(name << ": " << n << " mixed floats");
+  CHECK(bad == 0);
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+  if constexpr (D::simd::rn_range_ok<F>) CHECK(range_blocks > 0);
+#endif
+}
+
+// rn_quantize_v's eight formats and the four fnuz ones (the in-range kernel only), every stride-th
+// high half x all low halves.
 void quantize_every_format(std::uint32_t stride) {
   quantize_case<binary16>("binary16", stride);
   quantize_case<bfloat16>("bfloat16", stride);
@@ -368,6 +474,10 @@ void quantize_every_format(std::uint32_t stride) {
   quantize_case<e3m2>("e3m2", stride);
   quantize_case<e2m3>("e2m3", stride);
   quantize_case<e2m1>("e2m1", stride);
+  quantize_case<e4m3fnuz>("e4m3fnuz", stride);
+  quantize_case<e5m2fnuz>("e5m2fnuz", stride);
+  quantize_case<e4m3fnuz_sat>("e4m3fnuzs", stride);
+  quantize_case<e5m2fnuz_sat>("e5m2fnuzs", stride);
 }
 
 }  // namespace
@@ -384,6 +494,25 @@ TEST_CASE("rn_quantize_v: a stride of every float (every 1031st high half x all 
 }
 
 TEST_CASE("rn_quantize_v: every float", "[tensor][simd][full]") { quantize_every_format(1); }
+
+TEST_CASE("rn_quantize_v and rn_quantize_range_v: mixed blocks of random floats", "[tensor][simd]") {
+  constexpr std::size_t n = std::size_t{1} << 18;
+  quantize_mixed<binary16>("binary16", n);
+  quantize_mixed<bfloat16>("bfloat16", n);
+  quantize_mixed<e4m3>("e4m3", n);
+  quantize_mixed<e4m3_sat>("e4m3_sat", n);
+  quantize_mixed<e5m2>("e5m2", n);
+  quantize_mixed<e3m2>("e3m2", n);
+  quantize_mixed<e2m3>("e2m3", n);
+  quantize_mixed<e2m1>("e2m1", n);
+  quantize_mixed<e4m3fnuz>("e4m3fnuz", n);
+  quantize_mixed<e5m2fnuz>("e5m2fnuz", n);
+  quantize_mixed<e4m3fnuz_sat>("e4m3fnuzs", n);
+  quantize_mixed<e5m2fnuz_sat>("e5m2fnuzs", n);
+  quantize_mixed<cfloat<3, 4>>("e3m4", n);
+  quantize_mixed<cfloat<6, 9>>("e6m9", n);
+  quantize_mixed<cfloat<5, 10, round::nearest_even, encoding::fn_satfinite>>("e5m10sat", n);
+}
 
 TEST_CASE("elementwise + - * nearest even on codes: every pair of the 8-bit formats", "[tensor][simd]") {
   ew_case<e4m3>("e4m3", 1);

@@ -583,6 +583,13 @@ typedef __m256i vh;  // W binary16 codes
 inline vh cvt_ph(vf x) noexcept { return _mm512_maskz_cvtps_ph(0xFFFF, (__m512)x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 inline vf cvt_ps(vh h) noexcept { return (vf)_mm512_maskz_cvtph_ps(0xFFFF, h); }
 inline bool any_true(vi m) noexcept { return _mm512_test_epi32_mask((__m512i)m, (__m512i)m) != 0; }
+// Some lane a > b (unsigned): the compare straight into a mask (GCC makes a vector of the
+// compare's mask and tests it again).
+inline bool any_above(vu a, vu b) noexcept { return _mm512_cmpgt_epu32_mask((__m512i)a, (__m512i)b) != 0; }
+// acc | d in the lanes where a < b (unsigned), else acc: one masked OR.
+inline vu or_where_below(vu acc, vu a, vu b, vu d) noexcept {
+  return (vu)_mm512_mask_or_epi32((__m512i)acc, _mm512_cmplt_epu32_mask((__m512i)a, (__m512i)b), (__m512i)acc, (__m512i)d);
+}
 #else
 typedef __m128i vh;  // W binary16 codes (only the F16C build fills them)
 #if FLOATLAB_TENSOR_SIMD_F16C
@@ -590,6 +597,8 @@ inline vh cvt_ph(vf x) noexcept { return _mm256_cvtps_ph((__m256)x, _MM_FROUND_T
 inline vf cvt_ps(vh h) noexcept { return (vf)_mm256_cvtph_ps(h); }
 #endif
 inline bool any_true(vi m) noexcept { return _mm256_movemask_ps((__m256)m) != 0; }
+inline bool any_above(vu a, vu b) noexcept { return any_true(a > b); }
+inline vu or_where_below(vu acc, vu a, vu b, vu d) noexcept { return acc | sel(a < b, d, U(0)); }
 #endif
 struct rn_acc {
   vu inexact = U(0), tiny = U(0), ovf = U(0);
@@ -655,6 +664,61 @@ template <class Fmt>
 __attribute__((always_inline)) inline bool rn_quantize_v(vf x, vf& y, vh& h, rn_acc& acc) noexcept {
   vu unused;
   return rn_quantize_v<Fmt, false>(x, y, h, acc, unused);
+}
+// The in-range form of the add form (quantize_run's nearest-even loop): a block declines when a
+// lane's |x| passes Fmt's largest finite value (or the add form's limit), so no lane can
+// overflow and the overflow selects, the overflow flag and the rounded sign are left out; a
+// declined block takes rn_quantize_v above (the overflow rule), then the general lanes.
+// Per block of W: y = (|x| + C) - C as above (a magnitude); inexact where y != |x|, underflow
+// where also |x| < 2^emin (rn_acc's inexact / tiny, ovf untouched). Codes: the magnitude code
+// of rn_quantize_v, bits(|x| + C) - bits(C) + (bits(C) >> (23 - M)) - D (bits(C) >> (23 - M) =
+// ((e - emin) << M) + D: C's low 23 bits are the same in every binade), the sign bit ORed
+// (without a negative zero only where y != 0). Values: y with that sign. Equal to convert (and
+// rn_quantize_v) on every block it takes (tests: tensor_simd_exhaustive, every float in [full],
+// mixed random blocks in CI).
+// Formats of the in-range kernel: those of the add form, and also those without a negative zero
+// (fnuz: a negative x rounding to zero is +0; their overflow is NaN, so a declined block takes
+// the general lanes).
+template <class Fmt>
+inline constexpr bool rn_range_ok =
+    lane_ok<Fmt> && !is_binary16_shape<Fmt> && Fmt::has_subnormals && Fmt::fraction_bits <= 21;
+template <class Fmt>
+struct rn_range_consts {
+  static constexpr int M = Fmt::fraction_bits, S = 23 - M;
+  static constexpr std::uint32_t K = (static_cast<std::uint32_t>(S) << 23) | 0x400000u;
+  vu emin_bits = U(static_cast<std::uint32_t>(Fmt::emin + 127) << 23);
+  vu last = U(std::min(fbits(max_finite_float<Fmt>()), rn_decline_bits<Fmt>() - 1));  // the largest |x| taken
+  vu kc = U(K), d = U(((static_cast<std::uint32_t>(Fmt::emin + 127) << 23) + K) >> S), abs = U(0x7FFFFFFFu),
+     expo = U(0x7F800000u);
+  // Made opaque once per run: GCC otherwise rebuilds each constant (mov + vpbroadcastd) in
+  // every block (perf: half of the loop's instructions).
+  rn_range_consts() noexcept {
+    __asm__("" : "+v"(emin_bits), "+v"(last), "+v"(kc), "+v"(d), "+v"(abs), "+v"(expo));
+  }
+};
+template <class Fmt, bool Codes>
+__attribute__((always_inline)) inline bool rn_quantize_range_v(const rn_range_consts<Fmt>& k, vf x, vf& y, vu& code,
+                                                               rn_acc& acc) noexcept {
+  using K = rn_range_consts<Fmt>;
+  const vu b = as_u(x), ax = b & k.abs;
+  if (any_above(ax, k.last)) return false;
+  const vi tiny = ax < k.emin_bits;
+  const vu c = sel(tiny, k.emin_bits, ax & k.expo) + k.kc;
+  const vf sum = as_f(ax) + as_f(c);
+  const vu yb = as_u(sum - as_f(c));
+  const vu d = yb ^ ax;
+  acc.inexact |= d;
+  acc.tiny = or_where_below(acc.tiny, ax, k.emin_bits, d);
+  vu sign = b & ~k.abs;
+  if constexpr (!Fmt::has_negative_zero) sign = sel(yb != 0, sign, U(0));
+  if constexpr (Codes) {
+    (void)y;
+    code = ((as_u(sum) - c) + ((c >> K::S) - k.d)) | (sign >> (31 - Fmt::exponent_bits - K::M));
+  } else {
+    (void)code;
+    y = as_f(yb | sign);
+  }
+  return true;
 }
 inline std::uint32_t rn_flags(const rn_acc& acc) noexcept {
   return (reduce_or(acc.inexact) != 0 ? status::inexact : 0u) | (reduce_or(acc.tiny) != 0 ? status::underflow : 0u) |
@@ -925,25 +989,45 @@ std::uint32_t quantize_run(const Src* in, Dst* out, std::size_t n, std::uint64_t
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   using simd::W;
   simd::vu fv = simd::U(0);
-if constexpr (std::is_same_v<Mode, round::nearest_even> && simd::rn_quantize_ok<Fmt>) {
+if constexpr (std::is_same_v<Mode, round::nearest_even> && (simd::rn_quantize_ok<Fmt> || simd::rn_range_ok<Fmt>)) {
     // Nearest even: simd::rn_quantize_v (F16C for binary16, else the float add of a constant),
     // blocks with an inf, a NaN or a huge lane through the general rounding.
+    // The add form first tries the in-range kernel (no lane near overflow: most blocks), then
+    // rn_quantize_v with the overflow rule.
     simd::rn_acc acc;
+    [[maybe_unused]] const simd::rn_range_consts<Fmt> rk;
+    auto put_codes = [&](std::size_t t, simd::vu code) __attribute__((always_inline)) {
+      if constexpr (std::is_same_v<Dst, std::int32_t>)
+        simd::store_codes<std::uint32_t>(out + t, code);
+      else
+        simd::store_codes<typename Fmt::storage>(out + t, code);
+    };
     while (i + simd::W <= n) {
       for (; i + simd::W <= n; i += simd::W) {
+        const simd::vf x = read_lanes(in + i);
         simd::vf r;
         simd::vh h;
-        if constexpr (std::is_same_v<Dst, float>) {
-          if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
+        simd::vu code;
+        if constexpr (simd::rn_range_ok<Fmt>) {
+          if (simd::rn_quantize_range_v<Fmt, !std::is_same_v<Dst, float>>(rk, x, r, code, acc)) {
+            if constexpr (std::is_same_v<Dst, float>)
+              simd::store(out + i, r);
+            else
+              put_codes(i, code);
+            continue;
+          }
+        }
+        if constexpr (!simd::rn_quantize_ok<Fmt>) {
+          break;  // fnuz: the general lanes
+        } else if constexpr (std::is_same_v<Dst, float>) {
+          if (!simd::rn_quantize_v<Fmt>(x, r, h, acc)) break;
           simd::store(out + i, r);
         } else if constexpr (simd::rn_f16c_ok<Fmt> && sizeof(Dst) == 2) {
-          if (!simd::rn_quantize_v<Fmt>(read_lanes(in + i), r, h, acc)) break;
+          if (!simd::rn_quantize_v<Fmt>(x, r, h, acc)) break;
           std::memcpy(static_cast<void*>(out + i), &h, sizeof h);
         } else {  // the codes from the rounding (rn_quantize_v's Codes)
-          simd::vu code;
-          if (!simd::rn_quantize_v<Fmt, true>(read_lanes(in + i), r, h, acc, code)) break;
-          if constexpr (std::is_same_v<Dst, std::int32_t>) simd::store_codes<std::uint32_t>(out + i, code);
-          else simd::store_codes<typename Fmt::storage>(out + i, code);
+          if (!simd::rn_quantize_v<Fmt, true>(x, r, h, acc, code)) break;
+          put_codes(i, code);
         }
       }
       if (i + simd::W > n) break;
