@@ -288,6 +288,48 @@ void ew_case(const char* name, std::uint32_t stride) {
   }
 }
 
+// One row of fma triples (va, vb, vc) with the scalar core's results and flags: the tensor fma
+// against them (values and the status's flags), and ew_rn_v's K = 3 on each block of W where it
+// answers.
+template <class TT>
+void fma_rows(const std::vector<TT>& va, const std::vector<TT>& vb, const std::vector<TT>& vc,
+              const std::vector<TT>& want, const std::vector<std::uint32_t>& wflags, tally& t) {
+  const auto n = static_cast<std::uint32_t>(va.size());
+  std::vector<TT> out(n);
+  const status st = T::fma<TT>(va, vb, vc, out, rn{});
+  std::uint64_t bad = 0, blocks = 0;
+  std::uint32_t all = 0;
+  for (std::uint32_t b = 0; b < n; ++b) {
+    bad += out[b].bits() != want[b].bits();
+    all |= wflags[b];
+  }
+  bad += st.flags != all;
+#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
+  using namespace D::simd;
+  using F = typename TT::format_type;
+  if constexpr (ew_rn_fma_ok<F>) {
+    for (std::uint32_t b = 0; b + W <= n; b += W) {
+      rn_acc acc;
+      std::vector<TT> o(W);
+      if (!ew_rn_v<3, F>(D::read_lanes(&va[b]), D::read_lanes(&vb[b]), o.data(), acc, D::read_lanes(&vc[b]))) continue;
+      ++blocks;
+      bad += block_mismatches(o, &want[b], &wflags[b], acc);
+    }
+  }
+#endif
+  t.inputs += n;
+  t.kernel_blocks += blocks;
+  t.bad += bad;
+}
+
+void report_fma(const char* name, const tally& t) {
+  std::printf("ew rn %-9s fma W = %2d: %12llu triples, %10llu kernel blocks, %llu mismatches\n", name, D::simd_width,
+              static_cast<unsigned long long>(t.inputs.load()), static_cast<unsigned long long>(t.kernel_blocks.load()),
+              static_cast<unsigned long long>(t.bad.load()));
+  INFO(name << " fma: " << t.inputs.load() << " triples");
+  CHECK(t.bad.load() == 0);
+}
+
 // fma of the 8-bit formats (ew_rn_v's K = 3): rows (a, c) = every stride-th of the 2^(2 bits)
 // pairs, every b; the tensor fma against fma_status, and the kernel on each block of W.
 template <class TT>
@@ -300,7 +342,7 @@ void fma_case(const char* name, std::uint32_t stride) {
   parallel_chunks((n * n + stride - 1) / stride, [&](std::uint64_t k) {
     const auto ac = static_cast<std::uint32_t>(k * stride);
     const TT a = TT::from_bits(static_cast<S>(ac / n)), c = TT::from_bits(static_cast<S>(ac % n));
-    std::vector<TT> va(n, a), vb(n), vc(n, c), out(n), want(n);
+    std::vector<TT> va(n, a), vb(n), vc(n, c), want(n);
     std::vector<std::uint32_t> wflags(n);
     for (std::uint32_t b = 0; b < n; ++b) {
       vb[b] = TT::from_bits(static_cast<S>(b));
@@ -308,37 +350,10 @@ void fma_case(const char* name, std::uint32_t stride) {
       want[b] = r.value;
       wflags[b] = r.flags.flags;
     }
-    const status st = T::fma<TT>(va, vb, vc, out, rn{});
-    std::uint64_t bad = 0, blocks = 0;
-    std::uint32_t all = 0;
-    for (std::uint32_t b = 0; b < n; ++b) {
-      bad += out[b].bits() != want[b].bits();
-      all |= wflags[b];
-    }
-    bad += st.flags != all;
-#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
-    using namespace D::simd;
-    if constexpr (ew_rn_fma_ok<F>) {
-      for (std::uint32_t b = 0; b + W <= n; b += W) {
-        rn_acc acc;
-        std::vector<TT> o(W);
-        if (!ew_rn_v<3, F>(D::read_lanes(&va[b]), D::read_lanes(&vb[b]), o.data(), acc, D::read_lanes(&vc[b])))
-          continue;
-        ++blocks;
-        bad += block_mismatches(o, &want[b], &wflags[b], acc);
-      }
-    }
-#endif
-    t.inputs += n;
-    t.kernel_blocks += blocks;
-    t.bad += bad;
+    fma_rows(va, vb, vc, want, wflags, t);
   });
   T::set_threads(0);
-  std::printf("ew rn %-9s fma W = %2d: %12llu triples, %10llu kernel blocks, %llu mismatches\n", name, D::simd_width,
-              static_cast<unsigned long long>(t.inputs.load()), static_cast<unsigned long long>(t.kernel_blocks.load()),
-              static_cast<unsigned long long>(t.bad.load()));
-  INFO(name << " fma: " << t.inputs.load() << " triples");
-  CHECK(t.bad.load() == 0);
+  report_fma(name, t);
 }
 
 // bfloat16 fma (ew_rn_v's K = 3 with the product range check): rows a = every stride-th code,
@@ -354,7 +369,7 @@ void fma_bf16_case(std::uint32_t stride) {
   parallel_chunks((n + stride - 1) / stride, [&](std::uint64_t k) {
     const auto ka = static_cast<std::uint32_t>(k * stride);
     for (int form = 0; form < 3; ++form) {
-      std::vector<TT> va(n, TT::from_bits(static_cast<S>(ka))), vb(n), vc(n), out(n), want(n);
+      std::vector<TT> va(n, TT::from_bits(static_cast<S>(ka))), vb(n), vc(n), want(n);
       std::vector<std::uint32_t> wflags(n);
       for (std::uint32_t b = 0; b < n; ++b) {
         std::uint32_t h = (ka * 0x9E3779B1u) ^ (b * 0x85EBCA77u);
@@ -368,35 +383,11 @@ void fma_bf16_case(std::uint32_t stride) {
         want[b] = r.value;
         wflags[b] = r.flags.flags;
       }
-      const status st = T::fma<TT>(va, vb, vc, out, rn{});
-      std::uint64_t bad = 0, blocks = 0;
-      std::uint32_t all = 0;
-      for (std::uint32_t b = 0; b < n; ++b) {
-        bad += out[b].bits() != want[b].bits();
-        all |= wflags[b];
-      }
-      bad += st.flags != all;
-#if FLOATLAB_TENSOR_SIMD_WIDTH > 1
-      using namespace D::simd;
-      for (std::uint32_t b = 0; b + W <= n; b += W) {
-        rn_acc acc;
-        std::vector<TT> o(W);
-        if (!ew_rn_v<3, F>(D::read_lanes(&va[b]), D::read_lanes(&vb[b]), o.data(), acc, D::read_lanes(&vc[b])))
-          continue;
-        ++blocks;
-        bad += block_mismatches(o, &want[b], &wflags[b], acc);
-      }
-#endif
-      t.inputs += n;
-      t.kernel_blocks += blocks;
-      t.bad += bad;
+      fma_rows(va, vb, vc, want, wflags, t);
     }
   });
   T::set_threads(0);
-  std::printf("ew rn bfloat16  fma W = %2d: %12llu triples, %10llu kernel blocks, %llu mismatches\n", D::simd_width,
-              static_cast<unsigned long long>(t.inputs.load()), static_cast<unsigned long long>(t.kernel_blocks.load()),
-              static_cast<unsigned long long>(t.bad.load()));
-  CHECK(t.bad.load() == 0);
+  report_fma("bfloat16", t);
 }
 
 // Mixed blocks (the every-float cases hold one exponent per block): n random floats whose lanes
