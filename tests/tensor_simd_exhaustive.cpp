@@ -196,6 +196,20 @@ std::uint64_t block_mismatches(const std::vector<TT>& o, const TT* want, const s
 }
 #endif
 
+// A whole row of a tensor operation against the scalar core: values, and the status's flags
+// against the OR of the elements' flags.
+template <class TT>
+std::uint64_t row_mismatches(const std::vector<TT>& out, const std::vector<TT>& want,
+                             const std::vector<std::uint32_t>& wflags, const status& st) {
+  std::uint64_t bad = 0;
+  std::uint32_t all = 0;
+  for (std::size_t b = 0; b < out.size(); ++b) {
+    bad += out[b].bits() != want[b].bits();
+    all |= wflags[b];
+  }
+  return bad + (st.flags != all);
+}
+
 template <eop Op, class TT>
 with_status<TT> scalar_status(TT a, TT b) {
   if constexpr (Op == eop::add)
@@ -229,13 +243,7 @@ void ew_pairs(std::uint32_t stride, tally& t) {
       st = T::sub<TT>(va, vb, out, rn{});
     else
       st = T::mul<TT>(va, vb, out, rn{});
-    std::uint64_t bad = 0, blocks = 0;
-    std::uint32_t all = 0;
-    for (std::uint32_t b = 0; b < n; ++b) {
-      bad += out[b].bits() != want[b].bits();
-      all |= wflags[b];
-    }
-    bad += st.flags != all;
+    std::uint64_t bad = row_mismatches(out, want, wflags, st), blocks = 0;
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
     using namespace D::simd;
     for (std::uint32_t b = 0; b + W <= n; b += W) {
@@ -297,13 +305,7 @@ void fma_rows(const std::vector<TT>& va, const std::vector<TT>& vb, const std::v
   const auto n = static_cast<std::uint32_t>(va.size());
   std::vector<TT> out(n);
   const status st = T::fma<TT>(va, vb, vc, out, rn{});
-  std::uint64_t bad = 0, blocks = 0;
-  std::uint32_t all = 0;
-  for (std::uint32_t b = 0; b < n; ++b) {
-    bad += out[b].bits() != want[b].bits();
-    all |= wflags[b];
-  }
-  bad += st.flags != all;
+  std::uint64_t bad = row_mismatches(out, want, wflags, st), blocks = 0;
 #if FLOATLAB_TENSOR_SIMD_WIDTH > 1
   using namespace D::simd;
   using F = typename TT::format_type;
